@@ -1,0 +1,44 @@
+# Vigil — build, test and benchmark entry points.
+# `make test` is the project's test command (README, .ci/run): on a fresh
+# machine with Go, gcc and npm it installs what the tests need itself.
+
+GO        ?= go
+GOFLAGS   ?=
+TEST_TIMEOUT ?= 45m
+BIN       := bin
+
+.PHONY: all build test test-deps vet fmt-check generate bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+# Everything the tests need that is not Go: solc-js (pinned in
+# contracts/package-lock.json) for the check that the committed contract
+# artifacts match their sources.
+test-deps:
+	@if [ ! -d contracts/node_modules/solc ]; then \
+		echo "installing solc-js (contracts/package-lock.json)"; \
+		npm ci --prefix contracts --no-audit --no-fund; \
+	fi
+
+test: test-deps fmt-check vet
+	$(GO) test $(GOFLAGS) -timeout $(TEST_TIMEOUT) ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './contracts/node_modules/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# Regenerate the contract artifacts and Go bindings from contracts/solidity.
+generate:
+	$(GO) generate ./contracts/
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN)

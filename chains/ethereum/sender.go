@@ -1,0 +1,224 @@
+package ethereum
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// LoadKey decrypts a go-ethereum keystore file with the password in
+// passwordFile (trailing newline ignored).
+func LoadKey(keystoreFile, passwordFile string) (*ecdsa.PrivateKey, error) {
+	data, err := os.ReadFile(keystoreFile)
+	if err != nil {
+		return nil, fmt.Errorf("ethereum.keystore_file: %w", err)
+	}
+	pw, err := os.ReadFile(passwordFile)
+	if err != nil {
+		return nil, fmt.Errorf("ethereum.password_file: %w", err)
+	}
+	key, err := keystore.DecryptKey(data, strings.TrimRight(string(pw), "\r\n"))
+	if err != nil {
+		if errors.Is(err, keystore.ErrDecrypt) {
+			return nil, fmt.Errorf("keystore %s: wrong password in %s", keystoreFile, passwordFile)
+		}
+		return nil, fmt.Errorf("keystore %s: %w", keystoreFile, err)
+	}
+	return key.PrivateKey, nil
+}
+
+// Sender implements monitor.Sender with a local key.
+type Sender struct {
+	node    Node
+	key     *ecdsa.PrivateKey
+	addr    common.Address
+	signer  types.Signer
+	timeout time.Duration
+}
+
+// NewSender returns a Sender signing with key for chainID.
+func NewSender(node Node, key *ecdsa.PrivateKey, chainID *big.Int, timeout time.Duration) *Sender {
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	return &Sender{node: node, key: key, addr: crypto.PubkeyToAddress(key.PublicKey), signer: types.LatestSignerForChainID(chainID), timeout: timeout}
+}
+
+// Address is the operator account.
+func (s *Sender) Address() common.Address { return s.addr }
+
+// SignDigest signs a 32-byte digest with the operator key (for receipts).
+func (s *Sender) SignDigest(d [32]byte) ([]byte, error) {
+	sig, err := crypto.Sign(d[:], s.key)
+	if err != nil {
+		return nil, err
+	}
+	sig[64] += 27
+	return sig, nil
+}
+
+func (s *Sender) ctx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+func packUpdate(c monitor.UpdateCall) ([]byte, error) {
+	ch, _, err := abis()
+	if err != nil {
+		return nil, err
+	}
+	r := c.Request
+	return ch.Pack("updateTransfer", r.Nonce, r.TransferredAmount, r.Locksroot, r.ExtraHash,
+		r.Signature, r.NonClosingSignature, r.Reward, c.Payout)
+}
+
+// EstimateUpdate estimates updateTransfer against the pending state.
+func (s *Sender) EstimateUpdate(ctx context.Context, c monitor.UpdateCall) (uint64, error) {
+	data, err := packUpdate(c)
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	to := c.Request.Channel
+	gas, err := s.node.EstimateGasAtBlock(ctx, ethereum.CallMsg{From: s.addr, To: &to, Data: data}, big.NewInt(int64(rpc.PendingBlockNumber)))
+	if err != nil {
+		if isRevert(err) {
+			return 0, fmt.Errorf("%w: %s", monitor.ErrWouldRevert, revertReason(err))
+		}
+		return 0, err
+	}
+	return gas, nil
+}
+
+func isRevert(err error) bool {
+	var de rpc.DataError
+	if errors.As(err, &de) && de.ErrorData() != nil {
+		return true
+	}
+	return strings.Contains(err.Error(), "revert")
+}
+
+// revertReason names the contract's custom error when the node returns it.
+func revertReason(err error) string {
+	var de rpc.DataError
+	if errors.As(err, &de) {
+		if s, ok := de.ErrorData().(string); ok && len(s) >= 10 {
+			ch, _, aerr := abis()
+			if aerr == nil {
+				for name, e := range ch.Errors {
+					if strings.EqualFold(common.Bytes2Hex(e.ID[:4]), strings.TrimPrefix(s, "0x")[:8]) {
+						return name
+					}
+				}
+			}
+		}
+	}
+	return err.Error()
+}
+
+// PendingOnChainNonce reads nonces(closing) in the pending state, which
+// includes competing updates waiting in the node's pool.
+func (s *Sender) PendingOnChainNonce(ctx context.Context, channel, closing common.Address) (uint64, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	c, err := contracts.NewNettingChannelCaller(channel, s.node)
+	if err != nil {
+		return 0, err
+	}
+	return c.Nonces(&bind.CallOpts{Context: ctx, Pending: true}, closing)
+}
+
+// SignUpdate builds and signs a legacy-priced updateTransfer transaction.
+func (s *Sender) SignUpdate(ctx context.Context, c monitor.UpdateCall, p monitor.TxParams) (common.Hash, []byte, error) {
+	data, err := packUpdate(c)
+	if err != nil {
+		return common.Hash{}, nil, err
+	}
+	tx, err := types.SignNewTx(s.key, s.signer, &types.LegacyTx{
+		Nonce: p.Nonce, GasPrice: p.GasPrice, Gas: p.GasLimit, To: &c.Request.Channel, Data: data,
+	})
+	if err != nil {
+		return common.Hash{}, nil, err
+	}
+	raw, err := tx.MarshalBinary()
+	return tx.Hash(), raw, err
+}
+
+// Broadcast sends a signed transaction. A node that already has it, or has
+// already mined its nonce, is not an error.
+func (s *Sender) Broadcast(ctx context.Context, raw []byte) error {
+	tx := new(types.Transaction)
+	if err := tx.UnmarshalBinary(raw); err != nil {
+		return err
+	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	err := s.node.SendTransaction(ctx, tx)
+	if err != nil {
+		msg := strings.ToLower(err.Error())
+		if strings.Contains(msg, "already known") || strings.Contains(msg, "nonce too low") {
+			return nil
+		}
+	}
+	return err
+}
+
+// Receipt returns the receipt, or nil while the transaction is not mined.
+func (s *Sender) Receipt(ctx context.Context, hash common.Hash) (*monitor.Receipt, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	r, err := s.node.TransactionReceipt(ctx, hash)
+	if errors.Is(err, ethereum.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	price := r.EffectiveGasPrice
+	if price == nil {
+		price = new(big.Int)
+	}
+	return &monitor.Receipt{Block: r.BlockNumber.Uint64(), BlockHash: r.BlockHash, Success: r.Status == types.ReceiptStatusSuccessful,
+		GasUsed: r.GasUsed, EffectiveGasPrice: price}, nil
+}
+
+// AccountNonce returns the operator's pending and latest account nonces.
+func (s *Sender) AccountNonce(ctx context.Context) (uint64, uint64, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	p, err := s.node.PendingNonceAt(ctx, s.addr)
+	if err != nil {
+		return 0, 0, err
+	}
+	l, err := s.node.NonceAt(ctx, s.addr, nil)
+	return p, l, err
+}
+
+// GasPrice is the node's suggested gas price.
+func (s *Sender) GasPrice(ctx context.Context) (*big.Int, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.node.SuggestGasPrice(ctx)
+}
+
+// Balance is the operator account's balance.
+func (s *Sender) Balance(ctx context.Context) (*big.Int, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	return s.node.BalanceAt(ctx, s.addr, nil)
+}

@@ -1,0 +1,295 @@
+package ethereum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// State is where the watcher keeps its cursor and delivers events; the
+// monitor's ChainState implements it.
+type State interface {
+	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error)
+	Apply(ctx context.Context, cur monitor.Cursor, blocks []monitor.BlockRef, events []monitor.ChainEvent) error
+	Rollback(ctx context.Context, ancestor monitor.Cursor) error
+}
+
+// WatcherConfig configures a Watcher.
+type WatcherConfig struct {
+	Node     Node
+	Registry common.Address
+	State    State
+	// OnHead runs after every poll, once the confirmed events are applied,
+	// with the node's head block (the responder's Tick).
+	OnHead func(ctx context.Context, head uint64) error
+	// OnStatus reports progress for stats (optional).
+	OnStatus func(head uint64, processed monitor.Cursor)
+	// Confirmations: events are processed once this many blocks are on top.
+	Confirmations uint64
+	PollInterval  time.Duration
+	// MaxBlockRange caps one eth_getLogs query; the range adapts down when
+	// the node refuses or times out, and back up when queries are fast.
+	MaxBlockRange uint64
+	// StartBlock is where scanning starts when no cursor is stored.
+	StartBlock uint64
+	RPCTimeout time.Duration
+	Logger     *slog.Logger
+}
+
+// Watcher follows the channel contracts' events block range by block range.
+type Watcher struct {
+	cfg    WatcherConfig
+	log    *slog.Logger
+	topics []common.Hash
+	span   uint64
+}
+
+// NewWatcher validates cfg and fills defaults.
+func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
+	if cfg.Node == nil || cfg.State == nil {
+		return nil, errors.New("ethereum: watcher needs a node and a state")
+	}
+	if cfg.Registry == (common.Address{}) {
+		return nil, errors.New("ethereum: watcher needs the registry address")
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 2 * time.Second
+	}
+	if cfg.MaxBlockRange == 0 {
+		cfg.MaxBlockRange = 5000
+	}
+	if cfg.RPCTimeout == 0 {
+		cfg.RPCTimeout = 10 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	topics, err := eventTopics()
+	if err != nil {
+		return nil, err
+	}
+	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange}, nil
+}
+
+// Run polls until ctx is done. A failing poll is logged and retried at the
+// next interval; only a failure of the store ends Run.
+func (w *Watcher) Run(ctx context.Context) error {
+	t := time.NewTicker(w.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		if err := w.Poll(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			var fatal fatalErr
+			if errors.As(err, &fatal) {
+				return err
+			}
+			w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+type fatalErr struct{ error }
+
+func (e fatalErr) Unwrap() error { return e.error }
+
+// Poll processes every block confirmed since the cursor, then calls OnHead.
+func (w *Watcher) Poll(ctx context.Context) error {
+	head, err := w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) })
+	if err != nil {
+		return fmt.Errorf("eth_blockNumber: %w", err)
+	}
+	cur, err := w.catchUp(ctx, head)
+	if w.cfg.OnStatus != nil {
+		w.cfg.OnStatus(head, cur)
+	}
+	if err != nil {
+		return err
+	}
+	if w.cfg.OnHead != nil {
+		if err := w.cfg.OnHead(ctx, head); err != nil {
+			return fatalErr{fmt.Errorf("responder: %w", err)}
+		}
+	}
+	return nil
+}
+
+func (w *Watcher) call(ctx context.Context, f func(context.Context) (uint64, error)) (uint64, error) {
+	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+	defer cancel()
+	return f(c)
+}
+
+// catchUp processes [cursor+1, head-confirmations], checking that the chain
+// still extends the cursor and rolling back when it does not.
+func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, error) {
+	cur, ok, err := w.cfg.State.Cursor(ctx)
+	if err != nil {
+		return cur, fatalErr{err}
+	}
+	if head < w.cfg.Confirmations {
+		return cur, nil
+	}
+	target := head - w.cfg.Confirmations
+	from := w.cfg.StartBlock
+	if ok {
+		if err := w.checkReorg(ctx, &cur); err != nil {
+			return cur, err
+		}
+		from = cur.Number + 1
+	}
+	for from <= target {
+		if ctx.Err() != nil {
+			return cur, ctx.Err()
+		}
+		to := min(from+w.span-1, target)
+		next, err := w.processRange(ctx, from, to)
+		if err != nil {
+			return cur, err
+		}
+		cur = next
+		from = to + 1
+	}
+	return cur, nil
+}
+
+// checkReorg compares the stored cursor with the canonical chain and, on a
+// mismatch, walks back through remembered hashes to the common ancestor.
+func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
+	canon, err := w.hashAt(ctx, cur.Number)
+	if err != nil {
+		return err
+	}
+	if canon == cur.Hash {
+		return nil
+	}
+	w.log.Warn("ethereum reorg detected", "block", cur.Number, "stored_hash", cur.Hash.Hex(), "canonical_hash", canon.Hex())
+	for n := cur.Number; n > 0; n-- {
+		stored, ok, err := w.cfg.State.BlockHash(ctx, n-1)
+		if err != nil {
+			return fatalErr{err}
+		}
+		if !ok {
+			if n-1 < w.cfg.StartBlock || n-1 == 0 {
+				break
+			}
+			continue
+		}
+		canon, err := w.hashAt(ctx, n-1)
+		if err != nil {
+			return err
+		}
+		if canon == stored {
+			anc := monitor.Cursor{Number: n - 1, Hash: stored}
+			if err := w.cfg.State.Rollback(ctx, anc); err != nil {
+				return fatalErr{err}
+			}
+			*cur = anc
+			return nil
+		}
+	}
+	// No remembered block survives: start over from the configured start.
+	anc := monitor.Cursor{}
+	if w.cfg.StartBlock > 0 {
+		h, err := w.hashAt(ctx, w.cfg.StartBlock-1)
+		if err != nil {
+			return err
+		}
+		anc = monitor.Cursor{Number: w.cfg.StartBlock - 1, Hash: h}
+	}
+	w.log.Error("reorg deeper than the remembered blocks: rescanning from the start block", "start_block", w.cfg.StartBlock)
+	if err := w.cfg.State.Rollback(ctx, anc); err != nil {
+		return fatalErr{err}
+	}
+	*cur = anc
+	return nil
+}
+
+func (w *Watcher) hashAt(ctx context.Context, n uint64) (common.Hash, error) {
+	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+	defer cancel()
+	h, err := w.cfg.Node.HeaderByNumber(c, new(big.Int).SetUint64(n))
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("header %d: %w", n, err)
+	}
+	return h.Hash(), nil
+}
+
+// processRange fetches and applies one range, shrinking it when the node
+// refuses a large query.
+func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cursor, error) {
+	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+	start := time.Now()
+	logs, err := w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(from),
+		ToBlock:   new(big.Int).SetUint64(to),
+		Topics:    [][]common.Hash{w.topics},
+	})
+	cancel()
+	if err != nil {
+		if to > from && ctx.Err() == nil {
+			w.span = max((to-from+1)/2, 1)
+			w.log.Info("eth_getLogs failed; narrowing the block range", "from", from, "to", to, "new_range", w.span, "err", err)
+		}
+		return monitor.Cursor{}, fmt.Errorf("eth_getLogs %d-%d: %w", from, to, err)
+	}
+	if time.Since(start) < w.cfg.RPCTimeout/10 && w.span < w.cfg.MaxBlockRange {
+		w.span = min(w.span*2, w.cfg.MaxBlockRange)
+	}
+	toHash, err := w.hashAt(ctx, to)
+	if err != nil {
+		return monitor.Cursor{}, err
+	}
+	var events []monitor.ChainEvent
+	blocks := map[uint64]common.Hash{to: toHash}
+	for _, l := range logs {
+		if l.Removed {
+			continue
+		}
+		ev, ok, err := decodeLog(l, w.cfg.Registry)
+		if err != nil {
+			w.log.Warn("undecodable contract log skipped", "err", err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		events = append(events, ev)
+		blocks[l.BlockNumber] = l.BlockHash
+	}
+	// The logs and the cursor hash come from separate calls: make sure every
+	// block that had events is still canonical, or retry the range later.
+	refs := make([]monitor.BlockRef, 0, len(blocks))
+	for n, h := range blocks {
+		if n != to {
+			canon, err := w.hashAt(ctx, n)
+			if err != nil {
+				return monitor.Cursor{}, err
+			}
+			if canon != h {
+				return monitor.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", n, from, to)
+			}
+		}
+		refs = append(refs, monitor.BlockRef{Number: n, Hash: h})
+	}
+	cur := monitor.Cursor{Number: to, Hash: toHash}
+	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {
+		return monitor.Cursor{}, fatalErr{fmt.Errorf("apply blocks %d-%d: %w", from, to, err)}
+	}
+	w.log.Debug("ethereum blocks processed", "from", from, "to", to, "events", len(events))
+	return cur, nil
+}

@@ -1,0 +1,290 @@
+// Package daemon wires Vigil's parts into the running vigild: the SQLite
+// store, the Ethereum watcher, reader and sender, the monitor's intake and
+// responder, and the REST API. It holds no logic of its own beyond start-up
+// checks and lifecycle; cmd/vigild turns the user's config into a Config.
+package daemon
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/rest"
+)
+
+// Config is the daemon's runtime configuration (see config/ for the
+// user-facing settings it is made from).
+type Config struct {
+	Version string
+	Logger  *slog.Logger
+	Clock   monitor.Clock
+
+	DataDir        string
+	DBPath         string // default DataDir/vigil.db
+	APIListen      string // "" disables the API; "127.0.0.1:0" picks a port
+	AdminTokenFile string // default DataDir/admin.token
+	MaxBodyBytes   int64
+	PageLimitMax   int
+
+	EthURL        string
+	ChainID       *big.Int // optional; checked against the node
+	Registry      common.Address
+	StartBlock    uint64
+	Confirmations uint64
+	PollInterval  time.Duration
+	MaxBlockRange uint64
+	RPCTimeout    time.Duration
+
+	// The operator key: Key, or KeystoreFile + PasswordFile.
+	Key          *ecdsa.PrivateKey
+	KeystoreFile string
+	PasswordFile string
+	Payout       common.Address // default: the operator account
+
+	Policy       monitor.Policy
+	ReplaceAfter uint64
+	MinBalance   *big.Int // warn below this operator balance
+	StatsFlush   time.Duration
+}
+
+// Daemon is one running vigild.
+type Daemon struct {
+	cfg   Config
+	log   *slog.Logger
+	ready chan struct{}
+
+	mu      sync.Mutex
+	apiAddr string
+}
+
+// New validates cfg and fills defaults. It starts nothing.
+func New(cfg Config) (*Daemon, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = monitor.SystemClock{}
+	}
+	if cfg.DataDir == "" && (cfg.DBPath == "" || cfg.AdminTokenFile == "") {
+		return nil, errors.New("daemon: data_dir is required")
+	}
+	if cfg.DBPath == "" {
+		cfg.DBPath = filepath.Join(cfg.DataDir, "vigil.db")
+	}
+	if cfg.AdminTokenFile == "" {
+		cfg.AdminTokenFile = filepath.Join(cfg.DataDir, "admin.token")
+	}
+	if cfg.EthURL == "" {
+		return nil, errors.New("daemon: ethereum.rpc_url is required")
+	}
+	if cfg.Registry == (common.Address{}) {
+		return nil, errors.New("daemon: ethereum.registry_address is required")
+	}
+	if cfg.Key == nil && (cfg.KeystoreFile == "" || cfg.PasswordFile == "") {
+		return nil, errors.New("daemon: ethereum.keystore_file and ethereum.password_file are required")
+	}
+	if cfg.StatsFlush == 0 {
+		cfg.StatsFlush = 5 * time.Second
+	}
+	if cfg.RPCTimeout == 0 {
+		cfg.RPCTimeout = 10 * time.Second
+	}
+	if cfg.Policy.Strategy == "" {
+		cfg.Policy.Strategy = monitor.StrategyImmediate
+	}
+	if cfg.Policy.DeadlineMultiplier == 0 {
+		cfg.Policy.DeadlineMultiplier = 3
+	}
+	return &Daemon{cfg: cfg, log: cfg.Logger, ready: make(chan struct{})}, nil
+}
+
+// Ready is closed once the daemon serves (the API listens, the watcher runs).
+func (d *Daemon) Ready() <-chan struct{} { return d.ready }
+
+// APIAddr is the API's listen address once Ready.
+func (d *Daemon) APIAddr() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.apiAddr
+}
+
+// Run starts everything and blocks until ctx is cancelled or a part fails.
+// Start-up problems (unreachable node, wrong password, locked database) are
+// returned before anything is started half-way.
+func (d *Daemon) Run(ctx context.Context) error {
+	cfg := d.cfg
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("data_dir: %w", err)
+		}
+	}
+	key := cfg.Key
+	if key == nil {
+		var err error
+		if key, err = ethereum.LoadKey(cfg.KeystoreFile, cfg.PasswordFile); err != nil {
+			return err
+		}
+	}
+	st, err := store.Open(store.Config{Path: cfg.DBPath, Logger: d.log.With("subsystem", "store")})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	node, chainID, err := ethereum.Dial(ctx, cfg.EthURL, cfg.ChainID, cfg.RPCTimeout)
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+
+	reader, err := ethereum.NewReader(node, chainID, cfg.Registry, cfg.RPCTimeout)
+	if err != nil {
+		return err
+	}
+	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
+		return err
+	}
+	sender := ethereum.NewSender(node, key, chainID, cfg.RPCTimeout)
+	payout := cfg.Payout
+	if payout == (common.Address{}) {
+		payout = sender.Address()
+	}
+	stats, err := monitor.NewStats(ctx, st, cfg.Version, cfg.Clock.Now())
+	if err != nil {
+		return fmt.Errorf("load stats: %w", err)
+	}
+	stats.SetChain(func(c *monitor.ChainStatus) {
+		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
+	})
+	intake, err := monitor.NewIntake(monitor.IntakeConfig{
+		Store: st, Chain: reader, Policy: cfg.Policy, Stats: stats, Monitor: sender.Address(),
+		SignReceipt: sender.SignDigest, Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
+	})
+	if err != nil {
+		return err
+	}
+	responder, err := monitor.NewResponder(monitor.ResponderConfig{
+		Store: st, Sender: sender, Policy: cfg.Policy, Stats: stats, Payout: payout,
+		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
+	})
+	if err != nil {
+		return err
+	}
+	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
+		Node: node, Registry: cfg.Registry, State: monitor.NewChainState(st, d.log.With("subsystem", "chain")),
+		OnHead: responder.Tick, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
+		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
+		Logger: d.log.With("subsystem", "ethereum"),
+		OnStatus: func(head uint64, cur monitor.Cursor) {
+			now := cfg.Clock.Now()
+			stats.SetChain(func(c *monitor.ChainStatus) { c.Head, c.LastProcessed, c.LastPoll = head, cur, now })
+		},
+	})
+	if err != nil {
+		return err
+	}
+
+	var ln net.Listener
+	var api *rest.Server
+	if cfg.APIListen != "" {
+		token, err := rest.LoadOrCreateToken(cfg.AdminTokenFile)
+		if err != nil {
+			return err
+		}
+		api, err = rest.New(rest.Config{
+			Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
+			PageLimitMax: cfg.PageLimitMax, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
+			Health: func(ctx context.Context) error {
+				snap := stats.Snapshot(cfg.Clock.Now())
+				if snap.Ethereum.LastPoll == "" {
+					return errors.New("ethereum watcher has not polled yet")
+				}
+				return nil
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if ln, err = net.Listen("tcp", cfg.APIListen); err != nil {
+			return fmt.Errorf("api.listen %s: %w", cfg.APIListen, err)
+		}
+		d.mu.Lock()
+		d.apiAddr = ln.Addr().String()
+		d.mu.Unlock()
+	}
+
+	d.log.Info("vigild starting", "version", cfg.Version, "chain_id", chainID.String(), "registry", cfg.Registry.Hex(),
+		"monitor", sender.Address().Hex(), "payout", payout.Hex(), "api", d.APIAddr(), "db", cfg.DBPath,
+		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return watcher.Run(gctx) })
+	if api != nil {
+		g.Go(func() error { return api.Serve(gctx, ln) })
+	}
+	g.Go(func() error { return d.housekeeping(gctx, st, stats, sender) })
+	close(d.ready)
+	err = g.Wait()
+	// Persist the last counters even when stopping.
+	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if ferr := stats.Flush(fctx, st); ferr != nil {
+		d.log.Warn("could not persist counters at shutdown", "err", ferr)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		d.log.Error("vigild stopped on error", "err", err)
+		return err
+	}
+	d.log.Info("vigild stopped")
+	return nil
+}
+
+// housekeeping flushes counters and watches the operator balance.
+func (d *Daemon) housekeeping(ctx context.Context, st monitor.Store, stats *monitor.Stats, sender *ethereum.Sender) error {
+	t := time.NewTicker(d.cfg.StatsFlush)
+	defer t.Stop()
+	for {
+		if bal, err := sender.Balance(ctx); err == nil {
+			stats.SetChain(func(c *monitor.ChainStatus) { c.Balance = bal })
+			if d.cfg.MinBalance != nil && bal.Cmp(d.cfg.MinBalance) < 0 {
+				d.log.Error("operator balance is below gas.min_balance_wei: fund the account or updates will fail",
+					"account", sender.Address().Hex(), "balance_wei", bal.String(), "min_wei", d.cfg.MinBalance.String())
+			}
+		}
+		if err := stats.Flush(ctx, st); err != nil && ctx.Err() == nil {
+			d.log.Warn("could not persist counters", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Address, timeout time.Duration) error {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	code, err := node.CodeAt(cctx, registry, nil)
+	if err != nil {
+		return fmt.Errorf("read registry code: %w", err)
+	}
+	if len(code) == 0 {
+		return fmt.Errorf("ethereum.registry_address %s has no contract code on this chain", registry.Hex())
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package daemon_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// vigil is one daemon under test, running the real wiring against the
+// simulated chain's JSON-RPC endpoint.
+type vigil struct {
+	t       *testing.T
+	d       *daemon.Daemon
+	url     string
+	cancel  context.CancelFunc
+	done    chan error
+	key     *ecdsa.PrivateKey
+	payout  common.Address
+	dataDir string
+}
+
+type vigilOpts struct {
+	key      *ecdsa.PrivateKey
+	payout   common.Address
+	dataDir  string
+	strategy monitor.Strategy
+	minRew   *big.Int
+	conf     uint64
+}
+
+func startVigil(t *testing.T, chain *ethtest.Chain, o vigilOpts) *vigil {
+	t.Helper()
+	if o.dataDir == "" {
+		o.dataDir = t.TempDir()
+	}
+	if o.strategy == "" {
+		o.strategy = monitor.StrategyImmediate
+	}
+	level := slog.LevelWarn
+	if os.Getenv("VIGIL_TEST_LOG") != "" {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("vigil", ethtest.Address(o.key).Hex()[:8])
+	d, err := daemon.New(daemon.Config{
+		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0",
+		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
+		PollInterval: 25 * time.Millisecond, Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
+		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: 1, Strategy: o.strategy, DeadlineMultiplier: 2},
+		StatsFlush: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v := &vigil{t: t, d: d, cancel: cancel, done: make(chan error, 1), key: o.key, payout: o.payout, dataDir: o.dataDir}
+	go func() { v.done <- d.Run(ctx) }()
+	select {
+	case <-d.Ready():
+	case err := <-v.done:
+		t.Fatalf("vigild did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("vigild did not become ready")
+	}
+	v.url = "http://" + d.APIAddr()
+	t.Cleanup(v.stop)
+	return v
+}
+
+// stop shuts the daemon down and waits for it.
+func (v *vigil) stop() {
+	if v.cancel == nil {
+		return
+	}
+	v.cancel()
+	v.cancel = nil
+	select {
+	case err := <-v.done:
+		if err != nil {
+			v.t.Errorf("vigild stopped with error: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		v.t.Error("vigild did not stop within 30s")
+	}
+}
+
+func (v *vigil) put(bp monitor.BalanceProof) (int, map[string]any) {
+	body, _ := json.Marshal(monitor.EncodeBalanceProof(bp))
+	return v.do(http.MethodPut, "/api/1/balance_proofs", body)
+}
+
+func (v *vigil) do(method, path string, body []byte) (int, map[string]any) {
+	v.t.Helper()
+	req, err := http.NewRequest(method, v.url+path, bytes.NewReader(body))
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		v.t.Fatalf("%s %s: non-JSON response %d: %s", method, path, resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+func (v *vigil) stats() monitor.StatsSnapshot {
+	v.t.Helper()
+	resp, err := http.Get(v.url + "/api/1/stats")
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s monitor.StatsSnapshot
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		v.t.Fatal(err)
+	}
+	return s
+}
+
+// scenario is one channel between a client (alice, who goes offline) and
+// her partner (bob, who closes with stale state).
+type scenario struct {
+	chain      *ethtest.Chain
+	alice, bob *ecdsa.PrivateKey
+	channel    common.Address
+	timeout    uint64
+	depA, depB *big.Int
+}
+
+func newScenario(t *testing.T, chain *ethtest.Chain, alice, bob *ecdsa.PrivateKey, timeout uint64, reward *big.Int) *scenario {
+	t.Helper()
+	ctx := context.Background()
+	s := &scenario{chain: chain, alice: alice, bob: bob, timeout: timeout,
+		depA: new(big.Int).Mul(big.NewInt(5), ethtest.Ether), depB: new(big.Int).Mul(big.NewInt(3), ethtest.Ether)}
+	ch, _, err := chain.Ops(alice).OpenChannel(ctx, chain.Registry, ethtest.Address(bob), timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.channel = ch
+	if _, err := chain.Ops(alice).Deposit(ctx, ch, s.depA); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chain.Ops(bob).Deposit(ctx, ch, s.depB); err != nil {
+		t.Fatal(err)
+	}
+	if reward != nil && reward.Sign() > 0 {
+		if _, err := chain.Ops(alice).DepositReward(ctx, ch, reward); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// proof is bob's balance proof of his transfers to alice, with alice's
+// monitoring request and reward.
+func (s *scenario) proof(t *testing.T, nonce uint64, transferred, reward *big.Int) monitor.BalanceProof {
+	t.Helper()
+	bp := eip712.BalanceProof{Nonce: nonce, TransferredAmount: transferred,
+		Locksroot: crypto.Keccak256Hash([]byte("locks"), big.NewInt(int64(nonce)).Bytes()),
+		ExtraHash: crypto.Keccak256Hash([]byte("extra"))}
+	req, err := ethereum.SignRequest(s.chain.ChainID, s.channel, bp, s.bob, s.alice, reward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// bobClosesStale: bob closes with alice's (real) proof of her transfers to
+// him, leaving out his own transfers to her.
+func (s *scenario) bobClosesStale(t *testing.T, aliceNonce uint64, aliceTransferred *big.Int) uint64 {
+	t.Helper()
+	bp := eip712.BalanceProof{Nonce: aliceNonce, TransferredAmount: aliceTransferred}
+	sig, err := eip712.Sign(eip712.Domain{ChainID: s.chain.ChainID, Channel: s.channel}.BalanceProofDigest(bp), s.alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.chain.Ops(s.bob).Close(context.Background(), s.channel, &bp, sig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.BlockNumber.Uint64()
+}
+
+// mineUntil mines a block at a time (a block time of ~20 ms) until cond
+// holds, failing after maxBlocks.
+func mineUntil(t *testing.T, chain *ethtest.Chain, maxBlocks int, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < maxBlocks; i++ {
+		if cond() {
+			return
+		}
+		deadline := time.Now().Add(300 * time.Millisecond)
+		for time.Now().Before(deadline) && !cond() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if cond() {
+			return
+		}
+		chain.Mine(1)
+	}
+	if !cond() {
+		t.Fatalf("after %d blocks: still waiting for %s", maxBlocks, what)
+	}
+}

@@ -1,0 +1,85 @@
+// Command vigild is the Vigil monitoring daemon: it takes balance proofs
+// with reward offers, watches the channel contracts, and calls
+// updateTransfer when a partner closes a channel with stale state.
+//
+// Usage: vigild [--config FILE] [--section.key value ...]; vigild --help
+// lists every setting with its flag, environment variable and default.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+	"github.com/vigil-monitor/vigil/config"
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	cfg, err := config.Load(args, os.Getenv)
+	if errors.Is(err, config.ErrHelp) {
+		config.Usage(os.Stdout)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vigild: invalid configuration:\n%v\n", err)
+		return 2
+	}
+	log := newLogger(cfg.Log)
+	d, err := daemon.New(FromConfig(cfg, log))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vigild: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := d.Run(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "vigild: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(c config.LogConfig) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// FromConfig maps the user's settings onto the daemon's runtime Config.
+func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
+	pol := monitor.Policy{
+		MinReward: c.Policy.MinRewardWei, ProfitFactor: c.Policy.ProfitFactor, UpdateGas: c.Policy.UpdateGas,
+		Strategy: monitor.Strategy(c.Policy.Strategy), DeadlineMultiplier: c.Gas.DeadlineMultiplier,
+		MaxGasPrice: c.Gas.MaxGasPriceWei,
+	}
+	pol.Altruistic = make(map[common.Address]bool, len(c.Policy.AltruisticAddresses))
+	for _, a := range c.Policy.AltruisticAddresses {
+		pol.Altruistic[a] = true
+	}
+	return daemon.Config{
+		Version: version, Logger: log, DataDir: c.DataDir, DBPath: c.Store.Path,
+		APIListen: c.API.Listen, AdminTokenFile: c.API.AdminTokenFile, MaxBodyBytes: c.API.MaxBodyBytes,
+		PageLimitMax: c.API.PageLimitMax, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
+		Registry: c.Ethereum.RegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,
+		PollInterval: c.Ethereum.PollInterval, MaxBlockRange: c.Ethereum.MaxBlockRange, RPCTimeout: c.Ethereum.RPCTimeout,
+		KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress,
+		Policy: pol, ReplaceAfter: c.Gas.ReplaceAfterBlocks, MinBalance: c.Gas.MinBalanceWei,
+	}
+}

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: UNLICENSED
+pragma solidity 0.8.28;
+
+/// @title NettingChannel
+/// @notice One ETH payment channel between two participants, with a
+/// challenge period after a close during which anyone (typically a monitor)
+/// may submit a newer balance proof of the closing participant on behalf of
+/// the non-closing participant and earn a reward funded by the latter.
+///
+/// Life cycle: Open (deposits) -> Closed (challenge window of settleTimeout
+/// blocks, updateTransfer) -> Settled (funds paid out; payees that reject ETH
+/// are credited and withdraw later).
+///
+/// Signatures are EIP-712 typed data under the domain
+/// EIP712Domain(name "VigilChannel", version "1", chainId, verifyingContract = this channel).
+/// locksroot and extraHash are recorded, never interpreted.
+contract NettingChannel {
+    /// @dev The ABI exposes this as uint8: 0 open, 1 closed, 2 settled.
+    enum State {
+        Open,
+        Closed,
+        Settled
+    }
+
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("VigilChannel");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+    bytes32 private constant BALANCE_PROOF_TYPEHASH =
+        keccak256("BalanceProof(uint64 nonce,uint256 transferredAmount,bytes32 locksroot,bytes32 extraHash)");
+    bytes32 private constant MONITOR_REQUEST_TYPEHASH = keccak256(
+        "MonitorRequest(uint64 nonce,uint256 transferredAmount,bytes32 locksroot,bytes32 extraHash,bytes balanceProofSignature,uint256 rewardAmount)"
+    );
+
+    /// @dev secp256k1n / 2; signatures with a larger s are rejected (malleability).
+    uint256 private constant SECP256K1N_HALF = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+
+    /// @notice Gas forwarded with each payment made by settle(). A payee whose
+    /// receive logic fails within it is credited in withdrawable instead.
+    uint256 public constant PAYMENT_GAS = 30_000;
+
+    /// @notice The registry (or account) that deployed this channel.
+    address public immutable registry;
+    /// @notice The participant that opened the channel.
+    address public immutable participant1;
+    /// @notice The partner it was opened with.
+    address public immutable participant2;
+    /// @notice The challenge period after close, in blocks.
+    uint64 public immutable settleTimeout;
+
+    uint256 private immutable cachedChainId;
+    bytes32 private immutable cachedDomainSeparator;
+
+    // state, closedAt and closingParticipant share one storage slot.
+
+    /// @notice 0 open, 1 closed, 2 settled.
+    State public state;
+    /// @notice Block number of the close; 0 while open.
+    uint64 public closedAt;
+    /// @notice The participant that closed the channel; zero while open.
+    address public closingParticipant;
+
+    /// @notice Channel deposit of each participant.
+    mapping(address => uint256) public deposits;
+    /// @notice Monitoring reward funded by each participant, locked until settle.
+    mapping(address => uint256) public rewardDeposits;
+    /// @notice Nonce of the recorded balance proof counting this participant's transfers.
+    mapping(address => uint64) public nonces;
+    /// @notice Recorded total this participant transferred to its partner.
+    mapping(address => uint256) public transferred;
+    /// @notice Recorded locksroot of this participant's balance proof.
+    mapping(address => bytes32) public locksroots;
+    /// @notice Recorded extra hash of this participant's balance proof.
+    mapping(address => bytes32) public extraHashes;
+
+    /// @notice Reward claimed by the last successful updateTransfer.
+    uint256 public rewardAmount;
+    /// @notice Payout address of the last successful updateTransfer; zero if none.
+    address public rewardPayout;
+
+    /// @notice ETH owed to payees whose payment failed during settle.
+    mapping(address => uint256) public withdrawable;
+
+    event Deposited(address indexed participant, uint256 total);
+    event RewardDeposited(address indexed participant, uint256 total);
+    event ChannelClosed(address indexed closingParticipant, uint64 nonce, uint256 blockNumber);
+    event TransferUpdated(
+        address indexed nonClosingParticipant, uint64 nonce, address indexed payout, uint256 rewardAmount
+    );
+    event ChannelSettled(uint256 amount1, uint256 amount2);
+    event RewardPaid(address indexed payout, uint256 amount);
+    /// @notice A settle payment to payee failed; the amount was credited to withdrawable.
+    event PaymentDeferred(address indexed payee, uint256 amount);
+    event Withdrawn(address indexed to, uint256 amount);
+
+    /// @notice The caller is not a participant of this channel.
+    error NotParticipant();
+    /// @notice The channel is not in the state the call requires.
+    error WrongState();
+    /// @notice A deposit of zero wei.
+    error ZeroValue();
+    /// @notice A signature that is not 65 bytes r||s||v with v in {27,28},
+    /// non-zero r and s and a low s, or a missing signature on a proof.
+    error MalformedSignature();
+    /// @notice A well-formed signature that does not recover to the required signer.
+    error InvalidSignature();
+    /// @notice The nonce is not greater than the recorded one.
+    error StaleNonce();
+    /// @notice The challenge window is over.
+    error WindowClosed();
+    /// @notice The challenge window is still running.
+    error WindowOpen();
+    /// @notice updateTransfer with a zero payout address.
+    error ZeroPayout();
+    /// @notice withdraw() with nothing credited.
+    error NothingToWithdraw();
+    /// @notice The withdrawing account rejected the ETH.
+    error WithdrawFailed();
+
+    modifier onlyParticipant() {
+        if (msg.sender != participant1 && msg.sender != participant2) revert NotParticipant();
+        _;
+    }
+
+    modifier inState(State expected) {
+        if (state != expected) revert WrongState();
+        _;
+    }
+
+    /// @dev The registry validates the arguments before deploying.
+    constructor(address opener, address partner, uint64 timeout) {
+        registry = msg.sender;
+        participant1 = opener;
+        participant2 = partner;
+        settleTimeout = timeout;
+        cachedChainId = block.chainid;
+        cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    /// @notice Adds msg.value to the caller's channel deposit.
+    function deposit() external payable onlyParticipant inState(State.Open) {
+        if (msg.value == 0) revert ZeroValue();
+        uint256 total = deposits[msg.sender] + msg.value;
+        deposits[msg.sender] = total;
+        emit Deposited(msg.sender, total);
+    }
+
+    /// @notice Adds msg.value to the reward the caller offers monitors; locked until settle.
+    function depositReward() external payable onlyParticipant inState(State.Open) {
+        if (msg.value == 0) revert ZeroValue();
+        uint256 total = rewardDeposits[msg.sender] + msg.value;
+        rewardDeposits[msg.sender] = total;
+        emit RewardDeposited(msg.sender, total);
+    }
+
+    /// @notice Closes the channel with the partner's newest balance proof (the
+    /// partner's transfers to the caller, signed by the partner). Nonce 0 with
+    /// an empty signature and zero fields means the partner sent nothing.
+    function close(
+        uint64 nonce,
+        uint256 transferredAmount,
+        bytes32 locksroot,
+        bytes32 extraHash,
+        bytes calldata signature
+    ) external onlyParticipant inState(State.Open) {
+        address partner = _partnerOf(msg.sender);
+        if (signature.length == 0) {
+            if (nonce != 0 || transferredAmount != 0 || locksroot != 0 || extraHash != 0) {
+                revert MalformedSignature();
+            }
+        } else {
+            if (nonce == 0) revert StaleNonce();
+            bytes32 digest = _balanceProofDigest(nonce, transferredAmount, locksroot, extraHash);
+            if (_recover(digest, signature) != partner) revert InvalidSignature();
+            _recordProof(partner, nonce, transferredAmount, locksroot, extraHash);
+        }
+        state = State.Closed;
+        closedAt = uint64(block.number);
+        closingParticipant = msg.sender;
+        emit ChannelClosed(msg.sender, nonce, block.number);
+    }
+
+    /// @notice Submits, on behalf of the non-closing participant, a newer balance
+    /// proof of the closing participant's transfers, and claims the reward for payout.
+    /// @param closingSignature the closing participant's BalanceProof signature.
+    /// @param nonClosingSignature the non-closing participant's MonitorRequest
+    /// signature over the same proof, closingSignature and reward.
+    /// @param reward the reward the non-closing participant granted (MonitorRequest.rewardAmount).
+    /// @param payout receives the reward at settle.
+    function updateTransfer(
+        uint64 nonce,
+        uint256 transferredAmount,
+        bytes32 locksroot,
+        bytes32 extraHash,
+        bytes calldata closingSignature,
+        bytes calldata nonClosingSignature,
+        uint256 reward,
+        address payout
+    ) external inState(State.Closed) {
+        if (block.number > uint256(closedAt) + settleTimeout) revert WindowClosed();
+        if (payout == address(0)) revert ZeroPayout();
+        address closing = closingParticipant;
+        if (nonce <= nonces[closing]) revert StaleNonce();
+        if (_recover(_balanceProofDigest(nonce, transferredAmount, locksroot, extraHash), closingSignature) != closing) {
+            revert InvalidSignature();
+        }
+        bytes32 digest =
+            _monitorRequestDigest(nonce, transferredAmount, locksroot, extraHash, keccak256(closingSignature), reward);
+        if (_recover(digest, nonClosingSignature) != _partnerOf(closing)) revert InvalidSignature();
+
+        _recordProof(closing, nonce, transferredAmount, locksroot, extraHash);
+        rewardAmount = reward;
+        rewardPayout = payout;
+        emit TransferUpdated(_partnerOf(closing), nonce, payout, reward);
+    }
+
+    /// @notice Pays out the channel once the challenge window is over. Each
+    /// participant receives deposit - sent + received, clamped to the channel
+    /// total, plus its unspent reward deposit; the payout of the last
+    /// updateTransfer receives min(claimed reward, non-closing reward deposit).
+    function settle() external inState(State.Closed) {
+        if (block.number <= uint256(closedAt) + settleTimeout) revert WindowOpen();
+        state = State.Settled;
+
+        address p1 = participant1;
+        address p2 = participant2;
+        uint256 deposit1 = deposits[p1];
+        uint256 total = deposit1 + deposits[p2];
+        uint256 amount1 = _netAmount(deposit1, transferred[p1], transferred[p2], total);
+        uint256 amount2 = total - amount1;
+        (uint256 reward, uint256 refund1, uint256 refund2) = _rewardSplit(p1, p2);
+        address payout = rewardPayout;
+
+        emit ChannelSettled(amount1, amount2);
+        if (reward > 0) emit RewardPaid(payout, reward);
+
+        _pay(p1, amount1 + refund1);
+        _pay(p2, amount2 + refund2);
+        _pay(payout, reward);
+    }
+
+    /// @notice Sends the caller the ETH credited to it when a settle payment failed.
+    function withdraw() external {
+        uint256 amount = withdrawable[msg.sender];
+        if (amount == 0) revert NothingToWithdraw();
+        withdrawable[msg.sender] = 0;
+        bool ok;
+        address to = msg.sender;
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+        if (!ok) revert WithdrawFailed();
+        emit Withdrawn(to, amount);
+    }
+
+    /// @notice The EIP-712 domain separator of this channel on the current chain.
+    function domainSeparator() public view returns (bytes32) {
+        if (block.chainid == cachedChainId) return cachedDomainSeparator;
+        return _buildDomainSeparator();
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
+    function _balanceProofDigest(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash)
+        private
+        view
+        returns (bytes32)
+    {
+        bytes32 structHash =
+            keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, nonce, transferredAmount, locksroot, extraHash));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function _monitorRequestDigest(
+        uint64 nonce,
+        uint256 transferredAmount,
+        bytes32 locksroot,
+        bytes32 extraHash,
+        bytes32 balanceProofSignatureHash,
+        uint256 reward
+    ) private view returns (bytes32) {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                MONITOR_REQUEST_TYPEHASH, nonce, transferredAmount, locksroot, extraHash, balanceProofSignatureHash, reward
+            )
+        );
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function _partnerOf(address participant) private view returns (address) {
+        return participant == participant1 ? participant2 : participant1;
+    }
+
+    /// @dev Strict ecrecover: 65 bytes r||s||v, v in {27,28}, 0 < r, 0 < s <= n/2.
+    /// Returns the signer; reverts if the signature is malformed or unrecoverable.
+    function _recover(bytes32 digest, bytes calldata sig) private pure returns (address signer) {
+        if (sig.length != 65) revert MalformedSignature();
+        bytes32 r = bytes32(sig[0:32]);
+        bytes32 s = bytes32(sig[32:64]);
+        uint8 v = uint8(sig[64]);
+        if (v != 27 && v != 28) revert MalformedSignature();
+        if (r == 0 || s == 0 || uint256(s) > SECP256K1N_HALF) revert MalformedSignature();
+        signer = ecrecover(digest, v, r, s);
+        if (signer == address(0)) revert InvalidSignature();
+    }
+
+    function _recordProof(
+        address owner,
+        uint64 nonce,
+        uint256 transferredAmount,
+        bytes32 locksroot,
+        bytes32 extraHash
+    ) private {
+        nonces[owner] = nonce;
+        transferred[owner] = transferredAmount;
+        locksroots[owner] = locksroot;
+        extraHashes[owner] = extraHash;
+    }
+
+    /// @dev deposit - sent + received, evaluated without overflow or underflow
+    /// and clamped to [0, total]. Requires deposit <= total.
+    function _netAmount(uint256 deposit_, uint256 sent, uint256 received, uint256 total)
+        private
+        pure
+        returns (uint256)
+    {
+        if (received >= sent) {
+            uint256 gain = received - sent;
+            return gain >= total - deposit_ ? total : deposit_ + gain;
+        }
+        uint256 loss = sent - received;
+        return loss >= deposit_ ? 0 : deposit_ - loss;
+    }
+
+    /// @dev The reward paid to rewardPayout and the reward deposits returned to
+    /// participant1 and participant2.
+    function _rewardSplit(address p1, address p2)
+        private
+        view
+        returns (uint256 reward, uint256 refund1, uint256 refund2)
+    {
+        refund1 = rewardDeposits[p1];
+        refund2 = rewardDeposits[p2];
+        if (rewardPayout == address(0)) return (0, refund1, refund2);
+        reward = rewardAmount;
+        if (closingParticipant == p1) {
+            if (reward > refund2) reward = refund2;
+            refund2 -= reward;
+        } else {
+            if (reward > refund1) reward = refund1;
+            refund1 -= reward;
+        }
+    }
+
+    /// @dev Sends amount to `to` with PAYMENT_GAS; on failure credits withdrawable
+    /// so that no payee can block settlement. Return data is never copied.
+    function _pay(address to, uint256 amount) private {
+        if (amount == 0) return;
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(PAYMENT_GAS, to, amount, 0, 0, 0, 0)
+        }
+        if (!ok) {
+            withdrawable[to] += amount;
+            emit PaymentDeferred(to, amount);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is the coarse class of an error. The REST API maps each code to one
+// HTTP status in a single table; the room intake only counts them.
+type Code string
+
+// The error vocabulary shared by every part of Vigil.
+const (
+	CodeInvalid      Code = "invalid_input"
+	CodeNotFound     Code = "not_found"
+	CodeConflict     Code = "conflict"
+	CodeUnprofitable Code = "unprofitable"
+	CodeUnavailable  Code = "unavailable"
+	CodeUnauthorized Code = "unauthorized"
+	CodeInternal     Code = "internal"
+)
+
+// Reason is a stable, machine-readable rejection reason. Reasons are part of
+// the public API (responses, stats, docs/operations.md): never rename one.
+type Reason string
+
+// Rejection reasons for balance proofs.
+const (
+	ReasonMalformedJSON      Reason = "malformed_json"
+	ReasonBodyTooLarge       Reason = "body_too_large"
+	ReasonMissingField       Reason = "missing_field"
+	ReasonUnknownField       Reason = "unknown_field"
+	ReasonBadType            Reason = "bad_type"
+	ReasonBadNumber          Reason = "bad_number"
+	ReasonNumberOverflow     Reason = "number_overflow"
+	ReasonBadHex             Reason = "bad_hex"
+	ReasonBadAddress         Reason = "bad_address"
+	ReasonBadChecksum        Reason = "bad_checksum"
+	ReasonWrongChain         Reason = "wrong_chain"
+	ReasonBadSignature       Reason = "bad_signature"
+	ReasonWrongSigner        Reason = "wrong_signer"
+	ReasonUnknownChannel     Reason = "unknown_channel"
+	ReasonNotParticipant     Reason = "not_participant"
+	ReasonChannelClosed      Reason = "channel_closed"
+	ReasonChannelSettled     Reason = "channel_settled"
+	ReasonStaleNonce         Reason = "stale_nonce"
+	ReasonNonceConflict      Reason = "nonce_conflict"
+	ReasonZeroNonce          Reason = "zero_nonce"
+	ReasonRewardAboveDeposit Reason = "reward_above_deposit"
+	ReasonRewardBelowMinimum Reason = "reward_below_minimum"
+	ReasonRewardBelowGasCost Reason = "reward_below_gas_cost"
+	ReasonRateLimited        Reason = "rate_limited"
+	ReasonChainUnavailable   Reason = "chain_unavailable"
+	ReasonNotFound           Reason = "not_found"
+	ReasonUnauthorized       Reason = "unauthorized"
+	ReasonInternal           Reason = "internal_error"
+)
+
+// reasonCodes is the one table from reason to code.
+var reasonCodes = map[Reason]Code{
+	ReasonMalformedJSON:      CodeInvalid,
+	ReasonBodyTooLarge:       CodeInvalid,
+	ReasonMissingField:       CodeInvalid,
+	ReasonUnknownField:       CodeInvalid,
+	ReasonBadType:            CodeInvalid,
+	ReasonBadNumber:          CodeInvalid,
+	ReasonNumberOverflow:     CodeInvalid,
+	ReasonBadHex:             CodeInvalid,
+	ReasonBadAddress:         CodeInvalid,
+	ReasonBadChecksum:        CodeInvalid,
+	ReasonWrongChain:         CodeInvalid,
+	ReasonBadSignature:       CodeInvalid,
+	ReasonWrongSigner:        CodeInvalid,
+	ReasonUnknownChannel:     CodeInvalid,
+	ReasonNotParticipant:     CodeInvalid,
+	ReasonZeroNonce:          CodeInvalid,
+	ReasonChannelClosed:      CodeConflict,
+	ReasonChannelSettled:     CodeConflict,
+	ReasonStaleNonce:         CodeConflict,
+	ReasonNonceConflict:      CodeConflict,
+	ReasonRewardAboveDeposit: CodeUnprofitable,
+	ReasonRewardBelowMinimum: CodeUnprofitable,
+	ReasonRewardBelowGasCost: CodeUnprofitable,
+	ReasonRateLimited:        CodeUnavailable,
+	ReasonChainUnavailable:   CodeUnavailable,
+	ReasonNotFound:           CodeNotFound,
+	ReasonUnauthorized:       CodeUnauthorized,
+	ReasonInternal:           CodeInternal,
+}
+
+// Reasons lists every rejection reason, for stats that report zeros too.
+func Reasons() []Reason {
+	out := make([]Reason, 0, len(reasonCodes))
+	for r := range reasonCodes {
+		out = append(out, r)
+	}
+	return out
+}
+
+// Error is a rejection with a stable reason. Message is safe to show to a
+// client; Err (internal detail) is only logged.
+type Error struct {
+	Reason  Reason
+	Message string
+	Err     error
+}
+
+// Reject builds an *Error with a formatted client-safe message.
+func Reject(reason Reason, format string, args ...any) *Error {
+	return &Error{Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps an unexpected failure; its detail never reaches a client.
+func Internal(err error) *Error {
+	return &Error{Reason: ReasonInternal, Message: "internal error", Err: err}
+}
+
+// Unavailable wraps a failure of a dependency (node, database busy).
+func Unavailable(reason Reason, msg string, err error) *Error {
+	return &Error{Reason: reason, Message: msg, Err: err}
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Reason, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Reason, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Code is the class of the error's reason.
+func (e *Error) Code() Code {
+	if c, ok := reasonCodes[e.Reason]; ok {
+		return c
+	}
+	return CodeInternal
+}
+
+// AsError returns err as an *Error, wrapping anything else as internal.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Internal(err)
+}
+
+// Sentinel errors for control flow between monitor and its adapters.
+var (
+	// ErrNotFound is returned by stores and chain readers for a missing item.
+	ErrNotFound = errors.New("not found")
+	// ErrWouldRevert means a transaction would revert if sent now (someone
+	// else already updated, the window closed, ...). It is recorded, never sent.
+	ErrWouldRevert = errors.New("transaction would revert")
+)

@@ -1,0 +1,283 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/vigil-monitor/vigil/contracts/eip712"
+)
+
+// Source says where a request came from.
+type Source struct {
+	Kind string // "rest" or "matrix"
+	Ref  string // e.g. the Matrix event id
+}
+
+// Accepted is what intake tells a client whose request it took.
+type Accepted struct {
+	Channel    common.Address
+	NonClosing common.Address
+	Closing    common.Address
+	Nonce      uint64
+	Reward     *big.Int
+	Duplicate  bool
+	Replaced   bool
+	// Monitor is this monitor's address and ReceiptSignature its EIP-712
+	// MonitorReceipt signature over (channel, nonce, reward, monitor).
+	Monitor          common.Address
+	ReceiptSignature []byte
+}
+
+// IntakeConfig configures an Intake.
+type IntakeConfig struct {
+	Store  Store
+	Chain  ChainReader
+	Policy Policy
+	Stats  *Stats
+	// Monitor is this monitor's address, SignReceipt signs MonitorReceipt
+	// digests with its key. Both optional (no receipt when nil).
+	Monitor     common.Address
+	SignReceipt func(digest [32]byte) ([]byte, error)
+	Logger      *slog.Logger
+	Clock       Clock
+	// GasPriceTTL caches the node's gas price for intake decisions.
+	GasPriceTTL time.Duration
+	// ChannelTTL caches live channel reads for channels the confirmed-event
+	// store does not know yet.
+	ChannelTTL time.Duration
+}
+
+// Intake verifies, judges and stores balance proofs. It is the one entry
+// point for both the REST API and the Matrix room.
+type Intake struct {
+	cfg     IntakeConfig
+	chainID *big.Int
+	log     *slog.Logger
+
+	mu       sync.Mutex
+	gasPrice *big.Int
+	gasAt    time.Time
+	live     map[common.Address]liveChannel
+}
+
+type liveChannel struct {
+	info ChannelInfo
+	at   time.Time
+}
+
+// NewIntake validates cfg and fills defaults.
+func NewIntake(cfg IntakeConfig) (*Intake, error) {
+	if cfg.Store == nil || cfg.Chain == nil || cfg.Stats == nil {
+		return nil, errors.New("monitor: intake needs a store, a chain reader and stats")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.GasPriceTTL == 0 {
+		cfg.GasPriceTTL = 5 * time.Second
+	}
+	if cfg.ChannelTTL == 0 {
+		cfg.ChannelTTL = 10 * time.Second
+	}
+	return &Intake{cfg: cfg, chainID: cfg.Chain.ChainID(), log: cfg.Logger, live: map[common.Address]liveChannel{}}, nil
+}
+
+// SubmitJSON decodes a wire message and submits it. extraFields are
+// tolerated keys besides the protocol's (e.g. "type" in the room's plain form).
+func (in *Intake) SubmitJSON(ctx context.Context, data []byte, src Source, extraFields ...string) (Accepted, error) {
+	in.cfg.Stats.Received(src.Kind)
+	bp, err := DecodeBalanceProof(data, extraFields...)
+	if err != nil {
+		return Accepted{}, in.reject(src, bp, err)
+	}
+	acc, err := in.submit(ctx, bp, src)
+	if err != nil {
+		return Accepted{}, in.reject(src, bp, err)
+	}
+	return acc, nil
+}
+
+// Submit verifies and stores an already decoded balance proof.
+func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src Source) (Accepted, error) {
+	in.cfg.Stats.Received(src.Kind)
+	acc, err := in.submit(ctx, bp, src)
+	if err != nil {
+		return Accepted{}, in.reject(src, bp, err)
+	}
+	return acc, nil
+}
+
+func (in *Intake) reject(src Source, bp BalanceProof, err error) error {
+	e := AsError(err)
+	in.cfg.Stats.Rejected(src.Kind, e.Reason)
+	attrs := []any{"source", src.Kind, "reason", string(e.Reason), "msg", e.Message}
+	if src.Ref != "" {
+		attrs = append(attrs, "ref", src.Ref)
+	}
+	if bp.Channel != (common.Address{}) {
+		attrs = append(attrs, "channel", bp.Channel.Hex(), "nonce", bp.Nonce)
+	}
+	switch e.Code() {
+	case CodeInternal:
+		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
+	case CodeUnavailable:
+		in.log.Warn("balance proof not taken: dependency unavailable", append(attrs, "err", e.Err)...)
+	default:
+		in.log.Info("balance proof rejected", attrs...)
+	}
+	return e
+}
+
+func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Accepted, error) {
+	if bp.ChainID == nil || bp.TransferredAmount == nil || bp.Reward == nil {
+		return Accepted{}, Reject(ReasonMissingField, "chain_id, transferred_amount and reward_amount are required")
+	}
+	if bp.ChainID.Cmp(in.chainID) != 0 {
+		return Accepted{}, Reject(ReasonWrongChain, "chain_id %s is not this monitor's chain %s", bp.ChainID, in.chainID)
+	}
+	if bp.Nonce == 0 {
+		return Accepted{}, Reject(ReasonZeroNonce, "nonce 0 means no transfers: there is nothing to protect")
+	}
+	dom := eip712.Domain{ChainID: in.chainID, Channel: bp.Channel}
+	proof := eip712.BalanceProof{Nonce: bp.Nonce, TransferredAmount: bp.TransferredAmount, Locksroot: bp.Locksroot, ExtraHash: bp.ExtraHash}
+	closing, err := eip712.Recover(dom.BalanceProofDigest(proof), bp.Signature)
+	if err != nil {
+		return Accepted{}, Reject(ReasonBadSignature, "signature: %v", err)
+	}
+	requester, err := eip712.Recover(dom.MonitorRequestDigest(proof, bp.Signature, bp.Reward), bp.NonClosingSignature)
+	if err != nil {
+		return Accepted{}, Reject(ReasonBadSignature, "non_closing_signature: %v", err)
+	}
+	if requester != bp.NonClosing {
+		return Accepted{}, Reject(ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
+	}
+	if closing == bp.NonClosing {
+		return Accepted{}, Reject(ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")
+	}
+
+	ch, err := in.channel(ctx, bp.Channel)
+	if err != nil {
+		return Accepted{}, err
+	}
+	if !ch.IsParticipant(bp.NonClosing) {
+		return Accepted{}, Reject(ReasonNotParticipant, "%s is not a participant of channel %s", bp.NonClosing.Hex(), bp.Channel.Hex())
+	}
+	if ch.Partner(bp.NonClosing) != closing {
+		return Accepted{}, Reject(ReasonWrongSigner, "the balance proof was signed by %s, not by the partner %s", closing.Hex(), ch.Partner(bp.NonClosing).Hex())
+	}
+	switch ch.State {
+	case ChannelClosed:
+		return Accepted{}, Reject(ReasonChannelClosed, "channel %s is already closed", bp.Channel.Hex())
+	case ChannelSettled:
+		return Accepted{}, Reject(ReasonChannelSettled, "channel %s is settled", bp.Channel.Hex())
+	}
+
+	if ch.RewardDepositOf(bp.NonClosing).Cmp(bp.Reward) < 0 {
+		// The cache may be behind a fresh deposit: ask the node.
+		dep, err := in.cfg.Chain.RewardDeposit(ctx, bp.Channel, bp.NonClosing)
+		if err != nil {
+			return Accepted{}, Unavailable(ReasonChainUnavailable, "cannot read the reward deposit from the Ethereum node", err)
+		}
+		if dep.Cmp(bp.Reward) < 0 {
+			return Accepted{}, Reject(ReasonRewardAboveDeposit, "reward %s wei exceeds the reward deposit %s wei of %s", bp.Reward, dep, bp.NonClosing.Hex())
+		}
+	}
+	gp, err := in.currentGasPrice(ctx)
+	if err != nil {
+		return Accepted{}, Unavailable(ReasonChainUnavailable, "cannot read the gas price from the Ethereum node", err)
+	}
+	if reason, msg := in.cfg.Policy.Judge(bp.NonClosing, bp.Reward, gp); reason != "" {
+		return Accepted{}, Reject(reason, "%s", msg)
+	}
+
+	req := Request{BalanceProof: bp, Closing: closing, Source: src.Kind, SourceRef: src.Ref, ReceivedAt: in.cfg.Clock.Now().UTC()}
+	res, err := in.cfg.Store.SaveRequest(ctx, req)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return Accepted{}, e
+		}
+		return Accepted{}, Internal(err)
+	}
+	in.cfg.Stats.Accepted(src.Kind, res)
+	acc := Accepted{
+		Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
+		Reward: bp.Reward, Duplicate: res.Duplicate, Replaced: res.Replaced, Monitor: in.cfg.Monitor,
+	}
+	if in.cfg.SignReceipt != nil {
+		sig, err := in.cfg.SignReceipt(dom.MonitorReceiptDigest(bp.Nonce, bp.Reward, in.cfg.Monitor))
+		if err != nil {
+			in.log.Error("cannot sign monitor receipt", "err", err)
+		} else {
+			acc.ReceiptSignature = sig
+		}
+	}
+	if !res.Duplicate {
+		in.log.Info("balance proof accepted", "source", src.Kind, "channel", bp.Channel.Hex(),
+			"non_closing", bp.NonClosing.Hex(), "nonce", bp.Nonce, "reward_wei", bp.Reward.String(), "replaced", res.Replaced)
+	}
+	return acc, nil
+}
+
+// channel returns the channel from the confirmed-event store, or, for a
+// channel the watcher has not confirmed yet, from the node (cached briefly).
+func (in *Intake) channel(ctx context.Context, addr common.Address) (Channel, error) {
+	ch, err := in.cfg.Store.Channel(ctx, addr)
+	if err == nil {
+		return ch, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Channel{}, Internal(err)
+	}
+	now := in.cfg.Clock.Now()
+	in.mu.Lock()
+	lc, ok := in.live[addr]
+	in.mu.Unlock()
+	if ok && now.Sub(lc.at) < in.cfg.ChannelTTL {
+		if !lc.info.Exists {
+			return Channel{}, Reject(ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
+		}
+		return lc.info.Channel, nil
+	}
+	info, err := in.cfg.Chain.ChannelInfo(ctx, addr)
+	if err != nil {
+		return Channel{}, Unavailable(ReasonChainUnavailable, "cannot read the channel from the Ethereum node", err)
+	}
+	in.mu.Lock()
+	if len(in.live) > 10000 {
+		in.live = map[common.Address]liveChannel{}
+	}
+	in.live[addr] = liveChannel{info: info, at: now}
+	in.mu.Unlock()
+	if !info.Exists {
+		return Channel{}, Reject(ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
+	}
+	return info.Channel, nil
+}
+
+func (in *Intake) currentGasPrice(ctx context.Context) (*big.Int, error) {
+	now := in.cfg.Clock.Now()
+	in.mu.Lock()
+	if in.gasPrice != nil && now.Sub(in.gasAt) < in.cfg.GasPriceTTL {
+		gp := in.gasPrice
+		in.mu.Unlock()
+		return gp, nil
+	}
+	in.mu.Unlock()
+	gp, err := in.cfg.Chain.GasPrice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	in.gasPrice, in.gasAt = gp, now
+	in.mu.Unlock()
+	return gp, nil
+}

@@ -1,0 +1,262 @@
+package monitor
+
+import (
+	"context"
+	"math/big"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Counter names persisted in the store. Per-reason rejection counters are
+// "rejected.<source>.<reason>".
+const (
+	counterReceived = "received."
+	counterAccepted = "accepted."
+	counterRejected = "rejected."
+)
+
+// Stats keeps the figures served by /api/1/stats and /metrics. Totals are
+// loaded from the store once at start and then kept in step with every
+// commit, so serving stats never recounts the database. Named counters are
+// persisted by Flush (the daemon flushes every few seconds and at shutdown).
+type Stats struct {
+	mu        sync.Mutex
+	started   time.Time
+	version   string
+	totals    Totals
+	counters  map[string]int64
+	unflushed map[string]int64
+	chain     ChainStatus
+}
+
+// ChainStatus is the Ethereum watcher's view, for stats.
+type ChainStatus struct {
+	ChainID       *big.Int
+	Head          uint64
+	LastProcessed Cursor
+	Confirmations uint64
+	LastPoll      time.Time
+	Monitor       common.Address
+	Payout        common.Address
+	Balance       *big.Int
+}
+
+// NewStats starts stats from the store's totals.
+func NewStats(ctx context.Context, st Store, version string, now time.Time) (*Stats, error) {
+	t, err := st.Totals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stats{started: now, version: version, totals: t, counters: map[string]int64{}, unflushed: map[string]int64{}}
+	for k, v := range t.Counters {
+		s.counters[k] = v
+	}
+	if s.totals.RewardsWon == nil {
+		s.totals.RewardsWon = new(big.Int)
+	}
+	if s.totals.GasSpent == nil {
+		s.totals.GasSpent = new(big.Int)
+	}
+	return s, nil
+}
+
+// Count adds delta to a named counter.
+func (s *Stats) Count(name string, delta int64) {
+	s.mu.Lock()
+	s.counters[name] += delta
+	s.unflushed[name] += delta
+	s.mu.Unlock()
+}
+
+// Received, Accepted and Rejected count intake outcomes per source.
+func (s *Stats) Received(source string) { s.Count(counterReceived+source, 1) }
+
+// Accepted counts an accepted request and what it added to the store.
+func (s *Stats) Accepted(source string, r SaveResult) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := counterAccepted + source
+	s.counters[name]++
+	s.unflushed[name]++
+	if !r.Duplicate && !r.Replaced {
+		s.totals.Requests++
+	}
+	if r.NewChannel {
+		s.totals.Channels++
+	}
+	s.totals.Participants += int64(r.NewParticipants)
+}
+
+// Rejected counts a rejection by reason.
+func (s *Stats) Rejected(source string, reason Reason) {
+	s.Count(counterRejected+source+"."+string(reason), 1)
+}
+
+// Deleted counts requests removed by an operator.
+func (s *Stats) Deleted(n int64) {
+	s.mu.Lock()
+	s.totals.Requests -= n
+	s.mu.Unlock()
+}
+
+// Submitted counts an update transaction sent for the first time.
+func (s *Stats) Submitted() {
+	s.mu.Lock()
+	s.totals.Submitted++
+	s.mu.Unlock()
+}
+
+// GasPaid adds the fee of a mined transaction.
+func (s *Stats) GasPaid(wei *big.Int) {
+	s.mu.Lock()
+	s.totals.GasSpent = new(big.Int).Add(s.totals.GasSpent, wei)
+	s.mu.Unlock()
+}
+
+// Won counts a reward paid to this monitor.
+func (s *Stats) Won(wei *big.Int) {
+	s.mu.Lock()
+	s.totals.Won++
+	s.totals.RewardsWon = new(big.Int).Add(s.totals.RewardsWon, wei)
+	s.mu.Unlock()
+}
+
+// SetChain records the watcher's latest view.
+func (s *Stats) SetChain(f func(*ChainStatus)) {
+	s.mu.Lock()
+	f(&s.chain)
+	s.mu.Unlock()
+}
+
+// Flush persists counter deltas accumulated since the last flush.
+func (s *Stats) Flush(ctx context.Context, st Store) error {
+	s.mu.Lock()
+	d := s.unflushed
+	s.unflushed = map[string]int64{}
+	s.mu.Unlock()
+	if len(d) == 0 {
+		return nil
+	}
+	if err := st.AddCounters(ctx, d); err != nil {
+		s.mu.Lock()
+		for k, v := range d {
+			s.unflushed[k] += v
+		}
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// StatsSnapshot is the /api/1/stats document.
+type StatsSnapshot struct {
+	Version       string `json:"version"`
+	StartedAt     string `json:"started_at"`
+	UptimeSeconds int64  `json:"uptime_seconds"`
+	BalanceProofs struct {
+		Stored            int64            `json:"stored"`
+		Received          map[string]int64 `json:"received"`
+		Accepted          map[string]int64 `json:"accepted"`
+		Rejected          int64            `json:"rejected"`
+		RejectedByReason  map[string]int64 `json:"rejected_by_reason"`
+		RejectedBySource  map[string]int64 `json:"rejected_by_source"`
+		UniqueChannels    int64            `json:"unique_channels"`
+		UniqueParticipant int64            `json:"unique_participants"`
+	} `json:"balance_proofs"`
+	Updates struct {
+		Submitted      int64  `json:"submitted"`
+		Won            int64  `json:"won"`
+		RewardsEarned  string `json:"rewards_earned_wei"`
+		GasSpent       string `json:"gas_spent_wei"`
+		NetEarningsWei string `json:"net_earnings_wei"`
+	} `json:"updates"`
+	Ethereum struct {
+		ChainID           string `json:"chain_id"`
+		Head              uint64 `json:"head"`
+		LastProcessed     uint64 `json:"last_processed_block"`
+		LastProcessedHash string `json:"last_processed_hash"`
+		BlocksBehind      uint64 `json:"blocks_behind"`
+		Confirmations     uint64 `json:"confirmations"`
+		LastPoll          string `json:"last_poll,omitempty"`
+		Monitor           string `json:"monitor_address"`
+		Payout            string `json:"payout_address"`
+		Balance           string `json:"balance_wei,omitempty"`
+	} `json:"ethereum"`
+	Counters map[string]int64 `json:"counters"`
+}
+
+// Snapshot returns a consistent copy of the figures.
+func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out StatsSnapshot
+	out.Version = s.version
+	out.StartedAt = s.started.UTC().Format(time.RFC3339)
+	out.UptimeSeconds = int64(now.Sub(s.started).Seconds())
+	bp := &out.BalanceProofs
+	bp.Stored = s.totals.Requests
+	bp.UniqueChannels = s.totals.Channels
+	bp.UniqueParticipant = s.totals.Participants
+	bp.Received, bp.Accepted = map[string]int64{}, map[string]int64{}
+	bp.RejectedByReason, bp.RejectedBySource = map[string]int64{}, map[string]int64{}
+	out.Counters = make(map[string]int64, len(s.counters))
+	for k, v := range s.counters {
+		out.Counters[k] = v
+		switch {
+		case strings.HasPrefix(k, counterReceived):
+			bp.Received[k[len(counterReceived):]] += v
+		case strings.HasPrefix(k, counterAccepted):
+			bp.Accepted[k[len(counterAccepted):]] += v
+		case strings.HasPrefix(k, counterRejected):
+			rest := k[len(counterRejected):]
+			src, reason, _ := strings.Cut(rest, ".")
+			bp.Rejected += v
+			bp.RejectedByReason[reason] += v
+			bp.RejectedBySource[src] += v
+		}
+	}
+	u := &out.Updates
+	u.Submitted = s.totals.Submitted
+	u.Won = s.totals.Won
+	u.RewardsEarned = s.totals.RewardsWon.String()
+	u.GasSpent = s.totals.GasSpent.String()
+	u.NetEarningsWei = new(big.Int).Sub(s.totals.RewardsWon, s.totals.GasSpent).String()
+	e := &out.Ethereum
+	if s.chain.ChainID != nil {
+		e.ChainID = s.chain.ChainID.String()
+	}
+	e.Head = s.chain.Head
+	e.LastProcessed = s.chain.LastProcessed.Number
+	if s.chain.LastProcessed.Hash != (common.Hash{}) {
+		e.LastProcessedHash = s.chain.LastProcessed.Hash.Hex()
+	}
+	if e.Head > e.LastProcessed {
+		e.BlocksBehind = e.Head - e.LastProcessed
+	}
+	e.Confirmations = s.chain.Confirmations
+	if !s.chain.LastPoll.IsZero() {
+		e.LastPoll = s.chain.LastPoll.UTC().Format(time.RFC3339)
+	}
+	e.Monitor = s.chain.Monitor.Hex()
+	e.Payout = s.chain.Payout.Hex()
+	if s.chain.Balance != nil {
+		e.Balance = s.chain.Balance.String()
+	}
+	return out
+}
+
+// CounterNames returns the persisted counter names in order (for /metrics).
+func (s *Stats) CounterNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.counters))
+	for k := range s.counters {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+const channelCols = `address, participant1, participant2, settle_timeout, opened_block,
+	state, closing, closed_block, on_chain_nonce, settled_block,
+	reward_deposit1, reward_deposit2`
+
+func scanChannel(rows interface{ Scan(...any) error }) (monitor.Channel, error) {
+	var c monitor.Channel
+	err := rows.Scan(addrCol{&c.Address}, addrCol{&c.Participant1}, addrCol{&c.Participant2},
+		u64Col{&c.SettleTimeout}, u64Col{&c.OpenedBlock}, &c.State, addrCol{&c.Closing},
+		u64Col{&c.ClosedBlock}, u64Col{&c.OnChainNonce}, u64Col{&c.SettledBlock},
+		bigCol{&c.RewardDeposit1}, bigCol{&c.RewardDeposit2})
+	return c, err
+}
+
+func scanChannelRows(rows *sql.Rows) (monitor.Channel, error) { return scanChannel(rows) }
+
+// Channel implements monitor.Store.
+func (s *Store) Channel(ctx context.Context, addr common.Address) (monitor.Channel, error) {
+	c, err := scanChannel(s.r.QueryRowContext(ctx, `SELECT `+channelCols+` FROM channels WHERE address = ?`, addrArg(addr)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("unknown channel %s", addr.Hex())
+	}
+	return c, wrap("channel", err)
+}
+
+// actionableQuery: closed channels whose window is open at head (deadline >=
+// head, from the partial index) with a request against the closing
+// participant whose nonce is newer than the on-chain one (by primary key on
+// requests). Nonces are compared as unsigned 64-bit numbers.
+const actionableQuery = `SELECT ` + channelCols + ` FROM channels AS c
+	WHERE c.state = 1 AND c.deadline >= ?
+	AND EXISTS (
+		SELECT 1 FROM requests AS r
+		WHERE r.channel = c.address AND r.closing = c.closing
+		AND CASE WHEN (r.nonce < 0) = (c.on_chain_nonce < 0)
+			THEN r.nonce > c.on_chain_nonce
+			ELSE r.nonce < 0 END
+	)
+	ORDER BY c.deadline, c.address`
+
+// ActionableChannels implements monitor.Store. Channels come in order of
+// their deadline, the most urgent first.
+func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]monitor.Channel, error) {
+	chs, err := queryAll(ctx, s.r, scanChannelRows, actionableQuery, satInt64(head))
+	return chs, wrap("actionable channels", err)
+}
+
+// eventData is the JSON of an event's kind-specific fields; amounts are
+// decimal strings so that json_extract in the sqlite3 shell reads them
+// exactly.
+type eventData struct {
+	Participant1  *common.Address `json:"participant1,omitempty"`
+	Participant2  *common.Address `json:"participant2,omitempty"`
+	SettleTimeout uint64          `json:"settle_timeout,omitempty"`
+	Participant   *common.Address `json:"participant,omitempty"`
+	Nonce         uint64          `json:"nonce,omitempty"`
+	Payout        *common.Address `json:"payout,omitempty"`
+	Amount        string          `json:"amount,omitempty"`
+	Amount2       string          `json:"amount2,omitempty"`
+}
+
+func optAddr(a common.Address) *common.Address {
+	if a == (common.Address{}) {
+		return nil
+	}
+	return &a
+}
+
+func optBigString(b *big.Int) string {
+	if b == nil {
+		return ""
+	}
+	return b.String()
+}
+
+func encodeEventData(e *monitor.ChainEvent) (string, error) {
+	b, err := json.Marshal(eventData{
+		Participant1:  optAddr(e.Participant1),
+		Participant2:  optAddr(e.Participant2),
+		SettleTimeout: e.SettleTimeout,
+		Participant:   optAddr(e.Participant),
+		Nonce:         e.Nonce,
+		Payout:        optAddr(e.Payout),
+		Amount:        optBigString(e.Amount),
+		Amount2:       optBigString(e.Amount2),
+	})
+	return string(b), err
+}
+
+func decodeEventData(s string, e *monitor.ChainEvent) error {
+	var d eventData
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return fmt.Errorf("event data: %w", err)
+	}
+	deref := func(a *common.Address) common.Address {
+		if a == nil {
+			return common.Address{}
+		}
+		return *a
+	}
+	e.Participant1, e.Participant2, e.Participant, e.Payout =
+		deref(d.Participant1), deref(d.Participant2), deref(d.Participant), deref(d.Payout)
+	e.SettleTimeout, e.Nonce = d.SettleTimeout, d.Nonce
+	for _, f := range []struct {
+		s string
+		p **big.Int
+	}{{d.Amount, &e.Amount}, {d.Amount2, &e.Amount2}} {
+		if f.s == "" {
+			continue
+		}
+		v, ok := new(big.Int).SetString(f.s, 10)
+		if !ok {
+			return fmt.Errorf("event data: bad amount %q", f.s)
+		}
+		*f.p = v
+	}
+	return nil
+}
+
+const eventCols = `block, log_index, kind, channel, tx_hash, block_hash, data`
+
+func scanEvent(rows *sql.Rows) (monitor.ChainEvent, error) {
+	var e monitor.ChainEvent
+	var logIndex int64
+	var data string
+	if err := rows.Scan(u64Col{&e.Block}, &logIndex, &e.Kind, addrCol{&e.Channel},
+		hashCol{(*[32]byte)(&e.TxHash)}, hashCol{(*[32]byte)(&e.BlockHash)}, &data); err != nil {
+		return e, err
+	}
+	e.LogIndex = uint(logIndex)
+	return e, decodeEventData(data, &e)
+}
+
+// ChannelEvents implements monitor.Store, in chain order.
+func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]monitor.ChainEvent, error) {
+	evs, err := queryAll(ctx, s.r, scanEvent,
+		`SELECT `+eventCols+` FROM chain_events WHERE channel = ? ORDER BY block, log_index`, addrArg(channel))
+	return evs, wrap("channel events", err)
+}
+
+// EventsAfter implements monitor.Store: events in blocks > block, in chain
+// order.
+func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]monitor.ChainEvent, error) {
+	evs, err := queryAll(ctx, s.r, scanEvent,
+		`SELECT `+eventCols+` FROM chain_events WHERE block > ? ORDER BY block, log_index`, u64Arg(block))
+	return evs, wrap("events after", err)
+}
+
+// Cursor implements monitor.Store; ok is false before the first ApplyChain.
+func (s *Store) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
+	var c monitor.Cursor
+	err := s.r.QueryRowContext(ctx, `SELECT number, hash FROM cursor WHERE id = 1`).
+		Scan(u64Col{&c.Number}, hashCol{(*[32]byte)(&c.Hash)})
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	}
+	if err != nil {
+		return monitor.Cursor{}, false, wrap("cursor", err)
+	}
+	return c, true, nil
+}
+
+// BlockHash implements monitor.Store; only the newest 256 blocks are kept.
+func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error) {
+	var h common.Hash
+	err := s.r.QueryRowContext(ctx, `SELECT hash FROM block_hashes WHERE number = ?`, u64Arg(number)).
+		Scan(hashCol{(*[32]byte)(&h)})
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, false, nil
+	}
+	if err != nil {
+		return common.Hash{}, false, wrap("block hash", err)
+	}
+	return h, true, nil
+}
+
+// ApplyChain implements monitor.Store in one transaction. Events already
+// stored (same block and log index) are left alone, so a batch can be
+// applied again after a crash.
+func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) error {
+	return s.write(ctx, "apply chain", func(tx *sql.Tx) error {
+		if len(b.Events) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO chain_events (`+eventCols+`)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (block, log_index) DO NOTHING`)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			for i := range b.Events {
+				e := &b.Events[i]
+				data, err := encodeEventData(e)
+				if err != nil {
+					return err
+				}
+				if _, err := stmt.ExecContext(ctx, u64Arg(e.Block), int64(e.LogIndex), string(e.Kind),
+					addrArg(e.Channel), hashArg(e.TxHash), hashArg(e.BlockHash), data); err != nil {
+					return fmt.Errorf("event %s at %d/%d: %w", e.Kind, e.Block, e.LogIndex, err)
+				}
+			}
+		}
+		if err := upsertChannels(ctx, tx, b.Channels); err != nil {
+			return err
+		}
+		if len(b.Blocks) > 0 {
+			stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO block_hashes (number, hash) VALUES (?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			for _, blk := range b.Blocks {
+				if _, err := stmt.ExecContext(ctx, u64Arg(blk.Number), hashArg(blk.Hash)); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM block_hashes
+				WHERE number <= (SELECT MAX(number) FROM block_hashes) - ?`, blockHashesKept); err != nil {
+				return err
+			}
+		}
+		return setCursor(ctx, tx, b.Cursor)
+	})
+}
+
+// RollbackChain implements monitor.Store in one transaction.
+func (s *Store) RollbackChain(ctx context.Context, r monitor.ChainRollback) error {
+	return s.write(ctx, "rollback chain", func(tx *sql.Tx) error {
+		to := u64Arg(r.To.Number)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM chain_events WHERE block > ?`, to); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM block_hashes WHERE number > ?`, to); err != nil {
+			return err
+		}
+		if err := upsertChannels(ctx, tx, r.Channels); err != nil {
+			return err
+		}
+		for _, a := range r.Removed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM channels WHERE address = ?`, addrArg(a)); err != nil {
+				return err
+			}
+		}
+		return setCursor(ctx, tx, r.To)
+	})
+}
+
+func upsertChannels(ctx context.Context, tx *sql.Tx, chs []monitor.Channel) error {
+	if len(chs) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO channels (`+channelCols+`, deadline)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, c := range chs {
+		if _, err := stmt.ExecContext(ctx, addrArg(c.Address), addrArg(c.Participant1), addrArg(c.Participant2),
+			u64Arg(c.SettleTimeout), u64Arg(c.OpenedBlock), int64(c.State), addrArg(c.Closing),
+			u64Arg(c.ClosedBlock), u64Arg(c.OnChainNonce), u64Arg(c.SettledBlock),
+			bigArg(c.RewardDeposit1), bigArg(c.RewardDeposit2),
+			deadline(c.ClosedBlock, c.SettleTimeout)); err != nil {
+			return fmt.Errorf("channel %s: %w", c.Address.Hex(), err)
+		}
+	}
+	return nil
+}
+
+func setCursor(ctx context.Context, tx *sql.Tx, c monitor.Cursor) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO cursor (id, number, hash) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash`,
+		u64Arg(c.Number), hashArg(c.Hash))
+	return err
+}

@@ -1,0 +1,262 @@
+// Package store is the SQLite implementation of monitor.Store: Vigil's
+// durable state (accepted monitoring requests, the confirmed-event view of
+// channels, the chain cursor, update records and counters) in one database
+// file, with embedded numbered migrations.
+//
+// Every acknowledged write is committed with synchronous=FULL in WAL mode
+// before the call returns, and writes that belong together (a request's
+// read-compare-write, a chain batch with its cursor) share one transaction.
+// All writes go through a single connection; reads use a separate read-only
+// pool, so readers never wait for the writer and never see SQLITE_BUSY. An
+// exclusive lock on <path>.lock makes a second process on the same database
+// fail fast with ErrLocked.
+//
+// The package stores and retrieves; it must not decide. It knows nothing of
+// signatures, profitability, schedules or chains, applies no business rules
+// beyond the nonce ordering that monitor.Store documents, starts no
+// goroutines and never logs client data. Callers outside cmd should depend on
+// monitor.Store, not on this package.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// ErrLocked is returned by Open when another process (or another Store in
+// this process) holds the database's lock file.
+var ErrLocked = errors.New("database is locked by another process")
+
+// Config configures Open.
+type Config struct {
+	// Path of the database file; it is created if missing, its directory
+	// must exist. The lock file is Path + ".lock"; SQLite adds -wal and -shm.
+	Path string
+	// BusyTimeout bounds how long a statement waits for an SQLite lock
+	// (checkpoints, WAL recovery). Default 5s.
+	BusyTimeout time.Duration
+	// Logger receives migration and lifecycle messages. Default slog.Default().
+	Logger *slog.Logger
+}
+
+const (
+	defaultBusyTimeout = 5 * time.Second
+	readConns          = 4
+	// blockHashesKept is how many of the newest block hashes are kept for
+	// reorg detection.
+	blockHashesKept = 256
+)
+
+// Store is a monitor.Store on an SQLite database. It is safe for concurrent
+// use.
+type Store struct {
+	w    *sql.DB // the single writer connection
+	r    *sql.DB // read-only pool
+	lock *os.File
+	log  *slog.Logger
+	path string
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ monitor.Store = (*Store)(nil)
+
+// Open opens (creating if needed) and migrates the database at cfg.Path.
+// It fails with ErrLocked if another process has it open, and with
+// ErrSchemaTooNew if a newer binary has migrated it.
+func Open(cfg Config) (*Store, error) {
+	if cfg.Path == "" {
+		return nil, errors.New("store: Config.Path is required")
+	}
+	if cfg.Path == ":memory:" || strings.HasPrefix(cfg.Path, "file:") {
+		return nil, fmt.Errorf("store: Config.Path must be a file path, not %q", cfg.Path)
+	}
+	if cfg.BusyTimeout <= 0 {
+		cfg.BusyTimeout = defaultBusyTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	path, err := filepath.Abs(cfg.Path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("store: directory of %s does not exist", path)
+	}
+
+	lock, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{lock: lock, log: cfg.Logger, path: path}
+	if err := s.open(cfg); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) open(cfg Config) error {
+	ctx := context.Background()
+	busy := strconv.FormatInt(cfg.BusyTimeout.Milliseconds(), 10)
+
+	// The writer: WAL, fsync on every commit (synchronous=FULL; NORMAL in WAL
+	// mode may lose the last commits on power loss, and an acknowledged
+	// request must survive that), BEGIN IMMEDIATE so a write transaction
+	// takes the write lock up front.
+	w, err := sql.Open("sqlite3", dsn(s.path, url.Values{
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"FULL"},
+		"_foreign_keys": {"on"},
+		"_busy_timeout": {busy},
+		"_txlock":       {"immediate"},
+	}))
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	s.w = w
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	var mode string
+	if err := w.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("store: %s: journal_mode is %q, want wal (is the file on a network file system?)", s.path, mode)
+	}
+	version, err := migrate(ctx, w, migrationsFS, s.log)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", s.path, err)
+	}
+
+	// Readers: WAL lets them read a committed snapshot while the writer
+	// works; query_only makes a write through this pool an error.
+	r, err := sql.Open("sqlite3", dsn(s.path, url.Values{
+		"_query_only":   {"1"},
+		"_foreign_keys": {"on"},
+		"_busy_timeout": {busy},
+	}))
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	s.r = r
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
+	r.SetConnMaxLifetime(0)
+	r.SetConnMaxIdleTime(0)
+	if err := r.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	s.log.Debug("store opened", "path", s.path, "schema_version", version)
+	return nil
+}
+
+// dsn builds a file: URI, so that any character in the path is escaped.
+func dsn(path string, params url.Values) string {
+	return "file:" + (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath() + "?" + params.Encode()
+}
+
+// Close closes the database and releases the lock. It is safe to call more
+// than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		if s.r != nil {
+			errs = append(errs, s.r.Close())
+		}
+		if s.w != nil {
+			errs = append(errs, s.w.Close()) // the last connection checkpoints the WAL
+		}
+		if s.lock != nil {
+			errs = append(errs, unlockFile(s.lock))
+		}
+		if err := errors.Join(errs...); err != nil {
+			s.closeErr = fmt.Errorf("store: close %s: %w", s.path, err)
+		}
+	})
+	return s.closeErr
+}
+
+// write runs fn in a write transaction and commits it. A *monitor.Error
+// from fn (a rejection) is returned as is; other errors are wrapped with op.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return wrap(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// read runs fn in a read transaction: one consistent snapshot.
+func (s *Store) read(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return wrap(op, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	return wrap(op, fn(tx))
+}
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var me *monitor.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// notFound is a not_found rejection that also matches monitor.ErrNotFound.
+func notFound(format string, args ...any) error {
+	e := monitor.Reject(monitor.ReasonNotFound, format, args...)
+	e.Err = monitor.ErrNotFound
+	return e
+}
+
+// queryAll runs a query and collects one value per row.
+func queryAll[T any](ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+const updateCols = `channel, non_closing, nonce, reward, outcome, detail,
+	tx_hash, tx_nonce, gas_price, gas_limit, raw_tx, sent_block, block,
+	gas_used, gas_paid, reward_won, created_at, updated_at, replacement`
+
+// updateSet is "channel = ?, non_closing = ?, ..." in updateCols order.
+var updateSet = strings.ReplaceAll(strings.Join(strings.Fields(updateCols), " "), ",", " = ?,") + " = ?"
+
+func updateArgs(u *monitor.Update) []any {
+	return []any{
+		addrArg(u.Channel), addrArg(u.NonClosing), u64Arg(u.Nonce), bigArg(u.Reward), string(u.Outcome), u.Detail,
+		optHashArg(u.TxHash), u64Arg(u.TxNonce), bigArg(u.GasPrice), u64Arg(u.GasLimit), optBlobArg(u.RawTx),
+		u64Arg(u.SentBlock), u64Arg(u.Block), u64Arg(u.GasUsed), bigArg(u.GasPaid), bigArg(u.RewardWon),
+		timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.Replacement,
+	}
+}
+
+func scanUpdate(rows *sql.Rows) (monitor.Update, error) {
+	var u monitor.Update
+	err := rows.Scan(&u.ID,
+		addrCol{&u.Channel}, addrCol{&u.NonClosing}, u64Col{&u.Nonce}, bigCol{&u.Reward}, &u.Outcome, &u.Detail,
+		hashCol{(*[32]byte)(&u.TxHash)}, u64Col{&u.TxNonce}, bigCol{&u.GasPrice}, u64Col{&u.GasLimit}, bytesCol{&u.RawTx},
+		u64Col{&u.SentBlock}, u64Col{&u.Block}, u64Col{&u.GasUsed}, bigCol{&u.GasPaid}, bigCol{&u.RewardWon},
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.Replacement)
+	return u, err
+}
+
+// InsertUpdate implements monitor.Store; u.ID is ignored. A zero TxHash is
+// stored as "not sent".
+func (s *Store) InsertUpdate(ctx context.Context, u monitor.Update) (int64, error) {
+	var id int64
+	err := s.write(ctx, "insert update", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO updates (`+updateCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, updateArgs(&u)...)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// SaveUpdate implements monitor.Store.
+func (s *Store) SaveUpdate(ctx context.Context, u monitor.Update) error {
+	return s.write(ctx, "save update", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE updates SET `+updateSet+` WHERE id = ?`, append(updateArgs(&u), u.ID)...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return notFound("no update with id %d", u.ID)
+		}
+		return nil
+	})
+}
+
+// Updates implements monitor.Store, in ID order. Unlike Requests, a Limit
+// <= 0 means no limit: callers reload all pending updates at start.
+func (s *Store) Updates(ctx context.Context, q monitor.UpdateQuery) ([]monitor.Update, error) {
+	query := `SELECT id, ` + updateCols + ` FROM updates WHERE id > ?`
+	args := []any{q.AfterID}
+	if q.Channel != nil {
+		query += ` AND channel = ?`
+		args = append(args, addrArg(*q.Channel))
+	}
+	if len(q.Outcomes) > 0 {
+		query += ` AND outcome IN (?` + strings.Repeat(`, ?`, len(q.Outcomes)-1) + `)`
+		for _, o := range q.Outcomes {
+			args = append(args, string(o))
+		}
+	}
+	query += ` ORDER BY id`
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	us, err := queryAll(ctx, s.r, scanUpdate, query, args...)
+	return us, wrap("list updates", err)
+}
+
+// MaxTxNonce implements monitor.Store: the highest tx_nonce (as an unsigned
+// number) among updates that were sent.
+func (s *Store) MaxTxNonce(ctx context.Context) (uint64, bool, error) {
+	var n uint64
+	err := s.r.QueryRowContext(ctx, `SELECT tx_nonce FROM updates WHERE tx_hash IS NOT NULL
+		ORDER BY tx_nonce < 0 DESC, tx_nonce DESC LIMIT 1`).Scan(u64Col{&n})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, wrap("max tx nonce", err)
+	}
+	return n, true, nil
+}
+
+// Totals implements monitor.Store from one snapshot. Amounts are summed in
+// Go: wei totals overflow SQLite's integers and must not become REAL.
+// RewardsWon, GasSpent and Counters are never nil.
+func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
+	t := monitor.Totals{RewardsWon: new(big.Int), GasSpent: new(big.Int), Counters: map[string]int64{}}
+	err := s.read(ctx, "totals", func(tx *sql.Tx) error {
+		for _, c := range []struct {
+			dst   *int64
+			query string
+		}{
+			{&t.Requests, `SELECT COUNT(*) FROM requests`},
+			{&t.Channels, `SELECT COUNT(*) FROM seen_channels`},
+			{&t.Participants, `SELECT COUNT(*) FROM seen_addresses`},
+			{&t.Submitted, `SELECT COUNT(*) FROM updates WHERE tx_hash IS NOT NULL`},
+		} {
+			if err := tx.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {
+				return err
+			}
+		}
+		won, err := queryAll(ctx, tx, scanBig, `SELECT reward_won FROM updates WHERE reward_won IS NOT NULL`)
+		if err != nil {
+			return err
+		}
+		for _, w := range won {
+			if w.Sign() > 0 {
+				t.Won++
+				t.RewardsWon.Add(t.RewardsWon, w)
+			}
+		}
+		gas, err := queryAll(ctx, tx, scanBig, `SELECT gas_paid FROM updates WHERE gas_paid IS NOT NULL`)
+		if err != nil {
+			return err
+		}
+		for _, g := range gas {
+			t.GasSpent.Add(t.GasSpent, g)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT name, value FROM counters`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			var v int64
+			if err := rows.Scan(&name, &v); err != nil {
+				return err
+			}
+			t.Counters[name] = v
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return monitor.Totals{}, err
+	}
+	return t, nil
+}
+
+func scanBig(rows *sql.Rows) (*big.Int, error) {
+	var b *big.Int
+	err := rows.Scan(bigCol{&b})
+	return b, err
+}
+
+// AddCounters implements monitor.Store in one transaction.
+func (s *Store) AddCounters(ctx context.Context, deltas map[string]int64) error {
+	if len(deltas) == 0 {
+		return ctx.Err()
+	}
+	names := make([]string, 0, len(deltas))
+	for n := range deltas {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return s.write(ctx, "add counters", func(tx *sql.Tx) error {
+		for _, n := range names {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES (?, ?)
+				ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`, n, deltas[n]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,1023 @@
+// Package storetest is the test suite every monitor.Store implementation
+// must pass: call Run from the implementation's tests with a function that
+// opens a fresh, empty store.
+//
+// It checks the contract documented in monitor/ports.go, not an
+// implementation: it must not reach into a particular database, sleep, or
+// depend on anything but monitor's types. Values are compared by meaning:
+// a nil amount equals zero, a nil byte slice equals an empty one, and times
+// are compared with Equal.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// Run runs the suite; open must return a new, empty store for each call and
+// arrange for it to be closed (t.Cleanup).
+func Run(t *testing.T, open func(t *testing.T) monitor.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s monitor.Store)
+	}{
+		{"SaveRequest", testSaveRequest},
+		{"SaveRequestConflicts", testSaveRequestConflicts},
+		{"SaveRequestLargeNonces", testSaveRequestLargeNonces},
+		{"RequestNotFound", testRequestNotFound},
+		{"Pagination", testPagination},
+		{"PaginationDefaultLimit", testPaginationDefaultLimit},
+		{"PaginationBadCursor", testPaginationBadCursor},
+		{"DeleteRequests", testDeleteRequests},
+		{"Channels", testChannels},
+		{"ActionableChannels", testActionableChannels},
+		{"ApplyChainIdempotent", testApplyChainIdempotent},
+		{"RollbackChain", testRollbackChain},
+		{"CursorAndBlockHashes", testCursorAndBlockHashes},
+		{"Updates", testUpdates},
+		{"MaxTxNonce", testMaxTxNonce},
+		{"Totals", testTotals},
+		{"Counters", testCounters},
+		{"ContextCanceled", testContextCanceled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn(t, open(t))
+		})
+	}
+}
+
+// ---- fixtures ----
+
+var ctx = context.Background()
+
+// addr derives a distinct, well-spread address from a label.
+func addr(label string) common.Address {
+	h := sha256.Sum256([]byte("addr/" + label))
+	return common.BytesToAddress(h[:20])
+}
+
+func hash(label string) common.Hash {
+	return sha256.Sum256([]byte("hash/" + label))
+}
+
+func sig(label string) []byte {
+	h1 := sha256.Sum256([]byte("sig1/" + label))
+	h2 := sha256.Sum256([]byte("sig2/" + label))
+	return append(append(h1[:], h2[:]...), 27)
+}
+
+func wei(s string) *big.Int {
+	b, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		panic("bad amount " + s)
+	}
+	return b
+}
+
+// beyond64 is 2^70 + 7 wei: more than any 64-bit integer holds.
+var beyond64 = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 70), big.NewInt(7))
+
+var t0 = time.Date(2025, 3, 1, 12, 0, 0, 123456789, time.UTC)
+
+// request builds a valid-looking request for nonClosing against closing.
+func request(channel, nonClosing, closing common.Address, nonce uint64) monitor.Request {
+	label := fmt.Sprintf("%s/%s/%d", channel.Hex(), nonClosing.Hex(), nonce)
+	return monitor.Request{
+		BalanceProof: monitor.BalanceProof{
+			ChainID:             big.NewInt(1337),
+			Channel:             channel,
+			Nonce:               nonce,
+			TransferredAmount:   new(big.Int).Add(beyond64, new(big.Int).SetUint64(nonce)),
+			Locksroot:           hash("locksroot/" + label),
+			ExtraHash:           hash("extra/" + label),
+			Signature:           sig("closing/" + label),
+			NonClosing:          nonClosing,
+			NonClosingSignature: sig("nonclosing/" + label),
+			Reward:              wei("25000000000000000"),
+		},
+		Closing:    closing,
+		Source:     "rest",
+		SourceRef:  "ref-" + label,
+		ReceivedAt: t0.Add(time.Duration(nonce) * time.Second),
+	}
+}
+
+func mustSave(t *testing.T, s monitor.Store, r monitor.Request) monitor.SaveResult {
+	t.Helper()
+	res, err := s.SaveRequest(ctx, r)
+	if err != nil {
+		t.Fatalf("SaveRequest(%s, nonce %d): %v", r.Channel.Hex(), r.Nonce, err)
+	}
+	return res
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ---- comparison by meaning ----
+
+func bigStr(b *big.Int) string {
+	if b == nil {
+		return "0"
+	}
+	return b.String()
+}
+
+func timeStr(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func reqStr(r monitor.Request) string {
+	return fmt.Sprintf("channel=%s nonClosing=%s closing=%s chain=%s nonce=%d transferred=%s locksroot=%x extra=%x sig=%x ncsig=%x reward=%s source=%q ref=%q received=%s",
+		r.Channel.Hex(), r.NonClosing.Hex(), r.Closing.Hex(), bigStr(r.ChainID), r.Nonce, bigStr(r.TransferredAmount),
+		r.Locksroot, r.ExtraHash, r.Signature, r.NonClosingSignature, bigStr(r.Reward), r.Source, r.SourceRef, timeStr(r.ReceivedAt))
+}
+
+func chanStr(c monitor.Channel) string {
+	return fmt.Sprintf("address=%s p1=%s p2=%s timeout=%d opened=%d state=%s closing=%s closed=%d nonce=%d settled=%d dep1=%s dep2=%s",
+		c.Address.Hex(), c.Participant1.Hex(), c.Participant2.Hex(), c.SettleTimeout, c.OpenedBlock, c.State,
+		c.Closing.Hex(), c.ClosedBlock, c.OnChainNonce, c.SettledBlock, bigStr(c.RewardDeposit1), bigStr(c.RewardDeposit2))
+}
+
+func optBigStr(b *big.Int) string {
+	if b == nil {
+		return "nil"
+	}
+	return b.String()
+}
+
+func eventStr(e monitor.ChainEvent) string {
+	// Event amounts are optional: nil and zero differ.
+	return fmt.Sprintf("%s block=%d/%s tx=%s log=%d channel=%s p1=%s p2=%s timeout=%d participant=%s nonce=%d payout=%s amount=%s amount2=%s",
+		e.Kind, e.Block, e.BlockHash.Hex(), e.TxHash.Hex(), e.LogIndex, e.Channel.Hex(), e.Participant1.Hex(), e.Participant2.Hex(),
+		e.SettleTimeout, e.Participant.Hex(), e.Nonce, e.Payout.Hex(), optBigStr(e.Amount), optBigStr(e.Amount2))
+}
+
+func updateStr(u monitor.Update) string {
+	return fmt.Sprintf("id=%d channel=%s nonClosing=%s nonce=%d reward=%s outcome=%s detail=%q tx=%s txNonce=%d gasPrice=%s gasLimit=%d raw=%x sent=%d block=%d gasUsed=%d gasPaid=%s won=%s created=%s updated=%s replacement=%d",
+		u.ID, u.Channel.Hex(), u.NonClosing.Hex(), u.Nonce, bigStr(u.Reward), u.Outcome, u.Detail, u.TxHash.Hex(), u.TxNonce,
+		bigStr(u.GasPrice), u.GasLimit, u.RawTx, u.SentBlock, u.Block, u.GasUsed, bigStr(u.GasPaid), bigStr(u.RewardWon),
+		timeStr(u.CreatedAt), timeStr(u.UpdatedAt), u.Replacement)
+}
+
+func equalList[T any](t *testing.T, what string, str func(T) string, got, want []T) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: got %d items, want %d", what, len(got), len(want))
+	}
+	for i := range min(len(got), len(want)) {
+		if g, w := str(got[i]), str(want[i]); g != w {
+			t.Errorf("%s[%d]:\n got  %s\n want %s", what, i, g, w)
+		}
+	}
+}
+
+func wantReason(t *testing.T, err error, reason monitor.Reason) {
+	t.Helper()
+	var me *monitor.Error
+	if !errors.As(err, &me) {
+		t.Fatalf("got error %v, want a *monitor.Error with reason %s", err, reason)
+	}
+	if me.Reason != reason {
+		t.Fatalf("got reason %s (%v), want %s", me.Reason, err, reason)
+	}
+}
+
+func wantNotFound(t *testing.T, err error) {
+	t.Helper()
+	if !errors.Is(err, monitor.ErrNotFound) {
+		t.Fatalf("got error %v, want one wrapping monitor.ErrNotFound", err)
+	}
+}
+
+// ---- requests ----
+
+func testSaveRequest(t *testing.T, s monitor.Store) {
+	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
+
+	r1 := request(ch, p1, p2, 5)
+	res := mustSave(t, s, r1)
+	if res != (monitor.SaveResult{NewChannel: true, NewParticipants: 2}) {
+		t.Errorf("first save: got %+v, want new channel and 2 new participants", res)
+	}
+	got, err := s.Request(ctx, ch, p1)
+	must(t, err)
+	equalList(t, "stored", reqStr, []monitor.Request{got}, []monitor.Request{r1})
+
+	// The same request again, from another source: a duplicate; the stored
+	// one is kept as it was.
+	again := r1
+	again.Source, again.SourceRef, again.ReceivedAt = "matrix", "$event", t0.Add(time.Hour)
+	res = mustSave(t, s, again)
+	if res != (monitor.SaveResult{Duplicate: true}) {
+		t.Errorf("duplicate: got %+v, want Duplicate only", res)
+	}
+	got, err = s.Request(ctx, ch, p1)
+	must(t, err)
+	equalList(t, "after duplicate", reqStr, []monitor.Request{got}, []monitor.Request{r1})
+
+	// The partner's request on the same channel: a new key, nothing new seen.
+	r2 := request(ch, p2, p1, 3)
+	res = mustSave(t, s, r2)
+	if res != (monitor.SaveResult{}) {
+		t.Errorf("partner's request: got %+v, want nothing new", res)
+	}
+
+	// A newer nonce replaces.
+	r1b := request(ch, p1, p2, 9)
+	res = mustSave(t, s, r1b)
+	if res != (monitor.SaveResult{Replaced: true}) {
+		t.Errorf("newer nonce: got %+v, want Replaced", res)
+	}
+	got, err = s.Request(ctx, ch, p1)
+	must(t, err)
+	equalList(t, "after replace", reqStr, []monitor.Request{got}, []monitor.Request{r1b})
+
+	// The older one is now stale.
+	_, err = s.SaveRequest(ctx, r1)
+	wantReason(t, err, monitor.ReasonStaleNonce)
+
+	// A new participant on another channel counts once.
+	p3 := addr("p3")
+	res = mustSave(t, s, request(addr("ch2"), p3, p1, 1))
+	if res != (monitor.SaveResult{NewChannel: true, NewParticipants: 1}) {
+		t.Errorf("second channel: got %+v, want new channel and 1 new participant", res)
+	}
+
+	reqs, err := s.RequestsForChannel(ctx, ch)
+	must(t, err)
+	want := []monitor.Request{r1b, r2}
+	sortRequests(want)
+	equalList(t, "RequestsForChannel", reqStr, reqs, want)
+}
+
+func testSaveRequestConflicts(t *testing.T, s monitor.Store) {
+	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
+	orig := request(ch, p1, p2, 7)
+	mustSave(t, s, orig)
+
+	for name, change := range map[string]func(r *monitor.Request){
+		"signature":             func(r *monitor.Request) { r.Signature = sig("other") },
+		"non-closing signature": func(r *monitor.Request) { r.NonClosingSignature = sig("other") },
+		"transferred amount":    func(r *monitor.Request) { r.TransferredAmount = big.NewInt(1) },
+		"locksroot":             func(r *monitor.Request) { r.Locksroot = hash("other") },
+		"extra hash":            func(r *monitor.Request) { r.ExtraHash = hash("other") },
+		"reward":                func(r *monitor.Request) { r.Reward = wei("26000000000000000") },
+	} {
+		r := orig
+		r.Signature = slices.Clone(orig.Signature)
+		change(&r)
+		_, err := s.SaveRequest(ctx, r)
+		if err == nil {
+			t.Errorf("%s differs: saved, want nonce_conflict", name)
+			continue
+		}
+		var me *monitor.Error
+		if !errors.As(err, &me) || me.Reason != monitor.ReasonNonceConflict {
+			t.Errorf("%s differs: got %v, want nonce_conflict", name, err)
+		}
+	}
+
+	_, err := s.SaveRequest(ctx, request(ch, p1, p2, 6))
+	wantReason(t, err, monitor.ReasonStaleNonce)
+
+	got, err := s.Request(ctx, ch, p1)
+	must(t, err)
+	equalList(t, "after rejections", reqStr, []monitor.Request{got}, []monitor.Request{orig})
+
+	// A nil reward equals a zero one.
+	zero := request(ch, addr("p4"), p2, 1)
+	zero.Reward = big.NewInt(0)
+	mustSave(t, s, zero)
+	zero.Reward = nil
+	if res := mustSave(t, s, zero); !res.Duplicate {
+		t.Errorf("nil reward after zero reward: got %+v, want Duplicate", res)
+	}
+}
+
+func testSaveRequestLargeNonces(t *testing.T, s monitor.Store) {
+	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
+	high := uint64(1)<<63 + 1
+	mustSave(t, s, request(ch, p1, p2, high))
+	got, err := s.Request(ctx, ch, p1)
+	must(t, err)
+	if got.Nonce != high {
+		t.Fatalf("nonce %d read back as %d", high, got.Nonce)
+	}
+	_, err = s.SaveRequest(ctx, request(ch, p1, p2, 5))
+	wantReason(t, err, monitor.ReasonStaleNonce)
+	if res := mustSave(t, s, request(ch, p1, p2, math.MaxUint64)); !res.Replaced {
+		t.Errorf("max nonce: got %+v, want Replaced", res)
+	}
+	_, err = s.SaveRequest(ctx, request(ch, p1, p2, high))
+	wantReason(t, err, monitor.ReasonStaleNonce)
+}
+
+func testRequestNotFound(t *testing.T, s monitor.Store) {
+	_, err := s.Request(ctx, addr("nope"), addr("p1"))
+	wantNotFound(t, err)
+	reqs, err := s.RequestsForChannel(ctx, addr("nope"))
+	must(t, err)
+	if len(reqs) != 0 {
+		t.Errorf("RequestsForChannel of unknown channel: %d requests", len(reqs))
+	}
+}
+
+func sortRequests(rs []monitor.Request) {
+	sort.Slice(rs, func(i, j int) bool {
+		if c := bytes.Compare(rs[i].Channel[:], rs[j].Channel[:]); c != 0 {
+			return c < 0
+		}
+		return bytes.Compare(rs[i].NonClosing[:], rs[j].NonClosing[:]) < 0
+	})
+}
+
+// pagedSet saves requests on 12 channels among 5 participants, so that each
+// participant is closing on some channels and non-closing on others.
+func pagedSet(t *testing.T, s monitor.Store) []monitor.Request {
+	var all []monitor.Request
+	for i := range 12 {
+		ch := addr(fmt.Sprintf("ch%d", i))
+		a, b := addr(fmt.Sprintf("p%d", i%5)), addr(fmt.Sprintf("p%d", (i+2)%5))
+		all = append(all, request(ch, a, b, uint64(i+1)))
+		if i%2 == 0 {
+			all = append(all, request(ch, b, a, uint64(i+1)))
+		}
+	}
+	for _, r := range all {
+		mustSave(t, s, r)
+	}
+	sortRequests(all)
+	return all
+}
+
+func testPagination(t *testing.T, s monitor.Store) {
+	all := pagedSet(t, s)
+	ch4, p0 := addr("ch4"), addr("p0")
+	ch0 := addr("ch0")
+	filters := []struct {
+		name string
+		q    monitor.RequestQuery
+		keep func(monitor.Request) bool
+	}{
+		{"all", monitor.RequestQuery{}, func(monitor.Request) bool { return true }},
+		{"channel", monitor.RequestQuery{Channel: &ch4}, func(r monitor.Request) bool { return r.Channel == ch4 }},
+		{"participant", monitor.RequestQuery{Participant: &p0}, func(r monitor.Request) bool { return r.Closing == p0 || r.NonClosing == p0 }},
+		{"channel and participant", monitor.RequestQuery{Channel: &ch0, Participant: &p0}, func(r monitor.Request) bool {
+			return r.Channel == ch0 && (r.Closing == p0 || r.NonClosing == p0)
+		}},
+		{"nobody", monitor.RequestQuery{Participant: ptr(addr("nobody"))}, func(monitor.Request) bool { return false }},
+	}
+	for _, f := range filters {
+		var want []monitor.Request
+		for _, r := range all {
+			if f.keep(r) {
+				want = append(want, r)
+			}
+		}
+		if f.name != "nobody" && len(want) < 2 {
+			t.Fatalf("%s: fixture selects %d requests; want several", f.name, len(want))
+		}
+		for _, limit := range []int{1, 3, 4, len(want), len(want) + 1} {
+			if limit <= 0 {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/limit%d", f.name, limit), func(t *testing.T) {
+				var got []monitor.Request
+				q := f.q
+				q.Limit = limit
+				for page := 0; ; page++ {
+					if page > len(want)+1 {
+						t.Fatal("pagination does not end")
+					}
+					reqs, next, err := s.Requests(ctx, q)
+					must(t, err)
+					if len(reqs) > limit {
+						t.Fatalf("page %d: %d requests, limit %d", page, len(reqs), limit)
+					}
+					if next != "" && len(reqs) < limit {
+						t.Fatalf("page %d: short page (%d of %d) with a next cursor", page, len(reqs), limit)
+					}
+					if next != "" && len(reqs) == 0 {
+						t.Fatalf("page %d: empty page with a next cursor", page)
+					}
+					got = append(got, reqs...)
+					if next == "" {
+						break
+					}
+					q.After = next
+				}
+				equalList(t, "pages", reqStr, got, want)
+			})
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func testPaginationDefaultLimit(t *testing.T, s monitor.Store) {
+	p := addr("p")
+	for i := range 101 {
+		mustSave(t, s, request(addr(fmt.Sprintf("ch%d", i)), p, addr("partner"), 1))
+	}
+	reqs, next, err := s.Requests(ctx, monitor.RequestQuery{})
+	must(t, err)
+	if len(reqs) != 100 || next == "" {
+		t.Fatalf("Limit 0: got %d requests and next %q, want the default of 100 and a next cursor", len(reqs), next)
+	}
+	reqs, next, err = s.Requests(ctx, monitor.RequestQuery{After: next})
+	must(t, err)
+	if len(reqs) != 1 || next != "" {
+		t.Fatalf("second page: got %d requests and next %q, want 1 and no cursor", len(reqs), next)
+	}
+}
+
+func testPaginationBadCursor(t *testing.T, s monitor.Store) {
+	pagedSet(t, s)
+	for _, after := range []string{"zz", "00", strings.Repeat("g", 80)} {
+		if _, _, err := s.Requests(ctx, monitor.RequestQuery{After: after}); err == nil {
+			t.Errorf("After %q: no error", after)
+		}
+	}
+}
+
+func testDeleteRequests(t *testing.T, s monitor.Store) {
+	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
+	other := request(addr("other"), p1, p2, 1)
+	mustSave(t, s, request(ch, p1, p2, 1))
+	mustSave(t, s, request(ch, p2, p1, 1))
+	mustSave(t, s, other)
+
+	n, err := s.DeleteRequests(ctx, ch)
+	must(t, err)
+	if n != 2 {
+		t.Errorf("DeleteRequests: %d deleted, want 2", n)
+	}
+	_, err = s.Request(ctx, ch, p1)
+	wantNotFound(t, err)
+	if reqs, err := s.RequestsForChannel(ctx, ch); err != nil || len(reqs) != 0 {
+		t.Errorf("RequestsForChannel after delete: %d requests, %v", len(reqs), err)
+	}
+	got, err := s.Request(ctx, other.Channel, p1)
+	must(t, err)
+	equalList(t, "other channel", reqStr, []monitor.Request{got}, []monitor.Request{other})
+
+	n, err = s.DeleteRequests(ctx, addr("unknown"))
+	must(t, err)
+	if n != 0 {
+		t.Errorf("DeleteRequests of unknown channel: %d", n)
+	}
+
+	tot, err := s.Totals(ctx)
+	must(t, err)
+	if tot.Requests != 1 || tot.Channels != 2 || tot.Participants != 2 {
+		t.Errorf("Totals after delete: requests %d channels %d participants %d, want 1, 2 (seen never shrinks), 2",
+			tot.Requests, tot.Channels, tot.Participants)
+	}
+	// Saving again after a delete stores it, but nothing is new.
+	if res := mustSave(t, s, request(ch, p1, p2, 1)); res != (monitor.SaveResult{}) {
+		t.Errorf("save after delete: got %+v, want a plain save", res)
+	}
+}
+
+// ---- channels and chain ----
+
+func channel(label string, state monitor.ChannelState) monitor.Channel {
+	c := monitor.Channel{
+		Address:        addr(label),
+		Participant1:   addr(label + "/p1"),
+		Participant2:   addr(label + "/p2"),
+		SettleTimeout:  500,
+		OpenedBlock:    10,
+		State:          state,
+		RewardDeposit1: new(big.Int).Set(beyond64),
+		RewardDeposit2: big.NewInt(0),
+	}
+	if state != monitor.ChannelOpen {
+		c.Closing = c.Participant1
+		c.ClosedBlock = 1000
+		c.OnChainNonce = 4
+	}
+	if state == monitor.ChannelSettled {
+		c.SettledBlock = 1600
+	}
+	return c
+}
+
+func apply(t *testing.T, s monitor.Store, b monitor.ChainBatch) {
+	t.Helper()
+	must(t, s.ApplyChain(ctx, b))
+}
+
+func testChannels(t *testing.T, s monitor.Store) {
+	_, err := s.Channel(ctx, addr("nope"))
+	wantNotFound(t, err)
+
+	open := channel("a", monitor.ChannelOpen)
+	open.RewardDeposit2 = nil
+	closed := channel("b", monitor.ChannelClosed)
+	closed.OnChainNonce = math.MaxUint64
+	closed.SettleTimeout = math.MaxUint64
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 20, Hash: hash("20")}, Channels: []monitor.Channel{open, closed}})
+	for _, want := range []monitor.Channel{open, closed} {
+		got, err := s.Channel(ctx, want.Address)
+		must(t, err)
+		equalList(t, "channel", chanStr, []monitor.Channel{got}, []monitor.Channel{want})
+	}
+
+	// A later batch overwrites the state.
+	open.State, open.Closing, open.ClosedBlock = monitor.ChannelClosed, open.Participant2, 30
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 30, Hash: hash("30")}, Channels: []monitor.Channel{open}})
+	got, err := s.Channel(ctx, open.Address)
+	must(t, err)
+	equalList(t, "updated channel", chanStr, []monitor.Channel{got}, []monitor.Channel{open})
+}
+
+func testActionableChannels(t *testing.T, s monitor.Store) {
+	// Every closed channel below closes at 1000 with timeout 500: the last
+	// block of its window is 1500.
+	const deadline = 1500
+	type fixture struct {
+		c          monitor.Channel
+		reqs       []monitor.Request // against c.Closing unless said otherwise
+		actionable bool
+	}
+	mk := func(label string, state monitor.ChannelState, actionable bool, nonces ...uint64) fixture {
+		c := channel(label, state)
+		f := fixture{c: c, actionable: actionable}
+		for _, n := range nonces {
+			f.reqs = append(f.reqs, request(c.Address, c.Participant2, c.Participant1, n))
+		}
+		return f
+	}
+	fixtures := []fixture{
+		mk("newer", monitor.ChannelClosed, true, 5),
+		mk("equal", monitor.ChannelClosed, false, 4),
+		mk("older", monitor.ChannelClosed, false, 3),
+		mk("none", monitor.ChannelClosed, false),
+		mk("open", monitor.ChannelOpen, false, 5),
+		mk("settled", monitor.ChannelSettled, false, 5),
+	}
+	// A request against the other participant does not help: it protects
+	// against a close by Participant2, but Participant1 closed.
+	wrong := mk("wrong-closing", monitor.ChannelClosed, false)
+	wrong.reqs = []monitor.Request{request(wrong.c.Address, wrong.c.Participant1, wrong.c.Participant2, 9)}
+	fixtures = append(fixtures, wrong)
+	// Both participants have requests; only the one against the closer counts.
+	both := mk("both", monitor.ChannelClosed, true, 8)
+	both.reqs = append(both.reqs, request(both.c.Address, both.c.Participant1, both.c.Participant2, 2))
+	fixtures = append(fixtures, both)
+	// Nonces and windows beyond 2^63.
+	huge := mk("huge-nonce", monitor.ChannelClosed, true, 1<<63+5)
+	huge.c.OnChainNonce = 1<<63 + 1
+	fixtures = append(fixtures, huge)
+	hugeOnChain := mk("huge-on-chain", monitor.ChannelClosed, false, 5)
+	hugeOnChain.c.OnChainNonce = 1<<63 + 1
+	fixtures = append(fixtures, hugeOnChain)
+	longWindow := mk("long-window", monitor.ChannelClosed, true, 5)
+	longWindow.c.SettleTimeout = 1 << 63 // deadline beyond int64
+	fixtures = append(fixtures, longWindow)
+
+	var chs []monitor.Channel
+	for _, f := range fixtures {
+		chs = append(chs, f.c)
+		for _, r := range f.reqs {
+			mustSave(t, s, r)
+		}
+	}
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1200, Hash: hash("1200")}, Channels: chs})
+
+	check := func(head uint64, want []monitor.Channel) {
+		t.Helper()
+		got, err := s.ActionableChannels(ctx, head)
+		must(t, err)
+		sortChannels(got)
+		sortChannels(want)
+		equalList(t, fmt.Sprintf("ActionableChannels(%d)", head), chanStr, got, want)
+	}
+	var open, always []monitor.Channel
+	for _, f := range fixtures {
+		if f.actionable {
+			open = append(open, f.c)
+			if f.c.SettleTimeout > deadline {
+				always = append(always, f.c)
+			}
+		}
+	}
+	check(1001, open)
+	check(deadline, open)     // the deadline block itself is in the window
+	check(deadline+1, always) // the next one is not
+	check(1<<62, always)
+
+	// A TransferUpdated to nonce 5 makes "newer" no longer actionable.
+	up := fixtures[0].c
+	up.OnChainNonce = 5
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1201, Hash: hash("1201")}, Channels: []monitor.Channel{up}})
+	var rest []monitor.Channel
+	for _, c := range open {
+		if c.Address != up.Address {
+			rest = append(rest, c)
+		}
+	}
+	check(deadline, rest)
+}
+
+func sortChannels(cs []monitor.Channel) {
+	sort.Slice(cs, func(i, j int) bool { return bytes.Compare(cs[i].Address[:], cs[j].Address[:]) < 0 })
+}
+
+// chainFixture is blocks 100..102 with events on two channels.
+func chainFixture() (monitor.ChainBatch, monitor.Channel, monitor.Channel) {
+	x, y := channel("x", monitor.ChannelOpen), channel("y", monitor.ChannelOpen)
+	x.OpenedBlock, y.OpenedBlock = 100, 102
+	ev := func(kind monitor.EventKind, block uint64, logIndex uint, ch common.Address) monitor.ChainEvent {
+		return monitor.ChainEvent{Kind: kind, Block: block, BlockHash: hash(fmt.Sprint(block)),
+			TxHash: hash(fmt.Sprintf("tx%d/%d", block, logIndex)), LogIndex: logIndex, Channel: ch}
+	}
+	opened := ev(monitor.EventChannelOpened, 100, 3, x.Address)
+	opened.Participant1, opened.Participant2, opened.SettleTimeout = x.Participant1, x.Participant2, x.SettleTimeout
+	deposit := ev(monitor.EventRewardDeposited, 101, 0, x.Address)
+	deposit.Participant, deposit.Amount = x.Participant1, new(big.Int).Set(beyond64)
+	updated := ev(monitor.EventTransferUpdated, 101, 1, x.Address)
+	updated.Participant, updated.Nonce, updated.Payout, updated.Amount = x.Participant2, 1<<63+3, addr("payout"), big.NewInt(0)
+	settled := ev(monitor.EventChannelSettled, 102, 0, x.Address)
+	settled.Amount, settled.Amount2 = big.NewInt(12), new(big.Int).Set(beyond64)
+	openedY := ev(monitor.EventChannelOpened, 102, 1, y.Address)
+	openedY.Participant1, openedY.Participant2, openedY.SettleTimeout = y.Participant1, y.Participant2, y.SettleTimeout
+	b := monitor.ChainBatch{
+		Cursor:   monitor.Cursor{Number: 102, Hash: hash("102")},
+		Blocks:   []monitor.BlockRef{{Number: 100, Hash: hash("100")}, {Number: 101, Hash: hash("101")}, {Number: 102, Hash: hash("102")}},
+		Events:   []monitor.ChainEvent{opened, deposit, updated, settled, openedY},
+		Channels: []monitor.Channel{x, y},
+	}
+	return b, x, y
+}
+
+func testApplyChainIdempotent(t *testing.T, s monitor.Store) {
+	b, x, y := chainFixture()
+	for range 2 {
+		apply(t, s, b)
+		evs, err := s.EventsAfter(ctx, 0)
+		must(t, err)
+		equalList(t, "EventsAfter(0)", eventStr, evs, b.Events)
+		evs, err = s.EventsAfter(ctx, 100)
+		must(t, err)
+		equalList(t, "EventsAfter(100)", eventStr, evs, b.Events[1:])
+		evs, err = s.ChannelEvents(ctx, x.Address)
+		must(t, err)
+		equalList(t, "ChannelEvents(x)", eventStr, evs, b.Events[:4])
+		evs, err = s.ChannelEvents(ctx, y.Address)
+		must(t, err)
+		equalList(t, "ChannelEvents(y)", eventStr, evs, b.Events[4:])
+		cur, ok, err := s.Cursor(ctx)
+		must(t, err)
+		if !ok || cur != b.Cursor {
+			t.Errorf("Cursor: %v %v, want %v", cur, ok, b.Cursor)
+		}
+	}
+	if evs, err := s.EventsAfter(ctx, 102); err != nil || len(evs) != 0 {
+		t.Errorf("EventsAfter(102): %d events, %v", len(evs), err)
+	}
+	if evs, err := s.ChannelEvents(ctx, addr("nope")); err != nil || len(evs) != 0 {
+		t.Errorf("ChannelEvents(unknown): %d events, %v", len(evs), err)
+	}
+}
+
+func testRollbackChain(t *testing.T, s monitor.Store) {
+	b, x, y := chainFixture()
+	apply(t, s, b)
+
+	x2 := x
+	x2.RewardDeposit1 = big.NewInt(0)
+	to := monitor.Cursor{Number: 100, Hash: hash("100")}
+	must(t, s.RollbackChain(ctx, monitor.ChainRollback{To: to, Channels: []monitor.Channel{x2}, Removed: []common.Address{y.Address}}))
+
+	evs, err := s.EventsAfter(ctx, 0)
+	must(t, err)
+	equalList(t, "events after rollback", eventStr, evs, b.Events[:1])
+	got, err := s.Channel(ctx, x.Address)
+	must(t, err)
+	equalList(t, "recomputed channel", chanStr, []monitor.Channel{got}, []monitor.Channel{x2})
+	_, err = s.Channel(ctx, y.Address)
+	wantNotFound(t, err)
+	cur, ok, err := s.Cursor(ctx)
+	must(t, err)
+	if !ok || cur != to {
+		t.Errorf("Cursor after rollback: %v %v, want %v", cur, ok, to)
+	}
+	if h, ok, err := s.BlockHash(ctx, 100); err != nil || !ok || h != hash("100") {
+		t.Errorf("BlockHash(100) after rollback: %v %v %v", h, ok, err)
+	}
+	for _, n := range []uint64{101, 102} {
+		if _, ok, err := s.BlockHash(ctx, n); err != nil || ok {
+			t.Errorf("BlockHash(%d) after rollback to 100: found %v, %v", n, ok, err)
+		}
+	}
+
+	// The new branch applies cleanly, with new events at the old positions.
+	nb := monitor.ChainBatch{
+		Cursor: monitor.Cursor{Number: 101, Hash: hash("101'")},
+		Blocks: []monitor.BlockRef{{Number: 101, Hash: hash("101'")}},
+		Events: []monitor.ChainEvent{{Kind: monitor.EventRewardDeposited, Block: 101, BlockHash: hash("101'"),
+			TxHash: hash("other tx"), LogIndex: 0, Channel: x.Address, Participant: x.Participant2, Amount: big.NewInt(9)}},
+		Channels: []monitor.Channel{x2},
+	}
+	apply(t, s, nb)
+	evs, err = s.EventsAfter(ctx, 100)
+	must(t, err)
+	equalList(t, "events on the new branch", eventStr, evs, nb.Events)
+	if h, ok, err := s.BlockHash(ctx, 101); err != nil || !ok || h != hash("101'") {
+		t.Errorf("BlockHash(101) on the new branch: %v %v %v", h, ok, err)
+	}
+}
+
+func testCursorAndBlockHashes(t *testing.T, s monitor.Store) {
+	if c, ok, err := s.Cursor(ctx); err != nil || ok {
+		t.Fatalf("Cursor of an empty store: %v %v %v", c, ok, err)
+	}
+	if _, ok, err := s.BlockHash(ctx, 1); err != nil || ok {
+		t.Fatalf("BlockHash of an empty store: %v %v", ok, err)
+	}
+	blocks := func(from, to uint64) []monitor.BlockRef {
+		var bs []monitor.BlockRef
+		for n := from; n <= to; n++ {
+			bs = append(bs, monitor.BlockRef{Number: n, Hash: hash(fmt.Sprint(n))})
+		}
+		return bs
+	}
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 200, Hash: hash("200")}, Blocks: blocks(1, 200)})
+	for _, n := range []uint64{1, 200} {
+		if h, ok, err := s.BlockHash(ctx, n); err != nil || !ok || h != hash(fmt.Sprint(n)) {
+			t.Errorf("BlockHash(%d): %v %v %v", n, h, ok, err)
+		}
+	}
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 300, Hash: hash("300")}, Blocks: blocks(201, 300)})
+	// Only the newest 256 (45..300) are kept.
+	for n := uint64(1); n <= 300; n++ {
+		h, ok, err := s.BlockHash(ctx, n)
+		must(t, err)
+		if want := n >= 45; ok != want || (ok && h != hash(fmt.Sprint(n))) {
+			t.Errorf("BlockHash(%d): found %v (%s), want found %v", n, ok, h.Hex(), want)
+		}
+	}
+	cur, ok, err := s.Cursor(ctx)
+	must(t, err)
+	if want := (monitor.Cursor{Number: 300, Hash: hash("300")}); !ok || cur != want {
+		t.Errorf("Cursor: %v %v, want %v", cur, ok, want)
+	}
+}
+
+// ---- updates ----
+
+func update(label string, ch common.Address, outcome monitor.UpdateOutcome, txNonce uint64) monitor.Update {
+	u := monitor.Update{
+		Channel:    ch,
+		NonClosing: addr(label + "/nc"),
+		Nonce:      7,
+		Reward:     wei("25000000000000000"),
+		Outcome:    outcome,
+		Detail:     "detail " + label,
+		CreatedAt:  t0,
+		UpdatedAt:  t0.Add(time.Minute),
+	}
+	if txNonce > 0 {
+		u.TxHash = hash("tx/" + label)
+		u.TxNonce = txNonce
+		u.GasPrice = wei("30000000000")
+		u.GasLimit = 120000
+		u.RawTx = []byte("raw " + label)
+		u.SentBlock = 1000
+	}
+	return u
+}
+
+func testUpdates(t *testing.T, s monitor.Store) {
+	a, b := addr("a"), addr("b")
+	us := []monitor.Update{
+		update("1", a, monitor.OutcomePending, 1),
+		update("2", a, monitor.OutcomeSkipped, 0),
+		update("3", b, monitor.OutcomePending, 2),
+		update("4", b, monitor.OutcomeUnprofitable, 0),
+		update("5", a, monitor.OutcomeMined, 3),
+	}
+	var last int64
+	for i := range us {
+		id, err := s.InsertUpdate(ctx, us[i])
+		must(t, err)
+		if id <= last {
+			t.Fatalf("InsertUpdate: id %d after %d", id, last)
+		}
+		us[i].ID, last = id, id
+	}
+	all, err := s.Updates(ctx, monitor.UpdateQuery{})
+	must(t, err)
+	equalList(t, "all updates", updateStr, all, us)
+
+	pick := func(idx ...int) []monitor.Update {
+		var out []monitor.Update
+		for _, i := range idx {
+			out = append(out, us[i])
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		q    monitor.UpdateQuery
+		want []monitor.Update
+	}{
+		{"channel", monitor.UpdateQuery{Channel: &a}, pick(0, 1, 4)},
+		{"pending", monitor.UpdateQuery{Outcomes: []monitor.UpdateOutcome{monitor.OutcomePending}}, pick(0, 2)},
+		{"pending or mined", monitor.UpdateQuery{Outcomes: []monitor.UpdateOutcome{monitor.OutcomePending, monitor.OutcomeMined}}, pick(0, 2, 4)},
+		{"channel and outcome", monitor.UpdateQuery{Channel: &b, Outcomes: []monitor.UpdateOutcome{monitor.OutcomePending}}, pick(2)},
+		{"after", monitor.UpdateQuery{AfterID: us[1].ID}, pick(2, 3, 4)},
+		{"limit", monitor.UpdateQuery{AfterID: us[0].ID, Limit: 2}, pick(1, 2)},
+		{"none", monitor.UpdateQuery{Outcomes: []monitor.UpdateOutcome{monitor.OutcomeMissed}}, nil},
+	} {
+		got, err := s.Updates(ctx, tc.q)
+		must(t, err)
+		equalList(t, "Updates "+tc.name, updateStr, got, tc.want)
+	}
+
+	// The pending one is mined: everything can change.
+	u := us[0]
+	u.Outcome = monitor.OutcomeMined
+	u.Block, u.GasUsed, u.GasPaid = 1003, 81234, wei("2436990000000000")
+	u.RewardWon = new(big.Int).Set(beyond64)
+	u.TxHash, u.RawTx, u.Replacement = hash("bumped"), []byte("raw bumped"), 2
+	u.UpdatedAt = t0.Add(time.Hour)
+	must(t, s.SaveUpdate(ctx, u))
+	got, err := s.Updates(ctx, monitor.UpdateQuery{AfterID: u.ID - 1, Limit: 1})
+	must(t, err)
+	equalList(t, "saved update", updateStr, got, []monitor.Update{u})
+
+	err = s.SaveUpdate(ctx, monitor.Update{ID: last + 100, Outcome: monitor.OutcomeMined})
+	wantNotFound(t, err)
+}
+
+func testMaxTxNonce(t *testing.T, s monitor.Store) {
+	if n, ok, err := s.MaxTxNonce(ctx); err != nil || ok {
+		t.Fatalf("MaxTxNonce of an empty store: %d %v %v", n, ok, err)
+	}
+	skipped := update("skipped", addr("a"), monitor.OutcomeSkipped, 0)
+	skipped.TxNonce = 99 // no tx hash: never sent, does not count
+	for _, u := range []monitor.Update{
+		update("1", addr("a"), monitor.OutcomeMined, 7),
+		update("2", addr("a"), monitor.OutcomeReverted, 9),
+		update("3", addr("a"), monitor.OutcomePending, 8),
+		skipped,
+	} {
+		_, err := s.InsertUpdate(ctx, u)
+		must(t, err)
+	}
+	n, ok, err := s.MaxTxNonce(ctx)
+	must(t, err)
+	if !ok || n != 9 {
+		t.Errorf("MaxTxNonce: %d %v, want 9", n, ok)
+	}
+	_, err = s.InsertUpdate(ctx, update("big", addr("a"), monitor.OutcomePending, 1<<63+2))
+	must(t, err)
+	if n, ok, err := s.MaxTxNonce(ctx); err != nil || !ok || n != 1<<63+2 {
+		t.Errorf("MaxTxNonce with a nonce beyond 2^63: %d %v %v", n, ok, err)
+	}
+}
+
+func testTotals(t *testing.T, s monitor.Store) {
+	tot, err := s.Totals(ctx)
+	must(t, err)
+	if tot.Requests != 0 || tot.Channels != 0 || tot.Participants != 0 || tot.Submitted != 0 || tot.Won != 0 {
+		t.Errorf("Totals of an empty store: %+v", tot)
+	}
+	if tot.RewardsWon == nil || tot.RewardsWon.Sign() != 0 || tot.GasSpent == nil || tot.GasSpent.Sign() != 0 {
+		t.Errorf("Totals of an empty store: amounts %v %v, want non-nil zeros", tot.RewardsWon, tot.GasSpent)
+	}
+	if tot.Counters == nil || len(tot.Counters) != 0 {
+		t.Errorf("Totals of an empty store: counters %v, want an empty non-nil map", tot.Counters)
+	}
+
+	p1, p2, p3 := addr("p1"), addr("p2"), addr("p3")
+	mustSave(t, s, request(addr("ch1"), p1, p2, 1))
+	mustSave(t, s, request(addr("ch1"), p2, p1, 1))
+	mustSave(t, s, request(addr("ch2"), p3, p1, 1))
+	mustSave(t, s, request(addr("ch2"), p3, p1, 2)) // replaces
+
+	won1 := update("won1", addr("ch1"), monitor.OutcomeMined, 1)
+	won1.GasPaid, won1.RewardWon = new(big.Int).Set(beyond64), new(big.Int).Set(beyond64)
+	won2 := update("won2", addr("ch2"), monitor.OutcomeMined, 2)
+	won2.GasPaid, won2.RewardWon = wei("18446744073709551615"), wei("18446744073709551617") // 2^64-1, 2^64+1
+	lost := update("lost", addr("ch2"), monitor.OutcomeReverted, 3)
+	lost.GasPaid, lost.RewardWon = wei("1000"), big.NewInt(0)
+	pending := update("pending", addr("ch3"), monitor.OutcomePending, 4)
+	skipped := update("skipped", addr("ch3"), monitor.OutcomeSkipped, 0)
+	for _, u := range []monitor.Update{won1, won2, lost, pending, skipped} {
+		_, err := s.InsertUpdate(ctx, u)
+		must(t, err)
+	}
+	must(t, s.AddCounters(ctx, map[string]int64{"rejected_stale_nonce": 3, "rejected_bad_signature": 1}))
+
+	tot, err = s.Totals(ctx)
+	must(t, err)
+	if tot.Requests != 3 || tot.Channels != 2 || tot.Participants != 3 || tot.Submitted != 4 || tot.Won != 2 {
+		t.Errorf("Totals: requests %d channels %d participants %d submitted %d won %d, want 3 2 3 4 2",
+			tot.Requests, tot.Channels, tot.Participants, tot.Submitted, tot.Won)
+	}
+	wantWon := new(big.Int).Add(beyond64, wei("18446744073709551617"))
+	if tot.RewardsWon == nil || tot.RewardsWon.Cmp(wantWon) != 0 {
+		t.Errorf("RewardsWon: %v, want %v", tot.RewardsWon, wantWon)
+	}
+	wantGas := new(big.Int).Add(beyond64, wei("18446744073709552615"))
+	if tot.GasSpent == nil || tot.GasSpent.Cmp(wantGas) != 0 {
+		t.Errorf("GasSpent: %v, want %v", tot.GasSpent, wantGas)
+	}
+	if want := map[string]int64{"rejected_stale_nonce": 3, "rejected_bad_signature": 1}; !mapsEqual(tot.Counters, want) {
+		t.Errorf("Counters: %v, want %v", tot.Counters, want)
+	}
+}
+
+func mapsEqual(a, b map[string]int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func testCounters(t *testing.T, s monitor.Store) {
+	must(t, s.AddCounters(ctx, nil))
+	must(t, s.AddCounters(ctx, map[string]int64{"a": 1, "b": 2}))
+	must(t, s.AddCounters(ctx, map[string]int64{"a": 3, "c": -1}))
+	must(t, s.AddCounters(ctx, map[string]int64{}))
+	tot, err := s.Totals(ctx)
+	must(t, err)
+	if want := map[string]int64{"a": 4, "b": 2, "c": -1}; !mapsEqual(tot.Counters, want) {
+		t.Errorf("Counters: %v, want %v", tot.Counters, want)
+	}
+}
+
+// ---- contexts ----
+
+func testContextCanceled(t *testing.T, s monitor.Store) {
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
+	b, _, _ := chainFixture()
+	calls := map[string]func() error{
+		"SaveRequest": func() error { _, err := s.SaveRequest(cctx, request(ch, p1, p2, 1)); return err },
+		"Request":     func() error { _, err := s.Request(cctx, ch, p1); return err },
+		"Requests":    func() error { _, _, err := s.Requests(cctx, monitor.RequestQuery{}); return err },
+		"Delete":      func() error { _, err := s.DeleteRequests(cctx, ch); return err },
+		"Channel":     func() error { _, err := s.Channel(cctx, ch); return err },
+		"Actionable":  func() error { _, err := s.ActionableChannels(cctx, 1); return err },
+		"EventsAfter": func() error { _, err := s.EventsAfter(cctx, 0); return err },
+		"Cursor":      func() error { _, _, err := s.Cursor(cctx); return err },
+		"ApplyChain":  func() error { return s.ApplyChain(cctx, b) },
+		"Rollback":    func() error { return s.RollbackChain(cctx, monitor.ChainRollback{}) },
+		"InsertUpd":   func() error { _, err := s.InsertUpdate(cctx, update("u", ch, monitor.OutcomePending, 1)); return err },
+		"Updates":     func() error { _, err := s.Updates(cctx, monitor.UpdateQuery{}); return err },
+		"MaxTxNonce":  func() error { _, _, err := s.MaxTxNonce(cctx); return err },
+		"Totals":      func() error { _, err := s.Totals(cctx); return err },
+		"AddCounters": func() error { return s.AddCounters(cctx, map[string]int64{"x": 1}) },
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a canceled context: got %v, want an error wrapping context.Canceled", name, err)
+		}
+	}
+	// Nothing was written.
+	if _, err := s.Request(ctx, ch, p1); !errors.Is(err, monitor.ErrNotFound) {
+		t.Errorf("request saved with a canceled context: %v", err)
+	}
+	if _, ok, err := s.Cursor(ctx); err != nil || ok {
+		t.Errorf("chain batch applied with a canceled context: %v %v", ok, err)
+	}
+	tot, err := s.Totals(ctx)
+	must(t, err)
+	if tot.Submitted != 0 || len(tot.Counters) != 0 {
+		t.Errorf("writes with a canceled context took effect: %+v", tot)
+	}
+}

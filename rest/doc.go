@@ -1,0 +1,27 @@
+// Package rest is Vigil's HTTP API: a chi router whose handlers translate
+// requests into calls on the monitor package and its results back into
+// JSON. It is used by clients (PUT a balance proof), operators (list,
+// delete, stats) and Prometheus (/metrics).
+//
+// Endpoints (every error is {"error": "<reason>", "message": "<text>"}):
+//
+//	PUT    /api/1/balance_proofs                      submit a balance proof (201 new, 200 duplicate)
+//	GET    /api/1/balance_proofs?channel=&participant=&limit=&after=
+//	DELETE /api/1/balance_proofs/{channel_address}    admin (Authorization: Bearer <token>)
+//	GET    /api/1/channel_update?outcome=&after_id=&limit=
+//	GET    /api/1/channel_update/{channel_address}?outcome=&after_id=&limit=
+//	GET    /api/1/stats                               the monitor.StatsSnapshot document
+//	GET    /metrics                                   Prometheus text exposition 0.0.4
+//	GET    /healthz                                   200 {"status":"ok"} or 503
+//
+// What it must not do: decide anything. Validation of balance proofs,
+// profitability and storage belong to monitor.Intake; figures come from
+// monitor.Stats counters and are never recounted from the database. The
+// package maps monitor's error codes to HTTP statuses in one table
+// (statusFor) and never sends an error's internal detail to a client; that
+// detail is logged.
+//
+// Quantities that may exceed 2^53 (wei, nonces, block numbers, gas) are JSON
+// decimal strings, bytes are 0x-hex and addresses EIP-55, as in
+// docs/protocol.md. Record ids and counts are JSON numbers.
+package rest

@@ -1,0 +1,283 @@
+package rest
+
+import (
+	"bytes"
+	"math"
+	"math/big"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// The /metrics endpoint writes the Prometheus text exposition format 0.0.4
+// by hand (no client library): the figures of a monitor.StatsSnapshot plus
+// the HTTP counters and latency histogram kept by the observe middleware.
+//
+// Prometheus values are float64. Wei amounts (vigil_rewards_earned_wei,
+// vigil_gas_spent_wei, vigil_eth_balance_wei) are exported as the nearest
+// float64, so beyond 2^53 wei (about 0.009 ETH) they lose precision in the
+// last digits; the exact figures are in /api/1/stats as decimal strings.
+
+// latencyBuckets are the upper bounds of the request latency histogram, in seconds.
+var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// knownSources are the intake sources reported even before their first request.
+var knownSources = []string{"matrix", "rest"}
+
+type requestKey struct{ route, method, code string }
+type latencyKey struct{ route, method string }
+
+type histogram struct {
+	counts []uint64 // per bucket, not cumulative
+	sum    float64
+	count  uint64
+}
+
+// httpMetrics are the per-route request counters and latency histograms.
+type httpMetrics struct {
+	mu       sync.Mutex
+	requests map[requestKey]uint64
+	latency  map[latencyKey]*histogram
+}
+
+func newHTTPMetrics() *httpMetrics {
+	return &httpMetrics{requests: map[requestKey]uint64{}, latency: map[latencyKey]*histogram{}}
+}
+
+func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
+	sec := d.Seconds()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests[requestKey{route, method, strconv.Itoa(status)}]++
+	lk := latencyKey{route, method}
+	h := m.latency[lk]
+	if h == nil {
+		h = &histogram{counts: make([]uint64, len(latencyBuckets)+1)}
+		m.latency[lk] = h
+	}
+	i := sort.SearchFloat64s(latencyBuckets, sec) // first bound >= sec; len = +Inf
+	h.counts[i]++
+	h.sum += sec
+	h.count++
+}
+
+// serveMetrics writes the exposition.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	var p promWriter
+	s.writeSnapshotMetrics(&p, s.cfg.Stats.Snapshot(s.cfg.Clock.Now()))
+	s.metrics.write(&p)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(p.buf.Bytes())
+}
+
+func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot) {
+	version := s.cfg.Version
+	if version == "" {
+		version = snap.Version
+	}
+	bp := snap.BalanceProofs
+	p.family("vigil_build_info", "gauge", "Build information; the value is always 1.")
+	p.sample("vigil_build_info", labels{{"version", version}}, 1)
+	p.family("vigil_uptime_seconds", "gauge", "Seconds since the daemon started.")
+	p.sample("vigil_uptime_seconds", nil, float64(snap.UptimeSeconds))
+
+	p.family("vigil_balance_proofs_stored", "gauge", "Balance proofs (monitoring requests) currently stored.")
+	p.sample("vigil_balance_proofs_stored", nil, float64(bp.Stored))
+	p.family("vigil_balance_proofs_unique_channels", "gauge", "Distinct channels ever seen in accepted balance proofs.")
+	p.sample("vigil_balance_proofs_unique_channels", nil, float64(bp.UniqueChannels))
+	p.family("vigil_balance_proofs_unique_participants", "gauge", "Distinct participants ever seen in accepted balance proofs.")
+	p.sample("vigil_balance_proofs_unique_participants", nil, float64(bp.UniqueParticipant))
+
+	// Rejections by (source, reason) come from the named counters
+	// "rejected.<source>.<reason>" (see monitor.Stats); the snapshot's own
+	// maps split them by one label only.
+	rejected := map[[2]string]int64{}
+	sources := map[string]bool{}
+	reasons := map[string]bool{}
+	for _, src := range knownSources {
+		sources[src] = true
+	}
+	for _, reason := range monitor.Reasons() {
+		reasons[string(reason)] = true
+	}
+	for k := range bp.Received {
+		sources[k] = true
+	}
+	for k := range bp.Accepted {
+		sources[k] = true
+	}
+	for name, v := range snap.Counters {
+		rest, ok := strings.CutPrefix(name, "rejected.")
+		if !ok {
+			continue
+		}
+		src, reason, _ := strings.Cut(rest, ".")
+		rejected[[2]string{src, reason}] += v
+		sources[src], reasons[reason] = true, true
+	}
+	srcList, reasonList := sortedKeys(sources), sortedKeys(reasons)
+
+	p.family("vigil_balance_proofs_received_total", "counter", "Balance proofs received, by source.")
+	for _, src := range srcList {
+		p.sample("vigil_balance_proofs_received_total", labels{{"source", src}}, float64(bp.Received[src]))
+	}
+	p.family("vigil_balance_proofs_accepted_total", "counter", "Balance proofs accepted (including idempotent duplicates), by source.")
+	for _, src := range srcList {
+		p.sample("vigil_balance_proofs_accepted_total", labels{{"source", src}}, float64(bp.Accepted[src]))
+	}
+	p.family("vigil_balance_proofs_rejected_total", "counter", "Balance proofs rejected, by source and reason.")
+	for _, src := range srcList {
+		for _, reason := range reasonList {
+			p.sample("vigil_balance_proofs_rejected_total", labels{{"source", src}, {"reason", reason}}, float64(rejected[[2]string{src, reason}]))
+		}
+	}
+
+	u := snap.Updates
+	p.family("vigil_updates_submitted_total", "counter", "updateTransfer transactions sent.")
+	p.sample("vigil_updates_submitted_total", nil, float64(u.Submitted))
+	p.family("vigil_updates_won_total", "counter", "Updates whose reward was paid to this monitor.")
+	p.sample("vigil_updates_won_total", nil, float64(u.Won))
+	p.family("vigil_rewards_earned_wei", "counter", "Rewards paid to this monitor, in wei (float64: approximate above 2^53).")
+	p.weiSample("vigil_rewards_earned_wei", u.RewardsEarned)
+	p.family("vigil_gas_spent_wei", "counter", "Fees paid for update transactions, in wei (float64: approximate above 2^53).")
+	p.weiSample("vigil_gas_spent_wei", u.GasSpent)
+
+	e := snap.Ethereum
+	p.family("vigil_eth_head_block", "gauge", "Latest Ethereum block number seen.")
+	p.sample("vigil_eth_head_block", nil, float64(e.Head))
+	p.family("vigil_eth_last_processed_block", "gauge", "Last Ethereum block whose events were processed.")
+	p.sample("vigil_eth_last_processed_block", nil, float64(e.LastProcessed))
+	p.family("vigil_eth_blocks_behind", "gauge", "Blocks between the head and the last processed block.")
+	p.sample("vigil_eth_blocks_behind", nil, float64(e.BlocksBehind))
+	p.family("vigil_eth_balance_wei", "gauge", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
+	p.weiSample("vigil_eth_balance_wei", e.Balance)
+}
+
+// write appends the HTTP families in a deterministic order.
+func (m *httpMetrics) write(p *promWriter) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+
+	reqKeys := make([]requestKey, 0, len(m.requests))
+	for k := range m.requests {
+		reqKeys = append(reqKeys, k)
+	}
+	sort.Slice(reqKeys, func(i, j int) bool {
+		a, b := reqKeys[i], reqKeys[j]
+		if a.route != b.route {
+			return a.route < b.route
+		}
+		if a.method != b.method {
+			return a.method < b.method
+		}
+		return a.code < b.code
+	})
+	p.family("vigil_http_requests_total", "counter", "HTTP requests served, by route pattern, method and status code.")
+	for _, k := range reqKeys {
+		p.sample("vigil_http_requests_total", labels{{"route", k.route}, {"method", k.method}, {"code", k.code}}, float64(m.requests[k]))
+	}
+
+	latKeys := make([]latencyKey, 0, len(m.latency))
+	for k := range m.latency {
+		latKeys = append(latKeys, k)
+	}
+	sort.Slice(latKeys, func(i, j int) bool {
+		a, b := latKeys[i], latKeys[j]
+		if a.route != b.route {
+			return a.route < b.route
+		}
+		return a.method < b.method
+	})
+	const name = "vigil_http_request_duration_seconds"
+	p.family(name, "histogram", "HTTP request latency, by route pattern and method.")
+	for _, k := range latKeys {
+		h := m.latency[k]
+		var cum uint64
+		for i, bound := range latencyBuckets {
+			cum += h.counts[i]
+			p.sample(name+"_bucket", labels{{"route", k.route}, {"method", k.method}, {"le", formatFloat(bound)}}, float64(cum))
+		}
+		p.sample(name+"_bucket", labels{{"route", k.route}, {"method", k.method}, {"le", "+Inf"}}, float64(h.count))
+		p.sample(name+"_sum", labels{{"route", k.route}, {"method", k.method}}, h.sum)
+		p.sample(name+"_count", labels{{"route", k.route}, {"method", k.method}}, float64(h.count))
+	}
+}
+
+type label struct{ name, value string }
+type labels []label
+
+// promWriter builds a text exposition.
+type promWriter struct{ buf bytes.Buffer }
+
+func (p *promWriter) family(name, typ, help string) {
+	p.buf.WriteString("# HELP " + name + " " + escapeHelp(help) + "\n")
+	p.buf.WriteString("# TYPE " + name + " " + typ + "\n")
+}
+
+func (p *promWriter) sample(name string, ls labels, v float64) {
+	p.buf.WriteString(name)
+	if len(ls) > 0 {
+		p.buf.WriteByte('{')
+		for i, l := range ls {
+			if i > 0 {
+				p.buf.WriteByte(',')
+			}
+			p.buf.WriteString(l.name + `="` + escapeLabel(l.value) + `"`)
+		}
+		p.buf.WriteByte('}')
+	}
+	p.buf.WriteByte(' ')
+	p.buf.WriteString(formatFloat(v))
+	p.buf.WriteByte('\n')
+}
+
+// weiSample writes a decimal wei string as a float64; an empty or
+// unparsable string writes no sample.
+func (p *promWriter) weiSample(name, wei string) {
+	n, ok := new(big.Int).SetString(wei, 10)
+	if !ok {
+		return
+	}
+	f, _ := new(big.Float).SetInt(n).Float64()
+	p.sample(name, nil, f)
+}
+
+// formatFloat writes integers exactly (below 2^53) and everything else in
+// Go's shortest float form, which Prometheus parses.
+func formatFloat(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	case math.IsNaN(v):
+		return "NaN"
+	case v == math.Trunc(v) && math.Abs(v) < 1<<53:
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+var (
+	labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
+)
+
+func escapeLabel(s string) string { return labelEscaper.Replace(s) }
+func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,176 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/go-chi/chi/v5"
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// Intake takes balance proofs; *monitor.Intake implements it.
+type Intake interface {
+	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (monitor.Accepted, error)
+}
+
+// Store is the read and admin subset of monitor.Store the API needs.
+type Store interface {
+	Requests(ctx context.Context, q monitor.RequestQuery) ([]monitor.Request, string, error)
+	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
+	Updates(ctx context.Context, q monitor.UpdateQuery) ([]monitor.Update, error)
+}
+
+// StatsSource serves the figures; *monitor.Stats implements it.
+type StatsSource interface {
+	Snapshot(now time.Time) monitor.StatsSnapshot
+	Deleted(n int64)
+}
+
+// Defaults for Config.
+const (
+	DefaultMaxBodyBytes = 64 << 10
+	DefaultPageLimitMax = 1000
+	// DefaultPageLimit is the page size when a request names no limit (or
+	// PageLimitMax when that is smaller).
+	DefaultPageLimit = 100
+
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	shutdownTimeout   = 5 * time.Second
+)
+
+// SourceKind is the monitor.Source kind of requests that came over REST.
+const SourceKind = "rest"
+
+// Config configures a Server.
+type Config struct {
+	Intake Intake      // required
+	Store  Store       // required
+	Stats  StatsSource // required
+	// AdminToken guards the admin routes (DELETE). Empty disables them: every
+	// admin request is then refused with 401. See LoadOrCreateToken.
+	AdminToken string
+	// MaxBodyBytes caps a request body; larger bodies get 413
+	// body_too_large. Default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// PageLimitMax caps the limit of list endpoints. Default DefaultPageLimitMax.
+	PageLimitMax int
+	// Health reports readiness for /healthz; nil means always healthy. Its
+	// error message is shown to the caller, so it must be client-safe.
+	Health func(ctx context.Context) error
+	Logger *slog.Logger
+	Clock  monitor.Clock
+	// Version is exported as vigil_build_info{version}; empty uses the
+	// version in the stats snapshot.
+	Version string
+}
+
+// Server is the HTTP API. Create it with New; it starts nothing until Serve.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	limit   int // default page size
+	metrics *httpMetrics
+	handler http.Handler
+}
+
+// New validates cfg, fills defaults and builds the router.
+func New(cfg Config) (*Server, error) {
+	if cfg.Intake == nil || cfg.Store == nil || cfg.Stats == nil {
+		return nil, errors.New("rest: config needs an intake, a store and stats")
+	}
+	if cfg.MaxBodyBytes < 0 || cfg.PageLimitMax < 0 {
+		return nil, fmt.Errorf("rest: MaxBodyBytes (%d) and PageLimitMax (%d) must not be negative", cfg.MaxBodyBytes, cfg.PageLimitMax)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.PageLimitMax == 0 {
+		cfg.PageLimitMax = DefaultPageLimitMax
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = monitor.SystemClock{}
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		limit:   min(DefaultPageLimit, cfg.PageLimitMax),
+		metrics: newHTTPMetrics(),
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	// Outermost first: metrics and the access log see the status the
+	// recoverer wrote for a panicking handler.
+	r.Use(s.observe, s.recoverer)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed(r))
+
+	r.Route("/api/1", func(r chi.Router) {
+		r.Put("/balance_proofs", s.putBalanceProof)
+		r.Get("/balance_proofs", s.listBalanceProofs)
+		r.With(s.admin).Delete("/balance_proofs/{channel_address}", s.deleteBalanceProofs)
+		r.Get("/channel_update", s.listUpdates)
+		r.Get("/channel_update/{channel_address}", s.listUpdates)
+		r.Get("/stats", s.stats)
+	})
+	r.Get("/metrics", s.serveMetrics)
+	r.Get("/healthz", s.healthz)
+	return r
+}
+
+// Handler returns the API's http.Handler, for tests and for embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve serves the API on ln until ctx is cancelled, then shuts down
+// gracefully, giving in-flight requests up to 5 s. It returns nil after a
+// shutdown caused by ctx, or the error that stopped the server. It closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// Requests keep ctx's values but not its cancellation: in-flight
+		// requests finish during the graceful shutdown.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("REST API listening", "addr", ln.Addr().String())
+
+	select {
+	case err := <-errc:
+		// Serve stopped on its own (the listener failed).
+		return fmt.Errorf("rest: serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		s.log.Warn("REST API shutdown timed out; closing open connections", "err", err)
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("rest: serve: %w", err)
+	}
+	s.log.Info("REST API stopped")
+	return nil
+}
