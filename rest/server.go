@@ -11,6 +11,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
@@ -116,18 +117,19 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	// Outermost first: metrics and the access log see the status the
 	// recoverer wrote for a panicking handler.
-	r.Use(s.observe, s.recoverer)
+	// GetHead answers HEAD on GET routes (load balancers probe /healthz so).
+	r.Use(s.observe, s.recoverer, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed(r))
 
-	r.Route("/api/1", func(r chi.Router) {
-		r.Put("/balance_proofs", s.putBalanceProof)
-		r.Get("/balance_proofs", s.listBalanceProofs)
-		r.With(s.admin).Delete("/balance_proofs/{channel_address}", s.deleteBalanceProofs)
-		r.Get("/channel_update", s.listUpdates)
-		r.Get("/channel_update/{channel_address}", s.listUpdates)
-		r.Get("/stats", s.stats)
-	})
+	// Flat, full patterns: the pattern is the route label of the metrics,
+	// and an unmatched path has none.
+	r.Put("/api/1/balance_proofs", s.putBalanceProof)
+	r.Get("/api/1/balance_proofs", s.listBalanceProofs)
+	r.With(s.admin).Delete("/api/1/balance_proofs/{channel_address}", s.deleteBalanceProofs)
+	r.Get("/api/1/channel_update", s.listUpdates)
+	r.Get("/api/1/channel_update/{channel_address}", s.listUpdates)
+	r.Get("/api/1/stats", s.stats)
 	r.Get("/metrics", s.serveMetrics)
 	r.Get("/healthz", s.healthz)
 	return r

@@ -1,6 +1,7 @@
 package ethereum
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
@@ -45,18 +47,21 @@ func LoadKey(keystoreFile, passwordFile string) (*ecdsa.PrivateKey, error) {
 // Sender implements monitor.Sender with a local key.
 type Sender struct {
 	node    Node
+	rpc     *rpc.Client // for txpool_content; nil disables the pool scan
 	key     *ecdsa.PrivateKey
 	addr    common.Address
 	signer  types.Signer
 	timeout time.Duration
 }
 
-// NewSender returns a Sender signing with key for chainID.
-func NewSender(node Node, key *ecdsa.PrivateKey, chainID *big.Int, timeout time.Duration) *Sender {
+// NewSender returns a Sender signing with key for chainID. raw, when not
+// nil, is used to scan the node's pool (txpool_content) for competing
+// updates before sending.
+func NewSender(node Node, raw *rpc.Client, key *ecdsa.PrivateKey, chainID *big.Int, timeout time.Duration) *Sender {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	return &Sender{node: node, key: key, addr: crypto.PubkeyToAddress(key.PublicKey), signer: types.LatestSignerForChainID(chainID), timeout: timeout}
+	return &Sender{node: node, rpc: raw, key: key, addr: crypto.PubkeyToAddress(key.PublicKey), signer: types.LatestSignerForChainID(chainID), timeout: timeout}
 }
 
 // Address is the operator account.
@@ -131,8 +136,12 @@ func revertReason(err error) string {
 	return err.Error()
 }
 
-// PendingOnChainNonce reads nonces(closing) in the pending state, which
-// includes competing updates waiting in the node's pool.
+// PendingOnChainNonce returns the highest nonce recorded, or about to be
+// recorded, for the closing participant's transfers: the larger of
+// nonces(closing) in the node's pending state and the nonce of any
+// updateTransfer to the channel waiting in the node's pool. (geth rebuilds
+// its pending state only every few seconds, so the pool scan is what sees a
+// competitor's transaction sent a moment ago.)
 func (s *Sender) PendingOnChainNonce(ctx context.Context, channel, closing common.Address) (uint64, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
@@ -140,7 +149,55 @@ func (s *Sender) PendingOnChainNonce(ctx context.Context, channel, closing commo
 	if err != nil {
 		return 0, err
 	}
-	return c.Nonces(&bind.CallOpts{Context: ctx, Pending: true}, closing)
+	n, err := c.Nonces(&bind.CallOpts{Context: ctx, Pending: true}, closing)
+	if err != nil {
+		return 0, err
+	}
+	if p, err := s.poolUpdateNonce(ctx, channel); err == nil && p > n {
+		n = p
+	}
+	return n, nil
+}
+
+type poolTx struct {
+	To    *common.Address `json:"to"`
+	Input hexutil.Bytes   `json:"input"`
+}
+
+// poolUpdateNonce scans txpool_content for updateTransfer calls to channel
+// and returns the highest balance-proof nonce among them (0 when none, or
+// when the node does not serve the txpool namespace).
+func (s *Sender) poolUpdateNonce(ctx context.Context, channel common.Address) (uint64, error) {
+	if s.rpc == nil {
+		return 0, nil
+	}
+	var content map[string]map[string]map[string]poolTx
+	if err := s.rpc.CallContext(ctx, &content, "txpool_content"); err != nil {
+		return 0, err
+	}
+	ch, _, err := abis()
+	if err != nil {
+		return 0, err
+	}
+	m := ch.Methods["updateTransfer"]
+	var best uint64
+	for _, byAccount := range content {
+		for _, byNonce := range byAccount {
+			for _, tx := range byNonce {
+				if tx.To == nil || *tx.To != channel || len(tx.Input) < 4 || !bytes.Equal(tx.Input[:4], m.ID) {
+					continue
+				}
+				args, err := m.Inputs.Unpack(tx.Input[4:])
+				if err != nil || len(args) == 0 {
+					continue
+				}
+				if n, ok := args[0].(uint64); ok && n > best {
+					best = n
+				}
+			}
+		}
+	}
+	return best, nil
 }
 
 // SignUpdate builds and signs a legacy-priced updateTransfer transaction.

@@ -37,12 +37,13 @@ func TestBadInputTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	chain.Mine(6)
-	if _, err := chain.Ops(bob).Settle(ctx, settledCh.channel); err != nil {
+	settled, err := chain.Ops(bob).Settle(ctx, settledCh.channel)
+	if err != nil {
 		t.Fatal(err)
 	}
 	v := startVigil(t, chain, vigilOpts{key: operator, conf: 1, minRew: big.NewInt(1000)})
 	mineUntil(t, chain, 10, "the watcher to see the settled channel", func() bool {
-		return v.stats().Ethereum.LastProcessed >= chain.Head(t)-1
+		return v.stats().Ethereum.LastProcessed >= settled.BlockNumber.Uint64()
 	})
 
 	good := s.proof(t, 5, big.NewInt(1000), reward)

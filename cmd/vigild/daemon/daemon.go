@@ -158,7 +158,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
 		return err
 	}
-	sender := ethereum.NewSender(node, key, chainID, cfg.RPCTimeout)
+	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	payout := cfg.Payout
 	if payout == (common.Address{}) {
 		payout = sender.Address()

@@ -25,6 +25,8 @@ import (
 
 // vigil is one daemon under test, running the real wiring against the
 // simulated chain's JSON-RPC endpoint.
+const defaultWait = 20 * time.Second
+
 type vigil struct {
 	t       *testing.T
 	d       *daemon.Daemon

@@ -1,0 +1,194 @@
+package daemon_test
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"net/http"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// updates returns a daemon's update records for a channel.
+func (v *vigil) updates(channel common.Address) []map[string]any {
+	v.t.Helper()
+	code, body := v.do(http.MethodGet, "/api/1/channel_update/"+channel.Hex(), nil)
+	if code != http.StatusOK {
+		v.t.Fatalf("channel_update: %d %v", code, body)
+	}
+	list, _ := body["channel_updates"].([]any)
+	out := make([]map[string]any, 0, len(list))
+	for _, u := range list {
+		out = append(out, u.(map[string]any))
+	}
+	return out
+}
+
+func outcomes(ups []map[string]any) map[string]int {
+	m := map[string]int{}
+	for _, u := range ups {
+		m[u["outcome"].(string)]++
+	}
+	return m
+}
+
+// transferUpdates lists the TransferUpdated events of a channel on chain.
+func transferUpdates(t *testing.T, chain *ethtest.Chain, channel common.Address) []*contracts.NettingChannelTransferUpdated {
+	t.Helper()
+	f, err := contracts.NewNettingChannelFilterer(channel, chain.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := f.FilterTransferUpdated(&bind.FilterOpts{Context: context.Background()}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	var out []*contracts.NettingChannelTransferUpdated
+	for it.Next() {
+		out = append(out, it.Event)
+	}
+	return out
+}
+
+// TestCompetingMonitorsSameProof: two monitors hold the same proof. The
+// second comes back online while the first one's update is pending: it
+// must see it and not send. Exactly one update lands, nothing reverts.
+func TestCompetingMonitorsSameProof(t *testing.T) {
+	chain := ethtest.New(t, 4)
+	alice, bob := chain.Keys[0], chain.Keys[1]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	o1 := vigilOpts{key: chain.Keys[2], payout: newPayout(t), conf: 1}
+	o2 := vigilOpts{key: chain.Keys[3], payout: newPayout(t), conf: 1, dataDir: t.TempDir()}
+	v1, v2 := startVigil(t, chain, o1), startVigil(t, chain, o2)
+	proof := s.proof(t, 4, big.NewInt(5000), reward)
+	for _, v := range []*vigil{v1, v2} {
+		if code, body := v.put(proof); code != http.StatusCreated {
+			t.Fatalf("PUT: %d %v", code, body)
+		}
+	}
+	v2.stop() // v2 goes offline
+	s.bobClosesStale(t, 1, big.NewInt(10))
+	chain.Mine(1) // the close is confirmed
+	ethtest.Eventually(t, defaultWait, "v1's update to be pending", func() bool {
+		return outcomes(v1.updates(s.channel))["pending"] == 1
+	})
+	// v2 comes back while v1's update waits in the node's pool.
+	v2 = startVigil(t, chain, o2)
+	ethtest.Eventually(t, defaultWait, "v2 to decide", func() bool {
+		return len(v2.updates(s.channel)) > 0
+	})
+	if o := outcomes(v2.updates(s.channel)); o["skipped"] != 1 || o["pending"] != 0 {
+		t.Fatalf("v2 should have skipped for v1's pending update: %v", o)
+	}
+	mineUntil(t, chain, 10, "v1's update mined", func() bool { return outcomes(v1.updates(s.channel))["mined"] == 1 })
+	chain.Mine(3)
+	if ups := transferUpdates(t, chain, s.channel); len(ups) != 1 || ups[0].Nonce != 4 {
+		t.Fatalf("want exactly one TransferUpdated with nonce 4, got %d", len(ups))
+	}
+	for _, v := range []*vigil{v1, v2} {
+		if o := outcomes(v.updates(s.channel)); o["reverted"] != 0 {
+			t.Fatalf("a monitor sent a reverting transaction: %v", o)
+		}
+	}
+	if o := outcomes(v2.updates(s.channel)); o["pending"]+o["mined"] != 0 {
+		t.Fatalf("v2 sent a transaction: %v", o)
+	}
+}
+
+// TestCompetingMonitorsPendingCheck: both monitors hold the same proof
+// before the close. v1 acts at once; v2 acts at its slot, later. When v2's
+// turn comes, v1's update is pending (blocks are held back): v2 must see it
+// and not send.
+func TestCompetingMonitorsPendingCheck(t *testing.T) {
+	chain := ethtest.New(t, 4)
+	alice, bob := chain.Keys[0], chain.Keys[1]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 10, reward)
+	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: newPayout(t), conf: 1, strategy: monitor.StrategySlotted})
+	proof := s.proof(t, 4, big.NewInt(5000), reward)
+	if code, body := v2.put(proof); code != http.StatusCreated {
+		t.Fatalf("PUT v2: %d %v", code, body)
+	}
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
+	act := monitor.Policy{Strategy: monitor.StrategySlotted}.ActBlock(s.channel, ethtest.Address(chain.Keys[3]), closed, s.timeout)
+	// Bring the chain to v2's slot minus one, with v2 watching.
+	for chain.Head(t) < act-1 {
+		chain.Mine(1)
+	}
+	// A competitor (here alice herself, as a participant-run monitor would)
+	// sends the same update into the pool; no block is mined yet.
+	ops := chain.Ops(alice)
+	errNoWait := errors.New("not waiting for the receipt")
+	ops.Wait = func(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) { return nil, errNoWait }
+	if _, err := ops.UpdateTransfer(context.Background(), proof, ethtest.Address(alice)); !errors.Is(err, errNoWait) {
+		t.Fatalf("competing update: %v", err)
+	}
+	chain.Mine(1) // v2's slot: the competing update is in the pool, not mined
+	ethtest.Eventually(t, defaultWait, "v2 to decide at its slot", func() bool {
+		return len(v2.updates(s.channel)) > 0
+	})
+	o := outcomes(v2.updates(s.channel))
+	if o["skipped"] != 1 || o["pending"] != 0 {
+		t.Fatalf("v2 should have skipped for the pending competitor: %v", o)
+	}
+	chain.Mine(2)
+	if ups := transferUpdates(t, chain, s.channel); len(ups) != 1 || ups[0].Payout != ethtest.Address(alice) {
+		t.Fatalf("want exactly the competitor's TransferUpdated, got %d", len(ups))
+	}
+}
+
+// TestNewerProofWinsAfterOlderUpdate: v1 holds an older proof and acts
+// first; v2 holds the newer one and acts at its slot; v2's update replaces
+// v1's and v2 is paid on settle. Neither sends a reverting transaction.
+func TestNewerProofWinsAfterOlderUpdate(t *testing.T) {
+	chain := ethtest.New(t, 4)
+	alice, bob := chain.Keys[0], chain.Keys[1]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	pay1, pay2 := newPayout(t), newPayout(t)
+	v1 := startVigil(t, chain, vigilOpts{key: chain.Keys[2], payout: pay1, conf: 1})
+	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: pay2, conf: 1, strategy: monitor.StrategySlotted})
+	if code, body := v1.put(s.proof(t, 3, big.NewInt(3000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT v1: %d %v", code, body)
+	}
+	if code, body := v2.put(s.proof(t, 4, big.NewInt(4000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT v2: %d %v", code, body)
+	}
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
+	bobAddr := ethtest.Address(bob)
+	mineUntil(t, chain, 10, "v1's older update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 3 })
+	mineUntil(t, chain, int(s.timeout), "v2's newer update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 4 })
+	if chain.Head(t) > closed+s.timeout {
+		t.Fatal("v2's update landed after the window")
+	}
+	for chain.Head(t) <= closed+s.timeout {
+		chain.Mine(1)
+	}
+	if _, err := chain.Ops(bob).Settle(context.Background(), s.channel); err != nil {
+		t.Fatal(err)
+	}
+	if got := chain.Balance(t, pay2); got.Cmp(reward) != 0 {
+		t.Fatalf("v2's payout got %s, want %s", got, reward)
+	}
+	if got := chain.Balance(t, pay1); got.Sign() != 0 {
+		t.Fatalf("v1's payout got %s, want 0", got)
+	}
+	mineUntil(t, chain, 10, "v2's stats to show the win", func() bool { return v2.stats().Updates.Won == 1 })
+	if v1.stats().Updates.Won != 0 {
+		t.Fatal("v1 counted a win it did not get")
+	}
+	for _, v := range []*vigil{v1, v2} {
+		if o := outcomes(v.updates(s.channel)); o["reverted"] != 0 || o["mined"] != 1 {
+			t.Fatalf("each monitor should have exactly one mined update and none reverted: %v", o)
+		}
+	}
+}
