@@ -14,8 +14,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
@@ -73,7 +75,7 @@ type env struct {
 	registryAddr            common.Address
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, options ...func(*node.Config, *ethconfig.Config)) *env {
 	t.Helper()
 	e := &env{t: t}
 	e.alice, e.bob, e.carol, e.dave = newAccount(t), newAccount(t), newAccount(t), newAccount(t)
@@ -81,7 +83,8 @@ func newEnv(t *testing.T) *env {
 	for _, a := range []account{e.alice, e.bob, e.carol, e.dave} {
 		alloc[a.addr] = types.Account{Balance: eth(1000)}
 	}
-	e.backend = simulated.NewBackend(alloc, simulated.WithBlockGasLimit(30_000_000))
+	options = append([]func(*node.Config, *ethconfig.Config){simulated.WithBlockGasLimit(30_000_000)}, options...)
+	e.backend = simulated.NewBackend(alloc, options...)
 	t.Cleanup(func() { e.backend.Close() })
 	e.client = e.backend.Client()
 	chainID, err := e.client.ChainID(t.Context())
@@ -1015,11 +1018,26 @@ func sendTransfer(t *testing.T, e *env, from account, to common.Address, value *
 	return signed
 }
 
+// osakaRules makes the simulated chain run the Osaka (Fusaka) rules that
+// mainnet runs. By default the simulated backend enables every fork
+// go-ethereum knows, including Amsterdam/Bogota with EIP-8037 and EIP-8038,
+// which reprice storage: gas measured there is far above mainnet's.
+func osakaRules(_ *node.Config, ethConf *ethconfig.Config) {
+	cfg := *ethConf.Genesis.Config
+	cfg.AmsterdamTime, cfg.BogotaTime, cfg.UBTTime = nil, nil, nil
+	ethConf.Genesis.Config = &cfg
+}
+
 // TestUpdateTransferGas measures updateTransfer on the EVM: the figure the
 // monitor's profitability check needs. It logs estimateGas and the gas used
-// for a first update (fresh storage) and a replacing one.
+// for a first update (fresh storage) and a replacing one, under mainnet's
+// Osaka rules and under the simulated backend's default (all forks).
 func TestUpdateTransferGas(t *testing.T) {
-	e := newEnv(t)
+	t.Run("osaka", func(t *testing.T) { measureUpdateTransfer(t, newEnv(t, osakaRules)) })
+	t.Run("simulated-default", func(t *testing.T) { measureUpdateTransfer(t, newEnv(t)) })
+}
+
+func measureUpdateTransfer(t *testing.T, e *env) {
 	c := e.openChannel(e.alice, e.bob, 100)
 	e.mined(c.Deposit(e.opts(e.alice, eth(10))))
 	e.mined(c.Deposit(e.opts(e.bob, eth(10))))

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -1102,6 +1103,7 @@ func TestServeShutsDownOnCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.srv.Serve(ctx, ln) }()
@@ -1128,6 +1130,17 @@ func TestServeShutsDownOnCancel(t *testing.T) {
 	}
 	if _, err := client.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Fatal("still serving after shutdown")
+	}
+	// Stopping leaves no goroutines behind (poll: connection goroutines
+	// exit asynchronously).
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines after shutdown, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		runtime.Gosched()
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -160,7 +160,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	select {
 	case err := <-errc:
-		// Serve stopped on its own (the listener failed).
+		// Serve stopped on its own (the listener failed): drop what is open.
+		_ = srv.Close()
 		return fmt.Errorf("rest: serve: %w", err)
 	case <-ctx.Done():
 	}

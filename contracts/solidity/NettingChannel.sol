@@ -64,8 +64,15 @@ contract NettingChannel {
     mapping(address => uint256) public deposits;
     /// @notice Monitoring reward funded by each participant, locked until settle.
     mapping(address => uint256) public rewardDeposits;
-    /// @notice Nonce of the recorded balance proof counting this participant's transfers.
-    mapping(address => uint64) public nonces;
+    /// @dev The nonce of each participant's recorded balance proof, in one slot
+    /// with the payout of the updateTransfer that recorded it (so only in the
+    /// closing participant's entry): an update writes one slot fewer.
+    struct ProofHead {
+        uint64 nonce;
+        address rewardPayout;
+    }
+
+    mapping(address => ProofHead) private proofHeads;
     /// @notice Recorded total this participant transferred to its partner.
     mapping(address => uint256) public transferred;
     /// @notice Recorded locksroot of this participant's balance proof.
@@ -75,8 +82,6 @@ contract NettingChannel {
 
     /// @notice Reward claimed by the last successful updateTransfer.
     uint256 public rewardAmount;
-    /// @notice Payout address of the last successful updateTransfer; zero if none.
-    address public rewardPayout;
 
     /// @notice ETH owed to payees whose payment failed during settle.
     mapping(address => uint256) public withdrawable;
@@ -172,7 +177,7 @@ contract NettingChannel {
             if (nonce == 0) revert StaleNonce();
             bytes32 digest = _balanceProofDigest(nonce, transferredAmount, locksroot, extraHash);
             if (_recover(digest, signature) != partner) revert InvalidSignature();
-            _recordProof(partner, nonce, transferredAmount, locksroot, extraHash);
+            _recordProof(partner, nonce, transferredAmount, locksroot, extraHash, address(0));
         }
         state = State.Closed;
         closedAt = uint64(block.number);
@@ -200,7 +205,7 @@ contract NettingChannel {
         if (block.number > uint256(closedAt) + settleTimeout) revert WindowClosed();
         if (payout == address(0)) revert ZeroPayout();
         address closing = closingParticipant;
-        if (nonce <= nonces[closing]) revert StaleNonce();
+        if (nonce <= proofHeads[closing].nonce) revert StaleNonce();
         if (_recover(_balanceProofDigest(nonce, transferredAmount, locksroot, extraHash), closingSignature) != closing) {
             revert InvalidSignature();
         }
@@ -208,9 +213,8 @@ contract NettingChannel {
             _monitorRequestDigest(nonce, transferredAmount, locksroot, extraHash, keccak256(closingSignature), reward);
         if (_recover(digest, nonClosingSignature) != _partnerOf(closing)) revert InvalidSignature();
 
-        _recordProof(closing, nonce, transferredAmount, locksroot, extraHash);
+        _recordProof(closing, nonce, transferredAmount, locksroot, extraHash, payout);
         rewardAmount = reward;
-        rewardPayout = payout;
         emit TransferUpdated(_partnerOf(closing), nonce, payout, reward);
     }
 
@@ -228,8 +232,8 @@ contract NettingChannel {
         uint256 total = deposit1 + deposits[p2];
         uint256 amount1 = _netAmount(deposit1, transferred[p1], transferred[p2], total);
         uint256 amount2 = total - amount1;
-        (uint256 reward, uint256 refund1, uint256 refund2) = _rewardSplit(p1, p2);
-        address payout = rewardPayout;
+        address payout = rewardPayout();
+        (uint256 reward, uint256 refund1, uint256 refund2) = _rewardSplit(p1, p2, payout);
 
         emit ChannelSettled(amount1, amount2);
         if (reward > 0) emit RewardPaid(payout, reward);
@@ -251,6 +255,16 @@ contract NettingChannel {
         }
         if (!ok) revert WithdrawFailed();
         emit Withdrawn(to, amount);
+    }
+
+    /// @notice Nonce of the recorded balance proof counting this participant's transfers.
+    function nonces(address participant) external view returns (uint64) {
+        return proofHeads[participant].nonce;
+    }
+
+    /// @notice Payout address of the last successful updateTransfer; zero if none.
+    function rewardPayout() public view returns (address) {
+        return proofHeads[closingParticipant].rewardPayout;
     }
 
     /// @notice The EIP-712 domain separator of this channel on the current chain.
@@ -311,9 +325,10 @@ contract NettingChannel {
         uint64 nonce,
         uint256 transferredAmount,
         bytes32 locksroot,
-        bytes32 extraHash
+        bytes32 extraHash,
+        address payout
     ) private {
-        nonces[owner] = nonce;
+        proofHeads[owner] = ProofHead(nonce, payout);
         transferred[owner] = transferredAmount;
         locksroots[owner] = locksroot;
         extraHashes[owner] = extraHash;
@@ -334,16 +349,16 @@ contract NettingChannel {
         return loss >= deposit_ ? 0 : deposit_ - loss;
     }
 
-    /// @dev The reward paid to rewardPayout and the reward deposits returned to
+    /// @dev The reward paid to payout and the reward deposits returned to
     /// participant1 and participant2.
-    function _rewardSplit(address p1, address p2)
+    function _rewardSplit(address p1, address p2, address payout)
         private
         view
         returns (uint256 reward, uint256 refund1, uint256 refund2)
     {
         refund1 = rewardDeposits[p1];
         refund2 = rewardDeposits[p2];
-        if (rewardPayout == address(0)) return (0, refund1, refund2);
+        if (payout == address(0)) return (0, refund1, refund2);
         reward = rewardAmount;
         if (closingParticipant == p1) {
             if (reward > refund2) reward = refund2;

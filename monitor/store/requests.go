@@ -211,15 +211,16 @@ func (s *Store) Requests(ctx context.Context, q monitor.RequestQuery) ([]monitor
 	var query string
 	var args []any
 	if q.Participant != nil && q.Channel == nil {
-		// Two index range scans merged, rather than one scan with OR that
-		// SQLite might answer by walking the whole table in key order.
+		// Two index range scans, each already in key order, merged; the
+		// second skips rows the first returns. One scan with OR could make
+		// SQLite walk the whole table in key order.
 		p := addrArg(*q.Participant)
 		query = `SELECT ` + requestCols + ` FROM requests WHERE closing = ?` + afterSQL +
-			` UNION SELECT ` + requestCols + ` FROM requests WHERE non_closing = ?` + afterSQL +
+			` UNION ALL SELECT ` + requestCols + ` FROM requests WHERE non_closing = ? AND closing <> ?` + afterSQL +
 			` ORDER BY channel, non_closing LIMIT ?`
 		args = append(args, p)
 		args = append(args, afterArgs...)
-		args = append(args, p)
+		args = append(args, p, p)
 		args = append(args, afterArgs...)
 	} else {
 		query = `SELECT ` + requestCols + ` FROM requests WHERE 1` + afterSQL

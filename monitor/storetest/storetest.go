@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) monitor.Store) {
 		{"SaveRequestLargeNonces", testSaveRequestLargeNonces},
 		{"RequestNotFound", testRequestNotFound},
 		{"Pagination", testPagination},
+		{"PaginationSameChannel", testPaginationSameChannel},
 		{"PaginationDefaultLimit", testPaginationDefaultLimit},
 		{"PaginationBadCursor", testPaginationBadCursor},
 		{"DeleteRequests", testDeleteRequests},
@@ -436,6 +437,40 @@ func testPagination(t *testing.T, s monitor.Store) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// testPaginationSameChannel: a participant's two requests on one channel
+// (once as closing, once as non-closing) on consecutive pages, in both key
+// orders.
+func testPaginationSameChannel(t *testing.T, s monitor.Store) {
+	ch := common.HexToAddress("0x5000000000000000000000000000000000000000")
+	a := common.HexToAddress("0x1000000000000000000000000000000000000000")
+	b := common.HexToAddress("0x2000000000000000000000000000000000000000")
+	before := common.HexToAddress("0x4000000000000000000000000000000000000000")
+	after := common.HexToAddress("0x6000000000000000000000000000000000000000")
+	rs := []monitor.Request{
+		request(ch, a, b, 1), request(ch, b, a, 1),
+		request(before, a, b, 1), request(before, b, a, 1),
+		request(after, b, a, 1),
+	}
+	for _, r := range rs {
+		mustSave(t, s, r)
+	}
+	sortRequests(rs)
+	for _, p := range []common.Address{a, b} {
+		var got []monitor.Request
+		q := monitor.RequestQuery{Participant: &p, Limit: 1}
+		for range len(rs) + 1 {
+			reqs, next, err := s.Requests(ctx, q)
+			must(t, err)
+			got = append(got, reqs...)
+			if next == "" {
+				break
+			}
+			q.After = next
+		}
+		equalList(t, "pages of "+p.Hex(), reqStr, got, rs)
+	}
+}
 
 func testPaginationDefaultLimit(t *testing.T, s monitor.Store) {
 	p := addr("p")
