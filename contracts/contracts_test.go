@@ -951,6 +951,13 @@ func TestRejectingParticipantCannotBlockSettle(t *testing.T) {
 	wantBig(t, "channel balance", e.balance(c.addr), eth(2))
 	wantBig(t, "payee balance", e.balance(p.addr), new(big.Int))
 
+	// With too little gas the payee rejects the withdrawal too, and nothing moves.
+	withdraw := append(common.LeftPadBytes(c.addr.Bytes(), 32), must[[]byte](t)(channelABI(t).Pack("withdraw"))...)
+	_, err := e.client.CallContract(t.Context(), ethereum.CallMsg{From: e.carol.addr, To: &p.addr, Gas: 120_000, Data: withdraw}, nil)
+	if data, _ := ethclient.RevertErrorData(err); errorName(data) != "WithdrawFailed" {
+		t.Fatalf("withdraw with little gas: %v", err)
+	}
+
 	rc = p.exec(c.addr, nil, explicitGas, channelABI(t), "withdraw")
 	if w := oneEvent(t, rc, c.ParseWithdrawn); w.To != p.addr || w.Amount.Cmp(eth(2)) != 0 {
 		t.Errorf("Withdrawn = %+v", w)

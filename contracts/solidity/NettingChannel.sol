@@ -22,6 +22,14 @@ contract NettingChannel {
         Settled
     }
 
+    /// @dev The nonce of a participant's recorded balance proof, in one slot
+    /// with the payout of the updateTransfer that recorded it (set only in the
+    /// closing participant's entry), so that an update writes one slot fewer.
+    struct ProofHead {
+        uint64 nonce;
+        address rewardPayout;
+    }
+
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAME_HASH = keccak256("VigilChannel");
@@ -64,14 +72,7 @@ contract NettingChannel {
     mapping(address => uint256) public deposits;
     /// @notice Monitoring reward funded by each participant, locked until settle.
     mapping(address => uint256) public rewardDeposits;
-    /// @dev The nonce of each participant's recorded balance proof, in one slot
-    /// with the payout of the updateTransfer that recorded it (so only in the
-    /// closing participant's entry): an update writes one slot fewer.
-    struct ProofHead {
-        uint64 nonce;
-        address rewardPayout;
-    }
-
+    /// @dev Read through nonces() and rewardPayout().
     mapping(address => ProofHead) private proofHeads;
     /// @notice Recorded total this participant transferred to its partner.
     mapping(address => uint256) public transferred;

@@ -37,7 +37,7 @@ func lockFile(path string) (*os.File, error) {
 		}
 		f.Close()
 		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s is held%s; is another vigild running on this database?", ErrLocked, path, holder)
+			return nil, fmt.Errorf("store: %w: %s is held%s; is another vigild running on this database?", ErrLocked, path, holder)
 		}
 		return nil, fmt.Errorf("store: lock %s: %w", path, err)
 	}
