@@ -21,6 +21,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // Channel states as NettingChannel.state() reports them.
@@ -1040,11 +1041,20 @@ func osakaRules(_ *node.Config, ethConf *ethconfig.Config) {
 // for a first update (fresh storage) and a replacing one, under mainnet's
 // Osaka rules and under the simulated backend's default (all forks).
 func TestUpdateTransferGas(t *testing.T) {
-	t.Run("osaka", func(t *testing.T) { measureUpdateTransfer(t, newEnv(t, osakaRules)) })
+	t.Run("osaka", func(t *testing.T) {
+		first := measureUpdateTransfer(t, newEnv(t, osakaRules))
+		// Keep the policy's constant honest: it must cover the real cost
+		// of a first update on mainnet rules, without overstating it by
+		// more than 10% (which would refuse profitable requests).
+		if g := monitor.UpdateTransferGas; g < first || g > first+first/10 {
+			t.Errorf("monitor.UpdateTransferGas = %d, but updateTransfer estimates %d gas: update the constant", g, first)
+		}
+	})
 	t.Run("simulated-default", func(t *testing.T) { measureUpdateTransfer(t, newEnv(t)) })
 }
 
-func measureUpdateTransfer(t *testing.T, e *env) {
+// measureUpdateTransfer returns the estimateGas of a first update.
+func measureUpdateTransfer(t *testing.T, e *env) (first uint64) {
 	c := e.openChannel(e.alice, e.bob, 100)
 	e.mined(c.Deposit(e.opts(e.alice, eth(10))))
 	e.mined(c.Deposit(e.opts(e.bob, eth(10))))
@@ -1078,5 +1088,9 @@ func measureUpdateTransfer(t *testing.T, e *env) {
 		if rc.GasUsed > estimate {
 			t.Errorf("gas used %d above the estimate %d", rc.GasUsed, estimate)
 		}
+		if i == 0 {
+			first = estimate
+		}
 	}
+	return first
 }

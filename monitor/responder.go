@@ -145,6 +145,10 @@ func (r *Responder) act(ctx context.Context, ch Channel, head uint64) error {
 	if err != nil {
 		return err
 	}
+	// Re-judge with the live estimate: the real cost at the real price.
+	if reason, msg := r.cfg.Policy.JudgeAt(req.NonClosing, req.Reward, price, gas); reason != "" {
+		return r.decide(ctx, req, OutcomeUnprofitable, msg+" (live gas estimate) at action time")
+	}
 	nonce, err := r.nextTxNonce(ctx)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -79,7 +80,7 @@ func DecodeBalanceProof(data []byte, ignore ...string) (BalanceProof, error) {
 			return bp, Reject(ReasonMissingField, "field %q is required", f)
 		}
 		var str string
-		if err := json.Unmarshal(v, &str); err != nil {
+		if err := json.Unmarshal(v, &str); err != nil || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
 			return bp, Reject(ReasonBadType, "field %q must be a JSON string", f)
 		}
 		s[f] = str
@@ -264,16 +265,8 @@ func truncate(s string) string {
 
 func jsonErrText(err error) string {
 	var se *json.SyntaxError
-	if ok := asSyntax(err, &se); ok {
+	if errors.As(err, &se) {
 		return fmt.Sprintf("syntax error at byte %d", se.Offset)
 	}
 	return "invalid JSON"
-}
-
-func asSyntax(err error, target **json.SyntaxError) bool {
-	se, ok := err.(*json.SyntaxError)
-	if ok {
-		*target = se
-	}
-	return ok
 }

@@ -54,7 +54,7 @@ func (s *Store) SaveRequest(ctx context.Context, r monitor.Request) (monitor.Sav
 	var res monitor.SaveResult
 	err := s.write(ctx, "save request", func(tx *sql.Tx) error {
 		var err error
-		res, err = saveRequest(ctx, tx, &r)
+		res, err = s.saveRequest(ctx, tx, &r)
 		return err
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Store) SaveRequests(ctx context.Context, reqs []monitor.Request) (resul
 	rejections = make([]error, len(reqs))
 	err = s.write(ctx, "save requests", func(tx *sql.Tx) error {
 		for i := range reqs {
-			res, err := saveRequest(ctx, tx, &reqs[i])
+			res, err := s.saveRequest(ctx, tx, &reqs[i])
 			var me *monitor.Error
 			switch {
 			case errors.As(err, &me):
@@ -95,13 +95,10 @@ func (s *Store) SaveRequests(ctx context.Context, reqs []monitor.Request) (resul
 	return results, rejections, nil
 }
 
-func saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request) (monitor.SaveResult, error) {
+func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
 	var old monitor.Request
-	err := tx.QueryRowContext(ctx, `SELECT nonce, transferred_amount, locksroot, extra_hash,
-		signature, non_closing_signature, reward
-		FROM requests WHERE channel = ? AND non_closing = ?`,
-		addrArg(r.Channel), addrArg(r.NonClosing)).Scan(
+	err := tx.StmtContext(ctx, s.st.getRequest).QueryRowContext(ctx, addrArg(r.Channel), addrArg(r.NonClosing)).Scan(
 		u64Col{&old.Nonce}, bigCol{&old.TransferredAmount}, hashCol{&old.Locksroot}, hashCol{&old.ExtraHash},
 		bytesCol{&old.Signature}, bytesCol{&old.NonClosingSignature}, bigCol{&old.Reward})
 	switch {
@@ -122,17 +119,17 @@ func saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request) (monitor.S
 		res.Replaced = true
 	}
 
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO requests (`+requestCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, requestArgs(r)...); err != nil {
+	if _, err := tx.StmtContext(ctx, s.st.putRequest).ExecContext(ctx, requestArgs(r)...); err != nil {
 		return res, err
 	}
-	n, err := insertSeen(ctx, tx, "seen_channels", r.Channel)
+	n, err := insertSeen(ctx, tx.StmtContext(ctx, s.st.seenChannel), r.Channel)
 	if err != nil {
 		return res, err
 	}
 	res.NewChannel = n
+	seenAddress := tx.StmtContext(ctx, s.st.seenAddress)
 	for _, a := range []common.Address{r.Closing, r.NonClosing} {
-		n, err := insertSeen(ctx, tx, "seen_addresses", a)
+		n, err := insertSeen(ctx, seenAddress, a)
 		if err != nil {
 			return res, err
 		}
@@ -143,8 +140,8 @@ func saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request) (monitor.S
 	return res, nil
 }
 
-func insertSeen(ctx context.Context, tx *sql.Tx, table string, a common.Address) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO `+table+` (address) VALUES (?)`, addrArg(a))
+func insertSeen(ctx context.Context, stmt *sql.Stmt, a common.Address) (bool, error) {
+	res, err := stmt.ExecContext(ctx, addrArg(a))
 	if err != nil {
 		return false, err
 	}

@@ -1,0 +1,216 @@
+// Command vigil is the client and operator CLI of Vigil: it makes keystore
+// accounts, runs a participant's channel operations against an Ethereum
+// node, signs balance proofs and monitoring requests, and talks to a
+// vigild's HTTP API (submit, list, delete, stats, receipts).
+//
+// It is thin: it parses flags, calls chains/ethereum, contracts/eip712,
+// monitor and the REST API, and prints. Data goes to stdout as JSON, short
+// human text and errors to stderr. Exit status: 0 success, 1 failure (an
+// operation failed, a request was rejected, a receipt did not verify), 2
+// bad usage.
+//
+// Run "vigil help" for the command list and "vigil <command> -h" for a
+// command's flags.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand; name may be two words ("eth open").
+type command struct {
+	name    string
+	synopsis string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+// commands in the order "vigil help" lists them.
+var commands = []command{
+	{"account new", "--keystore-dir DIR --password-file F [--light]", "create a keystore key", cmdAccountNew},
+	{"account address", "--keystore FILE --password-file F", "print a keystore key's address", cmdAccountAddress},
+
+	{"eth deploy-registry", "--rpc URL --keystore FILE --password-file F", "deploy a ChannelRegistry", cmdEthDeployRegistry},
+	{"eth open", "--registry ADDR --partner ADDR --settle-timeout N [eth flags]", "open a channel with a partner", cmdEthOpen},
+	{"eth deposit", "--channel ADDR --amount WEI [eth flags]", "add to your channel deposit", cmdEthDeposit},
+	{"eth deposit-reward", "--channel ADDR --amount WEI [eth flags]", "add to your monitoring reward deposit", cmdEthDepositReward},
+	{"eth close", "--channel ADDR [--proof FILE] [eth flags]", "close a channel with the partner's balance proof", cmdEthClose},
+	{"eth settle", "--channel ADDR [eth flags]", "settle a closed channel after its window", cmdEthSettle},
+	{"eth channel", "--rpc URL --channel ADDR", "print a channel's on-chain state", cmdEthChannel},
+
+	{"sign-proof", "--keystore FILE --password-file F --chain-id N --channel ADDR --nonce N --transferred WEI [--locksroot 0x..] [--extra-hash 0x..]",
+		"sign a balance proof of your transfers to your partner", cmdSignProof},
+	{"sign-request", "--keystore FILE --password-file F --chain-id N --channel ADDR --proof FILE --reward WEI",
+		"make a monitoring request from your partner's proof", cmdSignRequest},
+	{"verify-receipt", "--file RESPONSE.json [--chain-id N] [--monitor ADDR]", "check a monitor's receipt signature", cmdVerifyReceipt},
+
+	{"submit", "[--api URL] --file MSG.json", "PUT a monitoring request to a vigild", cmdSubmit},
+	{"proofs", "[--api URL] [--channel ADDR] [--participant ADDR] [--limit N] [--after CURSOR] [--all]", "list stored balance proofs", cmdProofs},
+	{"updates", "[--api URL] [--channel ADDR] [--outcome LIST] [--limit N] [--after-id N] [--all]", "list updateTransfer records", cmdUpdates},
+	{"stats", "[--api URL]", "print the monitor's statistics", cmdStats},
+	{"delete-proofs", "[--api URL] --token-file F --channel ADDR", "delete a channel's stored proofs (admin)", cmdDeleteProofs},
+
+	{"broadcast balance-proof", "--homeserver URL --user ID --password-file F --room ALIAS --file MSG.json",
+		"post a request to the Matrix room (not yet available)", cmdBroadcast},
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError is bad usage: a missing or malformed flag, an unknown command.
+type usageError struct {
+	cmd string // "eth open"; empty for the top level
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// exitError carries an explicit exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// errHelp is returned by a command that printed its usage on request.
+var errHelp = errors.New("help requested")
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			if c, _, ok := lookup(args[1:]); ok {
+				return finish(c.name, c.run([]string{"-h"}, stdout, stderr), stderr)
+			}
+			fmt.Fprintf(stderr, "vigil: unknown command %q\n", strings.Join(args[1:], " "))
+			return exitUsage
+		}
+		printUsage(stdout)
+		return exitOK
+	}
+	c, rest, ok := lookup(args)
+	if !ok {
+		if group := groupCommands(args[0]); len(group) > 0 {
+			what := "a subcommand"
+			if len(args) > 1 {
+				what = fmt.Sprintf("a known subcommand, not %q", args[1])
+			}
+			fmt.Fprintf(stderr, "vigil %s: needs %s:\n", args[0], what)
+			for _, g := range group {
+				fmt.Fprintf(stderr, "  vigil %s %s\n", g.name, g.synopsis)
+			}
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "vigil: unknown command %q; run 'vigil help' for the list\n", args[0])
+		return exitUsage
+	}
+	return finish(c.name, c.run(rest, stdout, stderr), stderr)
+}
+
+// lookup finds the command named by the first one or two words of args.
+func lookup(args []string) (command, []string, bool) {
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			return c, args[len(words):], true
+		}
+	}
+	// "vigil broadcast" alone, or with any other word, is still the
+	// reserved broadcast command.
+	if args[0] == "broadcast" {
+		return command{name: "broadcast", run: cmdBroadcast}, args[1:], true
+	}
+	return command{}, nil, false
+}
+
+// groupCommands lists the commands under a first word like "eth".
+func groupCommands(first string) []command {
+	var out []command
+	for _, c := range commands {
+		if w := strings.Fields(c.name); len(w) > 1 && w[0] == first {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// finish prints err and maps it to an exit status.
+func finish(name string, err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, errHelp) {
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		n := ue.cmd
+		if n == "" {
+			n = name
+		}
+		fmt.Fprintf(stderr, "vigil %s: %s\nrun 'vigil %s -h' for usage\n", n, ue.msg, n)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "vigil %s: %v\n", name, err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitFailure
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `vigil is the client and operator CLI of Vigil, the payment-channel monitor.
+
+Usage: vigil <command> [flags]     vigil <command> -h for a command's flags
+
+`)
+	section := ""
+	for _, c := range commands {
+		s := sectionOf(c.name)
+		if s != section {
+			section = s
+			fmt.Fprintf(w, "%s:\n", s)
+		}
+		fmt.Fprintf(w, "  vigil %s %s\n      %s\n", c.name, c.synopsis, c.summary)
+	}
+	fmt.Fprint(w, `
+eth flags: --rpc URL --keystore FILE --password-file F [--chain-id N] [--timeout D]
+--api defaults to `+defaultAPI+` (vigild's default api.listen).
+
+Amounts are decimal wei strings; addresses 0x-hex, any case, but mixed case
+must carry a valid EIP-55 checksum. Data is printed to stdout as JSON.
+Exit status: 0 success, 1 failure or rejection, 2 bad usage.
+`)
+}
+
+func sectionOf(name string) string {
+	switch {
+	case strings.HasPrefix(name, "account "):
+		return "Accounts"
+	case strings.HasPrefix(name, "eth "):
+		return "Channel operations on Ethereum"
+	case strings.HasPrefix(name, "sign-"), name == "verify-receipt":
+		return "Signing"
+	case strings.HasPrefix(name, "broadcast"):
+		return "Matrix room (coming with the room intake)"
+	default:
+		return "Monitor API"
+	}
+}

@@ -1,0 +1,130 @@
+package monitor
+
+import (
+	"encoding/json"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+func sampleWire() BalanceProofJSON {
+	return BalanceProofJSON{
+		ChainID:               "1337",
+		ChannelAddress:        "0x87F5636c67f2Fd4F11710974766a5B1b6f33FB1d",
+		Nonce:                 "13",
+		TransferredAmount:     "15000",
+		Locksroot:             "0x" + strings.Repeat("eb", 32),
+		ExtraHash:             "0x" + strings.Repeat("e0", 32),
+		Signature:             "0x" + strings.Repeat("11", 65),
+		NonClosingParticipant: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+		NonClosingSignature:   "0x" + strings.Repeat("22", 65),
+		RewardAmount:          "1000000000000000",
+	}
+}
+
+func TestDecodeRoundTrip(t *testing.T) {
+	raw, _ := json.Marshal(sampleWire())
+	bp, err := DecodeBalanceProof(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bp.Nonce != 13 || bp.TransferredAmount.Int64() != 15000 || bp.ChainID.Int64() != 1337 {
+		t.Fatalf("decoded %+v", bp)
+	}
+	if got := EncodeBalanceProof(bp); got != sampleWire() {
+		t.Fatalf("round trip changed the message:\n%+v\n%+v", got, sampleWire())
+	}
+}
+
+func TestDecodeReasons(t *testing.T) {
+	mut := func(f func(m map[string]any)) []byte {
+		raw, _ := json.Marshal(sampleWire())
+		var m map[string]any
+		_ = json.Unmarshal(raw, &m)
+		f(m)
+		out, _ := json.Marshal(m)
+		return out
+	}
+	cases := map[string]struct {
+		in   []byte
+		want Reason
+	}{
+		"too large":        {[]byte(strings.Repeat(" ", MaxMessageBytes+1)), ReasonBodyTooLarge},
+		"not json":         {[]byte("nope"), ReasonMalformedJSON},
+		"null":             {[]byte("null"), ReasonMalformedJSON},
+		"array":            {[]byte("[]"), ReasonMalformedJSON},
+		"trailing":         {[]byte("{} 1"), ReasonMalformedJSON},
+		"missing":          {mut(func(m map[string]any) { delete(m, "nonce") }), ReasonMissingField},
+		"unknown":          {mut(func(m map[string]any) { m["x"] = "1" }), ReasonUnknownField},
+		"number":           {mut(func(m map[string]any) { m["nonce"] = 13 }), ReasonBadType},
+		"null field":       {mut(func(m map[string]any) { m["nonce"] = nil }), ReasonBadType},
+		"empty number":     {mut(func(m map[string]any) { m["nonce"] = "" }), ReasonBadNumber},
+		"plus sign":        {mut(func(m map[string]any) { m["nonce"] = "+1" }), ReasonBadNumber},
+		"space":            {mut(func(m map[string]any) { m["nonce"] = " 1" }), ReasonBadNumber},
+		"exponent":         {mut(func(m map[string]any) { m["reward_amount"] = "1e18" }), ReasonBadNumber},
+		"leading zero":     {mut(func(m map[string]any) { m["nonce"] = "013" }), ReasonBadNumber},
+		"uint64 overflow":  {mut(func(m map[string]any) { m["nonce"] = "18446744073709551616" }), ReasonNumberOverflow},
+		"uint256 overflow": {mut(func(m map[string]any) { m["reward_amount"] = new(big.Int).Lsh(big.NewInt(1), 256).String() }), ReasonNumberOverflow},
+		"80 digits":        {mut(func(m map[string]any) { m["reward_amount"] = strings.Repeat("9", 80) }), ReasonNumberOverflow},
+		"no 0x":            {mut(func(m map[string]any) { m["locksroot"] = strings.Repeat("eb", 32) }), ReasonBadHex},
+		"odd hex":          {mut(func(m map[string]any) { m["locksroot"] = "0x" + strings.Repeat("e", 63) }), ReasonBadHex},
+		"short sig":        {mut(func(m map[string]any) { m["signature"] = "0x11" }), ReasonBadSignature},
+		"short addr":       {mut(func(m map[string]any) { m["channel_address"] = "0x87F5" }), ReasonBadAddress},
+		"non-hex addr":     {mut(func(m map[string]any) { m["channel_address"] = "0x" + strings.Repeat("g", 40) }), ReasonBadAddress},
+		"bad checksum":     {mut(func(m map[string]any) { m["channel_address"] = "0x87f5636c67f2Fd4F11710974766a5B1b6f33FB1d" }), ReasonBadChecksum},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := DecodeBalanceProof(c.in)
+			var e *Error
+			if !errors.As(err, &e) || e.Reason != c.want {
+				t.Fatalf("got %v, want reason %s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestAddressCaseRules(t *testing.T) {
+	good := "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+	for _, s := range []string{good, strings.ToLower(good), "0x" + strings.ToUpper(good[2:])} {
+		a, err := ParseAddress("a", s)
+		if err != nil || a != common.HexToAddress(good) {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// FuzzDecodeBalanceProof: the decoder never panics, every failure is an
+// *Error with a known reason, and every success re-encodes to a message
+// that decodes to the same proof.
+func FuzzDecodeBalanceProof(f *testing.F) {
+	raw, _ := json.Marshal(sampleWire())
+	f.Add(raw)
+	f.Add([]byte(`{"nonce":1}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"chain_id":"1","nonce":"18446744073709551616"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		bp, err := DecodeBalanceProof(data)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("non-*Error failure: %v", err)
+			}
+			if _, ok := reasonCodes[e.Reason]; !ok {
+				t.Fatalf("unknown reason %q", e.Reason)
+			}
+			return
+		}
+		again, _ := json.Marshal(EncodeBalanceProof(bp))
+		bp2, err := DecodeBalanceProof(again)
+		if err != nil {
+			t.Fatalf("re-encoded message does not decode: %v", err)
+		}
+		if bp2.Nonce != bp.Nonce || bp2.Reward.Cmp(bp.Reward) != 0 || bp2.Channel != bp.Channel {
+			t.Fatal("re-encoding changed the proof")
+		}
+	})
+}
