@@ -1,0 +1,100 @@
+package daemon_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/google/uuid"
+
+	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+)
+
+// TestStopLeavesNoGoroutines: a started and stopped daemon leaves no
+// goroutine behind.
+func TestStopLeavesNoGoroutines(t *testing.T) {
+	chain := ethtest.New(t, 1)
+	http.DefaultClient.CloseIdleConnections()
+	base := runtime.NumGoroutine()
+	v := startVigil(t, chain, vigilOpts{key: chain.Keys[0], conf: 1})
+	chain.Mine(3)
+	_ = v.stats()
+	v.stop()
+	http.DefaultClient.CloseIdleConnections()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Fatalf("%d goroutines after stop, %d before start:\n%s", n, base, buf)
+	}
+}
+
+// TestStartupFailuresAreClear: vigild refuses to start, with an error that
+// names the problem, when the node is unreachable, the keystore password is
+// wrong, the registry has no code, or another instance holds the database.
+func TestStartupFailuresAreClear(t *testing.T) {
+	chain := ethtest.New(t, 1)
+	ctx := context.Background()
+	run := func(cfg daemon.Config) error {
+		d, err := daemon.New(cfg)
+		if err != nil {
+			return err
+		}
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		return d.Run(cctx)
+	}
+	base := func() daemon.Config {
+		return daemon.Config{DataDir: t.TempDir(), EthURL: chain.URL, Registry: chain.Registry, Key: chain.Keys[0],
+			RPCTimeout: 2 * time.Second, APIListen: "127.0.0.1:0"}
+	}
+
+	cfg := base()
+	cfg.EthURL = "http://127.0.0.1:1"
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("unreachable node: %v", err)
+	}
+
+	cfg = base()
+	cfg.Registry = ethtest.Address(chain.Keys[0])
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "no contract code") {
+		t.Errorf("registry without code: %v", err)
+	}
+
+	cfg = base()
+	cfg.Key = nil
+	dir := t.TempDir()
+	cfg.KeystoreFile = filepath.Join(dir, "key.json")
+	cfg.PasswordFile = filepath.Join(dir, "pw")
+	ks, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: ethtest.Address(chain.Keys[0]), PrivateKey: chain.Keys[0]},
+		"right", keystore.LightScryptN, keystore.LightScryptP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg.KeystoreFile, ks, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg.PasswordFile, []byte("wrong\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "wrong password") {
+		t.Errorf("wrong password: %v", err)
+	}
+
+	cfg = base()
+	v := startVigil(t, chain, vigilOpts{key: chain.Keys[0], dataDir: cfg.DataDir})
+	if err := run(cfg); err == nil || !strings.Contains(strings.ToLower(err.Error()), "lock") {
+		t.Errorf("second instance on the same database: %v", err)
+	}
+	v.stop()
+}
