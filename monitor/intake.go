@@ -50,6 +50,9 @@ type IntakeConfig struct {
 	// ChannelTTL caches live channel reads for channels the confirmed-event
 	// store does not know yet.
 	ChannelTTL time.Duration
+	// PerKey limits requests per protecting participant (the MonitorRequest
+	// signer), checked right after its signature is verified. Nil: no limit.
+	PerKey *RateLimiter
 }
 
 // Intake verifies, judges and stores balance proofs. It is the one entry
@@ -158,6 +161,9 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 	}
 	if requester != bp.NonClosing {
 		return Accepted{}, Reject(ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
+	}
+	if !in.cfg.PerKey.Allow(requester.Hex(), in.cfg.Clock.Now()) {
+		return Accepted{}, Reject(ReasonRateLimited, "too many requests signed by %s; slow down", requester.Hex())
 	}
 	if closing == bp.NonClosing {
 		return Accepted{}, Reject(ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")

@@ -253,36 +253,34 @@ func (r *Responder) follow(ctx context.Context, u Update, head uint64) error {
 		return err
 	}
 	if rc != nil {
-		u.Block, u.GasUsed = rc.Block, rc.GasUsed
-		u.GasPaid = new(big.Int).Mul(new(big.Int).SetUint64(rc.GasUsed), rc.EffectiveGasPrice)
-		u.Outcome, u.Detail = OutcomeMined, ""
-		if !rc.Success {
-			u.Outcome, u.Detail = OutcomeReverted, "reverted on chain: a competing update was mined first"
-		}
-		u.UpdatedAt = r.cfg.Clock.Now().UTC()
-		if err := r.cfg.Store.SaveUpdate(ctx, u); err != nil {
-			return storeErr{err}
-		}
-		r.cfg.Stats.GasPaid(u.GasPaid)
-		lvl := slog.LevelInfo
-		if !rc.Success {
-			lvl = slog.LevelWarn
-		}
-		r.log.Log(ctx, lvl, "updateTransfer "+string(u.Outcome), "channel", u.Channel.Hex(), "nonce", u.Nonce,
-			"tx", u.TxHash.Hex(), "block", rc.Block, "gas_used", rc.GasUsed, "gas_paid_wei", u.GasPaid.String())
-		return nil
+		return r.mined(ctx, u, rc)
 	}
-	// A replaced transaction whose sibling was mined: its nonce is used up.
+	// A transaction this one replaced may have been mined instead.
+	siblings, err := r.cfg.Store.Updates(ctx, UpdateQuery{Channel: &u.Channel, Outcomes: []UpdateOutcome{OutcomeReplaced}, Limit: 1000})
+	if err != nil {
+		return storeErr{err}
+	}
+	for _, sib := range siblings {
+		if sib.TxNonce != u.TxNonce {
+			continue
+		}
+		src, err := r.cfg.Sender.Receipt(ctx, sib.TxHash)
+		if err != nil {
+			return err
+		}
+		if src != nil {
+			if err := r.mined(ctx, sib, src); err != nil {
+				return err
+			}
+			return r.setOutcome(ctx, u, OutcomeDropped, "an earlier transaction with the same nonce was mined: "+sib.TxHash.Hex())
+		}
+	}
 	_, latest, err := r.cfg.Sender.AccountNonce(ctx)
 	if err != nil {
 		return err
 	}
 	if latest > u.TxNonce {
-		u.Outcome, u.Detail, u.UpdatedAt = OutcomeDropped, "nonce used by another transaction", r.cfg.Clock.Now().UTC()
-		if err := r.cfg.Store.SaveUpdate(ctx, u); err != nil {
-			return storeErr{err}
-		}
-		return nil
+		return r.setOutcome(ctx, u, OutcomeDropped, "its account nonce was used by another transaction")
 	}
 	if head < u.SentBlock+r.cfg.ReplaceAfter {
 		return nil
@@ -320,11 +318,44 @@ func (r *Responder) follow(ctx context.Context, u Update, head uint64) error {
 	if _, err := r.cfg.Store.InsertUpdate(ctx, nu); err != nil {
 		return storeErr{err}
 	}
+	if err := r.setOutcome(ctx, u, OutcomeReplaced, "replaced by "+hash.Hex()+" with a higher fee"); err != nil {
+		return err
+	}
 	if err := r.cfg.Sender.Broadcast(ctx, raw); err != nil {
 		r.log.Warn("replacement broadcast failed; will retry", "channel", u.Channel.Hex(), "tx", hash.Hex(), "err", err)
 	}
 	r.log.Info("updateTransfer replaced with a higher fee", "channel", u.Channel.Hex(), "old_tx", old.Hex(), "tx", hash.Hex(),
 		"gas_price_wei", price.String(), "head", head, "deadline", ch.Deadline())
+	return nil
+}
+
+func (r *Responder) setOutcome(ctx context.Context, u Update, o UpdateOutcome, detail string) error {
+	u.Outcome, u.Detail, u.UpdatedAt = o, detail, r.cfg.Clock.Now().UTC()
+	if err := r.cfg.Store.SaveUpdate(ctx, u); err != nil {
+		return storeErr{err}
+	}
+	return nil
+}
+
+// mined records a receipt for u.
+func (r *Responder) mined(ctx context.Context, u Update, rc *Receipt) error {
+	u.Block, u.GasUsed = rc.Block, rc.GasUsed
+	u.GasPaid = new(big.Int).Mul(new(big.Int).SetUint64(rc.GasUsed), rc.EffectiveGasPrice)
+	u.Outcome, u.Detail = OutcomeMined, ""
+	if !rc.Success {
+		u.Outcome, u.Detail = OutcomeReverted, "reverted on chain: a competing update was mined first"
+	}
+	u.UpdatedAt = r.cfg.Clock.Now().UTC()
+	if err := r.cfg.Store.SaveUpdate(ctx, u); err != nil {
+		return storeErr{err}
+	}
+	r.cfg.Stats.GasPaid(u.GasPaid)
+	lvl := slog.LevelInfo
+	if !rc.Success {
+		lvl = slog.LevelWarn
+	}
+	r.log.Log(ctx, lvl, "updateTransfer "+string(u.Outcome), "channel", u.Channel.Hex(), "nonce", u.Nonce,
+		"tx", u.TxHash.Hex(), "block", rc.Block, "gas_used", rc.GasUsed, "gas_paid_wei", u.GasPaid.String())
 	return nil
 }
 

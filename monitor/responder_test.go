@@ -166,7 +166,7 @@ func TestResponderReplacesStuckTransaction(t *testing.T) {
 	f.sender.receipts[h] = &monitor.Receipt{Block: 105, Success: true, GasUsed: 150_000, EffectiveGasPrice: second.GasPrice}
 	f.sender.latestAcct = second.Nonce + 1
 	f.tick(t, 105)
-	if o := f.outcomes(t); o[monitor.OutcomeMined] != 1 || o[monitor.OutcomeDropped] != 1 || o[monitor.OutcomePending] != 0 {
+	if o := f.outcomes(t); o[monitor.OutcomeMined] != 1 || o[monitor.OutcomeReplaced] != 1 || o[monitor.OutcomePending] != 0 {
 		t.Fatalf("outcomes after the replacement was mined: %v", o)
 	}
 	f.tick(t, 106)

@@ -128,9 +128,18 @@ const (
 	OutcomeUnprofitable UpdateOutcome = "unprofitable"
 	// OutcomeMissed: the window closed before our transaction was mined.
 	OutcomeMissed UpdateOutcome = "missed"
-	// OutcomeDropped: replaced, or orphaned by a reorg and superseded.
+	// OutcomeReplaced: superseded by a re-signed transaction with the same
+	// account nonce and a higher fee; still watched in case it is mined.
+	OutcomeReplaced UpdateOutcome = "replaced"
+	// OutcomeDropped: its account nonce was used by another transaction.
 	OutcomeDropped UpdateOutcome = "dropped"
 )
+
+// Outcomes lists every update outcome.
+func Outcomes() []UpdateOutcome {
+	return []UpdateOutcome{OutcomePending, OutcomeMined, OutcomeReverted, OutcomeSkipped, OutcomeUnprofitable,
+		OutcomeMissed, OutcomeReplaced, OutcomeDropped}
+}
 
 // Update is one updateTransfer decision or transaction of this monitor.
 type Update struct {

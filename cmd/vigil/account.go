@@ -23,7 +23,7 @@ func cmdAccountNew(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("account new", `Creates a new key in a go-ethereum keystore directory (the same format geth
 and vigild's ethereum.keystore_file use), encrypted with the password in
 --password-file, and prints its address and file path.`)
-	dir := f.String("keystore-dir", "", "`DIR`ectory to create the key file in; created 0700 if missing (required)")
+	dir := f.String("keystore-dir", "", "`DIR` to create the key file in, made 0700 if missing (required)")
 	pwFile := f.String("password-file", "", "`FILE` holding the password; a trailing newline is ignored (required)")
 	light := f.Bool("light", false, "use light scrypt parameters (fast, weak: for development and tests only)")
 	if err := f.parse(args, stdout); err != nil {
@@ -54,7 +54,7 @@ and vigild's ethereum.keystore_file use), encrypted with the password in
 func cmdAccountAddress(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("account address", `Decrypts a keystore file with the password in --password-file (so a wrong
 password is caught) and prints the key's address.`)
-	ks := f.String("keystore", "", "keystore `FILE` (required)")
+	ks := f.String("keystore", "", "keystore `FILE` to decrypt (required)")
 	pwFile := f.String("password-file", "", "`FILE` holding the password (required)")
 	if err := f.parse(args, stdout); err != nil {
 		return err

@@ -168,9 +168,9 @@ func cmdEthOpen(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("eth open", `Opens a NettingChannel between your account and --partner through the
 registry, with a challenge period of --settle-timeout blocks, and prints the
 channel's address.`)
-	registryS := f.String("registry", "", "ChannelRegistry `ADDR`ess (required)")
-	partnerS := f.String("partner", "", "the partner's `ADDR`ess (required)")
-	timeoutS := f.String("settle-timeout", "", "challenge period in blocks `N` (required; the registry bounds it)")
+	registryS := f.String("registry", "", "`ADDR` of the ChannelRegistry (required)")
+	partnerS := f.String("partner", "", "`ADDR` of the partner (required)")
+	timeoutS := f.String("settle-timeout", "", "challenge period of `N` blocks (required; the registry bounds it)")
 	e := addEthFlags(f, true)
 	if err := f.parse(args, stdout); err != nil {
 		return err
@@ -260,8 +260,8 @@ locked until settle; a monitoring request's reward must not exceed it.`, true, a
 
 func depositCmd(name, doc string, reward bool, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(name, doc)
-	channelS := f.String("channel", "", "channel `ADDR`ess (required)")
-	amountS := f.String("amount", "", "amount in `WEI`, a decimal string (required)")
+	channelS := f.String("channel", "", "`ADDR` of the channel (required)")
+	amountS := f.String("amount", "", "amount in `WEI`, a decimal string, above 0 (required)")
 	e := addEthFlags(f, true)
 	if err := f.parse(args, stdout); err != nil {
 		return err
@@ -334,8 +334,8 @@ func cmdEthClose(args []string, stdout, stderr io.Writer) error {
 balance proof of its transfers to you (a sign-proof output signed by the
 partner); without it, you close declaring no transfers from the partner. The
 challenge period (the settle timeout) starts at the close.`)
-	channelS := f.String("channel", "", "channel `ADDR`ess (required)")
-	proofFile := f.String("proof", "", "the partner's balance proof, as printed by sign-proof (`FILE`)")
+	channelS := f.String("channel", "", "`ADDR` of the channel (required)")
+	proofFile := f.String("proof", "", "`FILE` holding the partner's balance proof, as sign-proof prints it")
 	e := addEthFlags(f, true)
 	if err := f.parse(args, stdout); err != nil {
 		return err
@@ -381,9 +381,9 @@ challenge period (the settle timeout) starts at the close.`)
 		fmt.Fprintf(stderr, "closing %s with no transfers from %s; waiting for it to be mined\n", channel.Hex(), partner.Hex())
 		r, err = c.ops().Close(ctx, channel, nil, nil)
 	} else {
-		signer, err := proof.signer(c.chainID, channel)
-		if err != nil {
-			return fmt.Errorf("--proof %s: %w", *proofFile, err)
+		signer, serr := proof.signer(c.chainID, channel)
+		if serr != nil {
+			return fmt.Errorf("--proof %s: %w", *proofFile, serr)
 		}
 		if signer != partner {
 			return fmt.Errorf("--proof %s is signed by %s, not by your partner %s in channel %s on chain %s "+
@@ -406,7 +406,7 @@ func cmdEthSettle(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("eth settle", `Settles a closed channel once its challenge period is over (anyone may).
 Each participant is paid its balance, the last updateTransfer's payout its
 reward, and unspent reward deposits go back to their owners.`)
-	channelS := f.String("channel", "", "channel `ADDR`ess (required)")
+	channelS := f.String("channel", "", "`ADDR` of the channel (required)")
 	e := addEthFlags(f, true)
 	if err := f.parse(args, stdout); err != nil {
 		return err
@@ -469,7 +469,7 @@ func cmdEthChannel(args []string, stdout, stderr io.Writer) error {
 with their deposits, reward deposits, recorded nonces and transferred
 amounts; state, close block, settle timeout, and the reward claimed by the
 last updateTransfer with its payout address.`)
-	channelS := f.String("channel", "", "channel `ADDR`ess (required)")
+	channelS := f.String("channel", "", "`ADDR` of the channel (required)")
 	e := addEthFlags(f, false)
 	if err := f.parse(args, stdout); err != nil {
 		return err

@@ -116,6 +116,9 @@ func (f *flagSet) address(name, v string) (common.Address, error) {
 
 // amount parses a decimal wei amount in [0, 2^256-1].
 func (f *flagSet) amount(name, v string) (*big.Int, error) {
+	if strings.HasPrefix(v, "0x") || strings.HasPrefix(v, "0X") {
+		return nil, f.usagef("--%s must be a decimal integer string, not hex", name)
+	}
 	x, err := monitor.ParseUint256("--"+name, v)
 	if err != nil {
 		return nil, f.flagErr(name, err)

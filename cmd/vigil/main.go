@@ -27,10 +27,10 @@ func main() {
 
 // command is one subcommand; name may be two words ("eth open").
 type command struct {
-	name    string
+	name     string
 	synopsis string
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) error
+	summary  string
+	run      func(args []string, stdout, stderr io.Writer) error
 }
 
 // commands in the order "vigil help" lists them.
@@ -98,7 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
-			if c, _, ok := lookup(args[1:]); ok {
+			if c, _, ok := lookup(strings.Fields(strings.Join(args[1:], " "))); ok {
 				return finish(c.name, c.run([]string{"-h"}, stdout, stderr), stderr)
 			}
 			fmt.Fprintf(stderr, "vigil: unknown command %q\n", strings.Join(args[1:], " "))

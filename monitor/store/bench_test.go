@@ -71,6 +71,17 @@ func BenchmarkLargeStore(b *testing.B) {
 		}
 		b.ReportMetric(float64(found), "channels")
 	})
+	b.Run("ActionableChannelsFew", func(b *testing.B) {
+		var found int
+		for b.Loop() {
+			chs, err := s.ActionableChannels(ctx, 10_299) // only windows of channels closed at 9800
+			if err != nil {
+				b.Fatal(err)
+			}
+			found = len(chs)
+		}
+		b.ReportMetric(float64(found), "channels")
+	})
 	b.Run("RequestsByParticipant", func(b *testing.B) {
 		p := largeAddr(3, 7)
 		for b.Loop() {

@@ -514,7 +514,7 @@ func TestQueryPlans(t *testing.T) {
 		args  []any
 		want  []string
 	}{
-		{"actionable", actionableQuery, []any{100}, []string{"channels_closed_deadline", "SEARCH r USING", "channel=?"}},
+		{"actionable", actionableQuery, []any{100}, []string{"channels_closed_deadline", "SEARCH r USING PRIMARY KEY (channel=?)"}},
 		{"participant", `SELECT ` + requestCols + ` FROM requests WHERE closing = ? AND (channel, non_closing) > (?, ?)
 			UNION ALL SELECT ` + requestCols + ` FROM requests WHERE non_closing = ? AND closing <> ? AND (channel, non_closing) > (?, ?)
 			ORDER BY channel, non_closing LIMIT 10`, []any{a, a, b, a, a, a, b}, []string{"requests_closing", "requests_non_closing"}},

@@ -35,6 +35,7 @@ type Config struct {
 
 	DataDir        string
 	DBPath         string // default DataDir/vigil.db
+	DBBusyTimeout  time.Duration
 	APIListen      string // "" disables the API; "127.0.0.1:0" picks a port
 	AdminTokenFile string // default DataDir/admin.token
 	MaxBodyBytes   int64
@@ -55,7 +56,10 @@ type Config struct {
 	PasswordFile string
 	Payout       common.Address // default: the operator account
 
-	Policy       monitor.Policy
+	Policy monitor.Policy
+	// RatePerKey / RateBurst limit requests per signing participant.
+	RatePerKey   float64
+	RateBurst    int
 	ReplaceAfter uint64
 	MinBalance   *big.Int // warn below this operator balance
 	StatsFlush   time.Duration
@@ -139,7 +143,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	st, err := store.Open(store.Config{Path: cfg.DBPath, Logger: d.log.With("subsystem", "store")})
+	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
 	if err != nil {
 		return err
 	}
@@ -173,6 +177,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	intake, err := monitor.NewIntake(monitor.IntakeConfig{
 		Store: st, Chain: reader, Policy: cfg.Policy, Stats: stats, Monitor: sender.Address(),
 		SignReceipt: sender.SignDigest, Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
+		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst),
 	})
 	if err != nil {
 		return err
