@@ -40,6 +40,10 @@ type Responder struct {
 	decided map[decisionKey]UpdateOutcome
 }
 
+// dropAfter is how many blocks after sending a transaction whose account
+// nonce is used but whose receipt never appeared is given up as dropped.
+const dropAfter = 12
+
 type decisionKey struct {
 	channel common.Address
 	nonce   uint64
@@ -280,7 +284,12 @@ func (r *Responder) follow(ctx context.Context, u Update, head uint64) error {
 		return err
 	}
 	if latest > u.TxNonce {
-		return r.setOutcome(ctx, u, OutcomeDropped, "its account nonce was used by another transaction")
+		// The nonce is used, but the receipt may just not be indexed yet
+		// (nodes index transactions in the background): give it time.
+		if head >= u.SentBlock+dropAfter {
+			return r.setOutcome(ctx, u, OutcomeDropped, "its account nonce was used by another transaction")
+		}
+		return nil
 	}
 	if head < u.SentBlock+r.cfg.ReplaceAfter {
 		return nil

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"math"
 	"math/big"
 	"time"
 
@@ -107,8 +108,14 @@ func (c Channel) RewardDepositOf(a common.Address) *big.Int {
 	return d
 }
 
-// Deadline is the last block in which updateTransfer is accepted.
-func (c Channel) Deadline() uint64 { return c.ClosedBlock + c.SettleTimeout }
+// Deadline is the last block in which updateTransfer is accepted
+// (saturating: a hostile settle timeout cannot wrap it around).
+func (c Channel) Deadline() uint64 {
+	if d := c.ClosedBlock + c.SettleTimeout; d >= c.ClosedBlock {
+		return d
+	}
+	return math.MaxUint64
+}
 
 // UpdateOutcome is the life cycle of one updateTransfer attempt.
 type UpdateOutcome string
