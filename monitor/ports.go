@@ -34,7 +34,7 @@ type UpdateQuery struct {
 	Channel  *common.Address
 	Outcomes []UpdateOutcome // empty: all
 	AfterID  int64
-	Limit    int
+	Limit    int // <= 0: no limit; results are in ID order
 }
 
 // Totals are aggregates recomputed from the store at start; afterwards the
@@ -43,7 +43,7 @@ type Totals struct {
 	Requests     int64
 	Channels     int64 // distinct channels ever seen in requests
 	Participants int64 // distinct addresses ever seen in requests
-	Submitted    int64 // update transactions sent
+	Submitted    int64 // updates sent (a fee-bumped re-send is not counted again)
 	Won          int64 // updates whose reward was paid to us
 	RewardsWon   *big.Int
 	GasSpent     *big.Int

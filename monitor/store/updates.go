@@ -126,7 +126,7 @@ func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
 			{&t.Requests, `SELECT COUNT(*) FROM requests`},
 			{&t.Channels, `SELECT COUNT(*) FROM seen_channels`},
 			{&t.Participants, `SELECT COUNT(*) FROM seen_addresses`},
-			{&t.Submitted, `SELECT COUNT(*) FROM updates WHERE tx_hash IS NOT NULL`},
+			{&t.Submitted, `SELECT COUNT(*) FROM updates WHERE tx_hash IS NOT NULL AND replacement = 0`},
 		} {
 			if err := tx.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {
 				return err
