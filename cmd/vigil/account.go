@@ -42,6 +42,7 @@ and vigild's ethereum.keystore_file use), encrypted with the password in
 	n, p := keystore.StandardScryptN, keystore.StandardScryptP
 	if *light {
 		n, p = keystore.LightScryptN, keystore.LightScryptP
+		fmt.Fprintln(stderr, "using light scrypt parameters: the key file is weakly protected (development only)")
 	}
 	acc, err := keystore.StoreKey(*dir, pw, n, p)
 	if err != nil {

@@ -47,7 +47,7 @@ func addEthFlags(f *flagSet, withKey bool) *ethFlags {
 		e.password = f.String("password-file", "", "`FILE` holding the keystore password (required)")
 	}
 	e.chainID = f.String("chain-id", "", "expected chain id `N`; refuse to run against a node on another chain")
-	e.timeout = f.Duration("timeout", 5*time.Minute, "give up waiting for the node or the receipt after `D`")
+	e.timeout = f.Duration("timeout", 2*time.Minute, "give up after `D`; a transaction sent but not mined by then is reported with its hash")
 	return e
 }
 

@@ -4,10 +4,13 @@
 // vigild's HTTP API (submit, list, delete, stats, receipts).
 //
 // It is thin: it parses flags, calls chains/ethereum, contracts/eip712,
-// monitor and the REST API, and prints. Data goes to stdout as JSON, short
-// human text and errors to stderr. Exit status: 0 success, 1 failure (an
-// operation failed, a request was rejected, a receipt did not verify), 2
-// bad usage.
+// monitor and the REST API, and prints. Data (addresses, transactions,
+// signed messages, API answers) goes to stdout as JSON; verify-receipt's
+// verdict is one line of text; progress notes and errors go to stderr. Exit
+// status: 0 success, 1 failure (an operation failed, a request was
+// rejected, a receipt did not verify), 2 bad usage (and the reserved
+// broadcast command). It holds no logic of its own beyond checking its
+// inputs before it spends gas or calls the API.
 //
 // Run "vigil help" for the command list and "vigil <command> -h" for a
 // command's flags.
