@@ -72,6 +72,9 @@ type Config struct {
 	// Version is exported as vigil_build_info{version}; empty uses the
 	// version in the stats snapshot.
 	Version string
+	// ReadTimeout and WriteTimeout bound one request; defaults 30 s and 60 s.
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
 }
 
 // Server is the HTTP API. Create it with New; it starts nothing until Serve.
@@ -145,8 +148,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
+		ReadTimeout:       orDefault(s.cfg.ReadTimeout, readTimeout),
+		WriteTimeout:      orDefault(s.cfg.WriteTimeout, writeTimeout),
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
@@ -176,4 +179,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("REST API stopped")
 	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }

@@ -76,7 +76,7 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 	return daemon.Config{
 		Version: version, Logger: log, DataDir: c.DataDir, DBPath: c.Store.Path, DBBusyTimeout: c.Store.BusyTimeout,
 		APIListen: c.API.Listen, AdminTokenFile: c.API.AdminTokenFile, MaxBodyBytes: c.API.MaxBodyBytes,
-		PageLimitMax: c.API.PageLimitMax, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
+		PageLimitMax: c.API.PageLimitMax, ReadTimeout: c.API.ReadTimeout, WriteTimeout: c.API.WriteTimeout, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
 		Registry: c.Ethereum.RegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,
 		PollInterval: c.Ethereum.PollInterval, MaxBlockRange: c.Ethereum.MaxBlockRange, RPCTimeout: c.Ethereum.RPCTimeout,
 		KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress,

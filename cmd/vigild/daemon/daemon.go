@@ -40,6 +40,8 @@ type Config struct {
 	AdminTokenFile string // default DataDir/admin.token
 	MaxBodyBytes   int64
 	PageLimitMax   int
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
 
 	EthURL        string
 	ChainID       *big.Int // optional; checked against the node
@@ -212,7 +214,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		api, err = rest.New(rest.Config{
 			Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-			PageLimitMax: cfg.PageLimitMax, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
+			PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 			Health: func(ctx context.Context) error {
 				snap := stats.Snapshot(cfg.Clock.Now())
 				if snap.Ethereum.LastPoll == "" {
