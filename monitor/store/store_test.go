@@ -541,3 +541,30 @@ func TestQueryPlans(t *testing.T) {
 		t.Logf("%s:\n%s", tc.name, plan)
 	}
 }
+
+func TestStateSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := Open(Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, ok, err := st.State(ctx, "matrix.next_batch"); ok || err != nil {
+		t.Fatalf("empty state: %v %v", ok, err)
+	}
+	if err := st.SetState(ctx, "matrix.next_batch", "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetState(ctx, "matrix.next_batch", "s2"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = Open(Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, ok, err := st.State(ctx, "matrix.next_batch"); v != "s2" || !ok || err != nil {
+		t.Fatalf("state after reopen: %q %v %v", v, ok, err)
+	}
+}
