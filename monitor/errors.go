@@ -52,8 +52,16 @@ const (
 	ReasonRateLimited        Reason = "rate_limited"
 	ReasonChainUnavailable   Reason = "chain_unavailable"
 	ReasonNotFound           Reason = "not_found"
-	ReasonUnauthorized       Reason = "unauthorized"
-	ReasonInternal           Reason = "internal_error"
+
+	// Room intake: events that are not (valid) requests.
+	ReasonNotARequest      Reason = "not_a_request"
+	ReasonUnknownEventType Reason = "unknown_event_type"
+	ReasonEditIgnored      Reason = "edit_ignored"
+	ReasonRedactionIgnored Reason = "redaction_ignored"
+	ReasonWrongRoom        Reason = "wrong_room"
+	ReasonNotSupported     Reason = "not_supported"
+	ReasonUnauthorized     Reason = "unauthorized"
+	ReasonInternal         Reason = "internal_error"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -84,6 +92,12 @@ var reasonCodes = map[Reason]Code{
 	ReasonRateLimited:        CodeUnavailable,
 	ReasonChainUnavailable:   CodeUnavailable,
 	ReasonNotFound:           CodeNotFound,
+	ReasonNotARequest:        CodeInvalid,
+	ReasonUnknownEventType:   CodeInvalid,
+	ReasonEditIgnored:        CodeInvalid,
+	ReasonRedactionIgnored:   CodeInvalid,
+	ReasonWrongRoom:          CodeInvalid,
+	ReasonNotSupported:       CodeInvalid,
 	ReasonUnauthorized:       CodeUnauthorized,
 	ReasonInternal:           CodeInternal,
 }

@@ -17,6 +17,11 @@ const (
 	counterReceived = "received."
 	counterAccepted = "accepted."
 	counterRejected = "rejected."
+
+	// Room intake counters.
+	CounterMatrixEvents         = "matrix.events_seen"
+	CounterMatrixReceipts       = "matrix.receipts_posted"
+	CounterMatrixReceiptsFailed = "matrix.receipts_failed"
 )
 
 // Stats keeps the figures served by /api/1/stats and /metrics. Totals are
@@ -31,6 +36,25 @@ type Stats struct {
 	counters  map[string]int64
 	unflushed map[string]int64
 	chain     ChainStatus
+	matrix    MatrixStatus
+}
+
+// MatrixStatus is the room intake's view, for stats.
+type MatrixStatus struct {
+	Enabled  bool
+	RoomID   string
+	LastSync time.Time
+	// Lag is the age of the newest event handled, when it was handled.
+	Lag time.Duration
+	// Behind counts events received but not yet handled.
+	Behind int
+}
+
+// SetMatrix records the room intake's latest view.
+func (s *Stats) SetMatrix(f func(*MatrixStatus)) {
+	s.mu.Lock()
+	f(&s.matrix)
+	s.mu.Unlock()
 }
 
 // ChainStatus is the Ethereum watcher's view, for stats.
@@ -186,6 +210,19 @@ type StatsSnapshot struct {
 		Payout            string `json:"payout_address"`
 		Balance           string `json:"balance_wei,omitempty"`
 	} `json:"ethereum"`
+	Matrix struct {
+		Enabled        bool             `json:"enabled"`
+		RoomID         string           `json:"room_id,omitempty"`
+		EventsSeen     int64            `json:"events_seen"`
+		Accepted       int64            `json:"accepted"`
+		Rejected       int64            `json:"rejected"`
+		RejectedBy     map[string]int64 `json:"rejected_by_reason"`
+		ReceiptsPosted int64            `json:"receipts_posted"`
+		ReceiptsFailed int64            `json:"receipts_failed"`
+		LastSync       string           `json:"last_sync,omitempty"`
+		LagSeconds     float64          `json:"sync_lag_seconds"`
+		EventsBehind   int              `json:"events_behind"`
+	} `json:"matrix"`
 	Counters map[string]int64 `json:"counters"`
 }
 
@@ -217,6 +254,23 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 			bp.Rejected += v
 			bp.RejectedByReason[reason] += v
 			bp.RejectedBySource[src] += v
+		}
+	}
+	m := &out.Matrix
+	m.Enabled, m.RoomID, m.EventsBehind = s.matrix.Enabled, s.matrix.RoomID, s.matrix.Behind
+	m.LagSeconds = s.matrix.Lag.Seconds()
+	if !s.matrix.LastSync.IsZero() {
+		m.LastSync = s.matrix.LastSync.UTC().Format(time.RFC3339)
+	}
+	m.EventsSeen = s.counters[CounterMatrixEvents]
+	m.Accepted = s.counters[counterAccepted+"matrix"]
+	m.ReceiptsPosted = s.counters[CounterMatrixReceipts]
+	m.ReceiptsFailed = s.counters[CounterMatrixReceiptsFailed]
+	m.RejectedBy = map[string]int64{}
+	for k, v := range s.counters {
+		if rest, ok := strings.CutPrefix(k, counterRejected+"matrix."); ok {
+			m.Rejected += v
+			m.RejectedBy[rest] += v
 		}
 	}
 	u := &out.Updates

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -40,7 +41,16 @@ func run(args []string) int {
 		return 2
 	}
 	log := newLogger(cfg.Log)
-	d, err := daemon.New(FromConfig(cfg, log))
+	dc := FromConfig(cfg, log)
+	if cfg.Matrix.Enabled {
+		m, err := matrixFromConfig(cfg.Matrix)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "vigild: %v\n", err)
+			return 2
+		}
+		dc.Matrix = m
+	}
+	d, err := daemon.New(dc)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "vigild: %v\n", err)
 		return 2
@@ -82,4 +92,28 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 		KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress,
 		Policy: pol, RatePerKey: c.Policy.RateLimitPerKey, RateBurst: c.Policy.RateBurst, ReplaceAfter: c.Gas.ReplaceAfterBlocks, MinBalance: c.Gas.MinBalanceWei,
 	}
+}
+
+// matrixFromConfig reads the room intake's secrets from their files.
+func matrixFromConfig(c config.MatrixConfig) (*daemon.MatrixConfig, error) {
+	m := &daemon.MatrixConfig{HomeserverURL: c.HomeserverURL, UserID: c.UserID, RoomAlias: c.RoomAlias,
+		CreateRoom: c.CreateRoom, PostReceipts: c.PostReceipts, CatchupLimit: c.CatchupLimit,
+		MaxEventBytes: c.MaxEventBytes, RatePerSender: c.RateLimitPerSender, RateBurst: c.RateBurst}
+	read := func(field, path string) (string, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", field, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	var err error
+	switch {
+	case c.AccessTokenFile != "":
+		m.AccessToken, err = read("matrix.access_token_file", c.AccessTokenFile)
+	case c.PasswordFile != "":
+		m.Password, err = read("matrix.password_file", c.PasswordFile)
+	default:
+		err = fmt.Errorf("matrix.password_file or matrix.access_token_file is required when matrix.enabled")
+	}
+	return m, err
 }

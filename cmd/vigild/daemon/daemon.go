@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/rest"
@@ -58,6 +59,9 @@ type Config struct {
 	PasswordFile string
 	Payout       common.Address // default: the operator account
 
+	// Matrix is the room intake; nil disables it.
+	Matrix *MatrixConfig
+
 	Policy monitor.Policy
 	// RatePerKey / RateBurst limit requests per signing participant.
 	RatePerKey   float64
@@ -65,6 +69,22 @@ type Config struct {
 	ReplaceAfter uint64
 	MinBalance   *big.Int // warn below this operator balance
 	StatsFlush   time.Duration
+}
+
+// MatrixConfig is the room intake's runtime configuration.
+type MatrixConfig struct {
+	HomeserverURL string
+	UserID        string
+	Password      string // or AccessToken
+	AccessToken   string
+	RoomAlias     string
+	CreateRoom    bool
+	PostReceipts  bool
+	CatchupLimit  int
+	MaxEventBytes int
+	RatePerSender float64
+	RateBurst     int
+	SyncWait      time.Duration
 }
 
 // Daemon is one running vigild.
@@ -205,6 +225,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 
+	var bus *matrixbus.Bus
+	if m := cfg.Matrix; m != nil {
+		bus, err = matrixbus.New(matrixbus.Config{
+			Session:   matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID, Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout},
+			RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
+			MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait,
+			Intake: intake, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: cfg.Clock,
+		})
+		if err != nil {
+			return err
+		}
+	}
+
 	var ln net.Listener
 	var api *rest.Server
 	if cfg.APIListen != "" {
@@ -244,6 +277,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		g.Go(func() error { return api.Serve(gctx, ln) })
 	}
 	g.Go(func() error { return d.housekeeping(gctx, st, stats, sender) })
+	if bus != nil {
+		g.Go(func() error { return bus.Run(gctx) })
+	}
 	close(d.ready)
 	err = g.Wait()
 	// Persist the last counters even when stopping.

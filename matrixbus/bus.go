@@ -1,0 +1,567 @@
+package matrixbus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// Room event types of the protocol.
+const (
+	TypeBalanceProof  = "org.vigil.balance_proof"
+	TypeAppointment   = "org.vigil.ln_appointment"
+	TypeReceipt       = "org.vigil.receipt"
+	typeMessage       = "m.room.message"
+	typeRedaction     = "m.room.redaction"
+	stateKeyNextBatch = "matrix.next_batch"
+)
+
+// Intake takes a balance-proof message (the monitor's Intake).
+type Intake interface {
+	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (monitor.Accepted, error)
+}
+
+// AppointmentIntake takes a Lightning appointment message; it returns the
+// receipt content to post, or nil for none.
+type AppointmentIntake interface {
+	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
+}
+
+// State keeps the sync position durably (the store).
+type State interface {
+	State(ctx context.Context, key string) (string, bool, error)
+	SetState(ctx context.Context, key, value string) error
+}
+
+// Config configures a Bus.
+type Config struct {
+	Session SessionConfig
+	// RoomAlias is the public room, e.g. #vigil-monitoring:example.org.
+	RoomAlias  string
+	CreateRoom bool
+	// PostReceipts posts an org.vigil.receipt for each accepted request.
+	PostReceipts bool
+	// CatchupLimit is how many past events are read on first join.
+	CatchupLimit int
+	// MaxEventBytes caps an event's content, checked before parsing.
+	MaxEventBytes int
+	// RatePerSender / RateBurst: token bucket per Matrix sender.
+	RatePerSender float64
+	RateBurst     int
+	// SyncWait is the long-poll duration (default 30 s).
+	SyncWait time.Duration
+
+	Intake       Intake
+	Appointments AppointmentIntake // optional until the Lightning half lands
+	State        State
+	Stats        *monitor.Stats
+	ChainID      *big.Int // for balance-proof receipts
+	Logger       *slog.Logger
+	Clock        monitor.Clock
+}
+
+// Bus is the room intake.
+type Bus struct {
+	cfg      Config
+	log      *slog.Logger
+	perUser  *monitor.RateLimiter
+	filter   string
+	receipts chan receipt
+
+	mu     sync.Mutex
+	roomID string
+	sess   *Session
+}
+
+type receipt struct {
+	roomID  string
+	content map[string]any
+	forID   string
+}
+
+// New validates cfg and fills defaults. It starts nothing.
+func New(cfg Config) (*Bus, error) {
+	if cfg.Intake == nil || cfg.State == nil || cfg.Stats == nil {
+		return nil, errors.New("matrixbus: an intake, a state store and stats are required")
+	}
+	if cfg.RoomAlias == "" || !strings.HasPrefix(cfg.RoomAlias, "#") || !strings.Contains(cfg.RoomAlias, ":") {
+		return nil, fmt.Errorf("matrix.room_alias %q must look like #name:server", cfg.RoomAlias)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = monitor.SystemClock{}
+	}
+	if cfg.CatchupLimit == 0 {
+		cfg.CatchupLimit = 1000
+	}
+	if cfg.MaxEventBytes == 0 {
+		cfg.MaxEventBytes = 16 << 10
+	}
+	if cfg.SyncWait == 0 {
+		cfg.SyncWait = 30 * time.Second
+	}
+	return &Bus{cfg: cfg, log: cfg.Logger, perUser: monitor.NewRateLimiter(cfg.RatePerSender, cfg.RateBurst),
+		receipts: make(chan receipt, 4096)}, nil
+}
+
+// RoomID is the joined room's id, once joined.
+func (b *Bus) RoomID() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.roomID
+}
+
+// Run connects, joins, catches up on first join and then follows the room
+// until ctx is done. Homeserver failures are retried with backoff; Run
+// returns an error only for a failure of the store.
+func (b *Bus) Run(ctx context.Context) error {
+	b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Enabled = true })
+	sess, roomID, err := b.connect(ctx)
+	if err != nil {
+		return nil // ctx done
+	}
+	b.mu.Lock()
+	b.roomID, b.sess = roomID, sess
+	b.mu.Unlock()
+	defer sess.Close()
+	b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.RoomID = roomID })
+	b.filter = syncFilter(roomID)
+
+	var wg sync.WaitGroup
+	if b.cfg.PostReceipts {
+		wg.Add(1)
+		go func() { defer wg.Done(); b.postReceipts(ctx, sess) }()
+	}
+	defer wg.Wait()
+
+	since, ok, err := b.cfg.State.State(ctx, stateKeyNextBatch)
+	if err != nil {
+		return fmt.Errorf("matrix: read sync position: %w", err)
+	}
+	bo := backoff{}
+	for ctx.Err() == nil {
+		var next string
+		if !ok {
+			next, err = b.catchUp(ctx, sess, roomID)
+		} else {
+			next, err = b.syncOnce(ctx, sess, roomID, since)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			var fatal storeFailure
+			if errors.As(err, &fatal) {
+				return err
+			}
+			wait := bo.next()
+			if ra, is := RetryAfter(err); is && ra > wait {
+				wait = ra
+			}
+			b.log.Warn("matrix sync failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))
+			if !sleep(ctx, wait) {
+				break
+			}
+			continue
+		}
+		bo.reset()
+		if next != since || !ok {
+			if err := b.cfg.State.SetState(ctx, stateKeyNextBatch, next); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				return fmt.Errorf("matrix: save sync position: %w", err)
+			}
+		}
+		since, ok = next, true
+		now := b.cfg.Clock.Now()
+		b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.LastSync = now })
+	}
+	return nil
+}
+
+// connect logs in and joins, retrying until it works or ctx ends.
+func (b *Bus) connect(ctx context.Context) (*Session, string, error) {
+	bo := backoff{}
+	for {
+		sess, err := Connect(ctx, b.cfg.Session)
+		if err == nil {
+			var roomID string
+			roomID, err = sess.JoinAlias(ctx, b.cfg.RoomAlias, b.cfg.CreateRoom)
+			if err == nil {
+				b.log.Info("joined the monitoring room", "alias", b.cfg.RoomAlias, "room_id", roomID, "user", sess.UserID())
+				return sess, roomID, nil
+			}
+			sess.Close()
+		}
+		wait := bo.next()
+		b.log.Warn("cannot join the monitoring room; retrying", "alias", b.cfg.RoomAlias, "err", err, "retry_in", wait.Round(time.Millisecond))
+		if !sleep(ctx, wait) {
+			return nil, "", ctx.Err()
+		}
+	}
+}
+
+// syncFilter asks only for the room's timeline events of our types.
+func syncFilter(roomID string) string {
+	f := map[string]any{
+		"presence":     map[string]any{"not_types": []string{"*"}},
+		"account_data": map[string]any{"not_types": []string{"*"}},
+		"room": map[string]any{
+			"rooms":        []string{roomID},
+			"state":        map[string]any{"lazy_load_members": true, "not_types": []string{"*"}},
+			"ephemeral":    map[string]any{"not_types": []string{"*"}},
+			"account_data": map[string]any{"not_types": []string{"*"}},
+			"timeline": map[string]any{
+				"limit": 500,
+				"types": []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction},
+			},
+		},
+	}
+	out, _ := json.Marshal(f)
+	return string(out)
+}
+
+func roomEventFilter() string {
+	out, _ := json.Marshal(map[string]any{"types": []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction}})
+	return string(out)
+}
+
+// syncOnce long-polls once and handles every new event; it returns the
+// position to save.
+func (b *Bus) syncOnce(ctx context.Context, sess *Session, roomID, since string) (string, error) {
+	resp, err := sess.Sync(ctx, since, b.filter, b.cfg.SyncWait)
+	if err != nil {
+		return "", err
+	}
+	var events []Event
+	for id, room := range resp.Rooms.Join {
+		if id != roomID {
+			for _, ev := range room.Timeline.Events {
+				b.count(ev, monitor.ReasonWrongRoom)
+			}
+			continue
+		}
+		events = room.Timeline.Events
+		if room.Timeline.Limited && room.Timeline.PrevBatch != "" {
+			// More happened than one response holds: read the gap.
+			gap, err := b.history(ctx, sess, roomID, room.Timeline.PrevBatch, since, 0)
+			if err != nil {
+				return "", fmt.Errorf("read the gap before %s: %w", room.Timeline.PrevBatch, err)
+			}
+			events = append(gap, events...)
+		}
+	}
+	if err := b.handleAll(ctx, events); err != nil {
+		return "", err
+	}
+	return resp.NextBatch, nil
+}
+
+// catchUp is the first sync after joining: it reads up to CatchupLimit
+// past events so requests posted while no monitor listened are not lost.
+func (b *Bus) catchUp(ctx context.Context, sess *Session, roomID string) (string, error) {
+	resp, err := sess.Sync(ctx, "", b.filter, 0)
+	if err != nil {
+		return "", err
+	}
+	room := resp.Rooms.Join[roomID]
+	events := room.Timeline.Events
+	if room.Timeline.PrevBatch != "" && len(events) < b.cfg.CatchupLimit {
+		older, err := b.history(ctx, sess, roomID, room.Timeline.PrevBatch, "", b.cfg.CatchupLimit-len(events))
+		if err != nil {
+			return "", fmt.Errorf("read room history: %w", err)
+		}
+		events = append(older, events...)
+	}
+	if len(events) > b.cfg.CatchupLimit {
+		events = events[len(events)-b.cfg.CatchupLimit:]
+	}
+	b.log.Info("caught up with the room's history", "events", len(events), "limit", b.cfg.CatchupLimit)
+	if err := b.handleAll(ctx, events); err != nil {
+		return "", err
+	}
+	return resp.NextBatch, nil
+}
+
+// history pages backwards from 'from' (to 'to', or up to max events when
+// max > 0) and returns the events oldest first.
+func (b *Bus) history(ctx context.Context, sess *Session, roomID, from, to string, max int) ([]Event, error) {
+	var back []Event
+	for {
+		page := 500
+		if max > 0 {
+			page = min(page, max-len(back))
+			if page <= 0 {
+				break
+			}
+		}
+		resp, err := sess.Messages(ctx, roomID, from, to, 'b', page, roomEventFilter())
+		if err != nil {
+			return nil, err
+		}
+		back = append(back, resp.Chunk...)
+		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
+			break
+		}
+		from = resp.End
+	}
+	for i, j := 0, len(back)-1; i < j; i, j = i+1, j-1 {
+		back[i], back[j] = back[j], back[i]
+	}
+	return back, nil
+}
+
+// storeFailure marks an error that must stop the bus (the event could not
+// be durably handled and retrying will not help the operator).
+type storeFailure struct{ error }
+
+func (e storeFailure) Unwrap() error { return e.error }
+
+// handleAll handles events in order. It stops at the first event that was
+// not durably handled (a failing store, an unavailable chain node): the
+// sync position is then not advanced and the batch is read again.
+func (b *Bus) handleAll(ctx context.Context, events []Event) error {
+	b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Behind = len(events) })
+	defer b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Behind = 0 })
+	for i, ev := range events {
+		if err := b.handle(ctx, ev); err != nil {
+			return err
+		}
+		if ev.OriginTS > 0 {
+			lag := b.cfg.Clock.Now().Sub(time.UnixMilli(ev.OriginTS))
+			left := len(events) - i - 1
+			b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Lag, m.Behind = lag, left })
+		}
+	}
+	return nil
+}
+
+// count records an event rejected before intake.
+func (b *Bus) count(ev Event, reason monitor.Reason) {
+	b.cfg.Stats.Received("matrix")
+	b.cfg.Stats.Rejected("matrix", reason)
+	b.log.Debug("room event not taken", "event_id", ev.EventID, "sender", ev.Sender, "type", ev.Type, "reason", string(reason))
+}
+
+// handle routes one event. A nil return means durably handled: stored,
+// or rejected with a reason.
+func (b *Bus) handle(ctx context.Context, ev Event) error {
+	if ev.Sender == b.sessUser() || ev.Type == TypeReceipt {
+		return nil // our own receipts, other monitors' receipts
+	}
+	b.cfg.Stats.Count(monitor.CounterMatrixEvents, 1)
+	if ev.StateKey != nil {
+		return nil // state events are not requests
+	}
+	switch ev.Type {
+	case typeRedaction:
+		b.count(ev, monitor.ReasonRedactionIgnored)
+		return nil
+	case TypeBalanceProof, TypeAppointment, typeMessage:
+	default:
+		b.count(ev, monitor.ReasonUnknownEventType)
+		return nil
+	}
+	if len(ev.Content) > b.cfg.MaxEventBytes {
+		b.count(ev, monitor.ReasonBodyTooLarge)
+		return nil
+	}
+	if !b.perUser.Allow(ev.Sender, b.cfg.Clock.Now()) {
+		b.count(ev, monitor.ReasonRateLimited)
+		return nil
+	}
+	kind, payload, extra, reason := classify(ev)
+	if reason != "" {
+		b.count(ev, reason)
+		return nil
+	}
+	src := monitor.Source{Kind: "matrix", Ref: ev.EventID}
+	switch kind {
+	case "balance_proof":
+		acc, err := b.cfg.Intake.SubmitJSON(ctx, payload, src, extra...)
+		if err != nil {
+			return b.afterReject(err)
+		}
+		if b.cfg.PostReceipts && len(acc.ReceiptSignature) > 0 {
+			b.queueReceipt(ev, balanceProofReceipt(ev.EventID, acc, b.cfg.ChainID))
+		}
+	case "ln_appointment":
+		if b.cfg.Appointments == nil {
+			b.count(ev, monitor.ReasonNotSupported)
+			return nil
+		}
+		content, err := b.cfg.Appointments.SubmitAppointmentJSON(ctx, payload, src, extra...)
+		if err != nil {
+			return b.afterReject(err)
+		}
+		if b.cfg.PostReceipts && content != nil {
+			content["for_event_id"] = ev.EventID
+			b.queueReceipt(ev, content)
+		}
+	}
+	return nil
+}
+
+// afterReject decides whether a failed submission counts as handled.
+func (b *Bus) afterReject(err error) error {
+	e := monitor.AsError(err)
+	switch e.Code() {
+	case monitor.CodeUnavailable:
+		if e.Reason == monitor.ReasonRateLimited {
+			return nil // a definitive answer: dropped for abuse
+		}
+		return fmt.Errorf("intake unavailable: %w", e) // retry the batch later
+	case monitor.CodeInternal:
+		return storeFailure{e}
+	}
+	return nil
+}
+
+func (b *Bus) sessUser() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sess == nil {
+		return ""
+	}
+	return b.sess.UserID()
+}
+
+// classify finds the request kind and payload of a room event. The plain
+// form is an m.room.message whose body is the JSON object with a "type".
+func classify(ev Event) (kind string, payload []byte, extra []string, reason monitor.Reason) {
+	switch ev.Type {
+	case TypeBalanceProof:
+		return "balance_proof", ev.Content, nil, ""
+	case TypeAppointment:
+		return "ln_appointment", ev.Content, nil, ""
+	}
+	var msg struct {
+		Body      *string `json:"body"`
+		RelatesTo *struct {
+			RelType string `json:"rel_type"`
+		} `json:"m.relates_to"`
+	}
+	if err := json.Unmarshal(ev.Content, &msg); err != nil || msg.Body == nil {
+		return "", nil, nil, monitor.ReasonNotARequest
+	}
+	if msg.RelatesTo != nil && msg.RelatesTo.RelType == "m.replace" {
+		return "", nil, nil, monitor.ReasonEditIgnored
+	}
+	body := strings.TrimSpace(*msg.Body)
+	if !strings.HasPrefix(body, "{") {
+		return "", nil, nil, monitor.ReasonNotARequest
+	}
+	var head struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal([]byte(body), &head); err != nil {
+		return "", nil, nil, monitor.ReasonMalformedJSON
+	}
+	switch head.Type {
+	case "balance_proof", "ln_appointment":
+		return head.Type, []byte(body), []string{"type"}, ""
+	}
+	return "", nil, nil, monitor.ReasonNotARequest
+}
+
+// balanceProofReceipt is the org.vigil.receipt content for an accepted proof.
+func balanceProofReceipt(forID string, acc monitor.Accepted, chainID *big.Int) map[string]any {
+	c := map[string]any{
+		"kind":            "balance_proof",
+		"monitor":         acc.Monitor.Hex(),
+		"channel_address": acc.Channel.Hex(),
+		"nonce":           fmt.Sprint(acc.Nonce),
+		"reward_amount":   acc.Reward.String(),
+		"signature":       "0x" + fmt.Sprintf("%x", acc.ReceiptSignature),
+	}
+	if chainID != nil {
+		c["chain_id"] = chainID.String()
+	}
+	if forID != "" {
+		c["for_event_id"] = forID
+	}
+	return c
+}
+
+func (b *Bus) queueReceipt(ev Event, content map[string]any) {
+	select {
+	case b.receipts <- receipt{roomID: b.RoomID(), content: content, forID: ev.EventID}:
+	default:
+		b.cfg.Stats.Count(monitor.CounterMatrixReceiptsFailed, 1)
+		b.log.Warn("receipt queue full; receipt dropped", "for_event_id", ev.EventID)
+	}
+}
+
+// postReceipts sends queued receipts, retrying each a few times. The
+// transaction id is derived from the answered event, so a retry (or a
+// re-read after a crash) does not post twice.
+func (b *Bus) postReceipts(ctx context.Context, sess *Session) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case r := <-b.receipts:
+			txn := TxnID("receipt", r.forID)
+			bo := backoff{}
+			for attempt := 0; ; attempt++ {
+				_, err := sess.Send(ctx, r.roomID, TypeReceipt, r.content, txn)
+				if err == nil {
+					b.cfg.Stats.Count(monitor.CounterMatrixReceipts, 1)
+					break
+				}
+				if ctx.Err() != nil {
+					return
+				}
+				if attempt >= 5 {
+					b.cfg.Stats.Count(monitor.CounterMatrixReceiptsFailed, 1)
+					b.log.Warn("could not post a receipt", "for_event_id", r.forID, "err", err)
+					break
+				}
+				wait := bo.next()
+				if ra, ok := RetryAfter(err); ok {
+					wait = ra
+				}
+				if !sleep(ctx, wait) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// backoff is exponential with full jitter, 250 ms to 30 s.
+type backoff struct{ n int }
+
+func (b *backoff) next() time.Duration {
+	d := 250 * time.Millisecond << min(b.n, 7)
+	if d > 30*time.Second {
+		d = 30 * time.Second
+	}
+	b.n++
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func (b *backoff) reset() { b.n = 0 }
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

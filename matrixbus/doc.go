@@ -1,0 +1,12 @@
+// Package matrixbus connects Vigil to the public Matrix room where clients
+// broadcast monitoring requests. It holds everything gomatrix: logging in,
+// joining (or creating) the room by alias, the long-poll sync loop with a
+// durable position, reading history on first join, decoding room events
+// into calls of the monitor's intake, per-sender rate limits, and posting
+// signed receipts.
+//
+// It makes no decisions about requests (the monitor's Intake does) and
+// keeps no state of its own beyond the sync position, which lives in the
+// store and advances only after every event before it has been durably
+// handled: a crash re-reads, never skips.
+package matrixbus
