@@ -7,7 +7,7 @@ GOFLAGS   ?=
 TEST_TIMEOUT ?= 45m
 BIN       := bin
 
-.PHONY: all build test test-deps vet fmt-check generate bench clean
+.PHONY: all build test test-deps tools vet fmt-check generate bench clean
 
 all: build
 
@@ -23,7 +23,12 @@ test-deps:
 		npm ci --prefix contracts --no-audit --no-fund; \
 	fi
 
-test: test-deps fmt-check vet
+# The real servers the tests run (Dendrite, btcd), pinned in tools/go.mod
+# and built into .cache/bin; a warm run only checks timestamps.
+tools:
+	GO=$(GO) tools/build.sh
+
+test: tools test-deps fmt-check vet
 	$(GO) test $(GOFLAGS) -timeout $(TEST_TIMEOUT) ./...
 
 vet:

@@ -80,6 +80,34 @@ type Bus struct {
 	mu     sync.Mutex
 	roomID string
 	sess   *Session
+
+	// recent remembers handled event ids, so an event a homeserver hands
+	// out twice (overlapping history pages, a retried batch) is handled once.
+	recent     map[string]struct{}
+	recentRing []string
+	recentNext int
+}
+
+const recentEvents = 20000
+
+// seen reports whether id was handled recently, and remembers it.
+func (b *Bus) seen(id string) bool {
+	if id == "" {
+		return false
+	}
+	if _, ok := b.recent[id]; ok {
+		return true
+	}
+	if b.recent == nil {
+		b.recent, b.recentRing = map[string]struct{}{}, make([]string, recentEvents)
+	}
+	if old := b.recentRing[b.recentNext]; old != "" {
+		delete(b.recent, old)
+	}
+	b.recentRing[b.recentNext] = id
+	b.recentNext = (b.recentNext + 1) % recentEvents
+	b.recent[id] = struct{}{}
+	return false
 }
 
 type receipt struct {
@@ -336,7 +364,11 @@ func (b *Bus) handleAll(ctx context.Context, events []Event) error {
 	b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Behind = len(events) })
 	defer b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Behind = 0 })
 	for i, ev := range events {
+		if b.seen(ev.EventID) {
+			continue
+		}
 		if err := b.handle(ctx, ev); err != nil {
+			b.forget(ev.EventID)
 			return err
 		}
 		if ev.OriginTS > 0 {
@@ -347,6 +379,9 @@ func (b *Bus) handleAll(ctx context.Context, events []Event) error {
 	}
 	return nil
 }
+
+// forget drops id from the recent set (it was not handled after all).
+func (b *Bus) forget(id string) { delete(b.recent, id) }
 
 // count records an event rejected before intake.
 func (b *Bus) count(ev Event, reason monitor.Reason) {
@@ -374,12 +409,12 @@ func (b *Bus) handle(ctx context.Context, ev Event) error {
 		b.count(ev, monitor.ReasonUnknownEventType)
 		return nil
 	}
-	if len(ev.Content) > b.cfg.MaxEventBytes {
-		b.count(ev, monitor.ReasonBodyTooLarge)
-		return nil
-	}
 	if !b.perUser.Allow(ev.Sender, b.cfg.Clock.Now()) {
 		b.count(ev, monitor.ReasonRateLimited)
+		return nil
+	}
+	if len(ev.Content) > b.cfg.MaxEventBytes {
+		b.count(ev, monitor.ReasonBodyTooLarge)
 		return nil
 	}
 	kind, payload, extra, reason := classify(ev)

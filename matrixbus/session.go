@@ -115,27 +115,40 @@ func (s *Session) do(ctx context.Context, timeout time.Duration, method, u strin
 // JoinAlias joins the room with the given alias, creating it (public, with
 // that alias) when create is set and it does not exist. It returns the id.
 func (s *Session) JoinAlias(ctx context.Context, alias string, create bool) (string, error) {
-	var resp gomatrix.RespJoinRoom
-	err := s.do(ctx, s.timeout, http.MethodPost, s.url([]string{"join", alias}, nil), struct{}{}, &resp)
-	if err == nil {
-		return resp.RoomID, nil
+	roomID, err := s.resolve(ctx, alias)
+	if err != nil && (!create || !isNotFound(err)) {
+		return "", fmt.Errorf("resolve %s: %w", alias, err)
 	}
-	if !create || !isNotFound(err) {
-		return "", fmt.Errorf("join %s: %w", alias, err)
-	}
-	local := strings.TrimPrefix(alias, "#")
-	local, _, _ = strings.Cut(local, ":")
-	var cr gomatrix.RespCreateRoom
-	req := map[string]any{"room_alias_name": local, "preset": "public_chat", "visibility": "public",
-		"name": "Vigil monitoring requests"}
-	if err := s.do(ctx, s.timeout, http.MethodPost, s.url([]string{"createRoom"}, nil), req, &cr); err != nil {
-		// Someone may have created it meanwhile: try joining once more.
-		if err2 := s.do(ctx, s.timeout, http.MethodPost, s.url([]string{"join", alias}, nil), struct{}{}, &resp); err2 == nil {
-			return resp.RoomID, nil
+	if err != nil { // not found: create it
+		local := strings.TrimPrefix(alias, "#")
+		local, _, _ = strings.Cut(local, ":")
+		var cr gomatrix.RespCreateRoom
+		req := map[string]any{"room_alias_name": local, "preset": "public_chat", "visibility": "public",
+			"name": "Vigil monitoring requests"}
+		if cerr := s.do(ctx, s.timeout, http.MethodPost, s.url([]string{"createRoom"}, nil), req, &cr); cerr == nil {
+			return cr.RoomID, nil
 		}
-		return "", fmt.Errorf("create room %s: %w", alias, err)
+		// Someone else may have created it meanwhile.
+		if roomID, err = s.resolve(ctx, alias); err != nil {
+			return "", fmt.Errorf("create room %s: %w", alias, err)
+		}
 	}
-	return cr.RoomID, nil
+	var resp gomatrix.RespJoinRoom
+	if err := s.do(ctx, s.timeout, http.MethodPost, s.url([]string{"join", roomID}, nil), struct{}{}, &resp); err != nil {
+		return "", fmt.Errorf("join %s (%s): %w", alias, roomID, err)
+	}
+	return resp.RoomID, nil
+}
+
+// resolve looks an alias up in the room directory.
+func (s *Session) resolve(ctx context.Context, alias string) (string, error) {
+	var resp struct {
+		RoomID string `json:"room_id"`
+	}
+	if err := s.do(ctx, s.timeout, http.MethodGet, s.url([]string{"directory", "room", alias}, nil), nil, &resp); err != nil {
+		return "", err
+	}
+	return resp.RoomID, nil
 }
 
 // Send posts an event; the same txnID makes a retry idempotent.
@@ -146,6 +159,14 @@ func (s *Session) Send(ctx context.Context, roomID, eventType string, content an
 	var resp gomatrix.RespSendEvent
 	err := s.do(ctx, s.timeout, http.MethodPut, s.url([]string{"rooms", roomID, "send", eventType, txnID}, nil), content, &resp)
 	return resp.EventID, err
+}
+
+// Redact redacts an event (clients use it to withdraw a message; Vigil
+// ignores redactions: an accepted request stays accepted).
+func (s *Session) Redact(ctx context.Context, roomID, eventID, reason string) error {
+	txn := TxnID("redact", roomID, eventID)
+	return s.do(ctx, s.timeout, http.MethodPut, s.url([]string{"rooms", roomID, "redact", eventID, txn}, nil),
+		map[string]string{"reason": reason}, nil)
 }
 
 // TxnID derives a transaction id from parts, for idempotent sends.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -23,6 +24,7 @@ import (
 	"github.com/ethereum/go-ethereum/node"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/contracts"
 )
 
 // Ether is 10^18 wei.
@@ -129,4 +131,60 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bo
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// OpenChannels opens n channels between a and b, many per block, and
+// returns their addresses in order.
+func (c *Chain) OpenChannels(t testing.TB, a, b *ecdsa.PrivateKey, n int, settleTimeout uint64) []common.Address {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := contracts.NewChannelRegistry(c.Registry, c.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := bind.NewKeyedTransactorWithChainID(a, c.ChainID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce, err := c.Client.PendingNonceAt(ctx, Address(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []common.Address
+	const perBlock = 100
+	for done := 0; done < n; {
+		var txs []*types.Transaction
+		for i := 0; i < perBlock && done+i < n; i++ {
+			auth.Nonce = new(big.Int).SetUint64(nonce)
+			auth.GasLimit = 3_000_000
+			tx, err := reg.OpenChannel(auth, Address(b), settleTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nonce++
+			txs = append(txs, tx)
+		}
+		for _, tx := range txs {
+			var r *types.Receipt
+			for tries := 0; r == nil; tries++ { // more than one block's gas: mine on
+				if tries > 50 {
+					t.Fatalf("open channel %d not mined", done)
+				}
+				if r, err = c.Client.TransactionReceipt(ctx, tx.Hash()); err != nil {
+					r = nil
+					c.Backend.Commit()
+				}
+			}
+			if r.Status != types.ReceiptStatusSuccessful {
+				t.Fatalf("open channel %d reverted", done)
+			}
+			for _, l := range r.Logs {
+				if ev, err := reg.ParseChannelOpened(*l); err == nil {
+					out = append(out, ev.Channel)
+				}
+			}
+		}
+		done += len(txs)
+	}
+	return out
 }

@@ -45,6 +45,10 @@ type vigilOpts struct {
 	strategy monitor.Strategy
 	minRew   *big.Int
 	conf     uint64
+	matrix   *daemon.MatrixConfig
+	// profitFactor < 0 means 0 (accept any reward the deposit covers).
+	profitFactor float64
+	ratePerKey   float64
 }
 
 func startVigil(t *testing.T, chain *ethtest.Chain, o vigilOpts) *vigil {
@@ -60,12 +64,18 @@ func startVigil(t *testing.T, chain *ethtest.Chain, o vigilOpts) *vigil {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("vigil", ethtest.Address(o.key).Hex()[:8])
+	pf := 1.0
+	if o.profitFactor < 0 {
+		pf = 0
+	} else if o.profitFactor > 0 {
+		pf = o.profitFactor
+	}
 	d, err := daemon.New(daemon.Config{
 		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0",
 		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
 		PollInterval: 25 * time.Millisecond, Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
-		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: 1, Strategy: o.strategy, DeadlineMultiplier: 2},
-		StatsFlush: 100 * time.Millisecond,
+		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
+		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, RatePerKey: o.ratePerKey, RateBurst: 20,
 	})
 	if err != nil {
 		t.Fatal(err)
