@@ -213,7 +213,7 @@ var settings = []setting{
 		func(c *Config) value { return stringValue{&c.Policy.Strategy} }},
 	{"policy.altruistic_addresses", "", "(none)", "addresses monitored regardless of reward",
 		func(c *Config) value { return addressListValue{&c.Policy.AltruisticAddresses} }},
-	{"policy.rate_limit_per_key", "5", "", "requests per second accepted per client key",
+	{"policy.rate_limit_per_key", "5", "", "requests per second accepted per client key; 0 disables the limit",
 		func(c *Config) value { return floatValue{&c.Policy.RateLimitPerKey} }},
 	{"policy.rate_burst", "20", "", "requests accepted in a burst above policy.rate_limit_per_key",
 		func(c *Config) value { return uintValue[int]{&c.Policy.RateBurst} }},
@@ -238,7 +238,7 @@ var settings = []setting{
 		func(c *Config) value { return uintValue[int]{&c.Matrix.CatchupLimit} }},
 	{"matrix.max_event_bytes", "16384", "", "largest room event accepted, in bytes",
 		func(c *Config) value { return uintValue[int]{&c.Matrix.MaxEventBytes} }},
-	{"matrix.rate_limit_per_sender", "5", "", "events per second accepted per sender",
+	{"matrix.rate_limit_per_sender", "5", "", "events per second accepted per sender; 0 disables the limit",
 		func(c *Config) value { return floatValue{&c.Matrix.RateLimitPerSender} }},
 	{"matrix.rate_burst", "20", "", "events accepted in a burst above matrix.rate_limit_per_sender",
 		func(c *Config) value { return uintValue[int]{&c.Matrix.RateBurst} }},
@@ -651,8 +651,8 @@ func (c *Config) check() []*FieldError {
 	if slices.Contains(c.Policy.AltruisticAddresses, common.Address{}) {
 		fail("policy.altruistic_addresses", "must not contain the zero address")
 	}
-	if !(c.Policy.RateLimitPerKey > 0) || math.IsInf(c.Policy.RateLimitPerKey, 0) {
-		fail("policy.rate_limit_per_key", "must be positive; got %v", c.Policy.RateLimitPerKey)
+	if !(c.Policy.RateLimitPerKey >= 0) || math.IsInf(c.Policy.RateLimitPerKey, 0) {
+		fail("policy.rate_limit_per_key", "must be 0 (no limit) or positive; got %v", c.Policy.RateLimitPerKey)
 	}
 	atLeast("policy.rate_burst", float64(c.Policy.RateBurst), 1)
 
@@ -678,8 +678,8 @@ func (c *Config) check() []*FieldError {
 		}
 	}
 	atLeast("matrix.max_event_bytes", float64(c.Matrix.MaxEventBytes), 1)
-	if !(c.Matrix.RateLimitPerSender > 0) || math.IsInf(c.Matrix.RateLimitPerSender, 0) {
-		fail("matrix.rate_limit_per_sender", "must be positive; got %v", c.Matrix.RateLimitPerSender)
+	if !(c.Matrix.RateLimitPerSender >= 0) || math.IsInf(c.Matrix.RateLimitPerSender, 0) {
+		fail("matrix.rate_limit_per_sender", "must be 0 (no limit) or positive; got %v", c.Matrix.RateLimitPerSender)
 	}
 	atLeast("matrix.rate_burst", float64(c.Matrix.RateBurst), 1)
 	return errs

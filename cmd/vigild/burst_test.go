@@ -40,7 +40,16 @@ func startProc(t *testing.T, bin string, args []string) *daemonProc {
 	p.cmd.Stderr = p.stderr
 	must(t, p.cmd.Start())
 	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() { _ = p.cmd.Process.Kill() })
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		if t.Failed() {
+			out := p.stderr.String()
+			if len(out) > 4000 {
+				out = out[len(out)-4000:]
+			}
+			t.Logf("vigild stderr (tail):\n%s", out)
+		}
+	})
 	addr := regexp.MustCompile(`REST API listening.*addr=(127\.0\.0\.1:\d+)`)
 	ethtest.Eventually(t, 30*time.Second, "vigild to listen", func() bool {
 		if m := addr.FindStringSubmatch(p.stderr.String()); m != nil {
@@ -126,7 +135,7 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 		"--policy.profit-factor", "0", "--policy.rate-limit-per-key", "0",
 		"--matrix.enabled", "--matrix.homeserver-url", hs.URL, "--matrix.user-id", monUser,
 		"--matrix.password-file", filepath.Join(dir, "mpw"), "--matrix.room-alias", alias, "--matrix.create-room",
-		"--matrix.rate-limit-per-sender", "0", "--matrix.post-receipts=false", "--log.level", "warn"}
+		"--matrix.rate-limit-per-sender", "0", "--matrix.post-receipts=false", "--log.level", "info"}
 	p := startProc(t, bin, args)
 	ethtest.Eventually(t, 30*time.Second, "vigild to see the channels", func() bool {
 		resp, err := http.Get(p.url + "/healthz")
