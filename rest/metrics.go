@@ -158,6 +158,20 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 	p.sample("vigil_eth_blocks_behind", nil, float64(e.BlocksBehind))
 	p.family("vigil_eth_balance_wei", "gauge", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
 	p.weiSample("vigil_eth_balance_wei", e.Balance)
+
+	m := snap.Matrix
+	if m.Enabled {
+		p.family("vigil_matrix_events_seen_total", "counter", "Room events of request types seen by the room intake.")
+		p.sample("vigil_matrix_events_seen_total", nil, float64(m.EventsSeen))
+		p.family("vigil_matrix_receipts_posted_total", "counter", "Receipts posted to the room.")
+		p.sample("vigil_matrix_receipts_posted_total", nil, float64(m.ReceiptsPosted))
+		p.family("vigil_matrix_receipts_failed_total", "counter", "Receipts that could not be posted.")
+		p.sample("vigil_matrix_receipts_failed_total", nil, float64(m.ReceiptsFailed))
+		p.family("vigil_matrix_sync_lag_seconds", "gauge", "Age of the newest room event when it was handled.")
+		p.sample("vigil_matrix_sync_lag_seconds", nil, m.LagSeconds)
+		p.family("vigil_matrix_events_behind", "gauge", "Room events received but not yet handled.")
+		p.sample("vigil_matrix_events_behind", nil, float64(m.EventsBehind))
+	}
 }
 
 // write appends the HTTP families in a deterministic order.
