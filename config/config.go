@@ -52,6 +52,26 @@ type Config struct {
 	Gas      GasConfig
 	Policy   PolicyConfig
 	Matrix   MatrixConfig
+	Bitcoin  BitcoinConfig
+}
+
+// BitcoinConfig is the [bitcoin] section: the Lightning watchtower.
+type BitcoinConfig struct {
+	Enabled         bool          // enabled
+	RPCHost         string        // rpc_host: host:port of btcd or bitcoind JSON-RPC
+	RPCUser         string        // rpc_user
+	RPCPasswordFile string        // rpc_password_file
+	RPCTLS          bool          // rpc_tls
+	Network         string        // network: mainnet, testnet, signet or regtest
+	PollInterval    time.Duration // poll_interval
+	StartHeight     uint64        // start_height: 0 means the tip at first start
+	PayoutAddress   string        // payout_address: where bounties go
+	MinRewardSat    uint64        // min_reward_sat
+	FallbackFeeRate uint64        // fallback_fee_rate: sat per 1000 vbytes when the node has no estimate
+	MaxFeeRate      uint64        // max_fee_rate: sat per 1000 vbytes
+	Confirmations   uint64        // confirmations: a justice transaction is final after this many
+	RateLimitPerKey float64       // rate_limit_per_key: appointments per second per user key; 0 disables
+	RateBurst       int           // rate_burst
 }
 
 // LogConfig is the [log] section.
@@ -242,6 +262,37 @@ var settings = []setting{
 		func(c *Config) value { return floatValue{&c.Matrix.RateLimitPerSender} }},
 	{"matrix.rate_burst", "20", "", "events accepted in a burst above matrix.rate_limit_per_sender",
 		func(c *Config) value { return uintValue[int]{&c.Matrix.RateBurst} }},
+
+	{"bitcoin.enabled", "false", "", "run the Lightning watchtower: accept appointments and watch Bitcoin blocks",
+		func(c *Config) value { return boolValue{&c.Bitcoin.Enabled} }},
+	{"bitcoin.rpc_host", "127.0.0.1:8332", "", "host:port of the Bitcoin node's JSON-RPC (btcd or bitcoind; the node needs a transaction index)",
+		func(c *Config) value { return stringValue{&c.Bitcoin.RPCHost} }},
+	{"bitcoin.rpc_user", "", "", "JSON-RPC user",
+		func(c *Config) value { return stringValue{&c.Bitcoin.RPCUser} }},
+	{"bitcoin.rpc_password_file", "", "", "file holding the JSON-RPC password",
+		func(c *Config) value { return stringValue{&c.Bitcoin.RPCPasswordFile} }},
+	{"bitcoin.rpc_tls", "false", "", "use TLS for the JSON-RPC connection",
+		func(c *Config) value { return boolValue{&c.Bitcoin.RPCTLS} }},
+	{"bitcoin.network", "mainnet", "", "network the node must be on: mainnet, testnet, signet or regtest",
+		func(c *Config) value { return stringValue{&c.Bitcoin.Network} }},
+	{"bitcoin.poll_interval", "5s", "", "how often to ask the node for new blocks",
+		func(c *Config) value { return durationValue{&c.Bitcoin.PollInterval} }},
+	{"bitcoin.start_height", "0", "", "height to start from when there is no stored cursor; 0 means the tip",
+		func(c *Config) value { return uintValue[uint64]{&c.Bitcoin.StartHeight} }},
+	{"bitcoin.payout_address", "", "(required when enabled)", "Bitcoin address (segwit) that receives the bounties",
+		func(c *Config) value { return stringValue{&c.Bitcoin.PayoutAddress} }},
+	{"bitcoin.min_reward_sat", "1000", "", "smallest bounty accepted, in satoshi, after the expected fee",
+		func(c *Config) value { return uintValue[uint64]{&c.Bitcoin.MinRewardSat} }},
+	{"bitcoin.fallback_fee_rate", "2000", "", "fee rate in sat per 1000 vbytes when the node has no estimate",
+		func(c *Config) value { return uintValue[uint64]{&c.Bitcoin.FallbackFeeRate} }},
+	{"bitcoin.max_fee_rate", "500000", "", "highest fee rate paid, in sat per 1000 vbytes",
+		func(c *Config) value { return uintValue[uint64]{&c.Bitcoin.MaxFeeRate} }},
+	{"bitcoin.confirmations", "6", "", "confirmations after which a justice transaction is final",
+		func(c *Config) value { return uintValue[uint64]{&c.Bitcoin.Confirmations} }},
+	{"bitcoin.rate_limit_per_key", "5", "", "appointments per second accepted per user key; 0 disables the limit",
+		func(c *Config) value { return floatValue{&c.Bitcoin.RateLimitPerKey} }},
+	{"bitcoin.rate_burst", "20", "", "appointments accepted in a burst above bitcoin.rate_limit_per_key",
+		func(c *Config) value { return uintValue[int]{&c.Bitcoin.RateBurst} }},
 }
 
 func (s setting) flag() string { return strings.ReplaceAll(s.key, "_", "-") }
@@ -655,6 +706,20 @@ func (c *Config) check() []*FieldError {
 		fail("policy.rate_limit_per_key", "must be 0 (no limit) or positive; got %v", c.Policy.RateLimitPerKey)
 	}
 	atLeast("policy.rate_burst", float64(c.Policy.RateBurst), 1)
+
+	if c.Bitcoin.Enabled {
+		if c.Bitcoin.RPCHost == "" {
+			required("bitcoin.rpc_host", false)
+		}
+		if c.Bitcoin.PayoutAddress == "" {
+			required("bitcoin.payout_address", false)
+		}
+	}
+	oneOf("bitcoin.network", c.Bitcoin.Network, "mainnet", "testnet", "signet", "regtest")
+	if !(c.Bitcoin.RateLimitPerKey >= 0) || math.IsInf(c.Bitcoin.RateLimitPerKey, 0) {
+		fail("bitcoin.rate_limit_per_key", "must be 0 (no limit) or positive; got %v", c.Bitcoin.RateLimitPerKey)
+	}
+	atLeast("bitcoin.confirmations", float64(c.Bitcoin.Confirmations), 1)
 
 	if c.Matrix.Enabled {
 		if c.Matrix.HomeserverURL == "" {

@@ -80,6 +80,8 @@ func TestDefaults(t *testing.T) {
 			RateLimitPerKey: 5, RateBurst: 20},
 		Matrix: MatrixConfig{PostReceipts: true, CatchupLimit: 1000, MaxEventBytes: 16384,
 			RateLimitPerSender: 5, RateBurst: 20},
+		Bitcoin: BitcoinConfig{RPCHost: "127.0.0.1:8332", Network: "mainnet", PollInterval: 5 * time.Second,
+			MinRewardSat: 1000, FallbackFeeRate: 2000, MaxFeeRate: 500000, Confirmations: 6, RateLimitPerKey: 5, RateBurst: 20},
 	}
 	if got, want := dump(t, c), dump(t, &want); got != want {
 		t.Errorf("defaults differ:\n got %s\nwant %s", got, want)
