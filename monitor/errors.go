@@ -62,6 +62,24 @@ const (
 	ReasonNotSupported     Reason = "not_supported"
 	ReasonUnauthorized     Reason = "unauthorized"
 	ReasonInternal         Reason = "internal_error"
+
+	// Lightning appointments (PROTOCOL.md §3).
+	ReasonBadLocator            Reason = "bad_locator"
+	ReasonBadPubkey             Reason = "bad_pubkey"
+	ReasonUnknownCipher         Reason = "unknown_cipher"
+	ReasonBlobTooSmall          Reason = "blob_too_small"
+	ReasonBlobTooLarge          Reason = "blob_too_large"
+	ReasonStartBlockOutOfWindow Reason = "start_block_out_of_window"
+	ReasonEndBlockBeforeStart   Reason = "end_block_before_start"
+	ReasonEndBlockTooFar        Reason = "end_block_too_far"
+	ReasonTooManyPerLocator     Reason = "too_many_per_locator"
+	ReasonWrongNetwork          Reason = "wrong_network"
+	ReasonRewardBelowFee        Reason = "reward_below_fee"
+	ReasonDecryptFailed         Reason = "decrypt_failed"
+	ReasonNotATransaction       Reason = "not_a_transaction"
+	ReasonDoesNotSpendBreach    Reason = "does_not_spend_breach"
+	ReasonSurplusBelowReward    Reason = "surplus_below_reward"
+	ReasonNoBounty              Reason = "no_bounty"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -100,6 +118,23 @@ var reasonCodes = map[Reason]Code{
 	ReasonNotSupported:       CodeInvalid,
 	ReasonUnauthorized:       CodeUnauthorized,
 	ReasonInternal:           CodeInternal,
+
+	ReasonBadLocator:            CodeInvalid,
+	ReasonBadPubkey:             CodeInvalid,
+	ReasonUnknownCipher:         CodeInvalid,
+	ReasonBlobTooSmall:          CodeInvalid,
+	ReasonBlobTooLarge:          CodeInvalid,
+	ReasonStartBlockOutOfWindow: CodeInvalid,
+	ReasonEndBlockBeforeStart:   CodeInvalid,
+	ReasonEndBlockTooFar:        CodeInvalid,
+	ReasonTooManyPerLocator:     CodeConflict,
+	ReasonWrongNetwork:          CodeInvalid,
+	ReasonRewardBelowFee:        CodeUnprofitable,
+	ReasonDecryptFailed:         CodeInvalid,
+	ReasonNotATransaction:       CodeInvalid,
+	ReasonDoesNotSpendBreach:    CodeInvalid,
+	ReasonSurplusBelowReward:    CodeUnprofitable,
+	ReasonNoBounty:              CodeUnprofitable,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.

@@ -314,3 +314,17 @@ func (s *Stats) CounterNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// Watchtower counters.
+const (
+	counterAppointmentsReceived = "appointments.received."
+	counterAppointmentsAccepted = "appointments.accepted."
+	counterAppointmentsRejected = "appointments.rejected."
+	counterJusticeFailed        = "justice.failed."
+	// CounterAppointmentsStored counts new (not replacing) appointments.
+	CounterAppointmentsStored = "appointments.stored"
+	CounterBreachesSeen       = "breaches.seen"
+	CounterJusticeBroadcast   = "justice.broadcast"
+	CounterJusticeConfirmed   = "justice.confirmed"
+	CounterBountySat          = "justice.bounty_sat"
+)

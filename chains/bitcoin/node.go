@@ -1,0 +1,164 @@
+package bitcoin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/btcsuite/btcd/btcjson"
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/rpcclient"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
+)
+
+// Config says how to reach the node.
+type Config struct {
+	Host string // host:port of the JSON-RPC server
+	User string
+	Pass string
+	TLS  bool
+	// Network the node must be on: "mainnet", "testnet", "signet", "regtest".
+	Network string
+}
+
+// Node is a JSON-RPC connection; it implements monitor.BtcNode.
+type Node struct {
+	rpc     *rpcclient.Client
+	network string
+}
+
+// Dial connects and checks the node answers and is on the configured network.
+func Dial(cfg Config) (*Node, error) {
+	c, err := rpcclient.New(&rpcclient.ConnConfig{Host: cfg.Host, User: cfg.User, Pass: cfg.Pass,
+		HTTPPostMode: true, DisableTLS: !cfg.TLS}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bitcoin node %s: %w", cfg.Host, err)
+	}
+	n := &Node{rpc: c, network: cfg.Network}
+	info, err := c.GetBlockChainInfo()
+	if err != nil {
+		c.Shutdown()
+		return nil, fmt.Errorf("bitcoin node %s does not answer getblockchaininfo: %w", cfg.Host, err)
+	}
+	if cfg.Network != "" && normalizeNet(info.Chain) != normalizeNet(cfg.Network) {
+		c.Shutdown()
+		return nil, fmt.Errorf("bitcoin node %s is on %q, bitcoin.network is %q", cfg.Host, info.Chain, cfg.Network)
+	}
+	return n, nil
+}
+
+func normalizeNet(s string) string {
+	switch strings.ToLower(s) {
+	case "main", "mainnet", "bitcoin":
+		return "mainnet"
+	case "test", "testnet", "testnet3":
+		return "testnet"
+	}
+	return strings.ToLower(s)
+}
+
+// Close ends the connection.
+func (n *Node) Close() { n.rpc.Shutdown() }
+
+// Tip is the best block height.
+func (n *Node) Tip(ctx context.Context) (uint32, error) {
+	h, err := n.rpc.GetBlockCount()
+	return uint32(h), err
+}
+
+// BlockAt returns the block at height on the node's best chain.
+func (n *Node) BlockAt(ctx context.Context, height uint32) (chainhash.Hash, *wire.MsgBlock, error) {
+	h, err := n.rpc.GetBlockHash(int64(height))
+	if err != nil {
+		return chainhash.Hash{}, nil, fmt.Errorf("getblockhash %d: %w", height, err)
+	}
+	b, err := n.rpc.GetBlock(h)
+	if err != nil {
+		return chainhash.Hash{}, nil, fmt.Errorf("getblock %s: %w", h, err)
+	}
+	return *h, b, nil
+}
+
+// HashAt is the hash of the best chain's block at height.
+func (n *Node) HashAt(ctx context.Context, height uint32) (chainhash.Hash, error) {
+	h, err := n.rpc.GetBlockHash(int64(height))
+	if err != nil {
+		return chainhash.Hash{}, err
+	}
+	return *h, nil
+}
+
+// Broadcast sends tx; a node that already has it is not an error.
+func (n *Node) Broadcast(ctx context.Context, tx *wire.MsgTx) error {
+	_, err := n.rpc.SendRawTransaction(tx, false)
+	if err != nil && alreadyKnown(err) {
+		return nil
+	}
+	return err
+}
+
+func alreadyKnown(err error) bool {
+	m := strings.ToLower(err.Error())
+	return strings.Contains(m, "already have transaction") || strings.Contains(m, "already in block chain") ||
+		strings.Contains(m, "txn-already-known") || strings.Contains(m, "txn-already-in-mempool") ||
+		strings.Contains(m, "transaction already exists")
+}
+
+// FeeRate returns sat per 1000 vbytes: bitcoind's estimatesmartfee, else
+// btcd's estimatefee; an error when the node has no estimate.
+func (n *Node) FeeRate(ctx context.Context) (int64, error) {
+	if r, err := n.rpc.EstimateSmartFee(6, nil); err == nil && r.FeeRate != nil && *r.FeeRate > 0 {
+		return btcPerKvBToSat(*r.FeeRate), nil
+	}
+	r, err := n.rpc.EstimateFee(6)
+	if err != nil {
+		return 0, fmt.Errorf("no fee estimate: %w", err)
+	}
+	if r <= 0 {
+		return 0, errors.New("no fee estimate yet")
+	}
+	return btcPerKvBToSat(r), nil
+}
+
+func btcPerKvBToSat(btc float64) int64 { return int64(math.Round(btc * 1e8)) }
+
+// TxStatus reports whether txid is in the mempool or confirmed. It needs
+// the node's transaction index (btcd --txindex, bitcoind -txindex) for
+// confirmed transactions.
+func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxStatus, error) {
+	if _, err := n.rpc.GetMempoolEntry(txid.String()); err == nil {
+		return monitor.TxStatus{InMempool: true}, nil
+	}
+	res, err := n.rpc.GetRawTransactionVerbose(&txid)
+	if err != nil {
+		var je *btcjson.RPCError
+		if errors.As(err, &je) && (je.Code == btcjson.ErrRPCNoTxInfo || je.Code == btcjson.ErrRPCInvalidAddressOrKey) {
+			return monitor.TxStatus{}, nil
+		}
+		if strings.Contains(strings.ToLower(err.Error()), "no information") || strings.Contains(err.Error(), "No such") {
+			return monitor.TxStatus{}, nil
+		}
+		return monitor.TxStatus{}, err
+	}
+	if res.Confirmations == 0 || res.BlockHash == "" {
+		return monitor.TxStatus{InMempool: true}, nil
+	}
+	bh, err := chainhash.NewHashFromStr(res.BlockHash)
+	if err != nil {
+		return monitor.TxStatus{}, err
+	}
+	hdr, err := n.rpc.GetBlockHeaderVerbose(bh)
+	if err != nil {
+		return monitor.TxStatus{}, err
+	}
+	if hdr.Confirmations <= 0 { // its block is not on the best chain any more
+		return monitor.TxStatus{}, nil
+	}
+	return monitor.TxStatus{Confirmations: int64(res.Confirmations), BlockHash: *bh, BlockHeight: uint32(hdr.Height)}, nil
+}
+
+var _ monitor.BtcNode = (*Node)(nil)

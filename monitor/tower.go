@@ -1,0 +1,605 @@
+package monitor
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sync"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+)
+
+// BtcNode is what the watchtower needs from a Bitcoin node (chains/bitcoin).
+type BtcNode interface {
+	// Broadcast sends a transaction; one the node already has is not an error.
+	Broadcast(ctx context.Context, tx *wire.MsgTx) error
+	// FeeRate is the node's fee estimate in sat per 1000 vbytes.
+	FeeRate(ctx context.Context) (int64, error)
+	// TxStatus tells whether a transaction is in the mempool or confirmed
+	// (confirmations > 0, with its block) or neither.
+	TxStatus(ctx context.Context, txid chainhash.Hash) (TxStatus, error)
+}
+
+// TxStatus is a transaction's state at a node.
+type TxStatus struct {
+	InMempool     bool
+	Confirmations int64
+	BlockHash     chainhash.Hash
+	BlockHeight   uint32
+}
+
+// TowerConfig configures a Tower.
+type TowerConfig struct {
+	Store  TowerStore
+	Node   BtcNode
+	Stats  *Stats
+	Logger *slog.Logger
+	Clock  Clock
+
+	Network string // "regtest", "testnet", "mainnet"...
+	// Payout is the script the bounty is paid to.
+	Payout []byte
+	Bounds AppointmentBounds
+	// MinRewardSat: appointments promising less are declined.
+	MinRewardSat uint64
+	// Confirmations after which a justice transaction is final (default 6).
+	Confirmations int64
+	// FallbackFeeRate (sat/kvB) when the node has no estimate; MaxFeeRate caps.
+	FallbackFeeRate int64
+	MaxFeeRate      int64
+	// DeadlineMultiplier: the feerate rises to this multiple of the
+	// estimate as the to_self_delay deadline approaches (default 4).
+	DeadlineMultiplier float64
+	// BumpAfter blocks unconfirmed before a fee bump (default 2).
+	BumpAfter uint32
+	// PerKey limits appointments per user key (nil: no limit).
+	PerKey *RateLimiter
+	// SignReceipt signs receipt messages with the monitor's Bitcoin key
+	// (Lightning message signing); MonitorPubkey is that key.
+	SignReceipt   func(msg []byte) (string, error)
+	MonitorPubkey [33]byte
+}
+
+// Tower is the Lightning watchtower: appointment intake, block matching and
+// the justice responder.
+type Tower struct {
+	cfg   TowerConfig
+	log   *slog.Logger
+	index *LocatorIndex
+
+	mu     sync.Mutex
+	tip    uint32
+	recent []recentBlock // the last recentDepth blocks, for late appointments
+}
+
+const recentDepth = 6
+
+type recentBlock struct {
+	height uint32
+	txs    map[[16]byte]*wire.MsgTx
+}
+
+// dustLimit: a payout output below this is not added (P2WPKH dust at the
+// default relay fee is 294 sat; stay clear of it).
+const dustLimit = 330
+
+// NewTower validates cfg and fills defaults.
+func NewTower(cfg TowerConfig) (*Tower, error) {
+	if cfg.Store == nil || cfg.Node == nil || cfg.Stats == nil {
+		return nil, errors.New("monitor: the tower needs a store, a node and stats")
+	}
+	if len(cfg.Payout) == 0 {
+		return nil, errors.New("monitor: the tower needs a payout script")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Bounds == (AppointmentBounds{}) {
+		cfg.Bounds = DefaultAppointmentBounds()
+	}
+	if cfg.Confirmations == 0 {
+		cfg.Confirmations = 6
+	}
+	if cfg.FallbackFeeRate == 0 {
+		cfg.FallbackFeeRate = 2000
+	}
+	if cfg.MaxFeeRate == 0 {
+		cfg.MaxFeeRate = 500_000
+	}
+	if cfg.DeadlineMultiplier == 0 {
+		cfg.DeadlineMultiplier = 4
+	}
+	if cfg.BumpAfter == 0 {
+		cfg.BumpAfter = 2
+	}
+	return &Tower{cfg: cfg, log: cfg.Logger, index: NewLocatorIndex()}, nil
+}
+
+// Load rebuilds the locator index from the store.
+func (t *Tower) Load(ctx context.Context) error {
+	var prefixes []uint64
+	if err := t.cfg.Store.EachLocator(ctx, func(l [16]byte) { prefixes = append(prefixes, Prefix(l)) }); err != nil {
+		return fmt.Errorf("rebuild the locator index: %w", err)
+	}
+	t.index.Build(prefixes)
+	t.log.Info("locator index rebuilt", "appointments", len(prefixes), "index_bytes", t.index.Bytes())
+	return nil
+}
+
+// SetTip records the Bitcoin tip (the watcher calls it before intake can
+// judge start_block windows).
+func (t *Tower) SetTip(h uint32) {
+	t.mu.Lock()
+	t.tip = h
+	t.mu.Unlock()
+}
+
+func (t *Tower) currentTip() uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.tip
+}
+
+// SubmitAppointmentJSON is the appointment intake (REST and the room). It
+// returns the receipt content to post: kind, monitor_pubkey, locator,
+// start_block and the monitor's signature.
+func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src Source, extra ...string) (map[string]any, error) {
+	t.cfg.Stats.Count(counterAppointmentsReceived+src.Kind, 1)
+	a, err := DecodeAppointment(data, extra...)
+	if err == nil {
+		var r map[string]any
+		if r, err = t.submit(ctx, a, src); err == nil {
+			return r, nil
+		}
+	}
+	e := AsError(err)
+	t.cfg.Stats.Count(counterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
+	lvl := slog.LevelInfo
+	switch e.Code() {
+	case CodeInternal:
+		lvl = slog.LevelError
+	case CodeUnavailable:
+		lvl = slog.LevelWarn
+	}
+	t.log.Log(ctx, lvl, "appointment rejected", "source", src.Kind, "ref", src.Ref, "reason", string(e.Reason), "msg", e.Message, "err", e.Err)
+	return nil, e
+}
+
+func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[string]any, error) {
+	if a.Network != t.cfg.Network {
+		return nil, Reject(ReasonWrongNetwork, "network %q is not this monitor's %q", a.Network, t.cfg.Network)
+	}
+	tip := t.currentTip()
+	if tip == 0 {
+		return nil, Unavailable(ReasonChainUnavailable, "the Bitcoin watcher has not seen a block yet", nil)
+	}
+	if err := t.cfg.Bounds.Check(a, tip); err != nil {
+		return nil, err
+	}
+	if err := a.VerifySignature(); err != nil {
+		return nil, err
+	}
+	if !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
+		return nil, Reject(ReasonRateLimited, "too many appointments from this user key; slow down")
+	}
+	if a.RewardSat < t.cfg.MinRewardSat {
+		return nil, Reject(ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
+	}
+	rate, err := t.feeRate(ctx)
+	if err != nil {
+		return nil, Unavailable(ReasonChainUnavailable, "cannot read a fee estimate from the Bitcoin node", err)
+	}
+	// The justice transaction is about as large as its plaintext; ours adds
+	// one P2WPKH/P2WSH output (at most 43 vbytes).
+	fee := feeFor(rate, int64(len(a.EncryptedBlob)-16+43))
+	if int64(a.RewardSat) < fee+int64(t.cfg.MinRewardSat) {
+		return nil, Reject(ReasonRewardBelowFee, "reward %d sat does not cover the expected fee of %d sat at %d sat/kvB", a.RewardSat, fee, rate)
+	}
+	res, err := t.cfg.Store.SaveAppointment(ctx, StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref,
+		ReceivedAt: t.cfg.Clock.Now().UTC(), AcceptedTip: tip}, t.cfg.Bounds.MaxPerLocator)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, e
+		}
+		return nil, Internal(err)
+	}
+	t.index.Add(a.Locator)
+	t.cfg.Stats.Count(counterAppointmentsAccepted+src.Kind, 1)
+	if !res.Duplicate && !res.Replaced {
+		t.cfg.Stats.Count(CounterAppointmentsStored, 1)
+	}
+	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
+		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
+
+	// A breach already in one of the last blocks: respond at once.
+	t.mu.Lock()
+	var late *wire.MsgTx
+	var lateHeight uint32
+	for _, b := range t.recent {
+		if tx, ok := b.txs[a.Locator]; ok {
+			late, lateHeight = tx, b.height
+		}
+	}
+	t.mu.Unlock()
+	if late != nil {
+		stored := StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref, AcceptedTip: tip}
+		if err := t.respond(ctx, stored, late, lateHeight); err != nil {
+			t.log.Warn("late appointment: response failed; will not retry automatically", "locator", hex.EncodeToString(a.Locator[:]), "err", err)
+		}
+	}
+	return t.receipt(a, tip)
+}
+
+// receipt signs user_signature || u32be(start_block) as The Eye of Satoshi does.
+func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
+	if t.cfg.SignReceipt == nil {
+		return nil, nil
+	}
+	msg := make([]byte, 0, len(a.UserSignature)+4)
+	msg = append(msg, a.UserSignature...)
+	msg = binary.BigEndian.AppendUint32(msg, tip)
+	sig, err := t.cfg.SignReceipt(msg)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return map[string]any{
+		"kind": "ln_appointment", "monitor_pubkey": hex.EncodeToString(t.cfg.MonitorPubkey[:]),
+		"locator": hex.EncodeToString(a.Locator[:]), "start_block": fmt.Sprint(tip), "signature": sig,
+	}, nil
+}
+
+// ProcessBlock matches every transaction of a new block against the stored
+// locators and responds to breaches. It is idempotent: a block processed
+// again (after a restart) does not respond twice.
+func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
+	rb := recentBlock{height: height, txs: make(map[[16]byte]*wire.MsgTx, len(block.Transactions))}
+	var hits int
+	for _, tx := range block.Transactions {
+		txid := tx.TxHash()
+		loc := lncrypto.Locator(txid)
+		rb.txs[loc] = tx
+		if !t.index.Contains(loc) {
+			continue
+		}
+		apps, err := t.cfg.Store.AppointmentsByLocator(ctx, loc)
+		if err != nil {
+			return fmt.Errorf("appointments for locator %x: %w", loc, err)
+		}
+		for _, a := range apps {
+			hits++
+			if err := t.respond(ctx, a, tx, height); err != nil {
+				return err
+			}
+		}
+	}
+	t.mu.Lock()
+	t.tip = height
+	keep := t.recent[:0]
+	for _, b := range t.recent {
+		if b.height+recentDepth > height && b.height < height {
+			keep = append(keep, b)
+		}
+	}
+	t.recent = append(keep, rb)
+	t.mu.Unlock()
+	if hits > 0 {
+		t.log.Info("breach block processed", "height", height, "matches", hits)
+	}
+	return nil
+}
+
+// Rollback forgets recent blocks above height after a reorg; justice
+// records stay and are followed by Tick (rebroadcast if they fell out).
+func (t *Tower) Rollback(height uint32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	keep := t.recent[:0]
+	for _, b := range t.recent {
+		if b.height <= height {
+			keep = append(keep, b)
+		}
+	}
+	t.recent = keep
+	t.tip = height
+}
+
+// respond builds, checks and broadcasts the justice transaction for one
+// appointment whose breach appeared in a block.
+func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.MsgTx, height uint32) error {
+	breachID := breach.TxHash()
+	prior, err := t.cfg.Store.JusticeForBreach(ctx, breachID)
+	if err != nil {
+		return err
+	}
+	for _, j := range prior {
+		if j.UserPubkey == a.UserPubkey {
+			return nil // already responded
+		}
+	}
+	var braw bytes.Buffer
+	_ = breach.Serialize(&braw)
+	j := Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: breachID, BreachRaw: braw.Bytes(),
+		BreachBlock: height, Deadline: height + a.ToSelfDelay, PromisedSat: a.RewardSat, SentHeight: height,
+		CreatedAt: t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
+	t.cfg.Stats.Count(CounterBreachesSeen, 1)
+	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(a.Locator[:]), "height", height)
+
+	fail := func(reason Reason, detail string) error {
+		j.Outcome, j.Reason, j.Detail = JusticeFailed, reason, detail
+		if _, err := t.cfg.Store.InsertJustice(ctx, j); err != nil {
+			return err
+		}
+		t.cfg.Stats.Count(counterJusticeFailed+string(reason), 1)
+		log.Warn("breach seen but no justice transaction can be made", "reason", string(reason), "detail", detail)
+		return nil
+	}
+	plain, err := lncrypto.Decrypt(a.Cipher, a.EncryptedBlob, breachID)
+	if err != nil {
+		return fail(ReasonDecryptFailed, "the blob does not decrypt with this breach's txid")
+	}
+	tx := wire.NewMsgTx(2)
+	if err := tx.Deserialize(bytes.NewReader(plain)); err != nil {
+		return fail(ReasonNotATransaction, "the decrypted blob is not a transaction")
+	}
+	prevs := map[wire.OutPoint]*wire.TxOut{}
+	var in int64
+	for _, ti := range tx.TxIn {
+		op := ti.PreviousOutPoint
+		if op.Hash != breachID || int(op.Index) >= len(breach.TxOut) {
+			return fail(ReasonDoesNotSpendBreach, "input "+op.String()+" does not spend an output of the breach")
+		}
+		prevs[op] = breach.TxOut[op.Index]
+		in += breach.TxOut[op.Index].Value
+	}
+	var out int64
+	for _, o := range tx.TxOut {
+		out += o.Value
+	}
+	surplus := in - out
+	if surplus < 0 {
+		return fail(ReasonNotATransaction, "outputs exceed the breach outputs spent")
+	}
+	fetcher := txscript.NewMultiPrevOutFetcher(prevs)
+	if err := verifyInputs(tx, fetcher); err != nil {
+		return fail(ReasonBadSignature, "the justice transaction does not verify: "+err.Error())
+	}
+	rate, err := t.feeRate(ctx)
+	if err != nil {
+		rate = t.cfg.FallbackFeeRate
+	}
+	rate = t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
+	final, bounty, fee := t.withBounty(tx, fetcher, surplus, rate)
+	j.FeeRate, j.FeeSat, j.BountySat = rate, fee, bounty
+	if bounty == 0 {
+		j.Reason = ReasonNoBounty
+		j.Detail = "signed SIGHASH_ALL or too small a surplus: broadcast as signed, no bounty"
+	} else if uint64(surplus) < a.RewardSat {
+		j.Reason = ReasonSurplusBelowReward
+		j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", surplus, a.RewardSat)
+		t.cfg.Stats.Count(counterJusticeFailed+string(ReasonSurplusBelowReward), 1)
+	}
+	return t.send(ctx, j, final, log)
+}
+
+// send records and broadcasts a justice transaction.
+func (t *Tower) send(ctx context.Context, j Justice, tx *wire.MsgTx, log *slog.Logger) error {
+	var raw bytes.Buffer
+	_ = tx.Serialize(&raw)
+	j.TxID, j.Raw, j.Outcome = tx.TxHash(), raw.Bytes(), JusticeBroadcast
+	// Record before broadcasting: a crash after the broadcast must not lose it.
+	id, err := t.cfg.Store.InsertJustice(ctx, j)
+	if err != nil {
+		return err
+	}
+	j.ID = id
+	if j.Replacement == 0 {
+		t.cfg.Stats.Count(CounterJusticeBroadcast, 1)
+	}
+	if err := t.cfg.Node.Broadcast(ctx, tx); err != nil {
+		log.Warn("justice broadcast failed; will retry", "txid", j.TxID.String(), "err", err)
+		return nil
+	}
+	log.Info("justice transaction broadcast", "txid", j.TxID.String(), "fee_sat", j.FeeSat, "bounty_sat", j.BountySat,
+		"feerate_sat_kvb", j.FeeRate, "deadline", j.Deadline, "replacement", j.Replacement)
+	return nil
+}
+
+// withBounty appends our payout output when every input was signed
+// SIGHASH_SINGLE|ANYONECANPAY (checked by verifying the extended
+// transaction), sized so the fee matches rate. It returns the transaction
+// to send, the bounty and the fee.
+func (t *Tower) withBounty(tx *wire.MsgTx, fetcher txscript.PrevOutputFetcher, surplus, rate int64) (*wire.MsgTx, int64, int64) {
+	ext := tx.Copy()
+	ext.AddTxOut(wire.NewTxOut(0, t.cfg.Payout))
+	fee := feeFor(rate, vsize(ext))
+	bounty := surplus - fee
+	if bounty < dustLimit {
+		return tx, 0, surplus
+	}
+	ext.TxOut[len(ext.TxOut)-1].Value = bounty
+	if verifyInputs(ext, fetcher) != nil {
+		return tx, 0, surplus // SIGHASH_ALL: the signatures cover the outputs
+	}
+	return ext, bounty, fee
+}
+
+func verifyInputs(tx *wire.MsgTx, fetcher txscript.PrevOutputFetcher) error {
+	hashes := txscript.NewTxSigHashes(tx, fetcher)
+	for i, ti := range tx.TxIn {
+		prev := fetcher.FetchPrevOutput(ti.PreviousOutPoint)
+		if prev == nil {
+			return fmt.Errorf("input %d: unknown previous output", i)
+		}
+		vm, err := txscript.NewEngine(prev.PkScript, tx, i, txscript.StandardVerifyFlags, nil, hashes, prev.Value, fetcher)
+		if err != nil {
+			return fmt.Errorf("input %d: %w", i, err)
+		}
+		if err := vm.Execute(); err != nil {
+			return fmt.Errorf("input %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// vsize is the virtual size: (3 x stripped + total) / 4, rounded up.
+func vsize(tx *wire.MsgTx) int64 {
+	w := int64(tx.SerializeSizeStripped()*3 + tx.SerializeSize())
+	return (w + 3) / 4
+}
+
+func feeFor(ratePerKvB, vbytes int64) int64 { return (ratePerKvB*vbytes + 999) / 1000 }
+
+func (t *Tower) feeRate(ctx context.Context) (int64, error) {
+	r, err := t.cfg.Node.FeeRate(ctx)
+	if err != nil || r <= 0 {
+		if err == nil {
+			r = t.cfg.FallbackFeeRate
+		}
+		return t.cfg.FallbackFeeRate, err
+	}
+	return min(r, t.cfg.MaxFeeRate), nil
+}
+
+// deadlineRate raises the estimate linearly toward DeadlineMultiplier x as
+// the block height approaches the deadline, capped at MaxFeeRate.
+func (t *Tower) deadlineRate(rate int64, start, deadline, height uint32) int64 {
+	progress := 1.0
+	if deadline > start && height < deadline {
+		progress = float64(height-start) / float64(deadline-start)
+	}
+	r := int64(math.Round(float64(rate) * (1 + (t.cfg.DeadlineMultiplier-1)*progress)))
+	return min(max(r, rate), t.cfg.MaxFeeRate)
+}
+
+// Tick follows every unconfirmed justice transaction at a new tip:
+// confirmed (and final after Confirmations), rebroadcast when it fell out
+// of the mempool (with the breach, after a reorg), fee-bumped by replacing
+// it with a smaller bounty as the deadline nears.
+func (t *Tower) Tick(ctx context.Context, height uint32) error {
+	open, err := t.cfg.Store.JusticeRecords(ctx, JusticeQuery{Outcomes: []JusticeOutcome{JusticeBroadcast}})
+	if err != nil {
+		return err
+	}
+	for _, j := range open {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := t.follow(ctx, j, height); err != nil {
+			t.log.Warn("cannot follow a justice transaction", "txid", j.TxID.String(), "err", err)
+		}
+	}
+	return nil
+}
+
+func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
+	st, err := t.cfg.Node.TxStatus(ctx, j.TxID)
+	if err != nil {
+		return err
+	}
+	log := t.log.With("txid", j.TxID.String(), "breach_txid", j.BreachTxID.String())
+	if st.Confirmations > 0 {
+		changed := j.Block != st.BlockHeight || j.BlockHash != st.BlockHash
+		j.Block, j.BlockHash = st.BlockHeight, st.BlockHash
+		if st.Confirmations >= t.cfg.Confirmations {
+			j.Outcome = JusticeConfirmed
+			t.cfg.Stats.Count(CounterJusticeConfirmed, 1)
+			t.cfg.Stats.Count(CounterBountySat, j.BountySat)
+			log.Info("justice transaction final", "block", st.BlockHeight, "confirmations", st.Confirmations, "bounty_sat", j.BountySat)
+			changed = true
+		}
+		if changed {
+			j.UpdatedAt = t.cfg.Clock.Now().UTC()
+			return t.cfg.Store.SaveJustice(ctx, j)
+		}
+		return nil
+	}
+	if j.Block != 0 { // it was confirmed and a reorg removed it
+		log.Warn("justice transaction no longer confirmed (reorg); rebroadcasting", "was_block", j.Block)
+		j.Block, j.BlockHash = 0, chainhash.Hash{}
+		j.UpdatedAt = t.cfg.Clock.Now().UTC()
+		if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
+			return err
+		}
+	}
+	tx := wire.NewMsgTx(2)
+	if err := tx.Deserialize(bytes.NewReader(j.Raw)); err != nil {
+		return err
+	}
+	if !st.InMempool {
+		// The breach may have been reorganised out too: send it first.
+		if bs, err := t.cfg.Node.TxStatus(ctx, j.BreachTxID); err == nil && !bs.InMempool && bs.Confirmations == 0 {
+			breach := wire.NewMsgTx(2)
+			if err := breach.Deserialize(bytes.NewReader(j.BreachRaw)); err == nil {
+				if err := t.cfg.Node.Broadcast(ctx, breach); err != nil {
+					log.Warn("could not rebroadcast the breach transaction", "err", err)
+				}
+			}
+		}
+		if err := t.cfg.Node.Broadcast(ctx, tx); err != nil {
+			return fmt.Errorf("rebroadcast: %w", err)
+		}
+		log.Info("justice transaction rebroadcast", "height", height)
+		return nil
+	}
+	if j.BountySat == 0 || height < j.SentHeight+t.cfg.BumpAfter {
+		return nil
+	}
+	return t.bump(ctx, j, tx, height, log)
+}
+
+// bump replaces an unconfirmed justice transaction with one paying a higher
+// fee out of our bounty (BIP 125: more absolute fee, by at least the relay
+// fee of the new size).
+func (t *Tower) bump(ctx context.Context, j Justice, tx *wire.MsgTx, height uint32, log *slog.Logger) error {
+	rate, err := t.feeRate(ctx)
+	if err != nil {
+		rate = t.cfg.FallbackFeeRate
+	}
+	target := t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
+	size := vsize(tx)
+	minFee := j.FeeSat + feeFor(1000, size) // + min relay fee of 1 sat/vB for the new size
+	fee := max(feeFor(target, size), minFee, j.FeeSat*5/4)
+	last := len(tx.TxOut) - 1
+	bounty := tx.TxOut[last].Value - (fee - j.FeeSat)
+	nt := tx.Copy()
+	nu := j
+	if bounty < dustLimit {
+		// Give the whole bounty to the fee: drop our output.
+		nt.TxOut = nt.TxOut[:last]
+		fee, bounty = j.FeeSat+tx.TxOut[last].Value, 0
+	} else {
+		nt.TxOut[last].Value = bounty
+	}
+	breach := wire.NewMsgTx(2)
+	if err := breach.Deserialize(bytes.NewReader(j.BreachRaw)); err != nil {
+		return err
+	}
+	prevs := map[wire.OutPoint]*wire.TxOut{}
+	for _, ti := range nt.TxIn {
+		prevs[ti.PreviousOutPoint] = breach.TxOut[ti.PreviousOutPoint.Index]
+	}
+	if err := verifyInputs(nt, txscript.NewMultiPrevOutFetcher(prevs)); err != nil {
+		return fmt.Errorf("replacement does not verify: %w", err)
+	}
+	nu.ID, nu.FeeSat, nu.BountySat, nu.FeeRate = 0, fee, bounty, fee*1000/vsize(nt)
+	nu.Replacement, nu.SentHeight = j.Replacement+1, height
+	nu.CreatedAt, nu.UpdatedAt = t.cfg.Clock.Now().UTC(), t.cfg.Clock.Now().UTC()
+	j.Outcome, j.Detail, j.UpdatedAt = JusticeReplaced, "replaced by a higher-fee transaction", t.cfg.Clock.Now().UTC()
+	if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
+		return err
+	}
+	return t.send(ctx, nu, nt, log.With("replaces", j.TxID.String()))
+}
