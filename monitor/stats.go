@@ -37,6 +37,7 @@ type Stats struct {
 	unflushed map[string]int64
 	chain     ChainStatus
 	matrix    MatrixStatus
+	bitcoin   BitcoinStatus
 }
 
 // MatrixStatus is the room intake's view, for stats.
@@ -48,6 +49,22 @@ type MatrixStatus struct {
 	Lag time.Duration
 	// Behind counts events received but not yet handled.
 	Behind int
+}
+
+// BitcoinStatus is the Bitcoin watcher's view, for stats.
+type BitcoinStatus struct {
+	Enabled   bool
+	Tip       uint32
+	Processed uint32
+	LastPoll  time.Time
+}
+
+// SetBitcoin records the Bitcoin watcher's latest view.
+func (s *Stats) SetBitcoin(f func(*BitcoinStatus)) {
+	s.mu.Lock()
+	s.bitcoin.Enabled = true
+	f(&s.bitcoin)
+	s.mu.Unlock()
 }
 
 // SetMatrix records the room intake's latest view.
@@ -223,6 +240,21 @@ type StatsSnapshot struct {
 		LagSeconds     float64          `json:"sync_lag_seconds"`
 		EventsBehind   int              `json:"events_behind"`
 	} `json:"matrix"`
+	Lightning struct {
+		Enabled              bool             `json:"enabled"`
+		Tip                  uint32           `json:"tip"`
+		LastProcessed        uint32           `json:"last_processed_block"`
+		LastPoll             string           `json:"last_poll,omitempty"`
+		AppointmentsStored   int64            `json:"appointments_stored"`
+		AppointmentsAccepted int64            `json:"appointments_accepted"`
+		Rejected             int64            `json:"appointments_rejected"`
+		RejectedByReason     map[string]int64 `json:"rejected_by_reason"`
+		BreachesSeen         int64            `json:"breaches_seen"`
+		JusticeBroadcast     int64            `json:"justice_broadcast"`
+		JusticeConfirmed     int64            `json:"justice_confirmed"`
+		BountyEarnedSat      int64            `json:"bounty_earned_sat"`
+		JusticeProblems      map[string]int64 `json:"justice_problems"`
+	} `json:"lightning"`
 	Counters map[string]int64 `json:"counters"`
 }
 
@@ -271,6 +303,28 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 		if rest, ok := strings.CutPrefix(k, counterRejected+"matrix."); ok {
 			m.Rejected += v
 			m.RejectedBy[rest] += v
+		}
+	}
+	l := &out.Lightning
+	l.Enabled, l.Tip, l.LastProcessed = s.bitcoin.Enabled, s.bitcoin.Tip, s.bitcoin.Processed
+	if !s.bitcoin.LastPoll.IsZero() {
+		l.LastPoll = s.bitcoin.LastPoll.UTC().Format(time.RFC3339)
+	}
+	l.AppointmentsStored = s.counters[CounterAppointmentsStored]
+	l.BreachesSeen = s.counters[CounterBreachesSeen]
+	l.JusticeBroadcast = s.counters[CounterJusticeBroadcast]
+	l.JusticeConfirmed = s.counters[CounterJusticeConfirmed]
+	l.BountyEarnedSat = s.counters[CounterBountySat]
+	l.RejectedByReason, l.JusticeProblems = map[string]int64{}, map[string]int64{}
+	for k, v := range s.counters {
+		if _, ok := strings.CutPrefix(k, counterAppointmentsAccepted); ok {
+			l.AppointmentsAccepted += v
+		} else if rest, ok := strings.CutPrefix(k, counterAppointmentsRejected); ok {
+			_, reason, _ := strings.Cut(rest, ".")
+			l.Rejected += v
+			l.RejectedByReason[reason] += v
+		} else if reason, ok := strings.CutPrefix(k, counterJusticeFailed); ok {
+			l.JusticeProblems[reason] += v
 		}
 	}
 	u := &out.Updates
@@ -328,3 +382,15 @@ const (
 	CounterJusticeConfirmed   = "justice.confirmed"
 	CounterBountySat          = "justice.bounty_sat"
 )
+
+// SeedTower sets the watchtower's figures from the store at start, so they
+// are exact even after a crash lost unflushed counter increments.
+func (s *Stats) SeedTower(t TowerTotals) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, v := range map[string]int64{CounterAppointmentsStored: t.Appointments, CounterBreachesSeen: t.Breaches,
+		CounterJusticeBroadcast: t.Broadcast, CounterJusticeConfirmed: t.Confirmed, CounterBountySat: t.BountySat} {
+		s.unflushed[name] += v - s.counters[name]
+		s.counters[name] = v
+	}
+}

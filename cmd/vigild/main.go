@@ -50,6 +50,14 @@ func run(args []string) int {
 		}
 		dc.Matrix = m
 	}
+	if cfg.Bitcoin.Enabled {
+		b, err := bitcoinFromConfig(cfg.Bitcoin)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "vigild: %v\n", err)
+			return 2
+		}
+		dc.Bitcoin = b
+	}
 	d, err := daemon.New(dc)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "vigild: %v\n", err)
@@ -116,4 +124,20 @@ func matrixFromConfig(c config.MatrixConfig) (*daemon.MatrixConfig, error) {
 		err = fmt.Errorf("matrix.password_file or matrix.access_token_file is required when matrix.enabled")
 	}
 	return m, err
+}
+
+// bitcoinFromConfig reads the node password from its file.
+func bitcoinFromConfig(c config.BitcoinConfig) (*daemon.BitcoinConfig, error) {
+	b := &daemon.BitcoinConfig{Host: c.RPCHost, User: c.RPCUser, TLS: c.RPCTLS, Network: c.Network,
+		PollInterval: c.PollInterval, StartHeight: uint32(c.StartHeight), PayoutAddress: c.PayoutAddress,
+		MinRewardSat: c.MinRewardSat, FallbackFeeRate: int64(c.FallbackFeeRate), MaxFeeRate: int64(c.MaxFeeRate),
+		Confirmations: int64(c.Confirmations), RatePerKey: c.RateLimitPerKey, RateBurst: c.RateBurst}
+	if c.RPCPasswordFile != "" {
+		pw, err := os.ReadFile(c.RPCPasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("bitcoin.rpc_password_file: %w", err)
+		}
+		b.Pass = strings.TrimRight(string(pw), "\r\n")
+	}
+	return b, nil
 }

@@ -17,12 +17,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/vigil-monitor/vigil/chains/bitcoin"
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/rest"
 )
@@ -61,6 +65,8 @@ type Config struct {
 
 	// Matrix is the room intake; nil disables it.
 	Matrix *MatrixConfig
+	// Bitcoin is the Lightning watchtower; nil disables it.
+	Bitcoin *BitcoinConfig
 
 	Policy monitor.Policy
 	// RatePerKey / RateBurst limit requests per signing participant.
@@ -85,6 +91,22 @@ type MatrixConfig struct {
 	RatePerSender float64
 	RateBurst     int
 	SyncWait      time.Duration
+}
+
+// BitcoinConfig is the watchtower's runtime configuration.
+type BitcoinConfig struct {
+	Host, User, Pass string
+	TLS              bool
+	Network          string
+	PollInterval     time.Duration
+	StartHeight      uint32
+	PayoutAddress    string
+	MinRewardSat     uint64
+	FallbackFeeRate  int64
+	MaxFeeRate       int64
+	Confirmations    int64
+	RatePerKey       float64
+	RateBurst        int
 }
 
 // Daemon is one running vigild.
@@ -225,13 +247,25 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 
+	tower, btcWatcher, btcNode, err := d.watchtower(ctx, st, stats, key)
+	if err != nil {
+		return err
+	}
+	if btcNode != nil {
+		defer btcNode.Close()
+	}
+	var appointments matrixbus.AppointmentIntake
+	if tower != nil {
+		appointments = tower
+	}
+
 	var bus *matrixbus.Bus
 	if m := cfg.Matrix; m != nil {
 		bus, err = matrixbus.New(matrixbus.Config{
 			Session:   matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID, Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout},
 			RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
 			MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait,
-			Intake: intake, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: cfg.Clock,
+			Intake: intake, Appointments: appointments, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: cfg.Clock,
 		})
 		if err != nil {
 			return err
@@ -279,6 +313,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(func() error { return d.housekeeping(gctx, st, stats, sender) })
 	if bus != nil {
 		g.Go(func() error { return bus.Run(gctx) })
+	}
+	if btcWatcher != nil {
+		g.Go(func() error { return btcWatcher.Run(gctx) })
 	}
 	close(d.ready)
 	err = g.Wait()
@@ -330,4 +367,59 @@ func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Addr
 		return fmt.Errorf("ethereum.registry_address %s has no contract code on this chain", registry.Hex())
 	}
 	return nil
+}
+
+// watchtower builds the Lightning half when configured: the node
+// connection, the tower (its index rebuilt from the store) and the watcher.
+func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor.Stats, key *ecdsa.PrivateKey) (*monitor.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
+	b := d.cfg.Bitcoin
+	if b == nil {
+		return nil, nil, nil, nil
+	}
+	payout, err := bitcoin.PayoutScript(b.PayoutAddress, b.Network)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	node, err := bitcoin.Dial(bitcoin.Config{Host: b.Host, User: b.User, Pass: b.Pass, TLS: b.TLS, Network: b.Network})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// The monitor's Bitcoin identity (receipts) is its operator key.
+	btcKey, _ := btcec.PrivKeyFromBytes(crypto.FromECDSA(key))
+	var pub [33]byte
+	copy(pub[:], btcKey.PubKey().SerializeCompressed())
+	tower, err := monitor.NewTower(monitor.TowerConfig{
+		Store: st, Node: node, Stats: stats, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
+		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
+		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
+		SignReceipt:   func(msg []byte) (string, error) { return lncrypto.SignMessage(btcKey, msg) },
+		MonitorPubkey: pub,
+	})
+	if err != nil {
+		node.Close()
+		return nil, nil, nil, err
+	}
+	if err := tower.Load(ctx); err != nil {
+		node.Close()
+		return nil, nil, nil, err
+	}
+	totals, err := st.TowerTotals(ctx)
+	if err != nil {
+		node.Close()
+		return nil, nil, nil, fmt.Errorf("load watchtower totals: %w", err)
+	}
+	stats.SeedTower(totals)
+	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tower, Cursor: st, PollInterval: b.PollInterval,
+		StartHeight: b.StartHeight, Logger: d.log.With("subsystem", "bitcoin"),
+		OnBlock: func(tip, processed uint32) {
+			now := d.cfg.Clock.Now()
+			stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
+		}})
+	if err != nil {
+		node.Close()
+		return nil, nil, nil, err
+	}
+	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
+		"monitor_pubkey", fmt.Sprintf("%x", pub))
+	return tower, w, node, nil
 }

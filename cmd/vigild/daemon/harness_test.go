@@ -46,6 +46,7 @@ type vigilOpts struct {
 	minRew   *big.Int
 	conf     uint64
 	matrix   *daemon.MatrixConfig
+	bitcoin  *daemon.BitcoinConfig
 	// profitFactor < 0 means 0 (accept any reward the deposit covers).
 	profitFactor float64
 	ratePerKey   float64
@@ -75,7 +76,7 @@ func startVigil(t *testing.T, chain *ethtest.Chain, o vigilOpts) *vigil {
 		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
 		PollInterval: 25 * time.Millisecond, Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
 		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
-		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, RatePerKey: o.ratePerKey, RateBurst: 20,
+		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
 	})
 	if err != nil {
 		t.Fatal(err)

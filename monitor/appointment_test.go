@@ -1,0 +1,414 @@
+package monitor
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+)
+
+const testTip = 812000
+
+func testKey(b byte) *btcec.PrivateKey {
+	k, _ := btcec.PrivKeyFromBytes(bytes.Repeat([]byte{b}, 32))
+	return k
+}
+
+// sampleBreach is a fixed breach txid and a fixed justice "transaction".
+func sampleBreach() (chainhash.Hash, []byte) {
+	var txid chainhash.Hash
+	for i := range txid {
+		txid[i] = byte(0xa0 + i)
+	}
+	plain := make([]byte, 200)
+	for i := range plain {
+		plain[i] = byte(i * 13)
+	}
+	return txid, plain
+}
+
+// sampleAppointment is a valid, signed appointment for sampleBreach.
+func sampleAppointment(t testing.TB) Appointment {
+	t.Helper()
+	txid, plain := sampleBreach()
+	blob, err := lncrypto.Encrypt(lncrypto.CipherChaCha20Poly1305, plain, txid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Appointment{
+		Network: "regtest", Locator: lncrypto.Locator(txid), EncryptedBlob: blob,
+		Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144,
+		StartBlock: testTip, EndBlock: testTip + 10000, RewardSat: 5000,
+	}
+	if err := a.Sign(testKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func marshalAppointment(t testing.TB, j AppointmentJSON) []byte {
+	t.Helper()
+	raw, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func TestAppointmentRoundTrip(t *testing.T) {
+	a := sampleAppointment(t)
+	j := EncodeAppointment(a)
+	got, err := DecodeAppointment(marshalAppointment(t, j))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, a) {
+		t.Fatalf("round trip changed the appointment:\n%+v\n%+v", got, a)
+	}
+	if EncodeAppointment(got) != j {
+		t.Fatal("re-encoding differs")
+	}
+	if err := got.VerifySignature(); err != nil {
+		t.Fatal(err)
+	}
+	if err := DefaultAppointmentBounds().Check(got, testTip); err != nil {
+		t.Fatal(err)
+	}
+	txid, plain := sampleBreach()
+	if out, err := lncrypto.Decrypt(got.Cipher, got.EncryptedBlob, txid); err != nil || !bytes.Equal(out, plain) {
+		t.Fatalf("decrypt: %v", err)
+	}
+	if j.Cipher != "chacha20-poly1305" || len(j.Locator) != 32 || len(j.UserPubkey) != 66 || len(j.UserSignature) != 104 {
+		t.Fatalf("wire form %+v", j)
+	}
+
+	// Uppercase hex is accepted and comes back lowercase; the signature is
+	// over bytes, so it still verifies.
+	up := j
+	up.Locator, up.EncryptedBlob, up.UserPubkey = strings.ToUpper(j.Locator), strings.ToUpper(j.EncryptedBlob), strings.ToUpper(j.UserPubkey)
+	got, err = DecodeAppointment(marshalAppointment(t, up))
+	if err != nil || !reflect.DeepEqual(got, a) || EncodeAppointment(got) != j {
+		t.Fatalf("uppercase: %v", err)
+	}
+
+	// Ignored extra fields (the room's "type").
+	var m map[string]any
+	_ = json.Unmarshal(marshalAppointment(t, j), &m)
+	m["type"] = "ln_appointment"
+	raw, _ := json.Marshal(m)
+	if _, err := DecodeAppointment(raw, "type"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeAppointment(raw); AsError(err).Reason != ReasonUnknownField {
+		t.Fatalf("without ignore: %v", err)
+	}
+
+	// AES-GCM appointments work the same way.
+	b := a
+	b.Cipher = lncrypto.CipherAES256GCM
+	b.EncryptedBlob, _ = lncrypto.Encrypt(b.Cipher, plain, txid)
+	if err := b.Sign(testKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = DecodeAppointment(marshalAppointment(t, EncodeAppointment(b)))
+	if err != nil || got.Cipher != lncrypto.CipherAES256GCM || got.VerifySignature() != nil {
+		t.Fatalf("aes: %v", err)
+	}
+	// The cipher id is signed: relabelling the cipher breaks the signature.
+	b.Cipher = lncrypto.CipherChaCha20Poly1305
+	if err := b.VerifySignature(); AsError(err).Reason != ReasonWrongSigner {
+		t.Fatalf("cipher relabelled: %v", err)
+	}
+}
+
+func TestAppointmentSignedMessage(t *testing.T) {
+	a := Appointment{
+		Locator:       [16]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+		EncryptedBlob: []byte{0xde, 0xad},
+		Cipher:        lncrypto.CipherAES256GCM,
+		ToSelfDelay:   144, StartBlock: 812000, EndBlock: 822000, RewardSat: 5000,
+		Network: "ignored",
+	}
+	want := "000102030405060708090a0b0c0d0e0f" + // locator
+		"dead" + // blob
+		"00000090" + // 144
+		"000c63e0" + // 812000
+		"000c8af0" + // 822000
+		"0000000000001388" + // 5000
+		"02" // aes-256-gcm
+	if got := hex.EncodeToString(a.SignedMessage()); got != want {
+		t.Fatalf("signed message\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestAppointmentVector pins a full appointment with the signmessage test
+// key of lncrypto's testdata, so a client can check its encoding end to end.
+func TestAppointmentVector(t *testing.T) {
+	a := sampleAppointment(t)
+	j := EncodeAppointment(a)
+	if j.Locator != "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" {
+		t.Fatalf("locator %s", j.Locator)
+	}
+	if j.UserPubkey != hex.EncodeToString(testKey(1).PubKey().SerializeCompressed()) {
+		t.Fatal("pubkey")
+	}
+	// Deterministic signing: the same appointment always gives the same text.
+	b := sampleAppointment(t)
+	if a.UserSignature != b.UserSignature {
+		t.Fatal("signing is not deterministic")
+	}
+}
+
+func TestAppointmentReasons(t *testing.T) {
+	base := EncodeAppointment(sampleAppointment(t))
+	mut := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		_ = json.Unmarshal(marshalAppointment(t, base), &m)
+		f(m)
+		out, _ := json.Marshal(m)
+		return out
+	}
+	set := func(k string, v any) []byte { return mut(func(m map[string]any) { m[k] = v }) }
+	resign := func(f func(a *Appointment), key byte) []byte {
+		a := sampleAppointment(t)
+		f(&a)
+		if err := a.Sign(testKey(key)); err != nil {
+			t.Fatal(err)
+		}
+		return marshalAppointment(t, EncodeAppointment(a))
+	}
+	other := sampleAppointment(t)
+	_ = other.Sign(testKey(2))
+	otherSig := EncodeAppointment(other).UserSignature
+	// a valid-looking compressed key whose x is not on the curve (x = 5:
+	// 5^3+7 = 132 is not a square mod p).
+	offCurve := "02" + strings.Repeat("0", 63) + "5"
+	sigBytes, _ := lncrypto.ZBase32Decode(base.UserSignature)
+	uncompressedHeader := append([]byte{sigBytes[0] - 4}, sigBytes[1:]...)
+
+	cases := map[string]struct {
+		in   []byte
+		want Reason
+	}{
+		// Envelope.
+		"too large":   {[]byte(strings.Repeat(" ", MaxAppointmentBytes+1)), ReasonBodyTooLarge},
+		"not json":    {[]byte("nope"), ReasonMalformedJSON},
+		"null":        {[]byte("null"), ReasonMalformedJSON},
+		"array":       {[]byte("[]"), ReasonMalformedJSON},
+		"trailing":    {append(marshalAppointment(t, base), []byte(" {}")...), ReasonMalformedJSON},
+		"missing":     {mut(func(m map[string]any) { delete(m, "reward_sat") }), ReasonMissingField},
+		"missing sig": {mut(func(m map[string]any) { delete(m, "user_signature") }), ReasonMissingField},
+		"unknown":     {set("locator_hex", "00"), ReasonUnknownField},
+		"case-folded": {mut(func(m map[string]any) { m["Locator"] = m["locator"]; delete(m, "locator") }), ReasonUnknownField},
+		// Types and numbers.
+		"json number":             {set("start_block", testTip), ReasonBadType},
+		"json null":               {set("end_block", nil), ReasonBadType},
+		"json bool":               {set("network", true), ReasonBadType},
+		"empty number":            {set("to_self_delay", ""), ReasonBadNumber},
+		"negative":                {set("to_self_delay", "-1"), ReasonBadNumber},
+		"leading zero":            {set("start_block", "0812000"), ReasonBadNumber},
+		"exponent":                {set("reward_sat", "5e3"), ReasonBadNumber},
+		"hex number":              {set("reward_sat", "0x1388"), ReasonBadNumber},
+		"u32 overflow":            {set("end_block", "4294967296"), ReasonNumberOverflow},
+		"u32 overflow 2":          {set("to_self_delay", "99999999999"), ReasonNumberOverflow},
+		"u64 overflow":            {set("reward_sat", "18446744073709551616"), ReasonNumberOverflow},
+		"network empty":           {set("network", ""), ReasonWrongNetwork},
+		"network upper":           {set("network", "Regtest"), ReasonWrongNetwork},
+		"network space":           {set("network", "reg test"), ReasonWrongNetwork},
+		"network long":            {set("network", strings.Repeat("a", 33)), ReasonWrongNetwork},
+		"locator short":           {set("locator", base.Locator[:30]), ReasonBadLocator},
+		"locator long":            {set("locator", base.Locator+"00"), ReasonBadLocator},
+		"locator txid":            {set("locator", strings.Repeat("ab", 32)), ReasonBadLocator},
+		"locator non-hex":         {set("locator", "zz"+base.Locator[2:]), ReasonBadHex},
+		"locator 0x":              {set("locator", "0x"+base.Locator[2:]), ReasonBadHex},
+		"blob odd":                {set("encrypted_blob", base.EncryptedBlob[1:]), ReasonBadHex},
+		"blob 0x":                 {set("encrypted_blob", "0x"+base.EncryptedBlob), ReasonBadHex},
+		"blob non-hex":            {set("encrypted_blob", "g"+base.EncryptedBlob[1:]), ReasonBadHex},
+		"unknown cipher":          {set("cipher", "xchacha20-poly1305"), ReasonUnknownCipher},
+		"cipher case":             {set("cipher", "ChaCha20-Poly1305"), ReasonUnknownCipher},
+		"cipher id":               {set("cipher", "1"), ReasonUnknownCipher},
+		"pubkey short":            {set("user_pubkey", base.UserPubkey[:64]), ReasonBadPubkey},
+		"pubkey uncompr":          {set("user_pubkey", "04"+base.UserPubkey[2:]+strings.Repeat("00", 32)), ReasonBadPubkey},
+		"pubkey prefix":           {set("user_pubkey", "05"+base.UserPubkey[2:]), ReasonBadPubkey},
+		"pubkey off curve":        {set("user_pubkey", offCurve), ReasonBadPubkey},
+		"pubkey non-hex":          {set("user_pubkey", "0x"+base.UserPubkey[2:]), ReasonBadHex},
+		"sig empty":               {set("user_signature", ""), ReasonBadSignature},
+		"sig hex":                 {set("user_signature", strings.Repeat("ab", 65)), ReasonBadSignature},
+		"sig base64-ish":          {set("user_signature", strings.ToUpper(base.UserSignature)), ReasonBadSignature},
+		"sig truncated":           {set("user_signature", base.UserSignature[:103]), ReasonBadSignature},
+		"sig uncompressed header": {set("user_signature", lncrypto.ZBase32Encode(uncompressedHeader)), ReasonBadSignature},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := DecodeAppointment(c.in)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %v, want *Error %s", err, c.want)
+			}
+			if e.Reason != c.want {
+				t.Fatalf("reason %s (%s), want %s", e.Reason, e.Message, c.want)
+			}
+			if e.Code() == CodeInternal {
+				t.Fatalf("reason %s has no code", e.Reason)
+			}
+		})
+	}
+
+	// Decodes, but is out of bounds or not signed by user_pubkey.
+	later := map[string]struct {
+		in   []byte
+		want Reason
+	}{
+		"signature by another key": {set("user_signature", otherSig), ReasonWrongSigner},
+		"tampered reward":          {set("reward_sat", "5001"), ReasonWrongSigner},
+		"tampered end_block":       {set("end_block", "822001"), ReasonWrongSigner},
+		"pubkey of another key":    {set("user_pubkey", hex.EncodeToString(testKey(3).PubKey().SerializeCompressed())), ReasonWrongSigner},
+		"blob too small":           {resign(func(a *Appointment) { a.EncryptedBlob = a.EncryptedBlob[:99] }, 1), ReasonBlobTooSmall},
+		"blob too large":           {resign(func(a *Appointment) { a.EncryptedBlob = make([]byte, 2049) }, 1), ReasonBlobTooLarge},
+		"start too early":          {resign(func(a *Appointment) { a.StartBlock = testTip - 7 }, 1), ReasonStartBlockOutOfWindow},
+		"start too late":           {resign(func(a *Appointment) { a.StartBlock, a.EndBlock = testTip+7, testTip+100 }, 1), ReasonStartBlockOutOfWindow},
+		"end before start":         {resign(func(a *Appointment) { a.EndBlock = a.StartBlock - 1 }, 1), ReasonEndBlockBeforeStart},
+		"end equals start":         {resign(func(a *Appointment) { a.EndBlock = a.StartBlock }, 1), ReasonEndBlockBeforeStart},
+		"end too far":              {resign(func(a *Appointment) { a.EndBlock = a.StartBlock + 52561 }, 1), ReasonEndBlockTooFar},
+	}
+	for name, c := range later {
+		t.Run(name, func(t *testing.T) {
+			a, err := DecodeAppointment(c.in)
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if err = DefaultAppointmentBounds().Check(a, testTip); err == nil {
+				err = a.VerifySignature()
+			}
+			if e := AsError(err); err == nil || e.Reason != c.want {
+				t.Fatalf("got %v, want %s", err, c.want)
+			}
+		})
+	}
+
+	// A signature that is well-formed text but recovers no key at all.
+	a := sampleAppointment(t)
+	raw, _ := lncrypto.ZBase32Decode(a.UserSignature)
+	clear(raw[1:33])
+	raw[32] = 5 // r = 5, and x = 5 is not on the curve (5^3+7 is not a square mod p)
+	a.UserSignature = lncrypto.ZBase32Encode(raw)
+	if err := a.VerifySignature(); AsError(err).Reason != ReasonBadSignature {
+		t.Fatalf("unrecoverable signature: %v", err)
+	}
+}
+
+func TestAppointmentBounds(t *testing.T) {
+	b := DefaultAppointmentBounds()
+	if b != (AppointmentBounds{MinBlob: 100, MaxBlob: 2048, StartWindow: 6, MaxDuration: 52560, MaxPerLocator: 8}) {
+		t.Fatalf("defaults %+v", b)
+	}
+	mk := func(blob int, start, end uint32) Appointment {
+		return Appointment{EncryptedBlob: make([]byte, blob), StartBlock: start, EndBlock: end}
+	}
+	cases := []struct {
+		name string
+		a    Appointment
+		tip  uint32
+		want Reason // "" = accepted
+	}{
+		{"min blob", mk(100, testTip, testTip+1), testTip, ""},
+		{"max blob", mk(2048, testTip, testTip+1), testTip, ""},
+		{"blob 99", mk(99, testTip, testTip+1), testTip, ReasonBlobTooSmall},
+		{"blob 2049", mk(2049, testTip, testTip+1), testTip, ReasonBlobTooLarge},
+		{"start tip-6", mk(200, testTip-6, testTip+1), testTip, ""},
+		{"start tip+6", mk(200, testTip+6, testTip+7), testTip, ""},
+		{"start tip-7", mk(200, testTip-7, testTip+1), testTip, ReasonStartBlockOutOfWindow},
+		{"start tip+7", mk(200, testTip+7, testTip+8), testTip, ReasonStartBlockOutOfWindow},
+		{"low tip", mk(200, 0, 10), 3, ""},
+		{"low tip, start 10", mk(200, 10, 20), 3, ReasonStartBlockOutOfWindow},
+		{"max tip", mk(200, 1<<32-1, 1<<32-1), 1<<32 - 1, ReasonEndBlockBeforeStart},
+		{"max tip, start 0", mk(200, 0, 1), 1<<32 - 1, ReasonStartBlockOutOfWindow},
+		{"start max, tip near", mk(200, 1<<32-1, 1<<32-1), 1<<32 - 3, ReasonEndBlockBeforeStart},
+		{"duration max", mk(200, testTip, testTip+52560), testTip, ""},
+		{"duration max+1", mk(200, testTip, testTip+52561), testTip, ReasonEndBlockTooFar},
+		{"end before", mk(200, testTip, testTip-1), testTip, ReasonEndBlockBeforeStart},
+	}
+	for _, c := range cases {
+		err := b.Check(c.a, c.tip)
+		if c.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		if e := AsError(err); err == nil || e.Reason != c.want {
+			t.Errorf("%s: got %v, want %s", c.name, err, c.want)
+		}
+	}
+	// Zero MaxBlob and MaxDuration are no limit; StartWindow 0 is the tip.
+	z := AppointmentBounds{}
+	if err := z.Check(mk(5000, testTip, testTip+1_000_000), testTip); err != nil {
+		t.Errorf("zero bounds: %v", err)
+	}
+	if err := z.Check(mk(5000, testTip+1, testTip+2), testTip); AsError(err).Reason != ReasonStartBlockOutOfWindow {
+		t.Errorf("zero window: %v", err)
+	}
+}
+
+func TestAppointmentReasonCodes(t *testing.T) {
+	want := map[Reason]Code{
+		ReasonBadLocator: CodeInvalid, ReasonBadPubkey: CodeInvalid, ReasonUnknownCipher: CodeInvalid,
+		ReasonBlobTooSmall: CodeInvalid, ReasonBlobTooLarge: CodeInvalid, ReasonStartBlockOutOfWindow: CodeInvalid,
+		ReasonEndBlockBeforeStart: CodeInvalid, ReasonEndBlockTooFar: CodeInvalid, ReasonTooManyPerLocator: CodeConflict,
+		ReasonWrongNetwork: CodeInvalid, ReasonRewardBelowFee: CodeUnprofitable, ReasonDecryptFailed: CodeInvalid,
+		ReasonNotATransaction: CodeInvalid, ReasonDoesNotSpendBreach: CodeInvalid, ReasonSurplusBelowReward: CodeUnprofitable,
+	}
+	for r, c := range want {
+		if got := Reject(r, "x").Code(); got != c {
+			t.Errorf("%s: code %s, want %s", r, got, c)
+		}
+	}
+}
+
+func FuzzDecodeAppointment(f *testing.F) {
+	a := sampleAppointment(f)
+	good := marshalAppointment(f, EncodeAppointment(a))
+	f.Add(good)
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"network":"regtest"}`))
+	f.Add(bytes.Replace(good, []byte(`"144"`), []byte(`144`), 1))
+	f.Add(bytes.Replace(good, []byte(`chacha20-poly1305`), []byte(`aes-256-gcm`), 1))
+	f.Add(bytes.ToUpper(good))
+	known := map[Reason]bool{}
+	for _, r := range Reasons() {
+		known[r] = true
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := DecodeAppointment(data, "type")
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || !known[e.Reason] || e.Code() == CodeInternal {
+				t.Fatalf("error %T %v is not a known rejection", err, err)
+			}
+			return
+		}
+		j := EncodeAppointment(a)
+		b, err := DecodeAppointment(marshalAppointment(t, j))
+		if err != nil {
+			t.Fatalf("re-decode of %+v: %v", j, err)
+		}
+		if !reflect.DeepEqual(a, b) || EncodeAppointment(b) != j {
+			t.Fatalf("round trip changed the appointment:\n%+v\n%+v", a, b)
+		}
+		// Whatever decodes can be checked without panicking.
+		_ = DefaultAppointmentBounds().Check(a, testTip)
+		if err := a.VerifySignature(); err != nil {
+			if r := AsError(err).Reason; r != ReasonBadSignature && r != ReasonWrongSigner {
+				t.Fatalf("VerifySignature: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,531 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+)
+
+// The Lightning watchtower's state (monitor.TowerStore), in the tables of
+// migrations/0003_tower.sql.
+
+var _ monitor.TowerStore = (*Store)(nil)
+
+// btcBlockHashesKept is how many of the newest Bitcoin block hashes are kept
+// for reorg detection: two days of blocks.
+const btcBlockHashesKept = 288
+
+const appointmentCols = `user_pubkey, locator, network, encrypted_blob, cipher,
+	to_self_delay, start_block, end_block, reward_sat, user_signature,
+	source, source_ref, received_at, accepted_tip`
+
+// ---- column encodings ----
+
+// fixedCol reads a blob of exactly len(p) bytes into p (a slice of an
+// array: a locator, a public key).
+type fixedCol struct{ p []byte }
+
+func (c fixedCol) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok || len(b) != len(c.p) {
+		return fmt.Errorf("want a %d-byte value, got %T of length %d", len(c.p), src, lenOf(src))
+	}
+	copy(c.p, b)
+	return nil
+}
+
+type u32Col struct{ p *uint32 }
+
+func (c u32Col) Scan(src any) error {
+	v, ok := src.(int64)
+	if !ok || v < 0 || v > math.MaxUint32 {
+		return fmt.Errorf("want a 32-bit height, got %T %v", src, src)
+	}
+	*c.p = uint32(v)
+	return nil
+}
+
+// cipherCol reads a cipher's wire name.
+type cipherCol struct{ p *lncrypto.Cipher }
+
+func (c cipherCol) Scan(src any) error {
+	var name string
+	switch v := src.(type) {
+	case string:
+		name = v
+	case []byte:
+		name = string(v)
+	default:
+		return fmt.Errorf("want a cipher name, got %T", src)
+	}
+	ci, err := lncrypto.ParseCipher(name)
+	if err != nil {
+		return err
+	}
+	*c.p = ci
+	return nil
+}
+
+// cipherArg stores the wire name; an unknown cipher could not be read back.
+func cipherArg(c lncrypto.Cipher) (string, error) {
+	if !c.Valid() {
+		return "", fmt.Errorf("cannot store unknown cipher %d", c.ID())
+	}
+	return c.String(), nil
+}
+
+// optBtcHashArg stores the zero hash as NULL ("not set").
+func optBtcHashArg(h chainhash.Hash) any {
+	if h == (chainhash.Hash{}) {
+		return nil
+	}
+	return h[:]
+}
+
+func appointmentDest(a *monitor.StoredAppointment) []any {
+	return []any{
+		fixedCol{a.UserPubkey[:]}, fixedCol{a.Locator[:]}, &a.Network, bytesCol{&a.EncryptedBlob}, cipherCol{&a.Cipher},
+		u32Col{&a.ToSelfDelay}, u32Col{&a.StartBlock}, u32Col{&a.EndBlock}, u64Col{&a.RewardSat}, &a.UserSignature,
+		&a.Source, &a.SourceRef, timeCol{&a.ReceivedAt}, u32Col{&a.AcceptedTip},
+	}
+}
+
+func appointmentArgs(a *monitor.StoredAppointment) ([]any, error) {
+	ci, err := cipherArg(a.Cipher)
+	if err != nil {
+		return nil, err
+	}
+	return []any{
+		a.UserPubkey[:], a.Locator[:], a.Network, blobArg(a.EncryptedBlob), ci,
+		int64(a.ToSelfDelay), int64(a.StartBlock), int64(a.EndBlock), u64Arg(a.RewardSat), a.UserSignature,
+		a.Source, a.SourceRef, timeArg(a.ReceivedAt), int64(a.AcceptedTip),
+	}, nil
+}
+
+func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
+	var a monitor.StoredAppointment
+	err := rows.Scan(appointmentDest(&a)...)
+	return a, err
+}
+
+// ---- appointments ----
+
+// SaveAppointment implements monitor.TowerStore: read, compare and write in
+// one transaction.
+//
+//   - The same (user_pubkey, locator) with identical content (every
+//     Appointment field; Source, SourceRef, ReceivedAt and AcceptedTip only
+//     say how it arrived): Duplicate, nothing changes.
+//   - The same key with any other content: the new one replaces the old
+//     (PROTOCOL.md §3, "a newer one replaces it"; the store cannot tell
+//     newer from older, so it takes the one it is given): Replaced. A
+//     replacement never counts against maxPerLocator.
+//   - A new key on a locator that already holds maxPerLocator appointments
+//     (of other users): an *monitor.Error with ReasonTooManyPerLocator.
+//     maxPerLocator <= 0 means no limit.
+//   - Otherwise the appointment is inserted.
+//
+// NewParticipants is 1 when a's user key was never seen before (first
+// sightings are kept when appointments expire), else 0; NewChannel is
+// always false.
+func (s *Store) SaveAppointment(ctx context.Context, a monitor.StoredAppointment, maxPerLocator int) (monitor.SaveResult, error) {
+	var res monitor.SaveResult
+	args, err := appointmentArgs(&a)
+	if err != nil {
+		return res, wrap("save appointment", err)
+	}
+	err = s.write(ctx, "save appointment", func(tx *sql.Tx) error {
+		var old monitor.Appointment
+		err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
+			end_block, reward_sat, user_signature FROM appointments WHERE user_pubkey = ? AND locator = ?`,
+			a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
+			u32Col{&old.ToSelfDelay}, u32Col{&old.StartBlock}, u32Col{&old.EndBlock}, u64Col{&old.RewardSat}, &old.UserSignature)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			old.Locator, old.UserPubkey = a.Locator, a.UserPubkey
+			if sameAppointment(&old, &a.Appointment) {
+				res.Duplicate = true
+				return nil
+			}
+			res.Replaced = true
+			_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
+				to_self_delay = ?, start_block = ?, end_block = ?, reward_sat = ?, user_signature = ?,
+				source = ?, source_ref = ?, received_at = ?, accepted_tip = ?
+				WHERE user_pubkey = ? AND locator = ?`, append(slices.Clone(args[2:]), args[:2]...)...)
+			return err
+		}
+
+		if maxPerLocator > 0 {
+			// Bounded: the count stops at the cap.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM
+				(SELECT 1 FROM appointments WHERE locator = ? LIMIT ?)`, a.Locator[:], maxPerLocator).Scan(&n); err != nil {
+				return err
+			}
+			if n >= maxPerLocator {
+				return monitor.Reject(monitor.ReasonTooManyPerLocator,
+					"this locator already has %d appointments from other users, the most this monitor keeps", n)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments (`+appointmentCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO tower_users (user_pubkey) VALUES (?)`, a.UserPubkey[:])
+		if err != nil {
+			return err
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return err
+		}
+		res.NewParticipants = int(n)
+		return nil
+	})
+	if err != nil {
+		return monitor.SaveResult{}, err
+	}
+	return res, nil
+}
+
+// sameAppointment compares every field of the appointment itself; nil and
+// empty blobs are equal.
+func sameAppointment(a, b *monitor.Appointment) bool {
+	return a.Network == b.Network &&
+		a.Locator == b.Locator &&
+		bytes.Equal(a.EncryptedBlob, b.EncryptedBlob) &&
+		a.Cipher == b.Cipher &&
+		a.ToSelfDelay == b.ToSelfDelay &&
+		a.StartBlock == b.StartBlock &&
+		a.EndBlock == b.EndBlock &&
+		a.RewardSat == b.RewardSat &&
+		a.UserPubkey == b.UserPubkey &&
+		a.UserSignature == b.UserSignature
+}
+
+// AppointmentsByLocator implements monitor.TowerStore, in user key order;
+// none is an empty result, not an error.
+func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]monitor.StoredAppointment, error) {
+	as, err := queryAll(ctx, s.r, scanAppointment,
+		`SELECT `+appointmentCols+` FROM appointments WHERE locator = ? ORDER BY locator, user_pubkey`, locator[:])
+	return as, wrap("appointments by locator", err)
+}
+
+// Appointments implements monitor.TowerStore with keyset pagination on
+// (locator, user_pubkey). Limit defaults to 100 and is capped at 1000. next
+// is an opaque cursor (hex of the last returned key), empty when there are
+// no more rows; a malformed After is an *monitor.Error with ReasonBadHex.
+func (s *Store) Appointments(ctx context.Context, q monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultPageSize
+	}
+	limit = min(limit, maxPageSize)
+
+	query := `SELECT ` + appointmentCols + ` FROM appointments WHERE 1`
+	var args []any
+	if q.Locator != nil {
+		query += ` AND locator = ?`
+		args = append(args, q.Locator[:])
+	}
+	if q.After != "" {
+		loc, pub, err := decodeAppointmentCursor(q.After)
+		if err != nil {
+			return nil, "", err
+		}
+		query += ` AND (locator, user_pubkey) > (?, ?)`
+		args = append(args, loc[:], pub[:])
+	}
+	query += ` ORDER BY locator, user_pubkey LIMIT ?`
+	args = append(args, limit+1)
+
+	as, err := queryAll(ctx, s.r, scanAppointment, query, args...)
+	if err != nil {
+		return nil, "", wrap("list appointments", err)
+	}
+	next := ""
+	if len(as) > limit {
+		as = as[:limit]
+		last := &as[limit-1]
+		next = encodeAppointmentCursor(last.Locator, last.UserPubkey)
+	}
+	return as, next, nil
+}
+
+func encodeAppointmentCursor(locator [16]byte, pub [33]byte) string {
+	return hex.EncodeToString(append(locator[:], pub[:]...))
+}
+
+func decodeAppointmentCursor(s string) (locator [16]byte, pub [33]byte, err error) {
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(locator)+len(pub) {
+		return locator, pub, monitor.Reject(monitor.ReasonBadHex, "invalid page cursor %q", truncate(s, 100))
+	}
+	copy(locator[:], b)
+	copy(pub[:], b[len(locator):])
+	return locator, pub, nil
+}
+
+// EachLocator implements monitor.TowerStore: every distinct stored locator
+// once, in byte order, streamed from the locator index (it reads neither
+// the table nor more than one row at a time). fn runs while the read is
+// open: it may read the store but should be quick. The locators come from
+// one snapshot.
+func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT locator FROM appointments ORDER BY locator`)
+	if err != nil {
+		return wrap("each locator", err)
+	}
+	defer rows.Close()
+	var prev, cur [16]byte
+	first := true
+	for rows.Next() {
+		var raw sql.RawBytes // the driver's copy: no second allocation
+		if err := rows.Scan(&raw); err != nil {
+			return wrap("each locator", err)
+		}
+		if len(raw) != len(cur) {
+			return wrap("each locator", fmt.Errorf("want a 16-byte locator, got %d bytes", len(raw)))
+		}
+		copy(cur[:], raw)
+		if !first && cur == prev {
+			continue // another user's appointment on the same locator
+		}
+		first, prev = false, cur
+		fn(cur)
+	}
+	return wrap("each locator", rows.Err())
+}
+
+// ExpireAppointments implements monitor.TowerStore: it deletes every
+// appointment with end_block < height and returns how many.
+func (s *Store) ExpireAppointments(ctx context.Context, height uint32) (int64, error) {
+	var n int64
+	err := s.write(ctx, "expire appointments", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM appointments WHERE end_block < ?`, int64(height))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// ---- Bitcoin cursor ----
+
+// BtcCursor implements monitor.TowerStore; ok is false before the first
+// SetBtcCursor.
+func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT height, hash FROM btc_cursor WHERE id = 1`).
+		Scan(u32Col{&height}, hashCol{(*[32]byte)(&hash)})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, chainhash.Hash{}, false, nil
+	}
+	if err != nil {
+		return 0, chainhash.Hash{}, false, wrap("btc cursor", err)
+	}
+	return height, hash, true, nil
+}
+
+// BtcBlockHash implements monitor.TowerStore; only the newest 288 blocks
+// are kept.
+func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error) {
+	var h chainhash.Hash
+	err := s.r.QueryRowContext(ctx, `SELECT hash FROM btc_block_hashes WHERE height = ?`, int64(height)).
+		Scan(hashCol{(*[32]byte)(&h)})
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, false, nil
+	}
+	if err != nil {
+		return chainhash.Hash{}, false, wrap("btc block hash", err)
+	}
+	return h, true, nil
+}
+
+// SetBtcCursor implements monitor.TowerStore in one transaction: it
+// remembers hash at height (replacing a hash stored there), moves the
+// cursor, and forgets hashes more than 288 blocks below the newest one.
+func (s *Store) SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error {
+	return s.write(ctx, "set btc cursor", func(tx *sql.Tx) error {
+		if err := putBtcBlock(ctx, tx, height, hash); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM btc_block_hashes
+			WHERE height <= (SELECT MAX(height) FROM btc_block_hashes) - ?`, btcBlockHashesKept); err != nil {
+			return err
+		}
+		return setBtcCursor(ctx, tx, height, hash)
+	})
+}
+
+// RollbackBtc implements monitor.TowerStore in one transaction: it forgets
+// the hashes of blocks above height and sets the cursor to (height, hash),
+// remembering hash at height.
+func (s *Store) RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error {
+	return s.write(ctx, "rollback btc", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM btc_block_hashes WHERE height > ?`, int64(height)); err != nil {
+			return err
+		}
+		if err := putBtcBlock(ctx, tx, height, hash); err != nil {
+			return err
+		}
+		return setBtcCursor(ctx, tx, height, hash)
+	})
+}
+
+func putBtcBlock(ctx context.Context, tx *sql.Tx, height uint32, hash chainhash.Hash) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO btc_block_hashes (height, hash) VALUES (?, ?)
+		ON CONFLICT (height) DO UPDATE SET hash = excluded.hash`, int64(height), hash[:])
+	return err
+}
+
+func setBtcCursor(ctx context.Context, tx *sql.Tx, height uint32, hash chainhash.Hash) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO btc_cursor (id, height, hash) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET height = excluded.height, hash = excluded.hash`, int64(height), hash[:])
+	return err
+}
+
+// ---- justice ----
+
+const justiceCols = `locator, user_pubkey, breach_txid, breach_raw, breach_block, deadline,
+	txid, raw, fee_sat, bounty_sat, promised_sat, fee_rate, outcome, reason, detail,
+	sent_height, block, block_hash, replacement, created_at, updated_at`
+
+// justiceSet is "locator = ?, user_pubkey = ?, ..." in justiceCols order.
+var justiceSet = strings.ReplaceAll(strings.Join(strings.Fields(justiceCols), " "), ",", " = ?,") + " = ?"
+
+func justiceArgs(j *monitor.Justice) []any {
+	return []any{
+		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], optBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
+		optBtcHashArg(j.TxID), optBlobArg(j.Raw), j.FeeSat, j.BountySat, u64Arg(j.PromisedSat), j.FeeRate,
+		string(j.Outcome), string(j.Reason), j.Detail,
+		int64(j.SentHeight), int64(j.Block), optBtcHashArg(j.BlockHash), j.Replacement,
+		timeArg(j.CreatedAt), timeArg(j.UpdatedAt),
+	}
+}
+
+func scanJustice(rows *sql.Rows) (monitor.Justice, error) {
+	var j monitor.Justice
+	err := rows.Scan(&j.ID,
+		fixedCol{j.Locator[:]}, fixedCol{j.UserPubkey[:]}, fixedCol{j.BreachTxID[:]}, bytesCol{&j.BreachRaw},
+		u32Col{&j.BreachBlock}, u32Col{&j.Deadline},
+		hashCol{(*[32]byte)(&j.TxID)}, bytesCol{&j.Raw}, &j.FeeSat, &j.BountySat, u64Col{&j.PromisedSat}, &j.FeeRate,
+		&j.Outcome, &j.Reason, &j.Detail,
+		u32Col{&j.SentHeight}, u32Col{&j.Block}, hashCol{(*[32]byte)(&j.BlockHash)}, &j.Replacement,
+		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt})
+	return j, err
+}
+
+// InsertJustice implements monitor.TowerStore; j.ID is ignored. A zero TxID
+// is stored as "no transaction".
+func (s *Store) InsertJustice(ctx context.Context, j monitor.Justice) (int64, error) {
+	var id int64
+	err := s.write(ctx, "insert justice", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO justice (`+justiceCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, justiceArgs(&j)...)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// SaveJustice implements monitor.TowerStore: it overwrites the record with
+// j.ID; an unknown ID is not found (monitor.ErrNotFound).
+func (s *Store) SaveJustice(ctx context.Context, j monitor.Justice) error {
+	return s.write(ctx, "save justice", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE justice SET `+justiceSet+` WHERE id = ?`, append(justiceArgs(&j), j.ID)...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return notFound("no justice record with id %d", j.ID)
+		}
+		return nil
+	})
+}
+
+// JusticeRecords implements monitor.TowerStore, in ID order. A Limit <= 0
+// means no limit: the responder reloads every open record at start.
+func (s *Store) JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]monitor.Justice, error) {
+	query := `SELECT id, ` + justiceCols + ` FROM justice WHERE id > ?`
+	args := []any{q.AfterID}
+	if len(q.Outcomes) > 0 {
+		query += ` AND outcome IN (?` + strings.Repeat(`, ?`, len(q.Outcomes)-1) + `)`
+		for _, o := range q.Outcomes {
+			args = append(args, string(o))
+		}
+	}
+	query += ` ORDER BY id`
+	if q.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
+	}
+	js, err := queryAll(ctx, s.r, scanJustice, query, args...)
+	return js, wrap("list justice", err)
+}
+
+// JusticeForBreach implements monitor.TowerStore: every record for the
+// breach transaction, in ID order.
+func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]monitor.Justice, error) {
+	js, err := queryAll(ctx, s.r, scanJustice,
+		`SELECT id, `+justiceCols+` FROM justice WHERE breach_txid = ? ORDER BY id`, breach[:])
+	return js, wrap("justice for breach", err)
+}
+
+// TowerTotals implements monitor.TowerStore from one snapshot:
+//   - Appointments: stored now (a counter the schema's triggers keep);
+//   - Breaches: distinct breach txids with any justice record, failed ones
+//     included;
+//   - Broadcast: records with a transaction (a TxID) that are not fee-bump
+//     replacements (Replacement == 0), so a bumped transaction counts once;
+//   - Confirmed and BountySat: records with outcome confirmed, and the sum
+//     of their BountySat.
+func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
+	var t monitor.TowerTotals
+	err := s.read(ctx, "tower totals", func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT appointments FROM tower_counts WHERE id = 1`).Scan(&t.Appointments); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT breach_txid) FROM justice`).Scan(&t.Breaches); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM justice
+			WHERE txid IS NOT NULL AND replacement = 0`).Scan(&t.Broadcast); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(bounty_sat), 0) FROM justice WHERE outcome = ?`,
+			string(monitor.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat)
+	})
+	if err != nil {
+		return monitor.TowerTotals{}, err
+	}
+	return t, nil
+}
