@@ -10,6 +10,10 @@
 //	DELETE /api/1/balance_proofs/{channel_address}    admin (Authorization: Bearer <token>)
 //	GET    /api/1/channel_update?outcome=&after_id=&limit=
 //	GET    /api/1/channel_update/{channel_address}?outcome=&after_id=&limit=
+//	PUT    /api/1/appointments                        submit a Lightning appointment (201 with the receipt)
+//	GET    /api/1/appointments?locator=&limit=&after=&blobs=
+//	GET    /api/1/appointments/{locator}?blobs=       every appointment of one locator (404 for none)
+//	GET    /api/1/justice?outcome=&after_id=&limit=
 //	GET    /api/1/stats                               the monitor.StatsSnapshot document
 //	GET    /metrics                                   Prometheus text exposition 0.0.4
 //	GET    /healthz                                   200 {"status":"ok"} or 503
@@ -24,4 +28,10 @@
 // Quantities that may exceed 2^53 (wei, nonces, block numbers, gas) are JSON
 // decimal strings, bytes are 0x-hex and addresses EIP-55, as in
 // docs/protocol.md. Record ids and counts are JSON numbers.
+//
+// The Lightning watchtower routes (appointments, justice) exist only when
+// Config.Tower is set; otherwise they answer 404 not_found "the Lightning
+// watchtower is not enabled". They follow Bitcoin conventions: heights,
+// satoshi amounts and fee rates are decimal strings, bytes plain lowercase
+// hex without 0x, txids and block hashes in display (reversed) order.
 package rest

@@ -5,11 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"math"
 	"math/big"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,24 +40,8 @@ type acceptedJSON struct {
 // putBalanceProof hands the body to intake. 201 for a new or replacing
 // request, 200 for an idempotent duplicate.
 func (s *Server) putBalanceProof(w http.ResponseWriter, r *http.Request) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONMediaType(ct) {
-		writeErrorBody(w, http.StatusUnsupportedMediaType, ReasonUnsupportedMediaType,
-			"the body must be JSON: send Content-Type: application/json (or no Content-Type)")
-		return
-	}
-	maxBytes := s.cfg.MaxBodyBytes
-	if r.ContentLength > maxBytes {
-		s.writeError(w, r, bodyTooLarge(maxBytes), false)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.writeError(w, r, bodyTooLarge(maxBytes), false)
-			return
-		}
-		s.writeError(w, r, monitor.Reject(monitor.ReasonMalformedJSON, "cannot read the request body"), false)
+	body, ok := s.readJSONBody(w, r)
+	if !ok {
 		return
 	}
 	// Intake counts and logs its own rejections.
@@ -89,6 +73,33 @@ func (s *Server) putBalanceProof(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "/api/1/balance_proofs?"+q.Encode())
 	}
 	writeJSON(w, status, out)
+}
+
+// readJSONBody reads a PUT body of at most MaxBodyBytes that is declared
+// JSON or not declared at all. When it fails it has answered (415, 413 or
+// 400) and returns false.
+func (s *Server) readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONMediaType(ct) {
+		writeErrorBody(w, http.StatusUnsupportedMediaType, ReasonUnsupportedMediaType,
+			"the body must be JSON: send Content-Type: application/json (or no Content-Type)")
+		return nil, false
+	}
+	maxBytes := s.cfg.MaxBodyBytes
+	if r.ContentLength > maxBytes {
+		s.writeError(w, r, bodyTooLarge(maxBytes), false)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.writeError(w, r, bodyTooLarge(maxBytes), false)
+			return nil, false
+		}
+		s.writeError(w, r, monitor.Reject(monitor.ReasonMalformedJSON, "cannot read the request body"), false)
+		return nil, false
+	}
+	return body, true
 }
 
 func bodyTooLarge(limit int64) error {
@@ -227,16 +238,9 @@ func (s *Server) listUpdates(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, false)
 		return
 	}
-	if v, ok := qs["after_id"]; ok {
-		id, err := monitor.ParseUint64("after_id", firstOf(v))
-		if err == nil && id > math.MaxInt64 {
-			err = monitor.Reject(monitor.ReasonNumberOverflow, "after_id exceeds 2^63-1")
-		}
-		if err != nil {
-			s.writeError(w, r, err, false)
-			return
-		}
-		q.AfterID = int64(id)
+	if q.AfterID, err = afterID(qs); err != nil {
+		s.writeError(w, r, err, false)
+		return
 	}
 	if q.Outcomes, err = parseOutcomes(qs["outcome"]); err != nil {
 		s.writeError(w, r, err, false)
@@ -298,28 +302,27 @@ func encodeUpdate(u monitor.Update) updateJSON {
 
 // parseOutcomes reads ?outcome=a,b and repeated ?outcome= parameters.
 func parseOutcomes(vals []string) ([]monitor.UpdateOutcome, error) {
-	var out []monitor.UpdateOutcome
+	return parseEnum("outcome", vals, outcomes)
+}
+
+// parseEnum reads a list parameter (comma-separated and/or repeated) whose
+// values must each be one of known.
+func parseEnum[T ~string](param string, vals []string, known []T) ([]T, error) {
+	var out []T
 	for _, v := range vals {
 		for _, o := range strings.Split(v, ",") {
 			o = strings.TrimSpace(o)
 			if o == "" {
 				continue
 			}
-			known := false
-			for _, k := range outcomes {
-				if string(k) == o {
-					known = true
-					break
-				}
-			}
-			if !known {
-				names := make([]string, len(outcomes))
-				for i, k := range outcomes {
+			if !slices.Contains(known, T(o)) {
+				names := make([]string, len(known))
+				for i, k := range known {
 					names[i] = string(k)
 				}
-				return nil, monitor.Reject(monitor.ReasonBadType, "outcome %q is not one of %s", truncate(o), strings.Join(names, ", "))
+				return nil, monitor.Reject(monitor.ReasonBadType, "%s %q is not one of %s", param, truncate(o), strings.Join(names, ", "))
 			}
-			out = append(out, monitor.UpdateOutcome(o))
+			out = append(out, T(o))
 		}
 	}
 	return out, nil

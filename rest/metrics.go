@@ -172,6 +172,78 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 		p.family("vigil_matrix_events_behind", "gauge", "Room events received but not yet handled.")
 		p.sample("vigil_matrix_events_behind", nil, float64(m.EventsBehind))
 	}
+
+	if s.cfg.Tower != nil || snap.Lightning.Enabled {
+		writeLightningMetrics(p, snap)
+	}
+}
+
+// appointmentReasons are the rejection reasons the appointment intake can
+// give, reported (as zeros) before their first occurrence.
+var appointmentReasons = []monitor.Reason{
+	monitor.ReasonMalformedJSON, monitor.ReasonBodyTooLarge, monitor.ReasonMissingField, monitor.ReasonUnknownField,
+	monitor.ReasonBadType, monitor.ReasonBadNumber, monitor.ReasonNumberOverflow, monitor.ReasonBadHex,
+	monitor.ReasonBadLocator, monitor.ReasonBadPubkey, monitor.ReasonUnknownCipher, monitor.ReasonBadSignature,
+	monitor.ReasonWrongSigner, monitor.ReasonWrongNetwork, monitor.ReasonBlobTooSmall, monitor.ReasonBlobTooLarge,
+	monitor.ReasonStartBlockOutOfWindow, monitor.ReasonEndBlockBeforeStart, monitor.ReasonEndBlockTooFar,
+	monitor.ReasonTooManyPerLocator, monitor.ReasonRateLimited, monitor.ReasonRewardBelowMinimum,
+	monitor.ReasonRewardBelowFee, monitor.ReasonChainUnavailable, monitor.ReasonInternal,
+}
+
+// justiceProblemReasons are the reasons a breach response can fail or fall
+// short with, reported (as zeros) before their first occurrence.
+var justiceProblemReasons = []monitor.Reason{
+	monitor.ReasonDecryptFailed, monitor.ReasonNotATransaction, monitor.ReasonDoesNotSpendBreach,
+	monitor.ReasonBadSignature, monitor.ReasonSurplusBelowReward,
+}
+
+// writeLightningMetrics writes the watchtower's families (vigil_ln_*) and
+// its Bitcoin watcher's (vigil_btc_*).
+func writeLightningMetrics(p *promWriter, snap monitor.StatsSnapshot) {
+	l := snap.Lightning
+	p.family("vigil_ln_appointments_stored", "gauge", "Lightning appointments stored.")
+	p.sample("vigil_ln_appointments_stored", nil, float64(l.AppointmentsStored))
+	p.family("vigil_ln_appointments_accepted_total", "counter", "Lightning appointments accepted (including identical resubmissions and replacements).")
+	p.sample("vigil_ln_appointments_accepted_total", nil, float64(l.AppointmentsAccepted))
+	p.family("vigil_ln_appointments_rejected_total", "counter", "Lightning appointments rejected, by reason.")
+	for _, reason := range withReasons(l.RejectedByReason, appointmentReasons) {
+		p.sample("vigil_ln_appointments_rejected_total", labels{{"reason", reason}}, float64(l.RejectedByReason[reason]))
+	}
+	p.family("vigil_ln_breaches_seen_total", "counter", "Breach transactions seen that match a stored appointment.")
+	p.sample("vigil_ln_breaches_seen_total", nil, float64(l.BreachesSeen))
+	p.family("vigil_ln_justice_broadcast_total", "counter", "Justice transactions broadcast (a fee-bumped replacement counts once).")
+	p.sample("vigil_ln_justice_broadcast_total", nil, float64(l.JusticeBroadcast))
+	p.family("vigil_ln_justice_confirmed_total", "counter", "Justice transactions confirmed with the configured depth.")
+	p.sample("vigil_ln_justice_confirmed_total", nil, float64(l.JusticeConfirmed))
+	p.family("vigil_ln_justice_problems_total", "counter", "Breach responses that failed or fell short, by reason.")
+	for _, reason := range withReasons(l.JusticeProblems, justiceProblemReasons) {
+		p.sample("vigil_ln_justice_problems_total", labels{{"reason", reason}}, float64(l.JusticeProblems[reason]))
+	}
+	p.family("vigil_ln_bounty_earned_sat", "counter", "Bounty in confirmed justice transactions, in satoshis.")
+	p.sample("vigil_ln_bounty_earned_sat", nil, float64(l.BountyEarnedSat))
+
+	p.family("vigil_btc_tip_block", "gauge", "Latest Bitcoin block height seen.")
+	p.sample("vigil_btc_tip_block", nil, float64(l.Tip))
+	p.family("vigil_btc_last_processed_block", "gauge", "Last Bitcoin block matched against the stored locators.")
+	p.sample("vigil_btc_last_processed_block", nil, float64(l.LastProcessed))
+	var behind uint32
+	if l.Tip > l.LastProcessed {
+		behind = l.Tip - l.LastProcessed
+	}
+	p.family("vigil_btc_blocks_behind", "gauge", "Blocks between the Bitcoin tip and the last processed block.")
+	p.sample("vigil_btc_blocks_behind", nil, float64(behind))
+}
+
+// withReasons returns the keys of seen and the known reasons, sorted.
+func withReasons(seen map[string]int64, known []monitor.Reason) []string {
+	set := make(map[string]bool, len(seen)+len(known))
+	for _, r := range known {
+		set[string(r)] = true
+	}
+	for r := range seen {
+		set[r] = true
+	}
+	return sortedKeys(set)
 }
 
 // write appends the HTTP families in a deterministic order.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -31,6 +32,21 @@ type Store interface {
 type StatsSource interface {
 	Snapshot(now time.Time) monitor.StatsSnapshot
 	Deleted(n int64)
+}
+
+// TowerIntake takes Lightning appointments; *monitor.Tower implements it.
+// It returns the receipt content (kind, monitor_pubkey, locator,
+// start_block, signature), or nil content when the monitor signs no
+// receipts.
+type TowerIntake interface {
+	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
+}
+
+// TowerReader is the read subset of monitor.TowerStore the API needs.
+type TowerReader interface {
+	Appointments(ctx context.Context, q monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error)
+	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]monitor.StoredAppointment, error)
+	JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]monitor.Justice, error)
 }
 
 // Defaults for Config.
@@ -75,6 +91,13 @@ type Config struct {
 	// ReadTimeout and WriteTimeout bound one request; defaults 30 s and 60 s.
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+
+	// Tower enables the Lightning watchtower routes (/api/1/appointments,
+	// /api/1/justice) and metrics; nil (also a nil *monitor.Tower) disables
+	// them: the routes then answer 404. TowerStore is required with Tower
+	// and ignored without it.
+	Tower      TowerIntake
+	TowerStore TowerReader
 }
 
 // Server is the HTTP API. Create it with New; it starts nothing until Serve.
@@ -93,6 +116,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes < 0 || cfg.PageLimitMax < 0 {
 		return nil, fmt.Errorf("rest: MaxBodyBytes (%d) and PageLimitMax (%d) must not be negative", cfg.MaxBodyBytes, cfg.PageLimitMax)
+	}
+	if isNil(cfg.Tower) {
+		cfg.Tower, cfg.TowerStore = nil, nil
+	} else if isNil(cfg.TowerStore) {
+		return nil, errors.New("rest: config has a tower but no tower store")
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -132,6 +160,11 @@ func (s *Server) routes() http.Handler {
 	r.With(s.admin).Delete("/api/1/balance_proofs/{channel_address}", s.deleteBalanceProofs)
 	r.Get("/api/1/channel_update", s.listUpdates)
 	r.Get("/api/1/channel_update/{channel_address}", s.listUpdates)
+	tower := r.With(s.towerEnabled)
+	tower.Put("/api/1/appointments", s.putAppointment)
+	tower.Get("/api/1/appointments", s.listAppointments)
+	tower.Get("/api/1/appointments/{locator}", s.appointmentsByLocator)
+	tower.Get("/api/1/justice", s.listJustice)
 	r.Get("/api/1/stats", s.stats)
 	r.Get("/metrics", s.serveMetrics)
 	r.Get("/healthz", s.healthz)
@@ -179,6 +212,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("REST API stopped")
 	return nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer (a
+// nil *monitor.Tower passed as TowerIntake when no tower is configured).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }
 
 func orDefault(d, def time.Duration) time.Duration {

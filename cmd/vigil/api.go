@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -364,25 +363,4 @@ vigild's data directory). Prints the number deleted.`)
 		return err
 	}
 	return printRawJSON(stdout, raw)
-}
-
-// broadcastUnavailable is what "vigil broadcast" answers until the room
-// intake exists.
-const broadcastUnavailable = "not yet available: the Matrix room intake lands with the room issue"
-
-// cmdBroadcast is reserved for posting requests to the Matrix room.
-func cmdBroadcast(args []string, stdout, stderr io.Writer) error {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fmt.Fprintf(stdout, `usage: vigil broadcast balance-proof --homeserver URL --user ID --password-file F --room ALIAS --file MSG.json
-
-Posts a monitoring request (a sign-request output) to the monitors' Matrix
-room as an org.vigil.balance_proof event.
-
-%s.
-`, broadcastUnavailable)
-			return &exitError{code: exitUsage, err: errors.New(broadcastUnavailable)}
-		}
-	}
-	return &exitError{code: exitUsage, err: errors.New(broadcastUnavailable)}
 }

@@ -29,6 +29,12 @@ type vigild struct {
 
 func startVigild(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey) *vigild {
 	t.Helper()
+	return startVigildWith(t, chain, key, nil)
+}
+
+// startVigildWith starts a vigild with the room intake when m is set.
+func startVigildWith(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey, m *daemon.MatrixConfig) *vigild {
+	t.Helper()
 	dataDir := t.TempDir()
 	level := slog.LevelWarn
 	if os.Getenv("VIGIL_TEST_LOG") != "" {
@@ -40,7 +46,7 @@ func startVigild(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey) *vig
 		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: 1,
 		PollInterval: 25 * time.Millisecond, Key: key, RPCTimeout: 5 * time.Second,
 		Policy:     monitor.Policy{ProfitFactor: 1, Strategy: monitor.StrategyImmediate, DeadlineMultiplier: 2},
-		StatsFlush: 100 * time.Millisecond,
+		StatsFlush: 100 * time.Millisecond, Matrix: m,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,16 +1,18 @@
 // Command vigil is the client and operator CLI of Vigil: it makes keystore
 // accounts, runs a participant's channel operations against an Ethereum
-// node, signs balance proofs and monitoring requests, and talks to a
-// vigild's HTTP API (submit, list, delete, stats, receipts).
+// node, signs balance proofs and monitoring requests, talks to a vigild's
+// HTTP API (submit, list, delete, stats, receipts), and posts requests to
+// the monitors' Matrix room (broadcast), waiting for their receipts.
 //
 // It is thin: it parses flags, calls chains/ethereum, contracts/eip712,
-// monitor and the REST API, and prints. Data (addresses, transactions,
-// signed messages, API answers) goes to stdout as JSON; verify-receipt's
-// verdict is one line of text; progress notes and errors go to stderr. Exit
-// status: 0 success, 1 failure (an operation failed, a request was
-// rejected, a receipt did not verify), 2 bad usage (and the reserved
-// broadcast command). It holds no logic of its own beyond checking its
-// inputs before it spends gas or calls the API.
+// monitor, matrixbus and the REST API, and prints. Data (addresses,
+// transactions, signed messages, API answers) goes to stdout as JSON
+// (broadcast prints JSON lines); verify-receipt's verdict is one line of
+// text; progress notes and errors go to stderr. Exit status: 0 success, 1
+// failure (an operation failed, a request was rejected, a receipt did not
+// verify or did not arrive in time), 2 bad usage. It holds no logic of its
+// own beyond checking its inputs before it spends gas, calls the API or
+// posts to the room.
 //
 // Run "vigil help" for the command list and "vigil <command> -h" for a
 // command's flags.
@@ -61,8 +63,12 @@ var commands = []command{
 	{"stats", "[--api URL]", "print the monitor's statistics", cmdStats},
 	{"delete-proofs", "[--api URL] --token-file F --channel ADDR", "delete a channel's stored proofs (admin)", cmdDeleteProofs},
 
-	{"broadcast balance-proof", "--homeserver URL --user ID --password-file F --room ALIAS --file MSG.json",
-		"post a request to the Matrix room (not yet available)", cmdBroadcast},
+	{"broadcast balance-proof", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file MSG.json " +
+		"[--plain] [--wait-receipts N] [--timeout D] [--chain-id N]",
+		"post a monitoring request to the monitors' Matrix room and wait for verified receipts", cmdBroadcastBalanceProof},
+	{"broadcast appointment", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file APPOINTMENT.json " +
+		"[--plain] [--wait-receipts N] [--timeout D]",
+		"post a Lightning appointment to the room (shape checks only, receipts not verified yet)", cmdBroadcastAppointment},
 }
 
 // Exit statuses.
@@ -137,11 +143,6 @@ func lookup(args []string) (command, []string, bool) {
 			return c, args[len(words):], true
 		}
 	}
-	// "vigil broadcast" alone, or with any other word, is still the
-	// reserved broadcast command.
-	if args[0] == "broadcast" {
-		return command{name: "broadcast", run: cmdBroadcast}, args[1:], true
-	}
 	return command{}, nil, false
 }
 
@@ -196,6 +197,7 @@ Usage: vigil <command> [flags]     vigil <command> -h for a command's flags
 	fmt.Fprint(w, `
 eth flags: --rpc URL --keystore FILE --password-file F [--chain-id N] [--timeout D]
 --api defaults to `+defaultAPI+` (vigild's default api.listen).
+broadcast joins the room by alias (it never creates it) and prints JSON lines.
 
 Amounts are decimal wei strings; addresses 0x-hex, any case, but mixed case
 must carry a valid EIP-55 checksum. Data is printed to stdout as JSON.
@@ -212,7 +214,7 @@ func sectionOf(name string) string {
 	case strings.HasPrefix(name, "sign-"), name == "verify-receipt":
 		return "Signing"
 	case strings.HasPrefix(name, "broadcast"):
-		return "Matrix room (coming with the room intake)"
+		return "Matrix room"
 	default:
 		return "Monitor API"
 	}

@@ -23,20 +23,26 @@ func TestHelp(t *testing.T) {
 			t.Errorf("help does not list %q", c.name)
 		}
 	}
-	if !strings.Contains(r.out, "vigil broadcast balance-proof --homeserver URL --user ID --password-file F --room ALIAS --file MSG.json") {
-		t.Errorf("help does not document the coming broadcast command:\n%s", r.out)
+	for _, want := range []string{
+		"vigil broadcast balance-proof --homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file MSG.json",
+		"vigil broadcast appointment --homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file APPOINTMENT.json",
+		"Matrix room:",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("help does not document %q:\n%s", want, r.out)
+		}
+	}
+	if strings.Contains(r.out, "not yet available") {
+		t.Errorf("help still announces broadcast as not yet available:\n%s", r.out)
 	}
 	for _, c := range commands {
-		if strings.HasPrefix(c.name, "broadcast") {
-			continue
-		}
 		h := cli(append(strings.Fields(c.name), "-h")...).ok(t)
 		if !strings.HasPrefix(h.out, "usage: vigil "+c.name+" [flags]") || !strings.Contains(h.out, "flags:\n  --") {
 			t.Errorf("vigil %s -h:\n%s", c.name, h.out)
 		}
 		// Every flag named in the synopsis exists.
 		for _, w := range strings.Fields(c.synopsis) {
-			w = strings.Trim(w, "[]")
+			w = strings.Trim(w, "[]()|")
 			if strings.HasPrefix(w, "--") && !strings.Contains(h.out, "  "+w+" ") && !strings.Contains(h.out, "  "+w+"\n") {
 				t.Errorf("vigil %s: synopsis names %s, which -h does not list", c.name, w)
 			}
@@ -52,13 +58,30 @@ func TestHelp(t *testing.T) {
 	cli("help", "frob").fails(t, exitUsage, "unknown command")
 }
 
-func TestBroadcastNotYetAvailable(t *testing.T) {
-	for _, args := range [][]string{
-		{"broadcast"},
-		{"broadcast", "balance-proof", "--homeserver", "http://hs", "--user", "@a:hs", "--password-file", "pw", "--room", "#r:hs", "--file", "m.json"},
-		{"broadcast", "something-else"},
-	} {
-		cli(args...).fails(t, exitUsage, "not yet available: the Matrix room intake lands with the room issue")
+// TestBroadcastCommands: broadcast is a group of two commands; their -h
+// documents what they check and print.
+func TestBroadcastCommands(t *testing.T) {
+	cli("broadcast").fails(t, exitUsage, "vigil broadcast: needs a subcommand")
+	cli("broadcast", "something-else").fails(t, exitUsage, `not "something-else"`)
+	r := cli("broadcast").fails(t, exitUsage, "vigil broadcast balance-proof")
+	if !strings.Contains(r.err, "vigil broadcast appointment") {
+		t.Errorf("vigil broadcast does not list appointment: %q", r.err)
+	}
+	bp := cli("broadcast", "balance-proof", "-h").ok(t)
+	for _, want := range []string{"org.vigil.balance_proof", "--wait-receipts N", "--plain", "--access-token-file FILE",
+		`"verified": true`, "never", "nothing is posted", "(default 1m0s)"} {
+		if !strings.Contains(bp.out, want) {
+			t.Errorf("broadcast balance-proof -h lacks %q:\n%s", want, bp.out)
+		}
+	}
+	ap := cli("broadcast", "appointment", "-h").ok(t)
+	for _, want := range []string{"org.vigil.ln_appointment", `"verified": null`, "not verified yet", "are\nnot checked", "--wait-receipts N"} {
+		if !strings.Contains(ap.out, want) {
+			t.Errorf("broadcast appointment -h lacks %q:\n%s", want, ap.out)
+		}
+	}
+	if strings.Contains(bp.out+ap.out, "not yet available") {
+		t.Error("broadcast -h still says not yet available")
 	}
 }
 
@@ -118,6 +141,23 @@ func TestBadUsage(t *testing.T) {
 		{"delete token", []string{"delete-proofs", "--channel", goodAddr}, "missing required flag --token-file"},
 		{"verify file", []string{"verify-receipt"}, "missing required flag --file"},
 		{"verify monitor", []string{"verify-receipt", "--file", "r.json", "--monitor", badSum}, "--monitor has a wrong EIP-55 checksum"},
+		{"broadcast missing", []string{"broadcast", "balance-proof"}, "missing required flags --homeserver, --room, --file"},
+		{"broadcast no secret", append(bcast("balance-proof"), "--file", "m.json"), "missing required flag --password-file or --access-token-file"},
+		{"broadcast both secrets", append(bcast("balance-proof"), "--file", "m.json", "--password-file", "pw", "--access-token-file", "tok"),
+			"--password-file and --access-token-file exclude each other"},
+		{"broadcast no user", []string{"broadcast", "appointment", "--homeserver", "http://hs", "--room", "#r:hs", "--file", "a.json", "--password-file", "pw"},
+			"missing required flag --user"},
+		{"broadcast homeserver", []string{"broadcast", "appointment", "--homeserver", "hs.example.org", "--room", "#r:hs", "--file", "a.json", "--access-token-file", "t"},
+			`--homeserver "hs.example.org" is not an http:// or https:// URL`},
+		{"broadcast room id", append(bcast("balance-proof", "--room", "!abc:hs"), "--file", "m.json", "--access-token-file", "t"),
+			`--room "!abc:hs" is not a room alias`},
+		{"broadcast wait", append(bcast("balance-proof", "--wait-receipts", "-1"), "--file", "m.json", "--access-token-file", "t"),
+			"--wait-receipts must be a decimal integer string"},
+		{"broadcast timeout", append(bcast("balance-proof", "--timeout", "0s"), "--file", "m.json", "--access-token-file", "t"),
+			"--timeout must be positive"},
+		{"broadcast chain", append(bcast("balance-proof", "--chain-id", "0"), "--file", "m.json", "--access-token-file", "t"),
+			"--chain-id must be greater than 0"},
+		{"broadcast positional", append(bcast("appointment", "now"), "--file", "m.json", "--access-token-file", "t"), `unexpected argument "now"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -159,6 +199,12 @@ func TestFailures(t *testing.T) {
 	cli("submit", "--api", "http://"+closed, "--file", msg).fails(t, exitFailure, "connection refused")
 	cli("stats", "--api", "http://"+closed).fails(t, exitFailure, "connection refused")
 	cli("submit", "--api", "http://"+closed, "--file", filepath.Join(dir, "missing.json")).fails(t, exitFailure, "no such file")
+}
+
+// bcast is a broadcast command line with a homeserver and a room; more
+// flags follow.
+func bcast(sub string, more ...string) []string {
+	return append([]string{"broadcast", sub, "--homeserver", "http://127.0.0.1:1", "--room", "#vigil:hs", "--user", "@a:hs"}, more...)
 }
 
 // closedPort returns a 127.0.0.1 address nothing listens on.

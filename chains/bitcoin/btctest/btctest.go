@@ -57,10 +57,19 @@
 //   - RPC is TLS by default; --notls is refused unless the RPC listener is
 //     on loopback.
 //   - btcd has no wallet: every signature here is made with txscript.
-//   - The mempool refuses transactions below the minimum relay fee
-//     (1000 sat/kvB by default, --minrelaytxfee in BTC/kB) unless they have
-//     "high priority" (old coin-age rule, off with --norelaypriority); a
-//     transaction that pays less than the fee rate is rejected, not kept.
+//   - Relay fee: the minimum is 1000 sat/kvB of virtual size by default
+//     (--minrelaytxfee, in BTC/kB). Below it btcd still applies the old
+//     coin-age priority rule: a low-fee transaction is refused with RPC
+//     error -26 "TX rejected: transaction <txid> has insufficient priority"
+//     (bitcoind: "min relay fee not met"), unless its inputs are old and
+//     large enough, in which case it is accepted as a free transaction
+//     (rate-limited by --limitfreerelay). --norelaypriority removes the
+//     priority check, so btcd then accepts zero-fee transactions (checked
+//     here: fees 0 to 109 sat on 110 vB all accepted). Keep the default when
+//     a test needs low fees to be refused.
+//   - btcd implements BIP 125 replacement: a transaction signalling with
+//     nSequence < 0xfffffffe can be replaced by one paying a higher fee and
+//     fee rate (the lntest bounty test replaces a justice transaction).
 //   - btcd answers getrawtransaction for confirmed transactions only with
 //     --txindex (bitcoind likewise needs -txindex=1 unless it has the
 //     wallet transaction); gettxout includes the mempool when asked.
@@ -68,8 +77,9 @@
 //     automatically), `node disconnect` refuses a persistent peer ("use
 //     remove"), and `addnode ... remove` disconnects and forgets it.
 //   - rpcclient in HTTP POST mode retries a refused connection 10 times with
-//     a growing backoff (about 27 s in all) before it returns an error: a
-//     call to a stopped node blocks that long.
+//     a growing backoff (0.5 s, 1 s, ... 4.5 s: about 22 s in all) before it
+//     returns an error: a call to a stopped node blocks that long. The
+//     harness's own readiness and snapshot calls use a plain HTTP client.
 //   - btcd --regtest deletes its block database at every start
 //     (removeRegressionDB in btcd.go): a plain restart comes back at height
 //     0. Restart therefore replays the saved best chain with submitblock.
@@ -297,8 +307,6 @@ func Start(t testing.TB, opts ...Option) *Node {
 			"--noonion",
 			"--nobanning",
 			"--nostalldetect",
-			"--nocfilters",
-			"--maxpeers=16",
 		}, cfg.args...)
 		lastErr = n.launch()
 		if lastErr == nil {

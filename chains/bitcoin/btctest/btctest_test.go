@@ -2,6 +2,7 @@ package btctest_test
 
 import (
 	"errors"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
+	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
 )
@@ -86,6 +88,19 @@ func TestLifecycleFundRestartStop(t *testing.T) {
 	if n.Height(t) != height || *n.BestHash(t) != best {
 		t.Fatalf("after restart: height %d best %s, want %d %s", n.Height(t), n.BestHash(t), height, best)
 	}
+	// The same in two steps: Stop (saves the chain), then Restart.
+	t0 = time.Now()
+	n.Stop(t)
+	tStopSave := time.Since(t0)
+	if n.PID() != 0 {
+		t.Fatal("PID after Stop")
+	}
+	t0 = time.Now()
+	n.Restart(t)
+	tStartReplay := time.Since(t0)
+	if n.Height(t) != height || *n.BestHash(t) != best {
+		t.Fatalf("after restart: height %d best %s, want %d %s", n.Height(t), n.BestHash(t), height, best)
+	}
 	if confs, _ := confirmations(t, n, &op.Hash); confs != 2 {
 		t.Fatalf("after restart the tx index gives %d confirmations, want 2", confs)
 	}
@@ -106,7 +121,8 @@ func TestLifecycleFundRestartStop(t *testing.T) {
 	}
 	n.Stop(t) // idempotent
 
-	t.Logf("timings: start %s, generate 100 %s, restart %s, stop %s", tStart, tGen, tRestart, tStop)
+	t.Logf("timings: start %s, generate 100 %s, restart %s (stop with chain saved %s, start with chain replayed %s; %d blocks), final stop %s",
+		tStart, tGen, tRestart, tStopSave, tStartReplay, height, tStop)
 }
 
 func TestFundFromP2PKHCoinbase(t *testing.T) {
@@ -272,4 +288,43 @@ func TestReorgRemovesTx(t *testing.T) {
 	pool, _ = a.Client.GetRawMempool()
 	t.Logf("A's mempool after its next block: %d transaction(s) %v", len(pool), pool)
 	t.Logf("timings: disconnect %s, reconnect + reorg of 2 blocks by 3 %s", tDisc, tReorg)
+}
+
+// TestLowFeeRejected: with the default policy btcd refuses a transaction
+// below 1 sat/vB (coin-age priority too low) and accepts one at 1 sat/vB.
+func TestLowFeeRejected(t *testing.T) {
+	n := btctest.Start(t)
+	n.Generate(t, 101)
+	key, err := btcec.NewPrivateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := address.NewAddressWitnessPubKeyHash(address.Hash160(key.PubKey().SerializeCompressed()), btctest.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, _ := txscript.PayToAddrScript(addr)
+	op, out := n.Fund(t, script, 1_000_000)
+
+	spend := func(fee int64) *wire.MsgTx {
+		tx := wire.NewMsgTx(2)
+		tx.AddTxIn(wire.NewTxIn(&op, nil, nil))
+		tx.AddTxOut(wire.NewTxOut(out.Value-fee, script))
+		sigHashes := txscript.NewTxSigHashes(tx, txscript.NewCannedPrevOutputFetcher(script, out.Value))
+		w, err := txscript.WitnessSignature(tx, sigHashes, 0, out.Value, script, txscript.SigHashAll, key, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.TxIn[0].Witness = w
+		return tx
+	}
+	low := spend(0)
+	vsize := btctest.VSize(low)
+	low = spend(vsize - 1)
+	if _, err := n.Client.SendRawTransaction(low, false); err == nil || !strings.Contains(err.Error(), "insufficient priority") {
+		t.Fatalf("fee %d on %d vB: %v, want an insufficient priority rejection", vsize-1, vsize, err)
+	} else {
+		t.Logf("fee %d sat on %d vB: %v", vsize-1, vsize, err)
+	}
+	n.MineTx(t, spend(vsize))
 }

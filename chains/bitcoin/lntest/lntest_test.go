@@ -134,6 +134,7 @@ func TestJusticeSingleAnyoneCanPayBounty(t *testing.T) {
 	if len(pool) != 1 || *pool[0] != bumped.TxHash() {
 		t.Fatalf("mempool after the replacement: %v; want only %s (replaced %s)", pool, bumped.TxHash(), first)
 	}
+	firstFee := fee
 	tx, fee = bumped, bumpFee
 
 	block := n.Generate(t, 1)[0]
@@ -161,7 +162,8 @@ func TestJusticeSingleAnyoneCanPayBounty(t *testing.T) {
 	if !bytes.Equal(got.TxIn[0].Witness[0], signed.TxIn[0].Witness[0]) {
 		t.Fatal("the user's signature was changed")
 	}
-	t.Logf("bounty: surplus %d sat, tower fee %d sat (%d vB), tower output %d sat", surplus, fee, btctest.VSize(tx), surplus-fee)
+	t.Logf("bounty: surplus %d sat on %d vB; fee %d sat, replaced by fee %d sat; mined tower output %d sat",
+		surplus, btctest.VSize(tx), firstFee, fee, surplus-fee)
 }
 
 // prevOuts maps the to_local outpoint of commit to its output.

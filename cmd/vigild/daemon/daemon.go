@@ -281,6 +281,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		api, err = rest.New(rest.Config{
 			Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
+			Tower: towerOrNil(tower), TowerStore: st,
 			PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 			Health: func(ctx context.Context) error {
 				snap := stats.Snapshot(cfg.Clock.Now())
@@ -422,4 +423,12 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
 		"monitor_pubkey", fmt.Sprintf("%x", pub))
 	return tower, w, node, nil
+}
+
+// towerOrNil keeps a nil *Tower a nil interface for the API.
+func towerOrNil(t *monitor.Tower) rest.TowerIntake {
+	if t == nil {
+		return nil
+	}
+	return t
 }

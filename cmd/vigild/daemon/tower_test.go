@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -188,4 +189,51 @@ func verifyTowerReceipt(t *testing.T, r map[string]any, a monitor.Appointment) {
 	if hex.EncodeToString(pub.SerializeCompressed()) != r["monitor_pubkey"] || r["locator"] != hex.EncodeToString(a.Locator[:]) {
 		t.Fatalf("receipt does not verify: %v", r)
 	}
+}
+
+// TestTowerRespondsAfterRestart: vigil is down when the breach is mined and
+// comes back two blocks later: it scans the blocks it missed from its
+// cursor and still responds.
+func TestTowerRespondsAfterRestart(t *testing.T) {
+	chain := ethtest.New(t, 1)
+	btc := btctest.Start(t)
+	btc.Generate(t, 101)
+	payout, payoutScript := payoutAddress(t)
+	o := vigilOpts{key: chain.Keys[0], conf: 1, dataDir: t.TempDir()}
+	v := towerVigil(t, chain, btc, o, payout)
+	b := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
+		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
+	})
+	code, body := v.do("PUT", "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b.appt)))
+	if code != 201 {
+		t.Fatalf("PUT appointment: %d %v", code, body)
+	}
+	v.stop()
+
+	btc.Broadcast(t, b.commit)
+	btc.Generate(t, 1) // the breach, while vigil is down
+	btc.Generate(t, 2)
+	v = towerVigil(t, chain, btc, o, payout)
+	var justice *wire.MsgTx
+	ethtest.Eventually(t, defaultWait, "vigil's justice after the restart", func() bool {
+		justice = spenderInMempool(t, btc, b.commit.TxHash())
+		return justice != nil
+	})
+	if len(justice.TxOut) != 2 || !bytes.Equal(justice.TxOut[1].PkScript, payoutScript) {
+		t.Fatalf("justice after restart: %d outputs", len(justice.TxOut))
+	}
+	jid := justice.TxHash()
+	if !btc.BlockHasTx(t, btc.Generate(t, 1)[0], &jid) {
+		t.Fatal("justice not mined")
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
