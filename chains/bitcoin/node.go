@@ -1,10 +1,12 @@
 package bitcoin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/btcsuite/btcd/btcjson"
@@ -109,19 +111,59 @@ func alreadyKnown(err error) bool {
 }
 
 // FeeRate returns sat per 1000 vbytes: bitcoind's estimatesmartfee, else
-// btcd's estimatefee; an error when the node has no estimate.
+// btcd's estimatefee, else an estimate from the node's mempool (the lowest
+// feerate that still makes the next block); an error when none has data,
+// and the tower then uses its configured fallback.
 func (n *Node) FeeRate(ctx context.Context) (int64, error) {
 	if r, err := n.rpc.EstimateSmartFee(6, nil); err == nil && r.FeeRate != nil && *r.FeeRate > 0 {
 		return btcPerKvBToSat(*r.FeeRate), nil
 	}
-	r, err := n.rpc.EstimateFee(6)
+	if r, err := n.rpc.EstimateFee(6); err == nil && r > 0 {
+		return btcPerKvBToSat(r), nil
+	}
+	pool, err := n.rpc.GetRawMempoolVerbose()
 	if err != nil {
-		return 0, fmt.Errorf("no fee estimate: %w", err)
+		return 0, fmt.Errorf("no fee estimate and no mempool: %w", err)
 	}
-	if r <= 0 {
-		return 0, errors.New("no fee estimate yet")
+	entries := make([]poolEntry, 0, len(pool))
+	for _, e := range pool {
+		vs := int64(e.Vsize)
+		if vs <= 0 {
+			vs = int64(e.Size)
+		}
+		if vs > 0 {
+			entries = append(entries, poolEntry{rate: btcPerKvBToSat(e.Fee) * 1000 / vs, vsize: vs})
+		}
 	}
-	return btcPerKvBToSat(r), nil
+	if r, ok := nextBlockFloor(entries, maxBlockVBytes); ok {
+		return r, nil
+	}
+	return 0, errors.New("no fee estimate yet and the mempool would not fill a block")
+}
+
+// maxBlockVBytes is one block's capacity in virtual bytes.
+const maxBlockVBytes = 1_000_000
+
+type poolEntry struct {
+	rate  int64 // sat per 1000 vbytes
+	vsize int64
+}
+
+// nextBlockFloor is the feerate of the last transaction that fits in a
+// block filled greedily by feerate: paying more than that gets a new
+// transaction into the next block. ok is false when the mempool would not
+// fill a block (then any relayable fee gets in, and the caller's fallback
+// applies).
+func nextBlockFloor(entries []poolEntry, capacity int64) (int64, bool) {
+	slices.SortFunc(entries, func(a, b poolEntry) int { return cmp.Compare(b.rate, a.rate) })
+	var used int64
+	for _, e := range entries {
+		if used+e.vsize > capacity {
+			return e.rate + 1000, true // beat the first one left out by 1 sat/vB
+		}
+		used += e.vsize
+	}
+	return 0, false
 }
 
 func btcPerKvBToSat(btc float64) int64 { return int64(math.Round(btc * 1e8)) }
