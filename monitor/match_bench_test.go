@@ -1,0 +1,122 @@
+package monitor
+
+import (
+	"crypto/rand"
+	"fmt"
+	"testing"
+
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+)
+
+// benchBlock is a block of n transactions shaped like mainnet ones (two
+// inputs with witnesses, two outputs, about 370 bytes).
+func benchBlock(n int) *wire.MsgBlock {
+	b := &wire.MsgBlock{}
+	for i := 0; i < n; i++ {
+		tx := wire.NewMsgTx(2)
+		for j := 0; j < 2; j++ {
+			var h chainhash.Hash
+			_, _ = rand.Read(h[:])
+			in := wire.NewTxIn(wire.NewOutPoint(&h, uint32(j)), nil, nil)
+			sig := make([]byte, 72)
+			pub := make([]byte, 33)
+			_, _ = rand.Read(sig)
+			_, _ = rand.Read(pub)
+			in.Witness = wire.TxWitness{sig, pub}
+			tx.AddTxIn(in)
+		}
+		for j := 0; j < 2; j++ {
+			script := make([]byte, 22)
+			_, _ = rand.Read(script)
+			tx.AddTxOut(wire.NewTxOut(int64(1000+j), script))
+		}
+		b.Transactions = append(b.Transactions, tx)
+	}
+	return b
+}
+
+// matchBlock is the per-block work of Tower.ProcessBlock before any store
+// access: every transaction's txid, its locator, and an index lookup.
+func matchBlock(x *LocatorIndex, b *wire.MsgBlock) int {
+	hits := 0
+	for _, tx := range b.Transactions {
+		if x.Contains(lncrypto.Locator(tx.TxHash())) {
+			hits++
+		}
+	}
+	return hits
+}
+
+func indexOf(n int) *LocatorIndex {
+	prefixes := make([]uint64, n)
+	buf := make([]byte, 8*n)
+	_, _ = rand.Read(buf)
+	for i := range prefixes {
+		var l [16]byte
+		copy(l[:8], buf[8*i:])
+		prefixes[i] = Prefix(l)
+	}
+	x := NewLocatorIndex()
+	x.Build(prefixes)
+	return x
+}
+
+// BenchmarkMatchBlock: a 4,000-transaction block against 1,000,000 stored
+// appointments (and 10,000,000 unless -short). Reports the index's bytes
+// per appointment; ns/op is the whole block.
+func BenchmarkMatchBlock(b *testing.B) {
+	sizes := []int{1_000_000}
+	if !testing.Short() {
+		sizes = append(sizes, 10_000_000)
+	}
+	block := benchBlock(4000)
+	for _, n := range sizes {
+		x := indexOf(n)
+		b.Run(fmt.Sprintf("appointments=%d", n), func(b *testing.B) {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if matchBlock(x, block) != 0 {
+					b.Fatal("random block matched")
+				}
+			}
+			b.ReportMetric(float64(x.Bytes())/float64(n), "index-bytes/appointment")
+		})
+	}
+}
+
+// BenchmarkMatchBlockLookupOnly separates the index lookups from txid
+// hashing (precomputed locators).
+func BenchmarkMatchBlockLookupOnly(b *testing.B) {
+	x := indexOf(1_000_000)
+	block := benchBlock(4000)
+	locs := make([][16]byte, len(block.Transactions))
+	for i, tx := range block.Transactions {
+		locs[i] = lncrypto.Locator(tx.TxHash())
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, l := range locs {
+			x.Contains(l)
+		}
+	}
+}
+
+// BenchmarkIndexBuild: rebuilding the index at start from 1,000,000
+// locators (the store streams them; this is the in-memory part).
+func BenchmarkIndexBuild(b *testing.B) {
+	const n = 1_000_000
+	src := indexOf(n).sorted
+	for i := 0; i < b.N; i++ {
+		p := make([]uint64, n)
+		copy(p, src)
+		// Shuffle cheaply: reverse, so Build has to sort.
+		for l, r := 0, n-1; l < r; l, r = l+1, r-1 {
+			p[l], p[r] = p[r], p[l]
+		}
+		x := NewLocatorIndex()
+		x.Build(p)
+	}
+}
