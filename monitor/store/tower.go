@@ -293,9 +293,10 @@ func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) erro
 	defer rows.Close()
 	var prev, cur [16]byte
 	first := true
+	var raw sql.RawBytes // the driver's buffer, not a copy
+	dest := []any{&raw}  // allocated once, not per row
 	for rows.Next() {
-		var raw sql.RawBytes // the driver's copy: no second allocation
-		if err := rows.Scan(&raw); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return wrap("each locator", err)
 		}
 		if len(raw) != len(cur) {

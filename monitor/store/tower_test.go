@@ -272,3 +272,18 @@ func BenchmarkSaveAppointment(b *testing.B) {
 		}
 	}
 }
+
+// TestAppointmentUnknownCipher: a cipher the store could not read back is
+// refused before anything is written.
+func TestAppointmentUnknownCipher(t *testing.T) {
+	s := openAt(t, tempPath(t))
+	ctx := context.Background()
+	a := testAppointment(1, 1)
+	a.Cipher = 0
+	if _, err := s.SaveAppointment(ctx, a, 8); err == nil || !strings.Contains(err.Error(), "cipher") {
+		t.Fatalf("unknown cipher: %v", err)
+	}
+	if as, err := s.AppointmentsByLocator(ctx, a.Locator); err != nil || len(as) != 0 {
+		t.Fatalf("stored anyway: %d, %v", len(as), err)
+	}
+}
