@@ -36,11 +36,18 @@ type AppointmentIntake interface {
 	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
 }
 
-// State keeps the sync position durably (the store).
+// State keeps the sync position and parked events durably (the store).
 type State interface {
 	State(ctx context.Context, key string) (string, bool, error)
 	SetState(ctx context.Context, key, value string) error
+	StatePrefix(ctx context.Context, prefix string) (map[string]string, error)
+	DeleteState(ctx context.Context, key string) error
 }
+
+// parkedPrefix keys events that could not be handled yet because a node
+// was unavailable: they are stored (so the sync position may advance and
+// the room is not held up) and retried every ParkRetry.
+const parkedPrefix = "matrix.parked."
 
 // Config configures a Bus.
 type Config struct {
@@ -59,6 +66,8 @@ type Config struct {
 	RateBurst     int
 	// SyncWait is the long-poll duration (default 30 s).
 	SyncWait time.Duration
+	// ParkRetry is how often parked events are retried (default 30 s).
+	ParkRetry time.Duration
 
 	Intake       Intake
 	Appointments AppointmentIntake // optional until the Lightning half lands
@@ -139,6 +148,9 @@ func New(cfg Config) (*Bus, error) {
 	if cfg.SyncWait == 0 {
 		cfg.SyncWait = 30 * time.Second
 	}
+	if cfg.ParkRetry == 0 {
+		cfg.ParkRetry = 30 * time.Second
+	}
 	return &Bus{cfg: cfg, log: cfg.Logger, perUser: monitor.NewRateLimiter(cfg.RatePerSender, cfg.RateBurst),
 		receipts: make(chan receipt, 4096)}, nil
 }
@@ -172,6 +184,8 @@ func (b *Bus) Run(ctx context.Context) error {
 		go func() { defer wg.Done(); b.postReceipts(ctx, sess) }()
 	}
 	defer wg.Wait()
+	retry := time.NewTicker(b.cfg.ParkRetry)
+	defer retry.Stop()
 
 	since, ok, err := b.cfg.State.State(ctx, stateKeyNextBatch)
 	if err != nil {
@@ -215,6 +229,55 @@ func (b *Bus) Run(ctx context.Context) error {
 		since, ok = next, true
 		now := b.cfg.Clock.Now()
 		b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.LastSync = now })
+		select {
+		case <-retry.C:
+			if err := b.retryParked(ctx); err != nil && ctx.Err() == nil {
+				return err
+			}
+		default:
+		}
+	}
+	return nil
+}
+
+// park stores an event whose handling must wait for a node.
+func (b *Bus) park(ctx context.Context, ev Event, why error) error {
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return storeFailure{err}
+	}
+	if err := b.cfg.State.SetState(ctx, parkedPrefix+ev.EventID, string(raw)); err != nil {
+		return storeFailure{fmt.Errorf("park event %s: %w", ev.EventID, err)}
+	}
+	b.cfg.Stats.Count(monitor.CounterMatrixParked, 1)
+	b.log.Warn("room event parked until its node answers", "event_id", ev.EventID, "err", why)
+	return nil
+}
+
+// retryParked handles parked events again; each one handled (stored or
+// rejected with a reason) is removed, the others stay parked.
+func (b *Bus) retryParked(ctx context.Context) error {
+	parked, err := b.cfg.State.StatePrefix(ctx, parkedPrefix)
+	if err != nil {
+		return storeFailure{err}
+	}
+	for key, raw := range parked {
+		var ev Event
+		if err := json.Unmarshal([]byte(raw), &ev); err != nil {
+			_ = b.cfg.State.DeleteState(ctx, key)
+			continue
+		}
+		err := b.handle(ctx, ev)
+		if errors.Is(err, errUnavailable) {
+			continue // still waiting for its node
+		}
+		if err != nil {
+			return err
+		}
+		if err := b.cfg.State.DeleteState(ctx, key); err != nil {
+			return storeFailure{err}
+		}
+		b.log.Info("parked room event handled", "event_id", ev.EventID)
 	}
 	return nil
 }
@@ -368,8 +431,13 @@ func (b *Bus) handleAll(ctx context.Context, events []Event) error {
 			continue
 		}
 		if err := b.handle(ctx, ev); err != nil {
-			b.forget(ev.EventID)
-			return err
+			if errors.Is(err, errUnavailable) {
+				err = b.park(ctx, ev, err) // durably parked: the room is not held up
+			}
+			if err != nil {
+				b.forget(ev.EventID)
+				return err
+			}
 		}
 		if ev.OriginTS > 0 {
 			lag := b.cfg.Clock.Now().Sub(time.UnixMilli(ev.OriginTS))
@@ -449,6 +517,10 @@ func (b *Bus) handle(ctx context.Context, ev Event) error {
 	return nil
 }
 
+// errUnavailable marks a submission that could not be decided because a
+// node did not answer: the event is parked and retried.
+var errUnavailable = errors.New("intake unavailable")
+
 // afterReject decides whether a failed submission counts as handled.
 func (b *Bus) afterReject(err error) error {
 	e := monitor.AsError(err)
@@ -457,7 +529,7 @@ func (b *Bus) afterReject(err error) error {
 		if e.Reason == monitor.ReasonRateLimited {
 			return nil // a definitive answer: dropped for abuse
 		}
-		return fmt.Errorf("intake unavailable: %w", e) // retry the batch later
+		return fmt.Errorf("%w: %w", errUnavailable, e) // parked, retried later
 	case monitor.CodeInternal:
 		return storeFailure{e}
 	}

@@ -22,6 +22,7 @@ const (
 	CounterMatrixEvents         = "matrix.events_seen"
 	CounterMatrixReceipts       = "matrix.receipts_posted"
 	CounterMatrixReceiptsFailed = "matrix.receipts_failed"
+	CounterMatrixParked         = "matrix.parked"
 )
 
 // Stats keeps the figures served by /api/1/stats and /metrics. Totals are

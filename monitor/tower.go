@@ -197,10 +197,9 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	if a.RewardSat < t.cfg.MinRewardSat {
 		return nil, Reject(ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
 	}
-	rate, err := t.feeRate(ctx)
-	if err != nil {
-		return nil, Unavailable(ReasonChainUnavailable, "cannot read a fee estimate from the Bitcoin node", err)
-	}
+	// Without an estimate from the node (btcd has none on a quiet chain),
+	// judge with the configured fallback rate.
+	rate, _ := t.feeRate(ctx)
 	// The justice transaction is about as large as its plaintext; ours adds
 	// one P2WPKH/P2WSH output (at most 43 vbytes).
 	fee := feeFor(rate, int64(len(a.EncryptedBlob)-16+43))
@@ -376,10 +375,7 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 	if err := verifyInputs(tx, fetcher); err != nil {
 		return fail(ReasonBadSignature, "the justice transaction does not verify: "+err.Error())
 	}
-	rate, err := t.feeRate(ctx)
-	if err != nil {
-		rate = t.cfg.FallbackFeeRate
-	}
+	rate, _ := t.feeRate(ctx) // the fallback when the node has no estimate
 	rate = t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
 	final, bounty, fee := t.withBounty(tx, fetcher, surplus, rate)
 	j.FeeRate, j.FeeSat, j.BountySat = rate, fee, bounty
@@ -464,11 +460,11 @@ func feeFor(ratePerKvB, vbytes int64) int64 { return (ratePerKvB*vbytes + 999) /
 
 func (t *Tower) feeRate(ctx context.Context) (int64, error) {
 	r, err := t.cfg.Node.FeeRate(ctx)
-	if err != nil || r <= 0 {
-		if err == nil {
-			r = t.cfg.FallbackFeeRate
-		}
+	if err != nil {
 		return t.cfg.FallbackFeeRate, err
+	}
+	if r <= 0 {
+		return t.cfg.FallbackFeeRate, nil
 	}
 	return min(r, t.cfg.MaxFeeRate), nil
 }
@@ -529,6 +525,10 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 	if j.Block != 0 { // it was confirmed and a reorg removed it
 		log.Warn("justice transaction no longer confirmed (reorg); rebroadcasting", "was_block", j.Block)
 		j.Block, j.BlockHash = 0, chainhash.Hash{}
+		// Its fee got it mined; the new branch's miners never had it. The
+		// bump clock restarts here, or the first new-chain block at
+		// SentHeight+BumpAfter would replace it at once (a smaller bounty).
+		j.SentHeight = height
 		j.UpdatedAt = t.cfg.Clock.Now().UTC()
 		if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
 			return err
@@ -539,6 +539,12 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 		return err
 	}
 	if !st.InMempool {
+		// A miner may have taken a version this one replaced: follow that.
+		if j.Replacement > 0 {
+			if mined, err := t.adoptMinedVersion(ctx, j, log); mined || err != nil {
+				return err
+			}
+		}
 		// The breach may have been reorganised out too: send it first.
 		if bs, err := t.cfg.Node.TxStatus(ctx, j.BreachTxID); err == nil && !bs.InMempool && bs.Confirmations == 0 {
 			breach := wire.NewMsgTx(2)
@@ -560,14 +566,47 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 	return t.bump(ctx, j, tx, height, log)
 }
 
+// adoptMinedVersion looks for an earlier version of j (one j replaced) in a
+// block. That one is then the justice transaction: it is followed to
+// finality (its bounty is what was earned) and j, which can no longer be
+// mined, is closed.
+func (t *Tower) adoptMinedVersion(ctx context.Context, j Justice, log *slog.Logger) (bool, error) {
+	all, err := t.cfg.Store.JusticeForBreach(ctx, j.BreachTxID)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range all {
+		if p.ID == j.ID || p.UserPubkey != j.UserPubkey || (p.Outcome != JusticeReplaced && p.Outcome != JusticeBroadcast) {
+			continue
+		}
+		st, err := t.cfg.Node.TxStatus(ctx, p.TxID)
+		if err != nil {
+			return false, err
+		}
+		if st.Confirmations == 0 {
+			continue
+		}
+		now := t.cfg.Clock.Now().UTC()
+		p.Outcome, p.Detail, p.Block, p.BlockHash, p.UpdatedAt = JusticeBroadcast, "", st.BlockHeight, st.BlockHash, now
+		if err := t.cfg.Store.SaveJustice(ctx, p); err != nil {
+			return false, err
+		}
+		j.Outcome, j.Detail, j.UpdatedAt = JusticeReplaced, "an earlier version was mined: "+p.TxID.String(), now
+		if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
+			return false, err
+		}
+		log.Info("an earlier version of the justice transaction was mined; following it", "mined_txid", p.TxID.String(),
+			"block", st.BlockHeight, "bounty_sat", p.BountySat)
+		return true, nil
+	}
+	return false, nil
+}
+
 // bump replaces an unconfirmed justice transaction with one paying a higher
 // fee out of our bounty (BIP 125: more absolute fee, by at least the relay
 // fee of the new size).
 func (t *Tower) bump(ctx context.Context, j Justice, tx *wire.MsgTx, height uint32, log *slog.Logger) error {
-	rate, err := t.feeRate(ctx)
-	if err != nil {
-		rate = t.cfg.FallbackFeeRate
-	}
+	rate, _ := t.feeRate(ctx) // the fallback when the node has no estimate
 	target := t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
 	size := vsize(tx)
 	minFee := j.FeeSat + feeFor(1000, size) // + min relay fee of 1 sat/vB for the new size

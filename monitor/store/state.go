@@ -26,3 +26,29 @@ func (s *Store) SetState(ctx context.Context, key, value string) error {
 		return err
 	})
 }
+
+// StatePrefix returns every value whose key starts with prefix.
+func (s *Store) StatePrefix(ctx context.Context, prefix string) (map[string]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key`, prefix, prefix+"\xff")
+	if err != nil {
+		return nil, wrap("read state", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, wrap("read state", err)
+		}
+		out[k] = v
+	}
+	return out, wrap("read state", rows.Err())
+}
+
+// DeleteState removes key (no error when absent).
+func (s *Store) DeleteState(ctx context.Context, key string) error {
+	return s.write(ctx, "delete state", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM state WHERE key = ?`, key)
+		return err
+	})
+}

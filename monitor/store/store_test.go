@@ -567,4 +567,18 @@ func TestStateSurvivesReopen(t *testing.T) {
 	if v, ok, err := st.State(ctx, "matrix.next_batch"); v != "s2" || !ok || err != nil {
 		t.Fatalf("state after reopen: %q %v %v", v, ok, err)
 	}
+	for _, k := range []string{"p.a", "p.b", "q.a"} {
+		if err := st.SetState(ctx, k, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, err := st.StatePrefix(ctx, "p."); err != nil || len(m) != 2 || m["p.b"] != "p.b" {
+		t.Fatalf("prefix: %v %v", m, err)
+	}
+	if err := st.DeleteState(ctx, "p.a"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := st.StatePrefix(ctx, "p."); len(m) != 1 {
+		t.Fatalf("after delete: %v", m)
+	}
 }
