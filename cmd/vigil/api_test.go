@@ -35,19 +35,30 @@ func startVigild(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey) *vig
 // startVigildWith starts a vigild with the room intake when m is set.
 func startVigildWith(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey, m *daemon.MatrixConfig) *vigild {
 	t.Helper()
+	return startVigildConfig(t, chain, key, func(c *daemon.Config) { c.Matrix = m })
+}
+
+// startVigildConfig starts a vigild whose configuration edit has changed
+// (the room intake, the watchtower).
+func startVigildConfig(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey, edit func(c *daemon.Config)) *vigild {
+	t.Helper()
 	dataDir := t.TempDir()
 	level := slog.LevelWarn
 	if os.Getenv("VIGIL_TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
-	d, err := daemon.New(daemon.Config{
+	cfg := daemon.Config{
 		Version: "test", Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 		DataDir: dataDir, APIListen: "127.0.0.1:0",
 		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: 1,
 		PollInterval: 25 * time.Millisecond, Key: key, RPCTimeout: 5 * time.Second,
 		Policy:     monitor.Policy{ProfitFactor: 1, Strategy: monitor.StrategyImmediate, DeadlineMultiplier: 2},
-		StatsFlush: 100 * time.Millisecond, Matrix: m,
-	})
+		StatsFlush: 100 * time.Millisecond,
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	d, err := daemon.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
@@ -114,8 +113,7 @@ type posted struct {
 
 // receiptCheck judges one receipt for the posted event. It returns the
 // distinct-monitor key to count it under ("" to not count it), and the
-// verdict: true or false, or nil when receipts of this kind are not
-// verified yet; problem says why a receipt did not verify.
+// verdict (nil: not judged); problem says why a receipt did not verify.
 type receiptCheck func(content []byte) (key string, verified *bool, problem string)
 
 // broadcast logs in, joins, posts content and, when asked, waits for
@@ -265,14 +263,10 @@ func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, r
 			}
 		}
 	}
-	what := "verified receipts"
-	if r.eventType == matrixbus.TypeAppointment {
-		what = "receipts"
-	}
 	return &exitError{code: exitFailure, err: fmt.Errorf(
-		"timed out after %s: %d of %d %s from distinct monitors arrived for event %s in %s "+
+		"timed out after %s: %d of %d verified receipts from distinct monitors arrived for event %s in %s "+
 			"(the request was posted; a monitor may still take it later)",
-		*r.timeout, len(monitors), r.waitReceipt, what, eventID, *r.room)}
+		*r.timeout, len(monitors), r.waitReceipt, eventID, *r.room)}
 }
 
 // send posts one event, retrying with the same transaction id (so at most
@@ -569,65 +563,25 @@ func checkProofReceipt(content []byte, bp monitor.BalanceProof) (common.Address,
 	return mon, nil
 }
 
-// appointmentFields are the fields of a Lightning appointment (PROTOCOL.md
-// §3), all strings.
-var appointmentFields = []string{
-	"network", "locator", "encrypted_blob", "cipher", "to_self_delay", "start_block",
-	"end_block", "reward_sat", "user_pubkey", "user_signature",
-}
-
-// checkAppointmentShape checks an appointment is a JSON object with every
-// field present as a non-empty string, and no other field.
-func checkAppointmentShape(content []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(content, &raw); err != nil || raw == nil {
-		return errors.New("malformed_json: not a JSON object")
-	}
-	known := map[string]bool{}
-	for _, k := range appointmentFields {
-		known[k] = true
-		v, ok := raw[k]
-		if !ok {
-			return fmt.Errorf("missing_field: field %q is required", k)
-		}
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil || bytes.Equal(v, []byte("null")) {
-			return fmt.Errorf("bad_type: field %q must be a JSON string", k)
-		}
-		if s == "" {
-			return fmt.Errorf("missing_field: field %q is empty", k)
-		}
-	}
-	var unknown []string
-	for k := range raw {
-		if !known[k] {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return fmt.Errorf("unknown_field: unknown field %q", unknown[0])
-	}
-	return nil
-}
-
 // cmdBroadcastAppointment posts a Lightning appointment to the room.
 func cmdBroadcastAppointment(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("broadcast appointment", `Posts a Lightning watchtower appointment (PROTOCOL.md §3) to the monitors'
-Matrix room as an org.vigil.ln_appointment event, or with --plain as an
-ordinary text message. Logs in, joins the room by its alias (never creating
-it) and prints {"event_id", "room_id"} as one JSON line.
+	f := newFlags("broadcast appointment", `Posts a Lightning watchtower appointment (an ln appointment output,
+PROTOCOL.md §3) to the monitors' Matrix room as an org.vigil.ln_appointment
+event, or with --plain as an ordinary text message for monitors that read
+those. Logs in, joins the room by its alias (it never creates it) and prints
+{"event_id", "room_id"} as one JSON line. The appointment is checked locally
+first as a monitor checks it (fields, encoding, and that user_signature is
+user_pubkey's over the appointment); a bad one is refused with the reason
+and nothing is posted.
 
-Not complete yet: the file is only checked to be a JSON object with every
-appointment field (network, locator, encrypted_blob, cipher, to_self_delay,
-start_block, end_block, reward_sat, user_pubkey, user_signature) present as
-a string and no other; the locator, the encryption and user_signature are
-not checked, and monitors without the Lightning half answer not_supported.
-With --wait-receipts N it follows the room until N distinct monitors (by
-monitor_pubkey) posted a receipt for the event and prints each as a JSON
-line with "verified": null: receipt signatures are not verified yet. Exit
-status 1 when fewer than N arrived within --timeout.`)
-	r := addRoomFlags(f, "the appointment JSON `FILE` (required)", "ln_appointment", matrixbus.TypeAppointment)
+With --wait-receipts N it then follows the room until N distinct monitors
+(by monitor_pubkey) posted an org.vigil.receipt for the event, printing each
+receipt as a JSON line with its receipt_event_id, sender and "verified":
+true when its kind and locator are the appointment's and its signature over
+user_signature || u32be(start_block) recovers to its monitor_pubkey, false
+(with a "problem") otherwise. Only verified receipts count. Exit status 1
+when fewer than N arrived within --timeout.`)
+	r := addRoomFlags(f, "the appointment JSON `FILE`, an ln appointment output (required)", "ln_appointment", matrixbus.TypeAppointment)
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
@@ -638,23 +592,19 @@ status 1 when fewer than N arrived within --timeout.`)
 	if err != nil {
 		return err
 	}
-	if err := checkAppointmentShape(content); err != nil {
-		return fmt.Errorf("%s is not an appointment: %v; nothing was posted", *r.file, err)
+	a, err := checkAppointment(content)
+	if err != nil {
+		return fmt.Errorf("%s is not a valid appointment: %s; nothing was posted", *r.file, rejection(err))
+	}
+	for _, w := range appointmentWarnings(a) {
+		fmt.Fprintln(stderr, "warning: "+w)
 	}
 	return r.broadcast(content, stdout, stderr, func(c []byte) (string, *bool, string) {
-		var d struct {
-			Kind          string `json:"kind"`
-			MonitorPubkey string `json:"monitor_pubkey"`
+		mon, err := checkAppointmentReceipt(c, a)
+		ok := err == nil
+		if !ok {
+			return "", &ok, err.Error()
 		}
-		_ = json.Unmarshal(c, &d)
-		if d.Kind != "ln_appointment" {
-			no := false
-			return "", &no, fmt.Sprintf("kind is %q, not ln_appointment", d.Kind)
-		}
-		if d.MonitorPubkey == "" {
-			no := false
-			return "", &no, "no monitor_pubkey"
-		}
-		return strings.ToLower(d.MonitorPubkey), nil, ""
+		return mon, &ok, ""
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -292,7 +294,7 @@ func TestBroadcastToVigild(t *testing.T) {
 
 	// An appointment: posted, and this vigild (no Lightning half) counts
 	// it as not_supported.
-	appt := writeFile(t, dir, "appointment.json", appointmentJSON(nil))
+	appt, signed, _ := offlineAppointment(t, dir, "appointment")
 	r := cli("broadcast", "appointment", "--homeserver", hs.URL, "--user", client.id, "--password-file", client.pwFile,
 		"--room", alias, "--file", appt).ok(t)
 	lines := r.lines(t)
@@ -307,30 +309,14 @@ func TestBroadcastToVigild(t *testing.T) {
 		t.Fatalf("org.vigil.ln_appointment events from the client: %+v", appts)
 	}
 	var content map[string]string
-	if err := json.Unmarshal(appts[0].Content, &content); err != nil || content["locator"] != testLocator || len(content) != len(appointmentFields) {
+	if err := json.Unmarshal(appts[0].Content, &content); err != nil || content["locator"] != hex.EncodeToString(signed.Locator[:]) ||
+		len(content) != len(monitor.AppointmentFields()) {
 		t.Fatalf("posted appointment: %s (%v)", appts[0].Content, err)
 	}
 	st := vigildStats(t, v)
 	if st.Matrix.Accepted != 2 || st.Matrix.ReceiptsPosted != 2 || st.BalanceProofs.Stored != 1 {
 		t.Fatalf("vigild's room stats: %+v", st.Matrix)
 	}
-}
-
-const testLocator = "4a5e1e4baab89f3a32518a88c31bc87f"
-
-// appointmentJSON is a well-formed (not cryptographically valid)
-// appointment; mut edits it first.
-func appointmentJSON(mut func(m map[string]any)) string {
-	m := map[string]any{
-		"network": "regtest", "locator": testLocator, "encrypted_blob": strings.Repeat("ab", 150),
-		"cipher": "chacha20-poly1305", "to_self_delay": "144", "start_block": "812000", "end_block": "822000",
-		"reward_sat": "5000", "user_pubkey": "02" + strings.Repeat("11", 32), "user_signature": "rbwewwyr3gc3ftbsmcqt",
-	}
-	if mut != nil {
-		mut(m)
-	}
-	b, _ := json.MarshalIndent(m, "", "  ")
-	return string(b)
 }
 
 // offlineRequest is a well-signed request for a channel that needs no
@@ -447,19 +433,27 @@ func TestBroadcastRoom(t *testing.T) {
 		}
 
 		// Bad appointments are refused the same way.
+		_, _, appt := offlineAppointment(t, dir, "to-break")
 		for _, c := range []struct{ content, want string }{
-			{appointmentJSON(func(m map[string]any) { delete(m, "locator") }), `missing_field: field "locator" is required`},
-			{appointmentJSON(func(m map[string]any) { m["start_block"] = 812000 }), `bad_type: field "start_block" must be a JSON string`},
-			{appointmentJSON(func(m map[string]any) { m["cipher"] = "" }), `missing_field: field "cipher" is empty`},
-			{appointmentJSON(func(m map[string]any) { m["type"] = "ln_appointment" }), `unknown_field: unknown field "type"`},
+			{editJSON(t, appt, func(m map[string]any) { delete(m, "locator") }), `missing_field: field "locator" is required`},
+			{editJSON(t, appt, func(m map[string]any) { m["start_block"] = 812000 }), `bad_type: field "start_block" must be a JSON string`},
+			{editJSON(t, appt, func(m map[string]any) { m["cipher"] = "" }), `unknown_cipher: field "cipher" must be`},
+			{editJSON(t, appt, func(m map[string]any) { m["type"] = "ln_appointment" }), `unknown_field: unknown field "type"`},
+			{editJSON(t, appt, func(m map[string]any) { m["locator"] = strings.Repeat("ab", 16) }), "wrong_signer: user_signature was made by"},
+			{editJSON(t, appt, func(m map[string]any) { m["reward_sat"] = "5001" }), "wrong_signer"},
+			{editJSON(t, appt, func(m map[string]any) { m["user_signature"] = "rbwewwyr3gc3ftbsmcqt" }), "bad_signature"},
+			{editJSON(t, appt, func(m map[string]any) { m["user_pubkey"] = "02" + strings.Repeat("11", 32) }), "bad_pubkey"},
 			{`"locator"`, "is not a JSON object"},
 		} {
 			file := writeFile(t, dir, "bad-appointment.json", c.content)
 			r := cli(append(append([]string{"broadcast", "appointment"}, login...), "--file", file)...)
 			r.fails(t, exitFailure, c.want)
-			if !strings.Contains(r.err, "nothing was posted") {
-				t.Errorf("stderr %q", r.err)
+			if !strings.Contains(r.err, "nothing was posted") || r.out != "" {
+				t.Errorf("stdout %q stderr %q", r.out, r.err)
 			}
+		}
+		if n := len(ofTypeFrom(roomTimeline(t, hs, client, roomID), matrixbus.TypeAppointment, client.id)); n != 0 {
+			t.Fatalf("bad appointments posted %d events", n)
 		}
 
 		// Matrix failures: a clear message, exit 1.
@@ -562,33 +556,84 @@ func TestBroadcastRoom(t *testing.T) {
 		if _, err := ms.JoinAlias(context.Background(), alias, false); err != nil {
 			t.Fatal(err)
 		}
-		file := writeFile(t, dir, "appointment.json", appointmentJSON(nil))
-		b := cliBackground(append(append([]string{"broadcast", "appointment"}, login...),
-			"--file", file, "--plain", "--wait-receipts", "1", "--timeout", "60s")...)
-		eventID, _ := b.posted(t)
-		pub := "03" + strings.Repeat("22", 32)
-		if _, err := ms.Send(context.Background(), roomID, matrixbus.TypeReceipt, map[string]any{"for_event_id": eventID,
-			"kind": "ln_appointment", "monitor_pubkey": pub, "locator": testLocator, "start_block": "812000", "signature": "d75a980182b10ab7"}, ""); err != nil {
-			t.Fatal(err)
+		post := func(content map[string]any) {
+			t.Helper()
+			if _, err := ms.Send(context.Background(), roomID, matrixbus.TypeReceipt, content, ""); err != nil {
+				t.Fatal(err)
+			}
 		}
+		file, a, _ := offlineAppointment(t, dir, "waiting")
+		locator := hex.EncodeToString(a.Locator[:])
+		k1, _ := btcec.NewPrivateKey()
+		k2, _ := btcec.NewPrivateKey()
+		p1, p2 := pubHex(k1), pubHex(k2)
+		b := cliBackground(append(append([]string{"broadcast", "appointment"}, login...),
+			"--file", file, "--plain", "--wait-receipts", "2", "--timeout", "60s")...)
+		eventID, _ := b.posted(t)
+		forged := signedApptReceipt(t, eventID, a, k2, p1, 812000) // k2 signs as p1
+		post(forged)
+		moved := signedApptReceipt(t, eventID, a, k1, p1, 812000) // start_block changed after signing
+		moved["start_block"] = "812001"
+		post(moved)
+		elsewhere := signedApptReceipt(t, eventID, a, k1, p1, 812000) // another locator
+		elsewhere["locator"] = strings.Repeat("00", 16)
+		post(elsewhere)
+		post(map[string]any{"for_event_id": eventID, "kind": "balance_proof", "monitor_pubkey": p1}) // wrong kind
+		post(signedApptReceipt(t, "$another-event", a, k1, p1, 812000))                              // another event's: not shown
+		post(signedApptReceipt(t, eventID, a, k1, p1, 812000))                                       // valid
+		post(signedApptReceipt(t, eventID, a, k1, p1, 812003))                                       // valid again, same monitor
+		post(signedApptReceipt(t, eventID, a, k2, p2, 811999))                                       // a second monitor
 		r := b.wait(t)
 		if r.code != 0 {
 			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.out, r.err)
 		}
-		lines := r.lines(t)
-		if len(lines) != 2 {
-			t.Fatalf("lines: %s", r.out)
+		lines := r.lines(t)[1:]
+		want := []struct {
+			verified any
+			problem  string
+			pub      string
+		}{
+			{false, "the signature recovers to " + p2 + ", not to monitor_pubkey " + p1, p1},
+			{false, "the signature recovers to ", p1},
+			{false, `locator "` + strings.Repeat("00", 16) + `" is not the appointment's ` + locator, p1},
+			{false, `kind is "balance_proof", not ln_appointment`, p1},
+			{true, "", p1},
+			{true, "", p1},
+			{true, "", p2},
 		}
-		if v, present := lines[1]["verified"]; !present || v != nil || lines[1]["monitor_pubkey"] != pub {
-			t.Fatalf("appointment receipt line: %v", lines[1])
+		if len(lines) != len(want) {
+			t.Fatalf("got %d receipt lines, want %d:\n%s", len(lines), len(want), r.out)
+		}
+		for i, w := range want {
+			l := lines[i]
+			p, _ := l["problem"].(string)
+			if l["verified"] != w.verified || !strings.HasPrefix(p, w.problem) || (w.problem == "") != (p == "") ||
+				l["monitor_pubkey"] != w.pub || l["sender"] != mon.id || l["for_event_id"] != eventID {
+				t.Errorf("receipt line %d: %v; want verified %v problem %q monitor %s", i, l, w.verified, w.problem, w.pub)
+			}
 		}
 		plain := ofTypeFrom(roomTimeline(t, hs, client, roomID), "m.room.message", client.id)
 		var msg struct {
 			Body string `json:"body"`
 		}
 		if len(plain) == 0 || json.Unmarshal(plain[len(plain)-1].Content, &msg) != nil ||
-			!strings.HasPrefix(msg.Body, `{"type":"ln_appointment",`) || !strings.Contains(msg.Body, `"locator":"`+testLocator+`"`) {
+			!strings.HasPrefix(msg.Body, `{"type":"ln_appointment",`) || !strings.Contains(msg.Body, `"locator":"`+locator+`"`) {
 			t.Fatalf("plain appointment: %+v", plain)
+		}
+		if got, err := monitor.DecodeAppointment([]byte(msg.Body), "type"); err != nil || got.UserSignature != a.UserSignature {
+			t.Fatalf("posted body: %v", err)
+		}
+
+		// Receipts that do not verify do not count: waiting for one times out.
+		file2, a2, _ := offlineAppointment(t, dir, "unanswered")
+		b = cliBackground(append(append([]string{"broadcast", "appointment"}, login...),
+			"--file", file2, "--wait-receipts", "1", "--timeout", "5s")...)
+		eventID, _ = b.posted(t)
+		post(signedApptReceipt(t, eventID, a2, k2, p1, 812000))
+		r = b.wait(t)
+		r.fails(t, exitFailure, "timed out after 5s: 0 of 1 verified receipts from distinct monitors")
+		if lines := r.lines(t); len(lines) != 2 || lines[1]["verified"] != false {
+			t.Fatalf("stdout: %s", r.out)
 		}
 	})
 }

@@ -1,14 +1,17 @@
 // Command vigil is the client and operator CLI of Vigil: it makes keystore
 // accounts, runs a participant's channel operations against an Ethereum
-// node, signs balance proofs and monitoring requests, talks to a vigild's
-// HTTP API (submit, list, delete, stats, receipts), and posts requests to
-// the monitors' Matrix room (broadcast), waiting for their receipts.
+// node, signs balance proofs and monitoring requests, makes and signs
+// Lightning watchtower appointments (ln), talks to a vigild's HTTP API
+// (submit, list, delete, stats, receipts, appointments, justice), and posts
+// requests to the monitors' Matrix room (broadcast), waiting for their
+// receipts.
 //
 // It is thin: it parses flags, calls chains/ethereum, contracts/eip712,
-// monitor, matrixbus and the REST API, and prints. Data (addresses,
-// transactions, signed messages, API answers) goes to stdout as JSON
-// (broadcast prints JSON lines); verify-receipt's verdict is one line of
-// text; progress notes and errors go to stderr. Exit status: 0 success, 1
+// monitor, monitor/lncrypto, matrixbus and the REST API, and prints. Data
+// (addresses, transactions, signed messages, appointments, API answers)
+// goes to stdout as JSON (broadcast prints JSON lines); verify-receipt's
+// verdict is one line of text; progress notes, warnings and errors go to
+// stderr. Exit status: 0 success, 1
 // failure (an operation failed, a request was rejected, a receipt did not
 // verify or did not arrive in time), 2 bad usage. It holds no logic of its
 // own beyond checking its inputs before it spends gas, calls the API or
@@ -23,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -57,18 +61,27 @@ var commands = []command{
 		"make a monitoring request from your partner's proof", cmdSignRequest},
 	{"verify-receipt", "--file RESPONSE.json [--chain-id N] [--monitor ADDR]", "check a monitor's receipt signature", cmdVerifyReceipt},
 
+	{"ln key new", "--out FILE", "create a secp256k1 key to sign Lightning appointments with", cmdLnKeyNew},
+	{"ln appointment", "--key FILE (--justice-hex HEX | --justice-file F) --commitment-txid TXID --to-self-delay N --start-block N " +
+		"[--end-block N] --reward-sat N --network NET [--cipher CIPHER]",
+		"encrypt and sign a watchtower appointment for a revoked commitment's justice transaction", cmdLnAppointment},
+
 	{"submit", "[--api URL] --file MSG.json", "PUT a monitoring request to a vigild", cmdSubmit},
 	{"proofs", "[--api URL] [--channel ADDR] [--participant ADDR] [--limit N] [--after CURSOR] [--all]", "list stored balance proofs", cmdProofs},
 	{"updates", "[--api URL] [--channel ADDR] [--outcome LIST] [--limit N] [--after-id N] [--all]", "list updateTransfer records", cmdUpdates},
 	{"stats", "[--api URL]", "print the monitor's statistics", cmdStats},
 	{"delete-proofs", "[--api URL] --token-file F --channel ADDR", "delete a channel's stored proofs (admin)", cmdDeleteProofs},
+	{"submit-appointment", "[--api URL] --file APPOINTMENT.json", "PUT a Lightning appointment to a vigild and verify its receipt", cmdSubmitAppointment},
+	{"appointments", "[--api URL] [--locator HEX | --commitment-txid TXID] [--blobs] [--limit N] [--after CURSOR] [--all]",
+		"list stored Lightning appointments", cmdAppointments},
+	{"justice", "[--api URL] [--outcome LIST] [--limit N] [--after-id N] [--all]", "list the watchtower's justice transactions", cmdJustice},
 
 	{"broadcast balance-proof", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file MSG.json " +
 		"[--plain] [--wait-receipts N] [--timeout D] [--chain-id N]",
 		"post a monitoring request to the monitors' Matrix room and wait for verified receipts", cmdBroadcastBalanceProof},
 	{"broadcast appointment", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file APPOINTMENT.json " +
 		"[--plain] [--wait-receipts N] [--timeout D]",
-		"post a Lightning appointment to the room (shape checks only, receipts not verified yet)", cmdBroadcastAppointment},
+		"post a Lightning appointment to the monitors' Matrix room and wait for verified receipts", cmdBroadcastAppointment},
 }
 
 // Exit statuses.
@@ -118,12 +131,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c, rest, ok := lookup(args)
 	if !ok {
-		if group := groupCommands(args[0]); len(group) > 0 {
-			what := "a subcommand"
-			if len(args) > 1 {
-				what = fmt.Sprintf("a known subcommand, not %q", args[1])
+		// The longest leading words that start longer command names
+		// ("ln", "ln key").
+		for k := min(len(args), 2); k >= 1; k-- {
+			group := groupCommands(args[:k])
+			if len(group) == 0 {
+				continue
 			}
-			fmt.Fprintf(stderr, "vigil %s: needs %s:\n", args[0], what)
+			what := "a subcommand"
+			if len(args) > k {
+				what = fmt.Sprintf("a known subcommand, not %q", args[k])
+			}
+			fmt.Fprintf(stderr, "vigil %s: needs %s:\n", strings.Join(args[:k], " "), what)
 			for _, g := range group {
 				fmt.Fprintf(stderr, "  vigil %s %s\n", g.name, g.synopsis)
 			}
@@ -146,11 +165,12 @@ func lookup(args []string) (command, []string, bool) {
 	return command{}, nil, false
 }
 
-// groupCommands lists the commands under a first word like "eth".
-func groupCommands(first string) []command {
+// groupCommands lists the commands whose names start with the words
+// prefix and are longer ("eth" gives "eth open", ...).
+func groupCommands(prefix []string) []command {
 	var out []command
 	for _, c := range commands {
-		if w := strings.Fields(c.name); len(w) > 1 && w[0] == first {
+		if w := strings.Fields(c.name); len(w) > len(prefix) && slices.Equal(w[:len(prefix)], prefix) {
 			out = append(out, c)
 		}
 	}
@@ -200,7 +220,10 @@ eth flags: --rpc URL --keystore FILE --password-file F [--chain-id N] [--timeout
 broadcast joins the room by alias (it never creates it) and prints JSON lines.
 
 Amounts are decimal wei strings; addresses 0x-hex, any case, but mixed case
-must carry a valid EIP-55 checksum. Data is printed to stdout as JSON.
+must carry a valid EIP-55 checksum. Bitcoin values are plain hex without 0x:
+transactions as bitcoin-cli prints them, txids in display order, locators
+the first 16 bytes of the commitment txid in internal byte order; sat and
+block heights are decimal. Data is printed to stdout as JSON.
 Exit status: 0 success, 1 failure or rejection, 2 bad usage.
 `)
 }
@@ -213,6 +236,8 @@ func sectionOf(name string) string {
 		return "Channel operations on Ethereum"
 	case strings.HasPrefix(name, "sign-"), name == "verify-receipt":
 		return "Signing"
+	case strings.HasPrefix(name, "ln "):
+		return "Lightning appointments"
 	case strings.HasPrefix(name, "broadcast"):
 		return "Matrix room"
 	default:

@@ -27,6 +27,13 @@ func TestHelp(t *testing.T) {
 		"vigil broadcast balance-proof --homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file MSG.json",
 		"vigil broadcast appointment --homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file APPOINTMENT.json",
 		"Matrix room:",
+		"Lightning appointments:",
+		"vigil ln key new --out FILE",
+		"vigil ln appointment --key FILE (--justice-hex HEX | --justice-file F) --commitment-txid TXID --to-self-delay N --start-block N",
+		"vigil submit-appointment [--api URL] --file APPOINTMENT.json",
+		"vigil appointments [--api URL] [--locator HEX | --commitment-txid TXID]",
+		"vigil justice [--api URL] [--outcome LIST]",
+		"txids in display order",
 	} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("help does not document %q:\n%s", want, r.out)
@@ -75,10 +82,14 @@ func TestBroadcastCommands(t *testing.T) {
 		}
 	}
 	ap := cli("broadcast", "appointment", "-h").ok(t)
-	for _, want := range []string{"org.vigil.ln_appointment", `"verified": null`, "not verified yet", "are\nnot checked", "--wait-receipts N"} {
+	for _, want := range []string{"org.vigil.ln_appointment", `"verified":`, "user_signature || u32be(start_block)", "monitor_pubkey",
+		"nothing is posted", "Only verified receipts count", "--wait-receipts N", "--plain"} {
 		if !strings.Contains(ap.out, want) {
 			t.Errorf("broadcast appointment -h lacks %q:\n%s", want, ap.out)
 		}
+	}
+	if strings.Contains(ap.out, "not verified yet") || strings.Contains(ap.out, `"verified": null`) {
+		t.Errorf("broadcast appointment -h still says receipts are not verified:\n%s", ap.out)
 	}
 	if strings.Contains(bp.out+ap.out, "not yet available") {
 		t.Error("broadcast -h still says not yet available")
@@ -158,6 +169,15 @@ func TestBadUsage(t *testing.T) {
 		{"broadcast chain", append(bcast("balance-proof", "--chain-id", "0"), "--file", "m.json", "--access-token-file", "t"),
 			"--chain-id must be greater than 0"},
 		{"broadcast positional", append(bcast("appointment", "now"), "--file", "m.json", "--access-token-file", "t"), `unexpected argument "now"`},
+		{"ln key new", []string{"ln", "key", "new"}, "missing required flag --out"},
+		{"ln appointment", []string{"ln", "appointment", "--key", "k"}, "missing required flags --commitment-txid"},
+		{"ln cipher", []string{"ln", "appointment", "--key", "k", "--justice-hex", "00", "--commitment-txid", strings.Repeat("ab", 32),
+			"--to-self-delay", "1", "--start-block", "1", "--reward-sat", "1", "--network", "regtest", "--cipher", "des"}, "--cipher must be"},
+		{"submit-appointment file", []string{"submit-appointment"}, "missing required flag --file"},
+		{"submit-appointment api", []string{"submit-appointment", "--file", "a.json", "--api", "localhost:5080"}, "is not an http:// or https:// URL"},
+		{"appointments locator", []string{"appointments", "--locator", "abc"}, "--locator must be exactly 32 hex characters"},
+		{"justice limit", []string{"justice", "--limit", "0"}, "--limit must be at least 1"},
+		{"justice positional", []string{"justice", "all"}, `unexpected argument "all"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
