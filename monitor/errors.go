@@ -80,6 +80,7 @@ const (
 	ReasonDoesNotSpendBreach    Reason = "does_not_spend_breach"
 	ReasonSurplusBelowReward    Reason = "surplus_below_reward"
 	ReasonNoBounty              Reason = "no_bounty"
+	ReasonReplacementRefused    Reason = "replacement_refused"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -135,6 +136,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonDoesNotSpendBreach:    CodeInvalid,
 	ReasonSurplusBelowReward:    CodeUnprofitable,
 	ReasonNoBounty:              CodeUnprofitable,
+	ReasonReplacementRefused:    CodeUnavailable,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.

@@ -285,7 +285,7 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 		}
 	}
 	t.mu.Lock()
-	t.tip = height
+	t.tip = max(t.tip, height)
 	keep := t.recent[:0]
 	for _, b := range t.recent {
 		if b.height+recentDepth > height && b.height < height {
@@ -331,8 +331,10 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 	var braw bytes.Buffer
 	_ = breach.Serialize(&braw)
 	j := Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: breachID, BreachRaw: braw.Bytes(),
-		BreachBlock: height, Deadline: height + a.ToSelfDelay, PromisedSat: a.RewardSat, SentHeight: height,
-		CreatedAt: t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
+		BreachBlock: height, Deadline: height + a.ToSelfDelay, PromisedSat: a.RewardSat,
+		// Sent now, at the node's tip (later than the breach when catching up).
+		SentHeight: max(height, t.currentTip()),
+		CreatedAt:  t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
 	t.cfg.Stats.Count(CounterBreachesSeen, 1)
 	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(a.Locator[:]), "height", height)
 
@@ -633,12 +635,39 @@ func (t *Tower) bump(ctx context.Context, j Justice, tx *wire.MsgTx, height uint
 	if err := verifyInputs(nt, txscript.NewMultiPrevOutFetcher(prevs)); err != nil {
 		return fmt.Errorf("replacement does not verify: %w", err)
 	}
+	now := t.cfg.Clock.Now().UTC()
+	var raw bytes.Buffer
+	_ = nt.Serialize(&raw)
 	nu.ID, nu.FeeSat, nu.BountySat, nu.FeeRate = 0, fee, bounty, fee*1000/vsize(nt)
-	nu.Replacement, nu.SentHeight = j.Replacement+1, height
-	nu.CreatedAt, nu.UpdatedAt = t.cfg.Clock.Now().UTC(), t.cfg.Clock.Now().UTC()
-	j.Outcome, j.Detail, j.UpdatedAt = JusticeReplaced, "replaced by a higher-fee transaction", t.cfg.Clock.Now().UTC()
+	nu.TxID, nu.Raw, nu.Outcome, nu.Reason, nu.Detail = nt.TxHash(), raw.Bytes(), JusticeBroadcast, "", ""
+	nu.Replacement, nu.SentHeight, nu.CreatedAt, nu.UpdatedAt = j.Replacement+1, height, now, now
+	// Record before broadcasting: a crash after the broadcast must not lose it.
+	id, err := t.cfg.Store.InsertJustice(ctx, nu)
+	if err != nil {
+		return err
+	}
+	nu.ID = id
+	if berr := t.cfg.Node.Broadcast(ctx, nt); berr != nil {
+		// Refused (e.g. the node wants a larger fee increment): the
+		// current version stays live and is bumped again later, at the
+		// then higher deadline rate.
+		nu.Outcome, nu.Reason, nu.Detail, nu.UpdatedAt = JusticeFailed, ReasonReplacementRefused, "the node refused the replacement: "+berr.Error(), now
+		if err := t.cfg.Store.SaveJustice(ctx, nu); err != nil {
+			return err
+		}
+		j.SentHeight, j.UpdatedAt = height, now
+		if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
+			return err
+		}
+		log.Warn("fee bump refused by the node; keeping the current justice transaction", "txid", j.TxID.String(),
+			"refused_txid", nu.TxID.String(), "fee_sat", fee, "err", berr)
+		return nil
+	}
+	j.Outcome, j.Detail, j.UpdatedAt = JusticeReplaced, "replaced by "+nu.TxID.String()+" with a higher fee", now
 	if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
 		return err
 	}
-	return t.send(ctx, nu, nt, log.With("replaces", j.TxID.String()))
+	log.Info("justice transaction replaced with a higher fee", "old_txid", j.TxID.String(), "txid", nu.TxID.String(),
+		"fee_sat", fee, "bounty_sat", bounty, "height", height, "deadline", j.Deadline)
+	return nil
 }

@@ -126,7 +126,8 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		}
 		w.log.Info("bitcoin watcher starting", "from_height", start)
 	}
-	w.cfg.Tower.SetTip(max(height, 1))
+	w.cfg.Tower.SetTip(tip)
+	start := height
 	for height < tip {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -145,9 +146,6 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		if err := w.cfg.Tower.ProcessBlock(ctx, next, block); err != nil {
 			return fatal{fmt.Errorf("process block %d: %w", next, err)}
 		}
-		if err := w.cfg.Tower.Tick(ctx, next); err != nil {
-			return fatal{fmt.Errorf("tick at %d: %w", next, err)}
-		}
 		if err := w.cfg.Cursor.SetBtcCursor(ctx, next, nh); err != nil {
 			return fatal{err}
 		}
@@ -155,8 +153,16 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			w.log.Info("expired appointments removed", "count", n, "height", next)
 		}
 		height, hash = next, nh
-		if w.cfg.OnBlock != nil {
+		if w.cfg.OnBlock != nil && height < tip { // the last one is reported after Tick
 			w.cfg.OnBlock(tip, height)
+		}
+	}
+	// Follow the justice transactions once per poll, at the tip: judging
+	// fee bumps at each caught-up past height would bump transactions no
+	// miner has seen yet.
+	if height > start {
+		if err := w.cfg.Tower.Tick(ctx, height); err != nil {
+			return fatal{fmt.Errorf("tick at %d: %w", height, err)}
 		}
 	}
 	if w.cfg.OnBlock != nil {
