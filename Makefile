@@ -47,3 +47,13 @@ bench:
 
 clean:
 	rm -rf $(BIN)
+
+# One command shows the whole mission on a local stack (scripts/demo): it
+# builds what is missing (tools/build.sh, vigild, vigil), starts Dendrite,
+# geth --dev, btcd --regtest and vigild on 127.0.0.1, plays the clients with
+# the vigil CLI and stops everything. DEMO_ARGS=--keep leaves it running
+# until Ctrl-C; DEMO_ARGS="--workdir DIR" keeps its files and logs in DIR.
+.PHONY: demo
+DEMO_ARGS ?=
+demo:
+	GO=$(GO) $(GO) run ./scripts/demo $(DEMO_ARGS)

@@ -36,6 +36,7 @@ for pkg in $pkgs; do
 		continue
 	fi
 	t0=$(now)
+	echo "tools: building $name ($pkg) ..."
 	tmp="$out.tmp.$$"
 	if ! "$go" build -o "$tmp" "$pkg"; then
 		rm -f "$tmp"

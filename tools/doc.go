@@ -1,6 +1,8 @@
 // Package tools pins and builds the real servers that Vigil's tests and demo
 // run against: the Dendrite Matrix homeserver (and its key, config and
-// account helpers) and the btcd Bitcoin node (and btcctl).
+// account helpers), the btcd Bitcoin node (and btcctl), and geth (the
+// demo's Ethereum node, go-ethereum v1.17.8: v1.17.10's cmd/geth needs a
+// dependency the module proxy here refuses).
 //
 // It is a separate Go module (github.com/vigil-monitor/vigil/tools) so that
 // the product's own go.mod stays free of server dependencies: the versions

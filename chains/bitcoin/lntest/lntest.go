@@ -22,11 +22,17 @@
 // trimmed. The builder reproduces BOLT 3 Appendix C byte for byte (see the
 // tests). Every helper checks all inputs it signed with the script engine
 // (standard verify flags) before returning.
+//
+// The helpers taking a testing.TB fail the test on error. The same builders
+// returning errors (NewChannel, BuildCommitment, StateOf, BuildJustice) and
+// CoinbaseFunder, which funds a channel from a node's mining key without a
+// btctest harness, are in core.go, for programs such as scripts/demo. This
+// package makes test and demo transactions with throwaway keys: product
+// code must not import it.
 package lntest
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"sort"
@@ -79,6 +85,8 @@ func (m SighashMode) String() string {
 // random; Capacity, ToSelfDelay and the funding fields describe the
 // confirmed funding output.
 type Channel struct {
+	// Node is the btctest node OpenChannel funded the channel from; nil
+	// for a channel made with NewChannel.
 	Node        *btctest.Node
 	Capacity    btcutil.Amount
 	ToSelfDelay uint16
@@ -134,28 +142,27 @@ type State struct {
 
 // OpenChannel makes a channel with fresh keys, funds its 2-of-2 P2WSH
 // output with capacity from n's coinbases (n needs 101+ blocks) and returns
-// it confirmed (one block).
+// it confirmed (one block). It is NewChannel with n.Fund as the funder.
 func OpenChannel(t testing.TB, n *btctest.Node, capacity btcutil.Amount, toSelfDelay uint16) *Channel {
 	t.Helper()
-	c := &Channel{
-		Node:                    n,
-		Capacity:                capacity,
-		ToSelfDelay:             toSelfDelay,
-		DustLimit:               DefaultDustLimit,
-		LocalFundingKey:         newKey(t),
-		RemoteFundingKey:        newKey(t),
-		LocalPaymentBaseKey:     newKey(t),
-		RemotePaymentBaseKey:    newKey(t),
-		RemoteRevocationBaseKey: newKey(t),
-		LocalDelayedBaseKey:     newKey(t),
-		states:                  map[chainhash.Hash]*State{},
+	c, err := NewChannel(nodeFunder{t, n}, capacity, toSelfDelay)
+	if err != nil {
+		t.Fatalf("lntest: %v", err)
 	}
-	if _, err := rand.Read(c.CommitSeed[:]); err != nil {
-		t.Fatal(err)
-	}
-	c.FundingScript = FundingScript(c.LocalFundingKey.PubKey(), c.RemoteFundingKey.PubKey())
-	c.Funding, c.FundingOutput = n.Fund(t, P2WSH(c.FundingScript), capacity)
+	c.Node = n
 	return c
+}
+
+// nodeFunder funds through btctest.Node.Fund, which fails the test itself.
+type nodeFunder struct {
+	t testing.TB
+	n *btctest.Node
+}
+
+func (f nodeFunder) Fund(pkScript []byte, amount btcutil.Amount) (wire.OutPoint, *wire.TxOut, error) {
+	f.t.Helper()
+	op, out := f.n.Fund(f.t, pkScript, amount)
+	return op, out, nil
 }
 
 // Commitment builds and signs (both funding keys) the next commitment
@@ -165,54 +172,10 @@ func OpenChannel(t testing.TB, n *btctest.Node, capacity btcutil.Amount, toSelfD
 // state (commitment number 0, 1, 2, ...); State(commit) tells which.
 func (c *Channel) Commitment(t testing.TB, toLocal, toRemote btcutil.Amount, feeSat int64) *wire.MsgTx {
 	t.Helper()
-	if toLocal < 0 || toRemote < 0 || feeSat < 0 || toLocal+toRemote+btcutil.Amount(feeSat) != c.Capacity {
-		t.Fatalf("lntest: to_local %d + to_remote %d + fee %d != capacity %d", toLocal, toRemote, feeSat, c.Capacity)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.states == nil {
-		c.states = map[chainhash.Hash]*State{}
-	}
-	number := c.next
-	c.next++
-	secret := PerCommitmentSecret(c.CommitSeed, MaxCommitIndex-number)
-	perCommit, point := btcec.PrivKeyFromBytes(secret[:])
-	st := &State{
-		Number:              number,
-		PerCommitmentSecret: secret,
-		PerCommitmentPoint:  point,
-		RevocationKey:       DeriveRevocationPrivKey(c.RemoteRevocationBaseKey, perCommit),
-		DelayedKey:          DerivePrivKey(c.LocalDelayedBaseKey, point),
-		ToRemoteKey:         c.RemotePaymentBaseKey,
-	}
-	p := commitParams{
-		funding:       c.Funding,
-		capacity:      int64(c.Capacity),
-		localFunding:  c.LocalFundingKey,
-		remoteFunding: c.RemoteFundingKey,
-		obscuring:     ObscuringFactor(c.LocalPaymentBaseKey.PubKey(), c.RemotePaymentBaseKey.PubKey()),
-		number:        number,
-		toSelfDelay:   c.ToSelfDelay,
-		revocationPub: st.RevocationKey.PubKey(),
-		delayedPub:    st.DelayedKey.PubKey(),
-		toRemotePub:   st.ToRemoteKey.PubKey(),
-		toLocal:       int64(toLocal),
-		toRemote:      int64(toRemote),
-		dustLimit:     int64(c.dustLimit()),
-	}
-	tx, err := buildCommitment(&p, st)
+	tx, err := c.BuildCommitment(toLocal, toRemote, feeSat)
 	if err != nil {
-		t.Fatalf("lntest: commitment %d: %v", number, err)
+		t.Fatalf("lntest: %v", err)
 	}
-	st.ToLocal, st.ToRemote = toLocal, toRemote
-	if st.ToLocalIndex < 0 {
-		st.ToLocal = 0
-	}
-	if st.ToRemoteIndex < 0 {
-		st.ToRemote = 0
-	}
-	st.Fee = c.Capacity - st.ToLocal - st.ToRemote
-	c.states[tx.TxHash()] = st
 	return tx
 }
 
@@ -227,11 +190,9 @@ func (c *Channel) dustLimit() btcutil.Amount {
 // c.Commitment.
 func (c *Channel) State(t testing.TB, commit *wire.MsgTx) *State {
 	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	st, ok := c.states[commit.TxHash()]
-	if !ok {
-		t.Fatalf("lntest: %s is not a commitment of this channel", commit.TxHash())
+	st, err := c.StateOf(commit)
+	if err != nil {
+		t.Fatalf("lntest: %v", err)
 	}
 	return st
 }
@@ -245,17 +206,9 @@ func (c *Channel) State(t testing.TB, commit *wire.MsgTx) *State {
 // 0xfffffffd (replaceable, BIP 125) and nLockTime 0; both are signed.
 func (c *Channel) Justice(t testing.TB, commit *wire.MsgTx, sweepTo []byte, mode SighashMode, outValue btcutil.Amount) *wire.MsgTx {
 	t.Helper()
-	st := c.State(t, commit)
-	if st.ToLocalIndex < 0 {
-		t.Fatalf("lntest: commitment %d has no to_local output (trimmed)", st.Number)
-	}
-	prevOut := commit.TxOut[st.ToLocalIndex]
-	if outValue <= 0 || int64(outValue) > prevOut.Value {
-		t.Fatalf("lntest: justice output %d outside (0, %d]", outValue, prevOut.Value)
-	}
-	tx, err := signJustice(commit.TxHash(), uint32(st.ToLocalIndex), prevOut, st.ToLocalScript, st.RevocationKey, sweepTo, mode, int64(outValue))
+	tx, err := c.BuildJustice(commit, sweepTo, mode, outValue)
 	if err != nil {
-		t.Fatalf("lntest: justice for commitment %d: %v", st.Number, err)
+		t.Fatalf("lntest: %v", err)
 	}
 	return tx
 }
@@ -425,13 +378,4 @@ func P2WPKH(pub *btcec.PublicKey) []byte {
 		panic(err)
 	}
 	return script
-}
-
-func newKey(t testing.TB) *btcec.PrivateKey {
-	t.Helper()
-	k, err := btcec.NewPrivateKey()
-	if err != nil {
-		t.Fatalf("lntest: new key: %v", err)
-	}
-	return k
 }
