@@ -23,7 +23,7 @@ test-deps:
 		npm ci --prefix contracts --no-audit --no-fund; \
 	fi
 
-# The real servers the tests run (Dendrite, btcd), pinned in tools/go.mod
+# The real servers the tests run (Dendrite, btcd) and the demo (geth), pinned in tools/go.mod
 # and built into .cache/bin; a warm run only checks timestamps.
 tools:
 	GO=$(GO) tools/build.sh
