@@ -261,6 +261,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	var bus *matrixbus.Bus
 	if m := cfg.Matrix; m != nil {
+		// Refuse to start half-way: the homeserver must answer and accept
+		// the credentials now (later outages are retried by the bus).
+		probe, err := matrixbus.Connect(ctx, matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID,
+			Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout})
+		if err != nil {
+			return fmt.Errorf("matrix: %w", err)
+		}
+		probe.Close()
 		bus, err = matrixbus.New(matrixbus.Config{
 			Session:   matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID, Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout},
 			RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,

@@ -92,6 +92,13 @@ func TestStartupFailuresAreClear(t *testing.T) {
 	}
 
 	cfg = base()
+	cfg.Matrix = &daemon.MatrixConfig{HomeserverURL: "http://127.0.0.1:1", UserID: "@vigil:localhost", Password: "x",
+		RoomAlias: "#vigil-monitoring:localhost"}
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("unreachable homeserver: %v", err)
+	}
+
+	cfg = base()
 	v := startVigil(t, chain, vigilOpts{key: chain.Keys[0], dataDir: cfg.DataDir})
 	if err := run(cfg); err == nil || !strings.Contains(strings.ToLower(err.Error()), "lock") {
 		t.Errorf("second instance on the same database: %v", err)
