@@ -101,6 +101,28 @@ func (e *ethFlags) connect(ctx context.Context, expect *big.Int) (*ethConn, erro
 
 func (c *ethConn) close() { c.client.Close() }
 
+// channelSession checks the flags, connects within --timeout and reads the
+// channel at one block; done releases both.
+func (e *ethFlags) channelSession(channel common.Address) (context.Context, *ethConn, *channelView, func(), error) {
+	expect, err := e.check()
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *e.timeout)
+	c, err := e.connect(ctx, expect)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, nil, err
+	}
+	v, err := readChannel(ctx, c.client, channel)
+	if err != nil {
+		c.close()
+		cancel()
+		return nil, nil, nil, nil, err
+	}
+	return ctx, c, v, func() { c.close(); cancel() }, nil
+}
+
 func (c *ethConn) ops() ethereum.Ops { return ethereum.Ops{Backend: c.client, Key: c.key} }
 
 // txJSON is the result of a transaction command. Only the fields that apply
@@ -277,21 +299,11 @@ func depositCmd(name, doc string, reward bool, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	expect, err := e.check()
+	ctx, c, v, done, err := e.channelSession(channel)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *e.timeout)
-	defer cancel()
-	c, err := e.connect(ctx, expect)
-	if err != nil {
-		return err
-	}
-	defer c.close()
-	v, err := readChannel(ctx, c.client, channel)
-	if err != nil {
-		return err
-	}
+	defer done()
 	if err := v.mustBeParticipant(c.from); err != nil {
 		return err
 	}
@@ -353,21 +365,11 @@ challenge period (the settle timeout) starts at the close.`)
 			return err
 		}
 	}
-	expect, err := e.check()
+	ctx, c, v, done, err := e.channelSession(channel)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *e.timeout)
-	defer cancel()
-	c, err := e.connect(ctx, expect)
-	if err != nil {
-		return err
-	}
-	defer c.close()
-	v, err := readChannel(ctx, c.client, channel)
-	if err != nil {
-		return err
-	}
+	defer done()
 	if err := v.mustBeParticipant(c.from); err != nil {
 		return err
 	}
@@ -418,21 +420,11 @@ reward, and unspent reward deposits go back to their owners.`)
 	if err != nil {
 		return err
 	}
-	expect, err := e.check()
+	ctx, c, v, done, err := e.channelSession(channel)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *e.timeout)
-	defer cancel()
-	c, err := e.connect(ctx, expect)
-	if err != nil {
-		return err
-	}
-	defer c.close()
-	v, err := readChannel(ctx, c.client, channel)
-	if err != nil {
-		return err
-	}
+	defer done()
 	switch v.state {
 	case monitor.ChannelOpen:
 		return fmt.Errorf("channel %s is open: close it first", channel.Hex())
@@ -481,21 +473,11 @@ last updateTransfer with its payout address.`)
 	if err != nil {
 		return err
 	}
-	expect, err := e.check()
+	_, c, v, done, err := e.channelSession(channel)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *e.timeout)
-	defer cancel()
-	c, err := e.connect(ctx, expect)
-	if err != nil {
-		return err
-	}
-	defer c.close()
-	v, err := readChannel(ctx, c.client, channel)
-	if err != nil {
-		return err
-	}
+	defer done()
 	return printJSON(stdout, v.json(c.chainID))
 }
 
