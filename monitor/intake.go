@@ -162,7 +162,7 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 	if requester != bp.NonClosing {
 		return Accepted{}, Reject(ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
 	}
-	if !in.cfg.PerKey.Allow(requester.Hex(), in.cfg.Clock.Now()) {
+	if in.cfg.PerKey != nil && !in.cfg.PerKey.Allow(requester.Hex(), in.cfg.Clock.Now()) {
 		return Accepted{}, Reject(ReasonRateLimited, "too many requests signed by %s; slow down", requester.Hex())
 	}
 	if closing == bp.NonClosing {
@@ -226,7 +226,7 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 			acc.ReceiptSignature = sig
 		}
 	}
-	if !res.Duplicate {
+	if !res.Duplicate && in.log.Enabled(ctx, slog.LevelInfo) {
 		in.log.Info("balance proof accepted", "source", src.Kind, "channel", bp.Channel.Hex(),
 			"non_closing", bp.NonClosing.Hex(), "nonce", bp.Nonce, "reward_wei", bp.Reward.String(), "replaced", res.Replaced)
 	}

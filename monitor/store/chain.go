@@ -28,9 +28,11 @@ func scanChannel(rows interface{ Scan(...any) error }) (monitor.Channel, error) 
 
 func scanChannelRows(rows *sql.Rows) (monitor.Channel, error) { return scanChannel(rows) }
 
+const channelQuery = `SELECT ` + channelCols + ` FROM channels WHERE address = ?`
+
 // Channel implements monitor.Store.
 func (s *Store) Channel(ctx context.Context, addr common.Address) (monitor.Channel, error) {
-	c, err := scanChannel(s.r.QueryRowContext(ctx, `SELECT `+channelCols+` FROM channels WHERE address = ?`, addrArg(addr)))
+	c, err := scanChannel(s.rst.channel.QueryRowContext(ctx, addrArg(addr)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("unknown channel %s", addr.Hex())
 	}

@@ -49,10 +49,12 @@ func scanRequest(rows *sql.Rows) (monitor.Request, error) {
 }
 
 // SaveRequest implements monitor.Store: read, compare and write in one
-// transaction.
+// transaction, which concurrent calls share (group commit). If ctx ends
+// before that transaction has committed, SaveRequest returns ctx's error,
+// and the request may or may not be stored (see groupWrite).
 func (s *Store) SaveRequest(ctx context.Context, r monitor.Request) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
-	err := s.write(ctx, "save request", func(tx *sql.Tx) error {
+	err := s.groupWrite(ctx, "save request", func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		res, err = s.saveRequest(ctx, tx, &r)
 		return err
@@ -100,7 +102,7 @@ func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request)
 	var old monitor.Request
 	err := tx.StmtContext(ctx, s.st.getRequest).QueryRowContext(ctx, addrArg(r.Channel), addrArg(r.NonClosing)).Scan(
 		u64Col{&old.Nonce}, bigCol{&old.TransferredAmount}, hashCol{&old.Locksroot}, hashCol{&old.ExtraHash},
-		bytesCol{&old.Signature}, bytesCol{&old.NonClosingSignature}, bigCol{&old.Reward})
+		bytesCol{&old.Signature}, bytesCol{&old.NonClosingSignature}, bigCol{&old.Reward}, addrCol{&old.Closing})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -121,6 +123,11 @@ func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request)
 
 	if _, err := tx.StmtContext(ctx, s.st.putRequest).ExecContext(ctx, requestArgs(r)...); err != nil {
 		return res, err
+	}
+	if res.Replaced && old.Closing == r.Closing {
+		// The replaced request's channel and participants were recorded
+		// when it was stored, and first sightings are never deleted.
+		return res, nil
 	}
 	n, err := insertSeen(ctx, tx.StmtContext(ctx, s.st.seenChannel), r.Channel)
 	if err != nil {

@@ -6,6 +6,9 @@
 // Every acknowledged write is committed with synchronous=FULL in WAL mode
 // before the call returns, and writes that belong together (a request's
 // read-compare-write, a chain batch with its cursor) share one transaction.
+// Concurrent SaveRequest and SaveAppointment calls are group-committed:
+// many share one transaction and one fsync, each still answered only after
+// that commit (groupcommit.go).
 // All writes go through a single connection; reads use a separate read-only
 // pool, so readers never wait for the writer and never see SQLITE_BUSY. An
 // exclusive lock on <path>.lock makes a second process on the same database
@@ -70,6 +73,8 @@ type Store struct {
 	log  *slog.Logger
 	path string
 	st   stmts // prepared on w
+	rst  rstmts
+	g    group // group commit of SaveRequest and SaveAppointment
 
 	closeOnce sync.Once
 	closeErr  error
@@ -108,6 +113,7 @@ func Open(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{lock: lock, log: cfg.Logger, path: path}
+	s.g.init()
 	if err := s.open(cfg); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -172,6 +178,9 @@ func (s *Store) open(cfg Config) error {
 	if err := r.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
+	if s.rst.channel, err = r.PrepareContext(ctx, channelQuery); err != nil {
+		return fmt.Errorf("store: %s: prepare: %w", s.path, err)
+	}
 	s.log.Debug("store opened", "path", s.path, "schema_version", version)
 	return nil
 }
@@ -182,10 +191,15 @@ func dsn(path string, params url.Values) string {
 }
 
 // Close closes the database and releases the lock. It is safe to call more
-// than once.
+// than once. Group-committed writes already queued are committed first;
+// later ones fail with ErrClosed.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.closeGroup()
 		var errs []error
+		if s.rst.channel != nil {
+			errs = append(errs, s.rst.channel.Close())
+		}
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
 		}
@@ -215,7 +229,7 @@ func (st *stmts) prepare(ctx context.Context, w *sql.DB) error {
 		query string
 	}{
 		{&st.getRequest, `SELECT nonce, transferred_amount, locksroot, extra_hash,
-			signature, non_closing_signature, reward
+			signature, non_closing_signature, reward, closing
 			FROM requests WHERE channel = ? AND non_closing = ?`},
 		{&st.putRequest, `INSERT OR REPLACE INTO requests (` + requestCols + `)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -229,6 +243,13 @@ func (st *stmts) prepare(ctx context.Context, w *sql.DB) error {
 		*p.dst = stmt
 	}
 	return nil
+}
+
+// rstmts are the hot read statements, prepared on the read pool (each
+// connection prepares them once, when first used). Store.Channel is read
+// for every balance proof taken in.
+type rstmts struct {
+	channel *sql.Stmt
 }
 
 func (st *stmts) close() error {

@@ -122,7 +122,8 @@ func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
 // ---- appointments ----
 
 // SaveAppointment implements monitor.TowerStore: read, compare and write in
-// one transaction.
+// one transaction, which concurrent calls share (group commit, as for
+// SaveRequest; so is the behaviour when ctx ends first).
 //
 //   - The same (user_pubkey, locator) with identical content (every
 //     Appointment field; Source, SourceRef, ReceivedAt and AcceptedTip only
@@ -145,60 +146,69 @@ func (s *Store) SaveAppointment(ctx context.Context, a monitor.StoredAppointment
 	if err != nil {
 		return res, wrap("save appointment", err)
 	}
-	err = s.write(ctx, "save appointment", func(tx *sql.Tx) error {
-		var old monitor.Appointment
-		err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
-			end_block, reward_sat, user_signature FROM appointments WHERE user_pubkey = ? AND locator = ?`,
-			a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
-			u32Col{&old.ToSelfDelay}, u32Col{&old.StartBlock}, u32Col{&old.EndBlock}, u64Col{&old.RewardSat}, &old.UserSignature)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return err
-		default:
-			old.Locator, old.UserPubkey = a.Locator, a.UserPubkey
-			if sameAppointment(&old, &a.Appointment) {
-				res.Duplicate = true
-				return nil
-			}
-			res.Replaced = true
-			_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
-				to_self_delay = ?, start_block = ?, end_block = ?, reward_sat = ?, user_signature = ?,
-				source = ?, source_ref = ?, received_at = ?, accepted_tip = ?
-				WHERE user_pubkey = ? AND locator = ?`, append(slices.Clone(args[2:]), args[:2]...)...)
-			return err
-		}
-
-		if maxPerLocator > 0 {
-			// Bounded: the count stops at the cap.
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM
-				(SELECT 1 FROM appointments WHERE locator = ? LIMIT ?)`, a.Locator[:], maxPerLocator).Scan(&n); err != nil {
-				return err
-			}
-			if n >= maxPerLocator {
-				return monitor.Reject(monitor.ReasonTooManyPerLocator,
-					"this locator already has %d appointments from other users, the most this monitor keeps", n)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO appointments (`+appointmentCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
-			return err
-		}
-		r, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO tower_users (user_pubkey) VALUES (?)`, a.UserPubkey[:])
-		if err != nil {
-			return err
-		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return err
-		}
-		res.NewParticipants = int(n)
-		return nil
+	err = s.groupWrite(ctx, "save appointment", func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		res, err = s.saveAppointment(ctx, tx, &a, args, maxPerLocator)
+		return err
 	})
 	if err != nil {
 		return monitor.SaveResult{}, err
 	}
+	return res, nil
+}
+
+// saveAppointment is SaveAppointment's read, compare and write in tx; args
+// are appointmentArgs(a).
+func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.StoredAppointment, args []any, maxPerLocator int) (monitor.SaveResult, error) {
+	var res monitor.SaveResult
+	var old monitor.Appointment
+	err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
+		end_block, reward_sat, user_signature FROM appointments WHERE user_pubkey = ? AND locator = ?`,
+		a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
+		u32Col{&old.ToSelfDelay}, u32Col{&old.StartBlock}, u32Col{&old.EndBlock}, u64Col{&old.RewardSat}, &old.UserSignature)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return res, err
+	default:
+		old.Locator, old.UserPubkey = a.Locator, a.UserPubkey
+		if sameAppointment(&old, &a.Appointment) {
+			res.Duplicate = true
+			return res, nil
+		}
+		res.Replaced = true
+		_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
+			to_self_delay = ?, start_block = ?, end_block = ?, reward_sat = ?, user_signature = ?,
+			source = ?, source_ref = ?, received_at = ?, accepted_tip = ?
+			WHERE user_pubkey = ? AND locator = ?`, append(slices.Clone(args[2:]), args[:2]...)...)
+		return res, err
+	}
+
+	if maxPerLocator > 0 {
+		// Bounded: the count stops at the cap.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM
+			(SELECT 1 FROM appointments WHERE locator = ? LIMIT ?)`, a.Locator[:], maxPerLocator).Scan(&n); err != nil {
+			return res, err
+		}
+		if n >= maxPerLocator {
+			return res, monitor.Reject(monitor.ReasonTooManyPerLocator,
+				"this locator already has %d appointments from other users, the most this monitor keeps", n)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO appointments (`+appointmentCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+		return res, err
+	}
+	r, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO tower_users (user_pubkey) VALUES (?)`, a.UserPubkey[:])
+	if err != nil {
+		return res, err
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return res, err
+	}
+	res.NewParticipants = int(n)
 	return res, nil
 }
 
