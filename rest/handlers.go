@@ -253,15 +253,24 @@ func (s *Server) listUpdates(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, true)
 		return
 	}
-	page := updatesPage{ChannelUpdates: make([]updateJSON, 0, min(len(ups), limit))}
-	if len(ups) > limit {
-		ups = ups[:limit]
-		page.NextAfterID = ups[limit-1].ID
-	}
-	for _, u := range ups {
-		page.ChannelUpdates = append(page.ChannelUpdates, encodeUpdate(u))
-	}
+	var page updatesPage
+	page.ChannelUpdates, page.NextAfterID = pageByID(ups, limit, func(u monitor.Update) int64 { return u.ID }, encodeUpdate)
 	writeJSON(w, http.StatusOK, page)
+}
+
+// pageByID encodes up to limit of items (fetched with limit+1) and returns
+// the id to continue after when there was more.
+func pageByID[T, J any](items []T, limit int, id func(T) int64, enc func(T) J) ([]J, int64) {
+	var next int64
+	if len(items) > limit {
+		items = items[:limit]
+		next = id(items[limit-1])
+	}
+	out := make([]J, 0, len(items))
+	for _, it := range items {
+		out = append(out, enc(it))
+	}
+	return out, next
 }
 
 func encodeUpdate(u monitor.Update) updateJSON {

@@ -229,14 +229,8 @@ func (s *Server) listJustice(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, true)
 		return
 	}
-	page := justicePage{Justice: make([]justiceJSON, 0, min(len(js), limit))}
-	if len(js) > limit {
-		js = js[:limit]
-		page.NextAfterID = js[limit-1].ID
-	}
-	for _, j := range js {
-		page.Justice = append(page.Justice, encodeJustice(j))
-	}
+	var page justicePage
+	page.Justice, page.NextAfterID = pageByID(js, limit, func(j monitor.Justice) int64 { return j.ID }, encodeJustice)
 	writeJSON(w, http.StatusOK, page)
 }
 
