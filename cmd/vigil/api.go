@@ -264,34 +264,7 @@ next_after_id, or with --all every page.`)
 		}
 		return printRawJSON(stdout, raw)
 	}
-	var out struct {
-		ChannelUpdates []json.RawMessage `json:"channel_updates"`
-	}
-	out.ChannelUpdates = []json.RawMessage{}
-	last := int64(-1)
-	for {
-		_, raw, err := c.do(http.MethodGet, path, q, nil)
-		if err != nil {
-			return err
-		}
-		var page struct {
-			ChannelUpdates []json.RawMessage `json:"channel_updates"`
-			NextAfterID    int64             `json:"next_after_id"`
-		}
-		if err := json.Unmarshal(raw, &page); err != nil {
-			return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
-		}
-		out.ChannelUpdates = append(out.ChannelUpdates, page.ChannelUpdates...)
-		if page.NextAfterID == 0 {
-			break
-		}
-		if page.NextAfterID <= last {
-			return fmt.Errorf("the server did not advance next_after_id (%d): stopping", page.NextAfterID)
-		}
-		last = page.NextAfterID
-		q.Set("after_id", strconv.FormatInt(page.NextAfterID, 10))
-	}
-	return printJSON(stdout, out)
+	return getAllByID(c, path, q, "channel_updates", stdout)
 }
 
 func setLimit(f *flagSet, q url.Values, v string) error {
@@ -363,4 +336,42 @@ vigild's data directory). Prints the number deleted.`)
 		return err
 	}
 	return printRawJSON(stdout, raw)
+}
+
+// getAllByID follows next_after_id pagination to the end and prints every
+// item of the list named field as one JSON object {field: [...]}.
+func getAllByID(c *apiClient, path string, q url.Values, field string, stdout io.Writer) error {
+	items := []json.RawMessage{}
+	last := int64(-1)
+	for {
+		_, raw, err := c.do(http.MethodGet, path, q, nil)
+		if err != nil {
+			return err
+		}
+		var page map[string]json.RawMessage
+		var next struct {
+			NextAfterID int64 `json:"next_after_id"`
+		}
+		var list []json.RawMessage
+		err = json.Unmarshal(raw, &page)
+		if err == nil {
+			err = json.Unmarshal(raw, &next)
+		}
+		if err == nil && page[field] != nil {
+			err = json.Unmarshal(page[field], &list)
+		}
+		if err != nil {
+			return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
+		}
+		items = append(items, list...)
+		if next.NextAfterID == 0 {
+			break
+		}
+		if next.NextAfterID <= last {
+			return fmt.Errorf("the server did not advance next_after_id (%d): stopping", next.NextAfterID)
+		}
+		last = next.NextAfterID
+		q.Set("after_id", strconv.FormatInt(next.NextAfterID, 10))
+	}
+	return printJSON(stdout, map[string][]json.RawMessage{field: items})
 }

@@ -207,32 +207,5 @@ page with its next_after_id, or with --all every page.`)
 		}
 		return printRawJSON(stdout, raw)
 	}
-	var out struct {
-		Justice []json.RawMessage `json:"justice"`
-	}
-	out.Justice = []json.RawMessage{}
-	last := int64(-1)
-	for {
-		_, raw, err := c.do(http.MethodGet, path, q, nil)
-		if err != nil {
-			return err
-		}
-		var page struct {
-			Justice     []json.RawMessage `json:"justice"`
-			NextAfterID int64             `json:"next_after_id"`
-		}
-		if err := json.Unmarshal(raw, &page); err != nil {
-			return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
-		}
-		out.Justice = append(out.Justice, page.Justice...)
-		if page.NextAfterID == 0 {
-			break
-		}
-		if page.NextAfterID <= last {
-			return fmt.Errorf("the server did not advance next_after_id (%d): stopping", page.NextAfterID)
-		}
-		last = page.NextAfterID
-		q.Set("after_id", strconv.FormatInt(page.NextAfterID, 10))
-	}
-	return printJSON(stdout, out)
+	return getAllByID(c, path, q, "justice", stdout)
 }
