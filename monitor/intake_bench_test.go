@@ -21,9 +21,9 @@ package monitor_test
 // receipt, as the daemon does. VIGIL_BENCH_CLIENTS and VIGIL_BENCH_STORED
 // override 16 and 1,000,000.
 //
-// The pre-filled database is built once (a few minutes for 1,000,000) and
-// cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db; each benchmark works on a
-// copy. Messages are signed before the timer starts: signing is the
+// The pre-filled database (monitor/store/benchdb) is built once (a few
+// minutes for 1,000,000) and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db;
+// each benchmark works on a copy. Messages are signed before the timer starts: signing is the
 // client's cost.
 //
 //	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel|RecoverMessage1' -benchtime 10000x
@@ -33,17 +33,13 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/big"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -60,6 +56,7 @@ import (
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/store/benchdb"
 )
 
 // benchClients is the number of concurrent submitters (SetParallelism x
@@ -67,8 +64,8 @@ import (
 var benchClients = envInt("VIGIL_BENCH_CLIENTS", 16)
 
 var (
-	benchChainID = big.NewInt(1337)
-	benchReward  = big.NewInt(25e15)
+	benchChainID = benchdb.ChainID
+	benchReward  = benchdb.Reward
 	benchQuiet   = slog.New(slog.DiscardHandler)
 )
 
@@ -118,10 +115,6 @@ func randAddr() common.Address {
 	var a common.Address
 	_, _ = rand.Read(a[:])
 	return a
-}
-
-func fixedAddr(kind string, i int) common.Address {
-	return common.BytesToAddress(crypto.Keccak256([]byte(kind), binary.BigEndian.AppendUint64(nil, uint64(i)))[12:])
 }
 
 // ---- the bound, measured in the same run ----
@@ -321,99 +314,6 @@ func (c *benchChain) GasPrice(context.Context) (*big.Int, error) {
 	return big.NewInt(1_000_000_000), nil
 }
 
-// cachedDB returns the path of a database built by fill, cached under
-// os.TempDir by name, copied into a fresh temp dir for this benchmark.
-func cachedDB(b *testing.B, name string, fill func(s *store.Store) error) string {
-	b.Helper()
-	cached := filepath.Join(os.TempDir(), "vigil-bench-"+name+"-v1.db")
-	if _, err := os.Stat(cached); err != nil {
-		start := time.Now()
-		tmp := fmt.Sprintf("%s.building-%d", cached, os.Getpid())
-		s, err := store.Open(store.Config{Path: tmp, Logger: benchQuiet})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := fill(s); err != nil {
-			_ = s.Close()
-			b.Fatal(err)
-		}
-		if err := s.Close(); err != nil {
-			b.Fatal(err)
-		}
-		_ = os.Remove(tmp + ".lock")
-		if err := os.Rename(tmp, cached); err != nil {
-			b.Fatal(err)
-		}
-		b.Logf("built %s in %v", cached, time.Since(start).Round(time.Second))
-	}
-	dst := filepath.Join(b.TempDir(), "vigil.db")
-	if err := copyFile(cached, dst); err != nil {
-		b.Fatal(err)
-	}
-	return dst
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// fillRequests stores n requests, two per channel (each participant
-// protecting itself), participants drawn from 100,000 addresses, and the
-// channels themselves (the confirmed-event cache).
-func fillRequests(n int) func(s *store.Store) error {
-	return func(s *store.Store) error {
-		ctx := context.Background()
-		const batch = 20_000
-		sig := make([]byte, 65)
-		for start := 0; start < n; start += batch {
-			var reqs []monitor.Request
-			var chs []monitor.Channel
-			for i := start; i < min(start+batch, n); i += 2 {
-				ch := fixedAddr("channel", i)
-				p1, p2 := fixedAddr("participant", i%100_000), fixedAddr("participant", (i+7919)%100_000)
-				for j, pair := range [][2]common.Address{{p1, p2}, {p2, p1}} {
-					if i+j >= n {
-						break
-					}
-					reqs = append(reqs, monitor.Request{BalanceProof: monitor.BalanceProof{
-						ChainID: benchChainID, Channel: ch, Nonce: 5, TransferredAmount: big.NewInt(int64(i)),
-						Locksroot: common.Hash(crypto.Keccak256(ch[:])), Signature: sig, NonClosing: pair[0],
-						NonClosingSignature: sig, Reward: benchReward,
-					}, Closing: pair[1], Source: "rest", ReceivedAt: time.Unix(1_700_000_000, 0).UTC()})
-				}
-				chs = append(chs, monitor.Channel{Address: ch, Participant1: p1, Participant2: p2, SettleTimeout: 500, OpenedBlock: 1,
-					RewardDeposit1: benchReward, RewardDeposit2: benchReward})
-			}
-			_, rej, err := s.SaveRequests(ctx, reqs)
-			if err != nil {
-				return err
-			}
-			for _, e := range rej {
-				if e != nil {
-					return e
-				}
-			}
-			if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
 type intakeEnv struct {
 	st    *store.Store
 	in    *monitor.Intake
@@ -423,7 +323,7 @@ type intakeEnv struct {
 
 func newIntakeEnv(b *testing.B, n int, receipts bool) *intakeEnv {
 	b.Helper()
-	path := cachedDB(b, fmt.Sprintf("requests-%d", n), fillRequests(n))
+	path := benchdb.Requests(b, n)
 	st, err := store.Open(store.Config{Path: path, Logger: benchQuiet})
 	if err != nil {
 		b.Fatal(err)
@@ -519,7 +419,7 @@ var benchUserKeys = sync.OnceValue(func() []*btcec.PrivateKey {
 	return keys
 })
 
-const benchTip = 812_000
+const benchTip = benchdb.Tip
 
 type signedAppointment struct {
 	a    monitor.Appointment
@@ -609,42 +509,9 @@ func (benchBtcNode) TxStatus(context.Context, chainhash.Hash) (monitor.TxStatus,
 	return monitor.TxStatus{}, errors.New("benchmark: no node")
 }
 
-// fillAppointments stores n appointments with random-looking locators and
-// 300-byte blobs from 100,000 users.
-func fillAppointments(n int) func(s *store.Store) error {
-	return func(s *store.Store) error {
-		ctx := context.Background()
-		const batch = 20_000
-		blob := make([]byte, 300)
-		for start := 0; start < n; start += batch {
-			var as []monitor.StoredAppointment
-			for i := start; i < min(start+batch, n); i++ {
-				h := crypto.Keccak256([]byte("locator"), binary.BigEndian.AppendUint64(nil, uint64(i)))
-				a := monitor.StoredAppointment{Appointment: monitor.Appointment{Network: "regtest", Locator: [16]byte(h[:16]),
-					EncryptedBlob: blob, Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: benchTip,
-					EndBlock: benchTip + uint32(i%50_000), RewardSat: 5000, UserSignature: strings.Repeat("y", 104)},
-					Source: "rest", ReceivedAt: time.Unix(1_700_000_000, 0).UTC(), AcceptedTip: benchTip}
-				a.UserPubkey[0] = 2
-				binary.BigEndian.PutUint64(a.UserPubkey[25:], uint64(i%100_000))
-				as = append(as, a)
-			}
-			_, rej, err := s.SaveAppointments(ctx, as, 8)
-			if err != nil {
-				return err
-			}
-			for _, e := range rej {
-				if e != nil {
-					return e
-				}
-			}
-		}
-		return nil
-	}
-}
-
 func newTower(b *testing.B, n int, receipts bool) (*monitor.Tower, *store.Store) {
 	b.Helper()
-	path := cachedDB(b, fmt.Sprintf("appointments-%d", n), fillAppointments(n))
+	path := benchdb.Appointments(b, n)
 	st, err := store.Open(store.Config{Path: path, Logger: benchQuiet})
 	if err != nil {
 		b.Fatal(err)
