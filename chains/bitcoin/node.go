@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -31,6 +32,13 @@ type Config struct {
 type Node struct {
 	rpc     *rpcclient.Client
 	network string
+
+	// Calls the node answered "method not found" or "unimplemented" to
+	// (btcd has neither estimatesmartfee nor getmempoolentry): they are not
+	// asked again on this connection, which saves a round trip on every
+	// fee estimate (one per breach response and per appointment) and every
+	// status check.
+	noSmartFee, noMempoolEntry atomic.Bool
 }
 
 // Dial connects and checks the node answers and is on the configured network.
@@ -115,8 +123,14 @@ func alreadyKnown(err error) bool {
 // feerate that still makes the next block); an error when none has data,
 // and the tower then uses its configured fallback.
 func (n *Node) FeeRate(ctx context.Context) (int64, error) {
-	if r, err := n.rpc.EstimateSmartFee(6, nil); err == nil && r.FeeRate != nil && *r.FeeRate > 0 {
-		return btcPerKvBToSat(*r.FeeRate), nil
+	if !n.noSmartFee.Load() {
+		r, err := n.rpc.EstimateSmartFee(6, nil)
+		if err == nil && r.FeeRate != nil && *r.FeeRate > 0 {
+			return btcPerKvBToSat(*r.FeeRate), nil
+		}
+		if unsupported(err) {
+			n.noSmartFee.Store(true)
+		}
 	}
 	if r, err := n.rpc.EstimateFee(6); err == nil && r > 0 {
 		return btcPerKvBToSat(r), nil
@@ -166,14 +180,32 @@ func nextBlockFloor(entries []poolEntry, capacity int64) (int64, bool) {
 	return 0, false
 }
 
+// unsupported tells whether err is the node saying it has no such method:
+// JSON-RPC "method not found" (-32601), or btcd's "Command unimplemented"
+// (-1, a code bitcoind also uses for other errors, hence the message check).
+func unsupported(err error) bool {
+	var je *btcjson.RPCError
+	if !errors.As(err, &je) {
+		return false
+	}
+	return je.Code == btcjson.ErrRPCMethodNotFound.Code ||
+		(je.Code == btcjson.ErrRPCUnimplemented && strings.Contains(strings.ToLower(je.Message), "unimplemented"))
+}
+
 func btcPerKvBToSat(btc float64) int64 { return int64(math.Round(btc * 1e8)) }
 
 // TxStatus reports whether txid is in the mempool or confirmed. It needs
 // the node's transaction index (btcd --txindex, bitcoind -txindex) for
 // confirmed transactions.
 func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxStatus, error) {
-	if _, err := n.rpc.GetMempoolEntry(txid.String()); err == nil {
-		return monitor.TxStatus{InMempool: true}, nil
+	if !n.noMempoolEntry.Load() {
+		_, err := n.rpc.GetMempoolEntry(txid.String())
+		if err == nil {
+			return monitor.TxStatus{InMempool: true}, nil
+		}
+		if unsupported(err) {
+			n.noMempoolEntry.Store(true)
+		}
 	}
 	res, err := n.rpc.GetRawTransactionVerbose(&txid)
 	if err != nil {
