@@ -143,6 +143,7 @@ func (s *Store) commitGroup() {
 		g.txs++
 		g.items += int64(len(batch))
 		g.mu.Unlock()
+		s.committed()
 	} else {
 		// Nothing was written. Run the items one by one, so that a failure
 		// belongs to the item that caused it.

@@ -121,39 +121,45 @@ func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request)
 		res.Replaced = true
 	}
 
-	if _, err := tx.StmtContext(ctx, s.st.putRequest).ExecContext(ctx, requestArgs(r)...); err != nil {
-		return res, err
-	}
-	if res.Replaced && old.Closing == r.Closing {
-		// The replaced request's channel and participants were recorded
-		// when it was stored, and first sightings are never deleted.
-		return res, nil
-	}
-	n, err := insertSeen(ctx, tx.StmtContext(ctx, s.st.seenChannel), r.Channel)
-	if err != nil {
-		return res, err
-	}
-	res.NewChannel = n
-	seenAddress := tx.StmtContext(ctx, s.st.seenAddress)
-	for _, a := range []common.Address{r.Closing, r.NonClosing} {
-		n, err := insertSeen(ctx, seenAddress, a)
+	// First sightings are judged before the insert, which would show them.
+	// The replaced request's channel and participants were seen when it was
+	// stored.
+	if !res.Replaced || old.Closing != r.Closing {
+		var ch, closing, nonClosing bool
+		err := tx.StmtContext(ctx, s.st.seen).QueryRowContext(ctx, addrArg(r.Channel), addrArg(r.Closing), addrArg(r.NonClosing)).
+			Scan(&ch, &closing, &nonClosing)
 		if err != nil {
 			return res, err
 		}
-		if n {
-			res.NewParticipants++
+		res.NewChannel = !ch
+		for _, seen := range []bool{closing, nonClosing} {
+			if !seen {
+				res.NewParticipants++
+			}
 		}
+		if err := s.countSeen(ctx, tx, res.NewChannel, res.NewParticipants); err != nil {
+			return res, err
+		}
+	}
+	if _, err := tx.StmtContext(ctx, s.st.putRequest).ExecContext(ctx, requestArgs(r)...); err != nil {
+		return res, err
 	}
 	return res, nil
 }
 
-func insertSeen(ctx context.Context, stmt *sql.Stmt, a common.Address) (bool, error) {
-	res, err := stmt.ExecContext(ctx, addrArg(a))
-	if err != nil {
-		return false, err
+func (s *Store) countSeen(ctx context.Context, tx *sql.Tx, newChannel bool, newParticipants int) error {
+	stmt := tx.StmtContext(ctx, s.st.countSeen)
+	if newChannel {
+		if _, err := stmt.ExecContext(ctx, "channels", 1); err != nil {
+			return err
+		}
 	}
-	n, err := res.RowsAffected()
-	return n > 0, err
+	if newParticipants > 0 {
+		if _, err := stmt.ExecContext(ctx, "participants", newParticipants); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // identical reports whether two requests with the same key carry the same
@@ -280,11 +286,22 @@ func (s *Store) RequestsForChannel(ctx context.Context, channel common.Address) 
 	return reqs, wrap("requests for channel", err)
 }
 
-// DeleteRequests implements monitor.Store. First sightings are kept, so
-// Totals.Channels and Totals.Participants do not shrink.
+// DeleteRequests implements monitor.Store. The channel and participants
+// the deleted requests showed are remembered in seen_channels and
+// seen_addresses, so that they are not counted again as new (Totals.Channels
+// and Totals.Participants never shrink).
 func (s *Store) DeleteRequests(ctx context.Context, channel common.Address) (int64, error) {
 	var n int64
 	err := s.write(ctx, "delete requests", func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`INSERT OR IGNORE INTO seen_channels (address) SELECT channel FROM requests WHERE channel = ?1 LIMIT 1`,
+			`INSERT OR IGNORE INTO seen_addresses (address)
+				SELECT closing FROM requests WHERE channel = ?1 UNION SELECT non_closing FROM requests WHERE channel = ?1`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, addrArg(channel)); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE channel = ?`, addrArg(channel))
 		if err != nil {
 			return err

@@ -16,8 +16,9 @@
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
-// beyond the nonce ordering that monitor.Store documents, starts no
-// goroutines and never logs client data. Callers outside cmd should depend on
+// beyond the nonce ordering that monitor.Store documents and never logs
+// client data. Its one goroutine, the checkpointer (checkpoint.go), ends
+// with Close. Callers outside cmd should depend on
 // monitor.Store, not on this package.
 package store
 
@@ -33,9 +34,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/vigil-monitor/vigil/monitor"
 )
@@ -59,6 +61,9 @@ type Config struct {
 const (
 	defaultBusyTimeout = 5 * time.Second
 	readConns          = 4
+	// mmapSize is SQLite's mmap_size: how much of the database file may be
+	// memory-mapped (address space, not memory).
+	mmapSize = "4294967296"
 	// blockHashesKept is how many of the newest block hashes are kept for
 	// reorg detection.
 	blockHashesKept = 256
@@ -75,12 +80,28 @@ type Store struct {
 	st   stmts // prepared on w
 	rst  rstmts
 	g    group // group commit of SaveRequest and SaveAppointment
+	ck   *checkpointer
+	// ckRuns counts checkpoints run by the checkpointer.
+	ckRuns atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
 var _ monitor.Store = (*Store)(nil)
+
+// driverName is the sqlite3 driver with Vigil's per-connection settings:
+// pages not in SQLite's own cache are read from the memory-mapped file (the
+// OS page cache) rather than with a read() each, which at a million stored
+// requests was a syscall per B-tree leaf.
+const driverName = "sqlite3_vigil"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA mmap_size = `+mmapSize, nil)
+		return err
+	}})
+}
 
 // Open opens (creating if needed) and migrates the database at cfg.Path.
 // It fails with ErrLocked if another process has it open, and with
@@ -129,7 +150,7 @@ func (s *Store) open(cfg Config) error {
 	// mode may lose the last commits on power loss, and an acknowledged
 	// request must survive that), BEGIN IMMEDIATE so a write transaction
 	// takes the write lock up front.
-	w, err := sql.Open("sqlite3", dsn(s.path, url.Values{
+	w, err := sql.Open(driverName, dsn(s.path, url.Values{
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {"FULL"},
 		"_foreign_keys": {"on"},
@@ -152,6 +173,11 @@ func (s *Store) open(cfg Config) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("store: %s: journal_mode is %q, want wal (is the file on a network file system?)", s.path, mode)
 	}
+	// Checkpoints are the checkpointer's (checkpoint.go); SQLite's
+	// automatic one is a backstop.
+	if _, err := w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = `+strconv.Itoa(walBackstopFrames)); err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
 	version, err := migrate(ctx, w, migrationsFS, s.log)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", s.path, err)
@@ -162,7 +188,7 @@ func (s *Store) open(cfg Config) error {
 
 	// Readers: WAL lets them read a committed snapshot while the writer
 	// works; query_only makes a write through this pool an error.
-	r, err := sql.Open("sqlite3", dsn(s.path, url.Values{
+	r, err := sql.Open(driverName, dsn(s.path, url.Values{
 		"_query_only":   {"1"},
 		"_foreign_keys": {"on"},
 		"_busy_timeout": {busy},
@@ -181,6 +207,9 @@ func (s *Store) open(cfg Config) error {
 	if s.rst.channel, err = r.PrepareContext(ctx, channelQuery); err != nil {
 		return fmt.Errorf("store: %s: prepare: %w", s.path, err)
 	}
+	if err := s.startCheckpointer(busy); err != nil {
+		return fmt.Errorf("store: open %s: checkpointer: %w", s.path, err)
+	}
 	s.log.Debug("store opened", "path", s.path, "schema_version", version)
 	return nil
 }
@@ -197,6 +226,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closeGroup()
 		var errs []error
+		errs = append(errs, s.stopCheckpointer())
 		if s.rst.channel != nil {
 			errs = append(errs, s.rst.channel.Close())
 		}
@@ -220,7 +250,7 @@ func (s *Store) Close() error {
 // stmts are the hot write statements, prepared once on the writer
 // connection: parsing SQL was nearly half the cost of saving a request.
 type stmts struct {
-	getRequest, putRequest, seenChannel, seenAddress *sql.Stmt
+	getRequest, putRequest, seen, countSeen *sql.Stmt
 }
 
 func (st *stmts) prepare(ctx context.Context, w *sql.DB) error {
@@ -233,8 +263,17 @@ func (st *stmts) prepare(ctx context.Context, w *sql.DB) error {
 			FROM requests WHERE channel = ? AND non_closing = ?`},
 		{&st.putRequest, `INSERT OR REPLACE INTO requests (` + requestCols + `)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&st.seenChannel, `INSERT OR IGNORE INTO seen_channels (address) VALUES (?)`},
-		{&st.seenAddress, `INSERT OR IGNORE INTO seen_addresses (address) VALUES (?)`},
+		// Whether a request's channel, closing and non-closing participant
+		// were ever seen (migration 0004): every EXISTS is one descent of
+		// a B-tree the request's own insert is about to touch, or of the
+		// small tables of deleted sightings.
+		{&st.seen, `SELECT
+			EXISTS (SELECT 1 FROM requests WHERE channel = ?1) OR EXISTS (SELECT 1 FROM seen_channels WHERE address = ?1),
+			EXISTS (SELECT 1 FROM requests WHERE closing = ?2) OR EXISTS (SELECT 1 FROM requests WHERE non_closing = ?2)
+				OR EXISTS (SELECT 1 FROM seen_addresses WHERE address = ?2),
+			EXISTS (SELECT 1 FROM requests WHERE closing = ?3) OR EXISTS (SELECT 1 FROM requests WHERE non_closing = ?3)
+				OR EXISTS (SELECT 1 FROM seen_addresses WHERE address = ?3)`},
+		{&st.countSeen, `UPDATE seen_counts SET n = n + ?2 WHERE kind = ?1`},
 	} {
 		stmt, err := w.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -254,7 +293,7 @@ type rstmts struct {
 
 func (st *stmts) close() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{st.getRequest, st.putRequest, st.seenChannel, st.seenAddress} {
+	for _, stmt := range []*sql.Stmt{st.getRequest, st.putRequest, st.seen, st.countSeen} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}
@@ -276,6 +315,7 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	if err := tx.Commit(); err != nil {
 		return wrap(op, err)
 	}
+	s.committed()
 	return nil
 }
 

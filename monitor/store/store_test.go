@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math/big"
 	"os"
@@ -580,5 +581,72 @@ func TestStateSurvivesReopen(t *testing.T) {
 	}
 	if m, _ := st.StatePrefix(ctx, "p."); len(m) != 1 {
 		t.Fatalf("after delete: %v", m)
+	}
+}
+
+// TestSeenCountsMigratedFromV3: a database written before migration 0004
+// (a row in seen_channels / seen_addresses per first sighting) keeps its
+// counts, and a request on an already seen channel or participant after the
+// upgrade is not counted again, even once its requests are deleted.
+func TestSeenCountsMigratedFromV3(t *testing.T) {
+	path := tempPath(t)
+	db, err := sql.Open("sqlite3", dsn(path, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	v3 := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_state.sql", "0003_tower.sql"} {
+		data, err := fs.ReadFile(migrationsFS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v3[name] = &fstest.MapFile{Data: data}
+	}
+	if _, err := migrate(context.Background(), db, v3, quiet); err != nil {
+		t.Fatal(err)
+	}
+	// What a v3 binary wrote for testRequest(1): the request and its three
+	// first sightings; plus a channel whose requests were deleted since.
+	r := testRequest(1, 1)
+	if _, err := db.Exec(`INSERT INTO requests (`+requestCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, requestArgs(&r)...); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		table string
+		a     common.Address
+	}{{"seen_channels", r.Channel}, {"seen_channels", testAddr("gone", 1)}, {"seen_addresses", r.Closing}, {"seen_addresses", r.NonClosing}} {
+		if _, err := db.Exec(`INSERT INTO `+q.table+` (address) VALUES (?)`, q.a[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openAt(t, path)
+	ctx := context.Background()
+	tot, err := s.Totals(ctx)
+	if err != nil || tot.Channels != 2 || tot.Participants != 2 {
+		t.Fatalf("after the upgrade: channels %d participants %d (%v), want 2 2", tot.Channels, tot.Participants, err)
+	}
+	// The partner's request on the same channel: nothing new.
+	p := testRequest(1, 1)
+	p.NonClosing, p.Closing = r.Closing, r.NonClosing
+	if res, err := s.SaveRequest(ctx, p); err != nil || res.NewChannel || res.NewParticipants != 0 {
+		t.Fatalf("partner's request: %+v, %v; want nothing new", res, err)
+	}
+	if _, err := s.DeleteRequests(ctx, r.Channel); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.SaveRequest(ctx, r); err != nil || res.NewChannel || res.NewParticipants != 0 {
+		t.Fatalf("request after delete: %+v, %v; want nothing new", res, err)
+	}
+	n := testRequest(2, 1)
+	if res, err := s.SaveRequest(ctx, n); err != nil || !res.NewChannel || res.NewParticipants != 2 {
+		t.Fatalf("new channel: %+v, %v; want a new channel and 2 new participants", res, err)
+	}
+	if tot, err = s.Totals(ctx); err != nil || tot.Channels != 3 || tot.Participants != 4 {
+		t.Fatalf("totals: channels %d participants %d (%v), want 3 4", tot.Channels, tot.Participants, err)
 	}
 }

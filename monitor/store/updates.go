@@ -124,8 +124,8 @@ func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
 			query string
 		}{
 			{&t.Requests, `SELECT COUNT(*) FROM requests`},
-			{&t.Channels, `SELECT COUNT(*) FROM seen_channels`},
-			{&t.Participants, `SELECT COUNT(*) FROM seen_addresses`},
+			{&t.Channels, `SELECT n FROM seen_counts WHERE kind = 'channels'`},
+			{&t.Participants, `SELECT n FROM seen_counts WHERE kind = 'participants'`},
 			{&t.Submitted, `SELECT COUNT(*) FROM updates WHERE tx_hash IS NOT NULL AND replacement = 0`},
 		} {
 			if err := tx.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"time"
+)
+
+// Checkpoints.
+//
+// In WAL mode a commit appends the pages it changed to the -wal file; a
+// checkpoint copies them back into the database file and fsyncs it.
+// SQLite's default runs that checkpoint inside whichever commit crosses
+// 1,000 WAL pages, so every few group commits one batch of clients waits
+// for thousands of scattered page writes and an fsync of the main file. At
+// 1,000,000 stored requests that was most of the store's cost per request
+// (BenchmarkSaveRequestGroup: 180 µs of CPU per request with it, 85 µs
+// without; docs/BENCHMARKS.md).
+//
+// So the writer does not checkpoint. A goroutine does, on its own
+// connection, a short while after commits: PASSIVE, which copies what it
+// can without blocking the writer or readers. Under sustained writes the
+// WAL never becomes fully copied between two commits, so it would grow;
+// once it holds more than walRestartFrames pages the checkpointer asks for
+// RESTART instead, which waits for the writer between transactions and
+// lets the next commit start the WAL file from the beginning. The writer
+// keeps SQLite's own automatic checkpoint as a backstop at
+// walBackstopFrames, should this goroutine fall behind.
+//
+// Durability is unchanged: a commit is durable once its WAL frames are
+// fsynced (synchronous=FULL), whether or not they were checkpointed yet;
+// recovery after a crash replays the WAL.
+const (
+	checkpointDelay   = 100 * time.Millisecond
+	walRestartFrames  = 16_384 // 64 MiB of 4 KiB pages
+	walBackstopFrames = 65_536
+)
+
+type checkpointer struct {
+	db   *sql.DB
+	kick chan struct{}
+	stop chan struct{}
+	done chan struct{}
+}
+
+func (s *Store) startCheckpointer(busy string) error {
+	db, err := sql.Open(driverName, dsn(s.path, url.Values{
+		"_synchronous":  {"FULL"},
+		"_busy_timeout": {busy},
+	}))
+	if err != nil {
+		return err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.Ping(); err != nil {
+		_ = db.Close()
+		return err
+	}
+	s.ck = &checkpointer{db: db, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go s.checkpointLoop()
+	return nil
+}
+
+// committed tells the checkpointer that the WAL grew.
+func (s *Store) committed() {
+	if s.ck == nil {
+		return
+	}
+	select {
+	case s.ck.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Store) checkpointLoop() {
+	c := s.ck
+	defer close(c.done)
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.kick:
+		}
+		// Let commits gather, so one checkpoint writes a page changed by
+		// many of them once.
+		select {
+		case <-c.stop:
+			return
+		case <-time.After(checkpointDelay):
+		}
+		s.checkpoint("PASSIVE")
+	}
+}
+
+// checkpoint runs one checkpoint in mode; after a PASSIVE one that leaves
+// a long WAL it runs RESTART.
+func (s *Store) checkpoint(mode string) {
+	var busy, log, done int64
+	err := s.ck.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &log, &done)
+	if err != nil {
+		s.log.Warn("store: checkpoint failed; the WAL file grows until one succeeds", "mode", mode, "err", err)
+		return
+	}
+	s.ckRuns.Add(1)
+	if mode == "PASSIVE" && log >= walRestartFrames {
+		s.checkpoint("RESTART")
+	}
+}
+
+func (s *Store) stopCheckpointer() error {
+	if s.ck == nil {
+		return nil
+	}
+	close(s.ck.stop)
+	<-s.ck.done
+	return s.ck.db.Close()
+}
