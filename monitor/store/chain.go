@@ -30,13 +30,21 @@ func scanChannelRows(rows *sql.Rows) (monitor.Channel, error) { return scanChann
 
 const channelQuery = `SELECT ` + channelCols + ` FROM channels WHERE address = ?`
 
-// Channel implements monitor.Store.
+// Channel implements monitor.Store, from memory when it can (chancache.go).
 func (s *Store) Channel(ctx context.Context, addr common.Address) (monitor.Channel, error) {
+	c, gen, ok := s.chc.get(addr)
+	if ok {
+		return c, nil
+	}
 	c, err := scanChannel(s.rst.channel.QueryRowContext(ctx, addrArg(addr)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("unknown channel %s", addr.Hex())
 	}
-	return c, wrap("channel", err)
+	if err != nil {
+		return c, wrap("channel", err)
+	}
+	s.chc.put(c, gen)
+	return c, nil
 }
 
 // actionableQuery: closed channels whose window is open at head (deadline >=
@@ -197,6 +205,13 @@ func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool
 // stored (same block and log index) are left alone, so a batch can be
 // applied again after a crash.
 func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) error {
+	defer func() {
+		addrs := make([]common.Address, len(b.Channels))
+		for i, c := range b.Channels {
+			addrs[i] = c.Address
+		}
+		s.chc.invalidate(false, addrs...)
+	}()
 	return s.write(ctx, "apply chain", func(tx *sql.Tx) error {
 		if len(b.Events) > 0 {
 			stmt, err := tx.PrepareContext(ctx, `INSERT INTO chain_events (`+eventCols+`)
@@ -242,6 +257,7 @@ func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) error {
 
 // RollbackChain implements monitor.Store in one transaction.
 func (s *Store) RollbackChain(ctx context.Context, r monitor.ChainRollback) error {
+	defer s.chc.invalidate(true)
 	return s.write(ctx, "rollback chain", func(tx *sql.Tx) error {
 		to := u64Arg(r.To.Number)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM chain_events WHERE block > ?`, to); err != nil {

@@ -81,6 +81,7 @@ type Store struct {
 	rst  rstmts
 	g    group // group commit of SaveRequest and SaveAppointment
 	ck   *checkpointer
+	chc  chanCache
 	// ckRuns counts checkpoints run by the checkpointer.
 	ckRuns atomic.Int64
 

@@ -650,3 +650,38 @@ func TestSeenCountsMigratedFromV3(t *testing.T) {
 		t.Fatalf("totals: channels %d participants %d (%v), want 3 4", tot.Channels, tot.Participants, err)
 	}
 }
+
+// TestChannelCacheFollowsChainWrites: Store.Channel answers from memory
+// after the first read, and every write of the channel (ApplyChain,
+// RollbackChain) is seen by the next read.
+func TestChannelCacheFollowsChainWrites(t *testing.T) {
+	s := openAt(t, tempPath(t))
+	ctx := context.Background()
+	ch := monitor.Channel{Address: testAddr("cached", 1), Participant1: testAddr("p", 1), Participant2: testAddr("p", 2),
+		SettleTimeout: 100, OpenedBlock: 5, RewardDeposit1: big.NewInt(7)}
+	if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 5}, Channels: []monitor.Channel{ch}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Channel(ctx, ch.Address)
+	if err != nil || got.State != monitor.ChannelOpen {
+		t.Fatalf("first read: %+v, %v", got, err)
+	}
+	got.RewardDeposit1.SetInt64(1) // a caller's change must not reach the cache
+	if got, _ := s.Channel(ctx, ch.Address); got.RewardDeposit1.Int64() != 7 {
+		t.Fatalf("cached deposit changed by a caller: %v", got.RewardDeposit1)
+	}
+	closed := ch
+	closed.State, closed.Closing, closed.ClosedBlock = monitor.ChannelClosed, ch.Participant2, 9
+	if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 9}, Channels: []monitor.Channel{closed}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Channel(ctx, ch.Address); err != nil || got.State != monitor.ChannelClosed || got.ClosedBlock != 9 {
+		t.Fatalf("after the close: %+v, %v", got, err)
+	}
+	if err := s.RollbackChain(ctx, monitor.ChainRollback{To: monitor.Cursor{Number: 4}, Removed: []common.Address{ch.Address}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Channel(ctx, ch.Address); !errors.Is(err, monitor.ErrNotFound) {
+		t.Fatalf("after the rollback removed it: %v, want ErrNotFound", err)
+	}
+}
