@@ -42,8 +42,8 @@ func benchBlock(n int) *wire.MsgBlock {
 // access: every transaction's txid, its locator, and an index lookup.
 func matchBlock(x *LocatorIndex, b *wire.MsgBlock) int {
 	hits := 0
-	for _, tx := range b.Transactions {
-		if x.Contains(lncrypto.Locator(tx.TxHash())) {
+	for _, id := range TxIDs(b.Transactions) {
+		if x.Contains(lncrypto.Locator(id)) {
 			hits++
 		}
 	}

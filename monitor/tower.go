@@ -85,7 +85,19 @@ const recentDepth = 6
 
 type recentBlock struct {
 	height uint32
-	txs    map[[16]byte]*wire.MsgTx
+	txs    []*wire.MsgTx
+	ids    []chainhash.Hash
+}
+
+// find returns the block's transaction with this locator, if any (a late
+// appointment: rare enough for a scan).
+func (b *recentBlock) find(loc [16]byte) *wire.MsgTx {
+	for i := range b.ids {
+		if lncrypto.Locator(b.ids[i]) == loc {
+			return b.txs[i]
+		}
+	}
+	return nil
 }
 
 // dustLimit: a payout output below this is not added (P2WPKH dust at the
@@ -228,7 +240,7 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	var late *wire.MsgTx
 	var lateHeight uint32
 	for _, b := range t.recent {
-		if tx, ok := b.txs[a.Locator]; ok {
+		if tx := b.find(a.Locator); tx != nil {
 			late, lateHeight = tx, b.height
 		}
 	}
@@ -264,12 +276,10 @@ func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
 // locators and responds to breaches. It is idempotent: a block processed
 // again (after a restart) does not respond twice.
 func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
-	rb := recentBlock{height: height, txs: make(map[[16]byte]*wire.MsgTx, len(block.Transactions))}
+	rb := recentBlock{height: height, txs: block.Transactions, ids: TxIDs(block.Transactions)}
 	var hits int
-	for _, tx := range block.Transactions {
-		txid := tx.TxHash()
-		loc := lncrypto.Locator(txid)
-		rb.txs[loc] = tx
+	for i, tx := range block.Transactions {
+		loc := lncrypto.Locator(rb.ids[i])
 		if !t.index.Contains(loc) {
 			continue
 		}
