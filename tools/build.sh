@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build every tool pinned in tools/go.mod (its `tool` directives) into
+# Build every tool pinned in tools/go.mod (its `tool` directives), or only
+# those named as arguments (tools/build.sh btcd), into
 # <repo>/.cache/bin/<name>. A binary that exists and is newer than
 # tools/go.mod and tools/go.sum is kept, so a warm run takes a moment.
 # Safe to run from any directory and from several processes at once
@@ -30,6 +31,9 @@ built=0
 pkgs=$("$go" list tool | sort)
 for pkg in $pkgs; do
 	name=${pkg##*/}
+	if [[ $# -gt 0 && " $* " != *" $name "* ]]; then
+		continue
+	fi
 	out="$bin_dir/$name"
 	if [[ -x "$out" && "$out" -nt go.sum && "$out" -nt go.mod ]]; then
 		echo "tools: $name up to date (0.0s)"

@@ -510,17 +510,20 @@ func replaceTopLevel(doc, key, text string) (string, error) {
 
 func lineIndent(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
-var (
-	buildOnce sync.Once
-	buildErr  error
-	buildOut  []byte
-)
+// builds remembers each tool's build in this process.
+var builds sync.Map // name -> *toolBuild
+
+type toolBuild struct {
+	once sync.Once
+	out  []byte
+	err  error
+}
 
 // Binary returns the path of a tool built by tools/build.sh, e.g.
 // Binary(t, "dendrite") or Binary(t, "btcd"). When the binary is missing or
-// older than tools/go.mod or tools/go.sum it runs tools/build.sh (once per
-// test process; a cold build takes about 2.5 minutes) and fails the test if
-// that fails.
+// older than tools/go.mod or tools/go.sum it runs tools/build.sh for that
+// tool (once per tool and test process; a cold Dendrite build takes about
+// 2.5 minutes) and fails the test if that fails.
 func Binary(t testing.TB, name string) string {
 	t.Helper()
 	root, err := RepoRoot()
@@ -531,11 +534,14 @@ func Binary(t testing.TB, name string) string {
 	if fresh(path, root) {
 		return path
 	}
-	buildOnce.Do(func() {
-		cmd := exec.Command(filepath.Join(root, "tools", "build.sh"))
+	v, _ := builds.LoadOrStore(name, &toolBuild{})
+	b := v.(*toolBuild)
+	b.once.Do(func() {
+		cmd := exec.Command(filepath.Join(root, "tools", "build.sh"), name)
 		cmd.Dir = root
-		buildOut, buildErr = cmd.CombinedOutput()
+		b.out, b.err = cmd.CombinedOutput()
 	})
+	buildErr, buildOut := b.err, b.out
 	if buildErr != nil {
 		t.Fatalf("matrixtest: %s is missing and tools/build.sh failed (%v); run `make tools` to see why:\n%s", path, buildErr, buildOut)
 	}
