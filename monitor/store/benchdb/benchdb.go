@@ -8,6 +8,7 @@
 package benchdb
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,15 +120,30 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
+// byKey returns the indices 0, step, 2*step, ... below n ordered by
+// key(i), so that the fill appends to the primary-key B-tree instead of
+// writing pages all over it.
+func byKey(n, step int, key func(i int) []byte) []int {
+	idx := make([]int, 0, (n+step-1)/step)
+	keys := make(map[int][]byte, cap(idx))
+	for i := 0; i < n; i += step {
+		idx = append(idx, i)
+		keys[i] = key(i)
+	}
+	slices.SortFunc(idx, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
+	return idx
+}
+
 func fillRequests(n int) func(s *store.Store) error {
 	return func(s *store.Store) error {
 		ctx := context.Background()
 		const batch = 20_000
 		sig := make([]byte, 65)
-		for start := 0; start < n; start += batch {
+		order := byKey(n, 2, func(i int) []byte { a := Address("channel", i); return a[:] })
+		for start := 0; start < len(order); start += batch / 2 {
 			var reqs []monitor.Request
 			var chs []monitor.Channel
-			for i := start; i < min(start+batch, n); i += 2 {
+			for _, i := range order[start:min(start+batch/2, len(order))] {
 				ch := Address("channel", i)
 				p1, p2 := Address("participant", i%100_000), Address("participant", (i+7919)%100_000)
 				for j, pair := range [][2]common.Address{{p1, p2}, {p2, p1}} {
@@ -164,9 +181,10 @@ func fillAppointments(n int) func(s *store.Store) error {
 		ctx := context.Background()
 		const batch = 20_000
 		blob := make([]byte, 300)
+		order := byKey(n, 1, func(i int) []byte { l := AppointmentLocator(i); return l[:] })
 		for start := 0; start < n; start += batch {
 			var as []monitor.StoredAppointment
-			for i := start; i < min(start+batch, n); i++ {
+			for _, i := range order[start:min(start+batch, n)] {
 				a := monitor.StoredAppointment{Appointment: monitor.Appointment{Network: "regtest", Locator: AppointmentLocator(i),
 					EncryptedBlob: blob, Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: Tip,
 					EndBlock: Tip + uint32(i%50_000), RewardSat: 5000, UserSignature: strings.Repeat("y", 104)},
