@@ -592,3 +592,23 @@ func envInt(name string, def int) int {
 	}
 	return def
 }
+
+// BenchmarkIndexRebuild: Tower.Load on a store holding benchStored()
+// appointments, as at start: every locator streamed from SQLite
+// (EachLocator) into the in-memory index, which is then sorted. The
+// database file is in the OS page cache.
+func BenchmarkIndexRebuild(b *testing.B) {
+	n := benchStored()
+	tower, _ := newTower(b, n, false)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := tower.Load(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	perAppointment := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(n)
+	b.ReportMetric(perAppointment, "ns/appointment")
+	b.ReportMetric(perAppointment*10_000_000/1e9, "s-per-10M")
+}
