@@ -1,0 +1,106 @@
+package main
+
+// section is one part of docs/BENCHMARKS.md: fixed text explaining what is
+// measured and how, then (table) the figures of that section and (group)
+// the raw output of the steps that measured them.
+type section struct {
+	id, title, group string
+	table            bool
+	text             string
+}
+
+var sections = []section{
+	{id: "1", title: "Balance-proof intake", group: "intake", table: true, text: `
+What is measured: Intake.SubmitJSON, the path a REST PUT or a room event
+takes, for distinct balance proofs really signed by two participants (each
+on its own channel, known to the store): strict JSON decoding, EIP-712
+hashing, both signature recoveries (go-ethereum's libsecp256k1 binding),
+the channel from the store's in-memory channel cache, the reward deposit
+and profitability check, the per-signer rate limit, and the durable
+compare-and-store of the nonce, on a SQLite store that already holds
+1,000,000 requests (monitor/store/benchdb). 64 clients submit concurrently;
+an op is one accepted message whose client has its answer.
+
+What a client's acknowledgement waits for: the commit of the transaction
+that holds its request, with SQLite in WAL mode and synchronous=FULL (the
+WAL is fsynced before the commit returns), so an acknowledged request
+survives a crash or a power cut. Commits are batched by group commit
+(monitor/store/groupcommit.go): whichever waiting caller takes the writer
+runs every request queued at that moment (up to 512) in one transaction and
+one fsync and answers each with its own result; there is no timer, so a
+lone request is committed at once. msgs/commit is the average batch.
+WAL checkpoints run in their own goroutine, off the commit path
+(monitor/store/checkpoint.go).
+
+The bound is the rate of the two recoveries alone on all cores
+(BenchmarkRecover2), measured for a second right before and right after
+the timed run and averaged (recover2-msgs/s); %bound is the ratio.
+"+receipt" also signs the monitor's EIP-712 receipt, as the daemon does
+for every accepted proof. BenchmarkSaveRequestGroup is the store alone (64
+writers of new requests on the same 1,000,000-request database, no
+signatures): the ceiling the database puts on intake.`},
+	{id: "2", title: "Appointment intake", group: "intake", table: true, text: `
+Tower.SubmitAppointmentJSON for distinct appointments really signed by 64
+users: decoding, bounds (blob size, start and end block, per-locator cap),
+one recovery of the user's key from the Lightning message signature
+(libsecp256k1 through go-ethereum's binding, about 3 times pure-Go btcec on
+this curve), the fee check against the bounty, the per-user rate limit and
+the durable store (group commit as above), on a store holding 1,000,000
+appointments; "+receipt" also signs the tower's receipt. The bound is one
+recovery per message on all cores (BenchmarkRecoverMessage1), measured
+beside the run.`},
+	{id: "3", title: "Block matching", group: "match", table: true, text: `
+The work per block before any store access: the txid of each of a block's
+4,000 transactions (double SHA-256 of its serialization without witnesses;
+monitor.TxIDs hashes on all cores) and a lookup of its locator (the txid's
+first 16 bytes) in the in-memory index. The block is decoded beforehand:
+the download and decoding of getblock are not included. The index
+(monitor/locindex.go) keeps the first 8 bytes of each stored locator in a
+sorted array with a bucket table over the top bits (index-bytes/appointment
+includes the bucket table); a hit is confirmed against the store, and with
+64-bit prefixes a false positive is about one block in 10^8 at 10,000,000
+appointments. BenchmarkMatchBlockLookupOnly is the lookups without hashing.
+
+Index rebuild at start (BenchmarkIndexRebuild): Tower.Load on the store
+holding 1,000,000 appointments, the locators streamed from SQLite in
+chunks in index order and the index built; the table gives the time scaled
+to 10,000,000 (the 10,000,000-appointment database is not built by make
+bench: filling it takes longer than the whole run). BenchmarkIndexBuild is
+the in-memory part alone at 1,000,000 and 10,000,000.
+
+The peers' way: BenchmarkMatchBlockSQLiteIN looks the block's 4,000
+locators up with indexed SELECT ... WHERE locator IN (...) queries on the
+same SQLite schema; BenchmarkMatchBlockLndTowerDB queries lnd's watchtower
+database (tools/peerbench) for the same 4,000 breach hints. Both exclude
+txid hashing.`},
+	{id: "4", title: "Breach to broadcast", group: "breach", table: true, text: `
+On a real btcd v0.26.2 in regtest, with the daemon's own objects (SQLite
+store, Bitcoin RPC client, Tower, block watcher) and 10,000 other
+appointments stored: a revoked BOLT 3 commitment is mined into a block, and
+the time runs from the moment the watcher is told to look (the block
+notification: the start of its poll) until sendrawtransaction has returned
+for the justice transaction with the bounty output. Each iteration checks
+the transaction is in btcd's mempool. Not included: the wait for the poll
+itself (bitcoin.poll_interval, 5 s by default; a websocket notifyblocks
+subscription or bitcoind's ZMQ would remove it). p99 of 30 samples is their
+maximum.`},
+	{id: "5", title: "Mass close on Ethereum", group: "massclose", table: true, text: `
+The real daemon wiring against go-ethereum's simulated backend (a real
+EVM) over JSON-RPC on 127.0.0.1, with a counting proxy in front of it:
+1,000 monitored channels, each with a newer balance proof held by vigil,
+closed by their partners with stale proofs within 10 blocks while blocks
+keep coming; every channel must get vigil's updateTransfer mined inside its
+settlement window. RPC calls per block are counted while nothing happens,
+with all channels monitored and with a tenth of them: the watcher's
+topic-filtered eth_getLogs makes them independent of the number of
+channels. The simulated chain runs in the same process, so the peak heap
+includes it.`},
+	{id: "6", title: "Read API", group: "readapi", table: true, text: `
+The real vigild binary, its database holding 1,000,000 stored proofs,
+under load from a second process (the benchmark, a Go load generator) over
+loopback with keep-alive connections. The open-loop run sends at a fixed
+offered rate and measures each request's latency from its scheduled send
+time, so a slow server cannot hide its queueing (no coordinated omission);
+the closed-loop run finds the maximum rate with 16 connections.`},
+	{id: "7", title: "Profile and fix", text: profileText},
+}

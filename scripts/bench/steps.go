@@ -1,0 +1,66 @@
+package main
+
+import "time"
+
+// steps are the benchmarks make bench runs, in order. Full-size runs take
+// about 10 minutes on 2 cores once the cached databases exist (the first
+// run builds them: a few minutes more).
+var steps = []step{
+	{
+		group: "intake", name: "balance-proof and appointment intake against the recovery bound",
+		pkg:       "./monitor/",
+		bench:     "^(BenchmarkRecover2|BenchmarkIntakeParallel|BenchmarkRecoverMessage1|BenchmarkAppointmentIntakeParallel)$",
+		benchtime: "20000x", timeout: 10 * time.Minute,
+		env: []string{"VIGIL_BENCH_CLIENTS=" + intakeClients},
+		expect: []string{"BenchmarkRecover2", "BenchmarkIntakeParallel/stored=1000000", "BenchmarkIntakeParallel/stored=1000000+receipt",
+			"BenchmarkRecoverMessage1", "BenchmarkAppointmentIntakeParallel/stored=1000000", "BenchmarkAppointmentIntakeParallel/stored=1000000+receipt"},
+	},
+	{
+		group: "intake", name: "the store's share of intake",
+		pkg: "./monitor/store/", bench: "^BenchmarkSaveRequestGroup$", benchtime: "20000x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkSaveRequestGroup"},
+	},
+	{
+		group: "match", name: "block matching and the index",
+		pkg:       "./monitor/",
+		bench:     "^(BenchmarkMatchBlock|BenchmarkMatchBlockLookupOnly|BenchmarkIndexBuild)$",
+		benchtime: "2s", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkMatchBlock/appointments=1000000", "BenchmarkMatchBlock/appointments=10000000",
+			"BenchmarkIndexBuild/appointments=1000000", "BenchmarkIndexBuild/appointments=10000000"},
+	},
+	{
+		group: "match", name: "index rebuild from the store",
+		pkg: "./monitor/", bench: "^BenchmarkIndexRebuild$", benchtime: "3x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkIndexRebuild"},
+	},
+	{
+		group: "match", name: "block matching on an indexed SQLite IN (...) query",
+		pkg: "./monitor/store/", bench: "^BenchmarkMatchBlockSQLiteIN$", benchtime: "20x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkMatchBlockSQLiteIN"},
+	},
+	{
+		group: "match", name: "block matching on lnd's watchtower database",
+		dir: "tools/peerbench", pkg: "./...", bench: "^BenchmarkMatchBlockLndTowerDB$", benchtime: "20x", timeout: 10 * time.Minute,
+		env:    []string{"GOWORK=off"},
+		expect: []string{"BenchmarkMatchBlockLndTowerDB"},
+	},
+	{
+		group: "breach", name: "breach to broadcast on btcd regtest",
+		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkBreachToBroadcast$", benchtime: "30x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkBreachToBroadcast"},
+	},
+	{
+		group: "massclose", name: "1,000 channels closed within 10 blocks",
+		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkMassClose$", benchtime: "1x", timeout: 10 * time.Minute,
+		expect: []string{"BenchmarkMassClose"},
+	},
+	{
+		group: "readapi", name: "read API under load",
+		pkg: "./cmd/vigild/", bench: "^BenchmarkReadAPI$", benchtime: "1x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkReadAPI/stats", "BenchmarkReadAPI/balance_proofs_page"},
+	},
+}
+
+// intakeClients is how many clients submit concurrently in the intake
+// benchmarks.
+const intakeClients = "64"
