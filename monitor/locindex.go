@@ -74,11 +74,31 @@ func (x *LocatorIndex) mergeLocked() {
 
 // Contains reports whether a locator with this prefix may be stored.
 func (x *LocatorIndex) Contains(locator [16]byte) bool {
-	p := Prefix(locator)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if _, ok := x.extra[p]; ok {
-		return true
+	return x.containsLocked(Prefix(locator))
+}
+
+// Hits returns the indexes of the locators that may be stored, under one
+// read lock (a block's worth of Contains calls spent a tenth of their time
+// taking and releasing it).
+func (x *LocatorIndex) Hits(locators [][16]byte) []int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var hits []int
+	for i, l := range locators {
+		if x.containsLocked(Prefix(l)) {
+			hits = append(hits, i)
+		}
+	}
+	return hits
+}
+
+func (x *LocatorIndex) containsLocked(p uint64) bool {
+	if len(x.extra) > 0 {
+		if _, ok := x.extra[p]; ok {
+			return true
+		}
 	}
 	if len(x.sorted) == 0 {
 		return false

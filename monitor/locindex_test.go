@@ -2,6 +2,8 @@ package monitor
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"slices"
 	"testing"
 )
 
@@ -43,5 +45,32 @@ func TestLocatorIndex(t *testing.T) {
 	}
 	if NewLocatorIndex().Contains(in[0]) {
 		t.Fatal("empty index claims a locator")
+	}
+}
+
+// TestHitsAgreesWithContains: the batch lookup finds exactly what Contains
+// finds, from the sorted array and from recent additions.
+func TestHitsAgreesWithContains(t *testing.T) {
+	x := indexOf(10_000)
+	var added [16]byte
+	added[0], added[15] = 0xab, 1
+	x.Add(added)
+	locs := [][16]byte{added}
+	for i, p := range x.sorted[:50] {
+		var l [16]byte
+		binary.BigEndian.PutUint64(l[:8], p)
+		locs = append(locs, l)
+		l[7] ^= byte(i + 1) // almost certainly absent
+		locs = append(locs, l)
+	}
+	hits := x.Hits(locs)
+	var want []int
+	for i, l := range locs {
+		if x.Contains(l) {
+			want = append(want, i)
+		}
+	}
+	if !slices.Equal(hits, want) || len(hits) < 51 {
+		t.Fatalf("Hits %v, Contains %v", hits, want)
 	}
 }

@@ -277,19 +277,19 @@ func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
 // again (after a restart) does not respond twice.
 func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
 	rb := recentBlock{height: height, txs: block.Transactions, ids: TxIDs(block.Transactions)}
+	locs := make([][16]byte, len(rb.ids))
+	for i, id := range rb.ids {
+		locs[i] = lncrypto.Locator(id)
+	}
 	var hits int
-	for i, tx := range block.Transactions {
-		loc := lncrypto.Locator(rb.ids[i])
-		if !t.index.Contains(loc) {
-			continue
-		}
-		apps, err := t.cfg.Store.AppointmentsByLocator(ctx, loc)
+	for _, i := range t.index.Hits(locs) {
+		apps, err := t.cfg.Store.AppointmentsByLocator(ctx, locs[i])
 		if err != nil {
-			return fmt.Errorf("appointments for locator %x: %w", loc, err)
+			return fmt.Errorf("appointments for locator %x: %w", locs[i], err)
 		}
 		for _, a := range apps {
 			hits++
-			if err := t.respond(ctx, a, tx, height); err != nil {
+			if err := t.respond(ctx, a, block.Transactions[i], height); err != nil {
 				return err
 			}
 		}
