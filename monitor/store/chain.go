@@ -204,13 +204,13 @@ func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool
 // ApplyChain implements monitor.Store in one transaction. Events already
 // stored (same block and log index) are left alone, so a batch can be
 // applied again after a crash.
-func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) error {
+func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) (err error) {
 	defer func() {
-		addrs := make([]common.Address, len(b.Channels))
-		for i, c := range b.Channels {
-			addrs[i] = c.Address
+		if err != nil {
+			s.chc.invalidateAll()
+			return
 		}
-		s.chc.invalidate(false, addrs...)
+		s.chc.written(b.Channels)
 	}()
 	return s.write(ctx, "apply chain", func(tx *sql.Tx) error {
 		if len(b.Events) > 0 {
@@ -257,7 +257,7 @@ func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) error {
 
 // RollbackChain implements monitor.Store in one transaction.
 func (s *Store) RollbackChain(ctx context.Context, r monitor.ChainRollback) error {
-	defer s.chc.invalidate(true)
+	defer s.chc.invalidateAll()
 	return s.write(ctx, "rollback chain", func(tx *sql.Tx) error {
 		to := u64Arg(r.To.Number)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM chain_events WHERE block > ?`, to); err != nil {

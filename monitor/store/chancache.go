@@ -12,10 +12,10 @@ import (
 // chanCache keeps channels read by Store.Channel, which intake calls for
 // every balance proof (a B-tree read through cgo: ~30 µs at a million
 // stored requests, more than a tenth of the message's cost). Every write
-// of the channels table (ApplyChain, RollbackChain) invalidates what it
-// touched after committing and bumps gen; a reader caches what it read
-// only if gen did not move since before its query, so a value read just
-// before a commit can never be cached after it.
+// of the channels table bumps gen after committing: ApplyChain then caches
+// the values it wrote, RollbackChain drops everything. A reader caches what
+// it read only if gen did not move since before its query, so a value read
+// just before a commit can never be cached after it.
 type chanCache struct {
 	mu  sync.Mutex
 	gen uint64
@@ -51,18 +51,26 @@ func (c *chanCache) put(ch monitor.Channel, gen uint64) {
 	c.m[ch.Address] = copyChannel(ch)
 }
 
-// invalidate drops addrs, or everything if all.
-func (c *chanCache) invalidate(all bool, addrs ...common.Address) {
+// written records channels just committed: a concurrent reader's older
+// value can no longer be cached (gen moves), and the new values are (a
+// channel opened on chain is usually asked for soon after, when its first
+// balance proof arrives).
+func (c *chanCache) written(chs []monitor.Channel) {
+	c.mu.Lock()
+	c.gen++
+	gen := c.gen
+	c.mu.Unlock()
+	for _, ch := range chs {
+		c.put(ch, gen)
+	}
+}
+
+// invalidateAll drops everything.
+func (c *chanCache) invalidateAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	if all {
-		c.m = nil
-		return
-	}
-	for _, a := range addrs {
-		delete(c.m, a)
-	}
+	c.m = nil
 }
 
 // copyChannel copies the amounts, so that no caller shares them with the
