@@ -98,9 +98,16 @@ includes it.`},
 	{id: "6", title: "Read API", group: "readapi", table: true, text: `
 The real vigild binary, its database holding 1,000,000 stored proofs,
 under load from a second process (the benchmark, a Go load generator) over
-loopback with keep-alive connections. The open-loop run sends at a fixed
-offered rate and measures each request's latency from its scheduled send
-time, so a slow server cannot hide its queueing (no coordinated omission);
-the closed-loop run finds the maximum rate with 16 connections.`},
+loopback with keep-alive connections (cmd/vigild/bench_readapi_test.go).
+The open-loop run sends at a fixed offered rate (5,000 req/s for stats,
+200 req/s for pages of 100 proofs starting at random channels) for 10 s
+over 64 connections and measures each request's latency from its scheduled
+send time, so a slow server cannot hide its queueing (no coordinated
+omission); the closed-loop run finds the maximum rate with 16 connections.
+The load generator and vigild share the same two cores, so p99 also holds
+the load generator's own lateness on a busy host: vigild-p99-bound-ms is
+vigild's handler p99 from its own /metrics histogram, cpu-pressure-pct how
+much of the run something on the machine waited for a CPU, and
+sched-lag-p99-ms how late the generator sent.`},
 	{id: "7", title: "Profile and fix", text: profileText},
 }
