@@ -130,16 +130,63 @@ type Receipt struct {
 	EffectiveGasPrice *big.Int
 }
 
+// BlockInfo is what the responder needs to know of a block.
+type BlockInfo struct {
+	Number   uint64
+	GasLimit uint64
+	GasUsed  uint64
+	BaseFee  *big.Int // nil before London
+}
+
+// NextBaseFee is the base fee of the block after b under EIP-1559 with
+// Ethereum's parameters (gas target half the limit, at most 1/8 change a
+// block); nil before London.
+func (b BlockInfo) NextBaseFee() *big.Int {
+	if b.BaseFee == nil {
+		return nil
+	}
+	next := new(big.Int).Set(b.BaseFee)
+	target := b.GasLimit / 2
+	if target == 0 || b.GasUsed == target {
+		return next
+	}
+	var diff uint64
+	if b.GasUsed > target {
+		diff = b.GasUsed - target
+	} else {
+		diff = target - b.GasUsed
+	}
+	delta := new(big.Int).Mul(b.BaseFee, new(big.Int).SetUint64(diff))
+	delta.Div(delta, new(big.Int).SetUint64(target))
+	delta.Div(delta, big.NewInt(8))
+	if b.GasUsed > target {
+		if delta.Sign() == 0 {
+			delta.SetInt64(1)
+		}
+		return next.Add(next, delta)
+	}
+	return next.Sub(next, delta)
+}
+
 // Sender submits updateTransfer transactions from the operator's account.
+// The responder calls PendingOnChainNonce and EstimateUpdate for several
+// channels at once.
 type Sender interface {
 	Address() common.Address
 	// EstimateUpdate runs the call against the pending state; a revert gives
 	// an error wrapping ErrWouldRevert.
 	EstimateUpdate(ctx context.Context, c UpdateCall) (gas uint64, err error)
 	// PendingOnChainNonce returns the nonce recorded for the closing
-	// participant's transfers in the pending state (including competing
-	// transactions in the node's pool).
+	// participant's transfers in the node's pending state.
 	PendingOnChainNonce(ctx context.Context, channel, closing common.Address) (uint64, error)
+	// PoolUpdateNonces scans the node's transaction pool once and returns,
+	// per channel, the highest balance-proof nonce of the updateTransfer
+	// calls waiting there (competitors' and our own). The node's pending
+	// state lags behind its pool, so this is what sees a competing update
+	// sent a moment ago. An error means the pool cannot be read.
+	PoolUpdateNonces(ctx context.Context) (map[common.Address]uint64, error)
+	// LatestBlock describes the node's latest block.
+	LatestBlock(ctx context.Context) (BlockInfo, error)
 	// SignUpdate signs the call with the given parameters.
 	SignUpdate(ctx context.Context, c UpdateCall, p TxParams) (hash common.Hash, raw []byte, err error)
 	// Broadcast sends a signed transaction; "already known" is not an error.

@@ -5,11 +5,15 @@ import (
 	"log/slog"
 	"math/big"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/consensus/misc/eip1559"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
@@ -18,34 +22,62 @@ import (
 // fakeSender is a scripted chain for unit tests of the responder's
 // decisions (the real Sender is exercised end to end in cmd/vigild/daemon).
 type fakeSender struct {
+	mu          sync.Mutex // the responder checks channels concurrently
 	addr        common.Address
 	gasPrice    *big.Int
 	gas         uint64
 	revert      bool
-	poolNonce   uint64
+	stateNonce  uint64                    // nonces(closing) in the pending state
+	pool        map[common.Address]uint64 // competing updates in the pool
 	pendingAcct uint64
 	latestAcct  uint64
+	head        uint64   // the latest block
+	gasLimit    uint64   // block gas limit
+	gasUsed     uint64   // by the latest block
+	baseFee     *big.Int // the latest block's
 	receipts    map[common.Hash]*monitor.Receipt
 	signed      []monitor.TxParams
 	broadcasts  int
+	calls       map[string]int
 }
 
 func newFakeSender() *fakeSender {
 	return &fakeSender{addr: common.HexToAddress("0x1000000000000000000000000000000000000001"),
-		gasPrice: big.NewInt(1_000_000_000), gas: 150_000, receipts: map[common.Hash]*monitor.Receipt{}}
+		gasPrice: big.NewInt(1_000_000_000), gas: 150_000, gasLimit: 30_000_000,
+		receipts: map[common.Hash]*monitor.Receipt{}, calls: map[string]int{}}
 }
 
 func (f *fakeSender) Address() common.Address { return f.addr }
 func (f *fakeSender) EstimateUpdate(context.Context, monitor.UpdateCall) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["estimate"]++
 	if f.revert {
 		return 0, monitor.ErrWouldRevert
 	}
 	return f.gas, nil
 }
 func (f *fakeSender) PendingOnChainNonce(context.Context, common.Address, common.Address) (uint64, error) {
-	return f.poolNonce, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["state_nonce"]++
+	return f.stateNonce, nil
+}
+func (f *fakeSender) PoolUpdateNonces(context.Context) (map[common.Address]uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["pool"]++
+	return f.pool, nil
+}
+func (f *fakeSender) LatestBlock(context.Context) (monitor.BlockInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["latest_block"]++
+	return monitor.BlockInfo{Number: f.head, GasLimit: f.gasLimit, GasUsed: f.gasUsed, BaseFee: f.baseFee}, nil
 }
 func (f *fakeSender) SignUpdate(_ context.Context, c monitor.UpdateCall, p monitor.TxParams) (common.Hash, []byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.signed = append(f.signed, p)
 	h := crypto.Keccak256Hash(big.NewInt(int64(p.Nonce)).Bytes(), p.GasPrice.Bytes())
 	if p.Nonce >= f.pendingAcct {
@@ -53,15 +85,31 @@ func (f *fakeSender) SignUpdate(_ context.Context, c monitor.UpdateCall, p monit
 	}
 	return h, h.Bytes(), nil
 }
-func (f *fakeSender) Broadcast(context.Context, []byte) error { f.broadcasts++; return nil }
+func (f *fakeSender) Broadcast(context.Context, []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.broadcasts++
+	return nil
+}
 func (f *fakeSender) Receipt(_ context.Context, h common.Hash) (*monitor.Receipt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["receipt"]++
 	return f.receipts[h], nil
 }
 func (f *fakeSender) AccountNonce(context.Context) (uint64, uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["account"]++
 	return f.pendingAcct, f.latestAcct, nil
 }
-func (f *fakeSender) GasPrice(context.Context) (*big.Int, error) { return f.gasPrice, nil }
-func (f *fakeSender) Balance(context.Context) (*big.Int, error)  { return big.NewInt(1e18), nil }
+func (f *fakeSender) GasPrice(context.Context) (*big.Int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["gas_price"]++
+	return f.gasPrice, nil
+}
+func (f *fakeSender) Balance(context.Context) (*big.Int, error) { return big.NewInt(1e18), nil }
 
 type fixture struct {
 	st      *store.Store
@@ -119,6 +167,7 @@ func newFixture(t *testing.T, pol monitor.Policy) *fixture {
 
 func (f *fixture) tick(t *testing.T, head uint64) {
 	t.Helper()
+	f.sender.head = head
 	if err := f.r.Tick(context.Background(), head); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +240,7 @@ func TestResponderGasPriceRisesTowardDeadline(t *testing.T) {
 
 func TestResponderSkipsPendingCompetitor(t *testing.T) {
 	f := newFixture(t, monitor.Policy{})
-	f.sender.poolNonce = 5
+	f.sender.pool = map[common.Address]uint64{f.channel: 5}
 	f.tick(t, 101)
 	f.tick(t, 102)
 	if len(f.sender.signed) != 0 {
@@ -201,10 +250,17 @@ func TestResponderSkipsPendingCompetitor(t *testing.T) {
 		t.Fatalf("want one skipped record (not one per block): %v", o)
 	}
 	// The competitor's transaction disappears: act.
-	f.sender.poolNonce = 0
+	f.sender.pool = nil
 	f.tick(t, 103)
 	if len(f.sender.signed) != 1 {
 		t.Fatal("did not act once the competitor was gone")
+	}
+	// A competitor seen in the pending state (not the pool) counts too.
+	g := newFixture(t, monitor.Policy{})
+	g.sender.stateNonce = 6
+	g.tick(t, 101)
+	if len(g.sender.signed) != 0 || g.outcomes(t)[monitor.OutcomeSkipped] != 1 {
+		t.Fatalf("sent although the pending state has a newer nonce: %v", g.outcomes(t))
 	}
 }
 
@@ -283,5 +339,234 @@ func TestPolicyJudge(t *testing.T) {
 	}
 	if got := monitor.BumpedGasPrice(big.NewInt(1000), nil); got.Int64() != 1126 {
 		t.Errorf("bump: %s", got)
+	}
+}
+
+// addChannels adds k more channels closed at 100 by the fixture's closing
+// participant, each with a stored request (nonce 5).
+func (f *fixture) addChannels(t *testing.T, k int) []common.Address {
+	t.Helper()
+	ctx := context.Background()
+	client := common.HexToAddress("0xA000000000000000000000000000000000000003")
+	cs := monitor.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	var out []common.Address
+	for i := 0; i < k; i++ {
+		ch := common.BigToAddress(big.NewInt(int64(0xD000 + i)))
+		evs := []monitor.ChainEvent{
+			{Kind: monitor.EventChannelOpened, Block: 11, LogIndex: uint(i + 1), Channel: ch, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
+			{Kind: monitor.EventChannelClosed, Block: 100, LogIndex: uint(i + 1), Channel: ch, Participant: f.closing, Nonce: 1},
+		}
+		if err := cs.Apply(ctx, monitor.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
+			t.Fatal(err)
+		}
+		req := monitor.Request{BalanceProof: monitor.BalanceProof{ChainID: big.NewInt(1337), Channel: ch, Nonce: 5,
+			TransferredAmount: big.NewInt(500), Signature: make([]byte, 65), NonClosing: client,
+			NonClosingSignature: make([]byte, 65), Reward: big.NewInt(1e15)}, Closing: f.closing, Source: "rest", ReceivedAt: time.Unix(1, 0)}
+		if _, err := f.st.SaveRequest(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ch)
+	}
+	return out
+}
+
+// mine gives the first k signed transactions receipts at block and moves
+// the account's latest nonce past them.
+func (f *fixture) mine(k int, block uint64) {
+	for _, p := range f.sender.signed[:k] {
+		h := crypto.Keccak256Hash(big.NewInt(int64(p.Nonce)).Bytes(), p.GasPrice.Bytes())
+		f.sender.receipts[h] = &monitor.Receipt{Block: block, Success: true, GasUsed: 150_000, EffectiveGasPrice: p.GasPrice}
+		if p.Nonce+1 > f.sender.latestAcct {
+			f.sender.latestAcct = p.Nonce + 1
+		}
+	}
+}
+
+// A mass close: the responder keeps two blocks' worth of updates in flight,
+// most urgent first, with consecutive account nonces, and asks the node once
+// per block (not once per channel or transaction) for the account nonce, the
+// gas price and the pool; receipts are read only for transactions whose
+// account nonce is used.
+func TestResponderMassCloseBlocksInFlight(t *testing.T) {
+	f := newFixture(t, monitor.Policy{})
+	f.addChannels(t, 11) // 12 channels
+	// Gas limit per update: 150,000 + 20% = 180,000; 5 fit in two blocks
+	// of 500,000.
+	f.sender.gasLimit = 500_000
+	f.tick(t, 101)
+	if len(f.sender.signed) != 5 {
+		t.Fatalf("sent %d updates, want the 5 that fit in two blocks", len(f.sender.signed))
+	}
+	for i, p := range f.sender.signed {
+		if p.Nonce != uint64(i) {
+			t.Fatalf("update %d has account nonce %d, want %d", i, p.Nonce, i)
+		}
+	}
+	if c := f.sender.calls; c["account"] != 1 || c["gas_price"] != 1 || c["pool"] != 1 || c["latest_block"] != 2 || c["state_nonce"] != 5 || c["estimate"] != 5 {
+		t.Fatalf("calls in the first block: %v", c)
+	}
+
+	// Nothing mined yet: nothing more is sent, no receipt is asked for.
+	f.sender.calls = map[string]int{}
+	f.tick(t, 102)
+	if len(f.sender.signed) != 5 {
+		t.Fatalf("sent more while two blocks' worth is in flight: %d", len(f.sender.signed))
+	}
+	if c := f.sender.calls; c["receipt"] != 0 || c["estimate"] != 0 || c["account"] != 1 {
+		t.Fatalf("calls in a block where nothing was mined: %v", c)
+	}
+	// Another poll in the same block: nothing can have been mined, the
+	// account is not asked again.
+	f.sender.calls = map[string]int{}
+	f.tick(t, 102)
+	if c := f.sender.calls; c["receipt"] != 0 || c["estimate"] != 0 || c["account"] != 0 || len(f.sender.signed) != 5 {
+		t.Fatalf("calls in a second poll of the same block: %v", c)
+	}
+
+	// Three are mined: three more go out, with the next nonces.
+	f.mine(3, 103)
+	f.sender.calls = map[string]int{}
+	f.tick(t, 103)
+	if len(f.sender.signed) != 8 {
+		t.Fatalf("after 3 mined: %d sent, want 8", len(f.sender.signed))
+	}
+	for i, p := range f.sender.signed[5:] {
+		if p.Nonce != uint64(5+i) {
+			t.Fatalf("update %d has account nonce %d, want %d", 5+i, p.Nonce, 5+i)
+		}
+	}
+	if c := f.sender.calls; c["receipt"] != 3 || c["account"] != 1 || c["gas_price"] != 1 || c["pool"] != 1 {
+		t.Fatalf("calls in the block after 3 were mined: %v", c)
+	}
+
+	// Blocks keep coming and everything is mined in turn: every channel is
+	// updated exactly once, and nothing was replaced (the queue moved).
+	for head := uint64(104); head < 110; head++ {
+		f.mine(len(f.sender.signed), head)
+		f.tick(t, head)
+	}
+	if len(f.sender.signed) != 12 {
+		t.Fatalf("%d updates sent for 12 channels", len(f.sender.signed))
+	}
+	all, err := f.st.Updates(context.Background(), monitor.UpdateQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mined := map[common.Address]int{}
+	for _, u := range all {
+		if u.Outcome != monitor.OutcomeMined {
+			t.Fatalf("update for %s: %s (%s)", u.Channel.Hex(), u.Outcome, u.Detail)
+		}
+		mined[u.Channel]++
+	}
+	if len(mined) != 12 {
+		t.Fatalf("%d channels updated, want 12", len(mined))
+	}
+}
+
+// A long Tick broadcasts its last updates blocks after the head it started
+// at: "not mined after ReplaceAfter blocks" counts from the node's head
+// after the broadcast, not from the Tick's head.
+func TestResponderReplaceCountsFromBroadcast(t *testing.T) {
+	f := newFixture(t, monitor.Policy{})
+	f.sender.head = 105 // the chain moved on while the Tick at 101 was sending
+	if err := f.r.Tick(context.Background(), 101); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.sender.signed) != 1 {
+		t.Fatalf("sent %d, want 1", len(f.sender.signed))
+	}
+	for _, head := range []uint64{105, 106, 107} {
+		f.tick(t, head)
+	}
+	if len(f.sender.signed) != 1 {
+		t.Fatal("replaced fewer than replace_after blocks after the broadcast")
+	}
+	f.tick(t, 108)
+	if len(f.sender.signed) != 2 {
+		t.Fatal("not replaced replace_after blocks after the broadcast")
+	}
+}
+
+// Our updates are mined in account-nonce order: one waiting behind our own
+// earlier ones, while those are being mined, is not stuck and is not
+// replaced, however long it waits; when none of ours is mined for
+// replace_after blocks, every one waiting that long is replaced.
+func TestResponderReplacesOnlyWhenQueueStalls(t *testing.T) {
+	f := newFixture(t, monitor.Policy{})
+	f.addChannels(t, 11)
+	f.sender.gasLimit = 500_000 // 5 updates in flight
+	f.tick(t, 101)
+	// One of ours is mined per block; each frees room for one more.
+	for head := uint64(102); head <= 106; head++ {
+		f.mine(int(head-101), head)
+		f.tick(t, head)
+	}
+	if len(f.sender.signed) != 10 {
+		t.Fatalf("%d sent, want 10", len(f.sender.signed))
+	}
+	for i, p := range f.sender.signed {
+		if p.Nonce != uint64(i) {
+			t.Fatalf("transaction %d has nonce %d: a replacement while the queue moved", i, p.Nonce)
+		}
+	}
+	// Nothing is mined for three blocks: the five waiting are replaced,
+	// with their own nonces and a higher price.
+	for head := uint64(107); head <= 109; head++ {
+		f.tick(t, head)
+	}
+	if len(f.sender.signed) != 15 {
+		t.Fatalf("%d signed after the queue stalled, want 10 + 5 replacements", len(f.sender.signed))
+	}
+	for i, p := range f.sender.signed[10:] {
+		old := f.sender.signed[5+i]
+		if p.Nonce != old.Nonce || p.GasPrice.Cmp(old.GasPrice) <= 0 {
+			t.Fatalf("replacement %d: nonce %d price %s, replacing nonce %d price %s", i, p.Nonce, p.GasPrice, old.Nonce, old.GasPrice)
+		}
+	}
+}
+
+// When the base fee rises past an update's price (it cannot be included in
+// the next block), the update is replaced at once, not replace_after blocks
+// later; one priced above the next block's base fee is left alone.
+func TestResponderReplacesUnderpricedAtOnce(t *testing.T) {
+	f := newFixture(t, monitor.Policy{})
+	f.sender.gasUsed = f.sender.gasLimit       // full blocks: the base fee rises 1/8
+	f.sender.baseFee = big.NewInt(800_000_000) // next block 900,000,000
+	f.tick(t, 101)                             // priced at 1.05 gwei
+	f.tick(t, 102)
+	if len(f.sender.signed) != 1 {
+		t.Fatal("replaced an update priced above the next block's base fee")
+	}
+	f.sender.baseFee = big.NewInt(950_000_000) // the next block needs 1,068,750,000
+	f.tick(t, 103)
+	if len(f.sender.signed) != 2 {
+		t.Fatalf("underpriced update not replaced at once: %d signed", len(f.sender.signed))
+	}
+	if p := f.sender.signed[1]; p.Nonce != f.sender.signed[0].Nonce || p.GasPrice.Cmp(big.NewInt(1_068_750_000)) < 0 {
+		t.Fatalf("replacement nonce %d price %s", p.Nonce, p.GasPrice)
+	}
+	f.tick(t, 104)
+	if len(f.sender.signed) != 2 {
+		t.Fatal("the replacement was replaced again")
+	}
+}
+
+// NextBaseFee is go-ethereum's EIP-1559 base fee under mainnet's rules.
+func TestNextBaseFeeMatchesGoEthereum(t *testing.T) {
+	cfg := params.MainnetChainConfig
+	for _, c := range []struct{ limit, used, base uint64 }{
+		{60_000_000, 60_000_000, 28_715_782}, {60_000_000, 36_574_408, 28_715_782}, {60_000_000, 30_000_000, 1_000_000_000},
+		{60_000_000, 0, 7}, {60_000_000, 30_000_001, 7}, {30_000_000, 12_345_678, 987_654_321_000}, {36_000_000, 35_999_999, 1},
+	} {
+		h := &types.Header{Number: big.NewInt(20_000_000), GasLimit: c.limit, GasUsed: c.used, BaseFee: new(big.Int).SetUint64(c.base)}
+		want := eip1559.CalcBaseFee(cfg, h)
+		got := monitor.BlockInfo{GasLimit: c.limit, GasUsed: c.used, BaseFee: new(big.Int).SetUint64(c.base)}.NextBaseFee()
+		if got.Cmp(want) != 0 {
+			t.Errorf("limit %d used %d base %d: next %s, go-ethereum %s", c.limit, c.used, c.base, got, want)
+		}
+	}
+	if (monitor.BlockInfo{GasLimit: 1}).NextBaseFee() != nil {
+		t.Error("a base fee before London")
 	}
 }

@@ -136,12 +136,7 @@ func revertReason(err error) string {
 	return err.Error()
 }
 
-// PendingOnChainNonce returns the highest nonce recorded, or about to be
-// recorded, for the closing participant's transfers: the larger of
-// nonces(closing) in the node's pending state and the nonce of any
-// updateTransfer to the channel waiting in the node's pool. (geth rebuilds
-// its pending state only every few seconds, so the pool scan is what sees a
-// competitor's transaction sent a moment ago.)
+// PendingOnChainNonce returns nonces(closing) in the node's pending state.
 func (s *Sender) PendingOnChainNonce(ctx context.Context, channel, closing common.Address) (uint64, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
@@ -149,14 +144,7 @@ func (s *Sender) PendingOnChainNonce(ctx context.Context, channel, closing commo
 	if err != nil {
 		return 0, err
 	}
-	n, err := c.Nonces(&bind.CallOpts{Context: ctx, Pending: true}, closing)
-	if err != nil {
-		return 0, err
-	}
-	if p, err := s.poolUpdateNonce(ctx, channel); err == nil && p > n {
-		n = p
-	}
-	return n, nil
+	return c.Nonces(&bind.CallOpts{Context: ctx, Pending: true}, closing)
 }
 
 type poolTx struct {
@@ -164,40 +152,56 @@ type poolTx struct {
 	Input hexutil.Bytes   `json:"input"`
 }
 
-// poolUpdateNonce scans txpool_content for updateTransfer calls to channel
-// and returns the highest balance-proof nonce among them (0 when none, or
-// when the node does not serve the txpool namespace).
-func (s *Sender) poolUpdateNonce(ctx context.Context, channel common.Address) (uint64, error) {
+// PoolUpdateNonces reads txpool_content once and returns, per channel, the
+// highest balance-proof nonce among the updateTransfer calls waiting in the
+// pool. (geth rebuilds its pending state only every few seconds, so the pool
+// scan is what sees a competitor's transaction sent a moment ago.) Without
+// a raw client it returns an empty map; a node that does not serve the
+// txpool namespace gives an error.
+func (s *Sender) PoolUpdateNonces(ctx context.Context) (map[common.Address]uint64, error) {
+	out := map[common.Address]uint64{}
 	if s.rpc == nil {
-		return 0, nil
+		return out, nil
 	}
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
 	var content map[string]map[string]map[string]poolTx
 	if err := s.rpc.CallContext(ctx, &content, "txpool_content"); err != nil {
-		return 0, err
+		return nil, err
 	}
 	ch, _, err := abis()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	m := ch.Methods["updateTransfer"]
-	var best uint64
 	for _, byAccount := range content {
 		for _, byNonce := range byAccount {
 			for _, tx := range byNonce {
-				if tx.To == nil || *tx.To != channel || len(tx.Input) < 4 || !bytes.Equal(tx.Input[:4], m.ID) {
+				if tx.To == nil || len(tx.Input) < 4 || !bytes.Equal(tx.Input[:4], m.ID) {
 					continue
 				}
 				args, err := m.Inputs.Unpack(tx.Input[4:])
 				if err != nil || len(args) == 0 {
 					continue
 				}
-				if n, ok := args[0].(uint64); ok && n > best {
-					best = n
+				if n, ok := args[0].(uint64); ok && n > out[*tx.To] {
+					out[*tx.To] = n
 				}
 			}
 		}
 	}
-	return best, nil
+	return out, nil
+}
+
+// LatestBlock describes the latest block.
+func (s *Sender) LatestBlock(ctx context.Context) (monitor.BlockInfo, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	h, err := s.node.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return monitor.BlockInfo{}, err
+	}
+	return monitor.BlockInfo{Number: h.Number.Uint64(), GasLimit: h.GasLimit, GasUsed: h.GasUsed, BaseFee: h.BaseFee}, nil
 }
 
 // SignUpdate builds and signs a legacy-priced updateTransfer transaction.
@@ -266,11 +270,46 @@ func (s *Sender) AccountNonce(ctx context.Context) (uint64, uint64, error) {
 	return p, l, err
 }
 
-// GasPrice is the node's suggested gas price.
+// GasPrice is the legacy gas price to offer for a transaction sent now:
+// the node's suggestion (eth_gasPrice: its priority-fee suggestion over the
+// latest block's base fee) plus room for the base fee to rise for
+// baseFeeRoomBlocks blocks by EIP-1559's maximum of 12.5% a block. The bare
+// suggestion prices for the latest block; when blocks are fuller than their
+// target — as a mass close makes them, with the closes and with our own
+// updates — the base fee rises every block and a transaction priced at the
+// suggestion cannot be included until it is replaced, blocks later.
 func (s *Sender) GasPrice(ctx context.Context) (*big.Int, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	return s.node.SuggestGasPrice(ctx)
+	gp, err := s.node.SuggestGasPrice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.node.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return new(big.Int).Add(gp, BaseFeeRoom(h.BaseFee)), nil
+}
+
+// baseFeeRoomBlocks is how many blocks of maximal base-fee increase a
+// transaction's price covers: the block it is meant for and the next, for
+// when the responder's updates in flight spill over. (One that the base fee
+// overtakes anyway is replaced at once by the responder.)
+const baseFeeRoomBlocks = 2
+
+// BaseFeeRoom is how much baseFee can grow in baseFeeRoomBlocks blocks under
+// EIP-1559 (at most 1/8 a block), rounded up; 0 before London (nil).
+func BaseFeeRoom(baseFee *big.Int) *big.Int {
+	if baseFee == nil {
+		return new(big.Int)
+	}
+	f := new(big.Int).Set(baseFee)
+	for i := 0; i < baseFeeRoomBlocks; i++ {
+		inc := new(big.Int).Add(f, big.NewInt(7))
+		f.Add(f, inc.Div(inc, big.NewInt(8)))
+	}
+	return f.Sub(f, baseFee)
 }
 
 // Balance is the operator account's balance.

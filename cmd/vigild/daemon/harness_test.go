@@ -28,7 +28,7 @@ import (
 const defaultWait = 20 * time.Second
 
 type vigil struct {
-	t       *testing.T
+	t       testing.TB
 	d       *daemon.Daemon
 	url     string
 	cancel  context.CancelFunc
@@ -50,9 +50,12 @@ type vigilOpts struct {
 	// profitFactor < 0 means 0 (accept any reward the deposit covers).
 	profitFactor float64
 	ratePerKey   float64
+	// ethURL, when set, is the node URL vigild dials instead of chain.URL
+	// (e.g. a counting proxy in front of it).
+	ethURL string
 }
 
-func startVigil(t *testing.T, chain *ethtest.Chain, o vigilOpts) *vigil {
+func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
 	t.Helper()
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
@@ -71,9 +74,13 @@ func startVigil(t *testing.T, chain *ethtest.Chain, o vigilOpts) *vigil {
 	} else if o.profitFactor > 0 {
 		pf = o.profitFactor
 	}
+	ethURL := chain.URL
+	if o.ethURL != "" {
+		ethURL = o.ethURL
+	}
 	d, err := daemon.New(daemon.Config{
 		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0",
-		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
+		EthURL: ethURL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
 		PollInterval: 25 * time.Millisecond, Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
 		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
