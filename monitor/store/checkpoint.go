@@ -21,12 +21,15 @@ import (
 // So the writer does not checkpoint. A goroutine does, on its own
 // connection, a short while after commits: PASSIVE, which copies what it
 // can without blocking the writer or readers. Under sustained writes the
-// WAL never becomes fully copied between two commits, so it would grow;
-// once it holds more than walRestartFrames pages the checkpointer asks for
-// RESTART instead, which waits for the writer between transactions and
-// lets the next commit start the WAL file from the beginning. The writer
+// WAL never becomes fully copied between two commits, so it would grow
+// without end (a background RESTART loses every race against a writer that
+// begins its next transaction at once). Once the WAL holds more than
+// walRestartFrames pages the checkpointer says so, and the writer, right
+// after its next commit and before its next transaction, runs RESTART
+// itself: it copies the few pages the checkpointer has not, and the
+// following commit starts the WAL file from the beginning. The writer also
 // keeps SQLite's own automatic checkpoint as a backstop at
-// walBackstopFrames, should this goroutine fall behind.
+// walBackstopFrames, should this goroutine stop.
 //
 // Durability is unchanged: a commit is durable once its WAL frames are
 // fsynced (synchronous=FULL), whether or not they were checkpointed yet;
@@ -65,10 +68,21 @@ func (s *Store) startCheckpointer(busy string) error {
 	return nil
 }
 
-// committed tells the checkpointer that the WAL grew.
+// committed is called by the writer after each commit: it tells the
+// checkpointer that the WAL grew, and restarts the WAL if the checkpointer
+// found it long.
 func (s *Store) committed() {
 	if s.ck == nil {
 		return
+	}
+	if s.walLong.CompareAndSwap(true, false) {
+		var busy, log, done int64
+		err := s.w.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &log, &done)
+		if err != nil || busy != 0 {
+			s.log.Warn("store: WAL restart did not complete; retried after a later commit", "err", err, "wal_pages", log)
+		} else {
+			s.ckRuns.Add(1)
+		}
 	}
 	select {
 	case s.ck.kick <- struct{}{}:
@@ -96,8 +110,8 @@ func (s *Store) checkpointLoop() {
 	}
 }
 
-// checkpoint runs one checkpoint in mode; after a PASSIVE one that leaves
-// a long WAL it runs RESTART.
+// checkpoint runs one checkpoint in mode and flags a long WAL for the
+// writer to restart.
 func (s *Store) checkpoint(mode string) {
 	var busy, log, done int64
 	err := s.ck.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &log, &done)
@@ -106,8 +120,8 @@ func (s *Store) checkpoint(mode string) {
 		return
 	}
 	s.ckRuns.Add(1)
-	if mode == "PASSIVE" && log >= walRestartFrames {
-		s.checkpoint("RESTART")
+	if log >= walRestartFrames {
+		s.walLong.Store(true)
 	}
 }
 

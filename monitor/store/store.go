@@ -82,8 +82,10 @@ type Store struct {
 	g    group // group commit of SaveRequest and SaveAppointment
 	ck   *checkpointer
 	chc  chanCache
-	// ckRuns counts checkpoints run by the checkpointer.
-	ckRuns atomic.Int64
+	// ckRuns counts checkpoints run; walLong is set by the checkpointer
+	// when the WAL needs a restart (checkpoint.go).
+	ckRuns  atomic.Int64
+	walLong atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -176,8 +178,15 @@ func (s *Store) open(cfg Config) error {
 	}
 	// Checkpoints are the checkpointer's (checkpoint.go); SQLite's
 	// automatic one is a backstop.
-	if _, err := w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = `+strconv.Itoa(walBackstopFrames)); err != nil {
-		return fmt.Errorf("store: open %s: %w", s.path, err)
+	for _, p := range []string{
+		`PRAGMA wal_autocheckpoint = ` + strconv.Itoa(walBackstopFrames),
+		// A WAL file that grew past this during a burst is cut back to it
+		// when the log restarts.
+		`PRAGMA journal_size_limit = ` + strconv.Itoa(walRestartFrames*4096),
+	} {
+		if _, err := w.ExecContext(ctx, p); err != nil {
+			return fmt.Errorf("store: open %s: %s: %w", s.path, p, err)
+		}
 	}
 	version, err := migrate(ctx, w, migrationsFS, s.log)
 	if err != nil {
