@@ -30,9 +30,13 @@ tools:
 
 test: tools test-deps fmt-check vet
 	$(GO) test $(GOFLAGS) -timeout $(TEST_TIMEOUT) ./...
+	@# The performance benchmarks in their quick form (-short sizes, one
+	@# iteration each), so that make bench cannot rot.
+	GO=$(GO) $(GO) run ./scripts/bench --quick
 
 vet:
 	$(GO) vet ./...
+	cd tools/peerbench && GOWORK=off $(GO) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './contracts/node_modules/*')); \

@@ -168,6 +168,7 @@ type step struct {
 	pkg, bench  string
 	benchtime   string // full runs; quick runs use 1x
 	env         []string
+	fullEnv     []string // only in full runs
 	timeout     time.Duration
 	expect      []string // benchmark names that must report
 	quickExpect []string // the same for --quick, when not expect with -short sizes
@@ -187,6 +188,9 @@ func (s step) run(root string, quick bool) (results, error) {
 	cmd := exec.CommandContext(ctx, goCmd(), args...)
 	cmd.Dir = filepath.Join(root, s.dir)
 	cmd.Env = append(os.Environ(), s.env...)
+	if !quick {
+		cmd.Env = append(cmd.Env, s.fullEnv...)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(os.Stderr, &stderr)
 	stdout, err := cmd.StdoutPipe()

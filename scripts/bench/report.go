@@ -234,8 +234,8 @@ func (r *report) commands(group string) string {
 			dir = "cd " + s.dir + " && "
 		}
 		env := ""
-		if len(s.env) > 0 {
-			env = strings.Join(s.env, " ") + " "
+		if e := append(append([]string{}, s.env...), s.fullEnv...); len(e) > 0 {
+			env = strings.Join(e, " ") + " "
 		}
 		fmt.Fprintf(&b, "%s%sgo test -run '^$' -bench '%s' -benchtime %s -benchmem %s\n", dir, env, s.bench, s.benchtime, s.pkg)
 	}

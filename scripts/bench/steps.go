@@ -37,14 +37,15 @@ var steps = []step{
 	{
 		group: "match", name: "block matching on an indexed SQLite IN (...) query",
 		pkg: "./monitor/store/", bench: "^BenchmarkMatchBlockSQLiteIN$", benchtime: "20x", timeout: 10 * time.Minute,
-		env:         []string{"VIGIL_BENCH_STORED=1000000"},
+		fullEnv:     []string{"VIGIL_BENCH_STORED=1000000"},
 		expect:      []string{"BenchmarkMatchBlockSQLiteIN/appointments=1000000/lookups", "BenchmarkMatchBlockSQLiteIN/appointments=1000000/txid+lookups"},
 		quickExpect: []string{"BenchmarkMatchBlockSQLiteIN/appointments=10000/lookups"},
 	},
 	{
 		group: "match", name: "block matching on lnd's watchtower database",
 		dir: "tools/peerbench", pkg: "./...", bench: "^BenchmarkMatchBlockLndTowerDB$", benchtime: "20x", timeout: 15 * time.Minute,
-		env:         []string{"GOWORK=off", "VIGIL_BENCH_STORED=1000000"},
+		env:         []string{"GOWORK=off"},
+		fullEnv:     []string{"VIGIL_BENCH_STORED=1000000"},
 		expect:      []string{"BenchmarkMatchBlockLndTowerDB/appointments=1000000/lookups", "BenchmarkMatchBlockLndTowerDB/appointments=1000000/txid+lookups"},
 		quickExpect: []string{"BenchmarkMatchBlockLndTowerDB/appointments=10000/lookups"},
 	},
