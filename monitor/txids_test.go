@@ -20,6 +20,10 @@ func TestTxIDsMatchTxHash(t *testing.T) {
 				}
 			}
 		}
+		if n == 1000 { // long scripts: CompactSize beyond one byte
+			b.Transactions[0].TxIn[0].SignatureScript = make([]byte, 300)
+			b.Transactions[1].TxOut[0].PkScript = make([]byte, 70_000)
+		}
 		var msg wire.MsgBlock
 		msg.Transactions = b.Transactions
 		ids := TxIDs(msg.Transactions)

@@ -95,7 +95,7 @@ var figures = []figure{
 	{section: "5", what: "mass close: windows missed", value: m("BenchmarkMassClose", "missed"), unit: "",
 		goal: constant(0), goalFmt: "<= %s", lowerIsBetter: true},
 	{section: "5", what: "RPC calls per block, idle, all channels monitored", value: m("BenchmarkMassClose", "rpc/block-idle"), unit: "calls"},
-	{section: "5", what: "RPC calls per block, idle, a tenth of them", value: m("BenchmarkMassClose", "rpc/block-idle-10x-fewer"), unit: "calls"},
+	{section: "5", what: "RPC calls per block, idle, a tenth of them", value: m("BenchmarkMassClose", "rpc/block-idle-tenth"), unit: "calls"},
 	{section: "5", what: "close of the first to last update mined", value: m("BenchmarkMassClose", "s-to-all-updated"), unit: "s"},
 	{section: "5", what: "peak heap (daemon and simulated chain)", value: m("BenchmarkMassClose", "peak-heap-MB"), unit: "MB"},
 	{section: "6", what: "GET /api/1/stats p99 at 5,000 req/s offered", value: m("BenchmarkReadAPI/stats", "p99-ms"), unit: "ms",
