@@ -48,21 +48,24 @@ request dirties about ten random pages of a 600 MB B-tree); and a
 struct-based decoder instead of the map-based one (36 µs to about 10).
 
 **Block matching.** pprof on BenchmarkMatchBlock: SHA-256 (with the CPU's
-SHA extensions) 34%, re-serializing each transaction for its txid 20%,
-taking and releasing the index's read lock per lookup 8%, the lookups
-themselves under 10%. Changes: txids computed on all cores, each worker
-serializing into one reused buffer (monitor.TxIDs); one read lock per block
-(LocatorIndex.Hits); the recent-block map for late appointments replaced
-by the block's id list.
+SHA extensions) 34%, re-serializing each transaction through MsgTx.TxHash
+(an io.Writer into a fresh buffer) 20% and more in allocation, taking and
+releasing the index's read lock per lookup 8%, the lookups themselves
+under 10%. Changes: txids from an append-only serialization into one
+reused buffer (monitor.TxIDs), one read lock per block
+(LocatorIndex.Hits), the recent-block map for late appointments replaced
+by the block's id list. Hashing on both cores was tried and measured
+slower on these 2-vCPU machines (4,000 txids: 1.87 ms on one core, 2.3 ms
+split over two), so it runs on one.
 
 | BenchmarkMatchBlock, 4,000 txs, 1,000,000 appointments | ms per block |
 |---|---:|
-| before (25bfeb2), 2 runs | 5.83 / 4.84 |
-| after, 2 runs | 3.02 / 3.16 |
+| before (25bfeb2), 2 runs, load average ~7 | 5.83 / 4.84 |
+| TxHash on two cores with reused buffers, 2 runs, same hour | 3.02 / 3.16 |
+| append-only serialization on one core, 3 runs, load average ~0.4 | 1.47 / 1.48 / 1.48 |
 
-What remains is the double SHA-256 of every transaction, which no index
-avoids; hashing the stripped bytes straight from the raw block, without
-decoding and re-encoding, would save the serialization share.
+What remains is the double SHA-256 of every transaction (about 1.15 ms of
+the 1.47), which no index avoids.
 
 **Breach path.** Timing the phases of BenchmarkBreachToBroadcast showed a
 failing RPC on every fee estimate and status query: btcd has no
