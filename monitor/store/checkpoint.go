@@ -25,9 +25,11 @@ import (
 // without end (a background RESTART loses every race against a writer that
 // begins its next transaction at once). Once the WAL holds more than
 // walRestartFrames pages the checkpointer says so, and the writer, right
-// after its next commit and before its next transaction, runs RESTART
-// itself: it copies the few pages the checkpointer has not, and the
-// following commit starts the WAL file from the beginning. The writer also
+// after its next commit and before its next transaction, runs a PASSIVE
+// checkpoint itself: with no write under way it copies the few pages the
+// checkpointer has not, and the following transaction starts the WAL file
+// from the beginning (unless a reader still holds an old snapshot: then a
+// later commit tries again; the writer never waits for readers). The writer also
 // keeps SQLite's own automatic checkpoint as a backstop at
 // walBackstopFrames, should this goroutine stop.
 //
@@ -77,10 +79,13 @@ func (s *Store) committed() {
 	}
 	if s.walLong.CompareAndSwap(true, false) {
 		var busy, log, done int64
-		err := s.w.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &log, &done)
-		if err != nil || busy != 0 {
-			s.log.Warn("store: WAL restart did not complete; retried after a later commit", "err", err, "wal_pages", log)
-		} else {
+		err := s.w.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done)
+		switch {
+		case err != nil:
+			s.log.Warn("store: WAL checkpoint by the writer failed; retried after a later commit", "err", err)
+		case done < log:
+			s.walLong.Store(true) // a reader holds old pages: try again later
+		default:
 			s.ckRuns.Add(1)
 		}
 	}
