@@ -20,8 +20,9 @@ as an experiment the same benchmark used 83-100 µs of CPU per request
 instead of 180. Each new request also inserted its channel and both
 participants into the first-sighting tables: three more random B-tree
 pages per request. Changes: checkpoints moved to their own goroutine and
-connection (PASSIVE after commits, RESTART past 64 MiB of WAL; SQLite's own
-as a far backstop), first sightings judged by lookups in the indexes the
+connection (PASSIVE after commits; past 64 MiB of WAL the writer catches
+up between two transactions so that the log starts over; SQLite's own as
+a far backstop), first sightings judged by lookups in the indexes the
 insert touches anyway and counted in seen_counts (migration 0004), pages
 read through mmap instead of a read() each, and the channel read of every
 proof served from an in-memory cache that chain writes update.
