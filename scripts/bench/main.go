@@ -15,9 +15,10 @@
 // same run. It exits non-zero if a benchmark fails or reports nothing; a
 // goal that is missed is reported, not an error.
 //
-// The first full run builds the pre-filled databases (1,000,000 requests,
-// 1,000,000 appointments; monitor/store/benchdb) and caches them in
-// $TMPDIR, and builds btcd into .cache/bin; later runs reuse both.
+// The first full run builds the pre-filled databases (1,000,000 requests
+// and 1,000,000 appointments from monitor/store/benchdb, and the peers'
+// SQLite and lnd databases) and caches them in $TMPDIR (about 3 GB), and
+// builds btcd into .cache/bin; later runs reuse them.
 package main
 
 import (
