@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -41,6 +42,32 @@ var balanceProofFields = []string{
 	"reward_amount",
 }
 
+var balanceProofFieldSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range balanceProofFields {
+		m[f] = true
+	}
+	return m
+}()
+
+// jsonString returns the string a JSON value (already known to be valid
+// JSON) holds, or false if it is not a string. A string without escapes is
+// taken as is; one with escapes goes through encoding/json.
+func jsonString(v json.RawMessage) (string, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	if inner := v[1 : len(v)-1]; bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner), true
+	}
+	var str string
+	if err := json.Unmarshal(v, &str); err != nil {
+		return "", false
+	}
+	return str, true
+}
+
 // DecodeBalanceProof parses and syntactically validates a balance-proof
 // message. It checks types, number ranges, hex and address checksums, but no
 // signatures. Fields named in ignore (e.g. "type" for the plain room form)
@@ -61,26 +88,19 @@ func DecodeBalanceProof(data []byte, ignore ...string) (BalanceProof, error) {
 	if dec.More() {
 		return bp, Reject(ReasonMalformedJSON, "trailing data after the JSON object")
 	}
-	known := map[string]bool{}
-	for _, f := range balanceProofFields {
-		known[f] = true
-	}
-	for _, f := range ignore {
-		known[f] = true
-	}
 	for k := range raw {
-		if !known[k] {
+		if !balanceProofFieldSet[k] && !slices.Contains(ignore, k) {
 			return bp, Reject(ReasonUnknownField, "unknown field %q", k)
 		}
 	}
-	s := map[string]string{}
+	s := make(map[string]string, len(balanceProofFields))
 	for _, f := range balanceProofFields {
 		v, ok := raw[f]
 		if !ok {
 			return bp, Reject(ReasonMissingField, "field %q is required", f)
 		}
-		var str string
-		if err := json.Unmarshal(v, &str); err != nil || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+		str, ok := jsonString(v)
+		if !ok {
 			return bp, Reject(ReasonBadType, "field %q must be a JSON string", f)
 		}
 		s[f] = str

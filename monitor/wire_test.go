@@ -128,3 +128,54 @@ func FuzzDecodeBalanceProof(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeBalanceProof: strict decoding of one ~700-byte message
+// (JSON, numbers, hex, EIP-55 checksums), the first step of intake.
+func BenchmarkDecodeBalanceProof(b *testing.B) {
+	var bp BalanceProof
+	bp.ChainID, bp.Nonce, bp.TransferredAmount, bp.Reward = big.NewInt(1337), 7, big.NewInt(123456789), big.NewInt(25e15)
+	bp.Channel[0], bp.NonClosing[0] = 0xab, 0xcd
+	bp.Signature, bp.NonClosingSignature = make([]byte, 65), make([]byte, 65)
+	bp.Signature[64], bp.NonClosingSignature[64] = 27, 28
+	data, err := json.Marshal(EncodeBalanceProof(bp))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := DecodeBalanceProof(data); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeBalanceProof(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeStringEscapes: a field written with JSON escapes means the same
+// string as without them; a number, null, object or array is not a string.
+func TestDecodeStringEscapes(t *testing.T) {
+	var bp BalanceProof
+	bp.ChainID, bp.Nonce, bp.TransferredAmount, bp.Reward = big.NewInt(1337), 7, big.NewInt(5), big.NewInt(9)
+	bp.Channel[0], bp.NonClosing[0] = 0xab, 0xcd
+	bp.Signature, bp.NonClosingSignature = make([]byte, 65), make([]byte, 65)
+	bp.Signature[64], bp.NonClosingSignature[64] = 27, 28
+	data, err := json.Marshal(EncodeBalanceProof(bp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	escaped := strings.Replace(string(data), `"chain_id":"1337"`, `"chain_id" : "\u00313\u0033\u0037"`, 1)
+	if escaped == string(data) {
+		t.Fatal("test message has no chain_id to rewrite")
+	}
+	got, err := DecodeBalanceProof([]byte(escaped))
+	if err != nil || got.ChainID.Int64() != 1337 {
+		t.Fatalf("escaped chain_id: %v, %v", got.ChainID, err)
+	}
+	for _, v := range []string{`1337`, `null`, `{}`, `["1337"]`, `true`} {
+		bad := strings.Replace(string(data), `"chain_id":"1337"`, `"chain_id":`+v, 1)
+		if _, err := DecodeBalanceProof([]byte(bad)); AsError(err).Reason != ReasonBadType {
+			t.Errorf("chain_id %s: %v, want %s", v, err, ReasonBadType)
+		}
+	}
+}
