@@ -41,6 +41,33 @@ type Policy struct {
 	// suggestion to this multiple of it as the window runs out.
 	DeadlineMultiplier float64
 	MaxGasPrice        *big.Int
+	// MarginBlocks and MarginFraction set the stand-down margin (see
+	// StanddownMargin); zero values take the defaults.
+	MarginBlocks   uint64
+	MarginFraction float64
+}
+
+// Default stand-down margin: the last fifth of the window, at least 4 blocks.
+const (
+	DefaultMarginBlocks   = 4
+	DefaultMarginFraction = 0.2
+)
+
+// StanddownMargin is how many blocks before the deadline a pending
+// competitor stops counting: from deadline - margin on, the monitor sends
+// its own update (at the deadline gas price) unless one with its nonce or
+// newer is mined. It is the larger of MarginBlocks and MarginFraction of
+// the window, and never more than the window.
+func (p Policy) StanddownMargin(settleTimeout uint64) uint64 {
+	blocks, frac := p.MarginBlocks, p.MarginFraction
+	if blocks == 0 {
+		blocks = DefaultMarginBlocks
+	}
+	if frac <= 0 {
+		frac = DefaultMarginFraction
+	}
+	m := max(blocks, uint64(math.Ceil(float64(settleTimeout)*frac)))
+	return min(m, settleTimeout)
 }
 
 // Judge decides whether a reward is worth acting for at gasPrice. It returns

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -45,6 +46,8 @@ type Totals struct {
 	Participants int64 // distinct addresses ever seen in requests
 	Submitted    int64 // updates sent (a fee-bumped re-send is not counted again)
 	Won          int64 // updates whose reward was paid to us
+	Missed       int64 // windows closed with our newer proof not on chain
+	Standdowns   int64 // decisions to wait for a competitor's pending update
 	RewardsWon   *big.Int
 	GasSpent     *big.Int
 	Counters     map[string]int64 // persisted named counters (rejections, ...)
@@ -70,6 +73,11 @@ type Store interface {
 	// block head and for which a stored request has a nonce newer than the
 	// on-chain one.
 	ActionableChannels(ctx context.Context, head uint64) ([]Channel, error)
+	// MissedWindows lists closed or settled channels whose deadline is in
+	// (after, upTo] and for which a stored request against the closing
+	// participant has a nonce newer than the on-chain one: windows that
+	// ended without our newer proof on chain.
+	MissedWindows(ctx context.Context, after, upTo uint64) ([]Channel, error)
 	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
 	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
 
@@ -168,23 +176,97 @@ func (b BlockInfo) NextBaseFee() *big.Int {
 	return next.Sub(next, delta)
 }
 
+// Competitor is an updateTransfer call by another account waiting in the
+// node's pool: a claim that the channel will be updated, not a fact. The
+// fields up to Executable come from the pool scan; the facts after them are
+// read by Sender.CheckCompetitor at the latest block. A claim counts only
+// when Lands says it will really be mined and succeed.
+type Competitor struct {
+	TxHash  common.Hash
+	From    common.Address
+	Channel common.Address
+	// Nonce is the balance-proof nonce the call would record.
+	Nonce   uint64
+	TxNonce uint64
+	Gas     uint64
+	// FeeCap and TipCap are the transaction's maximum fee and priority fee
+	// per gas (both its gas price for a legacy transaction).
+	FeeCap, TipCap *big.Int
+	Value          *big.Int
+	Input          []byte // the call data
+	// Executable: in the pool's executable set (geth's "pending"), not
+	// waiting behind a nonce gap of its sender ("queued").
+	Executable bool
+
+	// Checked is set once the facts below were read.
+	Checked bool
+	// SenderNonce and SenderBalance are From's account nonce and balance at
+	// the latest block.
+	SenderNonce   uint64
+	SenderBalance *big.Int
+	// SimErr is the result of the call simulated from From, with its gas
+	// limit and value, against the latest state (nil: it succeeds).
+	SimErr error
+}
+
+// Lands tells whether the competitor will be included in the next block
+// and succeed, judged from the facts read by CheckCompetitor: it is the
+// next transaction of its sender, its fee cap covers nextBaseFee (nil
+// before London) with a tip left over, its sender can pay for its gas, and
+// the call succeeds at the latest state (which also checks both
+// participants' signatures and that its nonce is newer than the chain's).
+// When it does not, why says what fails.
+func (c Competitor) Lands(nextBaseFee *big.Int) (ok bool, why string) {
+	switch {
+	case !c.Checked:
+		return false, "not checked"
+	case !c.Executable:
+		return false, "queued behind a nonce gap of its sender"
+	case c.TxNonce != c.SenderNonce:
+		return false, fmt.Sprintf("not its sender's next transaction (account nonce %d, transaction nonce %d)", c.SenderNonce, c.TxNonce)
+	case c.FeeCap == nil || c.TipCap == nil:
+		return false, "no fee"
+	case nextBaseFee != nil && c.FeeCap.Cmp(nextBaseFee) < 0:
+		return false, fmt.Sprintf("fee cap %s wei is below the next base fee %s wei", c.FeeCap, nextBaseFee)
+	case nextBaseFee != nil && (c.TipCap.Sign() <= 0 || c.FeeCap.Cmp(nextBaseFee) == 0):
+		return false, "no priority fee over the next base fee"
+	case nextBaseFee == nil && c.FeeCap.Sign() <= 0:
+		return false, "zero gas price"
+	}
+	cost := new(big.Int).Mul(c.FeeCap, new(big.Int).SetUint64(c.Gas))
+	if c.Value != nil {
+		cost.Add(cost, c.Value)
+	}
+	if c.SenderBalance == nil || c.SenderBalance.Cmp(cost) < 0 {
+		return false, fmt.Sprintf("its sender cannot pay for its gas (balance %v wei, needs %s wei)", c.SenderBalance, cost)
+	}
+	if c.SimErr != nil {
+		return false, "fails when simulated: " + c.SimErr.Error()
+	}
+	return true, ""
+}
+
 // Sender submits updateTransfer transactions from the operator's account.
-// The responder calls PendingOnChainNonce and EstimateUpdate for several
-// channels at once.
+// The responder calls OnChainNonce, CheckCompetitor and EstimateUpdate for
+// several channels at once.
 type Sender interface {
 	Address() common.Address
-	// EstimateUpdate runs the call against the pending state; a revert gives
+	// EstimateUpdate runs the call against the latest state; a revert gives
 	// an error wrapping ErrWouldRevert.
 	EstimateUpdate(ctx context.Context, c UpdateCall) (gas uint64, err error)
-	// PendingOnChainNonce returns the nonce recorded for the closing
-	// participant's transfers in the node's pending state.
-	PendingOnChainNonce(ctx context.Context, channel, closing common.Address) (uint64, error)
-	// PoolUpdateNonces scans the node's transaction pool once and returns,
-	// per channel, the highest balance-proof nonce of the updateTransfer
-	// calls waiting there (competitors' and our own). The node's pending
+	// OnChainNonce returns the nonce recorded for the closing participant's
+	// transfers at the latest block, or, with pending, in the node's pending
+	// state (which counts transactions not yet mined: a claim, not a fact).
+	OnChainNonce(ctx context.Context, channel, closing common.Address, pending bool) (uint64, error)
+	// PoolUpdates scans the node's transaction pool once and returns the
+	// updateTransfer calls waiting there, ours included (the node's pending
 	// state lags behind its pool, so this is what sees a competing update
-	// sent a moment ago. An error means the pool cannot be read.
-	PoolUpdateNonces(ctx context.Context) (map[common.Address]uint64, error)
+	// sent a moment ago). Only the pool's own fields are filled. An error
+	// means the pool cannot be read.
+	PoolUpdates(ctx context.Context) ([]Competitor, error)
+	// CheckCompetitor reads the facts Competitor.Lands judges from: its
+	// sender's nonce and balance and the call simulated at the latest block.
+	CheckCompetitor(ctx context.Context, c *Competitor) error
 	// LatestBlock describes the node's latest block.
 	LatestBlock(ctx context.Context) (BlockInfo, error)
 	// SignUpdate signs the call with the given parameters.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -57,7 +59,10 @@ type Responder struct {
 	log *slog.Logger
 	// decided remembers the last non-send decision per (channel, nonce) so
 	// a repeated decision is not written again every block.
-	decided map[decisionKey]UpdateOutcome
+	decided map[decisionKey]decision
+	// missedUpTo is the confirmed block up to which ended windows were
+	// checked for a miss (0: not since start).
+	missedUpTo uint64
 	// lastGasLimit is the gas limit of the last update sent: the expected
 	// size of the next one, to stop before estimating one that cannot fit.
 	lastGasLimit uint64
@@ -86,6 +91,18 @@ type decisionKey struct {
 	nonce   uint64
 }
 
+// decision is a recorded non-send decision: its outcome and the competitor
+// it stood down for, if any.
+type decision struct {
+	outcome    UpdateOutcome
+	competitor common.Hash
+}
+
+// maxCompetitorChecks is how many pool competitors of one channel are
+// checked per block (each costs three node calls), the highest priced
+// first; the rest wait for a later block.
+const maxCompetitorChecks = 3
+
 // NewResponder validates cfg and fills defaults.
 func NewResponder(cfg ResponderConfig) (*Responder, error) {
 	if cfg.Store == nil || cfg.Sender == nil || cfg.Stats == nil {
@@ -103,7 +120,7 @@ func NewResponder(cfg ResponderConfig) (*Responder, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
 	}
-	return &Responder{cfg: cfg, log: cfg.Logger, decided: map[decisionKey]UpdateOutcome{}, sentAt: map[common.Hash]uint64{}}, nil
+	return &Responder{cfg: cfg, log: cfg.Logger, decided: map[decisionKey]decision{}, sentAt: map[common.Hash]uint64{}}, nil
 }
 
 // Payout is the address rewards are claimed for.
@@ -120,7 +137,8 @@ type tickState struct {
 	next        uint64 // the account nonce for our next new transaction
 	nextOK      bool
 	suggested   *big.Int
-	pool        map[common.Address]uint64
+	pool        map[common.Address][]Competitor // others' updateTransfer calls in the pool, by channel
+	poolErr     error                           // the pool could not be read
 	poolRead    bool
 	block       *BlockInfo    // the latest block; nil until read
 	sent        []common.Hash // broadcast by this Tick
@@ -251,7 +269,78 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 		r.log.Debug("updates deferred until blocks make room", "head", head, "deferred", t.deferred,
 			"in_flight", t.inFlight, "in_flight_gas", t.inFlightGas)
 	}
-	return r.resolveRewards(ctx)
+	if err := r.resolveRewards(ctx); err != nil {
+		return err
+	}
+	return r.recordMissed(ctx)
+}
+
+// recordMissed records, counts and reports at error every window that ended
+// with a stored proof newer than the chain's: the client's loss. A window
+// is judged once the block at its deadline is confirmed (then no update can
+// change it), and recorded once per (channel, nonce).
+func (r *Responder) recordMissed(ctx context.Context) error {
+	cur, ok, err := r.cfg.Store.Cursor(ctx)
+	if err != nil {
+		return storeErr{err}
+	}
+	if !ok || cur.Number <= r.missedUpTo {
+		return nil
+	}
+	chans, err := r.cfg.Store.MissedWindows(ctx, r.missedUpTo, cur.Number)
+	if err != nil {
+		return storeErr{err}
+	}
+	for _, ch := range chans {
+		req, ok, err := r.bestRequest(ctx, ch)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		ours, err := r.cfg.Store.Updates(ctx, UpdateQuery{Channel: &ch.Address})
+		if err != nil {
+			return storeErr{err}
+		}
+		last := "no update was sent"
+		recorded := false
+		for _, u := range ours {
+			if u.Nonce != req.Nonce {
+				continue
+			}
+			if u.Outcome == OutcomeMissed {
+				recorded = true
+				break
+			}
+			last = "last record: " + string(u.Outcome)
+			if u.TxHash != (common.Hash{}) {
+				last += " " + u.TxHash.Hex()
+			}
+			if u.Detail != "" {
+				last += " (" + u.Detail + ")"
+			}
+		}
+		if recorded {
+			continue
+		}
+		detail := fmt.Sprintf("the window closed at block %d with nonce %d on chain; our proof has nonce %d; %s",
+			ch.Deadline(), ch.OnChainNonce, req.Nonce, last)
+		if len(detail) > maxDetail {
+			detail = detail[:maxDetail] + "..."
+		}
+		now := r.cfg.Clock.Now().UTC()
+		if _, err := r.cfg.Store.InsertUpdate(ctx, Update{Channel: ch.Address, NonClosing: req.NonClosing, Nonce: req.Nonce,
+			Reward: req.Reward, Outcome: OutcomeMissed, Detail: detail, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return storeErr{err}
+		}
+		r.cfg.Stats.Missed()
+		r.log.Error("challenge window missed: the client's newer proof is not on chain", "channel", ch.Address.Hex(),
+			"nonce", req.Nonce, "on_chain_nonce", ch.OnChainNonce, "deadline", ch.Deadline(), "non_closing", req.NonClosing.Hex(),
+			"why", last)
+	}
+	r.missedUpTo = cur.Number
+	return nil
 }
 
 // noteSent records the node's head after this Tick's broadcasts as their
@@ -312,8 +401,13 @@ type candidate struct {
 	ch    Channel
 	req   Request
 	price *big.Int
+	// pastMargin: the stand-down margin is reached; a pending competitor no
+	// longer stops us.
+	pastMargin bool
 	// Filled by check.
-	onChain uint64 // newest nonce pending or mined for the closer
+	onChain uint64      // nonce recorded for the closer at the latest block
+	claim   *Competitor // a pending competitor that will land, if any
+	ignored []string    // pool competitors that do not count, and why
 	gas     uint64
 	err     error
 }
@@ -344,23 +438,25 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 	}
 	price := r.cfg.Policy.GasPriceAt(suggested, ch.ClosedBlock, ch.Deadline(), head)
 	if reason, msg := r.cfg.Policy.Judge(req.NonClosing, req.Reward, price); reason != "" {
-		return nil, r.decide(ctx, req, OutcomeUnprofitable, msg+" at action time")
+		return nil, r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" at action time")
 	}
-	return &candidate{ch: ch, req: req, price: price}, nil
+	margin := r.cfg.Policy.StanddownMargin(ch.SettleTimeout)
+	return &candidate{ch: ch, req: req, price: price, pastMargin: head+margin >= ch.Deadline()}, nil
 }
 
-// check asks the node, for every candidate, for the newest nonce pending or
-// mined for the closer (its pending state and, read once, its pool) and
-// for the gas of our update, a few candidates at a time.
+// check asks the node, for every candidate, for the nonce mined for the
+// closer, for competing updates that will land (from the pool, read once;
+// from the pending state when the pool cannot be read) and for the gas of
+// our update, a few candidates at a time.
 func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate) {
 	if len(cands) == 0 {
 		return
 	}
-	if !t.poolRead {
-		t.poolRead = true
-		var err error
-		if t.pool, err = r.cfg.Sender.PoolUpdateNonces(ctx); err != nil {
-			r.log.Debug("cannot read the node's pool; relying on its pending state", "err", err)
+	r.readPool(ctx, t)
+	var nextBaseFee *big.Int
+	if len(t.pool) > 0 {
+		if b, err := t.latestBlock(ctx, r.cfg.Sender); err == nil {
+			nextBaseFee = b.NextBaseFee()
 		}
 	}
 	var wg sync.WaitGroup
@@ -370,19 +466,100 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			n, err := r.cfg.Sender.PendingOnChainNonce(ctx, c.ch.Address, c.ch.Closing)
+			n, err := r.cfg.Sender.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
 			if err != nil {
 				c.err = err
 				return
 			}
-			c.onChain = max(n, t.pool[c.ch.Address])
-			if c.onChain >= c.req.Nonce {
+			c.onChain = n
+			if n >= c.req.Nonce {
 				return
+			}
+			r.checkClaims(ctx, t, c, nextBaseFee)
+			if c.claim != nil && !c.pastMargin {
+				return // standing down: our update's cost does not matter yet
 			}
 			c.gas, c.err = r.cfg.Sender.EstimateUpdate(ctx, UpdateCall{Request: c.req, Payout: r.cfg.Payout})
 		}()
 	}
 	wg.Wait()
+}
+
+// readPool reads the node's pool once per Tick and keeps the other
+// accounts' updateTransfer calls, by channel.
+func (r *Responder) readPool(ctx context.Context, t *tickState) {
+	if t.poolRead {
+		return
+	}
+	t.poolRead = true
+	all, err := r.cfg.Sender.PoolUpdates(ctx)
+	if err != nil {
+		t.poolErr = err
+		r.log.Debug("cannot read the node's pool; its pending state stands in for it", "err", err)
+		return
+	}
+	us := r.cfg.Sender.Address()
+	t.pool = map[common.Address][]Competitor{}
+	for _, c := range all {
+		if c.From != us {
+			t.pool[c.Channel] = append(t.pool[c.Channel], c)
+		}
+	}
+}
+
+// checkClaims looks for a pending update of c's channel, by someone else,
+// with c's nonce or newer, that will land: a pool competitor that passes
+// Competitor.Lands (the highest priced first, at most maxCompetitorChecks),
+// or, when the pool cannot be read, the node's pending state. Competitors
+// that do not count are noted in c.ignored.
+func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate, nextBaseFee *big.Int) {
+	if t.poolErr != nil {
+		n, err := r.cfg.Sender.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, true)
+		if err == nil && n >= c.req.Nonce {
+			c.claim = &Competitor{Channel: c.ch.Address, Nonce: n, Checked: true}
+		}
+		return
+	}
+	var comps []Competitor
+	for _, p := range t.pool[c.ch.Address] {
+		if p.Nonce >= c.req.Nonce {
+			comps = append(comps, p)
+		}
+	}
+	sort.SliceStable(comps, func(i, j int) bool { return feeCap(comps[i]).Cmp(feeCap(comps[j])) > 0 })
+	for i := range comps {
+		p := &comps[i]
+		if i == maxCompetitorChecks {
+			c.ignored = append(c.ignored, fmt.Sprintf("%d more not checked this block", len(comps)-i))
+			break
+		}
+		// Cheap disqualifications first: no node calls for those.
+		if ok, why := (Competitor{Checked: true, Executable: p.Executable, FeeCap: p.FeeCap, TipCap: p.TipCap,
+			TxNonce: p.TxNonce, SenderNonce: p.TxNonce, SenderBalance: maxBalance}).Lands(nextBaseFee); !ok {
+			c.ignored = append(c.ignored, p.TxHash.Hex()+": "+why)
+			continue
+		}
+		if err := r.cfg.Sender.CheckCompetitor(ctx, p); err != nil {
+			c.ignored = append(c.ignored, p.TxHash.Hex()+": cannot be checked: "+err.Error())
+			continue
+		}
+		if ok, why := p.Lands(nextBaseFee); !ok {
+			c.ignored = append(c.ignored, p.TxHash.Hex()+": "+why)
+			continue
+		}
+		c.claim = p
+		return
+	}
+}
+
+// maxBalance stands in for a balance in the checks made before it is read.
+var maxBalance = new(big.Int).Lsh(big.NewInt(1), 256)
+
+func feeCap(c Competitor) *big.Int {
+	if c.FeeCap == nil {
+		return new(big.Int)
+	}
+	return c.FeeCap
 }
 
 // send acts on a checked candidate: records a decision not to send, or
@@ -393,14 +570,41 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 		return c.err
 	}
 	if c.onChain >= req.Nonce {
-		return r.decide(ctx, req, OutcomeSkipped, fmt.Sprintf("a competing update with nonce %d is already pending or mined", c.onChain))
+		return r.decide(ctx, req, OutcomeSkipped, common.Hash{}, fmt.Sprintf("an update with nonce %d is mined", c.onChain))
+	}
+	detail := ""
+	if c.claim != nil {
+		if !c.pastMargin {
+			return r.standDown(ctx, c)
+		}
+		// The competitor did not land in time: a claim, not a fact.
+		// Ours goes out now, at the price meant for the deadline.
+		suggested, err := t.gasPrice(ctx, r.cfg.Sender)
+		if err != nil {
+			return err
+		}
+		price = r.cfg.Policy.GasPriceAt(suggested, ch.ClosedBlock, ch.Deadline(), ch.Deadline())
+		detail = "sent at the stand-down margin although " + describeClaim(c.claim) + " was pending"
+		r.log.Warn("competing update not mined by the stand-down margin; sending our own", "channel", ch.Address.Hex(),
+			"nonce", req.Nonce, "competitor_tx", c.claim.TxHash.Hex(), "head", head, "deadline", ch.Deadline())
 	}
 	if c.err != nil {
-		return r.decide(ctx, req, OutcomeSkipped, "would revert: "+c.err.Error())
+		return r.decide(ctx, req, OutcomeSkipped, common.Hash{}, "would revert: "+c.err.Error())
+	}
+	if len(c.ignored) > 0 {
+		if detail != "" {
+			detail += "; "
+		}
+		detail += "pool competitors that will not land: " + strings.Join(c.ignored, "; ")
+		if len(detail) > maxDetail {
+			detail = detail[:maxDetail] + "..."
+		}
+		r.log.Info("competing updates in the pool do not count", "channel", ch.Address.Hex(), "nonce", req.Nonce,
+			"ignored", strings.Join(c.ignored, "; "))
 	}
 	// Re-judge with the live estimate: the real cost at the real price.
 	if reason, msg := r.cfg.Policy.JudgeAt(req.NonClosing, req.Reward, price, c.gas); reason != "" {
-		return r.decide(ctx, req, OutcomeUnprofitable, msg+" (live gas estimate) at action time")
+		return r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" (live gas estimate) at action time")
 	}
 	p := TxParams{GasPrice: price, GasLimit: c.gas + c.gas/5}
 	if t.inFlight > 0 {
@@ -419,7 +623,7 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	}
 	now := r.cfg.Clock.Now().UTC()
 	u := Update{Channel: ch.Address, NonClosing: req.NonClosing, Nonce: req.Nonce, Reward: req.Reward,
-		Outcome: OutcomePending, TxHash: hash, TxNonce: p.Nonce, GasPrice: price, GasLimit: p.GasLimit,
+		Outcome: OutcomePending, Detail: detail, TxHash: hash, TxNonce: p.Nonce, GasPrice: price, GasLimit: p.GasLimit,
 		RawTx: raw, SentBlock: head, CreatedAt: now, UpdatedAt: now}
 	// Record before broadcasting: a crash after the broadcast must not lose it.
 	if u.ID, err = r.cfg.Store.InsertUpdate(ctx, u); err != nil {
@@ -457,19 +661,54 @@ func (r *Responder) bestRequest(ctx context.Context, ch Channel) (Request, bool,
 	return best, found, nil
 }
 
-// decide records a decision not to send, once per (channel, nonce, outcome).
-func (r *Responder) decide(ctx context.Context, req Request, o UpdateOutcome, detail string) error {
+// maxDetail bounds an update record's detail text.
+const maxDetail = 1000
+
+// standDown records that c's update waits for a competitor's pending one
+// (once per competitor), counts it and warns: the competitor is re-examined
+// every block, and from the stand-down margin on it no longer counts.
+func (r *Responder) standDown(ctx context.Context, c *candidate) error {
+	ch, req := c.ch, c.req
+	margin := ch.Deadline() - r.cfg.Policy.StanddownMargin(ch.SettleTimeout)
 	k := decisionKey{req.Channel, req.Nonce}
-	if r.decided[k] == o {
+	if d := r.decided[k]; d.outcome == OutcomeSkipped && d.competitor == c.claim.TxHash {
 		return nil
 	}
-	r.decided[k] = o
+	detail := fmt.Sprintf("%s will land first; re-checked every block, ours is sent at block %d unless an update with nonce %d or newer is mined",
+		describeClaim(c.claim), margin, req.Nonce)
+	if err := r.decide(ctx, req, OutcomeSkipped, c.claim.TxHash, detail); err != nil {
+		return err
+	}
+	r.cfg.Stats.StoodDown()
+	r.log.Warn("standing down for a competing update", "channel", ch.Address.Hex(), "nonce", req.Nonce,
+		"competitor_tx", c.claim.TxHash.Hex(), "competitor_from", c.claim.From.Hex(), "competitor_nonce", c.claim.Nonce,
+		"send_at_block", margin, "deadline", ch.Deadline())
+	return nil
+}
+
+// describeClaim names a competing update for records and logs.
+func describeClaim(c *Competitor) string {
+	if c.TxHash == (common.Hash{}) {
+		return fmt.Sprintf("an update with nonce %d in the node's pending state", c.Nonce)
+	}
+	return fmt.Sprintf("competing update %s (nonce %d, from %s)", c.TxHash.Hex(), c.Nonce, c.From.Hex())
+}
+
+// decide records a decision not to send, once per (channel, nonce,
+// outcome, competitor).
+func (r *Responder) decide(ctx context.Context, req Request, o UpdateOutcome, competitor common.Hash, detail string) error {
+	k := decisionKey{req.Channel, req.Nonce}
+	d := decision{outcome: o, competitor: competitor}
+	if r.decided[k] == d {
+		return nil
+	}
 	now := r.cfg.Clock.Now().UTC()
 	_, err := r.cfg.Store.InsertUpdate(ctx, Update{Channel: req.Channel, NonClosing: req.NonClosing, Nonce: req.Nonce,
-		Reward: req.Reward, Outcome: o, Detail: detail, CreatedAt: now, UpdatedAt: now})
+		Reward: req.Reward, Outcome: o, Detail: detail, Competitor: competitor, CreatedAt: now, UpdatedAt: now})
 	if err != nil {
 		return storeErr{err}
 	}
+	r.decided[k] = d
 	r.log.Info("update not sent", "channel", req.Channel.Hex(), "nonce", req.Nonce, "outcome", string(o), "why", detail)
 	return nil
 }

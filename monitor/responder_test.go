@@ -2,9 +2,11 @@ package monitor_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/big"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,8 +29,11 @@ type fakeSender struct {
 	gasPrice    *big.Int
 	gas         uint64
 	revert      bool
-	stateNonce  uint64                    // nonces(closing) in the pending state
-	pool        map[common.Address]uint64 // competing updates in the pool
+	minedNonce  uint64                             // nonces(closing) at the latest block
+	stateNonce  uint64                             // nonces(closing) in the pending state
+	pool        []monitor.Competitor               // updateTransfer calls in the pool
+	poolErr     error                              // the pool cannot be read
+	facts       map[common.Hash]monitor.Competitor // what CheckCompetitor reads, by tx hash
 	pendingAcct uint64
 	latestAcct  uint64
 	head        uint64   // the latest block
@@ -57,17 +62,32 @@ func (f *fakeSender) EstimateUpdate(context.Context, monitor.UpdateCall) (uint64
 	}
 	return f.gas, nil
 }
-func (f *fakeSender) PendingOnChainNonce(context.Context, common.Address, common.Address) (uint64, error) {
+func (f *fakeSender) OnChainNonce(_ context.Context, _, _ common.Address, pending bool) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if pending {
+		f.calls["pending_nonce"]++
+		return max(f.stateNonce, f.minedNonce), nil
+	}
 	f.calls["state_nonce"]++
-	return f.stateNonce, nil
+	return f.minedNonce, nil
 }
-func (f *fakeSender) PoolUpdateNonces(context.Context) (map[common.Address]uint64, error) {
+func (f *fakeSender) PoolUpdates(context.Context) ([]monitor.Competitor, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["pool"]++
-	return f.pool, nil
+	return f.pool, f.poolErr
+}
+func (f *fakeSender) CheckCompetitor(_ context.Context, c *monitor.Competitor) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["check_competitor"]++
+	fc, ok := f.facts[c.TxHash]
+	if !ok {
+		return errors.New("unknown transaction")
+	}
+	c.SenderNonce, c.SenderBalance, c.SimErr, c.Checked = fc.SenderNonce, fc.SenderBalance, fc.SimErr, true
+	return nil
 }
 func (f *fakeSender) LatestBlock(context.Context) (monitor.BlockInfo, error) {
 	f.mu.Lock()
@@ -112,6 +132,7 @@ func (f *fakeSender) GasPrice(context.Context) (*big.Int, error) {
 func (f *fakeSender) Balance(context.Context) (*big.Int, error) { return big.NewInt(1e18), nil }
 
 type fixture struct {
+	stats   *monitor.Stats
 	st      *store.Store
 	sender  *fakeSender
 	r       *monitor.Responder
@@ -143,6 +164,7 @@ func newFixture(t *testing.T, pol monitor.Policy) *fixture {
 	if pol.DeadlineMultiplier == 0 {
 		pol.DeadlineMultiplier = 3
 	}
+	f.stats = stats
 	f.r, err = monitor.NewResponder(monitor.ResponderConfig{Store: st, Sender: f.sender, Policy: pol, Stats: stats,
 		ReplaceAfter: 3, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -240,14 +262,19 @@ func TestResponderGasPriceRisesTowardDeadline(t *testing.T) {
 
 func TestResponderSkipsPendingCompetitor(t *testing.T) {
 	f := newFixture(t, monitor.Policy{})
-	f.sender.pool = map[common.Address]uint64{f.channel: 5}
+	comp := f.validCompetitor(5)
+	f.sender.pool = []monitor.Competitor{comp}
 	f.tick(t, 101)
 	f.tick(t, 102)
 	if len(f.sender.signed) != 0 {
-		t.Fatal("sent although a competing update with the same nonce is pending")
+		t.Fatal("sent although a competing update with the same nonce will land")
 	}
-	if o := f.outcomes(t); o[monitor.OutcomeSkipped] != 1 {
-		t.Fatalf("want one skipped record (not one per block): %v", o)
+	ups := f.updates(t)
+	if len(ups) != 1 || ups[0].Outcome != monitor.OutcomeSkipped || ups[0].Competitor != comp.TxHash {
+		t.Fatalf("want one skipped record naming the competitor (not one per block): %+v", ups)
+	}
+	if s := f.stats.Snapshot(time.Unix(2, 0)); s.Updates.Standdowns != 1 {
+		t.Fatalf("stand-downs counted %d, want 1", s.Updates.Standdowns)
 	}
 	// The competitor's transaction disappears: act.
 	f.sender.pool = nil
@@ -255,12 +282,192 @@ func TestResponderSkipsPendingCompetitor(t *testing.T) {
 	if len(f.sender.signed) != 1 {
 		t.Fatal("did not act once the competitor was gone")
 	}
-	// A competitor seen in the pending state (not the pool) counts too.
+	// When the pool cannot be read, a newer nonce in the pending state
+	// stands in for it (a claim too: subject to the margin).
 	g := newFixture(t, monitor.Policy{})
+	g.sender.poolErr = errors.New("the method txpool_content does not exist")
 	g.sender.stateNonce = 6
 	g.tick(t, 101)
 	if len(g.sender.signed) != 0 || g.outcomes(t)[monitor.OutcomeSkipped] != 1 {
 		t.Fatalf("sent although the pending state has a newer nonce: %v", g.outcomes(t))
+	}
+	g.tick(t, 140-4) // the window is [100, 140]; margin max(4, 8) = 8 blocks
+	if len(g.sender.signed) != 1 {
+		t.Fatalf("a pending-state claim still unmined at the margin must not stop us: %v", g.outcomes(t))
+	}
+	// An update with the nonce mined is a fact: nothing is sent, ever.
+	h := newFixture(t, monitor.Policy{})
+	h.sender.minedNonce = 5
+	for head := uint64(101); head <= 140; head++ {
+		h.tick(t, head)
+	}
+	if len(h.sender.signed) != 0 {
+		t.Fatal("sent although an update with our nonce is mined")
+	}
+}
+
+// validCompetitor is another account's executable, well-priced
+// updateTransfer with nonce n that succeeds when simulated.
+func (f *fixture) validCompetitor(n uint64) monitor.Competitor {
+	h := crypto.Keccak256Hash([]byte("competitor"), big.NewInt(int64(n)).Bytes())
+	c := monitor.Competitor{TxHash: h, From: common.HexToAddress("0xD000000000000000000000000000000000000004"),
+		Channel: f.channel, Nonce: n, TxNonce: 7, Gas: 200_000, FeeCap: big.NewInt(2e9), TipCap: big.NewInt(2e9),
+		Value: new(big.Int), Executable: true}
+	if f.sender.facts == nil {
+		f.sender.facts = map[common.Hash]monitor.Competitor{}
+	}
+	f.sender.facts[h] = monitor.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1e18)}
+	return c
+}
+
+func (f *fixture) updates(t *testing.T) []monitor.Update {
+	t.Helper()
+	ups, err := f.st.Updates(context.Background(), monitor.UpdateQuery{Channel: &f.channel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ups
+}
+
+// A cheater parks junk in the pool to make the monitor stand down. None of
+// it counts: the monitor sends its update in the first block it can, and
+// its record says which pool transactions it disregarded and why.
+func TestResponderIgnoresCompetitorsThatWillNotLand(t *testing.T) {
+	junk := map[string]func(f *fixture) monitor.Competitor{
+		"queued behind a nonce gap": func(f *fixture) monitor.Competitor {
+			c := f.validCompetitor(1 << 63)
+			c.Executable = false
+			return c
+		},
+		"account nonce far ahead": func(f *fixture) monitor.Competitor {
+			c := f.validCompetitor(6)
+			c.TxNonce = 1_000_000_000
+			return c
+		},
+		"priced below the base fee": func(f *fixture) monitor.Competitor {
+			c := f.validCompetitor(6)
+			c.FeeCap, c.TipCap = big.NewInt(1), big.NewInt(1)
+			return c
+		},
+		"sender cannot pay for gas": func(f *fixture) monitor.Competitor {
+			c := f.validCompetitor(6)
+			f.sender.facts[c.TxHash] = monitor.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1000)}
+			return c
+		},
+		"reverts when simulated (random signatures)": func(f *fixture) monitor.Competitor {
+			c := f.validCompetitor(^uint64(0))
+			f.sender.facts[c.TxHash] = monitor.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1e18), SimErr: errors.New("InvalidSignature")}
+			return c
+		},
+		"cannot be checked": func(f *fixture) monitor.Competitor {
+			c := f.validCompetitor(6)
+			delete(f.sender.facts, c.TxHash)
+			return c
+		},
+	}
+	for name, mk := range junk {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, monitor.Policy{})
+			f.sender.baseFee = big.NewInt(1e9)
+			f.sender.pool = []monitor.Competitor{mk(f)}
+			f.tick(t, 101)
+			if len(f.sender.signed) != 1 {
+				t.Fatalf("stood down for junk: %v", f.outcomes(t))
+			}
+			ups := f.updates(t)
+			if len(ups) != 1 || ups[0].Outcome != monitor.OutcomePending || ups[0].Detail == "" {
+				t.Fatalf("want one pending update whose detail names the disregarded competitor: %+v", ups)
+			}
+		})
+	}
+	// Our own transactions in the pool are never competitors.
+	f := newFixture(t, monitor.Policy{})
+	own := f.validCompetitor(9)
+	own.From = f.sender.addr
+	f.sender.pool = []monitor.Competitor{own}
+	f.tick(t, 101)
+	if len(f.sender.signed) != 1 || f.sender.calls["check_competitor"] != 0 {
+		t.Fatalf("our own pool transaction was treated as a competitor: sent %d, calls %v", len(f.sender.signed), f.sender.calls)
+	}
+}
+
+// A competitor that passes every check but is never mined makes the
+// monitor wait only until the stand-down margin; then it sends its own at
+// the deadline gas price, and the record says why.
+func TestResponderStandDownEndsAtMargin(t *testing.T) {
+	f := newFixture(t, monitor.Policy{DeadlineMultiplier: 3})
+	comp := f.validCompetitor(5)
+	f.sender.pool = []monitor.Competitor{comp}
+	// Window [100, 140]: margin = max(4, ceil(0.2 x 40)) = 8; the competitor
+	// counts while head + 8 < 140.
+	for head := uint64(101); head < 132; head++ {
+		f.tick(t, head)
+	}
+	if len(f.sender.signed) != 0 {
+		t.Fatalf("sent before the margin: %d", len(f.sender.signed))
+	}
+	f.tick(t, 132)
+	if len(f.sender.signed) != 1 {
+		t.Fatalf("did not send at the margin although the competitor never landed: %v", f.outcomes(t))
+	}
+	if got, want := f.sender.signed[0].GasPrice, big.NewInt(3e9); got.Cmp(want) != 0 {
+		t.Fatalf("gas price at the margin %s, want the deadline price %s", got, want)
+	}
+	var sent monitor.Update
+	for _, u := range f.updates(t) {
+		if u.Outcome == monitor.OutcomePending {
+			sent = u
+		}
+	}
+	if !strings.Contains(sent.Detail, comp.TxHash.Hex()) {
+		t.Fatalf("the update's detail does not name the competitor it overrode: %q", sent.Detail)
+	}
+	// A custom margin.
+	g := newFixture(t, monitor.Policy{MarginBlocks: 20})
+	g.sender.pool = []monitor.Competitor{g.validCompetitor(5)}
+	g.tick(t, 119)
+	if len(g.sender.signed) != 0 {
+		t.Fatal("sent before a 20-block margin")
+	}
+	g.tick(t, 120)
+	if len(g.sender.signed) != 1 {
+		t.Fatal("did not send at a 20-block margin")
+	}
+}
+
+// A window that ends with the client's newer proof not on chain is
+// recorded as missed once, counted, whatever the reason (here: every
+// update was unprofitable), once the deadline's block is confirmed.
+func TestResponderRecordsMissedWindow(t *testing.T) {
+	f := newFixture(t, monitor.Policy{})
+	f.sender.gasPrice = big.NewInt(1e13) // unprofitable throughout
+	cs := monitor.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	for head := uint64(103); head <= 145; head++ {
+		if err := cs.Apply(context.Background(), monitor.Cursor{Number: head - 2, Hash: common.Hash{byte(head)}}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		f.tick(t, head)
+		if head-2 < 140 && f.outcomes(t)[monitor.OutcomeMissed] != 0 {
+			t.Fatalf("missed recorded at confirmed block %d, before the deadline 140 is confirmed", head-2)
+		}
+	}
+	if o := f.outcomes(t); o[monitor.OutcomeMissed] != 1 {
+		t.Fatalf("want exactly one missed record: %v", o)
+	}
+	if s := f.stats.Snapshot(time.Unix(2, 0)); s.Updates.Missed != 1 {
+		t.Fatalf("missed counted %d, want 1", s.Updates.Missed)
+	}
+	// A restarted responder does not record it again.
+	r2, err := monitor.NewResponder(monitor.ResponderConfig{Store: f.st, Sender: f.sender, Policy: monitor.Policy{ProfitFactor: 1},
+		Stats: f.stats, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r2.Tick(context.Background(), 146); err != nil {
+		t.Fatal(err)
+	}
+	if o := f.outcomes(t); o[monitor.OutcomeMissed] != 1 {
+		t.Fatalf("missed recorded again after a restart: %v", o)
 	}
 }
 

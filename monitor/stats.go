@@ -152,6 +152,20 @@ func (s *Stats) Submitted() {
 	s.mu.Unlock()
 }
 
+// Missed counts a window that closed with our newer proof not on chain.
+func (s *Stats) Missed() {
+	s.mu.Lock()
+	s.totals.Missed++
+	s.mu.Unlock()
+}
+
+// StoodDown counts a decision to wait for a competitor's pending update.
+func (s *Stats) StoodDown() {
+	s.mu.Lock()
+	s.totals.Standdowns++
+	s.mu.Unlock()
+}
+
 // GasPaid adds the fee of a mined transaction.
 func (s *Stats) GasPaid(wei *big.Int) {
 	s.mu.Lock()
@@ -212,6 +226,8 @@ type StatsSnapshot struct {
 	Updates struct {
 		Submitted      int64  `json:"submitted"`
 		Won            int64  `json:"won"`
+		Missed         int64  `json:"missed"`
+		Standdowns     int64  `json:"standdowns"`
 		RewardsEarned  string `json:"rewards_earned_wei"`
 		GasSpent       string `json:"gas_spent_wei"`
 		NetEarningsWei string `json:"net_earnings_wei"`
@@ -331,6 +347,7 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	u := &out.Updates
 	u.Submitted = s.totals.Submitted
 	u.Won = s.totals.Won
+	u.Missed, u.Standdowns = s.totals.Missed, s.totals.Standdowns
 	u.RewardsEarned = s.totals.RewardsWon.String()
 	u.GasSpent = s.totals.GasSpent.String()
 	u.NetEarningsWei = new(big.Int).Sub(s.totals.RewardsWon, s.totals.GasSpent).String()

@@ -128,12 +128,15 @@ const (
 	OutcomeMined UpdateOutcome = "mined"
 	// OutcomeReverted: mined but reverted (a competitor was faster).
 	OutcomeReverted UpdateOutcome = "reverted"
-	// OutcomeSkipped: not sent because it would revert or a competing update
-	// with the same or a newer nonce was already pending or mined.
+	// OutcomeSkipped: not sent this block because an update with the same or
+	// a newer nonce is mined, or a competitor's that will land is pending
+	// (Competitor names it; re-examined every block, and overridden at the
+	// stand-down margin), or because it would revert.
 	OutcomeSkipped UpdateOutcome = "skipped"
 	// OutcomeUnprofitable: not sent because gas at action time exceeds the reward.
 	OutcomeUnprofitable UpdateOutcome = "unprofitable"
-	// OutcomeMissed: the window closed before our transaction was mined.
+	// OutcomeMissed: the window closed with our newer proof not on chain: a
+	// loss for the client, recorded once per (channel, nonce).
 	OutcomeMissed UpdateOutcome = "missed"
 	// OutcomeReplaced: superseded by a re-signed transaction with the same
 	// account nonce and a higher fee; still watched in case it is mined.
@@ -157,6 +160,9 @@ type Update struct {
 	Reward     *big.Int
 	Outcome    UpdateOutcome
 	Detail     string // why skipped/failed, for operators and auditors
+	// Competitor is the competing transaction a skipped decision stood down
+	// for (zero when none).
+	Competitor common.Hash
 	// Transaction fields (empty when not sent).
 	TxHash      common.Hash
 	TxNonce     uint64

@@ -15,7 +15,6 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
@@ -91,7 +90,9 @@ func packUpdate(c monitor.UpdateCall) ([]byte, error) {
 		r.Signature, r.NonClosingSignature, r.Reward, c.Payout)
 }
 
-// EstimateUpdate estimates updateTransfer against the pending state.
+// EstimateUpdate estimates updateTransfer against the latest state. (The
+// pending state counts transactions that may never be mined: a junk or
+// never-mined competitor there must not make ours look like a revert.)
 func (s *Sender) EstimateUpdate(ctx context.Context, c monitor.UpdateCall) (uint64, error) {
 	data, err := packUpdate(c)
 	if err != nil {
@@ -100,7 +101,7 @@ func (s *Sender) EstimateUpdate(ctx context.Context, c monitor.UpdateCall) (uint
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	to := c.Request.Channel
-	gas, err := s.node.EstimateGasAtBlock(ctx, ethereum.CallMsg{From: s.addr, To: &to, Data: data}, big.NewInt(int64(rpc.PendingBlockNumber)))
+	gas, err := s.node.EstimateGasAtBlock(ctx, ethereum.CallMsg{From: s.addr, To: &to, Data: data}, big.NewInt(int64(rpc.LatestBlockNumber)))
 	if err != nil {
 		if isRevert(err) {
 			return 0, fmt.Errorf("%w: %s", monitor.ErrWouldRevert, revertReason(err))
@@ -136,36 +137,31 @@ func revertReason(err error) string {
 	return err.Error()
 }
 
-// PendingOnChainNonce returns nonces(closing) in the node's pending state.
-func (s *Sender) PendingOnChainNonce(ctx context.Context, channel, closing common.Address) (uint64, error) {
+// OnChainNonce returns nonces(closing) at the latest block, or with
+// pending in the node's pending state.
+func (s *Sender) OnChainNonce(ctx context.Context, channel, closing common.Address, pending bool) (uint64, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	c, err := contracts.NewNettingChannelCaller(channel, s.node)
 	if err != nil {
 		return 0, err
 	}
-	return c.Nonces(&bind.CallOpts{Context: ctx, Pending: true}, closing)
+	return c.Nonces(&bind.CallOpts{Context: ctx, Pending: pending}, closing)
 }
 
-type poolTx struct {
-	To    *common.Address `json:"to"`
-	Input hexutil.Bytes   `json:"input"`
-}
-
-// PoolUpdateNonces reads txpool_content once and returns, per channel, the
-// highest balance-proof nonce among the updateTransfer calls waiting in the
-// pool. (geth rebuilds its pending state only every few seconds, so the pool
-// scan is what sees a competitor's transaction sent a moment ago.) Without
-// a raw client it returns an empty map; a node that does not serve the
-// txpool namespace gives an error.
-func (s *Sender) PoolUpdateNonces(ctx context.Context) (map[common.Address]uint64, error) {
-	out := map[common.Address]uint64{}
+// PoolUpdates reads txpool_content once and returns every updateTransfer
+// call waiting in the pool, executable ("pending") or not ("queued"), with
+// the balance-proof nonce it would record. (geth rebuilds its pending state
+// only every few seconds, so the pool scan is what sees a competitor's
+// transaction sent a moment ago.) Without a raw client it returns nothing;
+// a node that does not serve the txpool namespace gives an error.
+func (s *Sender) PoolUpdates(ctx context.Context) ([]monitor.Competitor, error) {
 	if s.rpc == nil {
-		return out, nil
+		return nil, nil
 	}
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	var content map[string]map[string]map[string]poolTx
+	var content map[string]map[common.Address]map[string]*types.Transaction
 	if err := s.rpc.CallContext(ctx, &content, "txpool_content"); err != nil {
 		return nil, err
 	}
@@ -174,23 +170,61 @@ func (s *Sender) PoolUpdateNonces(ctx context.Context) (map[common.Address]uint6
 		return nil, err
 	}
 	m := ch.Methods["updateTransfer"]
-	for _, byAccount := range content {
-		for _, byNonce := range byAccount {
+	var out []monitor.Competitor
+	for section, byAccount := range content {
+		for from, byNonce := range byAccount {
 			for _, tx := range byNonce {
-				if tx.To == nil || len(tx.Input) < 4 || !bytes.Equal(tx.Input[:4], m.ID) {
+				if tx == nil || tx.To() == nil || len(tx.Data()) < 4 || !bytes.Equal(tx.Data()[:4], m.ID) {
 					continue
 				}
-				args, err := m.Inputs.Unpack(tx.Input[4:])
+				args, err := m.Inputs.Unpack(tx.Data()[4:])
 				if err != nil || len(args) == 0 {
 					continue
 				}
-				if n, ok := args[0].(uint64); ok && n > out[*tx.To] {
-					out[*tx.To] = n
+				n, ok := args[0].(uint64)
+				if !ok {
+					continue
 				}
+				out = append(out, monitor.Competitor{TxHash: tx.Hash(), From: from, Channel: *tx.To(), Nonce: n,
+					TxNonce: tx.Nonce(), Gas: tx.Gas(), FeeCap: tx.GasFeeCap(), TipCap: tx.GasTipCap(), Value: tx.Value(),
+					Input: tx.Data(), Executable: section == "pending"})
 			}
 		}
 	}
 	return out, nil
+}
+
+// CheckCompetitor reads, at the latest block, the competitor's sender's
+// account nonce and balance, and simulates its call from its sender with
+// its gas limit and value.
+func (s *Sender) CheckCompetitor(ctx context.Context, c *monitor.Competitor) error {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	n, err := s.node.NonceAt(ctx, c.From, nil)
+	if err != nil {
+		return err
+	}
+	bal, err := s.node.BalanceAt(ctx, c.From, nil)
+	if err != nil {
+		return err
+	}
+	to := c.Channel
+	_, simErr := s.node.CallContract(ctx, ethereum.CallMsg{From: c.From, To: &to, Gas: c.Gas, Value: c.Value, Data: c.Input}, nil)
+	if simErr != nil && !isRevert(simErr) && !isExecutionFailure(simErr) {
+		return simErr
+	}
+	if simErr != nil {
+		simErr = errors.New(revertReason(simErr))
+	}
+	c.SenderNonce, c.SenderBalance, c.SimErr, c.Checked = n, bal, simErr, true
+	return nil
+}
+
+// isExecutionFailure recognises a call that ran and failed without revert
+// data (out of gas, invalid opcode).
+func isExecutionFailure(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "out of gas") || strings.Contains(msg, "execution") || strings.Contains(msg, "invalid opcode")
 }
 
 // LatestBlock describes the latest block.

@@ -65,6 +65,25 @@ const actionableQuery = `SELECT ` + channelCols + ` FROM channels AS c
 	)
 	ORDER BY c.deadline, c.address`
 
+// missedQuery: closed or settled channels whose deadline is in (?, ?] with
+// a request against the closing participant newer than the on-chain nonce.
+const missedQuery = `SELECT ` + channelCols + ` FROM channels AS c
+	WHERE c.state IN (1, 2) AND c.deadline > ? AND c.deadline <= ?
+	AND EXISTS (
+		SELECT 1 FROM requests AS r
+		WHERE r.channel = c.address AND +r.closing = c.closing
+		AND CASE WHEN (r.nonce < 0) = (c.on_chain_nonce < 0)
+			THEN r.nonce > c.on_chain_nonce
+			ELSE r.nonce < 0 END
+	)
+	ORDER BY c.deadline, c.address`
+
+// MissedWindows implements monitor.Store, in deadline order.
+func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]monitor.Channel, error) {
+	chs, err := queryAll(ctx, s.r, scanChannelRows, missedQuery, satInt64(after), satInt64(upTo))
+	return chs, wrap("missed windows", err)
+}
+
 // ActionableChannels implements monitor.Store. Channels come in order of
 // their deadline, the most urgent first.
 func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]monitor.Channel, error) {

@@ -13,7 +13,7 @@ import (
 
 const updateCols = `channel, non_closing, nonce, reward, outcome, detail,
 	tx_hash, tx_nonce, gas_price, gas_limit, raw_tx, sent_block, block,
-	gas_used, gas_paid, reward_won, created_at, updated_at, replacement`
+	gas_used, gas_paid, reward_won, created_at, updated_at, replacement, competitor`
 
 // updateSet is "channel = ?, non_closing = ?, ..." in updateCols order.
 var updateSet = strings.ReplaceAll(strings.Join(strings.Fields(updateCols), " "), ",", " = ?,") + " = ?"
@@ -23,7 +23,7 @@ func updateArgs(u *monitor.Update) []any {
 		addrArg(u.Channel), addrArg(u.NonClosing), u64Arg(u.Nonce), bigArg(u.Reward), string(u.Outcome), u.Detail,
 		optHashArg(u.TxHash), u64Arg(u.TxNonce), bigArg(u.GasPrice), u64Arg(u.GasLimit), optBlobArg(u.RawTx),
 		u64Arg(u.SentBlock), u64Arg(u.Block), u64Arg(u.GasUsed), bigArg(u.GasPaid), bigArg(u.RewardWon),
-		timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.Replacement,
+		timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.Replacement, optHashArg(u.Competitor),
 	}
 }
 
@@ -33,7 +33,7 @@ func scanUpdate(rows *sql.Rows) (monitor.Update, error) {
 		addrCol{&u.Channel}, addrCol{&u.NonClosing}, u64Col{&u.Nonce}, bigCol{&u.Reward}, &u.Outcome, &u.Detail,
 		hashCol{(*[32]byte)(&u.TxHash)}, u64Col{&u.TxNonce}, bigCol{&u.GasPrice}, u64Col{&u.GasLimit}, bytesCol{&u.RawTx},
 		u64Col{&u.SentBlock}, u64Col{&u.Block}, u64Col{&u.GasUsed}, bigCol{&u.GasPaid}, bigCol{&u.RewardWon},
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.Replacement)
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.Replacement, hashCol{(*[32]byte)(&u.Competitor)})
 	return u, err
 }
 
@@ -43,7 +43,7 @@ func (s *Store) InsertUpdate(ctx context.Context, u monitor.Update) (int64, erro
 	var id int64
 	err := s.write(ctx, "insert update", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO updates (`+updateCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, updateArgs(&u)...)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, updateArgs(&u)...)
 		if err != nil {
 			return err
 		}
@@ -127,6 +127,8 @@ func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
 			{&t.Channels, `SELECT n FROM seen_counts WHERE kind = 'channels'`},
 			{&t.Participants, `SELECT n FROM seen_counts WHERE kind = 'participants'`},
 			{&t.Submitted, `SELECT COUNT(*) FROM updates WHERE tx_hash IS NOT NULL AND replacement = 0`},
+			{&t.Missed, `SELECT COUNT(*) FROM updates WHERE outcome = 'missed'`},
+			{&t.Standdowns, `SELECT COUNT(*) FROM updates WHERE outcome = 'skipped' AND competitor IS NOT NULL`},
 		} {
 			if err := tx.QueryRowContext(ctx, c.query).Scan(c.dst); err != nil {
 				return err

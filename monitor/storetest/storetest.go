@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) monitor.Store) {
 		{"DeleteRequests", testDeleteRequests},
 		{"Channels", testChannels},
 		{"ActionableChannels", testActionableChannels},
+		{"MissedWindows", testMissedWindows},
 		{"ApplyChainIdempotent", testApplyChainIdempotent},
 		{"RollbackChain", testRollbackChain},
 		{"CursorAndBlockHashes", testCursorAndBlockHashes},
@@ -180,7 +181,7 @@ func updateStr(u monitor.Update) string {
 	return fmt.Sprintf("id=%d channel=%s nonClosing=%s nonce=%d reward=%s outcome=%s detail=%q tx=%s txNonce=%d gasPrice=%s gasLimit=%d raw=%x sent=%d block=%d gasUsed=%d gasPaid=%s won=%s created=%s updated=%s replacement=%d",
 		u.ID, u.Channel.Hex(), u.NonClosing.Hex(), u.Nonce, bigStr(u.Reward), u.Outcome, u.Detail, u.TxHash.Hex(), u.TxNonce,
 		bigStr(u.GasPrice), u.GasLimit, u.RawTx, u.SentBlock, u.Block, u.GasUsed, bigStr(u.GasPaid), bigStr(u.RewardWon),
-		timeStr(u.CreatedAt), timeStr(u.UpdatedAt), u.Replacement)
+		timeStr(u.CreatedAt), timeStr(u.UpdatedAt), u.Replacement) + " competitor=" + u.Competitor.Hex()
 }
 
 func equalList[T any](t *testing.T, what string, str func(T) string, got, want []T) {
@@ -679,6 +680,46 @@ func testActionableChannels(t *testing.T, s monitor.Store) {
 	check(deadline, rest)
 }
 
+// testMissedWindows: closed and settled channels whose deadline is in the
+// range, with a request against the closer newer than the on-chain nonce.
+func testMissedWindows(t *testing.T, s monitor.Store) {
+	mk := func(label string, state monitor.ChannelState, onChain uint64, nonces ...uint64) monitor.Channel {
+		c := channel(label, state)
+		c.OnChainNonce = onChain
+		for _, n := range nonces {
+			mustSave(t, s, request(c.Address, c.Participant2, c.Participant1, n))
+		}
+		return c
+	}
+	// Every channel closes at 1000 with timeout 500: deadline 1500.
+	newer := mk("newer", monitor.ChannelClosed, 4, 5)
+	settled := mk("settled", monitor.ChannelSettled, 4, 6)
+	equal := mk("equal", monitor.ChannelClosed, 5, 5)
+	none := mk("none", monitor.ChannelClosed, 1)
+	open := mk("open", monitor.ChannelOpen, 0, 5)
+	wrong := channel("wrong-closing", monitor.ChannelClosed)
+	mustSave(t, s, request(wrong.Address, wrong.Participant1, wrong.Participant2, 9))
+	huge := mk("huge-nonce", monitor.ChannelSettled, 1<<63+1, 1<<63+5)
+	later := mk("later", monitor.ChannelClosed, 0, 3)
+	later.SettleTimeout = 600 // deadline 1600
+	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1700, Hash: hash("1700")},
+		Channels: []monitor.Channel{newer, settled, equal, none, open, wrong, huge, later}})
+	check := func(after, upTo uint64, want ...monitor.Channel) {
+		t.Helper()
+		got, err := s.MissedWindows(ctx, after, upTo)
+		must(t, err)
+		sortChannels(got)
+		sortChannels(want)
+		equalList(t, fmt.Sprintf("MissedWindows(%d, %d]", after, upTo), chanStr, got, want)
+	}
+	check(0, 1499)
+	check(0, 1500, newer, settled, huge)
+	check(1499, 1500, newer, settled, huge)
+	check(1500, 1599)
+	check(1500, 1600, later)
+	check(0, 1<<62, newer, settled, huge, later)
+}
+
 func sortChannels(cs []monitor.Channel) {
 	sort.Slice(cs, func(i, j int) bool { return bytes.Compare(cs[i].Address[:], cs[j].Address[:]) < 0 })
 }
@@ -965,7 +1006,10 @@ func testTotals(t *testing.T, s monitor.Store) {
 	lost.GasPaid, lost.RewardWon = wei("1000"), big.NewInt(0)
 	pending := update("pending", addr("ch3"), monitor.OutcomePending, 4)
 	skipped := update("skipped", addr("ch3"), monitor.OutcomeSkipped, 0)
-	for _, u := range []monitor.Update{won1, won2, lost, pending, skipped} {
+	stoodDown := update("stood-down", addr("ch3"), monitor.OutcomeSkipped, 0)
+	stoodDown.Competitor = hash("competitor")
+	missed := update("missed", addr("ch4"), monitor.OutcomeMissed, 0)
+	for _, u := range []monitor.Update{won1, won2, lost, pending, skipped, stoodDown, missed} {
 		_, err := s.InsertUpdate(ctx, u)
 		must(t, err)
 	}
@@ -976,6 +1020,9 @@ func testTotals(t *testing.T, s monitor.Store) {
 	if tot.Requests != 3 || tot.Channels != 2 || tot.Participants != 3 || tot.Submitted != 4 || tot.Won != 2 {
 		t.Errorf("Totals: requests %d channels %d participants %d submitted %d won %d, want 3 2 3 4 2",
 			tot.Requests, tot.Channels, tot.Participants, tot.Submitted, tot.Won)
+	}
+	if tot.Missed != 1 || tot.Standdowns != 1 {
+		t.Errorf("Totals: missed %d standdowns %d, want 1 1", tot.Missed, tot.Standdowns)
 	}
 	wantWon := new(big.Int).Add(beyond64, wei("18446744073709551617"))
 	if tot.RewardsWon == nil || tot.RewardsWon.Cmp(wantWon) != 0 {
