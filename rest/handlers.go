@@ -194,18 +194,21 @@ type updateJSON struct {
 	Nonce                 string `json:"nonce"`
 	Outcome               string `json:"outcome"`
 	Detail                string `json:"detail"`
-	TxHash                string `json:"tx_hash,omitempty"`
-	TxNonce               string `json:"tx_nonce,omitempty"`
-	Block                 string `json:"block,omitempty"`
-	SentBlock             string `json:"sent_block,omitempty"`
-	GasUsed               string `json:"gas_used,omitempty"`
-	GasPriceWei           string `json:"gas_price_wei,omitempty"`
-	GasPaidWei            string `json:"gas_paid_wei,omitempty"`
-	RewardWei             string `json:"reward_wei"`
-	RewardWonWei          string `json:"reward_won_wei,omitempty"`
-	Replacements          *int   `json:"replacements,omitempty"`
-	CreatedAt             string `json:"created_at,omitempty"`
-	UpdatedAt             string `json:"updated_at,omitempty"`
+	// CompetitorTx is the competing transaction a skipped decision stood
+	// down for.
+	CompetitorTx string `json:"competitor_tx,omitempty"`
+	TxHash       string `json:"tx_hash,omitempty"`
+	TxNonce      string `json:"tx_nonce,omitempty"`
+	Block        string `json:"block,omitempty"`
+	SentBlock    string `json:"sent_block,omitempty"`
+	GasUsed      string `json:"gas_used,omitempty"`
+	GasPriceWei  string `json:"gas_price_wei,omitempty"`
+	GasPaidWei   string `json:"gas_paid_wei,omitempty"`
+	RewardWei    string `json:"reward_wei"`
+	RewardWonWei string `json:"reward_won_wei,omitempty"`
+	Replacements *int   `json:"replacements,omitempty"`
+	CreatedAt    string `json:"created_at,omitempty"`
+	UpdatedAt    string `json:"updated_at,omitempty"`
 }
 
 type updatesPage struct {
@@ -287,6 +290,9 @@ func encodeUpdate(u monitor.Update) updateJSON {
 	}
 	if u.RewardWon != nil {
 		out.RewardWonWei = u.RewardWon.String()
+	}
+	if u.Competitor != (common.Hash{}) {
+		out.CompetitorTx = u.Competitor.Hex()
 	}
 	if u.TxHash == (common.Hash{}) {
 		return out

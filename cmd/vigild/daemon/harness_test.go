@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
@@ -53,9 +54,27 @@ type vigilOpts struct {
 	// ethURL, when set, is the node URL vigild dials instead of chain.URL
 	// (e.g. a counting proxy in front of it).
 	ethURL string
+	// logTo, when set, also receives the daemon's log at warn and above.
+	logTo io.Writer
+	// pollInterval overrides the watchers' 25 ms.
+	pollInterval time.Duration
 }
 
 func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
+	t.Helper()
+	return startVigilAt(t, endpoint{URL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry}, o)
+}
+
+// endpoint is the node and registry a daemon under test watches.
+type endpoint struct {
+	URL      string
+	ChainID  *big.Int
+	Registry common.Address
+}
+
+// startVigilAt starts a daemon against any node: the simulated chain or a
+// real geth (gethtest).
+func startVigilAt(t testing.TB, chain endpoint, o vigilOpts) *vigil {
 	t.Helper()
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
@@ -68,6 +87,9 @@ func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("vigil", ethtest.Address(o.key).Hex()[:8])
+	if o.logTo != nil {
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, o.logTo), &slog.HandlerOptions{Level: slog.LevelWarn})).With("vigil", ethtest.Address(o.key).Hex()[:8])
+	}
 	pf := 1.0
 	if o.profitFactor < 0 {
 		pf = 0
@@ -81,7 +103,7 @@ func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
 	d, err := daemon.New(daemon.Config{
 		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0",
 		EthURL: ethURL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
-		PollInterval: 25 * time.Millisecond, Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
+		PollInterval: cmp.Or(o.pollInterval, 25*time.Millisecond), Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
 		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
 	})
