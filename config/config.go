@@ -124,6 +124,9 @@ type PolicyConfig struct {
 	MinRewardWei        *big.Int         // min_reward_wei
 	ProfitFactor        float64          // profit_factor
 	UpdateGas           uint64           // update_gas: 0 means the built-in measured value
+	UpdateGasMax        uint64           // update_gas_max: the most the learned gas may reach
+	MarginBlocks        uint64           // standdown_margin_blocks
+	MarginFraction      float64          // standdown_margin_fraction
 	Strategy            string           // strategy: immediate or slotted
 	AltruisticAddresses []common.Address // altruistic_addresses
 	RateLimitPerKey     float64          // rate_limit_per_key, per second
@@ -227,8 +230,14 @@ var settings = []setting{
 		func(c *Config) value { return amountValue{&c.Policy.MinRewardWei} }},
 	{"policy.profit_factor", "1.5", "", "accept a request only if its reward is at least this multiple of the expected gas cost (at least 0)",
 		func(c *Config) value { return floatValue{&c.Policy.ProfitFactor} }},
-	{"policy.update_gas", "0", "", "gas one update costs; 0 uses the built-in measured value",
+	{"policy.update_gas", "0", "", "gas one update is expected to cost before any is seen on chain; 0 uses the built-in measured value. Vigil then learns the chain's real cost from its estimates and from updates mined on chain",
 		func(c *Config) value { return uintValue[uint64]{&c.Policy.UpdateGas} }},
+	{"policy.update_gas_max", "2000000", "", "the most the learned gas of one update may reach",
+		func(c *Config) value { return uintValue[uint64]{&c.Policy.UpdateGasMax} }},
+	{"policy.standdown_margin_blocks", "4", "", "a competitor's pending update stops counting at most this many blocks before the deadline: from then on Vigil sends its own unless an update with its nonce or newer is mined (at least 1)",
+		func(c *Config) value { return uintValue[uint64]{&c.Policy.MarginBlocks} }},
+	{"policy.standdown_margin_fraction", "0.2", "", "... or this fraction of the challenge window before the deadline, whichever is earlier (0 to 1)",
+		func(c *Config) value { return floatValue{&c.Policy.MarginFraction} }},
 	{"policy.strategy", "immediate", "", "when to act inside the challenge window: immediate or slotted",
 		func(c *Config) value { return stringValue{&c.Policy.Strategy} }},
 	{"policy.altruistic_addresses", "", "(none)", "addresses monitored regardless of reward",
@@ -698,6 +707,14 @@ func (c *Config) check() []*FieldError {
 
 	amount("policy.min_reward_wei", c.Policy.MinRewardWei, true)
 	atLeast("policy.profit_factor", c.Policy.ProfitFactor, 0)
+	atLeast("policy.update_gas_max", float64(c.Policy.UpdateGasMax), 21000)
+	if c.Policy.UpdateGas > c.Policy.UpdateGasMax {
+		fail("policy.update_gas", "must not exceed policy.update_gas_max (%d); got %d", c.Policy.UpdateGasMax, c.Policy.UpdateGas)
+	}
+	atLeast("policy.standdown_margin_blocks", float64(c.Policy.MarginBlocks), 1)
+	if !(c.Policy.MarginFraction >= 0 && c.Policy.MarginFraction <= 1) {
+		fail("policy.standdown_margin_fraction", "must be between 0 and 1; got %v", c.Policy.MarginFraction)
+	}
 	oneOf("policy.strategy", c.Policy.Strategy, "immediate", "slotted")
 	if slices.Contains(c.Policy.AltruisticAddresses, common.Address{}) {
 		fail("policy.altruistic_addresses", "must not contain the zero address")

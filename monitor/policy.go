@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/big"
+	"strconv"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -32,8 +33,13 @@ const (
 // Policy is the profitability and timing policy.
 type Policy struct {
 	MinReward    *big.Int
-	ProfitFactor float64 // reward must be >= ProfitFactor * UpdateGas * gasPrice
-	UpdateGas    uint64
+	ProfitFactor float64 // reward must be >= ProfitFactor * update gas * gasPrice
+	// UpdateGas is the gas one update costs when Gas is nil (0:
+	// UpdateTransferGas).
+	UpdateGas uint64
+	// Gas, when set, is the gas model learned from the chain; it takes
+	// precedence over UpdateGas. Intake and the responder share it.
+	Gas *UpdateGasModel
 	// Altruistic participants are monitored whatever their reward.
 	Altruistic map[common.Address]bool
 	Strategy   Strategy
@@ -42,7 +48,8 @@ type Policy struct {
 	DeadlineMultiplier float64
 	MaxGasPrice        *big.Int
 	// MarginBlocks and MarginFraction set the stand-down margin (see
-	// StanddownMargin); zero values take the defaults.
+	// StanddownMargin); zero values take the defaults, a negative fraction
+	// means none.
 	MarginBlocks   uint64
 	MarginFraction float64
 }
@@ -63,9 +70,10 @@ func (p Policy) StanddownMargin(settleTimeout uint64) uint64 {
 	if blocks == 0 {
 		blocks = DefaultMarginBlocks
 	}
-	if frac <= 0 {
+	if frac == 0 {
 		frac = DefaultMarginFraction
 	}
+	frac = max(frac, 0)
 	m := max(blocks, uint64(math.Ceil(float64(settleTimeout)*frac)))
 	return min(m, settleTimeout)
 }
@@ -82,26 +90,34 @@ func (p Policy) Judge(nonClosing common.Address, reward, gasPrice *big.Int) (Rea
 	cost := p.GasCost(gasPrice)
 	if reward.Cmp(cost) < 0 {
 		return ReasonRewardBelowGasCost, "reward " + reward.String() + " wei is below " + cost.String() +
-			" wei (profit factor x updateTransfer gas x gas price " + gasPrice.String() + ")"
+			" wei (profit factor x updateTransfer gas " + strconv.FormatUint(p.ExpectedGas(), 10) + " x gas price " + gasPrice.String() + " wei)"
 	}
 	return "", ""
 }
 
 // GasCost is the smallest acceptable reward at gasPrice:
-// ProfitFactor * UpdateGas * gasPrice, rounded up.
+// ProfitFactor * ExpectedGas * gasPrice, rounded up.
 func (p Policy) GasCost(gasPrice *big.Int) *big.Int {
-	gas := p.UpdateGas
-	if gas == 0 {
-		gas = UpdateTransferGas
+	return p.gasCost(gasPrice, p.ExpectedGas())
+}
+
+// ExpectedGas is the gas one update is expected to cost: the learned
+// model's figure, else UpdateGas, else UpdateTransferGas.
+func (p Policy) ExpectedGas() uint64 {
+	if p.Gas != nil {
+		return p.Gas.Gas()
 	}
-	return p.gasCost(gasPrice, gas)
+	if p.UpdateGas != 0 {
+		return p.UpdateGas
+	}
+	return UpdateTransferGas
 }
 
 // JudgeAt is Judge with a measured gas amount (the live estimate at action
-// time) instead of the configured one.
+// time) instead of the expected one.
 func (p Policy) JudgeAt(nonClosing common.Address, reward, gasPrice *big.Int, gas uint64) (Reason, string) {
 	q := p
-	q.UpdateGas = gas
+	q.UpdateGas, q.Gas = gas, nil
 	return q.Judge(nonClosing, reward, gasPrice)
 }
 

@@ -269,6 +269,10 @@ type Sender interface {
 	CheckCompetitor(ctx context.Context, c *Competitor) error
 	// LatestBlock describes the node's latest block.
 	LatestBlock(ctx context.Context) (BlockInfo, error)
+	// UpdateGasUsed returns the gas used by a successful transaction that
+	// called updateTransfer directly on channel; ok is false for anything
+	// else (a failed call, or one made through another contract).
+	UpdateGasUsed(ctx context.Context, tx common.Hash, channel common.Address) (gas uint64, ok bool, err error)
 	// SignUpdate signs the call with the given parameters.
 	SignUpdate(ctx context.Context, c UpdateCall, p TxParams) (hash common.Hash, raw []byte, err error)
 	// Broadcast sends a signed transaction; "already known" is not an error.

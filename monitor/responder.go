@@ -63,6 +63,11 @@ type Responder struct {
 	// missedUpTo is the confirmed block up to which ended windows were
 	// checked for a miss (0: not since start).
 	missedUpTo uint64
+	// gasSeeded: the gas model has seen our stored history; gasEventsAfter
+	// is the confirmed block after which TransferUpdated events are still
+	// to be learned from (0 until the first Tick sets it to the cursor).
+	gasSeeded      bool
+	gasEventsAfter uint64
 	// lastGasLimit is the gas limit of the last update sent: the expected
 	// size of the next one, to stop before estimating one that cannot fit.
 	lastGasLimit uint64
@@ -272,7 +277,83 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	if err := r.resolveRewards(ctx); err != nil {
 		return err
 	}
+	if err := r.learnGas(ctx); err != nil {
+		return err
+	}
 	return r.recordMissed(ctx)
+}
+
+// maxGasLearnPerTick bounds the receipts read per Tick to learn from other
+// monitors' updates; the rest of a busy stretch is not read.
+const maxGasLearnPerTick = 8
+
+// learnGas feeds the gas model: once, the gas our stored mined updates
+// used; then, as blocks are confirmed, the gas used by other accounts'
+// successful updates of the channels we watch (read from the node, and only
+// for a direct updateTransfer call to the channel, so a wrapper contract
+// cannot inflate the figure).
+func (r *Responder) learnGas(ctx context.Context) error {
+	if r.cfg.Policy.Gas == nil {
+		return nil
+	}
+	if !r.gasSeeded {
+		mined, err := r.cfg.Store.Updates(ctx, UpdateQuery{Outcomes: []UpdateOutcome{OutcomeMined}})
+		if err != nil {
+			return storeErr{err}
+		}
+		for _, u := range mined[max(0, len(mined)-updateGasWindow):] {
+			r.observeGas(u.GasUsed, "our stored update", u.Channel, u.TxHash)
+		}
+		r.gasSeeded = true
+	}
+	cur, ok, err := r.cfg.Store.Cursor(ctx)
+	if err != nil {
+		return storeErr{err}
+	}
+	if !ok {
+		return nil
+	}
+	if r.gasEventsAfter == 0 || cur.Number < r.gasEventsAfter {
+		r.gasEventsAfter = cur.Number // history (or a rolled-back stretch) is not re-read
+		return nil
+	}
+	if cur.Number == r.gasEventsAfter {
+		return nil
+	}
+	evs, err := r.cfg.Store.EventsAfter(ctx, r.gasEventsAfter)
+	if err != nil {
+		return storeErr{err}
+	}
+	// A sample is enough: at most maxGasLearnPerTick receipts per Tick.
+	read := 0
+	for _, ev := range evs {
+		if ev.Block > cur.Number || read == maxGasLearnPerTick {
+			break
+		}
+		if ev.Kind != EventTransferUpdated || ev.Payout == r.cfg.Payout {
+			continue
+		}
+		read++
+		gas, ok, err := r.cfg.Sender.UpdateGasUsed(ctx, ev.TxHash, ev.Channel)
+		if err != nil {
+			r.log.Debug("cannot read another monitor's update receipt", "tx", ev.TxHash.Hex(), "err", err)
+			continue
+		}
+		if ok {
+			r.observeGas(gas, "another monitor's update", ev.Channel, ev.TxHash)
+		}
+	}
+	r.gasEventsAfter = cur.Number
+	return nil
+}
+
+// observeGas feeds one observation to the gas model and says so when the
+// figure used for decisions changes.
+func (r *Responder) observeGas(gas uint64, source string, channel common.Address, tx common.Hash) {
+	if r.cfg.Policy.Gas.Observe(gas) {
+		r.log.Info("updateTransfer gas learned from the chain", "gas", r.cfg.Policy.Gas.Gas(), "observed", gas,
+			"source", source, "channel", channel.Hex(), "tx", tx.Hex())
+	}
 }
 
 // recordMissed records, counts and reports at error every window that ended
@@ -367,10 +448,7 @@ func (r *Responder) expectedGas() uint64 {
 	if r.lastGasLimit > 0 {
 		return r.lastGasLimit
 	}
-	g := r.cfg.Policy.UpdateGas
-	if g == 0 {
-		g = UpdateTransferGas
-	}
+	g := r.cfg.Policy.ExpectedGas()
 	return g + g/5
 }
 
@@ -483,6 +561,11 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 		}()
 	}
 	wg.Wait()
+	for _, c := range cands {
+		if c.err == nil && c.gas > 0 {
+			r.observeGas(c.gas, "estimate", c.ch.Address, common.Hash{})
+		}
+	}
 }
 
 // readPool reads the node's pool once per Tick and keeps the other
@@ -953,6 +1036,9 @@ func (r *Responder) mined(ctx context.Context, u Update, rc *Receipt) error {
 		return storeErr{err}
 	}
 	r.cfg.Stats.GasPaid(u.GasPaid)
+	if rc.Success {
+		r.observeGas(rc.GasUsed, "our update", u.Channel, u.TxHash)
+	}
 	lvl := slog.LevelInfo
 	if !rc.Success {
 		lvl = slog.LevelWarn

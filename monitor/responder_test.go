@@ -34,6 +34,7 @@ type fakeSender struct {
 	pool        []monitor.Competitor               // updateTransfer calls in the pool
 	poolErr     error                              // the pool cannot be read
 	facts       map[common.Hash]monitor.Competitor // what CheckCompetitor reads, by tx hash
+	othersGas   map[common.Hash]uint64             // gas used by other monitors' updates, by tx hash
 	pendingAcct uint64
 	latestAcct  uint64
 	head        uint64   // the latest block
@@ -88,6 +89,13 @@ func (f *fakeSender) CheckCompetitor(_ context.Context, c *monitor.Competitor) e
 	}
 	c.SenderNonce, c.SenderBalance, c.SimErr, c.Checked = fc.SenderNonce, fc.SenderBalance, fc.SimErr, true
 	return nil
+}
+func (f *fakeSender) UpdateGasUsed(_ context.Context, h common.Hash, _ common.Address) (uint64, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["update_gas_used"]++
+	g, ok := f.othersGas[h]
+	return g, ok, nil
 }
 func (f *fakeSender) LatestBlock(context.Context) (monitor.BlockInfo, error) {
 	f.mu.Lock()
@@ -775,5 +783,73 @@ func TestNextBaseFeeMatchesGoEthereum(t *testing.T) {
 	}
 	if (monitor.BlockInfo{GasLimit: 1}).NextBaseFee() != nil {
 		t.Error("a base fee before London")
+	}
+}
+
+// The gas model answers the largest of its start figure and the recent
+// observations, within its ceiling; old observations age out.
+func TestUpdateGasModel(t *testing.T) {
+	m := monitor.NewUpdateGasModel(0, 500_000)
+	if m.Gas() != monitor.UpdateTransferGas {
+		t.Fatalf("start %d, want the built-in %d", m.Gas(), monitor.UpdateTransferGas)
+	}
+	if m.Observe(100_000) || m.Gas() != monitor.UpdateTransferGas {
+		t.Fatal("a cheaper observation lowered the figure below the start")
+	}
+	if !m.Observe(375_757) || m.Gas() != 375_757 {
+		t.Fatalf("after observing 375,757: %d", m.Gas())
+	}
+	if !m.Observe(900_000) || m.Gas() != 500_000 {
+		t.Fatalf("the ceiling was not applied: %d", m.Gas())
+	}
+	for i := 0; i < 32; i++ {
+		m.Observe(200_000)
+	}
+	if m.Gas() != 200_000 {
+		t.Fatalf("old observations did not age out: %d", m.Gas())
+	}
+	pol := monitor.Policy{ProfitFactor: 1, Gas: m}
+	if got := pol.GasCost(big.NewInt(10)); got.Int64() != 2_000_000 {
+		t.Fatalf("GasCost with the model: %s, want 2,000,000", got)
+	}
+	if reason, _ := pol.JudgeAt(common.Address{}, big.NewInt(1_500_000), big.NewInt(10), 150_000); reason != "" {
+		t.Fatalf("JudgeAt must use the measured gas, not the model: %s", reason)
+	}
+}
+
+// The responder teaches the model the chain's real cost: its live
+// estimates, the gas its mined updates used, and the gas used by other
+// monitors' updates of watched channels; intake then judges with it.
+func TestResponderLearnsUpdateGas(t *testing.T) {
+	model := monitor.NewUpdateGasModel(0, 0)
+	f := newFixture(t, monitor.Policy{Gas: model})
+	f.sender.gas = 375_757
+	f.tick(t, 101)
+	if model.Gas() != 375_757 {
+		t.Fatalf("the live estimate was not learned: %d", model.Gas())
+	}
+	// Our update is mined having used more.
+	f.sender.receipts[f.updates(t)[0].TxHash] = &monitor.Receipt{Block: 102, Success: true, GasUsed: 420_000, EffectiveGasPrice: big.NewInt(1)}
+	f.sender.latestAcct = 1
+	f.tick(t, 102)
+	if model.Gas() != 420_000 {
+		t.Fatalf("our mined update's gas was not learned: %d", model.Gas())
+	}
+	// Another monitor's update of a watched channel, confirmed later.
+	cs := monitor.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 101, Hash: common.Hash{101}}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.tick(t, 103) // the model starts following events from here
+	other := common.Hash{0xee}
+	f.sender.othersGas = map[common.Hash]uint64{other: 592_345}
+	ev := monitor.ChainEvent{Kind: monitor.EventTransferUpdated, Block: 102, LogIndex: 0, Channel: f.channel, TxHash: other,
+		Participant: f.closing, Nonce: 9, Payout: common.HexToAddress("0xE000000000000000000000000000000000000005"), Amount: big.NewInt(1)}
+	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 102, Hash: common.Hash{102}}, nil, []monitor.ChainEvent{ev}); err != nil {
+		t.Fatal(err)
+	}
+	f.tick(t, 104)
+	if model.Gas() != 592_345 {
+		t.Fatalf("another monitor's update gas was not learned: %d", model.Gas())
 	}
 }

@@ -85,6 +85,8 @@ type ChainStatus struct {
 	Monitor       common.Address
 	Payout        common.Address
 	Balance       *big.Int
+	// UpdateGas is the gas one update is expected to cost, as learned.
+	UpdateGas uint64
 }
 
 // NewStats starts stats from the store's totals.
@@ -243,6 +245,7 @@ type StatsSnapshot struct {
 		Monitor           string `json:"monitor_address"`
 		Payout            string `json:"payout_address"`
 		Balance           string `json:"balance_wei,omitempty"`
+		UpdateGas         uint64 `json:"update_gas,omitempty"`
 	} `json:"ethereum"`
 	Matrix struct {
 		Enabled        bool             `json:"enabled"`
@@ -369,6 +372,7 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	}
 	e.Monitor = s.chain.Monitor.Hex()
 	e.Payout = s.chain.Payout.Hex()
+	e.UpdateGas = s.chain.UpdateGas
 	if s.chain.Balance != nil {
 		e.Balance = s.chain.Balance.String()
 	}

@@ -352,3 +352,26 @@ func (s *Sender) Balance(ctx context.Context) (*big.Int, error) {
 	defer cancel()
 	return s.node.BalanceAt(ctx, s.addr, nil)
 }
+
+// UpdateGasUsed returns the gas used by tx when it is a successful
+// updateTransfer called directly on channel.
+func (s *Sender) UpdateGasUsed(ctx context.Context, hash common.Hash, channel common.Address) (uint64, bool, error) {
+	ctx, cancel := s.ctx(ctx)
+	defer cancel()
+	tx, _, err := s.node.TransactionByHash(ctx, hash)
+	if err != nil {
+		return 0, false, err
+	}
+	ch, _, err := abis()
+	if err != nil {
+		return 0, false, err
+	}
+	if tx.To() == nil || *tx.To() != channel || len(tx.Data()) < 4 || !bytes.Equal(tx.Data()[:4], ch.Methods["updateTransfer"].ID) {
+		return 0, false, nil
+	}
+	r, err := s.node.TransactionReceipt(ctx, hash)
+	if err != nil {
+		return 0, false, err
+	}
+	return r.GasUsed, r.Status == types.ReceiptStatusSuccessful, nil
+}

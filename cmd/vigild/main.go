@@ -85,7 +85,10 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 	pol := monitor.Policy{
 		MinReward: c.Policy.MinRewardWei, ProfitFactor: c.Policy.ProfitFactor, UpdateGas: c.Policy.UpdateGas,
 		Strategy: monitor.Strategy(c.Policy.Strategy), DeadlineMultiplier: c.Gas.DeadlineMultiplier,
-		MaxGasPrice: c.Gas.MaxGasPriceWei,
+		MaxGasPrice: c.Gas.MaxGasPriceWei, MarginBlocks: c.Policy.MarginBlocks, MarginFraction: c.Policy.MarginFraction,
+	}
+	if pol.MarginFraction == 0 {
+		pol.MarginFraction = -1 // the user's 0: no fraction, blocks only
 	}
 	pol.Altruistic = make(map[common.Address]bool, len(c.Policy.AltruisticAddresses))
 	for _, a := range c.Policy.AltruisticAddresses {
@@ -97,7 +100,7 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 		PageLimitMax: c.API.PageLimitMax, ReadTimeout: c.API.ReadTimeout, WriteTimeout: c.API.WriteTimeout, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
 		Registry: c.Ethereum.RegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,
 		PollInterval: c.Ethereum.PollInterval, MaxBlockRange: c.Ethereum.MaxBlockRange, RPCTimeout: c.Ethereum.RPCTimeout,
-		KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress,
+		UpdateGasMax: c.Policy.UpdateGasMax, KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress,
 		Policy: pol, RatePerKey: c.Policy.RateLimitPerKey, RateBurst: c.Policy.RateBurst, ReplaceAfter: c.Gas.ReplaceAfterBlocks, MinBalance: c.Gas.MinBalanceWei,
 	}
 }

@@ -69,6 +69,9 @@ type Config struct {
 	Bitcoin *BitcoinConfig
 
 	Policy monitor.Policy
+	// UpdateGasMax caps the updateTransfer gas learned from the chain (0:
+	// monitor.DefaultUpdateGasMax).
+	UpdateGasMax uint64
 	// RatePerKey / RateBurst limit requests per signing participant.
 	RatePerKey   float64
 	RateBurst    int
@@ -215,11 +218,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load stats: %w", err)
 	}
+	// Intake and the responder judge with one gas model, learned from the
+	// chain by the responder.
+	policy := cfg.Policy
+	policy.Gas = monitor.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
 	stats.SetChain(func(c *monitor.ChainStatus) {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
+		c.UpdateGas = policy.Gas.Gas()
 	})
 	intake, err := monitor.NewIntake(monitor.IntakeConfig{
-		Store: st, Chain: reader, Policy: cfg.Policy, Stats: stats, Monitor: sender.Address(),
+		Store: st, Chain: reader, Policy: policy, Stats: stats, Monitor: sender.Address(),
 		SignReceipt: sender.SignDigest, Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
 		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst),
 	})
@@ -227,7 +235,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	responder, err := monitor.NewResponder(monitor.ResponderConfig{
-		Store: st, Sender: sender, Policy: cfg.Policy, Stats: stats, Payout: payout,
+		Store: st, Sender: sender, Policy: policy, Stats: stats, Payout: payout,
 		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
@@ -240,7 +248,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		Logger: d.log.With("subsystem", "ethereum"),
 		OnStatus: func(head uint64, cur monitor.Cursor) {
 			now := cfg.Clock.Now()
-			stats.SetChain(func(c *monitor.ChainStatus) { c.Head, c.LastProcessed, c.LastPoll = head, cur, now })
+			stats.SetChain(func(c *monitor.ChainStatus) {
+				c.Head, c.LastProcessed, c.LastPoll, c.UpdateGas = head, cur, now, policy.Gas.Gas()
+			})
 		},
 	})
 	if err != nil {
