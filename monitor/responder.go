@@ -728,6 +728,21 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	return nil
 }
 
+// requestWithNonce is the stored request for channel with the given nonce,
+// if it is still stored.
+func (r *Responder) requestWithNonce(ctx context.Context, channel common.Address, nonce uint64) (Request, bool) {
+	reqs, err := r.cfg.Store.RequestsForChannel(ctx, channel)
+	if err != nil {
+		return Request{}, false
+	}
+	for _, q := range reqs {
+		if q.Nonce == nonce {
+			return q, true
+		}
+	}
+	return Request{}, false
+}
+
 // bestRequest is the stored request protecting against ch's closer.
 func (r *Responder) bestRequest(ctx context.Context, ch Channel) (Request, bool, error) {
 	reqs, err := r.cfg.Store.RequestsForChannel(ctx, ch.Address)
@@ -976,15 +991,22 @@ func (r *Responder) stuck(ctx context.Context, u Update, t *tickState) error {
 	if err != nil {
 		return err
 	}
-	if !ok || req.Nonce != u.Nonce || ch.State != ChannelClosed || head+1 > ch.Deadline() {
-		// Nothing better to do than let the node keep it; rebroadcast.
-		return r.cfg.Sender.Broadcast(ctx, u.RawTx)
-	}
 	suggested, err := t.gasPrice(ctx, r.cfg.Sender)
 	if err != nil {
 		return err
 	}
 	price := BumpedGasPrice(u.GasPrice, r.cfg.Policy.GasPriceAt(suggested, ch.ClosedBlock, ch.Deadline(), head))
+	if !ok || req.Nonce != u.Nonce || ch.State != ChannelClosed || head+1 > ch.Deadline() {
+		// The update can no longer succeed, but while it waits unmined its
+		// account nonce holds back every later transaction of ours: the
+		// same call goes out again at a price that gets it mined (it
+		// reverts at little cost), or it is rebroadcast when the call is
+		// no longer known.
+		if req, ok = r.requestWithNonce(ctx, u.Channel, u.Nonce); !ok {
+			return r.cfg.Sender.Broadcast(ctx, u.RawTx)
+		}
+		price = BumpedGasPrice(u.GasPrice, suggested)
+	}
 	if r.cfg.Policy.MaxGasPrice != nil && r.cfg.Policy.MaxGasPrice.Sign() > 0 && price.Cmp(r.cfg.Policy.MaxGasPrice) > 0 {
 		r.log.Warn("update stuck at the gas price cap; rebroadcasting", "channel", u.Channel.Hex(), "tx", u.TxHash.Hex(), "gas_price_wei", u.GasPrice.String())
 		return r.cfg.Sender.Broadcast(ctx, u.RawTx)

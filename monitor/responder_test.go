@@ -853,3 +853,26 @@ func TestResponderLearnsUpdateGas(t *testing.T) {
 		t.Fatalf("another monitor's update gas was not learned: %d", model.Gas())
 	}
 }
+
+// An update still unmined when its window has closed can no longer
+// succeed, but its account nonce holds back every later transaction of
+// ours: once the base fee overtakes it, it is re-sent at a price that gets
+// it mined (where it reverts) instead of being rebroadcast forever.
+func TestResponderFreesNonceOfUpdateAfterWindow(t *testing.T) {
+	f := newFixture(t, monitor.Policy{})
+	f.sender.baseFee = big.NewInt(1)
+	f.tick(t, 101)
+	if len(f.sender.signed) != 1 {
+		t.Fatalf("sent %d, want 1", len(f.sender.signed))
+	}
+	first := f.sender.signed[0]
+	f.sender.baseFee = new(big.Int).Mul(first.GasPrice, big.NewInt(2)) // priced out
+	f.tick(t, 141)                                                     // the window [100, 140] is over
+	if len(f.sender.signed) != 2 {
+		t.Fatalf("the priced-out update was not re-sent after the window: %d signed", len(f.sender.signed))
+	}
+	second := f.sender.signed[1]
+	if second.Nonce != first.Nonce || second.GasPrice.Cmp(first.GasPrice) <= 0 {
+		t.Fatalf("re-sent with nonce %d price %s, want nonce %d above %s", second.Nonce, second.GasPrice, first.Nonce, first.GasPrice)
+	}
+}
