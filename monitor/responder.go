@@ -65,8 +65,9 @@ type Responder struct {
 	missedUpTo uint64
 	// gasSeeded: the gas model has seen our stored history; gasEventsAfter
 	// is the confirmed block after which TransferUpdated events are still
-	// to be learned from (0 until the first Tick sets it to the cursor).
+	// to be learned from (set by the first Tick: gasEventsSet).
 	gasSeeded      bool
+	gasEventsSet   bool
 	gasEventsAfter uint64
 	// lastGasLimit is the gas limit of the last update sent: the expected
 	// size of the next one, to stop before estimating one that cannot fit.
@@ -283,6 +284,10 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	return r.recordMissed(ctx)
 }
 
+// gasHistoryBlocks is how far back from the cursor the first Tick samples
+// other monitors' updates.
+const gasHistoryBlocks = 5000
+
 // maxGasLearnPerTick bounds the receipts read per Tick to learn from other
 // monitors' updates; the rest of a busy stretch is not read.
 const maxGasLearnPerTick = 8
@@ -313,9 +318,14 @@ func (r *Responder) learnGas(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	if r.gasEventsAfter == 0 || cur.Number < r.gasEventsAfter {
-		r.gasEventsAfter = cur.Number // history (or a rolled-back stretch) is not re-read
-		return nil
+	if !r.gasEventsSet || cur.Number < r.gasEventsAfter {
+		// At start, the recent past is sampled too; after a rollback the
+		// re-applied stretch is not read again.
+		r.gasEventsAfter = cur.Number - min(cur.Number, gasHistoryBlocks)
+		if r.gasEventsSet {
+			r.gasEventsAfter = cur.Number
+		}
+		r.gasEventsSet = true
 	}
 	if cur.Number == r.gasEventsAfter {
 		return nil

@@ -357,11 +357,19 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	}
 	d.n.say("dave paid carol 0.05 ETH in 2 payments: his proof (nonce 2) is with carol")
 
+	// The threshold as vigild computes it: the node's gas price and the
+	// updateTransfer gas vigild expects on this chain (stats), so that the
+	// narration and vigild's log give the same figures.
 	gasPrice, err := d.gasPrice(ctx)
 	if err != nil {
 		return err
 	}
-	policy := monitor.Policy{ProfitFactor: 1.5}
+	st, err := d.stats(ctx)
+	if err != nil {
+		return err
+	}
+	updateGas := st.Ethereum.UpdateGas
+	policy := monitor.Policy{ProfitFactor: 1.5, UpdateGas: updateGas}
 	threshold := policy.GasCost(gasPrice)
 	d.n.step("alice goes offline soon: she asks the monitors to guard bob's proof, for a reward of %s", fmtEth(goodReward))
 	if err := d.signRequest(ctx, "alice", chA, "proofs/bob-to-alice-4.json", goodReward, "requests/alice.json"); err != nil {
@@ -378,7 +386,7 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	}
 	d.n.say("posted %s to %s: `vigil sign-request` then `vigil broadcast balance-proof --wait-receipts 1`", d.res.AcceptedEvent, roomAlias)
 	d.n.say("vigil ACCEPTED it: %s >= its threshold of about %s (profit factor 1.5 x %d gas for updateTransfer x gas price %s wei)",
-		fmtEth(goodReward), fmtEth(threshold), monitor.UpdateTransferGas, gasPrice)
+		fmtEth(goodReward), fmtEth(threshold), updateGas, gasPrice)
 	d.n.say("receipt %v from monitor %v: EIP-712 signature verified by the CLI", r["receipt_event_id"], r["monitor"])
 
 	d.n.step("carol offers only %s wei for channel B", tinyReward)
