@@ -284,10 +284,17 @@ func (n *Node) LogTail() string {
 func (n *Node) Fund(t testing.TB, amount *big.Int, keys ...*ecdsa.PrivateKey) {
 	t.Helper()
 	ctx := context.Background()
+	// Nonces are given explicitly: geth assigns them from its pool, which a
+	// quick succession of calls can outrun.
+	nonce, err := n.Client.PendingNonceAt(ctx, n.Dev)
+	if err != nil {
+		t.Fatalf("gethtest: developer account nonce: %v", err)
+	}
 	var hashes []common.Hash
-	for _, k := range keys {
+	for i, k := range keys {
 		var h common.Hash
-		arg := map[string]any{"from": n.Dev, "to": Address(k), "value": (*hexutil.Big)(amount)}
+		arg := map[string]any{"from": n.Dev, "to": Address(k), "value": (*hexutil.Big)(amount),
+			"nonce": hexutil.Uint64(nonce + uint64(i))}
 		if err := n.RPC.CallContext(ctx, &h, "eth_sendTransaction", arg); err != nil {
 			t.Fatalf("gethtest: fund %s: %v", Address(k).Hex(), err)
 		}
