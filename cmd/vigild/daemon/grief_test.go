@@ -67,20 +67,29 @@ func TestGriefingOnGeth(t *testing.T) {
 		}},
 	}
 
+	start := time.Now()
 	node := gethtest.Start(t, gethtest.Options{Keys: 1 + 3*len(variants)})
+	t.Logf("geth --dev up, keys funded, registry deployed: %s", time.Since(start).Round(time.Millisecond))
 	operator := node.Keys[0]
 	payout := newPayout(t)
 	var logs lockedBuffer
 	v := startVigilAt(t, endpoint{URL: node.URL, ChainID: node.ChainID, Registry: node.Registry},
 		vigilOpts{key: operator, payout: payout, conf: 1, profitFactor: -1, pollInterval: 100 * time.Millisecond, logTo: &logs})
 
+	t.Logf("vigild ready: %s", time.Since(start).Round(time.Millisecond))
+	// All variants at once, on one chain and one vigild (t.Run from
+	// several goroutines, so that -parallel does not serialise them).
 	t.Run("variants", func(t *testing.T) {
+		var wg sync.WaitGroup
+		defer wg.Wait()
 		for i, vt := range variants {
 			g := &grief{node: node, alice: node.Keys[1+3*i], bob: node.Keys[2+3*i], carol: node.Keys[3+3*i], timeout: 14,
 				reward: new(big.Int).Div(gethtest.Ether, big.NewInt(200))} // 0.005 ether
-			t.Run(vt.name, func(t *testing.T) {
-				t.Parallel()
+			wg.Add(1)
+			go t.Run(vt.name, func(t *testing.T) {
+				defer wg.Done()
 				g.open(t)
+				t.Logf("channel open: %s", time.Since(start).Round(time.Millisecond))
 				if code, body := v.put(g.request); code != http.StatusCreated {
 					t.Fatalf("PUT: %d %v", code, body)
 				}
@@ -115,6 +124,7 @@ func TestGriefingOnGeth(t *testing.T) {
 			})
 		}
 	})
+	t.Logf("variants done: %s", time.Since(start).Round(time.Millisecond))
 	st := v.stats()
 	if st.Updates.Missed != 0 {
 		t.Fatalf("stats count %d missed windows", st.Updates.Missed)
