@@ -6,13 +6,16 @@ GO        ?= go
 GOFLAGS   ?=
 TEST_TIMEOUT ?= 45m
 BIN       := bin
+# The version stamped into vigild and vigil (vigild --version, vigil version).
+VERSION   ?= $(shell git describe --always --dirty --tags 2>/dev/null || echo dev)
+LDFLAGS   := -X github.com/vigil-monitor/vigil/cmd/internal/buildinfo.version=$(VERSION)
 
 .PHONY: all build test test-deps tools vet fmt-check generate bench clean
 
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
 
 # Everything the tests need that is not Go: solc-js (pinned in
 # contracts/package-lock.json) for the check that the committed contract

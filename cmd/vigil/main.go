@@ -22,12 +22,15 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/vigil-monitor/vigil/cmd/internal/buildinfo"
 )
 
 func main() {
@@ -70,6 +73,7 @@ var commands = []command{
 	{"proofs", "[--api URL] [--channel ADDR] [--participant ADDR] [--limit N] [--after CURSOR] [--all]", "list stored balance proofs", cmdProofs},
 	{"updates", "[--api URL] [--channel ADDR] [--outcome LIST] [--limit N] [--after-id N] [--all]", "list updateTransfer records", cmdUpdates},
 	{"stats", "[--api URL]", "print the monitor's statistics", cmdStats},
+	{"version", "[--json]", "print this build's version", cmdVersion},
 	{"delete-proofs", "[--api URL] --token-file F --channel ADDR", "delete a channel's stored proofs (admin)", cmdDeleteProofs},
 	{"submit-appointment", "[--api URL] --file APPOINTMENT.json", "PUT a Lightning appointment to a vigild and verify its receipt", cmdSubmitAppointment},
 	{"appointments", "[--api URL] [--locator HEX | --commitment-txid TXID] [--blobs] [--limit N] [--after CURSOR] [--all]",
@@ -152,6 +156,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return finish(c.name, c.run(rest, stdout, stderr), stderr)
+}
+
+// cmdVersion prints the build's version.
+func cmdVersion(args []string, stdout, _ io.Writer) error {
+	f := newFlags("version", "Prints this build's version (the git commit it was built from) and Go version.")
+	asJSON := f.Bool("json", false, "print {\"version\": ...} instead of a line")
+	if err := f.parse(args, stdout); err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(map[string]string{"version": buildinfo.Version()})
+	}
+	fmt.Fprintln(stdout, buildinfo.String("vigil"))
+	return nil
 }
 
 // lookup finds the command named by the first one or two words of args.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net"
 	"path/filepath"
 	"strings"
@@ -237,4 +238,18 @@ func closedPort(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// TestVersion: `vigil version` prints the build's version and exits 0.
+func TestVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"version"}, &out, &errOut); code != exitOK {
+		t.Fatalf("vigil version: exit %d, stderr %q", code, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "vigil ") || strings.Count(out.String(), "\n") != 1 {
+		t.Fatalf("vigil version printed %q", out.String())
+	}
+	if code := run([]string{"version", "extra"}, &out, &errOut); code != exitUsage {
+		t.Fatalf("vigil version extra: exit %d, want %d", code, exitUsage)
+	}
 }

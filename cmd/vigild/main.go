@@ -18,19 +18,23 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/vigil-monitor/vigil/cmd/internal/buildinfo"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/config"
 	"github.com/vigil-monitor/vigil/monitor"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
 func run(args []string) int {
+	for _, a := range args {
+		if a == "--version" || a == "-version" {
+			fmt.Println(buildinfo.String("vigild"))
+			return 0
+		}
+	}
 	cfg, err := config.Load(args, os.Getenv)
 	if errors.Is(err, config.ErrHelp) {
 		config.Usage(os.Stdout)
@@ -95,7 +99,7 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 		pol.Altruistic[a] = true
 	}
 	return daemon.Config{
-		Version: version, Logger: log, DataDir: c.DataDir, DBPath: c.Store.Path, DBBusyTimeout: c.Store.BusyTimeout,
+		Version: buildinfo.Version(), Logger: log, DataDir: c.DataDir, DBPath: c.Store.Path, DBBusyTimeout: c.Store.BusyTimeout,
 		APIListen: c.API.Listen, AdminTokenFile: c.API.AdminTokenFile, MaxBodyBytes: c.API.MaxBodyBytes,
 		PageLimitMax: c.API.PageLimitMax, ReadTimeout: c.API.ReadTimeout, WriteTimeout: c.API.WriteTimeout, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
 		Registry: c.Ethereum.RegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,

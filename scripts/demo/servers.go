@@ -47,7 +47,7 @@ func (d *demo) build(ctx context.Context) error {
 
 	d.n.step("build vigild and vigil: go build -o .cache/bin/ ./cmd/vigild ./cmd/vigil")
 	t0 = time.Now()
-	cmd := exec.CommandContext(ctx, goCmd(), "build", "-o", d.bin+string(filepath.Separator), "./cmd/vigild", "./cmd/vigil")
+	cmd := exec.CommandContext(ctx, goCmd(), "build", "-buildvcs=auto", "-o", d.bin+string(filepath.Separator), "./cmd/vigild", "./cmd/vigil")
 	if err := d.stream(ctx, cmd); err != nil {
 		return fmt.Errorf("go build: %w", err)
 	}
