@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -78,7 +80,15 @@ func (c *apiClient) do(method, path string, query url.Values, body []byte) (int,
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("%s %s: %w", method, c.base+path, err)
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return 0, nil, fmt.Errorf("cannot reach %s (%v): is vigild running there? (set --api)", c.base, op.Err)
+		}
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.Timeout() {
+			return 0, nil, fmt.Errorf("%s %s: no answer within %s", method, path, c.http.Timeout)
+		}
+		return 0, nil, fmt.Errorf("%s %s: %w", method, path, errors.Unwrap(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
