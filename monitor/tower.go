@@ -76,9 +76,29 @@ type Tower struct {
 	log   *slog.Logger
 	index *LocatorIndex
 
-	mu     sync.Mutex
-	tip    uint32
-	recent []recentBlock // the last recentDepth blocks, for late appointments
+	mu      sync.Mutex
+	tip     uint32
+	recent  []recentBlock  // the last recentDepth blocks, for late appointments
+	pending []lateResponse // late responses that failed, retried at each block
+
+	// respMu serialises the responder: respond (from the block path and
+	// from intake for a late appointment), the spend check and Tick, so
+	// that each (breach, user) gets one justice record and each settled
+	// record is settled and counted once.
+	respMu sync.Mutex
+	// idxMu orders additions to the locator index against removals: an
+	// expiry checks the store and removes a prefix under it, an intake
+	// adds its locator (after saving) under it, so a prefix a new
+	// appointment needs is never removed after that appointment was added.
+	idxMu sync.Mutex
+}
+
+// lateResponse is a response to a late appointment that failed and is
+// retried.
+type lateResponse struct {
+	a      StoredAppointment
+	breach *wire.MsgTx
+	height uint32
 }
 
 const recentDepth = 6
@@ -227,7 +247,9 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 		}
 		return nil, Internal(err)
 	}
+	t.idxMu.Lock()
 	t.index.Add(a.Locator)
+	t.idxMu.Unlock()
 	t.cfg.Stats.Count(counterAppointmentsAccepted+src.Kind, 1)
 	if !res.Duplicate && !res.Replaced {
 		t.cfg.Stats.Count(CounterAppointmentsStored, 1)
@@ -235,7 +257,9 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
 		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
 
-	// A breach already in one of the last blocks: respond at once.
+	// A breach already in one of the last blocks: respond at once. The
+	// block path adds a block to the window before it matches, so an
+	// appointment saved too late for that matching finds the block here.
 	t.mu.Lock()
 	var late *wire.MsgTx
 	var lateHeight uint32
@@ -247,11 +271,56 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	t.mu.Unlock()
 	if late != nil {
 		stored := StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref, AcceptedTip: tip}
-		if err := t.respond(ctx, stored, late, lateHeight); err != nil {
-			t.log.Warn("late appointment: response failed; will not retry automatically", "locator", hex.EncodeToString(a.Locator[:]), "err", err)
-		}
+		t.respondLate(ctx, lateResponse{a: stored, breach: late, height: lateHeight})
 	}
 	return t.receipt(a, tip)
+}
+
+// respondLate responds to an appointment whose breach is in a block
+// already handled, then checks the blocks since the breach for a spend of
+// its outputs. A failure is logged and queued: it is retried at every
+// block until it succeeds or a reorg removes the breach's block.
+func (t *Tower) respondLate(ctx context.Context, r lateResponse) {
+	t.respMu.Lock()
+	defer t.respMu.Unlock()
+	t.respondLateLocked(ctx, r)
+}
+
+// respondLateLocked is respondLate under respMu.
+func (t *Tower) respondLateLocked(ctx context.Context, r lateResponse) {
+	log := t.log.With("locator", hex.EncodeToString(r.a.Locator[:]), "breach_height", r.height)
+	err := t.respond(ctx, r.a, r.breach, r.height)
+	if err == nil {
+		t.mu.Lock()
+		var since []recentBlock
+		for _, b := range t.recent {
+			if b.height >= r.height {
+				since = append(since, b)
+			}
+		}
+		t.mu.Unlock()
+		err = t.checkSpends(ctx, since)
+	}
+	if err != nil {
+		log.Warn("late appointment: response failed; retrying at the next block", "err", err)
+		t.mu.Lock()
+		t.pending = append(t.pending, r)
+		t.mu.Unlock()
+		return
+	}
+	log.Info("late appointment: responded to a breach already mined")
+}
+
+// retryLateLocked retries the failed late responses (under respMu); those
+// failing again are queued again.
+func (t *Tower) retryLateLocked(ctx context.Context) {
+	t.mu.Lock()
+	todo := t.pending
+	t.pending = nil
+	t.mu.Unlock()
+	for _, r := range todo {
+		t.respondLateLocked(ctx, r)
+	}
 }
 
 // receipt signs user_signature || u32be(start_block) as The Eye of Satoshi does.
@@ -273,7 +342,9 @@ func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
 }
 
 // ProcessBlock matches every transaction of a new block against the stored
-// locators and responds to breaches. It is idempotent: a block processed
+// locators and responds to breaches, retries failed late responses, and
+// settles as lost the open justice records whose breach outputs a
+// transaction of the block spends. It is idempotent: a block processed
 // again (after a restart) does not respond twice.
 func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
 	rb := recentBlock{height: height, txs: block.Transactions, ids: TxIDs(block.Transactions)}
@@ -281,6 +352,21 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 	for i, id := range rb.ids {
 		locs[i] = lncrypto.Locator(id)
 	}
+	// Into the window before matching: an appointment saved after the
+	// index lookup below finds the block there (Tower.submit).
+	t.mu.Lock()
+	t.tip = max(t.tip, height)
+	keep := t.recent[:0]
+	for _, b := range t.recent {
+		if b.height+recentDepth > height && b.height < height {
+			keep = append(keep, b)
+		}
+	}
+	t.recent = append(keep, rb)
+	t.mu.Unlock()
+
+	t.respMu.Lock()
+	defer t.respMu.Unlock()
 	var hits int
 	for _, i := range t.index.Hits(locs) {
 		apps, err := t.cfg.Store.AppointmentsByLocator(ctx, locs[i])
@@ -294,24 +380,20 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 			}
 		}
 	}
-	t.mu.Lock()
-	t.tip = max(t.tip, height)
-	keep := t.recent[:0]
-	for _, b := range t.recent {
-		if b.height+recentDepth > height && b.height < height {
-			keep = append(keep, b)
-		}
+	t.retryLateLocked(ctx)
+	if err := t.checkSpends(ctx, []recentBlock{rb}); err != nil {
+		return err
 	}
-	t.recent = append(keep, rb)
-	t.mu.Unlock()
 	if hits > 0 {
 		t.log.Info("breach block processed", "height", height, "matches", hits)
 	}
 	return nil
 }
 
-// Rollback forgets recent blocks above height after a reorg; justice
-// records stay and are followed by Tick (rebroadcast if they fell out).
+// Rollback forgets recent blocks above height after a reorg, and the
+// failed late responses to breaches in them (a breach mined again on the
+// new branch is matched as usual); justice records stay and are followed
+// by Tick (rebroadcast if they fell out).
 func (t *Tower) Rollback(height uint32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -322,7 +404,50 @@ func (t *Tower) Rollback(height uint32) {
 		}
 	}
 	t.recent = keep
+	pending := t.pending[:0]
+	for _, r := range t.pending {
+		if r.height <= height {
+			pending = append(pending, r)
+		}
+	}
+	t.pending = pending
 	t.tip = height
+}
+
+// Expire deletes the appointments whose end_block is below height, lowers
+// the stored-appointments figure by their number, and removes from the
+// locator index the prefixes no stored locator has any more. It returns
+// how many appointments were deleted.
+func (t *Tower) Expire(ctx context.Context, height uint32) (int, error) {
+	gone, err := t.cfg.Store.ExpireAppointments(ctx, height)
+	if err != nil || len(gone) == 0 {
+		return 0, err
+	}
+	t.cfg.Stats.Count(CounterAppointmentsStored, -int64(len(gone)))
+	seen := make(map[uint64]bool, len(gone))
+	t.idxMu.Lock()
+	defer t.idxMu.Unlock()
+	var drop []uint64
+	defer func() { t.index.Remove(drop) }()
+	for _, l := range gone {
+		p := Prefix(l)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		var key [8]byte
+		copy(key[:], l[:8])
+		// Another appointment (another user's, or another locator sharing
+		// the prefix) may still need it.
+		kept, err := t.cfg.Store.LocatorPrefixStored(ctx, key)
+		if err != nil {
+			return len(gone), err
+		}
+		if !kept {
+			drop = append(drop, p)
+		}
+	}
+	return len(gone), nil
 }
 
 // respond builds, checks and broadcasts the justice transaction for one
@@ -338,6 +463,9 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 			return nil // already responded
 		}
 	}
+	// A breach is counted once, with its first record (whatever becomes of
+	// it), however many appointments it matches.
+	firstForBreach := len(prior) == 0
 	var braw bytes.Buffer
 	_ = breach.Serialize(&braw)
 	j := Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: breachID, BreachRaw: braw.Bytes(),
@@ -345,13 +473,15 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 		// Sent now, at the node's tip (later than the breach when catching up).
 		SentHeight: max(height, t.currentTip()),
 		CreatedAt:  t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
-	t.cfg.Stats.Count(CounterBreachesSeen, 1)
 	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(a.Locator[:]), "height", height)
 
 	fail := func(reason Reason, detail string) error {
 		j.Outcome, j.Reason, j.Detail = JusticeFailed, reason, detail
 		if _, err := t.cfg.Store.InsertJustice(ctx, j); err != nil {
 			return err
+		}
+		if firstForBreach {
+			t.cfg.Stats.Count(CounterBreachesSeen, 1)
 		}
 		t.cfg.Stats.Count(counterJusticeFailed+string(reason), 1)
 		log.Warn("breach seen but no justice transaction can be made", "reason", string(reason), "detail", detail)
@@ -399,7 +529,13 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 		j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", surplus, a.RewardSat)
 		t.cfg.Stats.Count(counterJusticeFailed+string(ReasonSurplusBelowReward), 1)
 	}
-	return t.send(ctx, j, final, log)
+	if err := t.send(ctx, j, final, log); err != nil {
+		return err
+	}
+	if firstForBreach {
+		t.cfg.Stats.Count(CounterBreachesSeen, 1)
+	}
+	return nil
 }
 
 // send records and broadcasts a justice transaction.
@@ -495,8 +631,11 @@ func (t *Tower) deadlineRate(rate int64, start, deadline, height uint32) int64 {
 // Tick follows every unconfirmed justice transaction at a new tip:
 // confirmed (and final after Confirmations), rebroadcast when it fell out
 // of the mempool (with the breach, after a reorg), fee-bumped by replacing
-// it with a smaller bounty as the deadline nears.
+// it with a smaller bounty as the deadline nears, settled as lost when the
+// tip reaches its deadline unconfirmed.
 func (t *Tower) Tick(ctx context.Context, height uint32) error {
+	t.respMu.Lock()
+	defer t.respMu.Unlock()
 	open, err := t.cfg.Store.JusticeRecords(ctx, JusticeQuery{Outcomes: []JusticeOutcome{JusticeBroadcast}})
 	if err != nil {
 		return err
@@ -546,17 +685,24 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 			return err
 		}
 	}
+	// A miner may have taken a version this one replaced: follow that.
+	if !st.InMempool && j.Replacement > 0 {
+		if mined, err := t.adoptMinedVersion(ctx, j, log); mined || err != nil {
+			return err
+		}
+	}
+	if height >= j.Deadline {
+		// From this block on the cheater's delayed spend is valid: stop
+		// (no rebroadcast, no bump, ever) and say so.
+		return t.settleLost(ctx, j, ReasonDeadlinePassed, fmt.Sprintf(
+			"unconfirmed at height %d, the deadline (breach block %d + to_self_delay %d)", height, j.BreachBlock, j.Deadline-j.BreachBlock),
+			chainhash.Hash{}, 0)
+	}
 	tx := wire.NewMsgTx(2)
 	if err := tx.Deserialize(bytes.NewReader(j.Raw)); err != nil {
 		return err
 	}
 	if !st.InMempool {
-		// A miner may have taken a version this one replaced: follow that.
-		if j.Replacement > 0 {
-			if mined, err := t.adoptMinedVersion(ctx, j, log); mined || err != nil {
-				return err
-			}
-		}
 		// The breach may have been reorganised out too: send it first.
 		if bs, err := t.cfg.Node.TxStatus(ctx, j.BreachTxID); err == nil && !bs.InMempool && bs.Confirmations == 0 {
 			breach := wire.NewMsgTx(2)
