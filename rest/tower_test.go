@@ -228,16 +228,22 @@ func TestPutAppointmentReceipt(t *testing.T) {
 	if !bytes.Equal(again.body, r.body) {
 		t.Errorf("duplicate receipt differs:\n%s\n%s", again.body, r.body)
 	}
-	// A changed appointment of the same user and locator replaces it.
-	replacement := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat = 2 * lnReward })
+	// A changed appointment of the same user and locator with a higher
+	// seq replaces it.
+	replacement := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat, a.Seq = 2*lnReward, 1 })
 	e.submit(replacement)
+	// The older one sent again (a replay) is refused and changes nothing;
+	// so is other content at the same seq.
+	wantError(t, e.putAppointment(appointmentBody(t, a)), http.StatusConflict, "stale_sequence")
+	sameSeq := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat, a.Seq = 3*lnReward, 1 })
+	wantError(t, e.putAppointment(appointmentBody(t, sameSeq)), http.StatusConflict, "stale_sequence")
 	p := e.listAppointments("?locator=" + locHex)
-	if len(p.Appointments) != 1 || p.Appointments[0]["reward_sat"] != "20000" {
-		t.Fatalf("after duplicate and replacement: %+v", p)
+	if len(p.Appointments) != 1 || p.Appointments[0]["reward_sat"] != "20000" || p.Appointments[0]["seq"] != "1" {
+		t.Fatalf("after duplicate, replacement and replays: %+v", p)
 	}
 	snap := e.stats.Snapshot(e.clock.Now()).Lightning
-	if snap.AppointmentsStored != 1 || snap.AppointmentsAccepted != 3 || snap.Rejected != 0 {
-		t.Errorf("stats: stored %d accepted %d rejected %d", snap.AppointmentsStored, snap.AppointmentsAccepted, snap.Rejected)
+	if snap.AppointmentsStored != 1 || snap.AppointmentsAccepted != 3 || snap.Rejected != 2 || snap.RejectedByReason["stale_sequence"] != 2 {
+		t.Errorf("stats: stored %d accepted %d rejected %d (%v)", snap.AppointmentsStored, snap.AppointmentsAccepted, snap.Rejected, snap.RejectedByReason)
 	}
 
 	// No Content-Type at all is accepted too.
@@ -429,7 +435,7 @@ func getAppointments(t *testing.T, e *env, target string) appointmentsListPage {
 
 var appointmentMetaFields = []string{
 	"locator", "user_pubkey", "network", "cipher", "to_self_delay", "start_block", "end_block",
-	"reward_sat", "blob_bytes", "received_at", "source",
+	"reward_sat", "seq", "blob_bytes", "received_at", "source",
 }
 
 func TestListAppointments(t *testing.T) {
@@ -503,7 +509,7 @@ func TestListAppointments(t *testing.T) {
 	want := map[string]any{
 		"locator": locHex, "user_pubkey": hex.EncodeToString(a.UserPubkey[:]), "network": "regtest",
 		"cipher": "chacha20-poly1305", "to_self_delay": "144", "start_block": "850000", "end_block": "851000",
-		"reward_sat": "10003", "blob_bytes": float64(len(a.EncryptedBlob)), "source": "rest",
+		"reward_sat": "10003", "seq": "0", "blob_bytes": float64(len(a.EncryptedBlob)), "source": "rest",
 		"received_at": e.clock.Now().Format(time.RFC3339Nano),
 	}
 	if len(got) != len(appointmentMetaFields) || len(want) != len(appointmentMetaFields) {
@@ -552,7 +558,7 @@ func checkComplete(t *testing.T, got map[string]any, a monitor.Appointment) {
 	parsed, err := monitor.ParseAppointment(monitor.AppointmentJSON{
 		Network: s("network"), Locator: s("locator"), EncryptedBlob: s("encrypted_blob"), Cipher: s("cipher"),
 		ToSelfDelay: s("to_self_delay"), StartBlock: s("start_block"), EndBlock: s("end_block"),
-		RewardSat: s("reward_sat"), UserPubkey: s("user_pubkey"), UserSignature: s("user_signature"),
+		RewardSat: s("reward_sat"), Seq: s("seq"), UserPubkey: s("user_pubkey"), UserSignature: s("user_signature"),
 	})
 	if err != nil {
 		t.Fatalf("listed appointment does not parse: %v: %v", err, got)
