@@ -305,7 +305,11 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	m.ReceiptsFailed = s.counters[CounterMatrixReceiptsFailed]
 	m.RejectedBy = map[string]int64{}
 	for k, v := range s.counters {
-		if rest, ok := strings.CutPrefix(k, counterRejected+"matrix."); ok {
+		rest, ok := strings.CutPrefix(k, counterRejected+"matrix.")
+		if !ok { // a room event the watchtower's intake refused
+			rest, ok = strings.CutPrefix(k, counterAppointmentsRejected+"matrix.")
+		}
+		if ok {
 			m.Rejected += v
 			m.RejectedBy[rest] += v
 		}
