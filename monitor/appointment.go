@@ -257,6 +257,27 @@ func (a Appointment) SignedMessage() []byte {
 // message; it is no cipher id.
 const SeqLayoutMarker = 0x80
 
+// SameContent reports whether a and b are the same appointment: every field
+// equal, the signature and seq included (how each arrived does not count).
+func (a Appointment) SameContent(b Appointment) bool {
+	return a.Network == b.Network && a.Locator == b.Locator && bytes.Equal(a.EncryptedBlob, b.EncryptedBlob) &&
+		a.Cipher == b.Cipher && a.ToSelfDelay == b.ToSelfDelay && a.StartBlock == b.StartBlock &&
+		a.EndBlock == b.EndBlock && a.RewardSat == b.RewardSat && a.Seq == b.Seq && a.Unsequenced == b.Unsequenced &&
+		a.UserPubkey == b.UserPubkey && a.UserSignature == b.UserSignature
+}
+
+// StaleSequence is the rejection of an appointment ordered at seq got when
+// the one stored for the same (user_pubkey, locator) has seq have >= got
+// and other content.
+func StaleSequence(got, have uint64) *Error {
+	if got == have {
+		return Reject(ReasonStaleSequence,
+			"an appointment with seq %d and other content is already stored for this user and locator; send a higher seq to replace it", have)
+	}
+	return Reject(ReasonStaleSequence,
+		"seq %d is below the stored appointment's seq %d for this user and locator; an older appointment never replaces a newer one", got, have)
+}
+
 // OrderSeq is the sequence number an appointment is ordered by: Seq, or 0
 // for an unsequenced one.
 func (a Appointment) OrderSeq() uint64 {

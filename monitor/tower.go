@@ -223,7 +223,19 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	if err := a.VerifySignature(); err != nil {
 		return nil, err
 	}
-	if !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
+	// An older appointment sent again (anyone can copy one from the room)
+	// is refused here, and neither it nor an identical resubmission takes
+	// one of the user's tokens: replaying a user's appointments must not
+	// rate-limit the user. The store decides again, atomically (step 13).
+	prev, stored, err := t.cfg.Store.AppointmentOf(ctx, a.UserPubkey, a.Locator)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	same := stored && prev.SameContent(a)
+	if stored && !same && a.OrderSeq() <= prev.OrderSeq() {
+		return nil, StaleSequence(a.OrderSeq(), prev.OrderSeq())
+	}
+	if !same && !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
 		return nil, Reject(ReasonRateLimited, "too many appointments from this user key; slow down")
 	}
 	if a.RewardSat < t.cfg.MinRewardSat {

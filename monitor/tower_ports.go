@@ -94,6 +94,9 @@ type TowerStore interface {
 	// An identical one gives Duplicate.
 	SaveAppointment(ctx context.Context, a StoredAppointment, maxPerLocator int) (SaveResult, error)
 	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]StoredAppointment, error)
+	// AppointmentOf returns the appointment stored for (user, locator);
+	// ok is false when there is none.
+	AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (a StoredAppointment, ok bool, err error)
 	Appointments(ctx context.Context, q AppointmentQuery) ([]StoredAppointment, string, error)
 	// EachLocator streams every stored locator (to rebuild the index).
 	EachLocator(ctx context.Context, fn func(locator [16]byte)) error

@@ -844,3 +844,29 @@ func TestTowerMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayTakesNoToken: replaying a user's signed appointments, older
+// ones or the stored one, does not use up the user's per-key tokens (an
+// attacker could otherwise keep the user rate-limited by replaying what the
+// user posted in the room): the older ones are refused with stale_sequence,
+// the stored one is an idempotent duplicate, and the user's next new
+// appointment still goes through. The limiter still counts new ones.
+func TestReplayTakesNoToken(t *testing.T) {
+	e := newTowerEnv(t, func(c *monitor.TowerConfig) { c.PerKey = monitor.NewRateLimiter(0.001, 3) }, nil)
+	user := newBtcKey(t)
+	txid := randomTxid(t)
+	v1 := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.Seq = 1 })
+	v2 := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.Seq = 2 })
+	e.submit(v1)
+	e.submit(v2) // two of three tokens
+	for range 10 {
+		wantError(t, e.putAppointment(appointmentBody(t, v1)), http.StatusConflict, "stale_sequence")
+		e.submit(v2)
+	}
+	e.submit(newAppointment(t, user, randomTxid(t), nil)) // the third token
+	wantError(t, e.putAppointment(appointmentBody(t, newAppointment(t, user, randomTxid(t), nil))), http.StatusServiceUnavailable, "rate_limited")
+	snap := e.stats.Snapshot(e.clock.Now()).Lightning
+	if snap.RejectedByReason["stale_sequence"] != 10 || snap.RejectedByReason["rate_limited"] != 1 || snap.AppointmentsStored != 2 {
+		t.Fatalf("stats: %v, stored %d", snap.RejectedByReason, snap.AppointmentsStored)
+	}
+}

@@ -204,12 +204,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 			return res, nil
 		}
 		if got, have := a.OrderSeq(), old.OrderSeq(); got <= have {
-			if got == have {
-				return res, monitor.Reject(monitor.ReasonStaleSequence,
-					"an appointment with seq %d and other content is already stored for this user and locator; send a higher seq to replace it", have)
-			}
-			return res, monitor.Reject(monitor.ReasonStaleSequence,
-				"seq %d is below the stored appointment's seq %d for this user and locator; an older appointment never replaces a newer one", got, have)
+			return res, monitor.StaleSequence(got, have)
 		}
 		res.Replaced = true
 		_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
@@ -249,19 +244,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 
 // sameAppointment compares every field of the appointment itself; nil and
 // empty blobs are equal.
-func sameAppointment(a, b *monitor.Appointment) bool {
-	return a.Network == b.Network &&
-		a.Locator == b.Locator &&
-		bytes.Equal(a.EncryptedBlob, b.EncryptedBlob) &&
-		a.Cipher == b.Cipher &&
-		a.ToSelfDelay == b.ToSelfDelay &&
-		a.StartBlock == b.StartBlock &&
-		a.EndBlock == b.EndBlock &&
-		a.RewardSat == b.RewardSat &&
-		a.Seq == b.Seq && a.Unsequenced == b.Unsequenced &&
-		a.UserPubkey == b.UserPubkey &&
-		a.UserSignature == b.UserSignature
-}
+func sameAppointment(a, b *monitor.Appointment) bool { return a.SameContent(*b) }
 
 // AppointmentsByLocator implements monitor.TowerStore, in user key order;
 // none is an empty result, not an error.
@@ -269,6 +252,16 @@ func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE locator = ? ORDER BY locator, user_pubkey`, locator[:])
 	return as, wrap("appointments by locator", err)
+}
+
+// AppointmentOf implements monitor.TowerStore: one primary-key read.
+func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (monitor.StoredAppointment, bool, error) {
+	as, err := queryAll(ctx, s.r, scanAppointment,
+		`SELECT `+appointmentCols+` FROM appointments WHERE user_pubkey = ? AND locator = ?`, user[:], locator[:])
+	if err != nil || len(as) == 0 {
+		return monitor.StoredAppointment{}, false, wrap("appointment of", err)
+	}
+	return as[0], true, nil
 }
 
 // Appointments implements monitor.TowerStore with keyset pagination on

@@ -567,6 +567,18 @@ func testSaveAppointmentSequence(t *testing.T, s monitor.TowerStore) {
 	// Other users and locators are not affected.
 	saveAppt(t, s, appointment("u2", "l"), 8)
 	saveAppt(t, s, appointment("u", "l2"), 8)
+	// AppointmentOf reads one (user, locator).
+	for _, want := range []monitor.StoredAppointment{top, appointment("u2", "l"), appointment("u", "l2")} {
+		got, ok, err := s.AppointmentOf(ctx, want.UserPubkey, want.Locator)
+		must(t, err)
+		if !ok {
+			t.Fatalf("AppointmentOf(%x, %x): none", want.UserPubkey[:4], want.Locator[:4])
+		}
+		equalList(t, "AppointmentOf", apptStr, []monitor.StoredAppointment{got}, []monitor.StoredAppointment{want})
+	}
+	if _, ok, err := s.AppointmentOf(ctx, pubkey("u3"), locator("l")); err != nil || ok {
+		t.Fatalf("AppointmentOf of nothing stored: %v, %v", ok, err)
+	}
 	if n := towerTotals(t, s).Appointments; n != 3 {
 		t.Errorf("TowerTotals.Appointments: %d, want 3", n)
 	}
@@ -902,6 +914,7 @@ func testTowerContextCanceled(t *testing.T, s monitor.TowerStore) {
 		"EachLocator":           func() error { return s.EachLocator(cctx, func([16]byte) {}) },
 		"ExpireAppointments":    func() error { _, err := s.ExpireAppointments(cctx, 1); return err },
 		"LocatorPrefixStored":   func() error { _, err := s.LocatorPrefixStored(cctx, [8]byte{}); return err },
+		"AppointmentOf":         func() error { _, _, err := s.AppointmentOf(cctx, a.UserPubkey, a.Locator); return err },
 		"BtcCursor":             func() error { _, _, _, err := s.BtcCursor(cctx); return err },
 		"BtcBlockHash":          func() error { _, _, err := s.BtcBlockHash(cctx, 1); return err },
 		"SetBtcCursor":          func() error { return s.SetBtcCursor(cctx, 1, height("1")) },
