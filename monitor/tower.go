@@ -99,6 +99,10 @@ type lateResponse struct {
 	a      StoredAppointment
 	breach *wire.MsgTx
 	height uint32
+	// fresh: the appointment was stored new or as a replacement (not an
+	// identical resubmission), so a failed earlier answer to its breach was
+	// for another blob and does not stop this one.
+	fresh bool
 }
 
 const recentDepth = 6
@@ -283,7 +287,7 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	t.mu.Unlock()
 	if late != nil {
 		stored := StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref, AcceptedTip: tip}
-		t.respondLate(ctx, lateResponse{a: stored, breach: late, height: lateHeight})
+		t.respondLate(ctx, lateResponse{a: stored, breach: late, height: lateHeight, fresh: !res.Duplicate})
 	}
 	return t.receipt(a, tip)
 }
@@ -301,7 +305,7 @@ func (t *Tower) respondLate(ctx context.Context, r lateResponse) {
 // respondLateLocked is respondLate under respMu.
 func (t *Tower) respondLateLocked(ctx context.Context, r lateResponse) {
 	log := t.log.With("locator", hex.EncodeToString(r.a.Locator[:]), "breach_height", r.height)
-	err := t.respond(ctx, r.a, r.breach, r.height)
+	err := t.respond(ctx, r.a, r.breach, r.height, r.fresh)
 	if err == nil {
 		t.mu.Lock()
 		var since []recentBlock
@@ -387,7 +391,7 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 		}
 		for _, a := range apps {
 			hits++
-			if err := t.respond(ctx, a, block.Transactions[i], height); err != nil {
+			if err := t.respond(ctx, a, block.Transactions[i], height, false); err != nil {
 				return err
 			}
 		}
@@ -463,15 +467,19 @@ func (t *Tower) Expire(ctx context.Context, height uint32) (int, error) {
 }
 
 // respond builds, checks and broadcasts the justice transaction for one
-// appointment whose breach appeared in a block.
-func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.MsgTx, height uint32) error {
+// appointment whose breach appeared in a block. It responds once per
+// (breach, user): a record for them means it already did, except that with
+// retryFailed a failed record (a blob that did not work) does not count;
+// the late path sets it for an appointment that was just stored new or as
+// a replacement, i.e. a blob the tower has not tried yet.
+func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.MsgTx, height uint32, retryFailed bool) error {
 	breachID := breach.TxHash()
 	prior, err := t.cfg.Store.JusticeForBreach(ctx, breachID)
 	if err != nil {
 		return err
 	}
 	for _, j := range prior {
-		if j.UserPubkey == a.UserPubkey {
+		if j.UserPubkey == a.UserPubkey && !(retryFailed && j.Outcome == JusticeFailed) {
 			return nil // already responded
 		}
 	}

@@ -328,3 +328,38 @@ func mustKey(t *testing.T) *btcec.PrivateKey {
 	}
 	return k
 }
+
+// TestTowerFixAfterFailedResponse: the breach is answered with a failed
+// record (the client's blob does not decrypt); within the window of recent
+// blocks the client sends a fixed appointment with a higher seq: it is
+// answered, although a record for this breach and user exists. The same
+// fixed appointment sent again is not answered twice.
+func TestTowerFixAfterFailedResponse(t *testing.T) {
+	f := newTowerFixture(t)
+	user := mustKey(t)
+	commit, good := f.breach(user, fixtureTip+1000)
+	junk := make([]byte, 300)
+	_, _ = rand.Read(junk)
+	broken := f.appointment(user, good.Locator, junk, fixtureTip+1000)
+	f.submit(broken)
+	f.block(commit)
+	if js := f.records(); len(js) != 1 || js[0].Outcome != monitor.JusticeFailed {
+		t.Fatalf("records after the breach: %+v", js)
+	}
+	fixed := good
+	fixed.Seq = broken.Seq + 1
+	if err := fixed.Sign(user); err != nil {
+		t.Fatal(err)
+	}
+	f.submit(fixed)
+	f.submit(fixed)
+	if s := f.node.spenders(commit.TxHash()); len(s) != 1 {
+		t.Fatalf("%d justice transactions sent for the fixed appointment, want 1", len(s))
+	}
+	if js := f.records(); len(js) != 2 || js[1].Outcome != monitor.JusticeBroadcast {
+		t.Fatalf("records after the fix: %+v", js)
+	}
+	if l := f.counters().Lightning; l.BreachesSeen != 1 {
+		t.Fatalf("breaches %d, want 1", l.BreachesSeen)
+	}
+}

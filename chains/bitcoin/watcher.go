@@ -136,13 +136,13 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		w.log.Info("bitcoin watcher starting", "from_height", start)
 		w.replayed = true // nothing handled before
 	}
+	w.cfg.Tower.SetTip(tip)
 	if !w.replayed {
 		if err := w.replayRecent(ctx, height, hash); err != nil {
 			return err
 		}
 		w.replayed = true
 	}
-	w.cfg.Tower.SetTip(tip)
 	start := height
 	for height < tip {
 		if ctx.Err() != nil {
