@@ -40,6 +40,15 @@ type Appointment struct {
 	StartBlock, EndBlock uint32
 	// RewardSat is the surplus the client promises the monitor.
 	RewardSat uint64
+	// Seq orders one user's appointments for one locator: a stored one is
+	// replaced only by one with a higher Seq (ReasonStaleSequence
+	// otherwise), so a replayed older appointment cannot undo a newer one.
+	// It is signed (SignedMessage).
+	Seq uint64
+	// Unsequenced: the message had no "seq" field. It was signed in the
+	// layout without a sequence number and orders as Seq 0, so it can be
+	// stored only where nothing is stored yet and never replaces anything.
+	Unsequenced bool
 	// UserPubkey is the user's compressed secp256k1 key.
 	UserPubkey [33]byte
 	// UserSignature is the canonical z-base-32 Lightning message signature
@@ -59,18 +68,23 @@ type AppointmentJSON struct {
 	StartBlock    string `json:"start_block"`
 	EndBlock      string `json:"end_block"`
 	RewardSat     string `json:"reward_sat"`
+	// Seq is optional: empty (omitted) for an unsequenced appointment.
+	Seq           string `json:"seq,omitempty"`
 	UserPubkey    string `json:"user_pubkey"`
 	UserSignature string `json:"user_signature"`
 }
 
-// appointmentFields lists the wire fields in the order they are checked; all
-// are required.
+// appointmentFields lists the required wire fields in the order they are
+// checked; seqField is the one optional field, checked after reward_sat.
 var appointmentFields = []string{
 	"network", "locator", "encrypted_blob", "cipher", "to_self_delay",
 	"start_block", "end_block", "reward_sat", "user_pubkey", "user_signature",
 }
 
-// AppointmentFields returns the wire field names of an appointment.
+const seqField = "seq"
+
+// AppointmentFields returns the required wire field names of an
+// appointment (the optional "seq" is not among them).
 func AppointmentFields() []string { return append([]string(nil), appointmentFields...) }
 
 // DecodeAppointment parses and syntactically validates an appointment
@@ -96,7 +110,8 @@ func DecodeAppointment(data []byte, ignore ...string) (Appointment, error) {
 	if dec.More() {
 		return a, Reject(ReasonMalformedJSON, "trailing data after the JSON object")
 	}
-	known := make(map[string]bool, len(appointmentFields)+len(ignore))
+	known := make(map[string]bool, len(appointmentFields)+1+len(ignore))
+	known[seqField] = true
 	for _, f := range appointmentFields {
 		known[f] = true
 	}
@@ -120,15 +135,27 @@ func DecodeAppointment(data []byte, ignore ...string) (Appointment, error) {
 		}
 		s[f] = str
 	}
+	var seq string
+	if v, ok := raw[seqField]; ok {
+		// Present: a decimal string, never empty (which would read as
+		// absent below).
+		if err := json.Unmarshal(v, &seq); err != nil || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+			return a, Reject(ReasonBadType, "field %q must be a JSON string", seqField)
+		}
+		if seq == "" {
+			return a, Reject(ReasonBadNumber, "field %q is empty", seqField)
+		}
+	}
 	return ParseAppointment(AppointmentJSON{
 		Network: s["network"], Locator: s["locator"], EncryptedBlob: s["encrypted_blob"], Cipher: s["cipher"],
 		ToSelfDelay: s["to_self_delay"], StartBlock: s["start_block"], EndBlock: s["end_block"],
-		RewardSat: s["reward_sat"], UserPubkey: s["user_pubkey"], UserSignature: s["user_signature"],
+		RewardSat: s["reward_sat"], Seq: seq, UserPubkey: s["user_pubkey"], UserSignature: s["user_signature"],
 	})
 }
 
 // ParseAppointment validates the fields of an appointment already split into
-// strings (DecodeAppointment without the JSON layer).
+// strings (DecodeAppointment without the JSON layer). An empty Seq means the
+// field was absent: the appointment is Unsequenced.
 func ParseAppointment(j AppointmentJSON) (Appointment, error) {
 	var (
 		a   Appointment
@@ -159,6 +186,11 @@ func ParseAppointment(j AppointmentJSON) (Appointment, error) {
 	if a.RewardSat, err = ParseUint64("reward_sat", j.RewardSat); err != nil {
 		return a, err
 	}
+	if j.Seq == "" {
+		a.Unsequenced = true
+	} else if a.Seq, err = ParseUint64(seqField, j.Seq); err != nil {
+		return a, err
+	}
 	if a.UserPubkey, err = parsePubkey("user_pubkey", j.UserPubkey); err != nil {
 		return a, err
 	}
@@ -169,9 +201,15 @@ func ParseAppointment(j AppointmentJSON) (Appointment, error) {
 	return a, nil
 }
 
-// EncodeAppointment is the inverse of ParseAppointment (hex in lowercase).
+// EncodeAppointment is the inverse of ParseAppointment (hex in lowercase;
+// no seq for an unsequenced appointment).
 func EncodeAppointment(a Appointment) AppointmentJSON {
+	seq := ""
+	if !a.Unsequenced {
+		seq = strconv.FormatUint(a.Seq, 10)
+	}
 	return AppointmentJSON{
+		Seq:           seq,
 		Network:       a.Network,
 		Locator:       hex.EncodeToString(a.Locator[:]),
 		EncryptedBlob: hex.EncodeToString(a.EncryptedBlob),
@@ -185,20 +223,68 @@ func EncodeAppointment(a Appointment) AppointmentJSON {
 	}
 }
 
-// SignedMessage is the message the user signs (PROTOCOL.md §3):
-// locator || encrypted_blob || u32be(to_self_delay) || u32be(start_block) ||
-// u32be(end_block) || u64be(reward_sat) || u8(cipher id). The network is not
-// part of it; a signed appointment is bound to its network by the locator
-// (a txid exists on one chain) and by the tower's network check.
+// SignedMessage is the message the user signs (docs/protocol.md §8.4):
+//
+//	locator || encrypted_blob || u32be(to_self_delay) || u32be(start_block) ||
+//	u32be(end_block) || u64be(reward_sat) || u8(cipher id)
+//	[ || u64be(seq) || u8(SeqLayoutMarker) ]
+//
+// the bracketed tail present exactly when the appointment is sequenced.
+// The last byte tells the layouts apart: a cipher id (1 or 2) ends an
+// unsequenced message, SeqLayoutMarker a sequenced one, so no signature
+// over one layout verifies a message of the other; within a layout the
+// fixed-size fields are read from the ends, so the variable-length blob is
+// unambiguous. The network is not part of it; a signed appointment is bound
+// to its network by the locator (a txid exists on one chain) and by the
+// tower's network check.
 func (a Appointment) SignedMessage() []byte {
-	m := make([]byte, 0, len(a.Locator)+len(a.EncryptedBlob)+4+4+4+8+1)
+	m := make([]byte, 0, len(a.Locator)+len(a.EncryptedBlob)+4+4+4+8+1+8+1)
 	m = append(m, a.Locator[:]...)
 	m = append(m, a.EncryptedBlob...)
 	m = binary.BigEndian.AppendUint32(m, a.ToSelfDelay)
 	m = binary.BigEndian.AppendUint32(m, a.StartBlock)
 	m = binary.BigEndian.AppendUint32(m, a.EndBlock)
 	m = binary.BigEndian.AppendUint64(m, a.RewardSat)
-	return append(m, a.Cipher.ID())
+	m = append(m, a.Cipher.ID())
+	if a.Unsequenced {
+		return m
+	}
+	m = binary.BigEndian.AppendUint64(m, a.Seq)
+	return append(m, SeqLayoutMarker)
+}
+
+// SeqLayoutMarker is the last byte of a sequenced appointment's signed
+// message; it is no cipher id.
+const SeqLayoutMarker = 0x80
+
+// SameContent reports whether a and b are the same appointment: every field
+// equal, the signature and seq included (how each arrived does not count).
+func (a Appointment) SameContent(b Appointment) bool {
+	return a.Network == b.Network && a.Locator == b.Locator && bytes.Equal(a.EncryptedBlob, b.EncryptedBlob) &&
+		a.Cipher == b.Cipher && a.ToSelfDelay == b.ToSelfDelay && a.StartBlock == b.StartBlock &&
+		a.EndBlock == b.EndBlock && a.RewardSat == b.RewardSat && a.Seq == b.Seq && a.Unsequenced == b.Unsequenced &&
+		a.UserPubkey == b.UserPubkey && a.UserSignature == b.UserSignature
+}
+
+// StaleSequence is the rejection of an appointment ordered at seq got when
+// the one stored for the same (user_pubkey, locator) has seq have >= got
+// and other content.
+func StaleSequence(got, have uint64) *Error {
+	if got == have {
+		return Reject(ReasonStaleSequence,
+			"an appointment with seq %d and other content is already stored for this user and locator; send a higher seq to replace it", have)
+	}
+	return Reject(ReasonStaleSequence,
+		"seq %d is below the stored appointment's seq %d for this user and locator; an older appointment never replaces a newer one", got, have)
+}
+
+// OrderSeq is the sequence number an appointment is ordered by: Seq, or 0
+// for an unsequenced one.
+func (a Appointment) OrderSeq() uint64 {
+	if a.Unsequenced {
+		return 0
+	}
+	return a.Seq
 }
 
 // Sign sets UserPubkey to key's public key and UserSignature to its

@@ -129,13 +129,15 @@ func TestAppointmentRoundTrip(t *testing.T) {
 	}
 }
 
+// TestAppointmentSignedMessage pins both layouts of §8.4: without seq (an
+// unsequenced appointment) and with seq and the layout marker.
 func TestAppointmentSignedMessage(t *testing.T) {
 	a := Appointment{
 		Locator:       [16]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
 		EncryptedBlob: []byte{0xde, 0xad},
 		Cipher:        lncrypto.CipherAES256GCM,
 		ToSelfDelay:   144, StartBlock: 812000, EndBlock: 822000, RewardSat: 5000,
-		Network: "ignored",
+		Network: "ignored", Unsequenced: true,
 	}
 	want := "000102030405060708090a0b0c0d0e0f" + // locator
 		"dead" + // blob
@@ -145,7 +147,74 @@ func TestAppointmentSignedMessage(t *testing.T) {
 		"0000000000001388" + // 5000
 		"02" // aes-256-gcm
 	if got := hex.EncodeToString(a.SignedMessage()); got != want {
-		t.Fatalf("signed message\n got %s\nwant %s", got, want)
+		t.Fatalf("unsequenced signed message\n got %s\nwant %s", got, want)
+	}
+	a.Unsequenced, a.Seq = false, 1_764_662_400
+	want += "00000000692e9c80" + // seq 1764662400
+		"80" // the sequenced layout's marker
+	if got := hex.EncodeToString(a.SignedMessage()); got != want {
+		t.Fatalf("sequenced signed message\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestAppointmentLayoutsDistinct: the last byte of a message tells the
+// layouts apart (a cipher id never equals the marker), so a signature over
+// a sequenced appointment verifies no unsequenced reading of it, and an
+// appointment's seq, or its having one, cannot be changed without
+// wrong_signer.
+func TestAppointmentLayoutsDistinct(t *testing.T) {
+	for _, c := range []lncrypto.Cipher{lncrypto.CipherChaCha20Poly1305, lncrypto.CipherAES256GCM} {
+		if c.ID() == SeqLayoutMarker {
+			t.Fatalf("cipher %s has the marker's id", c)
+		}
+	}
+	if c, err := lncrypto.CipherFromID(SeqLayoutMarker); err == nil {
+		t.Fatalf("the marker %#x is a cipher id (%s)", SeqLayoutMarker, c)
+	}
+	a := sampleAppointment(t)
+	a.Seq = 42
+	if err := a.Sign(testKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	m := a.SignedMessage()
+	// Read as unsequenced, the message would end in a cipher id: the marker
+	// is none, so no wire appointment has these bytes as its unsequenced
+	// message.
+	if m[len(m)-1] != SeqLayoutMarker {
+		t.Fatalf("sequenced message ends in %#x", m[len(m)-1])
+	}
+	for name, change := range map[string]func(b *Appointment){
+		"seq":         func(b *Appointment) { b.Seq++ },
+		"seq dropped": func(b *Appointment) { b.Unsequenced = true },
+	} {
+		b := a
+		change(&b)
+		if err := b.VerifySignature(); AsError(err).Reason != ReasonWrongSigner {
+			t.Errorf("%s: %v, want wrong_signer", name, err)
+		}
+	}
+	// An unsequenced appointment's message is the earlier layout exactly:
+	// what clients signed before seq existed still verifies.
+	u := sampleAppointment(t)
+	u.Unsequenced = true
+	if err := u.Sign(testKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	j := EncodeAppointment(u)
+	if j.Seq != "" {
+		t.Fatalf("unsequenced encodes seq %q", j.Seq)
+	}
+	raw := marshalAppointment(t, j)
+	if bytes.Contains(raw, []byte(`"seq"`)) {
+		t.Fatalf("unsequenced JSON has a seq field: %s", raw)
+	}
+	got, err := DecodeAppointment(raw)
+	if err != nil || !got.Unsequenced || got.OrderSeq() != 0 || got.VerifySignature() != nil {
+		t.Fatalf("unsequenced round trip: %+v, %v", got, err)
+	}
+	s, err := DecodeAppointment(marshalAppointment(t, EncodeAppointment(a)))
+	if err != nil || s.Unsequenced || s.Seq != 42 || s.OrderSeq() != 42 || s.VerifySignature() != nil {
+		t.Fatalf("sequenced round trip: %+v, %v", s, err)
 	}
 }
 
@@ -245,6 +314,13 @@ func TestAppointmentReasons(t *testing.T) {
 		"sig base64-ish":          {set("user_signature", strings.ToUpper(base.UserSignature)), ReasonBadSignature},
 		"sig truncated":           {set("user_signature", base.UserSignature[:103]), ReasonBadSignature},
 		"sig uncompressed header": {set("user_signature", lncrypto.ZBase32Encode(uncompressedHeader)), ReasonBadSignature},
+		// The optional seq: when present, a decimal uint64 string.
+		"seq json number":  {set("seq", 5), ReasonBadType},
+		"seq json null":    {set("seq", nil), ReasonBadType},
+		"seq empty":        {set("seq", ""), ReasonBadNumber},
+		"seq leading zero": {set("seq", "07"), ReasonBadNumber},
+		"seq negative":     {set("seq", "-1"), ReasonBadNumber},
+		"seq overflow":     {set("seq", "18446744073709551616"), ReasonNumberOverflow},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -270,6 +346,8 @@ func TestAppointmentReasons(t *testing.T) {
 		"signature by another key": {set("user_signature", otherSig), ReasonWrongSigner},
 		"tampered reward":          {set("reward_sat", "5001"), ReasonWrongSigner},
 		"tampered end_block":       {set("end_block", "822001"), ReasonWrongSigner},
+		"tampered seq":             {set("seq", "1"), ReasonWrongSigner},
+		"seq removed":              {mut(func(m map[string]any) { delete(m, "seq") }), ReasonWrongSigner},
 		"pubkey of another key":    {set("user_pubkey", hex.EncodeToString(testKey(3).PubKey().SerializeCompressed())), ReasonWrongSigner},
 		"blob too small":           {resign(func(a *Appointment) { a.EncryptedBlob = a.EncryptedBlob[:99] }, 1), ReasonBlobTooSmall},
 		"blob too large":           {resign(func(a *Appointment) { a.EncryptedBlob = make([]byte, 2049) }, 1), ReasonBlobTooLarge},

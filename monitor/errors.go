@@ -81,6 +81,13 @@ const (
 	ReasonSurplusBelowReward    Reason = "surplus_below_reward"
 	ReasonNoBounty              Reason = "no_bounty"
 	ReasonReplacementRefused    Reason = "replacement_refused"
+
+	// Lightning appointments: an older appointment offered again (docs
+	// §8.5), and why a justice record ended lost (§8.9).
+	ReasonStaleSequence  Reason = "stale_sequence"
+	ReasonSpentByJustice Reason = "spent_by_other_justice"
+	ReasonSpentByCheater Reason = "spent_by_cheater"
+	ReasonDeadlinePassed Reason = "deadline_passed"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -137,6 +144,11 @@ var reasonCodes = map[Reason]Code{
 	ReasonSurplusBelowReward:    CodeUnprofitable,
 	ReasonNoBounty:              CodeUnprofitable,
 	ReasonReplacementRefused:    CodeUnavailable,
+
+	ReasonStaleSequence:  CodeConflict,
+	ReasonSpentByJustice: CodeConflict,
+	ReasonSpentByCheater: CodeConflict,
+	ReasonDeadlinePassed: CodeConflict,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.

@@ -55,6 +55,48 @@ func (x *LocatorIndex) mergeLocked() {
 	x.extra = map[uint64]struct{}{}
 	slices.Sort(x.sorted)
 	x.sorted = slices.Compact(x.sorted)
+	x.buildBucketsLocked()
+}
+
+// Remove forgets prefixes (of expired appointments). The caller checks
+// first that no stored locator still has one of them: several locators
+// can share a prefix, and removing a shared one would hide the others
+// from matching. Absent prefixes are ignored.
+func (x *LocatorIndex) Remove(prefixes []uint64) {
+	if len(prefixes) == 0 {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	// Find each in sorted (a binary search each), then close the gaps in
+	// one pass: a few per block among millions, without touching the rest
+	// more than once.
+	var at []int
+	for _, p := range prefixes {
+		delete(x.extra, p)
+		if i, ok := slices.BinarySearch(x.sorted, p); ok {
+			at = append(at, i)
+		}
+	}
+	if len(at) == 0 {
+		return
+	}
+	slices.Sort(at)
+	at = slices.Compact(at)
+	w := at[0]
+	for k, i := range at {
+		end := len(x.sorted)
+		if k+1 < len(at) {
+			end = at[k+1]
+		}
+		w += copy(x.sorted[w:], x.sorted[i+1:end])
+	}
+	x.sorted = x.sorted[:w]
+	x.buildBucketsLocked()
+}
+
+// buildBucketsLocked rebuilds the bucket table over sorted.
+func (x *LocatorIndex) buildBucketsLocked() {
 	// About one bucket per 4 entries, at most 2^22 buckets (16 MiB).
 	x.bits = 1
 	for (1<<x.bits)*4 < len(x.sorted) && x.bits < 22 {

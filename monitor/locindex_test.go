@@ -74,3 +74,55 @@ func TestHitsAgreesWithContains(t *testing.T) {
 		t.Fatalf("Hits %v, Contains %v", hits, want)
 	}
 }
+
+// TestLocatorIndexRemove: removed prefixes are gone, from the sorted array
+// and from the recent additions, whatever their positions (first, last,
+// adjacent, repeated, absent); every other one is still found and the
+// bucket table still answers for it.
+func TestLocatorIndexRemove(t *testing.T) {
+	x := NewLocatorIndex()
+	var in [][16]byte
+	var built []uint64
+	for i := 0; i < 5000; i++ {
+		l := randLocator()
+		in = append(in, l)
+		built = append(built, Prefix(l))
+	}
+	x.Build(built)
+	for range 10 {
+		l := randLocator()
+		in = append(in, l)
+		x.Add(l) // recent additions, not merged
+	}
+	if len(x.extra) != 10 {
+		t.Fatalf("%d recent additions, want 10 unmerged", len(x.extra))
+	}
+	sorted := slices.Clone(x.sorted)
+	gone := map[uint64]bool{
+		sorted[0]: true, sorted[len(sorted)-1]: true, sorted[100]: true, sorted[101]: true, sorted[2500]: true,
+		Prefix(in[len(in)-1]): true, Prefix(in[len(in)-3]): true,
+	}
+	var drop []uint64
+	for p := range gone {
+		drop = append(drop, p, p) // repeated
+	}
+	drop = append(drop, 0x0123_4567_89ab_cdef) // absent
+	before := x.Len()
+	x.Remove(drop)
+	if x.Len() != before-len(gone) {
+		t.Fatalf("Len %d after removing %d of %d", x.Len(), len(gone), before)
+	}
+	if !slices.IsSorted(x.sorted) {
+		t.Fatal("sorted array out of order")
+	}
+	for _, l := range in {
+		if got, want := x.Contains(l), !gone[Prefix(l)]; got != want {
+			t.Fatalf("Contains(%x) = %v, want %v", l[:8], got, want)
+		}
+	}
+	x.Remove(nil)
+	x.Remove(drop) // again: nothing left to remove
+	if x.Len() != before-len(gone) {
+		t.Fatalf("Len %d after removing again", x.Len())
+	}
+}

@@ -274,6 +274,10 @@ type StatsSnapshot struct {
 		JusticeConfirmed     int64            `json:"justice_confirmed"`
 		BountyEarnedSat      int64            `json:"bounty_earned_sat"`
 		JusticeProblems      map[string]int64 `json:"justice_problems"`
+		// JusticeLost counts justice records that ended lost, by reason
+		// (spent_by_cheater and deadline_passed: the client's money may be
+		// gone; spent_by_other_justice: another justice protected it).
+		JusticeLost map[string]int64 `json:"justice_lost"`
 	} `json:"lightning"`
 	Counters map[string]int64 `json:"counters"`
 }
@@ -320,7 +324,11 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	m.ReceiptsFailed = s.counters[CounterMatrixReceiptsFailed]
 	m.RejectedBy = map[string]int64{}
 	for k, v := range s.counters {
-		if rest, ok := strings.CutPrefix(k, counterRejected+"matrix."); ok {
+		rest, ok := strings.CutPrefix(k, counterRejected+"matrix.")
+		if !ok { // a room event the watchtower's intake refused
+			rest, ok = strings.CutPrefix(k, counterAppointmentsRejected+"matrix.")
+		}
+		if ok {
 			m.Rejected += v
 			m.RejectedBy[rest] += v
 		}
@@ -335,7 +343,7 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	l.JusticeBroadcast = s.counters[CounterJusticeBroadcast]
 	l.JusticeConfirmed = s.counters[CounterJusticeConfirmed]
 	l.BountyEarnedSat = s.counters[CounterBountySat]
-	l.RejectedByReason, l.JusticeProblems = map[string]int64{}, map[string]int64{}
+	l.RejectedByReason, l.JusticeProblems, l.JusticeLost = map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for k, v := range s.counters {
 		if _, ok := strings.CutPrefix(k, counterAppointmentsAccepted); ok {
 			l.AppointmentsAccepted += v
@@ -345,6 +353,8 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 			l.RejectedByReason[reason] += v
 		} else if reason, ok := strings.CutPrefix(k, counterJusticeFailed); ok {
 			l.JusticeProblems[reason] += v
+		} else if reason, ok := strings.CutPrefix(k, counterJusticeLost); ok {
+			l.JusticeLost[reason] += v
 		}
 	}
 	u := &out.Updates
@@ -397,7 +407,9 @@ const (
 	counterAppointmentsAccepted = "appointments.accepted."
 	counterAppointmentsRejected = "appointments.rejected."
 	counterJusticeFailed        = "justice.failed."
-	// CounterAppointmentsStored counts new (not replacing) appointments.
+	counterJusticeLost          = "justice.lost."
+	// CounterAppointmentsStored counts the stored appointments: new (not
+	// replacing) ones add, expired ones subtract.
 	CounterAppointmentsStored = "appointments.stored"
 	CounterBreachesSeen       = "breaches.seen"
 	CounterJusticeBroadcast   = "justice.broadcast"
@@ -414,5 +426,13 @@ func (s *Stats) SeedTower(t TowerTotals) {
 		CounterJusticeBroadcast: t.Broadcast, CounterJusticeConfirmed: t.Confirmed, CounterBountySat: t.BountySat} {
 		s.unflushed[name] += v - s.counters[name]
 		s.counters[name] = v
+	}
+	for r, v := range map[Reason]int64{ReasonSpentByJustice: t.LostToJustice, ReasonSpentByCheater: t.LostToCheater,
+		ReasonDeadlinePassed: t.LostAtDeadline} {
+		name := counterJusticeLost + string(r)
+		if v != 0 || s.counters[name] != 0 {
+			s.unflushed[name] += v - s.counters[name]
+			s.counters[name] = v
+		}
 	}
 }

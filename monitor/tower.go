@@ -76,9 +76,33 @@ type Tower struct {
 	log   *slog.Logger
 	index *LocatorIndex
 
-	mu     sync.Mutex
-	tip    uint32
-	recent []recentBlock // the last recentDepth blocks, for late appointments
+	mu      sync.Mutex
+	tip     uint32
+	recent  []recentBlock  // the last recentDepth blocks, for late appointments
+	pending []lateResponse // late responses that failed, retried at each block
+
+	// respMu serialises the responder: respond (from the block path and
+	// from intake for a late appointment), the spend check and Tick, so
+	// that each (breach, user) gets one justice record and each settled
+	// record is settled and counted once.
+	respMu sync.Mutex
+	// idxMu orders additions to the locator index against removals: an
+	// expiry checks the store and removes a prefix under it, an intake
+	// adds its locator (after saving) under it, so a prefix a new
+	// appointment needs is never removed after that appointment was added.
+	idxMu sync.Mutex
+}
+
+// lateResponse is a response to a late appointment that failed and is
+// retried.
+type lateResponse struct {
+	a      StoredAppointment
+	breach *wire.MsgTx
+	height uint32
+	// fresh: the appointment was stored new or as a replacement (not an
+	// identical resubmission), so a failed earlier answer to its breach was
+	// for another blob and does not stop this one.
+	fresh bool
 }
 
 const recentDepth = 6
@@ -203,7 +227,19 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	if err := a.VerifySignature(); err != nil {
 		return nil, err
 	}
-	if !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
+	// An older appointment sent again (anyone can copy one from the room)
+	// is refused here, and neither it nor an identical resubmission takes
+	// one of the user's tokens: replaying a user's appointments must not
+	// rate-limit the user. The store decides again, atomically (step 13).
+	prev, stored, err := t.cfg.Store.AppointmentOf(ctx, a.UserPubkey, a.Locator)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	same := stored && prev.SameContent(a)
+	if stored && !same && a.OrderSeq() <= prev.OrderSeq() {
+		return nil, StaleSequence(a.OrderSeq(), prev.OrderSeq())
+	}
+	if !same && !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
 		return nil, Reject(ReasonRateLimited, "too many appointments from this user key; slow down")
 	}
 	if a.RewardSat < t.cfg.MinRewardSat {
@@ -227,7 +263,9 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 		}
 		return nil, Internal(err)
 	}
+	t.idxMu.Lock()
 	t.index.Add(a.Locator)
+	t.idxMu.Unlock()
 	t.cfg.Stats.Count(counterAppointmentsAccepted+src.Kind, 1)
 	if !res.Duplicate && !res.Replaced {
 		t.cfg.Stats.Count(CounterAppointmentsStored, 1)
@@ -235,7 +273,9 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
 		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
 
-	// A breach already in one of the last blocks: respond at once.
+	// A breach already in one of the last blocks: respond at once. The
+	// block path adds a block to the window before it matches, so an
+	// appointment saved too late for that matching finds the block here.
 	t.mu.Lock()
 	var late *wire.MsgTx
 	var lateHeight uint32
@@ -247,11 +287,56 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	t.mu.Unlock()
 	if late != nil {
 		stored := StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref, AcceptedTip: tip}
-		if err := t.respond(ctx, stored, late, lateHeight); err != nil {
-			t.log.Warn("late appointment: response failed; will not retry automatically", "locator", hex.EncodeToString(a.Locator[:]), "err", err)
-		}
+		t.respondLate(ctx, lateResponse{a: stored, breach: late, height: lateHeight, fresh: !res.Duplicate})
 	}
 	return t.receipt(a, tip)
+}
+
+// respondLate responds to an appointment whose breach is in a block
+// already handled, then checks the blocks since the breach for a spend of
+// its outputs. A failure is logged and queued: it is retried at every
+// block until it succeeds or a reorg removes the breach's block.
+func (t *Tower) respondLate(ctx context.Context, r lateResponse) {
+	t.respMu.Lock()
+	defer t.respMu.Unlock()
+	t.respondLateLocked(ctx, r)
+}
+
+// respondLateLocked is respondLate under respMu.
+func (t *Tower) respondLateLocked(ctx context.Context, r lateResponse) {
+	log := t.log.With("locator", hex.EncodeToString(r.a.Locator[:]), "breach_height", r.height)
+	err := t.respond(ctx, r.a, r.breach, r.height, r.fresh)
+	if err == nil {
+		t.mu.Lock()
+		var since []recentBlock
+		for _, b := range t.recent {
+			if b.height >= r.height {
+				since = append(since, b)
+			}
+		}
+		t.mu.Unlock()
+		err = t.checkSpends(ctx, since)
+	}
+	if err != nil {
+		log.Warn("late appointment: response failed; retrying at the next block", "err", err)
+		t.mu.Lock()
+		t.pending = append(t.pending, r)
+		t.mu.Unlock()
+		return
+	}
+	log.Info("late appointment: responded to a breach already mined")
+}
+
+// retryLateLocked retries the failed late responses (under respMu); those
+// failing again are queued again.
+func (t *Tower) retryLateLocked(ctx context.Context) {
+	t.mu.Lock()
+	todo := t.pending
+	t.pending = nil
+	t.mu.Unlock()
+	for _, r := range todo {
+		t.respondLateLocked(ctx, r)
+	}
 }
 
 // receipt signs user_signature || u32be(start_block) as The Eye of Satoshi does.
@@ -273,7 +358,9 @@ func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
 }
 
 // ProcessBlock matches every transaction of a new block against the stored
-// locators and responds to breaches. It is idempotent: a block processed
+// locators and responds to breaches, retries failed late responses, and
+// settles as lost the open justice records whose breach outputs a
+// transaction of the block spends. It is idempotent: a block processed
 // again (after a restart) does not respond twice.
 func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
 	rb := recentBlock{height: height, txs: block.Transactions, ids: TxIDs(block.Transactions)}
@@ -281,19 +368,8 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 	for i, id := range rb.ids {
 		locs[i] = lncrypto.Locator(id)
 	}
-	var hits int
-	for _, i := range t.index.Hits(locs) {
-		apps, err := t.cfg.Store.AppointmentsByLocator(ctx, locs[i])
-		if err != nil {
-			return fmt.Errorf("appointments for locator %x: %w", locs[i], err)
-		}
-		for _, a := range apps {
-			hits++
-			if err := t.respond(ctx, a, block.Transactions[i], height); err != nil {
-				return err
-			}
-		}
-	}
+	// Into the window before matching: an appointment saved after the
+	// index lookup below finds the block there (Tower.submit).
 	t.mu.Lock()
 	t.tip = max(t.tip, height)
 	keep := t.recent[:0]
@@ -304,14 +380,36 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 	}
 	t.recent = append(keep, rb)
 	t.mu.Unlock()
+
+	t.respMu.Lock()
+	defer t.respMu.Unlock()
+	var hits int
+	for _, i := range t.index.Hits(locs) {
+		apps, err := t.cfg.Store.AppointmentsByLocator(ctx, locs[i])
+		if err != nil {
+			return fmt.Errorf("appointments for locator %x: %w", locs[i], err)
+		}
+		for _, a := range apps {
+			hits++
+			if err := t.respond(ctx, a, block.Transactions[i], height, false); err != nil {
+				return err
+			}
+		}
+	}
+	t.retryLateLocked(ctx)
+	if err := t.checkSpends(ctx, []recentBlock{rb}); err != nil {
+		return err
+	}
 	if hits > 0 {
 		t.log.Info("breach block processed", "height", height, "matches", hits)
 	}
 	return nil
 }
 
-// Rollback forgets recent blocks above height after a reorg; justice
-// records stay and are followed by Tick (rebroadcast if they fell out).
+// Rollback forgets recent blocks above height after a reorg, and the
+// failed late responses to breaches in them (a breach mined again on the
+// new branch is matched as usual); justice records stay and are followed
+// by Tick (rebroadcast if they fell out).
 func (t *Tower) Rollback(height uint32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -322,22 +420,72 @@ func (t *Tower) Rollback(height uint32) {
 		}
 	}
 	t.recent = keep
+	pending := t.pending[:0]
+	for _, r := range t.pending {
+		if r.height <= height {
+			pending = append(pending, r)
+		}
+	}
+	t.pending = pending
 	t.tip = height
 }
 
+// Expire deletes the appointments whose end_block is below height, lowers
+// the stored-appointments figure by their number, and removes from the
+// locator index the prefixes no stored locator has any more. It returns
+// how many appointments were deleted.
+func (t *Tower) Expire(ctx context.Context, height uint32) (int, error) {
+	gone, err := t.cfg.Store.ExpireAppointments(ctx, height)
+	if err != nil || len(gone) == 0 {
+		return 0, err
+	}
+	t.cfg.Stats.Count(CounterAppointmentsStored, -int64(len(gone)))
+	seen := make(map[uint64]bool, len(gone))
+	t.idxMu.Lock()
+	defer t.idxMu.Unlock()
+	var drop []uint64
+	defer func() { t.index.Remove(drop) }()
+	for _, l := range gone {
+		p := Prefix(l)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		var key [8]byte
+		copy(key[:], l[:8])
+		// Another appointment (another user's, or another locator sharing
+		// the prefix) may still need it.
+		kept, err := t.cfg.Store.LocatorPrefixStored(ctx, key)
+		if err != nil {
+			return len(gone), err
+		}
+		if !kept {
+			drop = append(drop, p)
+		}
+	}
+	return len(gone), nil
+}
+
 // respond builds, checks and broadcasts the justice transaction for one
-// appointment whose breach appeared in a block.
-func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.MsgTx, height uint32) error {
+// appointment whose breach appeared in a block. It responds once per
+// (breach, user): a record for them means it already did, except that with
+// retryFailed a failed record (a blob that did not work) does not count;
+// the late path sets it for an appointment that was just stored new or as
+// a replacement, i.e. a blob the tower has not tried yet.
+func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.MsgTx, height uint32, retryFailed bool) error {
 	breachID := breach.TxHash()
 	prior, err := t.cfg.Store.JusticeForBreach(ctx, breachID)
 	if err != nil {
 		return err
 	}
 	for _, j := range prior {
-		if j.UserPubkey == a.UserPubkey {
+		if j.UserPubkey == a.UserPubkey && !(retryFailed && j.Outcome == JusticeFailed) {
 			return nil // already responded
 		}
 	}
+	// A breach is counted once, with its first record (whatever becomes of
+	// it), however many appointments it matches.
+	firstForBreach := len(prior) == 0
 	var braw bytes.Buffer
 	_ = breach.Serialize(&braw)
 	j := Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: breachID, BreachRaw: braw.Bytes(),
@@ -345,13 +493,15 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 		// Sent now, at the node's tip (later than the breach when catching up).
 		SentHeight: max(height, t.currentTip()),
 		CreatedAt:  t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
-	t.cfg.Stats.Count(CounterBreachesSeen, 1)
 	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(a.Locator[:]), "height", height)
 
 	fail := func(reason Reason, detail string) error {
 		j.Outcome, j.Reason, j.Detail = JusticeFailed, reason, detail
 		if _, err := t.cfg.Store.InsertJustice(ctx, j); err != nil {
 			return err
+		}
+		if firstForBreach {
+			t.cfg.Stats.Count(CounterBreachesSeen, 1)
 		}
 		t.cfg.Stats.Count(counterJusticeFailed+string(reason), 1)
 		log.Warn("breach seen but no justice transaction can be made", "reason", string(reason), "detail", detail)
@@ -399,7 +549,13 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 		j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", surplus, a.RewardSat)
 		t.cfg.Stats.Count(counterJusticeFailed+string(ReasonSurplusBelowReward), 1)
 	}
-	return t.send(ctx, j, final, log)
+	if err := t.send(ctx, j, final, log); err != nil {
+		return err
+	}
+	if firstForBreach {
+		t.cfg.Stats.Count(CounterBreachesSeen, 1)
+	}
+	return nil
 }
 
 // send records and broadcasts a justice transaction.
@@ -495,8 +651,11 @@ func (t *Tower) deadlineRate(rate int64, start, deadline, height uint32) int64 {
 // Tick follows every unconfirmed justice transaction at a new tip:
 // confirmed (and final after Confirmations), rebroadcast when it fell out
 // of the mempool (with the breach, after a reorg), fee-bumped by replacing
-// it with a smaller bounty as the deadline nears.
+// it with a smaller bounty as the deadline nears, settled as lost when the
+// tip reaches its deadline unconfirmed.
 func (t *Tower) Tick(ctx context.Context, height uint32) error {
+	t.respMu.Lock()
+	defer t.respMu.Unlock()
 	open, err := t.cfg.Store.JusticeRecords(ctx, JusticeQuery{Outcomes: []JusticeOutcome{JusticeBroadcast}})
 	if err != nil {
 		return err
@@ -546,17 +705,24 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 			return err
 		}
 	}
+	// A miner may have taken a version this one replaced: follow that.
+	if !st.InMempool && j.Replacement > 0 {
+		if mined, err := t.adoptMinedVersion(ctx, j, log); mined || err != nil {
+			return err
+		}
+	}
+	if height >= j.Deadline {
+		// From this block on the cheater's delayed spend is valid: stop
+		// (no rebroadcast, no bump, ever) and say so.
+		return t.settleLost(ctx, j, ReasonDeadlinePassed, fmt.Sprintf(
+			"unconfirmed at height %d, the deadline (breach block %d + to_self_delay %d)", height, j.BreachBlock, j.Deadline-j.BreachBlock),
+			chainhash.Hash{}, 0)
+	}
 	tx := wire.NewMsgTx(2)
 	if err := tx.Deserialize(bytes.NewReader(j.Raw)); err != nil {
 		return err
 	}
 	if !st.InMempool {
-		// A miner may have taken a version this one replaced: follow that.
-		if j.Replacement > 0 {
-			if mined, err := t.adoptMinedVersion(ctx, j, log); mined || err != nil {
-				return err
-			}
-		}
 		// The breach may have been reorganised out too: send it first.
 		if bs, err := t.cfg.Node.TxStatus(ctx, j.BreachTxID); err == nil && !bs.InMempool && bs.Confirmations == 0 {
 			breach := wire.NewMsgTx(2)

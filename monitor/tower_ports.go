@@ -32,7 +32,11 @@ const (
 	// JusticeFailed: could not be used (bad blob, not spending the breach,
 	// script failure); Detail says why.
 	JusticeFailed JusticeOutcome = "failed"
-	// JusticeLost: the breach outputs were spent by another transaction.
+	// JusticeLost: the justice transaction can no longer protect the
+	// client and is no longer followed: the breach outputs it spends were
+	// spent by another transaction (Reason ReasonSpentByJustice or
+	// ReasonSpentByCheater, SpentBy says which), or it was still
+	// unconfirmed at the deadline (ReasonDeadlinePassed).
 	JusticeLost JusticeOutcome = "lost"
 )
 
@@ -61,6 +65,10 @@ type Justice struct {
 	Replacement int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// SpentBy and SpentBlock: for a lost record, the transaction that spent
+	// the breach outputs and its block (zero when none did).
+	SpentBy    chainhash.Hash
+	SpentBlock uint32
 }
 
 // AppointmentQuery selects stored appointments.
@@ -79,16 +87,25 @@ type JusticeQuery struct {
 
 // TowerStore is the durable state of the Lightning watchtower.
 type TowerStore interface {
-	// SaveAppointment stores a, replacing an older one with the same
-	// (user_pubkey, locator); it enforces maxPerLocator (an *Error with
-	// ReasonTooManyPerLocator). An identical one gives Duplicate.
+	// SaveAppointment stores a, replacing the one with the same
+	// (user_pubkey, locator) when a's OrderSeq is higher (an *Error with
+	// ReasonStaleSequence when it is lower, or equal with other content);
+	// it enforces maxPerLocator (an *Error with ReasonTooManyPerLocator).
+	// An identical one gives Duplicate.
 	SaveAppointment(ctx context.Context, a StoredAppointment, maxPerLocator int) (SaveResult, error)
 	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]StoredAppointment, error)
+	// AppointmentOf returns the appointment stored for (user, locator);
+	// ok is false when there is none.
+	AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (a StoredAppointment, ok bool, err error)
 	Appointments(ctx context.Context, q AppointmentQuery) ([]StoredAppointment, string, error)
 	// EachLocator streams every stored locator (to rebuild the index).
 	EachLocator(ctx context.Context, fn func(locator [16]byte)) error
-	// ExpireAppointments deletes appointments whose end block is below height.
-	ExpireAppointments(ctx context.Context, height uint32) (int64, error)
+	// ExpireAppointments deletes appointments whose end block is below
+	// height and returns their locators, one per deleted appointment.
+	ExpireAppointments(ctx context.Context, height uint32) ([][16]byte, error)
+	// LocatorPrefixStored tells whether a stored locator begins with
+	// prefix (the locator index's key; several locators may share one).
+	LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, error)
 
 	BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error)
 	BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error)
@@ -111,4 +128,7 @@ type TowerTotals struct {
 	Broadcast    int64
 	Confirmed    int64
 	BountySat    int64 // bounty in confirmed justice transactions
+	// Lost justice records by reason: ReasonSpentByJustice,
+	// ReasonSpentByCheater, ReasonDeadlinePassed.
+	LostToJustice, LostToCheater, LostAtDeadline int64
 }

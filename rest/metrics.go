@@ -192,6 +192,7 @@ var appointmentReasons = []monitor.Reason{
 	monitor.ReasonStartBlockOutOfWindow, monitor.ReasonEndBlockBeforeStart, monitor.ReasonEndBlockTooFar,
 	monitor.ReasonTooManyPerLocator, monitor.ReasonRateLimited, monitor.ReasonRewardBelowMinimum,
 	monitor.ReasonRewardBelowFee, monitor.ReasonChainUnavailable, monitor.ReasonInternal,
+	monitor.ReasonStaleSequence,
 }
 
 // justiceProblemReasons are the reasons a breach response can fail or fall
@@ -199,6 +200,11 @@ var appointmentReasons = []monitor.Reason{
 var justiceProblemReasons = []monitor.Reason{
 	monitor.ReasonDecryptFailed, monitor.ReasonNotATransaction, monitor.ReasonDoesNotSpendBreach,
 	monitor.ReasonBadSignature, monitor.ReasonSurplusBelowReward,
+}
+
+// justiceLostReasons are the reasons a justice record can end lost with.
+var justiceLostReasons = []monitor.Reason{
+	monitor.ReasonSpentByCheater, monitor.ReasonDeadlinePassed, monitor.ReasonSpentByJustice,
 }
 
 // writeLightningMetrics writes the watchtower's families (vigil_ln_*) and
@@ -222,6 +228,10 @@ func writeLightningMetrics(p *promWriter, snap monitor.StatsSnapshot) {
 	p.family("vigil_ln_justice_problems_total", "counter", "Breach responses that failed or fell short, by reason.")
 	for _, reason := range withReasons(l.JusticeProblems, justiceProblemReasons) {
 		p.sample("vigil_ln_justice_problems_total", labels{{"reason", reason}}, float64(l.JusticeProblems[reason]))
+	}
+	p.family("vigil_ln_justice_lost_total", "counter", "Justice transactions that ended lost, by reason (spent_by_cheater and deadline_passed: the client's money may be gone).")
+	for _, reason := range withReasons(l.JusticeLost, justiceLostReasons) {
+		p.sample("vigil_ln_justice_lost_total", labels{{"reason", reason}}, float64(l.JusticeLost[reason]))
 	}
 	p.family("vigil_ln_bounty_earned_sat", "counter", "Bounty in confirmed justice transactions, in satoshis.")
 	p.sample("vigil_ln_bounty_earned_sat", nil, float64(l.BountyEarnedSat))

@@ -74,9 +74,11 @@ type appointmentJSON struct {
 	StartBlock  string `json:"start_block"`
 	EndBlock    string `json:"end_block"`
 	RewardSat   string `json:"reward_sat"`
-	BlobBytes   int    `json:"blob_bytes"`
-	ReceivedAt  string `json:"received_at"`
-	Source      string `json:"source"`
+	// Seq is omitted for an unsequenced appointment (sent without one).
+	Seq        string `json:"seq,omitempty"`
+	BlobBytes  int    `json:"blob_bytes"`
+	ReceivedAt string `json:"received_at"`
+	Source     string `json:"source"`
 	// With ?blobs=1 the two remaining wire fields are added, so that an
 	// entry is a complete appointment a client can re-verify.
 	*appointmentBlob
@@ -156,7 +158,7 @@ func encodeAppointments(apps []monitor.StoredAppointment, blobs bool) []appointm
 		j := appointmentJSON{
 			Locator: wire.Locator, UserPubkey: wire.UserPubkey, Network: wire.Network, Cipher: wire.Cipher,
 			ToSelfDelay: wire.ToSelfDelay, StartBlock: wire.StartBlock, EndBlock: wire.EndBlock,
-			RewardSat: wire.RewardSat, BlobBytes: len(a.EncryptedBlob),
+			RewardSat: wire.RewardSat, Seq: wire.Seq, BlobBytes: len(a.EncryptedBlob),
 			ReceivedAt: formatTime(a.ReceivedAt), Source: a.Source,
 		}
 		if blobs {
@@ -192,6 +194,10 @@ type justiceJSON struct {
 	Replacement *int   `json:"replacement,omitempty"`
 	CreatedAt   string `json:"created_at,omitempty"`
 	UpdatedAt   string `json:"updated_at,omitempty"`
+	// SpentBy and SpentBlock: for a lost record, the transaction that spent
+	// the breach outputs and its block; omitted when none did.
+	SpentBy    string `json:"spent_by_txid,omitempty"`
+	SpentBlock string `json:"spent_block,omitempty"`
 }
 
 type justicePage struct {
@@ -248,6 +254,9 @@ func encodeJustice(j monitor.Justice) justiceJSON {
 		PromisedSat: strconv.FormatUint(j.PromisedSat, 10),
 		CreatedAt:   formatTime(j.CreatedAt),
 		UpdatedAt:   formatTime(j.UpdatedAt),
+	}
+	if j.SpentBy != (chainhash.Hash{}) {
+		out.SpentBy, out.SpentBlock = j.SpentBy.String(), u32String(j.SpentBlock)
 	}
 	if j.TxID == (chainhash.Hash{}) {
 		return out

@@ -228,16 +228,22 @@ func TestPutAppointmentReceipt(t *testing.T) {
 	if !bytes.Equal(again.body, r.body) {
 		t.Errorf("duplicate receipt differs:\n%s\n%s", again.body, r.body)
 	}
-	// A changed appointment of the same user and locator replaces it.
-	replacement := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat = 2 * lnReward })
+	// A changed appointment of the same user and locator with a higher
+	// seq replaces it.
+	replacement := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat, a.Seq = 2*lnReward, 1 })
 	e.submit(replacement)
+	// The older one sent again (a replay) is refused and changes nothing;
+	// so is other content at the same seq.
+	wantError(t, e.putAppointment(appointmentBody(t, a)), http.StatusConflict, "stale_sequence")
+	sameSeq := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat, a.Seq = 3*lnReward, 1 })
+	wantError(t, e.putAppointment(appointmentBody(t, sameSeq)), http.StatusConflict, "stale_sequence")
 	p := e.listAppointments("?locator=" + locHex)
-	if len(p.Appointments) != 1 || p.Appointments[0]["reward_sat"] != "20000" {
-		t.Fatalf("after duplicate and replacement: %+v", p)
+	if len(p.Appointments) != 1 || p.Appointments[0]["reward_sat"] != "20000" || p.Appointments[0]["seq"] != "1" {
+		t.Fatalf("after duplicate, replacement and replays: %+v", p)
 	}
 	snap := e.stats.Snapshot(e.clock.Now()).Lightning
-	if snap.AppointmentsStored != 1 || snap.AppointmentsAccepted != 3 || snap.Rejected != 0 {
-		t.Errorf("stats: stored %d accepted %d rejected %d", snap.AppointmentsStored, snap.AppointmentsAccepted, snap.Rejected)
+	if snap.AppointmentsStored != 1 || snap.AppointmentsAccepted != 3 || snap.Rejected != 2 || snap.RejectedByReason["stale_sequence"] != 2 {
+		t.Errorf("stats: stored %d accepted %d rejected %d (%v)", snap.AppointmentsStored, snap.AppointmentsAccepted, snap.Rejected, snap.RejectedByReason)
 	}
 
 	// No Content-Type at all is accepted too.
@@ -429,7 +435,7 @@ func getAppointments(t *testing.T, e *env, target string) appointmentsListPage {
 
 var appointmentMetaFields = []string{
 	"locator", "user_pubkey", "network", "cipher", "to_self_delay", "start_block", "end_block",
-	"reward_sat", "blob_bytes", "received_at", "source",
+	"reward_sat", "seq", "blob_bytes", "received_at", "source",
 }
 
 func TestListAppointments(t *testing.T) {
@@ -503,7 +509,7 @@ func TestListAppointments(t *testing.T) {
 	want := map[string]any{
 		"locator": locHex, "user_pubkey": hex.EncodeToString(a.UserPubkey[:]), "network": "regtest",
 		"cipher": "chacha20-poly1305", "to_self_delay": "144", "start_block": "850000", "end_block": "851000",
-		"reward_sat": "10003", "blob_bytes": float64(len(a.EncryptedBlob)), "source": "rest",
+		"reward_sat": "10003", "seq": "0", "blob_bytes": float64(len(a.EncryptedBlob)), "source": "rest",
 		"received_at": e.clock.Now().Format(time.RFC3339Nano),
 	}
 	if len(got) != len(appointmentMetaFields) || len(want) != len(appointmentMetaFields) {
@@ -552,7 +558,7 @@ func checkComplete(t *testing.T, got map[string]any, a monitor.Appointment) {
 	parsed, err := monitor.ParseAppointment(monitor.AppointmentJSON{
 		Network: s("network"), Locator: s("locator"), EncryptedBlob: s("encrypted_blob"), Cipher: s("cipher"),
 		ToSelfDelay: s("to_self_delay"), StartBlock: s("start_block"), EndBlock: s("end_block"),
-		RewardSat: s("reward_sat"), UserPubkey: s("user_pubkey"), UserSignature: s("user_signature"),
+		RewardSat: s("reward_sat"), Seq: s("seq"), UserPubkey: s("user_pubkey"), UserSignature: s("user_signature"),
 	})
 	if err != nil {
 		t.Fatalf("listed appointment does not parse: %v: %v", err, got)
@@ -836,5 +842,31 @@ func TestTowerMetrics(t *testing.T) {
 		if !ok || got != c.want {
 			t.Errorf("%s%v = %v (found %v), want %v", c.name, c.labels, got, ok, c.want)
 		}
+	}
+}
+
+// TestReplayTakesNoToken: replaying a user's signed appointments, older
+// ones or the stored one, does not use up the user's per-key tokens (an
+// attacker could otherwise keep the user rate-limited by replaying what the
+// user posted in the room): the older ones are refused with stale_sequence,
+// the stored one is an idempotent duplicate, and the user's next new
+// appointment still goes through. The limiter still counts new ones.
+func TestReplayTakesNoToken(t *testing.T) {
+	e := newTowerEnv(t, func(c *monitor.TowerConfig) { c.PerKey = monitor.NewRateLimiter(0.001, 3) }, nil)
+	user := newBtcKey(t)
+	txid := randomTxid(t)
+	v1 := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.Seq = 1 })
+	v2 := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.Seq = 2 })
+	e.submit(v1)
+	e.submit(v2) // two of three tokens
+	for range 10 {
+		wantError(t, e.putAppointment(appointmentBody(t, v1)), http.StatusConflict, "stale_sequence")
+		e.submit(v2)
+	}
+	e.submit(newAppointment(t, user, randomTxid(t), nil)) // the third token
+	wantError(t, e.putAppointment(appointmentBody(t, newAppointment(t, user, randomTxid(t), nil))), http.StatusServiceUnavailable, "rate_limited")
+	snap := e.stats.Snapshot(e.clock.Now()).Lightning
+	if snap.RejectedByReason["stale_sequence"] != 10 || snap.RejectedByReason["rate_limited"] != 1 || snap.AppointmentsStored != 2 {
+		t.Fatalf("stats: %v, stored %d", snap.RejectedByReason, snap.AppointmentsStored)
 	}
 }

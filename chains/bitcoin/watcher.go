@@ -17,6 +17,8 @@ type Tower interface {
 	ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error
 	Rollback(height uint32)
 	Tick(ctx context.Context, height uint32) error
+	// Expire forgets the appointments whose end block is below height.
+	Expire(ctx context.Context, height uint32) (int, error)
 }
 
 // Cursor is where the watcher keeps its position (the store).
@@ -25,7 +27,6 @@ type Cursor interface {
 	BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error)
 	SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error
 	RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error
-	ExpireAppointments(ctx context.Context, height uint32) (int64, error)
 }
 
 // Chain is the block source (Node).
@@ -52,7 +53,15 @@ type WatcherConfig struct {
 type Watcher struct {
 	cfg WatcherConfig
 	log *slog.Logger
+	// replayed: the blocks just below the stored cursor were handed to
+	// the tower again after the start (see replayRecent).
+	replayed bool
 }
+
+// ReplayDepth is how many handled blocks the watcher hands to the tower
+// again when it starts from a stored cursor: the tower's window for late
+// appointments (monitor's recentDepth).
+const ReplayDepth = 6
 
 // NewWatcher validates cfg and fills defaults.
 func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
@@ -125,8 +134,15 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			return fatal{err}
 		}
 		w.log.Info("bitcoin watcher starting", "from_height", start)
+		w.replayed = true // nothing handled before
 	}
 	w.cfg.Tower.SetTip(tip)
+	if !w.replayed {
+		if err := w.replayRecent(ctx, height, hash); err != nil {
+			return err
+		}
+		w.replayed = true
+	}
 	start := height
 	for height < tip {
 		if ctx.Err() != nil {
@@ -149,7 +165,10 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		if err := w.cfg.Cursor.SetBtcCursor(ctx, next, nh); err != nil {
 			return fatal{err}
 		}
-		if n, err := w.cfg.Cursor.ExpireAppointments(ctx, next); err == nil && n > 0 {
+		if n, err := w.cfg.Tower.Expire(ctx, next); err != nil {
+			// Harmless: the next block expires them (end_block < height).
+			w.log.Warn("could not expire appointments; retrying at the next block", "height", next, "err", err)
+		} else if n > 0 {
 			w.log.Info("expired appointments removed", "count", n, "height", next)
 		}
 		height, hash = next, nh
@@ -167,6 +186,42 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	}
 	if w.cfg.OnBlock != nil {
 		w.cfg.OnBlock(tip, height)
+	}
+	return nil
+}
+
+// replayRecent hands the last ReplayDepth handled blocks (up to the cursor,
+// when still on the best chain) to the tower again once after a start. The
+// tower is idempotent for them (no second response for a breach); what it
+// gains is its window of recent blocks, so that an appointment arriving
+// late for a breach mined just before the restart is still answered, and a
+// late response lost in a crash is made now.
+func (w *Watcher) replayRecent(ctx context.Context, cursor uint32, cursorHash chainhash.Hash) error {
+	from := uint32(1)
+	if cursor > ReplayDepth {
+		from = cursor - ReplayDepth + 1
+	}
+	for h := from; h <= cursor && h > 0; h++ {
+		stored, ok, err := w.cfg.Cursor.BtcBlockHash(ctx, h)
+		if err != nil {
+			return fatal{err}
+		}
+		if h == cursor {
+			stored, ok = cursorHash, true
+		}
+		if !ok {
+			continue
+		}
+		hash, block, err := w.cfg.Chain.BlockAt(ctx, h)
+		if err != nil {
+			return err
+		}
+		if hash != stored {
+			return nil // reorganised while stopped: the walk back handles it
+		}
+		if err := w.cfg.Tower.ProcessBlock(ctx, h, block); err != nil {
+			return fatal{fmt.Errorf("process block %d again: %w", h, err)}
+		}
 	}
 	return nil
 }

@@ -310,7 +310,7 @@ func TestBroadcastToVigild(t *testing.T) {
 	}
 	var content map[string]string
 	if err := json.Unmarshal(appts[0].Content, &content); err != nil || content["locator"] != hex.EncodeToString(signed.Locator[:]) ||
-		len(content) != len(monitor.AppointmentFields()) {
+		content["seq"] == "" || len(content) != len(monitor.AppointmentFields())+1 {
 		t.Fatalf("posted appointment: %s (%v)", appts[0].Content, err)
 	}
 	st := vigildStats(t, v)

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -249,7 +250,14 @@ decodes it, its signature verifies and the blob decrypts. A monitor pays
 itself reward_sat from the surplus only when the justice transaction is
 signed SIGHASH_SINGLE|SIGHASH_ANYONECANPAY; a warning says when it is not.
 --start-block must be within a few blocks (6 by default) of the monitor's
-tip when it receives the appointment.`)
+tip when it receives the appointment.
+
+--seq orders your appointments for one commitment: a monitor replaces the
+one it holds only with a higher seq and refuses a lower or equal one
+(stale_sequence), so an older appointment replayed by anyone cannot undo a
+newer one. The default, the current Unix time in seconds, rises by itself
+between appointments made more than a second apart; give it explicitly to
+make two in the same second, or to reproduce an appointment.`)
 	keyFile := f.String("key", "", "`FILE` holding your appointment signing key, from ln key new (required)")
 	justiceHex := f.String("justice-hex", "", "the signed justice transaction as `HEX` (this or --justice-file)")
 	justiceFile := f.String("justice-file", "", "`FILE` holding the justice transaction's hex (this or --justice-hex)")
@@ -260,6 +268,7 @@ tip when it receives the appointment.`)
 	rewardS := f.String("reward-sat", "", "`N` sat promised to the monitor out of the justice transaction's surplus (required)")
 	network := f.String("network", "", "`NET`, the Bitcoin network: "+strings.Join(lnNetworks, ", ")+" (required)")
 	cipherS := f.String("cipher", lncrypto.CipherChaCha20Poly1305.String(), "blob `CIPHER`: chacha20-poly1305 or aes-256-gcm")
+	seqS := f.String("seq", "", "sequence number `N` (decimal uint64), signed; a monitor keeps the highest per commitment (default: the current Unix time in seconds)")
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
@@ -312,6 +321,12 @@ tip when it receives the appointment.`)
 	if err != nil {
 		return f.usagef("--cipher must be chacha20-poly1305 or aes-256-gcm, got %q", *cipherS)
 	}
+	seq := uint64(time.Now().Unix())
+	if *seqS != "" {
+		if seq, err = f.uint("seq", *seqS); err != nil {
+			return err
+		}
+	}
 	var raw []byte
 	if *justiceHex != "" {
 		if raw, err = decodeTxHex(*justiceHex); err != nil {
@@ -340,7 +355,7 @@ tip when it receives the appointment.`)
 		return err
 	}
 	a := monitor.Appointment{Network: *network, Locator: lncrypto.Locator(commit), EncryptedBlob: blob, Cipher: cipher,
-		ToSelfDelay: delay, StartBlock: start, EndBlock: uint32(end), RewardSat: reward}
+		ToSelfDelay: delay, StartBlock: start, EndBlock: uint32(end), RewardSat: reward, Seq: seq}
 	if err := a.Sign(key); err != nil {
 		return fmt.Errorf("sign the appointment: %w", err)
 	}

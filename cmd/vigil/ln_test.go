@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,9 +145,15 @@ func TestLnAppointmentOffline(t *testing.T) {
 		if c.end != "" {
 			args = append(args, "--end-block", c.end)
 		}
+		before := time.Now().Unix()
 		r := cli(args...).ok(t)
+		after := time.Now().Unix()
 		var j monitor.AppointmentJSON
 		r.decode(t, &j)
+		// Without --seq: the current Unix time, signed.
+		if seq, err := strconv.ParseInt(j.Seq, 10, 64); err != nil || seq < before || seq > after {
+			t.Fatalf("default seq %q, want the Unix time in [%d, %d]", j.Seq, before, after)
+		}
 		a, err := monitor.DecodeAppointment([]byte(r.out))
 		if err != nil {
 			t.Fatal(err)
@@ -172,6 +179,17 @@ func TestLnAppointmentOffline(t *testing.T) {
 		}
 		if !strings.Contains(r.err, "locator "+j.Locator) || strings.Contains(r.err, "warning") {
 			t.Errorf("stderr: %q", r.err)
+		}
+	}
+
+	// An explicit --seq is signed as given; a lower one than a stored
+	// appointment's is what a monitor refuses (stale_sequence).
+	for _, seq := range []string{"7", "18446744073709551615"} {
+		r := cli("ln", "appointment", "--key", keyFile, "--justice-hex", btctest.TxHex(justice), "--commitment-txid", commit.String(),
+			"--to-self-delay", "144", "--start-block", "812000", "--reward-sat", "20000", "--network", "regtest", "--seq", seq).ok(t)
+		a, err := monitor.DecodeAppointment([]byte(r.out))
+		if err != nil || a.Unsequenced || strconv.FormatUint(a.Seq, 10) != seq || a.VerifySignature() != nil {
+			t.Fatalf("--seq %s: %+v, %v", seq, a, err)
 		}
 	}
 
@@ -230,7 +248,7 @@ func TestLnAppointmentBadInputs(t *testing.T) {
 		}
 		args := []string{"ln", "appointment"}
 		for _, k := range []string{"--key", "--justice-hex", "--justice-file", "--commitment-txid", "--to-self-delay",
-			"--start-block", "--end-block", "--reward-sat", "--network", "--cipher"} {
+			"--start-block", "--end-block", "--reward-sat", "--network", "--cipher", "--seq"} {
 			if v, ok := flags[k]; ok {
 				args = append(args, k, v)
 			}
@@ -281,6 +299,8 @@ func TestLnAppointmentBadInputs(t *testing.T) {
 		{"cipher case", appt(map[string]string{"--cipher": "AES-256-GCM"}), exitUsage, `--cipher must be chacha20-poly1305 or aes-256-gcm`},
 		{"network", appt(map[string]string{"--network": "bitcoin"}), exitUsage, `--network must be one of regtest, testnet, signet, mainnet, got "bitcoin"`},
 		{"end before start", appt(map[string]string{"--end-block": "812000"}), exitUsage, "--end-block 812000 must be after --start-block 812000"},
+		{"seq negative", appt(map[string]string{"--seq": "-1"}), exitUsage, "--seq"},
+		{"seq overflow", appt(map[string]string{"--seq": "18446744073709551616"}), exitUsage, "--seq"},
 		{"end overflow", appt(map[string]string{"--start-block": "4294967295"}), exitUsage, "exceeds 2^32-1: give --end-block"},
 		{"start overflow", appt(map[string]string{"--start-block": "4294967296"}), exitUsage, "--start-block exceeds 2^32-1"},
 		{"delay zero", appt(map[string]string{"--to-self-delay": "0"}), exitUsage, "--to-self-delay must be at least 1"},

@@ -93,6 +93,7 @@ func TestGroupCommitInArrivalOrder(t *testing.T) {
 	app := func(i, user int) monitor.StoredAppointment { return testAppointment(i, user) }
 	changed := app(7, 1)
 	changed.RewardSat++
+	changed.Seq++
 	saveApp := func(a monitor.StoredAppointment) func() (monitor.SaveResult, error) {
 		return func() (monitor.SaveResult, error) { return s.SaveAppointment(ctx, a, 2) }
 	}

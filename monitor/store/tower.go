@@ -28,7 +28,7 @@ const btcBlockHashesKept = 288
 
 const appointmentCols = `user_pubkey, locator, network, encrypted_blob, cipher,
 	to_self_delay, start_block, end_block, reward_sat, user_signature,
-	source, source_ref, received_at, accepted_tip`
+	source, source_ref, received_at, accepted_tip, seq`
 
 // ---- column encodings ----
 
@@ -85,6 +85,29 @@ func cipherArg(c lncrypto.Cipher) (string, error) {
 	return c.String(), nil
 }
 
+// seqCol reads an appointment's seq: NULL is an unsequenced appointment.
+type seqCol struct{ a *monitor.Appointment }
+
+func (c seqCol) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		c.a.Seq, c.a.Unsequenced = 0, true
+	case int64:
+		c.a.Seq, c.a.Unsequenced = uint64(v), false
+	default:
+		return fmt.Errorf("want a sequence number, got %T", src)
+	}
+	return nil
+}
+
+// seqArg stores an unsequenced appointment's seq as NULL.
+func seqArg(a *monitor.Appointment) any {
+	if a.Unsequenced {
+		return nil
+	}
+	return u64Arg(a.Seq)
+}
+
 // optBtcHashArg stores the zero hash as NULL ("not set").
 func optBtcHashArg(h chainhash.Hash) any {
 	if h == (chainhash.Hash{}) {
@@ -97,7 +120,7 @@ func appointmentDest(a *monitor.StoredAppointment) []any {
 	return []any{
 		fixedCol{a.UserPubkey[:]}, fixedCol{a.Locator[:]}, &a.Network, bytesCol{&a.EncryptedBlob}, cipherCol{&a.Cipher},
 		u32Col{&a.ToSelfDelay}, u32Col{&a.StartBlock}, u32Col{&a.EndBlock}, u64Col{&a.RewardSat}, &a.UserSignature,
-		&a.Source, &a.SourceRef, timeCol{&a.ReceivedAt}, u32Col{&a.AcceptedTip},
+		&a.Source, &a.SourceRef, timeCol{&a.ReceivedAt}, u32Col{&a.AcceptedTip}, seqCol{&a.Appointment},
 	}
 }
 
@@ -109,7 +132,7 @@ func appointmentArgs(a *monitor.StoredAppointment) ([]any, error) {
 	return []any{
 		a.UserPubkey[:], a.Locator[:], a.Network, blobArg(a.EncryptedBlob), ci,
 		int64(a.ToSelfDelay), int64(a.StartBlock), int64(a.EndBlock), u64Arg(a.RewardSat), a.UserSignature,
-		a.Source, a.SourceRef, timeArg(a.ReceivedAt), int64(a.AcceptedTip),
+		a.Source, a.SourceRef, timeArg(a.ReceivedAt), int64(a.AcceptedTip), seqArg(&a.Appointment),
 	}, nil
 }
 
@@ -128,10 +151,13 @@ func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
 //   - The same (user_pubkey, locator) with identical content (every
 //     Appointment field; Source, SourceRef, ReceivedAt and AcceptedTip only
 //     say how it arrived): Duplicate, nothing changes.
-//   - The same key with any other content: the new one replaces the old
-//     (PROTOCOL.md §3, "a newer one replaces it"; the store cannot tell
-//     newer from older, so it takes the one it is given): Replaced. A
-//     replacement never counts against maxPerLocator.
+//   - The same key with other content and a higher sequence number
+//     (Appointment.OrderSeq; an unsequenced appointment orders as 0): the
+//     new one replaces the old: Replaced. A replacement never counts
+//     against maxPerLocator.
+//   - The same key with other content and a lower or equal sequence
+//     number: an *monitor.Error with ReasonStaleSequence, nothing changes
+//     (a replayed older appointment never undoes a newer one).
 //   - A new key on a locator that already holds maxPerLocator appointments
 //     (of other users): an *monitor.Error with ReasonTooManyPerLocator.
 //     maxPerLocator <= 0 means no limit.
@@ -163,9 +189,10 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 	var res monitor.SaveResult
 	var old monitor.Appointment
 	err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
-		end_block, reward_sat, user_signature FROM appointments WHERE user_pubkey = ? AND locator = ?`,
+		end_block, reward_sat, user_signature, seq FROM appointments WHERE user_pubkey = ? AND locator = ?`,
 		a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
-		u32Col{&old.ToSelfDelay}, u32Col{&old.StartBlock}, u32Col{&old.EndBlock}, u64Col{&old.RewardSat}, &old.UserSignature)
+		u32Col{&old.ToSelfDelay}, u32Col{&old.StartBlock}, u32Col{&old.EndBlock}, u64Col{&old.RewardSat}, &old.UserSignature,
+		seqCol{&old})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -176,10 +203,13 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 			res.Duplicate = true
 			return res, nil
 		}
+		if got, have := a.OrderSeq(), old.OrderSeq(); got <= have {
+			return res, monitor.StaleSequence(got, have)
+		}
 		res.Replaced = true
 		_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
 			to_self_delay = ?, start_block = ?, end_block = ?, reward_sat = ?, user_signature = ?,
-			source = ?, source_ref = ?, received_at = ?, accepted_tip = ?
+			source = ?, source_ref = ?, received_at = ?, accepted_tip = ?, seq = ?
 			WHERE user_pubkey = ? AND locator = ?`, append(slices.Clone(args[2:]), args[:2]...)...)
 		return res, err
 	}
@@ -197,7 +227,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO appointments (`+appointmentCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
 		return res, err
 	}
 	r, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO tower_users (user_pubkey) VALUES (?)`, a.UserPubkey[:])
@@ -214,18 +244,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 
 // sameAppointment compares every field of the appointment itself; nil and
 // empty blobs are equal.
-func sameAppointment(a, b *monitor.Appointment) bool {
-	return a.Network == b.Network &&
-		a.Locator == b.Locator &&
-		bytes.Equal(a.EncryptedBlob, b.EncryptedBlob) &&
-		a.Cipher == b.Cipher &&
-		a.ToSelfDelay == b.ToSelfDelay &&
-		a.StartBlock == b.StartBlock &&
-		a.EndBlock == b.EndBlock &&
-		a.RewardSat == b.RewardSat &&
-		a.UserPubkey == b.UserPubkey &&
-		a.UserSignature == b.UserSignature
-}
+func sameAppointment(a, b *monitor.Appointment) bool { return a.SameContent(*b) }
 
 // AppointmentsByLocator implements monitor.TowerStore, in user key order;
 // none is an empty result, not an error.
@@ -233,6 +252,16 @@ func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE locator = ? ORDER BY locator, user_pubkey`, locator[:])
 	return as, wrap("appointments by locator", err)
+}
+
+// AppointmentOf implements monitor.TowerStore: one primary-key read.
+func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (monitor.StoredAppointment, bool, error) {
+	as, err := queryAll(ctx, s.r, scanAppointment,
+		`SELECT `+appointmentCols+` FROM appointments WHERE user_pubkey = ? AND locator = ?`, user[:], locator[:])
+	if err != nil || len(as) == 0 {
+		return monitor.StoredAppointment{}, false, wrap("appointment of", err)
+	}
+	return as[0], true, nil
 }
 
 // Appointments implements monitor.TowerStore with keyset pagination on
@@ -343,21 +372,45 @@ func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) erro
 const locatorChunk = 32_768
 
 // ExpireAppointments implements monitor.TowerStore: it deletes every
-// appointment with end_block < height and returns how many.
-func (s *Store) ExpireAppointments(ctx context.Context, height uint32) (int64, error) {
-	var n int64
+// appointment with end_block < height and returns the locator of each (one
+// per deleted appointment, in no particular order).
+func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]byte, error) {
+	var gone [][16]byte
 	err := s.write(ctx, "expire appointments", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM appointments WHERE end_block < ?`, int64(height))
+		gone = gone[:0] // a retried transaction starts over
+		rows, err := tx.QueryContext(ctx, `DELETE FROM appointments WHERE end_block < ? RETURNING locator`, int64(height))
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			var l [16]byte
+			if err := rows.Scan(fixedCol{l[:]}); err != nil {
+				return err
+			}
+			gone = append(gone, l)
+		}
+		return rows.Err()
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return n, nil
+	return gone, nil
+}
+
+// LocatorPrefixStored implements monitor.TowerStore: whether any stored
+// appointment's locator begins with these 8 bytes (a range of the locator
+// index).
+func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, error) {
+	lo := append(prefix[:], make([]byte, 8)...)
+	hi := append(prefix[:], bytes.Repeat([]byte{0xff}, 8)...)
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM appointments
+		WHERE locator BETWEEN ? AND ? LIMIT 1)`, lo, hi).Scan(&n)
+	if err != nil {
+		return false, wrap("locator prefix stored", err)
+	}
+	return n > 0, nil
 }
 
 // ---- Bitcoin cursor ----
@@ -438,7 +491,7 @@ func setBtcCursor(ctx context.Context, tx *sql.Tx, height uint32, hash chainhash
 
 const justiceCols = `locator, user_pubkey, breach_txid, breach_raw, breach_block, deadline,
 	txid, raw, fee_sat, bounty_sat, promised_sat, fee_rate, outcome, reason, detail,
-	sent_height, block, block_hash, replacement, created_at, updated_at`
+	sent_height, block, block_hash, replacement, created_at, updated_at, spent_by, spent_block`
 
 // justiceSet is "locator = ?, user_pubkey = ?, ..." in justiceCols order.
 var justiceSet = strings.ReplaceAll(strings.Join(strings.Fields(justiceCols), " "), ",", " = ?,") + " = ?"
@@ -449,7 +502,7 @@ func justiceArgs(j *monitor.Justice) []any {
 		optBtcHashArg(j.TxID), optBlobArg(j.Raw), j.FeeSat, j.BountySat, u64Arg(j.PromisedSat), j.FeeRate,
 		string(j.Outcome), string(j.Reason), j.Detail,
 		int64(j.SentHeight), int64(j.Block), optBtcHashArg(j.BlockHash), j.Replacement,
-		timeArg(j.CreatedAt), timeArg(j.UpdatedAt),
+		timeArg(j.CreatedAt), timeArg(j.UpdatedAt), optBtcHashArg(j.SpentBy), int64(j.SpentBlock),
 	}
 }
 
@@ -461,7 +514,7 @@ func scanJustice(rows *sql.Rows) (monitor.Justice, error) {
 		hashCol{(*[32]byte)(&j.TxID)}, bytesCol{&j.Raw}, &j.FeeSat, &j.BountySat, u64Col{&j.PromisedSat}, &j.FeeRate,
 		&j.Outcome, &j.Reason, &j.Detail,
 		u32Col{&j.SentHeight}, u32Col{&j.Block}, hashCol{(*[32]byte)(&j.BlockHash)}, &j.Replacement,
-		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt})
+		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt}, hashCol{(*[32]byte)(&j.SpentBy)}, u32Col{&j.SpentBlock})
 	return j, err
 }
 
@@ -471,7 +524,7 @@ func (s *Store) InsertJustice(ctx context.Context, j monitor.Justice) (int64, er
 	var id int64
 	err := s.write(ctx, "insert justice", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO justice (`+justiceCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, justiceArgs(&j)...)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, justiceArgs(&j)...)
 		if err != nil {
 			return err
 		}
@@ -538,7 +591,9 @@ func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]
 //   - Broadcast: records with a transaction (a TxID) that are not fee-bump
 //     replacements (Replacement == 0), so a bumped transaction counts once;
 //   - Confirmed and BountySat: records with outcome confirmed, and the sum
-//     of their BountySat.
+//     of their BountySat;
+//   - LostToJustice, LostToCheater, LostAtDeadline: records with outcome
+//     lost, by reason.
 func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
 	var t monitor.TowerTotals
 	err := s.read(ctx, "tower totals", func(tx *sql.Tx) error {
@@ -552,8 +607,15 @@ func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
 			WHERE txid IS NOT NULL AND replacement = 0`).Scan(&t.Broadcast); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(bounty_sat), 0) FROM justice WHERE outcome = ?`,
-			string(monitor.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat)
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(bounty_sat), 0) FROM justice WHERE outcome = ?`,
+			string(monitor.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT
+			COALESCE(SUM(reason = ?), 0), COALESCE(SUM(reason = ?), 0), COALESCE(SUM(reason = ?), 0)
+			FROM justice WHERE outcome = ?`,
+			string(monitor.ReasonSpentByJustice), string(monitor.ReasonSpentByCheater), string(monitor.ReasonDeadlinePassed),
+			string(monitor.JusticeLost)).Scan(&t.LostToJustice, &t.LostToCheater, &t.LostAtDeadline)
 	})
 	if err != nil {
 		return monitor.TowerTotals{}, err

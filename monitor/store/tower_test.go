@@ -1,15 +1,18 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -61,7 +64,7 @@ func fillAppointments(tb testing.TB, s *Store, n, sharedEvery int) {
 	for start := 0; start < n; start += chunk {
 		err := s.write(ctx, "fill", func(tx *sql.Tx) error {
 			stmt, err := tx.PrepareContext(ctx, `INSERT INTO appointments (`+appointmentCols+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 			if err != nil {
 				return err
 			}
@@ -154,7 +157,8 @@ func TestAppointmentCountKept(t *testing.T) {
 	fillAppointments(t, s, 5000, 7)
 	for i := range 50 {
 		a := testAppointment(i, i%1000)
-		a.RewardSat++ // replaces
+		a.RewardSat++ // replaces (with a higher seq)
+		a.Seq++
 		if _, err := s.SaveAppointment(ctx, a, 2); err != nil {
 			t.Fatal(err)
 		}
@@ -214,6 +218,8 @@ func TestTowerQueryPlans(t *testing.T) {
 		{"same key", `SELECT network FROM appointments WHERE user_pubkey = ? AND locator = ?`,
 			[]any{pub, loc}, []string{"USING INDEX sqlite_autoindex_appointments_1 (user_pubkey=? AND locator=?)"}},
 		{"expire", `SELECT 1 FROM appointments WHERE end_block < ?`, []any{5}, []string{"USING COVERING INDEX appointments_end_block (end_block<?)"}},
+		{"locator prefix", `SELECT COUNT(*) FROM (SELECT 1 FROM appointments WHERE locator BETWEEN ? AND ? LIMIT 1)`,
+			[]any{loc, loc}, []string{"USING COVERING INDEX appointments_locator (locator>? AND locator<?)"}},
 		{"justice outcome", `SELECT id FROM justice WHERE id > ? AND outcome IN (?) ORDER BY id`, []any{0, "broadcast"}, []string{"justice"}},
 		{"justice for breach", `SELECT id FROM justice WHERE breach_txid = ? ORDER BY id`, []any{make([]byte, 32)},
 			[]string{"justice_breach (breach_txid=?)"}},
@@ -285,5 +291,76 @@ func TestAppointmentUnknownCipher(t *testing.T) {
 	}
 	if as, err := s.AppointmentsByLocator(ctx, a.Locator); err != nil || len(as) != 0 {
 		t.Fatalf("stored anyway: %d, %v", len(as), err)
+	}
+}
+
+// TestMigrationAppointmentSeq: a database at schema 4 (before sequence
+// numbers) with a stored appointment and a justice record opens at the
+// current schema; the appointment reads back unsequenced (it was signed
+// without seq), orders as seq 0, so a sequenced one replaces it and it
+// cannot come back; the justice record has no spender.
+func TestMigrationAppointmentSeq(t *testing.T) {
+	path := tempPath(t)
+	ctx := context.Background()
+	old := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_state.sql", "0003_tower.sql", "0004_seen_counts.sql"} {
+		b, err := fs.ReadFile(migrationsFS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[name] = &fstest.MapFile{Data: b}
+	}
+	db, err := sql.Open("sqlite3", dsn(path, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := migrate(ctx, db, old, quiet); err != nil || v != 4 {
+		t.Fatalf("schema 4: %d, %v", v, err)
+	}
+	a := testAppointment(1, 1)
+	if _, err := db.Exec(`INSERT INTO appointments (user_pubkey, locator, network, encrypted_blob, cipher,
+		to_self_delay, start_block, end_block, reward_sat, user_signature, source, source_ref, received_at, accepted_tip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.UserPubkey[:], a.Locator[:], a.Network, a.EncryptedBlob, a.Cipher.String(), a.ToSelfDelay, a.StartBlock,
+		a.EndBlock, a.RewardSat, a.UserSignature, a.Source, a.SourceRef, a.ReceivedAt.UnixNano(), a.AcceptedTip); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO justice (locator, user_pubkey, breach_txid, breach_block, deadline, txid,
+		fee_sat, bounty_sat, promised_sat, fee_rate, outcome, reason, detail, sent_height, block, replacement)
+		VALUES (?, ?, ?, 10, 154, ?, 300, 9000, 5000, 2000, 'broadcast', '', '', 10, 0, 0)`,
+		a.Locator[:], a.UserPubkey[:], make([]byte, 32), bytes.Repeat([]byte{7}, 32)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openAt(t, path)
+	got, err := s.AppointmentsByLocator(ctx, a.Locator)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("after migration: %d appointments, %v", len(got), err)
+	}
+	if !got[0].Unsequenced || got[0].Seq != 0 || !bytes.Equal(got[0].EncryptedBlob, a.EncryptedBlob) {
+		t.Fatalf("migrated appointment: unsequenced %v seq %d", got[0].Unsequenced, got[0].Seq)
+	}
+	legacy := got[0]
+	if res, err := s.SaveAppointment(ctx, legacy, 8); err != nil || !res.Duplicate {
+		t.Fatalf("the migrated appointment again: %+v, %v; want Duplicate", res, err)
+	}
+	newer := a
+	newer.Seq, newer.RewardSat = 1, a.RewardSat+1
+	if res, err := s.SaveAppointment(ctx, newer, 8); err != nil || !res.Replaced {
+		t.Fatalf("seq 1 over the migrated appointment: %+v, %v; want Replaced", res, err)
+	}
+	_, err = s.SaveAppointment(ctx, legacy, 8)
+	if me := monitor.AsError(err); err == nil || me.Reason != monitor.ReasonStaleSequence {
+		t.Fatalf("the migrated appointment replayed: %v, want stale_sequence", err)
+	}
+	js, err := s.JusticeRecords(ctx, monitor.JusticeQuery{})
+	if err != nil || len(js) != 1 || js[0].SpentBy != (chainhash.Hash{}) || js[0].SpentBlock != 0 || js[0].Outcome != monitor.JusticeBroadcast {
+		t.Fatalf("migrated justice: %+v, %v", js, err)
+	}
+	if tot, err := s.TowerTotals(ctx); err != nil || tot.Appointments != 1 {
+		t.Fatalf("totals after migration: %+v, %v", tot, err)
 	}
 }

@@ -30,6 +30,8 @@ func RunTower(t *testing.T, open func(t *testing.T) monitor.TowerStore) {
 		{"SaveAppointment", testSaveAppointment},
 		{"SaveAppointmentReplacesOnAnyChange", testSaveAppointmentReplaces},
 		{"SaveAppointmentLargeValues", testSaveAppointmentLargeValues},
+		{"SaveAppointmentSequence", testSaveAppointmentSequence},
+		{"LocatorPrefixStored", testLocatorPrefixStored},
 		{"AppointmentsPerLocator", testAppointmentsPerLocator},
 		{"AppointmentPagination", testAppointmentPagination},
 		{"AppointmentPaginationDefaultLimit", testAppointmentPaginationDefaultLimit},
@@ -103,16 +105,16 @@ func appointment(user, loc string) monitor.StoredAppointment {
 }
 
 func apptStr(a monitor.StoredAppointment) string {
-	return fmt.Sprintf("user=%x locator=%x network=%q blob=%x cipher=%s delay=%d start=%d end=%d reward=%d usig=%q source=%q ref=%q received=%s tip=%d",
+	return fmt.Sprintf("user=%x locator=%x network=%q blob=%x cipher=%s delay=%d start=%d end=%d reward=%d seq=%d unsequenced=%v usig=%q source=%q ref=%q received=%s tip=%d",
 		a.UserPubkey, a.Locator, a.Network, a.EncryptedBlob, a.Cipher, a.ToSelfDelay, a.StartBlock, a.EndBlock,
-		a.RewardSat, a.UserSignature, a.Source, a.SourceRef, timeStr(a.ReceivedAt), a.AcceptedTip)
+		a.RewardSat, a.Seq, a.Unsequenced, a.UserSignature, a.Source, a.SourceRef, timeStr(a.ReceivedAt), a.AcceptedTip)
 }
 
 func justiceStr(j monitor.Justice) string {
-	return fmt.Sprintf("id=%d locator=%x user=%x breach=%s breachRaw=%x breachBlock=%d deadline=%d tx=%s raw=%x fee=%d bounty=%d promised=%d rate=%d outcome=%s reason=%s detail=%q sent=%d block=%d/%s replacement=%d created=%s updated=%s",
+	return fmt.Sprintf("id=%d locator=%x user=%x breach=%s breachRaw=%x breachBlock=%d deadline=%d tx=%s raw=%x fee=%d bounty=%d promised=%d rate=%d outcome=%s reason=%s detail=%q sent=%d block=%d/%s replacement=%d created=%s updated=%s spent=%s/%d",
 		j.ID, j.Locator, j.UserPubkey, j.BreachTxID, j.BreachRaw, j.BreachBlock, j.Deadline, j.TxID, j.Raw, j.FeeSat, j.BountySat,
 		j.PromisedSat, j.FeeRate, j.Outcome, j.Reason, j.Detail, j.SentHeight, j.Block, j.BlockHash, j.Replacement,
-		timeStr(j.CreatedAt), timeStr(j.UpdatedAt))
+		timeStr(j.CreatedAt), timeStr(j.UpdatedAt), j.SpentBy, j.SpentBlock)
 }
 
 func sortAppointments(as []monitor.StoredAppointment) {
@@ -167,7 +169,7 @@ func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
 
 	// New content for the same (user, locator) replaces.
 	a1b := appointment("u1", "l1")
-	a1b.EncryptedBlob, a1b.EndBlock, a1b.Source = blob("newer", 400), 830_000, "matrix"
+	a1b.EncryptedBlob, a1b.EndBlock, a1b.Source, a1b.Seq = blob("newer", 400), 830_000, "matrix", 1
 	if res := saveAppt(t, s, a1b, 8); res != (monitor.SaveResult{Replaced: true}) {
 		t.Errorf("replace: got %+v, want Replaced only", res)
 	}
@@ -196,10 +198,11 @@ func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
 }
 
 // testSaveAppointmentReplaces: a change in any one field of the appointment
-// itself replaces it; how it arrived does not.
+// itself, with a higher seq, replaces it; how it arrived does not.
 func testSaveAppointmentReplaces(t *testing.T, s monitor.TowerStore) {
 	base := appointment("u", "l")
 	saveAppt(t, s, base, 8)
+	seq := uint64(0)
 	for name, change := range map[string]func(a *monitor.Appointment){
 		"network":        func(a *monitor.Appointment) { a.Network = "testnet" },
 		"blob":           func(a *monitor.Appointment) { a.EncryptedBlob[7] ^= 1 },
@@ -214,7 +217,8 @@ func testSaveAppointmentReplaces(t *testing.T, s monitor.TowerStore) {
 		t.Run(name, func(t *testing.T) {
 			a := appointment("u", "l")
 			change(&a.Appointment)
-			a.SourceRef = "ref-" + name
+			seq++
+			a.SourceRef, a.Seq = "ref-"+name, seq
 			if res := saveAppt(t, s, a, 1); res != (monitor.SaveResult{Replaced: true}) {
 				t.Fatalf("got %+v, want Replaced (a replacement does not count against the cap)", res)
 			}
@@ -223,6 +227,8 @@ func testSaveAppointmentReplaces(t *testing.T, s monitor.TowerStore) {
 				t.Fatalf("again: got %+v, want Duplicate", res)
 			}
 			// Back to the base for the next case.
+			seq++
+			base.Seq = seq
 			if res := saveAppt(t, s, base, 1); res != (monitor.SaveResult{Replaced: true}) {
 				t.Fatalf("back to the base: got %+v, want Replaced", res)
 			}
@@ -246,8 +252,8 @@ func testSaveAppointmentLargeValues(t *testing.T, s monitor.TowerStore) {
 		t.Errorf("extremes again: %+v, want Duplicate", res)
 	}
 	// Nothing expires below the largest height.
-	if n, err := s.ExpireAppointments(ctx, math.MaxUint32); err != nil || n != 0 {
-		t.Errorf("ExpireAppointments(MaxUint32): %d, %v; want 0", n, err)
+	if gone, err := s.ExpireAppointments(ctx, math.MaxUint32); err != nil || len(gone) != 0 {
+		t.Errorf("ExpireAppointments(MaxUint32): %x, %v; want none", gone, err)
 	}
 }
 
@@ -267,7 +273,7 @@ func testAppointmentsPerLocator(t *testing.T, s monitor.TowerStore) {
 
 	// Users already there may still replace, or send the same again.
 	u0 := appointment("u0", loc)
-	u0.EndBlock++
+	u0.EndBlock, u0.Seq = u0.EndBlock+1, 1
 	if res := saveAppt(t, s, u0, maxPer); !res.Replaced {
 		t.Errorf("replace at the cap: %+v", res)
 	}
@@ -288,7 +294,7 @@ func testAppointmentsPerLocator(t *testing.T, s monitor.TowerStore) {
 	_, err = s.SaveAppointment(ctx, appointment("newcomer", loc), 2)
 	wantReason(t, err, monitor.ReasonTooManyPerLocator)
 	u1 := appointment("u1", loc)
-	u1.RewardSat = 1
+	u1.RewardSat, u1.Seq = 1, 1
 	if res := saveAppt(t, s, u1, 2); !res.Replaced {
 		t.Errorf("replace above the cap: %+v", res)
 	}
@@ -462,33 +468,161 @@ func testExpireAppointments(t *testing.T, s monitor.TowerStore) {
 		a.StartBlock, a.EndBlock = 50, end
 		saveAppt(t, s, a, 8)
 	}
-	expire := func(height uint32, want int64) {
+	// A second user on c's locator, with the same end: one locator per
+	// deleted appointment.
+	c2 := appointment("u-c2", "l-c")
+	c2.StartBlock, c2.EndBlock = 50, 102
+	saveAppt(t, s, c2, 8)
+	expire := func(height uint32, want ...string) {
 		t.Helper()
-		n, err := s.ExpireAppointments(ctx, height)
+		gone, err := s.ExpireAppointments(ctx, height)
 		must(t, err)
-		if n != want {
-			t.Errorf("ExpireAppointments(%d): %d, want %d", height, n, want)
+		var got, exp []string
+		for _, l := range gone {
+			got = append(got, fmt.Sprintf("%x", l))
+		}
+		for _, name := range want {
+			exp = append(exp, fmt.Sprintf("%x", locator("l-"+name)))
+		}
+		sort.Strings(got)
+		sort.Strings(exp)
+		if strings.Join(got, ",") != strings.Join(exp, ",") {
+			t.Errorf("ExpireAppointments(%d): %v, want the locators of %v", height, got, want)
 		}
 	}
-	expire(0, 0)
-	expire(100, 0) // end_block 100 is still good at 100
-	expire(101, 1) // below 101: only a
-	expire(101, 0)
+	expire(0)
+	expire(100)      // end_block 100 is still good at 100
+	expire(101, "a") // below 101: only a
+	expire(101)
 	for name, end := range ends {
-		if got, want := len(byLocator(t, s, locator("l-"+name))) == 1, end >= 101; got != want {
+		if got, want := len(byLocator(t, s, locator("l-"+name))) >= 1, end >= 101; got != want {
 			t.Errorf("%s (end %d) after ExpireAppointments(101): stored %v, want %v", name, end, got, want)
 		}
 	}
-	if n := towerTotals(t, s).Appointments; n != 4 {
-		t.Errorf("TowerTotals.Appointments: %d, want 4", n)
+	if n := towerTotals(t, s).Appointments; n != 5 {
+		t.Errorf("TowerTotals.Appointments: %d, want 5", n)
 	}
-	expire(103, 3)
+	expire(103, "b", "c", "c", "d")
 	if n := towerTotals(t, s).Appointments; n != 1 {
 		t.Errorf("TowerTotals.Appointments: %d, want 1", n)
 	}
 	// An expired user's key was already seen.
 	if res := saveAppt(t, s, appointment("u-a", "again"), 8); res != (monitor.SaveResult{}) {
 		t.Errorf("expired user again: %+v, want nothing new", res)
+	}
+}
+
+// testSaveAppointmentSequence: an appointment replaces the stored one of
+// its (user, locator) only with a higher seq; a lower one, or an equal one
+// with other content, is refused with stale_sequence and changes nothing;
+// an unsequenced one orders as 0.
+func testSaveAppointmentSequence(t *testing.T, s monitor.TowerStore) {
+	at := func(seq uint64, label string) monitor.StoredAppointment {
+		a := appointment("u", "l")
+		a.Seq, a.EncryptedBlob, a.SourceRef = seq, blob(label, 300), "ref-"+label
+		return a
+	}
+	stored := func(want monitor.StoredAppointment) {
+		t.Helper()
+		equalList(t, "stored", apptStr, byLocator(t, s, want.Locator), []monitor.StoredAppointment{want})
+	}
+	refused := func(a monitor.StoredAppointment) {
+		t.Helper()
+		_, err := s.SaveAppointment(ctx, a, 8)
+		wantReason(t, err, monitor.ReasonStaleSequence)
+	}
+	// Unsequenced first: stored as such.
+	legacy := at(0, "legacy")
+	legacy.Unsequenced = true
+	saveAppt(t, s, legacy, 8)
+	stored(legacy)
+	// Another unsequenced one (also order 0) and seq 0 are refused.
+	other := at(0, "legacy-2")
+	other.Unsequenced = true
+	refused(other)
+	refused(at(0, "zero"))
+	stored(legacy)
+	// seq 5 replaces it; a replay of the unsequenced one is refused.
+	five := at(5, "five")
+	if res := saveAppt(t, s, five, 8); res != (monitor.SaveResult{Replaced: true}) {
+		t.Fatalf("seq 5 over unsequenced: %+v, want Replaced", res)
+	}
+	refused(legacy)
+	refused(at(4, "four"))
+	refused(at(5, "five-other")) // equal seq, other content
+	stored(five)
+	// An identical resubmission, however it arrives, stays a duplicate.
+	again := five
+	again.Source, again.SourceRef = "matrix", "$replay"
+	if res := saveAppt(t, s, again, 8); res != (monitor.SaveResult{Duplicate: true}) {
+		t.Fatalf("identical seq 5: %+v, want Duplicate", res)
+	}
+	// The highest seq keeps its 64 bits and cannot be replaced.
+	top := at(math.MaxUint64, "top")
+	saveAppt(t, s, top, 8)
+	stored(top)
+	refused(at(math.MaxUint64-1, "below-top"))
+	refused(at(6, "six"))
+	stored(top)
+	// Other users and locators are not affected.
+	saveAppt(t, s, appointment("u2", "l"), 8)
+	saveAppt(t, s, appointment("u", "l2"), 8)
+	// AppointmentOf reads one (user, locator).
+	for _, want := range []monitor.StoredAppointment{top, appointment("u2", "l"), appointment("u", "l2")} {
+		got, ok, err := s.AppointmentOf(ctx, want.UserPubkey, want.Locator)
+		must(t, err)
+		if !ok {
+			t.Fatalf("AppointmentOf(%x, %x): none", want.UserPubkey[:4], want.Locator[:4])
+		}
+		equalList(t, "AppointmentOf", apptStr, []monitor.StoredAppointment{got}, []monitor.StoredAppointment{want})
+	}
+	if _, ok, err := s.AppointmentOf(ctx, pubkey("u3"), locator("l")); err != nil || ok {
+		t.Fatalf("AppointmentOf of nothing stored: %v, %v", ok, err)
+	}
+	if n := towerTotals(t, s).Appointments; n != 3 {
+		t.Errorf("TowerTotals.Appointments: %d, want 3", n)
+	}
+}
+
+// testLocatorPrefixStored: the answer follows the first 8 bytes of every
+// stored locator, including the extremes of a prefix's range.
+func testLocatorPrefixStored(t *testing.T, s monitor.TowerStore) {
+	has := func(p [8]byte) bool {
+		t.Helper()
+		ok, err := s.LocatorPrefixStored(ctx, p)
+		must(t, err)
+		return ok
+	}
+	var low, high, top [16]byte
+	copy(low[:8], []byte{1, 2, 3, 4, 5, 6, 7, 8})
+	copy(high[:], low[:8])
+	for i := 8; i < 16; i++ {
+		high[i] = 0xff
+	}
+	for i := range top {
+		top[i] = 0xff
+	}
+	if has([8]byte(low[:8])) {
+		t.Fatal("empty store has a prefix")
+	}
+	for _, l := range [][16]byte{low, high, top} {
+		a := appointment("u", "x")
+		a.Locator = l
+		saveAppt(t, s, a, 8)
+	}
+	if !has([8]byte(low[:8])) || !has([8]byte(top[:8])) {
+		t.Error("stored prefixes not found")
+	}
+	next := [8]byte{1, 2, 3, 4, 5, 6, 7, 9}
+	prev := [8]byte{1, 2, 3, 4, 5, 6, 7, 7}
+	if has(next) || has(prev) || has([8]byte{}) {
+		t.Error("a neighbouring prefix reported stored")
+	}
+	if _, err := s.ExpireAppointments(ctx, math.MaxUint32); err != nil {
+		t.Fatal(err)
+	}
+	if has([8]byte(low[:8])) || has([8]byte(top[:8])) {
+		t.Error("prefixes still stored after every appointment expired")
 	}
 }
 
@@ -709,7 +843,7 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 	}
 	saveAppt(t, s, appointment("u1", "l1"), 8) // duplicate
 	r := appointment("u2", "l1")
-	r.RewardSat = 1
+	r.RewardSat, r.Seq = 1, 1
 	saveAppt(t, s, r, 8) // replacement
 	_, err := s.SaveAppointment(ctx, appointment("u3", "l1"), 2)
 	wantReason(t, err, monitor.ReasonTooManyPerLocator)
@@ -730,7 +864,9 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 	// Breach B: no transaction could be made.
 	rec("b0", "B", monitor.JusticeFailed, 0, 0, false)
 	// Breach C: sent, the outputs went elsewhere.
-	rec("c0", "C", monitor.JusticeLost, 0, 5_000, true)
+	c0 := justice("c0", monitor.JusticeLost)
+	c0.BreachTxID, c0.Replacement, c0.BountySat, c0.Reason = btcHash("breach/C"), 0, 5_000, monitor.ReasonSpentByCheater
+	insertJustice(t, s, &c0)
 	// Breach D: SIGHASH_ALL, no bounty, confirmed.
 	rec("d0", "D", monitor.JusticeConfirmed, 0, 0, true)
 	// Breach E: two users' appointments on one breach, both sent.
@@ -739,7 +875,7 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 
 	// Broadcast: a0, c0, d0, e0, e1 (a1 and a2 replace a0; b0 has no
 	// transaction).
-	want := monitor.TowerTotals{Appointments: 3, Breaches: 5, Broadcast: 5, Confirmed: 1, BountySat: 0}
+	want := monitor.TowerTotals{Appointments: 3, Breaches: 5, Broadcast: 5, Confirmed: 1, BountySat: 0, LostToCheater: 1}
 	if tot := towerTotals(t, s); tot != want {
 		t.Errorf("totals: %+v, want %+v", tot, want)
 	}
@@ -747,9 +883,20 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 	must(t, s.SaveJustice(ctx, a2))
 	e1.Outcome = monitor.JusticeConfirmed
 	must(t, s.SaveJustice(ctx, e1))
+	// e0 lost to another justice transaction, a deadline passed on breach F.
+	e0 := justiceRecords(t, s, monitor.JusticeQuery{Outcomes: []monitor.JusticeOutcome{monitor.JusticeBroadcast}})
+	if len(e0) != 1 {
+		t.Fatalf("open records: %d, want e0 alone", len(e0))
+	}
+	e0[0].Outcome, e0[0].Reason = monitor.JusticeLost, monitor.ReasonSpentByJustice
+	must(t, s.SaveJustice(ctx, e0[0]))
+	f0 := justice("f0", monitor.JusticeLost)
+	f0.Reason, f0.Replacement = monitor.ReasonDeadlinePassed, 0
+	insertJustice(t, s, &f0)
 	_, err = s.ExpireAppointments(ctx, 822_001)
 	must(t, err)
-	want = monitor.TowerTotals{Appointments: 0, Breaches: 5, Broadcast: 5, Confirmed: 3, BountySat: 9_000}
+	want = monitor.TowerTotals{Appointments: 0, Breaches: 6, Broadcast: 6, Confirmed: 3, BountySat: 9_000,
+		LostToJustice: 1, LostToCheater: 1, LostAtDeadline: 1}
 	if tot := towerTotals(t, s); tot != want {
 		t.Errorf("totals after confirmations and expiry: %+v, want %+v", tot, want)
 	}
@@ -766,6 +913,8 @@ func testTowerContextCanceled(t *testing.T, s monitor.TowerStore) {
 		"Appointments":          func() error { _, _, err := s.Appointments(cctx, monitor.AppointmentQuery{}); return err },
 		"EachLocator":           func() error { return s.EachLocator(cctx, func([16]byte) {}) },
 		"ExpireAppointments":    func() error { _, err := s.ExpireAppointments(cctx, 1); return err },
+		"LocatorPrefixStored":   func() error { _, err := s.LocatorPrefixStored(cctx, [8]byte{}); return err },
+		"AppointmentOf":         func() error { _, _, err := s.AppointmentOf(cctx, a.UserPubkey, a.Locator); return err },
 		"BtcCursor":             func() error { _, _, _, err := s.BtcCursor(cctx); return err },
 		"BtcBlockHash":          func() error { _, _, err := s.BtcBlockHash(cctx, 1); return err },
 		"SetBtcCursor":          func() error { return s.SetBtcCursor(cctx, 1, height("1")) },

@@ -74,7 +74,7 @@ func TestGriefingOnGeth(t *testing.T) {
 	payout := newPayout(t)
 	var logs lockedBuffer
 	v := startVigilAt(t, endpoint{URL: node.URL, ChainID: node.ChainID, Registry: node.Registry},
-		vigilOpts{key: operator, payout: payout, conf: 1, profitFactor: -1, pollInterval: 100 * time.Millisecond, logTo: &logs})
+		vigilOpts{key: operator, payout: payout, conf: 1, profitFactor: -1, pollInterval: 100 * time.Millisecond, logs: &logs})
 
 	t.Logf("vigild ready: %s", time.Since(start).Round(time.Millisecond))
 	// All variants at once, on one chain and one vigild (t.Run from

@@ -54,8 +54,9 @@ type vigilOpts struct {
 	// ethURL, when set, is the node URL vigild dials instead of chain.URL
 	// (e.g. a counting proxy in front of it).
 	ethURL string
-	// logTo, when set, also receives the daemon's log at warn and above.
-	logTo io.Writer
+	// logs, when set, also receives vigild's log records of level Warn and
+	// above (for tests that check what an operator is told).
+	logs io.Writer
 	// pollInterval overrides the watchers' 25 ms.
 	pollInterval time.Duration
 }
@@ -86,10 +87,12 @@ func startVigilAt(t testing.TB, chain endpoint, o vigilOpts) *vigil {
 	if os.Getenv("VIGIL_TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("vigil", ethtest.Address(o.key).Hex()[:8])
-	if o.logTo != nil {
-		log = slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, o.logTo), &slog.HandlerOptions{Level: slog.LevelWarn})).With("vigil", ethtest.Address(o.key).Hex()[:8])
+	var out io.Writer = os.Stderr
+	if o.logs != nil {
+		out = io.MultiWriter(os.Stderr, o.logs)
+		level = min(level, slog.LevelWarn)
 	}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level})).With("vigil", ethtest.Address(o.key).Hex()[:8])
 	pf := 1.0
 	if o.profitFactor < 0 {
 		pf = 0

@@ -1,4 +1,4 @@
--- 0005_update_competitor: a skipped decision names the competing
+-- 0006_update_competitor: a skipped decision names the competing
 -- transaction it stood down for, and the responder finds windows that closed
 -- with a newer stored proof than the chain's (missed) by deadline.
 ALTER TABLE updates ADD COLUMN competitor BLOB CHECK (competitor IS NULL OR length(competitor) = 32);
