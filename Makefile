@@ -36,6 +36,7 @@ test: tools test-deps fmt-check vet
 	@# The performance benchmarks in their quick form (-short sizes, one
 	@# iteration each), so that make bench cannot rot.
 	GO=$(GO) $(GO) run ./scripts/bench --quick
+	@echo "make test: PASSED (gofmt, go vet, go test ./..., the benchmarks' quick form)"
 
 vet:
 	$(GO) vet ./...

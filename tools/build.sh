@@ -26,6 +26,7 @@ fi
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+progress_every=10
 start_all=$(now)
 built=0
 pkgs=$("$go" list tool | sort)
@@ -40,9 +41,28 @@ for pkg in $pkgs; do
 		continue
 	fi
 	t0=$(now)
-	echo "tools: building $name ($pkg) ..."
+	mod=$("$go" list -f '{{with .Module}}{{.Path}} {{.Version}}{{end}}' "$pkg" 2>/dev/null || true)
+	what="$pkg"
+	# The first tool of a module compiles the module's packages; the others
+	# reuse the build cache. Say so, since that is where the minutes go.
+	if [[ -n "$mod" && " ${compiled_mods:-} " != *" ${mod%% *} "* ]]; then
+		what="$pkg; compiles ${mod/ /@} and its dependencies unless the Go build cache has them"
+		compiled_mods="${compiled_mods:-} ${mod%% *}"
+	fi
+	echo "tools: building $name ($what) ..."
 	tmp="$out.tmp.$$"
-	if ! "$go" build -o "$tmp" "$pkg"; then
+	"$go" build -o "$tmp" "$pkg" &
+	pid=$!
+	# No silence longer than progress_every seconds on a cold machine.
+	waited=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		waited=$((waited + 1))
+		if (( waited % progress_every == 0 )) && kill -0 "$pid" 2>/dev/null; then
+			echo "tools: still building $name ($(elapsed "$t0")s)"
+		fi
+	done
+	if ! wait "$pid"; then
 		rm -f "$tmp"
 		echo "tools: $name FAILED after $(elapsed "$t0")s ($pkg)" >&2
 		exit 1

@@ -187,11 +187,11 @@ func (r *report) table(section string) string {
 }
 
 func (r *report) summary() string {
+	if r.quick {
+		return r.quickSummary()
+	}
 	var b strings.Builder
 	b.WriteString("\nbench: summary\n")
-	if r.quick {
-		b.WriteString("  (quick run: -short sizes, one iteration each; it checks that the benchmarks work, its figures mean nothing)\n")
-	}
 	for _, f := range figures {
 		goal, ratio, status := f.verdict(r)
 		line := fmt.Sprintf("  [%s] %-58s %12s %-6s", f.section, f.what, num(f.value(r)), f.unit)
@@ -202,6 +202,30 @@ func (r *report) summary() string {
 	}
 	for _, f := range r.failures {
 		b.WriteString("  FAILED: " + f + "\n")
+	}
+	return b.String()
+}
+
+// quickSummary lists, per step, the benchmarks that ran: a quick run only
+// checks that they work, at -short sizes and one iteration, so it shows no
+// figures (they would be read as measurements).
+func (r *report) quickSummary() string {
+	var b strings.Builder
+	b.WriteString("\nbench: quick run (each benchmark once, at -short size, to check that it works; `make bench` measures)\n")
+	for _, l := range r.logs {
+		var names []string
+		for _, line := range l.lines {
+			if m := benchLine.FindStringSubmatch(line); m != nil {
+				names = append(names, strings.TrimPrefix(m[1], "Benchmark"))
+			}
+		}
+		fmt.Fprintf(&b, "  ran %-24s %s\n", l.step.name+":", strings.Join(names, ", "))
+	}
+	for _, f := range r.failures {
+		b.WriteString("  FAILED: " + f + "\n")
+	}
+	if len(r.failures) == 0 {
+		fmt.Fprintf(&b, "bench: all %d benchmark steps work\n", len(r.logs))
 	}
 	return b.String()
 }
