@@ -182,6 +182,9 @@ func run(ctx context.Context, opt options) (res *result, err error) {
 		return nil, err
 	}
 	d.n.say("workdir %s (every vigil command run: <workdir>/commands.log; server logs: <workdir>/*.log)", d.work)
+	if temp {
+		d.n.say("it is removed when the demo succeeds (kept if it fails); run with --workdir DIR to keep it")
+	}
 	defer func() {
 		d.shutdown()
 		d.cmds.Close()
@@ -193,6 +196,7 @@ func run(ctx context.Context, opt options) (res *result, err error) {
 			}
 		case temp:
 			os.RemoveAll(d.work)
+			fmt.Fprintf(opt.out, "removed the workdir %s (make demo DEMO_ARGS=\"--workdir DIR\" keeps the logs)\n", d.work)
 		default:
 			fmt.Fprintf(opt.out, "logs and data are in %s\n", d.work)
 		}
