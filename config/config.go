@@ -372,6 +372,61 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
+// flagError rewrites the flag package's errors in the settings' own words,
+// suggesting the nearest setting for an unknown flag.
+func flagError(err error) error {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
+	if !ok {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errors.New(strings.Replace(msg, " -", " --", 1))
+	}
+	name = strings.TrimLeft(name, "-")
+	out := fmt.Sprintf("unknown setting --%s", name)
+	if near := nearestSetting(name); near != "" {
+		out += fmt.Sprintf("; did you mean --%s?", near)
+	}
+	return errors.New(out + " (vigild --help lists every setting)")
+}
+
+// nearestSetting is the flag (dashed form) closest to name by edit
+// distance, if it is close enough to be a likely typo.
+func nearestSetting(name string) string {
+	norm := strings.ReplaceAll(strings.ToLower(name), "_", "-")
+	best, bestD := "", len(norm)/2+1
+	for _, s := range settings {
+		for _, cand := range []string{s.flag(), strings.ReplaceAll(s.key, "_", "-")} {
+			if d := editDistance(norm, cand); d < bestD {
+				best, bestD = s.flag(), d
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
 // Load builds the effective Config from args (without the program name),
 // the environment seen through getenv and the TOML file named by --config
 // (or VIGIL_CONFIG), then validates it. It reports every problem at once,
@@ -399,7 +454,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, flagError(err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: settings are given as --section.key=value", fs.Arg(0))

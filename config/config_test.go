@@ -569,3 +569,25 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		t.Errorf("Default round trip differs:\n%s\n---\n%s", dump(t, &d), dump(t, back))
 	}
 }
+
+// TestUnknownFlagSuggestsSetting: a mistyped flag is named with two dashes
+// and the nearest setting suggested; nonsense gets no suggestion.
+func TestUnknownFlagSuggestsSetting(t *testing.T) {
+	for arg, want := range map[string]string{
+		"--ethereum.rpcurl=x":      "unknown setting --ethereum.rpcurl; did you mean --ethereum.rpc-url?",
+		"--polcy.profit-factor=2":  "unknown setting --polcy.profit-factor; did you mean --policy.profit-factor?",
+		"--policy.profit_factor=2": "", // the TOML spelling is accepted
+		"--zzzzzzzz":               "unknown setting --zzzzzzzz (vigild --help",
+	} {
+		_, err := Load([]string{arg}, nil)
+		if want == "" {
+			if err != nil && strings.Contains(err.Error(), "unknown setting") {
+				t.Errorf("%s: %v", arg, err)
+			}
+			continue
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q...", arg, err, want)
+		}
+	}
+}
