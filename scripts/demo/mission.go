@@ -385,8 +385,8 @@ func (d *demo) missionRequests(ctx context.Context) error {
 		return fmt.Errorf("alice's receipt did not verify: %v", r)
 	}
 	d.n.say("posted %s to %s: `vigil sign-request` then `vigil broadcast balance-proof --wait-receipts 1`", d.res.AcceptedEvent, roomAlias)
-	d.n.say("vigil ACCEPTED it: %s >= its threshold of about %s (profit factor 1.5 x %d gas for updateTransfer x gas price %s wei)",
-		fmtEth(goodReward), fmtEth(threshold), updateGas, gasPrice)
+	d.n.say("vigil ACCEPTED it: %s >= its threshold (profit factor 1.5 x %d gas for updateTransfer x the node's gas price, %s wei a moment ago: about %s)",
+		fmtEth(goodReward), updateGas, gasPrice, fmtEth(threshold))
 	d.n.say("receipt %v from monitor %v: EIP-712 signature verified by the CLI", r["receipt_event_id"], r["monitor"])
 
 	d.n.step("carol offers only %s wei for channel B", tinyReward)
@@ -416,7 +416,7 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	d.res.Declined = cli.Matrix.RejectedBy[string(monitor.ReasonRewardBelowGasCost)]
 	byReason, _ := json.Marshal(cli.Matrix.RejectedBy)
 	d.n.say("vigil DECLINED it: reason %q in `vigil stats` (matrix.rejected_by_reason %s):", monitor.ReasonRewardBelowGasCost, byReason)
-	d.n.say("  %s wei would not pay for the gas of one updateTransfer (about %s at gas price %s wei): not worth watching", tinyReward, fmtEth(threshold), gasPrice)
+	d.n.say("  %s wei would not pay for the gas of one updateTransfer: not worth watching", tinyReward)
 	if kv := d.vigildLog(ctx, "balance proof rejected", "reason="+string(monitor.ReasonRewardBelowGasCost)); kv != nil {
 		d.n.say("  vigild's log says why: %s", kv["msg"])
 	}
