@@ -58,6 +58,11 @@ type BitcoinStatus struct {
 	Tip       uint32
 	Processed uint32
 	LastPoll  time.Time
+	// LastSuccess is the end of the last poll that followed the node's
+	// chain to its tip; OutOfSync says why the node is not followed ("" in
+	// sync).
+	LastSuccess time.Time
+	OutOfSync   string
 }
 
 // SetBitcoin records the Bitcoin watcher's latest view.
@@ -85,6 +90,11 @@ type ChainStatus struct {
 	Monitor       common.Address
 	Payout        common.Address
 	Balance       *big.Int
+	// LastSuccess is the end of the last poll that followed the node's
+	// chain to its head; OutOfSync says why the node is not followed (""
+	// in sync).
+	LastSuccess time.Time
+	OutOfSync   string
 }
 
 // NewStats starts stats from the store's totals.
@@ -243,6 +253,10 @@ type StatsSnapshot struct {
 		Monitor           string `json:"monitor_address"`
 		Payout            string `json:"payout_address"`
 		Balance           string `json:"balance_wei,omitempty"`
+		// NodeState is "in_sync" or "out_of_sync" (NodeProblem says why).
+		NodeState          string `json:"node_state"`
+		NodeProblem        string `json:"node_problem,omitempty"`
+		LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
 	} `json:"ethereum"`
 	Matrix struct {
 		Enabled        bool             `json:"enabled"`
@@ -271,6 +285,10 @@ type StatsSnapshot struct {
 		JusticeConfirmed     int64            `json:"justice_confirmed"`
 		BountyEarnedSat      int64            `json:"bounty_earned_sat"`
 		JusticeProblems      map[string]int64 `json:"justice_problems"`
+		// NodeState is "in_sync" or "out_of_sync" (NodeProblem says why).
+		NodeState          string `json:"node_state"`
+		NodeProblem        string `json:"node_problem,omitempty"`
+		LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
 	} `json:"lightning"`
 	Counters map[string]int64 `json:"counters"`
 }
@@ -327,6 +345,10 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	if !s.bitcoin.LastPoll.IsZero() {
 		l.LastPoll = s.bitcoin.LastPoll.UTC().Format(time.RFC3339)
 	}
+	l.NodeState, l.NodeProblem = nodeState(s.bitcoin.OutOfSync), s.bitcoin.OutOfSync
+	if !s.bitcoin.LastSuccess.IsZero() {
+		l.LastSuccessfulPoll = s.bitcoin.LastSuccess.UTC().Format(time.RFC3339Nano)
+	}
 	l.AppointmentsStored = s.counters[CounterAppointmentsStored]
 	l.BreachesSeen = s.counters[CounterBreachesSeen]
 	l.JusticeBroadcast = s.counters[CounterJusticeBroadcast]
@@ -367,12 +389,36 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	if !s.chain.LastPoll.IsZero() {
 		e.LastPoll = s.chain.LastPoll.UTC().Format(time.RFC3339)
 	}
+	e.NodeState, e.NodeProblem = nodeState(s.chain.OutOfSync), s.chain.OutOfSync
+	if !s.chain.LastSuccess.IsZero() {
+		e.LastSuccessfulPoll = s.chain.LastSuccess.UTC().Format(time.RFC3339Nano)
+	}
 	e.Monitor = s.chain.Monitor.Hex()
 	e.Payout = s.chain.Payout.Hex()
 	if s.chain.Balance != nil {
 		e.Balance = s.chain.Balance.String()
 	}
 	return out
+}
+
+// Node states in the stats.
+const (
+	NodeInSync    = "in_sync"
+	NodeOutOfSync = "out_of_sync"
+)
+
+func nodeState(problem string) string {
+	if problem != "" {
+		return NodeOutOfSync
+	}
+	return NodeInSync
+}
+
+// Chains is a copy of both watchers' views, for health checks.
+func (s *Stats) Chains() (ChainStatus, BitcoinStatus, MatrixStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chain, s.bitcoin, s.matrix
 }
 
 // CounterNames returns the persisted counter names in order (for /metrics).

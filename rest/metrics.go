@@ -160,6 +160,13 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 	p.sample("vigil_eth_last_processed_block", nil, float64(e.LastProcessed))
 	p.family("vigil_eth_blocks_behind", "gauge", "Blocks between the head and the last processed block.")
 	p.sample("vigil_eth_blocks_behind", nil, float64(e.BlocksBehind))
+	now := s.cfg.Clock.Now()
+	p.family("vigil_eth_node_out_of_sync", "gauge", "1 while the Ethereum node does not follow the processed chain (head below it, or its block unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.")
+	p.sample("vigil_eth_node_out_of_sync", nil, boolGauge(e.NodeState == monitor.NodeOutOfSync))
+	if age, ok := ageSeconds(e.LastSuccessfulPoll, now); ok {
+		p.family("vigil_eth_last_successful_poll_age_seconds", "gauge", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
+		p.sample("vigil_eth_last_successful_poll_age_seconds", nil, age)
+	}
 	p.family("vigil_eth_balance_wei", "gauge", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
 	p.weiSample("vigil_eth_balance_wei", e.Balance)
 
@@ -179,7 +186,30 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 
 	if s.cfg.Tower != nil || snap.Lightning.Enabled {
 		writeLightningMetrics(p, snap)
+		l := snap.Lightning
+		p.family("vigil_btc_node_out_of_sync", "gauge", "1 while the Bitcoin node does not follow the processed chain (tip below it, or its block unknown): appointments are refused with node_out_of_sync.")
+		p.sample("vigil_btc_node_out_of_sync", nil, boolGauge(l.NodeState == monitor.NodeOutOfSync))
+		if age, ok := ageSeconds(l.LastSuccessfulPoll, now); ok {
+			p.family("vigil_btc_last_successful_poll_age_seconds", "gauge", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
+			p.sample("vigil_btc_last_successful_poll_age_seconds", nil, age)
+		}
 	}
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ageSeconds is the age of an RFC 3339 time at now.
+func ageSeconds(at string, now time.Time) (float64, bool) {
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return 0, false
+	}
+	return max(now.Sub(t).Seconds(), 0), true
 }
 
 // appointmentReasons are the rejection reasons the appointment intake can

@@ -33,6 +33,9 @@ type Chain interface {
 	Tip(ctx context.Context) (uint32, error)
 	BlockAt(ctx context.Context, height uint32) (chainhash.Hash, *wire.MsgBlock, error)
 	HashAt(ctx context.Context, height uint32) (chainhash.Hash, error)
+	// KnowsBlock tells whether the node has the block at all (best or
+	// side chain).
+	KnowsBlock(ctx context.Context, hash chainhash.Hash) (bool, error)
 }
 
 // WatcherConfig configures a Watcher.
@@ -45,8 +48,22 @@ type WatcherConfig struct {
 	StartHeight uint32
 	// OnBlock reports progress (optional).
 	OnBlock func(tip, processed uint32)
-	Logger  *slog.Logger
+	// OnSync reports, after every poll that got as far as comparing the
+	// node's chain with the cursor, whether the node follows the processed
+	// chain: problem is "" after a successful poll, else it says how the
+	// node is out of sync (optional; see ErrOutOfSync).
+	OnSync func(problem string)
+	Logger *slog.Logger
 }
+
+// ErrOutOfSync marks a poll that found the node not following the
+// processed chain: its tip is below the cursor, or it does not know the
+// cursor's block at all (a wiped or replaced node, another network). The
+// watcher then processes nothing and rolls nothing back; it polls again,
+// and goes on once the node follows the processed chain. A reorg (the
+// node knows the cursor's block, on a side chain) is not this: the watcher
+// walks back.
+var ErrOutOfSync = errors.New("bitcoin node out of sync")
 
 // Watcher follows the best chain block by block.
 type Watcher struct {
@@ -78,10 +95,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if err := w.Poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
+		err := w.Poll(ctx)
+		switch {
+		case err == nil:
+			w.report("")
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrOutOfSync):
+			w.report(err.Error()) // logged once per change, by the receiver
+		default:
 			var f fatal
 			if errors.As(err, &f) {
 				return err
@@ -93,6 +115,12 @@ func (w *Watcher) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+func (w *Watcher) report(problem string) {
+	if w.cfg.OnSync != nil {
+		w.cfg.OnSync(problem)
 	}
 }
 
@@ -126,6 +154,9 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		}
 		w.log.Info("bitcoin watcher starting", "from_height", start)
 	}
+	if err := w.checkSync(ctx, tip, height, hash); err != nil {
+		return err
+	}
 	w.cfg.Tower.SetTip(tip)
 	start := height
 	for height < tip {
@@ -138,6 +169,9 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			return err
 		}
 		if block.Header.PrevBlock != hash {
+			if err := w.checkSync(ctx, tip, height, hash); err != nil {
+				return err
+			}
 			if height, hash, err = w.walkBack(ctx, height); err != nil {
 				return err
 			}
@@ -167,6 +201,33 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	}
 	if w.cfg.OnBlock != nil {
 		w.cfg.OnBlock(tip, height)
+	}
+	return nil
+}
+
+// checkSync makes sure the node follows the chain the cursor (height,
+// hash) is on: its tip is not below the cursor, and when its block at the
+// cursor's height is another one, it still knows the cursor's block (a
+// reorg) rather than not at all (another chain).
+func (w *Watcher) checkSync(ctx context.Context, tip, height uint32, hash chainhash.Hash) error {
+	if tip < height {
+		// The message names no moving figure: the receiver logs each
+		// change of it.
+		return fmt.Errorf("%w: its tip is below the last processed block %d", ErrOutOfSync, height)
+	}
+	canon, err := w.cfg.Chain.HashAt(ctx, height)
+	if err != nil {
+		return err
+	}
+	if canon == hash {
+		return nil
+	}
+	known, err := w.cfg.Chain.KnowsBlock(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if !known {
+		return fmt.Errorf("%w: it does not know the last processed block %d (%s)", ErrOutOfSync, height, hash)
 	}
 	return nil
 }

@@ -32,6 +32,11 @@ type WatcherConfig struct {
 	OnHead func(ctx context.Context, head uint64) error
 	// OnStatus reports progress for stats (optional).
 	OnStatus func(head uint64, processed monitor.Cursor)
+	// OnSync reports, after every poll that got as far as comparing the
+	// node's chain with the cursor, whether the node follows the processed
+	// chain: problem is "" after a successful poll, else it says how the
+	// node is out of sync (optional; see ErrOutOfSync).
+	OnSync func(problem string)
 	// Confirmations: events are processed once this many blocks are on top.
 	Confirmations uint64
 	PollInterval  time.Duration
@@ -85,10 +90,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if err := w.Poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
+		err := w.Poll(ctx)
+		switch {
+		case err == nil:
+			w.report("")
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrOutOfSync):
+			w.report(err.Error()) // logged once per change, by the receiver
+		default:
 			var fatal fatalErr
 			if errors.As(err, &fatal) {
 				return err
@@ -100,6 +110,22 @@ func (w *Watcher) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// ErrOutOfSync marks a poll that found the node not following the
+// processed chain: its head is below the cursor, or it does not know the
+// cursor's block at all (a wiped or replaced node, a node on another chain
+// with the same id). The watcher then applies nothing, rolls nothing back
+// and does not run OnHead (the node's head means nothing for the channels
+// watched); it polls again and goes on once the node follows the processed
+// chain. A reorg (the node knows the cursor's block, on a side chain) is
+// not this: the watcher rolls back to the common ancestor.
+var ErrOutOfSync = errors.New("ethereum node out of sync")
+
+func (w *Watcher) report(problem string) {
+	if w.cfg.OnSync != nil {
+		w.cfg.OnSync(problem)
 	}
 }
 
@@ -147,6 +173,11 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, err
 	target := head - w.cfg.Confirmations
 	from := w.cfg.StartBlock
 	if ok {
+		if head < cur.Number {
+			// The message names no moving figure: the receiver logs each
+			// change of it.
+			return cur, fmt.Errorf("%w: its head is below the last processed block %d", ErrOutOfSync, cur.Number)
+		}
 		if err := w.checkReorg(ctx, &cur); err != nil {
 			return cur, err
 		}
@@ -176,6 +207,17 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 	}
 	if canon == cur.Hash {
 		return nil
+	}
+	// A node that does not know the processed block at all is on another
+	// chain: rolling back to its view would drop what the real chain holds.
+	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+	_, err = w.cfg.Node.HeaderByHash(c, cur.Hash)
+	cancel()
+	if errors.Is(err, ethereum.NotFound) {
+		return fmt.Errorf("%w: it does not know the last processed block %d (%s)", ErrOutOfSync, cur.Number, cur.Hash.Hex())
+	}
+	if err != nil {
+		return fmt.Errorf("header %s: %w", cur.Hash.Hex(), err)
 	}
 	w.log.Warn("ethereum reorg detected", "block", cur.Number, "stored_hash", cur.Hash.Hex(), "canonical_hash", canon.Hex())
 	for n := cur.Number; n > 0; n-- {
