@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"math/big"
 	"time"
 
@@ -97,7 +98,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return nil
 		case errors.Is(err, ErrOutOfSync):
-			w.report(err.Error()) // logged once per change, by the receiver
+			// Logged once per change, by the receiver.
+			w.report(strings.TrimPrefix(err.Error(), ErrOutOfSync.Error()+": "))
 		default:
 			var fatal fatalErr
 			if errors.As(err, &fatal) {
