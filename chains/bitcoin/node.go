@@ -193,7 +193,9 @@ func (n *Node) HashAt(ctx context.Context, height uint32) (chainhash.Hash, error
 // Vigil processed is on another chain (wiped, replaced, or pointed at
 // another network), not in a reorg.
 func (n *Node) KnowsBlock(ctx context.Context, hash chainhash.Hash) (bool, error) {
-	err := n.call(ctx, btcjson.NewGetBlockHeaderCmd(hash.String(), btcjson.Bool(true)), nil)
+	// Not verbose: btcd answers the verbose form only for blocks on its
+	// best chain, the plain one for every block it has.
+	err := n.call(ctx, btcjson.NewGetBlockHeaderCmd(hash.String(), btcjson.Bool(false)), nil)
 	if err == nil {
 		return true, nil
 	}
