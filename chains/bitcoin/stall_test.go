@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -41,7 +43,18 @@ func stopProcess(t *testing.T, pid int) (resume func()) {
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatalf("SIGSTOP %d: %v", pid, err)
 	}
+	waitStopped(t, pid)
 	return resume
+}
+
+// waitStopped waits until the kernel shows pid stopped: SIGSTOP is
+// delivered asynchronously, and a request sent at once could still be
+// answered.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	waitFor(t, "the process to stop", func() bool {
+		return allThreadsStopped(pid)
+	})
 }
 
 // TestNodeCallsEndAtTheirDeadline: with btcd frozen (SIGSTOP: it accepts
@@ -259,10 +272,7 @@ func TestWatcherDetectsAReplacedNode(t *testing.T) {
 	// The original chain is back.
 	chain.set(nodeA)
 	a.Generate(t, 1)
-	waitFor(t, "the watcher to go on on A", func() bool { return cursorAt(113) })
-	if err := nsync.Err(); err != nil {
-		t.Fatalf("still out of sync: %v", err)
-	}
+	waitFor(t, "the watcher to go on on A, in sync", func() bool { return cursorAt(113) && nsync.Err() == nil })
 	if !strings.Contains(logs.String(), "level=INFO msg=\"chain node is in sync again\"") {
 		t.Fatalf("recovery not logged:\n%s", logs.String())
 	}
@@ -295,4 +305,24 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// allThreadsStopped tells whether every thread of pid is stopped ("T" in
+// /proc/<pid>/task/<tid>/stat, after the ")" that ends the command name).
+func allThreadsStopped(pid int) bool {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
+		if err != nil {
+			return false
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
+			return false
+		}
+	}
+	return true
 }

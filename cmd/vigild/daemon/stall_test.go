@@ -1,12 +1,15 @@
 package daemon_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -58,6 +61,11 @@ func freeze(t *testing.T, what string, pid int) (resume func()) {
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatalf("SIGSTOP %s (%d): %v", what, pid, err)
 	}
+	// SIGSTOP is delivered asynchronously: a request sent at once could
+	// still be answered. Wait until the kernel shows the process stopped.
+	ethtest.Eventually(t, defaultWait, what+" to stop", func() bool {
+		return allThreadsStopped(pid)
+	})
 	return resume
 }
 
@@ -402,4 +410,24 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// allThreadsStopped tells whether every thread of pid is stopped ("T" in
+// /proc/<pid>/task/<tid>/stat, after the ")" that ends the command name).
+func allThreadsStopped(pid int) bool {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, task := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
+		if err != nil {
+			return false
+		}
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
+			return false
+		}
+	}
+	return true
 }
