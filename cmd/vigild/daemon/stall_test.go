@@ -230,17 +230,26 @@ func gethVigil(t *testing.T, n *gethtest.Node, o vigilOpts) *vigil {
 // TestStallEthereumNode: geth frozen. A balance proof that needs the node
 // gets 503 chain_unavailable before the write timeout; a client that
 // gives up mid-request is counted as request_canceled, not as an internal
-// error; appointments are still taken; /healthz names the Ethereum part.
-// Once geth continues, the node answers intake again and /healthz is 200.
+// error; appointments are still taken over REST and from the room (with
+// their receipt) after a balance proof in the room that waits for geth;
+// /healthz names the Ethereum part. Once geth continues, the parked proof
+// is handled (rejected with its reason), the node answers intake again and
+// /healthz is 200.
 func TestStallEthereumNode(t *testing.T) {
 	n := gethtest.Start(t, gethtest.Options{Keys: 3})
 	btc := btctest.Start(t)
 	btc.Generate(t, 101)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	user, _ := hs.Register(t, "vigil", "monitor-pw")
 	payout, _ := payoutAddress(t)
 	alice, bob := n.Keys[0], n.Keys[1]
 	v := gethVigil(t, n, vigilOpts{key: n.Keys[2], conf: 1, poll: 100 * time.Millisecond, rpcTimeout: stallRPCTimeout,
-		writeTimeout: stallWriteTimeout, staleAfter: stallStaleAfter, bitcoin: stallBitcoin(btc, payout)})
+		writeTimeout: stallWriteTimeout, staleAfter: stallStaleAfter, bitcoin: stallBitcoin(btc, payout),
+		matrix: stallMatrix(hs, user, alias)})
 	appt := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	roomAppt := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	client := newRoomClient(t, hs, "alice", alias)
 	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
 		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
 	})
@@ -273,12 +282,21 @@ func TestStallEthereumNode(t *testing.T) {
 	if code != http.StatusCreated {
 		t.Fatalf("appointment with geth stopped: %d %v", code, body)
 	}
+	client.postProof(signedProof(t, n.ChainID, unknown, alice, bob, 6, reward))
+	apptEvent := client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(roomAppt.appt))
+	verifyTowerReceipt(t, client.waitReceipt(apptEvent, defaultWait), roomAppt.appt)
+	if st := v.stats(); st.Counters[monitor.CounterMatrixParked] < 1 {
+		t.Fatalf("the room proof was not parked: %v", st.Counters)
+	}
 	h := v.waitHealth(t, http.StatusServiceUnavailable, "ethereum", string(monitor.ReasonChainUnavailable))
-	if h.Parts["bitcoin"].Status != "ok" || h.Parts["store"].Status != "ok" {
+	if h.Parts["bitcoin"].Status != "ok" || h.Parts["store"].Status != "ok" || h.Parts["matrix"].Status != "ok" {
 		t.Fatalf("/healthz with only geth stopped: %+v", h)
 	}
 
 	resume()
+	ethtest.Eventually(t, defaultWait, "the parked room proof to be handled", func() bool {
+		return v.stats().Matrix.RejectedBy[string(monitor.ReasonUnknownChannel)] == 1
+	})
 	ethtest.Eventually(t, defaultWait, "the node to answer intake again", func() bool {
 		code, body := v.put(signedProof(t, n.ChainID, unknown, alice, bob, 5, reward))
 		return code == http.StatusBadRequest && body["error"] == string(monitor.ReasonUnknownChannel)
