@@ -222,6 +222,7 @@ var appointmentReasons = []monitor.Reason{
 	monitor.ReasonStartBlockOutOfWindow, monitor.ReasonEndBlockBeforeStart, monitor.ReasonEndBlockTooFar,
 	monitor.ReasonTooManyPerLocator, monitor.ReasonRateLimited, monitor.ReasonRewardBelowMinimum,
 	monitor.ReasonRewardBelowFee, monitor.ReasonChainUnavailable, monitor.ReasonInternal,
+	monitor.ReasonNodeOutOfSync, monitor.ReasonRequestCanceled,
 }
 
 // justiceProblemReasons are the reasons a breach response can fail or fall
