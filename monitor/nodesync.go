@@ -6,6 +6,30 @@ import (
 	"time"
 )
 
+// Codes of OutOfSync: how a node does not follow the processed chain. They
+// are part of the stats and metrics (node_problem_code, the problem label):
+// never rename one.
+const (
+	// SyncHeadBelow: the node's head (tip) is below the last processed
+	// block (a lagging, resyncing or wiped node).
+	SyncHeadBelow = "head_below_processed"
+	// SyncBlockUnknown: the node does not know the last processed block at
+	// all, on any chain (a replaced node, another network with the same id).
+	SyncBlockUnknown = "processed_block_unknown"
+)
+
+// SyncCodes lists the OutOfSync codes, for metrics that report zeros too.
+func SyncCodes() []string { return []string{SyncHeadBelow, SyncBlockUnknown} }
+
+// OutOfSync is a chain watcher's finding that its node does not follow the
+// chain Vigil processed. The zero value means in sync.
+type OutOfSync struct {
+	Code   string // SyncHeadBelow or SyncBlockUnknown
+	Detail string // for people: which block, which hash
+}
+
+func (e *OutOfSync) Error() string { return "node out of sync: " + e.Detail }
+
 // NodeSync is what a chain watcher found out about its node: whether the
 // node follows the chain Vigil processed. A node whose head is below the
 // last processed block, or that does not know that block at all (wiped,
@@ -15,15 +39,16 @@ import (
 // up again. A reorg (the node knows the processed block but it is no
 // longer on its best chain) is not a sync problem: the watcher rolls back.
 //
-// It logs once per change of state: at error when the node falls out of
-// sync (the operator must look at the node), at info when it recovers.
+// It logs once per change of state (of code, not of detail): at error when
+// the node falls out of sync (the operator must look at the node), at warn
+// when the problem changes, at info when it recovers.
 type NodeSync struct {
 	chain string
 	log   *slog.Logger
 
-	mu      sync.Mutex
-	problem string
-	since   time.Time
+	mu    sync.Mutex
+	state OutOfSync
+	since time.Time
 }
 
 // NewNodeSync starts in sync.
@@ -34,46 +59,46 @@ func NewNodeSync(chain string, log *slog.Logger) *NodeSync {
 	return &NodeSync{chain: chain, log: log}
 }
 
-// Report records the watcher's latest finding: problem "" means the node
-// follows the processed chain, anything else says how it does not.
-func (s *NodeSync) Report(now time.Time, problem string) {
+// Report records the watcher's latest finding (the zero OutOfSync: the
+// node follows the processed chain).
+func (s *NodeSync) Report(now time.Time, p OutOfSync) {
 	s.mu.Lock()
-	prev := s.problem
-	if prev == problem {
+	prev := s.state
+	s.state = p
+	if prev.Code == p.Code {
 		s.mu.Unlock()
 		return
 	}
-	s.problem = problem
 	since := s.since
 	s.since = now
 	s.mu.Unlock()
 	switch {
-	case problem != "" && prev == "":
+	case p.Code != "" && prev.Code == "":
 		s.log.Error("chain node is out of sync: intake refuses with node_out_of_sync until it follows the processed chain again",
-			"chain", s.chain, "problem", problem)
-	case problem != "":
-		s.log.Warn("chain node is still out of sync, differently", "chain", s.chain, "problem", problem, "was", prev)
+			"chain", s.chain, "problem", p.Code, "detail", p.Detail)
+	case p.Code != "":
+		s.log.Warn("chain node is still out of sync, differently", "chain", s.chain, "problem", p.Code, "detail", p.Detail, "was", prev.Code)
 	default:
-		s.log.Info("chain node is in sync again", "chain", s.chain, "was", prev, "out_of_sync_for", now.Sub(since).Round(time.Second))
+		s.log.Info("chain node is in sync again", "chain", s.chain, "was", prev.Code, "out_of_sync_for", now.Sub(since).Round(time.Second))
 	}
 }
 
-// State is the current finding: the problem ("" in sync) and since when.
-func (s *NodeSync) State() (problem string, since time.Time) {
+// State is the current finding (zero: in sync) and since when.
+func (s *NodeSync) State() (OutOfSync, time.Time) {
 	if s == nil {
-		return "", time.Time{}
+		return OutOfSync{}, time.Time{}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.problem, s.since
+	return s.state, s.since
 }
 
 // Err is nil while the node is in sync, else a node_out_of_sync rejection
 // (503) saying why.
 func (s *NodeSync) Err() error {
 	p, _ := s.State()
-	if p == "" {
+	if p.Code == "" {
 		return nil
 	}
-	return Unavailable(ReasonNodeOutOfSync, "the "+s.chain+" node is out of sync: "+p, nil)
+	return Unavailable(ReasonNodeOutOfSync, "the "+s.chain+" node is out of sync: "+p.Detail, nil)
 }

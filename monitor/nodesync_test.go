@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -18,22 +19,24 @@ func TestNodeSyncLogsOncePerChange(t *testing.T) {
 	s := NewNodeSync("ethereum", slog.New(slog.NewTextHandler(&buf, nil)))
 	t0 := time.Unix(1_700_000_000, 0)
 	for i := 0; i < 5; i++ {
-		s.Report(t0, "")
+		s.Report(t0, OutOfSync{})
 	}
 	if buf.Len() != 0 || s.Err() != nil {
 		t.Fatalf("in sync: logged %q, err %v", buf.String(), s.Err())
 	}
 	for i := 0; i < 5; i++ {
-		s.Report(t0.Add(time.Duration(i)*time.Second), "its head is below the last processed block 9")
+		// The detail moves (the head); the state does not: logged once.
+		s.Report(t0.Add(time.Duration(i)*time.Second), OutOfSync{Code: SyncHeadBelow, Detail: fmt.Sprintf("its head %d is below the last processed block 9", i)})
 	}
 	e := AsError(s.Err())
-	if e.Reason != ReasonNodeOutOfSync || e.Code() != CodeUnavailable || !strings.Contains(e.Message, "below the last processed block 9") {
+	if e.Reason != ReasonNodeOutOfSync || e.Code() != CodeUnavailable || !strings.Contains(e.Message, "its head 4 is below the last processed block 9") {
 		t.Fatalf("out of sync: %v", e)
 	}
-	s.Report(t0.Add(10*time.Second), "it does not know the last processed block 9")
-	s.Report(t0.Add(11*time.Second), "it does not know the last processed block 9")
-	s.Report(t0.Add(70*time.Second), "")
-	s.Report(t0.Add(71*time.Second), "")
+	unknown := OutOfSync{Code: SyncBlockUnknown, Detail: "it does not know the last processed block 9"}
+	s.Report(t0.Add(10*time.Second), unknown)
+	s.Report(t0.Add(11*time.Second), unknown)
+	s.Report(t0.Add(70*time.Second), OutOfSync{})
+	s.Report(t0.Add(71*time.Second), OutOfSync{})
 	logs := buf.String()
 	if strings.Count(logs, "level=ERROR") != 1 || strings.Count(logs, "level=WARN") != 1 || strings.Count(logs, "level=INFO") != 1 {
 		t.Fatalf("want one error, one warn, one info:\n%s", logs)
@@ -42,7 +45,7 @@ func TestNodeSyncLogsOncePerChange(t *testing.T) {
 		t.Fatalf("recovery: %v\n%s", s.Err(), logs)
 	}
 	var nilSync *NodeSync
-	if p, _ := nilSync.State(); p != "" {
+	if p, _ := nilSync.State(); p.Code != "" {
 		t.Fatal("a nil NodeSync is in sync")
 	}
 }

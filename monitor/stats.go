@@ -59,10 +59,10 @@ type BitcoinStatus struct {
 	Processed uint32
 	LastPoll  time.Time
 	// LastSuccess is the end of the last poll that followed the node's
-	// chain to its tip; OutOfSync says why the node is not followed ("" in
-	// sync).
+	// chain to its tip; OutOfSync says why the node is not followed (zero
+	// in sync).
 	LastSuccess time.Time
-	OutOfSync   string
+	OutOfSync   OutOfSync
 }
 
 // SetBitcoin records the Bitcoin watcher's latest view.
@@ -91,10 +91,10 @@ type ChainStatus struct {
 	Payout        common.Address
 	Balance       *big.Int
 	// LastSuccess is the end of the last poll that followed the node's
-	// chain to its head; OutOfSync says why the node is not followed (""
+	// chain to its head; OutOfSync says why the node is not followed (zero
 	// in sync).
 	LastSuccess time.Time
-	OutOfSync   string
+	OutOfSync   OutOfSync
 }
 
 // NewStats starts stats from the store's totals.
@@ -253,8 +253,10 @@ type StatsSnapshot struct {
 		Monitor           string `json:"monitor_address"`
 		Payout            string `json:"payout_address"`
 		Balance           string `json:"balance_wei,omitempty"`
-		// NodeState is "in_sync" or "out_of_sync" (NodeProblem says why).
+		// NodeState is "in_sync" or "out_of_sync"; NodeProblemCode (a
+		// Sync* code) and NodeProblem say why.
 		NodeState          string `json:"node_state"`
+		NodeProblemCode    string `json:"node_problem_code,omitempty"`
 		NodeProblem        string `json:"node_problem,omitempty"`
 		LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
 	} `json:"ethereum"`
@@ -285,8 +287,10 @@ type StatsSnapshot struct {
 		JusticeConfirmed     int64            `json:"justice_confirmed"`
 		BountyEarnedSat      int64            `json:"bounty_earned_sat"`
 		JusticeProblems      map[string]int64 `json:"justice_problems"`
-		// NodeState is "in_sync" or "out_of_sync" (NodeProblem says why).
+		// NodeState is "in_sync" or "out_of_sync"; NodeProblemCode (a
+		// Sync* code) and NodeProblem say why.
 		NodeState          string `json:"node_state"`
+		NodeProblemCode    string `json:"node_problem_code,omitempty"`
 		NodeProblem        string `json:"node_problem,omitempty"`
 		LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
 	} `json:"lightning"`
@@ -345,7 +349,7 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	if !s.bitcoin.LastPoll.IsZero() {
 		l.LastPoll = s.bitcoin.LastPoll.UTC().Format(time.RFC3339)
 	}
-	l.NodeState, l.NodeProblem = nodeState(s.bitcoin.OutOfSync), s.bitcoin.OutOfSync
+	l.NodeState, l.NodeProblemCode, l.NodeProblem = nodeState(s.bitcoin.OutOfSync), s.bitcoin.OutOfSync.Code, s.bitcoin.OutOfSync.Detail
 	if !s.bitcoin.LastSuccess.IsZero() {
 		l.LastSuccessfulPoll = s.bitcoin.LastSuccess.UTC().Format(time.RFC3339Nano)
 	}
@@ -389,7 +393,7 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	if !s.chain.LastPoll.IsZero() {
 		e.LastPoll = s.chain.LastPoll.UTC().Format(time.RFC3339)
 	}
-	e.NodeState, e.NodeProblem = nodeState(s.chain.OutOfSync), s.chain.OutOfSync
+	e.NodeState, e.NodeProblemCode, e.NodeProblem = nodeState(s.chain.OutOfSync), s.chain.OutOfSync.Code, s.chain.OutOfSync.Detail
 	if !s.chain.LastSuccess.IsZero() {
 		e.LastSuccessfulPoll = s.chain.LastSuccess.UTC().Format(time.RFC3339Nano)
 	}
@@ -407,8 +411,8 @@ const (
 	NodeOutOfSync = "out_of_sync"
 )
 
-func nodeState(problem string) string {
-	if problem != "" {
+func nodeState(p OutOfSync) string {
+	if p.Code != "" {
 		return NodeOutOfSync
 	}
 	return NodeInSync

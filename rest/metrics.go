@@ -161,8 +161,10 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 	p.family("vigil_eth_blocks_behind", "gauge", "Blocks between the head and the last processed block.")
 	p.sample("vigil_eth_blocks_behind", nil, float64(e.BlocksBehind))
 	now := s.cfg.Clock.Now()
-	p.family("vigil_eth_node_out_of_sync", "gauge", "1 while the Ethereum node does not follow the processed chain (head below it, or its block unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.")
-	p.sample("vigil_eth_node_out_of_sync", nil, boolGauge(e.NodeState == monitor.NodeOutOfSync))
+	p.family("vigil_eth_node_out_of_sync", "gauge", "1 while the Ethereum node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.")
+	for _, code := range monitor.SyncCodes() {
+		p.sample("vigil_eth_node_out_of_sync", labels{{"problem", code}}, boolGauge(e.NodeProblemCode == code))
+	}
 	if age, ok := ageSeconds(e.LastSuccessfulPoll, now); ok {
 		p.family("vigil_eth_last_successful_poll_age_seconds", "gauge", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
 		p.sample("vigil_eth_last_successful_poll_age_seconds", nil, age)
@@ -187,8 +189,10 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 	if s.cfg.Tower != nil || snap.Lightning.Enabled {
 		writeLightningMetrics(p, snap)
 		l := snap.Lightning
-		p.family("vigil_btc_node_out_of_sync", "gauge", "1 while the Bitcoin node does not follow the processed chain (tip below it, or its block unknown): appointments are refused with node_out_of_sync.")
-		p.sample("vigil_btc_node_out_of_sync", nil, boolGauge(l.NodeState == monitor.NodeOutOfSync))
+		p.family("vigil_btc_node_out_of_sync", "gauge", "1 while the Bitcoin node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): appointments are refused with node_out_of_sync.")
+		for _, code := range monitor.SyncCodes() {
+			p.sample("vigil_btc_node_out_of_sync", labels{{"problem", code}}, boolGauge(l.NodeProblemCode == code))
+		}
 		if age, ok := ageSeconds(l.LastSuccessfulPoll, now); ok {
 			p.family("vigil_btc_last_successful_poll_age_seconds", "gauge", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
 			p.sample("vigil_btc_last_successful_poll_age_seconds", nil, age)

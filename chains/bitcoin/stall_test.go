@@ -160,17 +160,17 @@ func (s *switchChain) KnowsBlock(ctx context.Context, h chainhash.Hash) (bool, e
 type syncLog struct {
 	mu      sync.Mutex
 	reports int
-	last    string
+	last    monitor.OutOfSync
 }
 
-func (l *syncLog) report(p string) {
+func (l *syncLog) report(p monitor.OutOfSync) {
 	l.mu.Lock()
 	l.reports++
 	l.last = p
 	l.mu.Unlock()
 }
 
-func (l *syncLog) get() (int, string) {
+func (l *syncLog) get() (int, monitor.OutOfSync) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.reports, l.last
@@ -220,7 +220,7 @@ func TestWatcherDetectsAReplacedNode(t *testing.T) {
 	var reports syncLog
 	chain := &switchChain{cur: nodeA}
 	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: chain, Tower: tower, Cursor: st, PollInterval: 20 * time.Millisecond,
-		Logger: log, OnSync: func(p string) { nsync.Report(time.Now(), p); reports.report(p) }})
+		Logger: log, OnSync: func(p monitor.OutOfSync) { nsync.Report(time.Now(), p); reports.report(p) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestWatcherDetectsAReplacedNode(t *testing.T) {
 	chain.set(nodeB)
 	waitFor(t, "an out-of-sync report", func() bool {
 		_, last := reports.get()
-		return strings.Contains(last, "tip is below the last processed block 112")
+		return last.Code == monitor.SyncHeadBelow && strings.Contains(last.Detail, "tip 101 is below the last processed block 112")
 	})
 	if err := nsync.Err(); monitor.AsError(err).Reason != monitor.ReasonNodeOutOfSync {
 		t.Fatalf("sync gate: %v", err)
@@ -255,7 +255,7 @@ func TestWatcherDetectsAReplacedNode(t *testing.T) {
 	b.Generate(t, 19)
 	waitFor(t, "the unknown-block report", func() bool {
 		_, last := reports.get()
-		return strings.Contains(last, "does not know the last processed block 112")
+		return last.Code == monitor.SyncBlockUnknown && strings.Contains(last.Detail, "does not know the last processed block 112")
 	})
 	n0, _ := reports.get()
 	waitFor(t, "more polls", func() bool { n, _ := reports.get(); return n >= n0+10 })

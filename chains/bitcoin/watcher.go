@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // Tower is what the watcher drives (monitor.Tower).
@@ -51,20 +52,11 @@ type WatcherConfig struct {
 	OnBlock func(tip, processed uint32)
 	// OnSync reports, after every poll that got as far as comparing the
 	// node's chain with the cursor, whether the node follows the processed
-	// chain: problem is "" after a successful poll, else it says how the
-	// node is out of sync (optional; see ErrOutOfSync).
-	OnSync func(problem string)
+	// chain: the zero OutOfSync after a successful poll, else how the node
+	// is out of sync (optional; see Poll).
+	OnSync func(monitor.OutOfSync)
 	Logger *slog.Logger
 }
-
-// ErrOutOfSync marks a poll that found the node not following the
-// processed chain: its tip is below the cursor, or it does not know the
-// cursor's block at all (a wiped or replaced node, another network). The
-// watcher then processes nothing and rolls nothing back; it polls again,
-// and goes on once the node follows the processed chain. A reorg (the
-// node knows the cursor's block, on a side chain) is not this: the watcher
-// walks back.
-var ErrOutOfSync = errors.New("bitcoin node out of sync")
 
 // Watcher follows the best chain block by block.
 type Watcher struct {
@@ -96,15 +88,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
 	for {
+		var oos *monitor.OutOfSync
 		err := w.Poll(ctx)
 		switch {
 		case err == nil:
-			w.report("")
+			w.report(monitor.OutOfSync{})
 		case ctx.Err() != nil:
 			return nil
-		case errors.Is(err, ErrOutOfSync):
-			// Logged once per change, by the receiver.
-			w.report(strings.TrimPrefix(err.Error(), ErrOutOfSync.Error()+": "))
+		case errors.As(err, &oos):
+			w.report(*oos) // logged once per change, by the receiver
 		default:
 			var f fatal
 			if errors.As(err, &f) {
@@ -120,14 +112,22 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 }
 
-func (w *Watcher) report(problem string) {
+func (w *Watcher) report(p monitor.OutOfSync) {
 	if w.cfg.OnSync != nil {
-		w.cfg.OnSync(problem)
+		w.cfg.OnSync(p)
 	}
 }
 
 // Poll handles every block from the cursor to the tip, in order, each one
 // fully (matched, responded to, cursor saved) before the next.
+//
+// A node that does not follow the processed chain gives a
+// *monitor.OutOfSync error: its tip is below the cursor (SyncHeadBelow),
+// or it does not know the cursor's block at all (SyncBlockUnknown: a wiped
+// or replaced node, another network). Poll then processes nothing and
+// rolls nothing back; the next poll goes on once the node follows the
+// processed chain. A reorg (the node knows the cursor's block, on a side
+// chain) is not this: the watcher walks back.
 func (w *Watcher) Poll(ctx context.Context) error {
 	tip, err := w.cfg.Chain.Tip(ctx)
 	if err != nil {
@@ -213,9 +213,8 @@ func (w *Watcher) Poll(ctx context.Context) error {
 // reorg) rather than not at all (another chain).
 func (w *Watcher) checkSync(ctx context.Context, tip, height uint32, hash chainhash.Hash) error {
 	if tip < height {
-		// The message names no moving figure: the receiver logs each
-		// change of it.
-		return fmt.Errorf("%w: its tip is below the last processed block %d", ErrOutOfSync, height)
+		return &monitor.OutOfSync{Code: monitor.SyncHeadBelow,
+			Detail: fmt.Sprintf("its tip %d is below the last processed block %d", tip, height)}
 	}
 	canon, err := w.cfg.Chain.HashAt(ctx, height)
 	if err != nil {
@@ -229,7 +228,8 @@ func (w *Watcher) checkSync(ctx context.Context, tip, height uint32, hash chainh
 		return err
 	}
 	if !known {
-		return fmt.Errorf("%w: it does not know the last processed block %d (%s)", ErrOutOfSync, height, hash)
+		return &monitor.OutOfSync{Code: monitor.SyncBlockUnknown,
+			Detail: fmt.Sprintf("it does not know the last processed block %d (%s)", height, hash)}
 	}
 	return nil
 }

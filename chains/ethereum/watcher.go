@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -35,9 +34,9 @@ type WatcherConfig struct {
 	OnStatus func(head uint64, processed monitor.Cursor)
 	// OnSync reports, after every poll that got as far as comparing the
 	// node's chain with the cursor, whether the node follows the processed
-	// chain: problem is "" after a successful poll, else it says how the
-	// node is out of sync (optional; see ErrOutOfSync).
-	OnSync func(problem string)
+	// chain: the zero OutOfSync after a successful poll, else how the node
+	// is out of sync (optional; see Poll).
+	OnSync func(monitor.OutOfSync)
 	// Confirmations: events are processed once this many blocks are on top.
 	Confirmations uint64
 	PollInterval  time.Duration
@@ -91,15 +90,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
 	for {
+		var oos *monitor.OutOfSync
 		err := w.Poll(ctx)
 		switch {
 		case err == nil:
-			w.report("")
+			w.report(monitor.OutOfSync{})
 		case ctx.Err() != nil:
 			return nil
-		case errors.Is(err, ErrOutOfSync):
-			// Logged once per change, by the receiver.
-			w.report(strings.TrimPrefix(err.Error(), ErrOutOfSync.Error()+": "))
+		case errors.As(err, &oos):
+			w.report(*oos) // logged once per change, by the receiver
 		default:
 			var fatal fatalErr
 			if errors.As(err, &fatal) {
@@ -115,19 +114,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 }
 
-// ErrOutOfSync marks a poll that found the node not following the
-// processed chain: its head is below the cursor, or it does not know the
-// cursor's block at all (a wiped or replaced node, a node on another chain
-// with the same id). The watcher then applies nothing, rolls nothing back
-// and does not run OnHead (the node's head means nothing for the channels
-// watched); it polls again and goes on once the node follows the processed
-// chain. A reorg (the node knows the cursor's block, on a side chain) is
-// not this: the watcher rolls back to the common ancestor.
-var ErrOutOfSync = errors.New("ethereum node out of sync")
-
-func (w *Watcher) report(problem string) {
+func (w *Watcher) report(p monitor.OutOfSync) {
 	if w.cfg.OnSync != nil {
-		w.cfg.OnSync(problem)
+		w.cfg.OnSync(p)
 	}
 }
 
@@ -136,6 +125,16 @@ type fatalErr struct{ error }
 func (e fatalErr) Unwrap() error { return e.error }
 
 // Poll processes every block confirmed since the cursor, then calls OnHead.
+//
+// A node that does not follow the processed chain gives a
+// *monitor.OutOfSync error: its head is below the cursor
+// (SyncHeadBelow), or it does not know the cursor's block at all
+// (SyncBlockUnknown: a wiped or replaced node, a node on another chain
+// with the same id). Poll then applies nothing, rolls nothing back and
+// does not run OnHead (the node's head means nothing for the channels
+// watched); the next poll goes on once the node follows the processed
+// chain. A reorg (the node knows the cursor's block, on a side chain) is
+// not this: the watcher rolls back to the common ancestor.
 func (w *Watcher) Poll(ctx context.Context) error {
 	head, err := w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) })
 	if err != nil {
@@ -176,9 +175,8 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, err
 	from := w.cfg.StartBlock
 	if ok {
 		if head < cur.Number {
-			// The message names no moving figure: the receiver logs each
-			// change of it.
-			return cur, fmt.Errorf("%w: its head is below the last processed block %d", ErrOutOfSync, cur.Number)
+			return cur, &monitor.OutOfSync{Code: monitor.SyncHeadBelow,
+				Detail: fmt.Sprintf("its head %d is below the last processed block %d", head, cur.Number)}
 		}
 		if err := w.checkReorg(ctx, &cur); err != nil {
 			return cur, err
@@ -216,7 +214,8 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 	_, err = w.cfg.Node.HeaderByHash(c, cur.Hash)
 	cancel()
 	if errors.Is(err, ethereum.NotFound) {
-		return fmt.Errorf("%w: it does not know the last processed block %d (%s)", ErrOutOfSync, cur.Number, cur.Hash.Hex())
+		return &monitor.OutOfSync{Code: monitor.SyncBlockUnknown,
+			Detail: fmt.Sprintf("it does not know the last processed block %d (%s)", cur.Number, cur.Hash.Hex())}
 	}
 	if err != nil {
 		return fmt.Errorf("header %s: %w", cur.Hash.Hex(), err)

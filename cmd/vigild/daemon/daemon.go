@@ -275,12 +275,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 			now := cfg.Clock.Now()
 			stats.SetChain(func(c *monitor.ChainStatus) { c.Head, c.LastProcessed, c.LastPoll = head, cur, now })
 		},
-		OnSync: func(problem string) {
+		OnSync: func(p monitor.OutOfSync) {
 			now := cfg.Clock.Now()
-			ethSync.Report(now, problem)
+			ethSync.Report(now, p)
 			stats.SetChain(func(c *monitor.ChainStatus) {
-				c.OutOfSync = problem
-				if problem == "" {
+				c.OutOfSync = p
+				if p.Code == "" {
 					c.LastSuccess = now
 				}
 			})
@@ -428,11 +428,12 @@ func (d *Daemon) health(ctx context.Context, st *store.Store, stats *monitor.Sta
 
 // chainPart is a chain watcher's health: out of sync, never polled, or
 // its last successful poll older than staleAfter is unavailable.
-func chainPart(now, last time.Time, outOfSync string, staleAfter time.Duration) rest.HealthPart {
+func chainPart(now, last time.Time, outOfSync monitor.OutOfSync, staleAfter time.Duration) rest.HealthPart {
 	p := rest.HealthPart{Status: rest.HealthOK}
 	switch {
-	case outOfSync != "":
-		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonNodeOutOfSync), Message: outOfSync}
+	case outOfSync.Code != "":
+		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonNodeOutOfSync),
+			Message: outOfSync.Code + ": " + outOfSync.Detail}
 	case last.IsZero():
 		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonChainUnavailable), Message: "the watcher has not completed a poll yet"}
 	case now.Sub(last) > staleAfter:
@@ -536,12 +537,12 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 			now := d.cfg.Clock.Now()
 			stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
 		},
-		OnSync: func(problem string) {
+		OnSync: func(p monitor.OutOfSync) {
 			now := d.cfg.Clock.Now()
-			btcSync.Report(now, problem)
+			btcSync.Report(now, p)
 			stats.SetBitcoin(func(s *monitor.BitcoinStatus) {
-				s.OutOfSync = problem
-				if problem == "" {
+				s.OutOfSync = p
+				if p.Code == "" {
 					s.LastSuccess = now
 				}
 			})

@@ -368,11 +368,13 @@ func TestReplacedEthereumNode(t *testing.T) {
 		t.Fatalf("/healthz: %+v", h)
 	}
 	st := v.stats()
-	if st.Ethereum.NodeState != monitor.NodeOutOfSync || !strings.Contains(st.Ethereum.NodeProblem, "below the last processed block") {
+	if st.Ethereum.NodeState != monitor.NodeOutOfSync || st.Ethereum.NodeProblemCode != monitor.SyncHeadBelow ||
+		!strings.Contains(st.Ethereum.NodeProblem, "below the last processed block") {
 		t.Fatalf("stats: %+v", st.Ethereum)
 	}
-	if !strings.Contains(v.metrics(), "vigil_eth_node_out_of_sync 1") {
-		t.Fatal("metrics do not show the node out of sync")
+	if m := v.metrics(); !strings.Contains(m, `vigil_eth_node_out_of_sync{problem="head_below_processed"} 1`) ||
+		!strings.Contains(m, `vigil_eth_node_out_of_sync{problem="processed_block_unknown"} 0`) {
+		t.Fatalf("metrics do not show the node out of sync:\n%s", m)
 	}
 	code, body := v.put(signedProof(t, n.ChainID, ch, alice, bob, 6, reward))
 	wantReason(t, "a known channel's proof", code, body, http.StatusServiceUnavailable, string(monitor.ReasonNodeOutOfSync))
@@ -384,8 +386,12 @@ func TestReplacedEthereumNode(t *testing.T) {
 	// not know that block.
 	n.WaitBlock(t, processed+2)
 	ethtest.Eventually(t, defaultWait, "the unknown-block problem", func() bool {
-		return strings.Contains(v.stats().Ethereum.NodeProblem, "does not know the last processed block")
+		e := v.stats().Ethereum
+		return e.NodeProblemCode == monitor.SyncBlockUnknown && strings.Contains(e.NodeProblem, "does not know the last processed block")
 	})
+	if !strings.Contains(v.metrics(), `vigil_eth_node_out_of_sync{problem="processed_block_unknown"} 1`) {
+		t.Fatal("metrics do not show the unknown block")
+	}
 	h = v.waitHealth(t, http.StatusServiceUnavailable, "ethereum", string(monitor.ReasonNodeOutOfSync))
 	if got := strings.Count(logs.String(), "chain node is out of sync:"); got != 1 {
 		t.Fatalf("out of sync logged %d times, want once:\n%s", got, logs.String())
