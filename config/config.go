@@ -72,6 +72,7 @@ type BitcoinConfig struct {
 	Confirmations   uint64        // confirmations: a justice transaction is final after this many
 	RateLimitPerKey float64       // rate_limit_per_key: appointments per second per user key; 0 disables
 	RateBurst       int           // rate_burst
+	RPCTimeout      time.Duration // rpc_timeout: bounds one node call and the node reads of one appointment
 }
 
 // LogConfig is the [log] section.
@@ -184,7 +185,7 @@ var settings = []setting{
 		func(c *Config) value { return uintValue[int64]{&c.API.MaxBodyBytes} }},
 	{"api.read_timeout", "10s", "", "time allowed to read a request",
 		func(c *Config) value { return durationValue{&c.API.ReadTimeout} }},
-	{"api.write_timeout", "10s", "", "time allowed to write a response",
+	{"api.write_timeout", "15s", "", "time allowed to write a response; must exceed ethereum.rpc_timeout and bitcoin.rpc_timeout",
 		func(c *Config) value { return durationValue{&c.API.WriteTimeout} }},
 	{"api.page_limit_max", "1000", "", "largest page size a client may ask for",
 		func(c *Config) value { return uintValue[int]{&c.API.PageLimitMax} }},
@@ -214,7 +215,7 @@ var settings = []setting{
 		func(c *Config) value { return stringValue{&c.Ethereum.PasswordFile} }},
 	{"ethereum.payout_address", "", "(unset: the keystore account)", "address that receives the rewards",
 		func(c *Config) value { return addressValue{&c.Ethereum.PayoutAddress} }},
-	{"ethereum.rpc_timeout", "10s", "", "timeout of one RPC call",
+	{"ethereum.rpc_timeout", "10s", "", "timeout of one RPC call, and of all node reads of one balance proof (then 503 chain_unavailable)",
 		func(c *Config) value { return durationValue{&c.Ethereum.RPCTimeout} }},
 
 	{"gas.max_gas_price_wei", "500000000000", "", "highest gas price Vigil pays, in wei (default 500 gwei)",
@@ -286,6 +287,8 @@ var settings = []setting{
 		func(c *Config) value { return stringValue{&c.Bitcoin.Network} }},
 	{"bitcoin.poll_interval", "5s", "", "how often to ask the node for new blocks",
 		func(c *Config) value { return durationValue{&c.Bitcoin.PollInterval} }},
+	{"bitcoin.rpc_timeout", "10s", "", "timeout of one RPC call, and of all node reads of one appointment (then 503 chain_unavailable)",
+		func(c *Config) value { return durationValue{&c.Bitcoin.RPCTimeout} }},
 	{"bitcoin.start_height", "0", "", "height to start from when there is no stored cursor; 0 means the tip",
 		func(c *Config) value { return uintValue[uint64]{&c.Bitcoin.StartHeight} }},
 	{"bitcoin.payout_address", "", "(required when enabled)", "Bitcoin address (segwit) that receives the bounties",
@@ -792,6 +795,23 @@ func (c *Config) check() []*FieldError {
 		fail("bitcoin.rate_limit_per_key", "must be 0 (no limit) or positive; got %v", c.Bitcoin.RateLimitPerKey)
 	}
 	atLeast("bitcoin.confirmations", float64(c.Bitcoin.Confirmations), 1)
+	positive("bitcoin.rpc_timeout", c.Bitcoin.RPCTimeout)
+
+	// A PUT waits at most the node timeout for its node reads; the answer
+	// (503 chain_unavailable) must still be written before the server's
+	// write timeout closes the connection.
+	if c.API.Listen != "" && c.API.WriteTimeout > 0 {
+		for _, t := range []struct {
+			key string
+			d   time.Duration
+			on  bool
+		}{{"ethereum.rpc_timeout", c.Ethereum.RPCTimeout, true}, {"bitcoin.rpc_timeout", c.Bitcoin.RPCTimeout, c.Bitcoin.Enabled}} {
+			if t.on && t.d > 0 && t.d+minAnswerMargin > c.API.WriteTimeout {
+				fail(t.key, "must be at least %v shorter than api.write_timeout (%v); got %v: a request whose node does not answer "+
+					"would get a closed connection instead of 503 chain_unavailable", minAnswerMargin, c.API.WriteTimeout, t.d)
+			}
+		}
+	}
 
 	if c.Matrix.Enabled {
 		if c.Matrix.HomeserverURL == "" {
@@ -821,6 +841,10 @@ func (c *Config) check() []*FieldError {
 	atLeast("matrix.rate_burst", float64(c.Matrix.RateBurst), 1)
 	return errs
 }
+
+// minAnswerMargin is the time left, after a node read timed out, to decide
+// and write the answer before api.write_timeout.
+const minAnswerMargin = time.Second
 
 func validPort(s string) bool {
 	n, err := strconv.ParseUint(s, 10, 16)

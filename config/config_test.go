@@ -69,7 +69,7 @@ func TestDefaults(t *testing.T) {
 		DataDir: "/home/op/.vigil",
 		Log:     LogConfig{Level: "info", Format: "text"},
 		API: APIConfig{Listen: "127.0.0.1:5080", AdminTokenFile: "/home/op/.vigil/admin.token",
-			MaxBodyBytes: 65536, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, PageLimitMax: 1000},
+			MaxBodyBytes: 65536, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second, PageLimitMax: 1000},
 		Store: StoreConfig{Path: "/home/op/.vigil/vigil.db", BusyTimeout: 5 * time.Second},
 		Ethereum: EthereumConfig{RPCURL: "http://127.0.0.1:8545", RegistryAddress: registry,
 			Confirmations: 2, PollInterval: 2 * time.Second, MaxBlockRange: 5000,
@@ -81,7 +81,8 @@ func TestDefaults(t *testing.T) {
 		Matrix: MatrixConfig{PostReceipts: true, CatchupLimit: 1000, MaxEventBytes: 16384,
 			RateLimitPerSender: 5, RateBurst: 20},
 		Bitcoin: BitcoinConfig{RPCHost: "127.0.0.1:8332", Network: "mainnet", PollInterval: 5 * time.Second,
-			MinRewardSat: 1000, FallbackFeeRate: 2000, MaxFeeRate: 500000, Confirmations: 6, RateLimitPerKey: 5, RateBurst: 20},
+			MinRewardSat: 1000, FallbackFeeRate: 2000, MaxFeeRate: 500000, Confirmations: 6, RateLimitPerKey: 5, RateBurst: 20,
+			RPCTimeout: 10 * time.Second},
 	}
 	if got, want := dump(t, c), dump(t, &want); got != want {
 		t.Errorf("defaults differ:\n got %s\nwant %s", got, want)
@@ -172,7 +173,7 @@ post_receipts = false
 	check("API.AdminTokenFile", c.API.AdminTokenFile, "/var/lib/vigil/admin.token")
 	check("API.MaxBodyBytes", c.API.MaxBodyBytes, int64(1024))
 	check("API.ReadTimeout", c.API.ReadTimeout, 90*time.Second)
-	check("API.WriteTimeout", c.API.WriteTimeout, 10*time.Second)
+	check("API.WriteTimeout", c.API.WriteTimeout, 15*time.Second)
 	check("Store.Path", c.Store.Path, "/db/v.db")
 	check("Ethereum.RPCURL", c.Ethereum.RPCURL, "wss://node.example:8546")
 	check("Ethereum.ChainID", c.Ethereum.ChainID.String(), "11155111")
@@ -300,6 +301,9 @@ func TestValidationNamesField(t *testing.T) {
 		{"--api.max-body-bytes=0", "api.max_body_bytes: must be at least 1"},
 		{"--api.read-timeout=0s", "api.read_timeout: must be positive"},
 		{"--api.write-timeout=soon", "api.write_timeout: not a duration"},
+		// A PUT whose node read times out must still get its 503 before
+		// the write timeout closes the connection.
+		{"--api.write-timeout=10s", "ethereum.rpc_timeout: must be at least 1s shorter than api.write_timeout (10s); got 10s"},
 		{"--api.page-limit-max=0", "api.page_limit_max: must be at least 1"},
 		{"--store.busy-timeout=x", "store.busy_timeout: not a duration"},
 		{"--gas.max-gas-price-wei=0", "gas.max_gas_price_wei: must be positive"},
@@ -335,6 +339,19 @@ func TestValidationNamesField(t *testing.T) {
 			t.Errorf("%s: want exactly one error, got:\n%s", tc.arg, msg)
 		}
 	}
+}
+
+// TestNodeTimeoutsFitTheWriteTimeout: each node timeout (the bound of one
+// PUT's node reads) must leave time to answer 503 before the API's write
+// timeout; the Bitcoin one only when the watchtower is on.
+func TestNodeTimeoutsFitTheWriteTimeout(t *testing.T) {
+	msg := loadErr(t, []string{"--bitcoin.enabled", "--bitcoin.payout-address=bcrt1qexample", "--bitcoin.rpc-timeout=14500ms"}, minimal())
+	if want := "bitcoin.rpc_timeout: must be at least 1s shorter than api.write_timeout (15s); got 14.5s"; !strings.Contains(msg, want) {
+		t.Errorf("got %s\nwant %s", msg, want)
+	}
+	mustLoad(t, []string{"--bitcoin.rpc-timeout=1m"}, minimal())
+	mustLoad(t, []string{"--api.write-timeout=5s", "--ethereum.rpc-timeout=4s"}, minimal())
+	mustLoad(t, []string{"--api.listen=", "--api.write-timeout=1s"}, minimal())
 }
 
 func TestMatrixValidation(t *testing.T) {

@@ -95,6 +95,13 @@ type Bus struct {
 	recent     map[string]struct{}
 	recentRing []string
 	recentNext int
+
+	// down holds the request kinds ("balance_proof", "ln_appointment")
+	// whose chain did not answer the last time: later events of that kind
+	// are parked at once, without waiting for the node's deadline again,
+	// so a stuck node costs the room one deadline, not one per event.
+	// retryParked clears it and tries again. Only Run's goroutine uses it.
+	down map[string]bool
 }
 
 const recentEvents = 20000
@@ -261,6 +268,10 @@ func (b *Bus) retryParked(ctx context.Context) error {
 	if err != nil {
 		return storeFailure{err}
 	}
+	// Ask each node again; the first event of a kind that is still
+	// unavailable marks it down, and the rest of that kind stay parked
+	// without waiting on the node.
+	clear(b.down)
 	for key, raw := range parked {
 		var ev Event
 		if err := json.Unmarshal([]byte(raw), &ev); err != nil {
@@ -460,7 +471,7 @@ func (b *Bus) count(ev Event, reason monitor.Reason) {
 
 // handle routes one event. A nil return means durably handled: stored,
 // or rejected with a reason.
-func (b *Bus) handle(ctx context.Context, ev Event) error {
+func (b *Bus) handle(ctx context.Context, ev Event) (err error) {
 	if ev.Sender == b.sessUser() || ev.Type == TypeReceipt {
 		return nil // our own receipts, other monitors' receipts
 	}
@@ -490,7 +501,18 @@ func (b *Bus) handle(ctx context.Context, ev Event) error {
 		b.count(ev, reason)
 		return nil
 	}
+	if b.down[kind] {
+		return fmt.Errorf("%w: the %s node did not answer a moment ago", errUnavailable, kind)
+	}
 	src := monitor.Source{Kind: "matrix", Ref: ev.EventID}
+	defer func() {
+		if errors.Is(err, errUnavailable) {
+			if b.down == nil {
+				b.down = map[string]bool{}
+			}
+			b.down[kind] = true
+		}
+	}()
 	switch kind {
 	case "balance_proof":
 		acc, err := b.cfg.Intake.SubmitJSON(ctx, payload, src, extra...)
@@ -528,6 +550,9 @@ func (b *Bus) afterReject(err error) error {
 	case monitor.CodeUnavailable:
 		if e.Reason == monitor.ReasonRateLimited {
 			return nil // a definitive answer: dropped for abuse
+		}
+		if e.Reason == monitor.ReasonRequestCanceled {
+			return e // the bus is stopping: not handled, read again at start
 		}
 		return fmt.Errorf("%w: %w", errUnavailable, e) // parked, retried later
 	case monitor.CodeInternal:

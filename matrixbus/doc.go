@@ -8,5 +8,8 @@
 // It makes no decisions about requests (the monitor's Intake does) and
 // keeps no state of its own beyond the sync position, which lives in the
 // store and advances only after every event before it has been durably
-// handled: a crash re-reads, never skips.
+// handled: a crash re-reads, never skips. An event whose chain node does
+// not answer is parked in the store and retried, and later events of that
+// kind are parked without asking the node again until the next retry, so a
+// stuck node never holds up the room.
 package matrixbus

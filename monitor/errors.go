@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -88,6 +89,15 @@ const (
 	ReasonSpentByJustice Reason = "spent_by_other_justice"
 	ReasonSpentByCheater Reason = "spent_by_cheater"
 	ReasonDeadlinePassed Reason = "deadline_passed"
+	// Node health.
+	// ReasonNodeOutOfSync: the chain node does not follow the chain Vigil
+	// processed (its head is below the last processed block, or it does
+	// not know that block at all: a wiped, replaced or lagging node).
+	ReasonNodeOutOfSync Reason = "node_out_of_sync"
+	// ReasonRequestCanceled: the caller went away (closed its connection,
+	// or the daemon is stopping) before the request was decided. Nothing
+	// was stored; the caller never sees this answer.
+	ReasonRequestCanceled Reason = "request_canceled"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -145,10 +155,12 @@ var reasonCodes = map[Reason]Code{
 	ReasonNoBounty:              CodeUnprofitable,
 	ReasonReplacementRefused:    CodeUnavailable,
 
-	ReasonStaleSequence:  CodeConflict,
-	ReasonSpentByJustice: CodeConflict,
-	ReasonSpentByCheater: CodeConflict,
-	ReasonDeadlinePassed: CodeConflict,
+	ReasonStaleSequence:   CodeConflict,
+	ReasonSpentByJustice:  CodeConflict,
+	ReasonSpentByCheater:  CodeConflict,
+	ReasonDeadlinePassed:  CodeConflict,
+	ReasonNodeOutOfSync:   CodeUnavailable,
+	ReasonRequestCanceled: CodeUnavailable,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.
@@ -216,4 +228,22 @@ var (
 	// ErrWouldRevert means a transaction would revert if sent now (someone
 	// else already updated, the window closed, ...). It is recorded, never sent.
 	ErrWouldRevert = errors.New("transaction would revert")
+	// ErrNoAnswer wraps a node call that got no answer within its deadline
+	// (or could not reach the node): the node is unavailable, which is
+	// different from the node answering with an error.
+	ErrNoAnswer = errors.New("node did not answer")
 )
+
+// Canceled turns err into a request_canceled rejection when ctx (the
+// caller's request context) ended: a failure caused by the caller leaving
+// is neither the monitor's fault nor a node's. Other errors are returned
+// as they are.
+func Canceled(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	if e := AsError(err); e.Code() == CodeInternal || e.Code() == CodeUnavailable {
+		return &Error{Reason: ReasonRequestCanceled, Message: "the request was canceled before it was decided", Err: err}
+	}
+	return err
+}

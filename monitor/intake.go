@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"sync"
@@ -53,6 +54,20 @@ type IntakeConfig struct {
 	// PerKey limits requests per protecting participant (the MonitorRequest
 	// signer), checked right after its signature is verified. Nil: no limit.
 	PerKey *RateLimiter
+	// Sync, when set, says whether the node follows the processed chain
+	// (a *NodeSync); while it does not, requests are refused with its
+	// error (node_out_of_sync) before the node is asked anything.
+	Sync SyncGate
+	// ChainDeadline bounds all node reads of one request together (default
+	// 10 s); past it the request is refused with chain_unavailable. The
+	// daemon keeps it below the API's write timeout so that a REST client
+	// gets that answer instead of a closed connection.
+	ChainDeadline time.Duration
+}
+
+// SyncGate says whether a chain node may be believed (*NodeSync).
+type SyncGate interface {
+	Err() error
 }
 
 // Intake verifies, judges and stores balance proofs. It is the one entry
@@ -90,6 +105,9 @@ func NewIntake(cfg IntakeConfig) (*Intake, error) {
 	if cfg.ChannelTTL == 0 {
 		cfg.ChannelTTL = 10 * time.Second
 	}
+	if cfg.ChainDeadline <= 0 {
+		cfg.ChainDeadline = 10 * time.Second
+	}
 	return &Intake{cfg: cfg, chainID: cfg.Chain.ChainID(), log: cfg.Logger, live: map[common.Address]liveChannel{}}, nil
 }
 
@@ -99,11 +117,11 @@ func (in *Intake) SubmitJSON(ctx context.Context, data []byte, src Source, extra
 	in.cfg.Stats.Received(src.Kind)
 	bp, err := DecodeBalanceProof(data, extraFields...)
 	if err != nil {
-		return Accepted{}, in.reject(src, bp, err)
+		return Accepted{}, in.reject(ctx, src, bp, err)
 	}
 	acc, err := in.submit(ctx, bp, src)
 	if err != nil {
-		return Accepted{}, in.reject(src, bp, err)
+		return Accepted{}, in.reject(ctx, src, bp, err)
 	}
 	return acc, nil
 }
@@ -113,13 +131,13 @@ func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 	in.cfg.Stats.Received(src.Kind)
 	acc, err := in.submit(ctx, bp, src)
 	if err != nil {
-		return Accepted{}, in.reject(src, bp, err)
+		return Accepted{}, in.reject(ctx, src, bp, err)
 	}
 	return acc, nil
 }
 
-func (in *Intake) reject(src Source, bp BalanceProof, err error) error {
-	e := AsError(err)
+func (in *Intake) reject(ctx context.Context, src Source, bp BalanceProof, err error) error {
+	e := AsError(Canceled(ctx, err))
 	in.cfg.Stats.Rejected(src.Kind, e.Reason)
 	attrs := []any{"source", src.Kind, "reason", string(e.Reason), "msg", e.Message}
 	if src.Ref != "" {
@@ -128,10 +146,12 @@ func (in *Intake) reject(src Source, bp BalanceProof, err error) error {
 	if bp.Channel != (common.Address{}) {
 		attrs = append(attrs, "channel", bp.Channel.Hex(), "nonce", bp.Nonce)
 	}
-	switch e.Code() {
-	case CodeInternal:
+	switch {
+	case e.Reason == ReasonRequestCanceled:
+		in.log.Info("balance proof not decided: the request was canceled", append(attrs, "err", e.Err)...)
+	case e.Code() == CodeInternal:
 		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
-	case CodeUnavailable:
+	case e.Code() == CodeUnavailable:
 		in.log.Warn("balance proof not taken: dependency unavailable", append(attrs, "err", e.Err)...)
 	default:
 		in.log.Info("balance proof rejected", attrs...)
@@ -169,7 +189,15 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 		return Accepted{}, Reject(ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")
 	}
 
-	ch, err := in.channel(ctx, bp.Channel)
+	if in.cfg.Sync != nil {
+		if err := in.cfg.Sync.Err(); err != nil {
+			return Accepted{}, err
+		}
+	}
+	// Every node read of this request shares one deadline.
+	cctx, cancel := context.WithTimeout(ctx, in.cfg.ChainDeadline)
+	defer cancel()
+	ch, err := in.channel(cctx, bp.Channel)
 	if err != nil {
 		return Accepted{}, err
 	}
@@ -188,17 +216,17 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 
 	if ch.RewardDepositOf(bp.NonClosing).Cmp(bp.Reward) < 0 {
 		// The cache may be behind a fresh deposit: ask the node.
-		dep, err := in.cfg.Chain.RewardDeposit(ctx, bp.Channel, bp.NonClosing)
+		dep, err := in.cfg.Chain.RewardDeposit(cctx, bp.Channel, bp.NonClosing)
 		if err != nil {
-			return Accepted{}, Unavailable(ReasonChainUnavailable, "cannot read the reward deposit from the Ethereum node", err)
+			return Accepted{}, in.unavailable("cannot read the reward deposit from the Ethereum node", err)
 		}
 		if dep.Cmp(bp.Reward) < 0 {
 			return Accepted{}, Reject(ReasonRewardAboveDeposit, "reward %s wei exceeds the reward deposit %s wei of %s", bp.Reward, dep, bp.NonClosing.Hex())
 		}
 	}
-	gp, err := in.currentGasPrice(ctx)
+	gp, err := in.currentGasPrice(cctx)
 	if err != nil {
-		return Accepted{}, Unavailable(ReasonChainUnavailable, "cannot read the gas price from the Ethereum node", err)
+		return Accepted{}, in.unavailable("cannot read the gas price from the Ethereum node", err)
 	}
 	if reason, msg := in.cfg.Policy.Judge(bp.NonClosing, bp.Reward, gp); reason != "" {
 		return Accepted{}, Reject(reason, "%s", msg)
@@ -255,7 +283,7 @@ func (in *Intake) channel(ctx context.Context, addr common.Address) (Channel, er
 	}
 	info, err := in.cfg.Chain.ChannelInfo(ctx, addr)
 	if err != nil {
-		return Channel{}, Unavailable(ReasonChainUnavailable, "cannot read the channel from the Ethereum node", err)
+		return Channel{}, in.unavailable("cannot read the channel from the Ethereum node", err)
 	}
 	in.mu.Lock()
 	if len(in.live) > 10000 {
@@ -267,6 +295,14 @@ func (in *Intake) channel(ctx context.Context, addr common.Address) (Channel, er
 		return Channel{}, Reject(ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
 	}
 	return info.Channel, nil
+}
+
+// unavailable is the chain_unavailable rejection for a failed node read.
+func (in *Intake) unavailable(msg string, err error) *Error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = fmt.Sprintf("%s within %s", msg, in.cfg.ChainDeadline)
+	}
+	return Unavailable(ReasonChainUnavailable, msg, err)
 }
 
 func (in *Intake) currentGasPrice(ctx context.Context) (*big.Int, error) {

@@ -58,6 +58,11 @@ type BitcoinStatus struct {
 	Tip       uint32
 	Processed uint32
 	LastPoll  time.Time
+	// LastSuccess is the end of the last poll that followed the node's
+	// chain to its tip; OutOfSync says why the node is not followed (zero
+	// in sync).
+	LastSuccess time.Time
+	OutOfSync   OutOfSync
 }
 
 // SetBitcoin records the Bitcoin watcher's latest view.
@@ -87,6 +92,11 @@ type ChainStatus struct {
 	Balance       *big.Int
 	// UpdateGas is the gas one update is expected to cost, as learned.
 	UpdateGas uint64
+	// LastSuccess is the end of the last poll that followed the node's
+	// chain to its head; OutOfSync says why the node is not followed (zero
+	// in sync).
+	LastSuccess time.Time
+	OutOfSync   OutOfSync
 }
 
 // NewStats starts stats from the store's totals.
@@ -246,6 +256,12 @@ type StatsSnapshot struct {
 		Payout            string `json:"payout_address"`
 		Balance           string `json:"balance_wei,omitempty"`
 		UpdateGas         uint64 `json:"update_gas,omitempty"`
+		// NodeState is "in_sync" or "out_of_sync"; NodeProblemCode (a
+		// Sync* code) and NodeProblem say why.
+		NodeState          string `json:"node_state"`
+		NodeProblemCode    string `json:"node_problem_code,omitempty"`
+		NodeProblem        string `json:"node_problem,omitempty"`
+		LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
 	} `json:"ethereum"`
 	Matrix struct {
 		Enabled        bool             `json:"enabled"`
@@ -278,6 +294,12 @@ type StatsSnapshot struct {
 		// (spent_by_cheater and deadline_passed: the client's money may be
 		// gone; spent_by_other_justice: another justice protected it).
 		JusticeLost map[string]int64 `json:"justice_lost"`
+		// NodeState is "in_sync" or "out_of_sync"; NodeProblemCode (a
+		// Sync* code) and NodeProblem say why.
+		NodeState          string `json:"node_state"`
+		NodeProblemCode    string `json:"node_problem_code,omitempty"`
+		NodeProblem        string `json:"node_problem,omitempty"`
+		LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
 	} `json:"lightning"`
 	Counters map[string]int64 `json:"counters"`
 }
@@ -338,6 +360,10 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	if !s.bitcoin.LastPoll.IsZero() {
 		l.LastPoll = s.bitcoin.LastPoll.UTC().Format(time.RFC3339)
 	}
+	l.NodeState, l.NodeProblemCode, l.NodeProblem = nodeState(s.bitcoin.OutOfSync), s.bitcoin.OutOfSync.Code, s.bitcoin.OutOfSync.Detail
+	if !s.bitcoin.LastSuccess.IsZero() {
+		l.LastSuccessfulPoll = s.bitcoin.LastSuccess.UTC().Format(time.RFC3339Nano)
+	}
 	l.AppointmentsStored = s.counters[CounterAppointmentsStored]
 	l.BreachesSeen = s.counters[CounterBreachesSeen]
 	l.JusticeBroadcast = s.counters[CounterJusticeBroadcast]
@@ -380,6 +406,10 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	if !s.chain.LastPoll.IsZero() {
 		e.LastPoll = s.chain.LastPoll.UTC().Format(time.RFC3339)
 	}
+	e.NodeState, e.NodeProblemCode, e.NodeProblem = nodeState(s.chain.OutOfSync), s.chain.OutOfSync.Code, s.chain.OutOfSync.Detail
+	if !s.chain.LastSuccess.IsZero() {
+		e.LastSuccessfulPoll = s.chain.LastSuccess.UTC().Format(time.RFC3339Nano)
+	}
 	e.Monitor = s.chain.Monitor.Hex()
 	e.Payout = s.chain.Payout.Hex()
 	e.UpdateGas = s.chain.UpdateGas
@@ -387,6 +417,26 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 		e.Balance = s.chain.Balance.String()
 	}
 	return out
+}
+
+// Node states in the stats.
+const (
+	NodeInSync    = "in_sync"
+	NodeOutOfSync = "out_of_sync"
+)
+
+func nodeState(p OutOfSync) string {
+	if p.Code != "" {
+		return NodeOutOfSync
+	}
+	return NodeInSync
+}
+
+// Chains is a copy of both watchers' views, for health checks.
+func (s *Stats) Chains() (ChainStatus, BitcoinStatus, MatrixStatus) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.chain, s.bitcoin, s.matrix
 }
 
 // CounterNames returns the persisted counter names in order (for /metrics).

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"sync"
+	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
@@ -67,6 +68,13 @@ type TowerConfig struct {
 	// (Lightning message signing); MonitorPubkey is that key.
 	SignReceipt   func(msg []byte) (string, error)
 	MonitorPubkey [33]byte
+	// Sync, when set, says whether the Bitcoin node follows the processed
+	// chain; while it does not, appointments are refused with its error.
+	Sync SyncGate
+	// ChainDeadline bounds the node reads of one appointment together
+	// (default 10 s); past it the appointment is refused with
+	// chain_unavailable.
+	ChainDeadline time.Duration
 }
 
 // Tower is the Lightning watchtower: appointment intake, block matching and
@@ -160,6 +168,9 @@ func NewTower(cfg TowerConfig) (*Tower, error) {
 	if cfg.BumpAfter == 0 {
 		cfg.BumpAfter = 2
 	}
+	if cfg.ChainDeadline <= 0 {
+		cfg.ChainDeadline = 10 * time.Second
+	}
 	return &Tower{cfg: cfg, log: cfg.Logger, index: NewLocatorIndex()}, nil
 }
 
@@ -200,13 +211,14 @@ func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src Sour
 			return r, nil
 		}
 	}
-	e := AsError(err)
+	e := AsError(Canceled(ctx, err))
 	t.cfg.Stats.Count(counterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
 	lvl := slog.LevelInfo
-	switch e.Code() {
-	case CodeInternal:
+	switch {
+	case e.Reason == ReasonRequestCanceled:
+	case e.Code() == CodeInternal:
 		lvl = slog.LevelError
-	case CodeUnavailable:
+	case e.Code() == CodeUnavailable:
 		lvl = slog.LevelWarn
 	}
 	t.log.Log(ctx, lvl, "appointment rejected", "source", src.Kind, "ref", src.Ref, "reason", string(e.Reason), "msg", e.Message, "err", e.Err)
@@ -220,6 +232,11 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	tip := t.currentTip()
 	if tip == 0 {
 		return nil, Unavailable(ReasonChainUnavailable, "the Bitcoin watcher has not seen a block yet", nil)
+	}
+	if t.cfg.Sync != nil {
+		if err := t.cfg.Sync.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.cfg.Bounds.Check(a, tip); err != nil {
 		return nil, err
@@ -246,8 +263,14 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 		return nil, Reject(ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
 	}
 	// Without an estimate from the node (btcd has none on a quiet chain),
-	// judge with the configured fallback rate.
-	rate, _ := t.feeRate(ctx)
+	// judge with the configured fallback rate; a node that does not answer
+	// at all cannot vouch for the tip either: refuse, the client retries.
+	fctx, cancel := context.WithTimeout(ctx, t.cfg.ChainDeadline)
+	rate, err := t.feeRate(fctx)
+	cancel()
+	if errors.Is(err, ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, Unavailable(ReasonChainUnavailable, "the Bitcoin node does not answer", err)
+	}
 	// The justice transaction is about as large as its plaintext; ours adds
 	// one P2WPKH/P2WSH output (at most 43 vbytes).
 	fee := feeFor(rate, int64(len(a.EncryptedBlob)-16+43))

@@ -16,7 +16,7 @@
 //	GET    /api/1/justice?outcome=&after_id=&limit=
 //	GET    /api/1/stats                               the monitor.StatsSnapshot document
 //	GET    /metrics                                   Prometheus text exposition 0.0.4
-//	GET    /healthz                                   200 {"status":"ok"} or 503
+//	GET    /healthz                                   200 {"status":"ok","parts":{...}} or 503 with the first failing part
 //
 // What it must not do: decide anything. Validation of balance proofs,
 // profitability and storage belong to monitor.Intake; figures come from

@@ -349,28 +349,65 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 }
 
 type healthJSON struct {
-	Status  string `json:"status"`
-	Error   string `json:"error,omitempty"`
-	Message string `json:"message,omitempty"`
+	Status  string                `json:"status"`
+	Error   string                `json:"error,omitempty"`
+	Message string                `json:"message,omitempty"`
+	Parts   map[string]HealthPart `json:"parts,omitempty"`
 }
 
-// healthz is 200 when Config.Health passes, else 503 with its message.
+// HealthPart is one dependency's state in /healthz.
+type HealthPart struct {
+	// Status is "ok" or "unavailable".
+	Status string `json:"status"`
+	// Error is the stable reason when not ok (node_out_of_sync,
+	// chain_unavailable, room_unavailable, storage_unavailable...).
+	Error   string `json:"error,omitempty"`
+	Message string `json:"message,omitempty"`
+	// AgeSeconds is the time since the part last worked (the last
+	// successful poll or sync), when it applies.
+	AgeSeconds *float64 `json:"age_seconds,omitempty"`
+}
+
+// Health part statuses.
+const (
+	HealthOK          = "ok"
+	HealthUnavailable = "unavailable"
+)
+
+// healthz is 200 when Config.Health passes and every part of
+// Config.HealthParts is ok, else 503 with the first problem's reason.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Health != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
-		defer cancel()
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	out := healthJSON{Status: "ok"}
+	if s.cfg.HealthParts != nil {
+		out.Parts = s.cfg.HealthParts(ctx)
+		names := make([]string, 0, len(out.Parts))
+		for name := range out.Parts {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			if p := out.Parts[name]; p.Status != HealthOK && out.Error == "" {
+				out.Status, out.Error, out.Message = HealthUnavailable, p.Error, name+": "+p.Message
+			}
+		}
+	}
+	if s.cfg.Health != nil && out.Error == "" {
 		if err := s.cfg.Health(ctx); err != nil {
-			out := healthJSON{Status: "unavailable", Error: string(monitor.CodeUnavailable), Message: err.Error()}
+			out.Status, out.Error, out.Message = HealthUnavailable, string(monitor.CodeUnavailable), err.Error()
 			var e *monitor.Error
 			if errors.As(err, &e) {
 				out.Error, out.Message = string(e.Reason), e.Message
 			}
-			s.log.Debug("health check failed", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, out)
-			return
 		}
 	}
-	writeJSON(w, http.StatusOK, healthJSON{Status: "ok"})
+	if out.Error != "" {
+		s.log.Debug("health check failed", "error", out.Error, "message", out.Message)
+		writeJSON(w, http.StatusServiceUnavailable, out)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

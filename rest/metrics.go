@@ -160,6 +160,15 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 	p.sample("vigil_eth_last_processed_block", nil, float64(e.LastProcessed))
 	p.family("vigil_eth_blocks_behind", "gauge", "Blocks between the head and the last processed block.")
 	p.sample("vigil_eth_blocks_behind", nil, float64(e.BlocksBehind))
+	now := s.cfg.Clock.Now()
+	p.family("vigil_eth_node_out_of_sync", "gauge", "1 while the Ethereum node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.")
+	for _, code := range monitor.SyncCodes() {
+		p.sample("vigil_eth_node_out_of_sync", labels{{"problem", code}}, boolGauge(e.NodeProblemCode == code))
+	}
+	if age, ok := ageSeconds(e.LastSuccessfulPoll, now); ok {
+		p.family("vigil_eth_last_successful_poll_age_seconds", "gauge", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
+		p.sample("vigil_eth_last_successful_poll_age_seconds", nil, age)
+	}
 	p.family("vigil_eth_balance_wei", "gauge", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
 	p.weiSample("vigil_eth_balance_wei", e.Balance)
 
@@ -179,7 +188,32 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 
 	if s.cfg.Tower != nil || snap.Lightning.Enabled {
 		writeLightningMetrics(p, snap)
+		l := snap.Lightning
+		p.family("vigil_btc_node_out_of_sync", "gauge", "1 while the Bitcoin node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): appointments are refused with node_out_of_sync.")
+		for _, code := range monitor.SyncCodes() {
+			p.sample("vigil_btc_node_out_of_sync", labels{{"problem", code}}, boolGauge(l.NodeProblemCode == code))
+		}
+		if age, ok := ageSeconds(l.LastSuccessfulPoll, now); ok {
+			p.family("vigil_btc_last_successful_poll_age_seconds", "gauge", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
+			p.sample("vigil_btc_last_successful_poll_age_seconds", nil, age)
+		}
 	}
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ageSeconds is the age of an RFC 3339 time at now.
+func ageSeconds(at string, now time.Time) (float64, bool) {
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return 0, false
+	}
+	return max(now.Sub(t).Seconds(), 0), true
 }
 
 // appointmentReasons are the rejection reasons the appointment intake can
@@ -193,6 +227,7 @@ var appointmentReasons = []monitor.Reason{
 	monitor.ReasonTooManyPerLocator, monitor.ReasonRateLimited, monitor.ReasonRewardBelowMinimum,
 	monitor.ReasonRewardBelowFee, monitor.ReasonChainUnavailable, monitor.ReasonInternal,
 	monitor.ReasonStaleSequence,
+	monitor.ReasonNodeOutOfSync, monitor.ReasonRequestCanceled,
 }
 
 // justiceProblemReasons are the reasons a breach response can fail or fall

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
@@ -1039,6 +1040,42 @@ func TestHealthz(t *testing.T) {
 	// Without a Health func the server is healthy.
 	if r := newEnv(t, nil).do(http.MethodGet, "/healthz", nil); r.code != http.StatusOK {
 		t.Fatal(r.code)
+	}
+}
+
+// TestHealthzParts: every part is listed; the answer is 503 with the first
+// failing part (in name order) when any is not ok.
+func TestHealthzParts(t *testing.T) {
+	var mu sync.Mutex
+	age := 1.5
+	parts := map[string]HealthPart{"ethereum": {Status: HealthOK, AgeSeconds: &age}, "store": {Status: HealthOK}}
+	e := newEnv(t, func(c *Config) {
+		c.HealthParts = func(context.Context) map[string]HealthPart {
+			mu.Lock()
+			defer mu.Unlock()
+			return maps.Clone(parts)
+		}
+	})
+	r := e.do(http.MethodGet, "/healthz", nil)
+	m := r.json(t)
+	ps, _ := m["parts"].(map[string]any)
+	eth, _ := ps["ethereum"].(map[string]any)
+	if r.code != http.StatusOK || m["status"] != "ok" || len(ps) != 2 || eth["status"] != "ok" || eth["age_seconds"] != 1.5 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	mu.Lock()
+	parts["store"] = HealthPart{Status: HealthUnavailable, Error: "storage_unavailable", Message: "the store does not take a write"}
+	parts["bitcoin"] = HealthPart{Status: HealthUnavailable, Error: "node_out_of_sync", Message: "its tip is below the last processed block 9"}
+	mu.Unlock()
+	r = e.do(http.MethodGet, "/healthz", nil)
+	m = r.json(t)
+	ps, _ = m["parts"].(map[string]any)
+	if r.code != http.StatusServiceUnavailable || m["status"] != "unavailable" || m["error"] != "node_out_of_sync" ||
+		m["message"] != "bitcoin: its tip is below the last processed block 9" || len(ps) != 3 {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	if st, _ := ps["store"].(map[string]any); st["error"] != "storage_unavailable" {
+		t.Fatalf("store part: %s", r.body)
 	}
 }
 

@@ -56,10 +56,13 @@ const (
 	// DefaultPageLimit is the page size when a request names no limit (or
 	// PageLimitMax when that is smaller).
 	DefaultPageLimit = 100
+	// DefaultWriteTimeout bounds writing one response when
+	// Config.WriteTimeout is 0.
+	DefaultWriteTimeout = 60 * time.Second
 
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
-	writeTimeout      = 60 * time.Second
+	writeTimeout      = DefaultWriteTimeout
 	idleTimeout       = 120 * time.Second
 	shutdownTimeout   = 5 * time.Second
 )
@@ -83,8 +86,12 @@ type Config struct {
 	// Health reports readiness for /healthz; nil means always healthy. Its
 	// error message is shown to the caller, so it must be client-safe.
 	Health func(ctx context.Context) error
-	Logger *slog.Logger
-	Clock  monitor.Clock
+	// HealthParts, when set, reports each dependency's state for /healthz
+	// (ethereum, bitcoin, matrix, store...): the answer lists them all and
+	// is 503 when any is not "ok", with the first such part's reason.
+	HealthParts func(ctx context.Context) map[string]HealthPart
+	Logger      *slog.Logger
+	Clock       monitor.Clock
 	// Version is exported as vigil_build_info{version}; empty uses the
 	// version in the stats snapshot.
 	Version string

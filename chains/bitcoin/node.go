@@ -1,18 +1,23 @@
 package bitcoin
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/btcsuite/btcd/btcjson"
 	"github.com/btcsuite/btcd/chainhash/v2"
-	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
@@ -26,12 +31,26 @@ type Config struct {
 	TLS  bool
 	// Network the node must be on: "mainnet", "testnet", "signet", "regtest".
 	Network string
+	// Timeout bounds every call (default 10 s): a node that does not answer
+	// within it gets an error wrapping monitor.ErrNoAnswer, never a wait without end.
+	Timeout time.Duration
 }
 
 // Node is a JSON-RPC connection; it implements monitor.BtcNode.
+//
+// Every call is one HTTP POST made under the caller's context and the
+// configured Timeout, so a stalled node costs each caller at most the
+// timeout and leaves nothing behind: the request is abandoned and its
+// connection closed when the deadline passes. (btcd's rpcclient is not used
+// for calls: in HTTP POST mode it sends every request through one queue
+// served by one goroutine, with a one-minute timeout and retries, so a
+// single stuck request would hold up every later call.)
 type Node struct {
-	rpc     *rpcclient.Client
-	network string
+	url, user, pass string
+	network         string
+	timeout         time.Duration
+	http            *http.Client
+	id              atomic.Uint64
 
 	// Calls the node answered "method not found" or "unimplemented" to
 	// (btcd has neither estimatesmartfee nor getmempoolentry): they are not
@@ -43,22 +62,76 @@ type Node struct {
 
 // Dial connects and checks the node answers and is on the configured network.
 func Dial(cfg Config) (*Node, error) {
-	c, err := rpcclient.New(&rpcclient.ConnConfig{Host: cfg.Host, User: cfg.User, Pass: cfg.Pass,
-		HTTPPostMode: true, DisableTLS: !cfg.TLS}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("bitcoin node %s: %w", cfg.Host, err)
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
 	}
-	n := &Node{rpc: c, network: cfg.Network}
-	info, err := c.GetBlockChainInfo()
-	if err != nil {
-		c.Shutdown()
+	scheme := "http"
+	if cfg.TLS {
+		scheme = "https"
+	}
+	n := &Node{url: scheme + "://" + cfg.Host, user: cfg.User, pass: cfg.Pass, network: cfg.Network, timeout: cfg.Timeout,
+		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute}}}
+	var info struct {
+		Chain string `json:"chain"`
+	}
+	if err := n.call(context.Background(), btcjson.NewGetBlockChainInfoCmd(), &info); err != nil {
+		n.Close()
 		return nil, fmt.Errorf("bitcoin node %s does not answer getblockchaininfo: %w", cfg.Host, err)
 	}
 	if cfg.Network != "" && normalizeNet(info.Chain) != normalizeNet(cfg.Network) {
-		c.Shutdown()
+		n.Close()
 		return nil, fmt.Errorf("bitcoin node %s is on %q, bitcoin.network is %q", cfg.Host, info.Chain, cfg.Network)
 	}
 	return n, nil
+}
+
+// maxResponseBytes bounds one answer (a 4 MB block is 8 MB of hex).
+const maxResponseBytes = 32 << 20
+
+// call sends cmd (a btcjson command) and decodes the result into out. An
+// error the node answered is a *btcjson.RPCError; a node that did not
+// answer in time or could not be reached gives an error wrapping
+// monitor.ErrNoAnswer.
+func (n *Node) call(ctx context.Context, cmd any, out any) error {
+	method, _ := btcjson.CmdMethod(cmd)
+	body, err := btcjson.MarshalCmd(btcjson.RpcVersion1, n.id.Add(1), cmd)
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, n.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth(n.user, n.pass)
+	resp, err := n.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w: %w", method, monitor.ErrNoAnswer, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return fmt.Errorf("%s: %w: reading the answer: %w", method, monitor.ErrNoAnswer, err)
+	}
+	var r struct {
+		Result json.RawMessage   `json:"result"`
+		Error  *btcjson.RPCError `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("%s: HTTP %d: %.200q", method, resp.StatusCode, raw)
+	}
+	if r.Error != nil {
+		return r.Error
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(r.Result, out); err != nil {
+		return fmt.Errorf("%s: decode result: %w", method, err)
+	}
+	return nil
 }
 
 func normalizeNet(s string) string {
@@ -71,40 +144,77 @@ func normalizeNet(s string) string {
 	return strings.ToLower(s)
 }
 
-// Close ends the connection.
-func (n *Node) Close() { n.rpc.Shutdown() }
+// Close drops idle connections.
+func (n *Node) Close() { n.http.CloseIdleConnections() }
 
 // Tip is the best block height.
 func (n *Node) Tip(ctx context.Context) (uint32, error) {
-	h, err := n.rpc.GetBlockCount()
+	var h int64
+	err := n.call(ctx, btcjson.NewGetBlockCountCmd(), &h)
 	return uint32(h), err
 }
 
 // BlockAt returns the block at height on the node's best chain.
 func (n *Node) BlockAt(ctx context.Context, height uint32) (chainhash.Hash, *wire.MsgBlock, error) {
-	h, err := n.rpc.GetBlockHash(int64(height))
+	h, err := n.HashAt(ctx, height)
 	if err != nil {
 		return chainhash.Hash{}, nil, fmt.Errorf("getblockhash %d: %w", height, err)
 	}
-	b, err := n.rpc.GetBlock(h)
+	var hexBlock string
+	if err := n.call(ctx, btcjson.NewGetBlockCmd(h.String(), btcjson.Int(0)), &hexBlock); err != nil {
+		return chainhash.Hash{}, nil, fmt.Errorf("getblock %s: %w", h, err)
+	}
+	raw, err := hex.DecodeString(hexBlock)
 	if err != nil {
 		return chainhash.Hash{}, nil, fmt.Errorf("getblock %s: %w", h, err)
 	}
-	return *h, b, nil
+	var b wire.MsgBlock
+	if err := b.Deserialize(bytes.NewReader(raw)); err != nil {
+		return chainhash.Hash{}, nil, fmt.Errorf("getblock %s: %w", h, err)
+	}
+	return h, &b, nil
 }
 
 // HashAt is the hash of the best chain's block at height.
 func (n *Node) HashAt(ctx context.Context, height uint32) (chainhash.Hash, error) {
-	h, err := n.rpc.GetBlockHash(int64(height))
+	var s string
+	if err := n.call(ctx, btcjson.NewGetBlockHashCmd(int64(height)), &s); err != nil {
+		return chainhash.Hash{}, err
+	}
+	h, err := chainhash.NewHashFromStr(s)
 	if err != nil {
 		return chainhash.Hash{}, err
 	}
 	return *h, nil
 }
 
+// KnowsBlock tells whether the node has the block with this hash at all,
+// on its best chain or on a side chain: a node that does not know a block
+// Vigil processed is on another chain (wiped, replaced, or pointed at
+// another network), not in a reorg.
+func (n *Node) KnowsBlock(ctx context.Context, hash chainhash.Hash) (bool, error) {
+	// Not verbose: btcd answers the verbose form only for blocks on its
+	// best chain, the plain one for every block it has.
+	err := n.call(ctx, btcjson.NewGetBlockHeaderCmd(hash.String(), btcjson.Bool(false)), nil)
+	if err == nil {
+		return true, nil
+	}
+	var je *btcjson.RPCError
+	if errors.As(err, &je) && (je.Code == btcjson.ErrRPCBlockNotFound || je.Code == btcjson.ErrRPCInvalidAddressOrKey) {
+		return false, nil
+	}
+	return false, err
+}
+
 // Broadcast sends tx; a node that already has it is not an error.
 func (n *Node) Broadcast(ctx context.Context, tx *wire.MsgTx) error {
-	_, err := n.rpc.SendRawTransaction(tx, false)
+	var buf bytes.Buffer
+	if err := tx.Serialize(&buf); err != nil {
+		return err
+	}
+	// One parameter: btcd reads the second as allowhighfees, bitcoind as
+	// maxfeerate; both default to refusing absurd fees.
+	err := n.call(ctx, btcjson.NewSendRawTransactionCmd(hex.EncodeToString(buf.Bytes()), nil), nil)
 	if err != nil && alreadyKnown(err) {
 		return nil
 	}
@@ -124,19 +234,28 @@ func alreadyKnown(err error) bool {
 // and the tower then uses its configured fallback.
 func (n *Node) FeeRate(ctx context.Context) (int64, error) {
 	if !n.noSmartFee.Load() {
-		r, err := n.rpc.EstimateSmartFee(6, nil)
+		var r btcjson.EstimateSmartFeeResult
+		err := n.call(ctx, btcjson.NewEstimateSmartFeeCmd(6, nil), &r)
 		if err == nil && r.FeeRate != nil && *r.FeeRate > 0 {
 			return btcPerKvBToSat(*r.FeeRate), nil
+		}
+		if errors.Is(err, monitor.ErrNoAnswer) {
+			return 0, err
 		}
 		if unsupported(err) {
 			n.noSmartFee.Store(true)
 		}
 	}
-	if r, err := n.rpc.EstimateFee(6); err == nil && r > 0 {
+	var r float64
+	err := n.call(ctx, btcjson.NewEstimateFeeCmd(6), &r)
+	if err == nil && r > 0 {
 		return btcPerKvBToSat(r), nil
 	}
-	pool, err := n.rpc.GetRawMempoolVerbose()
-	if err != nil {
+	if errors.Is(err, monitor.ErrNoAnswer) {
+		return 0, err
+	}
+	var pool map[string]btcjson.GetRawMempoolVerboseResult
+	if err := n.call(ctx, btcjson.NewGetRawMempoolCmd(btcjson.Bool(true)), &pool); err != nil {
 		return 0, fmt.Errorf("no fee estimate and no mempool: %w", err)
 	}
 	entries := make([]poolEntry, 0, len(pool))
@@ -199,16 +318,19 @@ func btcPerKvBToSat(btc float64) int64 { return int64(math.Round(btc * 1e8)) }
 // confirmed transactions.
 func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxStatus, error) {
 	if !n.noMempoolEntry.Load() {
-		_, err := n.rpc.GetMempoolEntry(txid.String())
+		err := n.call(ctx, btcjson.NewGetMempoolEntryCmd(txid.String()), nil)
 		if err == nil {
 			return monitor.TxStatus{InMempool: true}, nil
+		}
+		if errors.Is(err, monitor.ErrNoAnswer) {
+			return monitor.TxStatus{}, err
 		}
 		if unsupported(err) {
 			n.noMempoolEntry.Store(true)
 		}
 	}
-	res, err := n.rpc.GetRawTransactionVerbose(&txid)
-	if err != nil {
+	var res btcjson.TxRawResult
+	if err := n.call(ctx, btcjson.NewGetRawTransactionCmd(txid.String(), btcjson.Int(1)), &res); err != nil {
 		var je *btcjson.RPCError
 		if errors.As(err, &je) && (je.Code == btcjson.ErrRPCNoTxInfo || je.Code == btcjson.ErrRPCInvalidAddressOrKey) {
 			return monitor.TxStatus{}, nil
@@ -225,8 +347,8 @@ func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxSta
 	if err != nil {
 		return monitor.TxStatus{}, err
 	}
-	hdr, err := n.rpc.GetBlockHeaderVerbose(bh)
-	if err != nil {
+	var hdr btcjson.GetBlockHeaderVerboseResult
+	if err := n.call(ctx, btcjson.NewGetBlockHeaderCmd(bh.String(), btcjson.Bool(true)), &hdr); err != nil {
 		return monitor.TxStatus{}, err
 	}
 	if hdr.Confirmations <= 0 { // its block is not on the best chain any more

@@ -9,6 +9,8 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // Tower is what the watcher drives (monitor.Tower).
@@ -34,6 +36,9 @@ type Chain interface {
 	Tip(ctx context.Context) (uint32, error)
 	BlockAt(ctx context.Context, height uint32) (chainhash.Hash, *wire.MsgBlock, error)
 	HashAt(ctx context.Context, height uint32) (chainhash.Hash, error)
+	// KnowsBlock tells whether the node has the block at all (best or
+	// side chain).
+	KnowsBlock(ctx context.Context, hash chainhash.Hash) (bool, error)
 }
 
 // WatcherConfig configures a Watcher.
@@ -46,7 +51,12 @@ type WatcherConfig struct {
 	StartHeight uint32
 	// OnBlock reports progress (optional).
 	OnBlock func(tip, processed uint32)
-	Logger  *slog.Logger
+	// OnSync reports, after every poll that got as far as comparing the
+	// node's chain with the cursor, whether the node follows the processed
+	// chain: the zero OutOfSync after a successful poll, else how the node
+	// is out of sync (optional; see Poll).
+	OnSync func(monitor.OutOfSync)
+	Logger *slog.Logger
 }
 
 // Watcher follows the best chain block by block.
@@ -87,10 +97,16 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if err := w.Poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
+		var oos *monitor.OutOfSync
+		err := w.Poll(ctx)
+		switch {
+		case err == nil:
+			w.report(monitor.OutOfSync{})
+		case ctx.Err() != nil:
+			return nil
+		case errors.As(err, &oos):
+			w.report(*oos) // logged once per change, by the receiver
+		default:
 			var f fatal
 			if errors.As(err, &f) {
 				return err
@@ -105,8 +121,22 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 }
 
+func (w *Watcher) report(p monitor.OutOfSync) {
+	if w.cfg.OnSync != nil {
+		w.cfg.OnSync(p)
+	}
+}
+
 // Poll handles every block from the cursor to the tip, in order, each one
 // fully (matched, responded to, cursor saved) before the next.
+//
+// A node that does not follow the processed chain gives a
+// *monitor.OutOfSync error: its tip is below the cursor (SyncHeadBelow),
+// or it does not know the cursor's block at all (SyncBlockUnknown: a wiped
+// or replaced node, another network). Poll then processes nothing and
+// rolls nothing back; the next poll goes on once the node follows the
+// processed chain. A reorg (the node knows the cursor's block, on a side
+// chain) is not this: the watcher walks back.
 func (w *Watcher) Poll(ctx context.Context) error {
 	tip, err := w.cfg.Chain.Tip(ctx)
 	if err != nil {
@@ -136,6 +166,9 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		w.log.Info("bitcoin watcher starting", "from_height", start)
 		w.replayed = true // nothing handled before
 	}
+	if err := w.checkSync(ctx, tip, height, hash); err != nil {
+		return err
+	}
 	w.cfg.Tower.SetTip(tip)
 	if !w.replayed {
 		if err := w.replayRecent(ctx, height, hash); err != nil {
@@ -154,6 +187,9 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			return err
 		}
 		if block.Header.PrevBlock != hash {
+			if err := w.checkSync(ctx, tip, height, hash); err != nil {
+				return err
+			}
 			if height, hash, err = w.walkBack(ctx, height); err != nil {
 				return err
 			}
@@ -222,6 +258,33 @@ func (w *Watcher) replayRecent(ctx context.Context, cursor uint32, cursorHash ch
 		if err := w.cfg.Tower.ProcessBlock(ctx, h, block); err != nil {
 			return fatal{fmt.Errorf("process block %d again: %w", h, err)}
 		}
+	}
+	return nil
+}
+
+// checkSync makes sure the node follows the chain the cursor (height,
+// hash) is on: its tip is not below the cursor, and when its block at the
+// cursor's height is another one, it still knows the cursor's block (a
+// reorg) rather than not at all (another chain).
+func (w *Watcher) checkSync(ctx context.Context, tip, height uint32, hash chainhash.Hash) error {
+	if tip < height {
+		return &monitor.OutOfSync{Code: monitor.SyncHeadBelow,
+			Detail: fmt.Sprintf("its tip %d is below the last processed block %d", tip, height)}
+	}
+	canon, err := w.cfg.Chain.HashAt(ctx, height)
+	if err != nil {
+		return err
+	}
+	if canon == hash {
+		return nil
+	}
+	known, err := w.cfg.Chain.KnowsBlock(ctx, hash)
+	if err != nil {
+		return err
+	}
+	if !known {
+		return &monitor.OutOfSync{Code: monitor.SyncBlockUnknown,
+			Detail: fmt.Sprintf("it does not know the last processed block %d (%s)", height, hash)}
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ type Node interface {
 	ethereum.BlockNumberReader
 	ethereum.ChainIDReader
 	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+	HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error)
 	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
 	bind.ContractCaller
 	PendingCallContract(ctx context.Context, call ethereum.CallMsg) ([]byte, error)

@@ -32,6 +32,11 @@ type WatcherConfig struct {
 	OnHead func(ctx context.Context, head uint64) error
 	// OnStatus reports progress for stats (optional).
 	OnStatus func(head uint64, processed monitor.Cursor)
+	// OnSync reports, after every poll that got as far as comparing the
+	// node's chain with the cursor, whether the node follows the processed
+	// chain: the zero OutOfSync after a successful poll, else how the node
+	// is out of sync (optional; see Poll).
+	OnSync func(monitor.OutOfSync)
 	// Confirmations: events are processed once this many blocks are on top.
 	Confirmations uint64
 	PollInterval  time.Duration
@@ -85,10 +90,16 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if err := w.Poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
+		var oos *monitor.OutOfSync
+		err := w.Poll(ctx)
+		switch {
+		case err == nil:
+			w.report(monitor.OutOfSync{})
+		case ctx.Err() != nil:
+			return nil
+		case errors.As(err, &oos):
+			w.report(*oos) // logged once per change, by the receiver
+		default:
 			var fatal fatalErr
 			if errors.As(err, &fatal) {
 				return err
@@ -103,11 +114,27 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 }
 
+func (w *Watcher) report(p monitor.OutOfSync) {
+	if w.cfg.OnSync != nil {
+		w.cfg.OnSync(p)
+	}
+}
+
 type fatalErr struct{ error }
 
 func (e fatalErr) Unwrap() error { return e.error }
 
 // Poll processes every block confirmed since the cursor, then calls OnHead.
+//
+// A node that does not follow the processed chain gives a
+// *monitor.OutOfSync error: its head is below the cursor
+// (SyncHeadBelow), or it does not know the cursor's block at all
+// (SyncBlockUnknown: a wiped or replaced node, a node on another chain
+// with the same id). Poll then applies nothing, rolls nothing back and
+// does not run OnHead (the node's head means nothing for the channels
+// watched); the next poll goes on once the node follows the processed
+// chain. A reorg (the node knows the cursor's block, on a side chain) is
+// not this: the watcher rolls back to the common ancestor.
 func (w *Watcher) Poll(ctx context.Context) error {
 	head, err := w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) })
 	if err != nil {
@@ -147,6 +174,10 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, err
 	target := head - w.cfg.Confirmations
 	from := w.cfg.StartBlock
 	if ok {
+		if head < cur.Number {
+			return cur, &monitor.OutOfSync{Code: monitor.SyncHeadBelow,
+				Detail: fmt.Sprintf("its head %d is below the last processed block %d", head, cur.Number)}
+		}
 		if err := w.checkReorg(ctx, &cur); err != nil {
 			return cur, err
 		}
@@ -176,6 +207,18 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 	}
 	if canon == cur.Hash {
 		return nil
+	}
+	// A node that does not know the processed block at all is on another
+	// chain: rolling back to its view would drop what the real chain holds.
+	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+	_, err = w.cfg.Node.HeaderByHash(c, cur.Hash)
+	cancel()
+	if errors.Is(err, ethereum.NotFound) {
+		return &monitor.OutOfSync{Code: monitor.SyncBlockUnknown,
+			Detail: fmt.Sprintf("it does not know the last processed block %d (%s)", cur.Number, cur.Hash.Hex())}
+	}
+	if err != nil {
+		return fmt.Errorf("header %s: %w", cur.Hash.Hex(), err)
 	}
 	w.log.Warn("ethereum reorg detected", "block", cur.Number, "stored_hash", cur.Hash.Hex(), "canonical_hash", canon.Hex())
 	for n := cur.Number; n > 0; n-- {

@@ -138,7 +138,7 @@ func bitcoinFromConfig(c config.BitcoinConfig) (*daemon.BitcoinConfig, error) {
 	b := &daemon.BitcoinConfig{Host: c.RPCHost, User: c.RPCUser, TLS: c.RPCTLS, Network: c.Network,
 		PollInterval: c.PollInterval, StartHeight: uint32(c.StartHeight), PayoutAddress: c.PayoutAddress,
 		MinRewardSat: c.MinRewardSat, FallbackFeeRate: int64(c.FallbackFeeRate), MaxFeeRate: int64(c.MaxFeeRate),
-		Confirmations: int64(c.Confirmations), RatePerKey: c.RateLimitPerKey, RateBurst: c.RateBurst}
+		Confirmations: int64(c.Confirmations), RatePerKey: c.RateLimitPerKey, RateBurst: c.RateBurst, RPCTimeout: c.RPCTimeout}
 	if c.RPCPasswordFile != "" {
 		pw, err := os.ReadFile(c.RPCPasswordFile)
 		if err != nil {

@@ -55,7 +55,13 @@ type Config struct {
 	Confirmations uint64
 	PollInterval  time.Duration
 	MaxBlockRange uint64
-	RPCTimeout    time.Duration
+	// RPCTimeout bounds one Ethereum node call, and all node reads of one
+	// balance proof together; it must be shorter than WriteTimeout.
+	RPCTimeout time.Duration
+	// HealthStaleAfter: /healthz reports a chain part unavailable when its
+	// watcher's last successful poll is older (default: three poll
+	// intervals plus two node timeouts).
+	HealthStaleAfter time.Duration
 
 	// The operator key: Key, or KeystoreFile + PasswordFile.
 	Key          *ecdsa.PrivateKey
@@ -94,6 +100,9 @@ type MatrixConfig struct {
 	RatePerSender float64
 	RateBurst     int
 	SyncWait      time.Duration
+	// ParkRetry is how often events parked for an unavailable node are
+	// tried again (default 30 s).
+	ParkRetry time.Duration
 }
 
 // BitcoinConfig is the watchtower's runtime configuration.
@@ -110,6 +119,10 @@ type BitcoinConfig struct {
 	Confirmations    int64
 	RatePerKey       float64
 	RateBurst        int
+	// RPCTimeout bounds one node call, and the node reads of one
+	// appointment together (default: Config.RPCTimeout); it must be
+	// shorter than WriteTimeout.
+	RPCTimeout time.Duration
 }
 
 // Daemon is one running vigild.
@@ -153,6 +166,25 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	if cfg.RPCTimeout == 0 {
 		cfg.RPCTimeout = 10 * time.Second
+	}
+	if b := cfg.Bitcoin; b != nil && b.RPCTimeout == 0 {
+		bc := *b
+		bc.RPCTimeout = cfg.RPCTimeout
+		cfg.Bitcoin = &bc
+	}
+	if cfg.APIListen != "" {
+		// A PUT whose node does not answer must get its 503 before the
+		// server's write timeout closes the connection.
+		wt := cfg.WriteTimeout
+		if wt == 0 {
+			wt = rest.DefaultWriteTimeout
+		}
+		if cfg.RPCTimeout+time.Second > wt {
+			return nil, fmt.Errorf("daemon: ethereum.rpc_timeout %v must be at least 1s shorter than api.write_timeout %v", cfg.RPCTimeout, wt)
+		}
+		if b := cfg.Bitcoin; b != nil && b.RPCTimeout+time.Second > wt {
+			return nil, fmt.Errorf("daemon: bitcoin.rpc_timeout %v must be at least 1s shorter than api.write_timeout %v", b.RPCTimeout, wt)
+		}
 	}
 	if cfg.Policy.Strategy == "" {
 		cfg.Policy.Strategy = monitor.StrategyImmediate
@@ -226,10 +258,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
 		c.UpdateGas = policy.Gas.Gas()
 	})
+	ethSync := monitor.NewNodeSync("ethereum", d.log.With("subsystem", "ethereum"))
 	intake, err := monitor.NewIntake(monitor.IntakeConfig{
 		Store: st, Chain: reader, Policy: policy, Stats: stats, Monitor: sender.Address(),
 		SignReceipt: sender.SignDigest, Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
-		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst),
+		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst), Sync: ethSync, ChainDeadline: cfg.RPCTimeout,
 	})
 	if err != nil {
 		return err
@@ -250,6 +283,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 			now := cfg.Clock.Now()
 			stats.SetChain(func(c *monitor.ChainStatus) {
 				c.Head, c.LastProcessed, c.LastPoll, c.UpdateGas = head, cur, now, policy.Gas.Gas()
+			})
+		},
+		OnSync: func(p monitor.OutOfSync) {
+			now := cfg.Clock.Now()
+			ethSync.Report(now, p)
+			stats.SetChain(func(c *monitor.ChainStatus) {
+				c.OutOfSync = p
+				if p.Code == "" {
+					c.LastSuccess = now
+				}
 			})
 		},
 	})
@@ -282,7 +325,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		bus, err = matrixbus.New(matrixbus.Config{
 			Session:   matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID, Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout},
 			RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
-			MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait,
+			MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait, ParkRetry: m.ParkRetry,
 			Intake: intake, Appointments: appointments, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: cfg.Clock,
 		})
 		if err != nil {
@@ -301,12 +344,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
 			Tower: towerOrNil(tower), TowerStore: st,
 			PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
-			Health: func(ctx context.Context) error {
-				snap := stats.Snapshot(cfg.Clock.Now())
-				if snap.Ethereum.LastPoll == "" {
-					return errors.New("ethereum watcher has not polled yet")
-				}
-				return nil
+			HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
+				return d.health(ctx, st, stats)
 			},
 		})
 		if err != nil {
@@ -350,6 +389,79 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.log.Info("vigild stopped")
 	return nil
+}
+
+// health is each part's state for /healthz: each chain watcher's node
+// sync state and the age of its last successful poll, the room's last
+// sync, and whether the store takes a write.
+func (d *Daemon) health(ctx context.Context, st *store.Store, stats *monitor.Stats) map[string]rest.HealthPart {
+	cfg := d.cfg
+	now := cfg.Clock.Now()
+	eth, btc, mx := stats.Chains()
+	parts := map[string]rest.HealthPart{}
+	stale := func(poll, timeout time.Duration) time.Duration {
+		if cfg.HealthStaleAfter > 0 {
+			return cfg.HealthStaleAfter
+		}
+		return 3*poll + 2*timeout
+	}
+	parts["ethereum"] = chainPart(now, eth.LastSuccess, eth.OutOfSync, stale(orDefault(cfg.PollInterval, 2*time.Second), cfg.RPCTimeout))
+	if b := cfg.Bitcoin; b != nil {
+		parts["bitcoin"] = chainPart(now, btc.LastSuccess, btc.OutOfSync, stale(orDefault(b.PollInterval, 5*time.Second), b.RPCTimeout))
+	}
+	if m := cfg.Matrix; m != nil {
+		// One sync long-polls up to SyncWait, then handles its events, each
+		// within a node deadline at most once per chain (the rest park).
+		limit := 2*orDefault(m.SyncWait, 30*time.Second) + 3*cfg.RPCTimeout
+		p := rest.HealthPart{Status: rest.HealthOK}
+		switch {
+		case mx.LastSync.IsZero():
+			p = rest.HealthPart{Status: rest.HealthUnavailable, Error: "room_unavailable", Message: "the room has not been synced yet"}
+		case now.Sub(mx.LastSync) > limit:
+			p = rest.HealthPart{Status: rest.HealthUnavailable, Error: "room_unavailable",
+				Message: fmt.Sprintf("the last room sync was %s ago", now.Sub(mx.LastSync).Round(time.Second))}
+		}
+		if !mx.LastSync.IsZero() {
+			age := now.Sub(mx.LastSync).Seconds()
+			p.AgeSeconds = &age
+		}
+		parts["matrix"] = p
+	}
+	p := rest.HealthPart{Status: rest.HealthOK}
+	if err := st.SetState(ctx, "health.probe", now.UTC().Format(time.RFC3339Nano)); err != nil {
+		d.log.Warn("health check: the store does not take a write", "err", err)
+		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: "storage_unavailable", Message: "the store does not take a write"}
+	}
+	parts["store"] = p
+	return parts
+}
+
+// chainPart is a chain watcher's health: out of sync, never polled, or
+// its last successful poll older than staleAfter is unavailable.
+func chainPart(now, last time.Time, outOfSync monitor.OutOfSync, staleAfter time.Duration) rest.HealthPart {
+	p := rest.HealthPart{Status: rest.HealthOK}
+	switch {
+	case outOfSync.Code != "":
+		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonNodeOutOfSync),
+			Message: outOfSync.Code + ": " + outOfSync.Detail}
+	case last.IsZero():
+		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonChainUnavailable), Message: "the watcher has not completed a poll yet"}
+	case now.Sub(last) > staleAfter:
+		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonChainUnavailable),
+			Message: fmt.Sprintf("the last successful poll was %s ago", now.Sub(last).Round(100*time.Millisecond))}
+	}
+	if !last.IsZero() {
+		age := now.Sub(last).Seconds()
+		p.AgeSeconds = &age
+	}
+	return p
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // housekeeping flushes counters and watches the operator balance.
@@ -399,10 +511,11 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	node, err := bitcoin.Dial(bitcoin.Config{Host: b.Host, User: b.User, Pass: b.Pass, TLS: b.TLS, Network: b.Network})
+	node, err := bitcoin.Dial(bitcoin.Config{Host: b.Host, User: b.User, Pass: b.Pass, TLS: b.TLS, Network: b.Network, Timeout: b.RPCTimeout})
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	btcSync := monitor.NewNodeSync("bitcoin", d.log.With("subsystem", "bitcoin"))
 	// The monitor's Bitcoin identity (receipts) is its operator key.
 	btcKey, _ := btcec.PrivKeyFromBytes(crypto.FromECDSA(key))
 	var pub [33]byte
@@ -412,7 +525,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
 		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
 		SignReceipt:   func(msg []byte) (string, error) { return lncrypto.SignMessage(btcKey, msg) },
-		MonitorPubkey: pub,
+		MonitorPubkey: pub, Sync: btcSync, ChainDeadline: b.RPCTimeout,
 	})
 	if err != nil {
 		node.Close()
@@ -433,6 +546,16 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		OnBlock: func(tip, processed uint32) {
 			now := d.cfg.Clock.Now()
 			stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
+		},
+		OnSync: func(p monitor.OutOfSync) {
+			now := d.cfg.Clock.Now()
+			btcSync.Report(now, p)
+			stats.SetBitcoin(func(s *monitor.BitcoinStatus) {
+				s.OutOfSync = p
+				if p.Code == "" {
+					s.LastSuccess = now
+				}
+			})
 		}})
 	if err != nil {
 		node.Close()

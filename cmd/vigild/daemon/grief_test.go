@@ -1,7 +1,6 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
@@ -73,8 +72,8 @@ func TestGriefingOnGeth(t *testing.T) {
 	operator := node.Keys[0]
 	payout := newPayout(t)
 	var logs lockedBuffer
-	v := startVigilAt(t, endpoint{URL: node.URL, ChainID: node.ChainID, Registry: node.Registry},
-		vigilOpts{key: operator, payout: payout, conf: 1, profitFactor: -1, pollInterval: 100 * time.Millisecond, logs: &logs})
+	v := startVigilOn(t, ethNode{url: node.URL, chainID: node.ChainID, registry: node.Registry},
+		vigilOpts{key: operator, payout: payout, conf: 1, profitFactor: -1, poll: 100 * time.Millisecond, logs: &logs})
 
 	t.Logf("vigild ready: %s", time.Since(start).Round(time.Millisecond))
 	// All variants at once, on one chain and one vigild (t.Run from
@@ -353,22 +352,4 @@ func (g *grief) settleAndCheck(t *testing.T, vigilSends bool, payout common.Addr
 	if !vigilSends && paid.Payout != gethtest.Address(g.carol) {
 		t.Fatalf("reward paid to %s, want the competitor whose update landed", paid.Payout.Hex())
 	}
-}
-
-// lockedBuffer is a log sink safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -2,7 +2,6 @@ package daemon_test
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
@@ -54,28 +53,28 @@ type vigilOpts struct {
 	// ethURL, when set, is the node URL vigild dials instead of chain.URL
 	// (e.g. a counting proxy in front of it).
 	ethURL string
-	// logs, when set, also receives vigild's log records of level Warn and
-	// above (for tests that check what an operator is told).
+	// rpcTimeout, writeTimeout, poll, staleAfter override the defaults
+	// (5 s, the API's default, 25 ms, derived).
+	rpcTimeout, writeTimeout, poll, staleAfter time.Duration
+	// logs, when set, also receives every log line at debug level and up.
 	logs io.Writer
-	// pollInterval overrides the watchers' 25 ms.
-	pollInterval time.Duration
+}
+
+// ethNode is the Ethereum node a daemon under test dials.
+type ethNode struct {
+	url      string
+	chainID  *big.Int
+	registry common.Address
 }
 
 func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
 	t.Helper()
-	return startVigilAt(t, endpoint{URL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry}, o)
+	return startVigilOn(t, ethNode{url: chain.URL, chainID: chain.ChainID, registry: chain.Registry}, o)
 }
 
-// endpoint is the node and registry a daemon under test watches.
-type endpoint struct {
-	URL      string
-	ChainID  *big.Int
-	Registry common.Address
-}
-
-// startVigilAt starts a daemon against any node: the simulated chain or a
-// real geth (gethtest).
-func startVigilAt(t testing.TB, chain endpoint, o vigilOpts) *vigil {
+// startVigilOn starts the real daemon against any Ethereum node (the
+// simulated chain, or a real geth from gethtest).
+func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 	t.Helper()
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
@@ -87,26 +86,32 @@ func startVigilAt(t testing.TB, chain endpoint, o vigilOpts) *vigil {
 	if os.Getenv("VIGIL_TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
-	var out io.Writer = os.Stderr
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})
 	if o.logs != nil {
-		out = io.MultiWriter(os.Stderr, o.logs)
-		level = min(level, slog.LevelWarn)
+		handler = teeHandler{handler, slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug})}
 	}
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level})).With("vigil", ethtest.Address(o.key).Hex()[:8])
+	log := slog.New(handler).With("vigil", ethtest.Address(o.key).Hex()[:8])
 	pf := 1.0
 	if o.profitFactor < 0 {
 		pf = 0
 	} else if o.profitFactor > 0 {
 		pf = o.profitFactor
 	}
-	ethURL := chain.URL
+	ethURL := node.url
 	if o.ethURL != "" {
 		ethURL = o.ethURL
 	}
+	if o.rpcTimeout == 0 {
+		o.rpcTimeout = 5 * time.Second
+	}
+	if o.poll == 0 {
+		o.poll = 25 * time.Millisecond
+	}
 	d, err := daemon.New(daemon.Config{
-		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0",
-		EthURL: ethURL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: o.conf,
-		PollInterval: cmp.Or(o.pollInterval, 25*time.Millisecond), Key: o.key, Payout: o.payout, RPCTimeout: 5 * time.Second,
+		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0", WriteTimeout: o.writeTimeout,
+		HealthStaleAfter: o.staleAfter,
+		EthURL:           ethURL, ChainID: node.chainID, Registry: node.registry, Confirmations: o.conf,
+		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
 		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
 	})
@@ -126,6 +131,31 @@ func startVigilAt(t testing.TB, chain endpoint, o vigilOpts) *vigil {
 	v.url = "http://" + d.APIAddr()
 	t.Cleanup(v.stop)
 	return v
+}
+
+// teeHandler sends every record to both handlers.
+type teeHandler struct{ a, b slog.Handler }
+
+func (h teeHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.a.Enabled(ctx, l) || h.b.Enabled(ctx, l)
+}
+
+func (h teeHandler) Handle(ctx context.Context, r slog.Record) error {
+	if h.a.Enabled(ctx, r.Level) {
+		_ = h.a.Handle(ctx, r.Clone())
+	}
+	if h.b.Enabled(ctx, r.Level) {
+		return h.b.Handle(ctx, r)
+	}
+	return nil
+}
+
+func (h teeHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return teeHandler{h.a.WithAttrs(as), h.b.WithAttrs(as)}
+}
+
+func (h teeHandler) WithGroup(name string) slog.Handler {
+	return teeHandler{h.a.WithGroup(name), h.b.WithGroup(name)}
 }
 
 // stop shuts the daemon down and waits for it.
