@@ -232,6 +232,9 @@ var (
 	// (or could not reach the node): the node is unavailable, which is
 	// different from the node answering with an error.
 	ErrNoAnswer = errors.New("node did not answer")
+	// ErrInputsSpent wraps a broadcast the node refused because an input is
+	// already spent or unknown to it: another transaction took it.
+	ErrInputsSpent = errors.New("inputs already spent")
 )
 
 // Canceled turns err into a request_canceled rejection when ctx (the

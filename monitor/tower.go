@@ -756,6 +756,13 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 			}
 		}
 		if err := t.cfg.Node.Broadcast(ctx, tx); err != nil {
+			if errors.Is(err, ErrInputsSpent) {
+				// The node has a block this poll has not processed yet:
+				// the next block's processing finds the spender (confirmed
+				// or lost).
+				log.Info("justice transaction not rebroadcast: the node already sees its inputs spent", "height", height)
+				return nil
+			}
 			return fmt.Errorf("rebroadcast: %w", err)
 		}
 		log.Info("justice transaction rebroadcast", "height", height)

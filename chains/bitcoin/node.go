@@ -218,7 +218,19 @@ func (n *Node) Broadcast(ctx context.Context, tx *wire.MsgTx) error {
 	if err != nil && alreadyKnown(err) {
 		return nil
 	}
+	if err != nil && inputsSpent(err) {
+		return fmt.Errorf("%w: %v", monitor.ErrInputsSpent, err)
+	}
 	return err
+}
+
+// inputsSpent recognises a refusal because an input is spent or unknown
+// (btcd: an orphan referencing fully-spent outputs; bitcoind:
+// missingorspent).
+func inputsSpent(err error) bool {
+	m := strings.ToLower(err.Error())
+	return strings.Contains(m, "orphan transaction") || strings.Contains(m, "missingorspent") ||
+		strings.Contains(m, "missing inputs") || strings.Contains(m, "fully-spent")
 }
 
 func alreadyKnown(err error) bool {
