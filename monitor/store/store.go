@@ -50,6 +50,7 @@ var ErrLocked = errors.New("database is locked by another process")
 type Config struct {
 	// Path of the database file; it is created if missing, its directory
 	// must exist. The lock file is Path + ".lock"; SQLite adds -wal and -shm.
+	// All four are readable and writable by their owner only (perm.go).
 	Path string
 	// BusyTimeout bounds how long a statement waits for an SQLite lock
 	// (checkpoints, WAL recovery). Default 5s.
@@ -138,6 +139,10 @@ func Open(cfg Config) (*Store, error) {
 	}
 	s := &Store{lock: lock, log: cfg.Logger, path: path}
 	s.g.init()
+	if err := restrictFiles(path); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	if err := s.open(cfg); err != nil {
 		_ = s.Close()
 		return nil, err
