@@ -547,6 +547,9 @@ func (b *Bus) sessUser() string {
 
 // classify finds the request kind and payload of a room event. The plain
 // form is an m.room.message whose body is the JSON object with a "type".
+// A key given twice in the content or the body is refused here, as the
+// payload decoders refuse it in the typed forms: a monitor that keeps the
+// first and one that keeps the last must not read different requests.
 func classify(ev Event) (kind string, payload []byte, extra []string, reason monitor.Reason) {
 	switch ev.Type {
 	case TypeBalanceProof:
@@ -563,6 +566,9 @@ func classify(ev Event) (kind string, payload []byte, extra []string, reason mon
 	if err := json.Unmarshal(ev.Content, &msg); err != nil || msg.Body == nil {
 		return "", nil, nil, monitor.ReasonNotARequest
 	}
+	if monitor.CheckDuplicateKeys(ev.Content) != nil {
+		return "", nil, nil, monitor.ReasonDuplicateField // e.g. two bodies
+	}
 	if msg.RelatesTo != nil && msg.RelatesTo.RelType == "m.replace" {
 		return "", nil, nil, monitor.ReasonEditIgnored
 	}
@@ -575,6 +581,9 @@ func classify(ev Event) (kind string, payload []byte, extra []string, reason mon
 	}
 	if err := json.Unmarshal([]byte(body), &head); err != nil {
 		return "", nil, nil, monitor.ReasonMalformedJSON
+	}
+	if monitor.CheckDuplicateKeys([]byte(body)) != nil {
+		return "", nil, nil, monitor.ReasonDuplicateField // e.g. two types
 	}
 	switch head.Type {
 	case "balance_proof", "ln_appointment":

@@ -81,6 +81,12 @@ const (
 	ReasonSurplusBelowReward    Reason = "surplus_below_reward"
 	ReasonNoBounty              Reason = "no_bounty"
 	ReasonReplacementRefused    Reason = "replacement_refused"
+
+	// Any message: an object with the same key twice (dupkeys.go).
+	ReasonDuplicateField Reason = "duplicate_field"
+	// The monitor's storage refuses writes (disk full, read-only): nothing
+	// was stored, the request may be sent again later.
+	ReasonStorageUnavailable Reason = "storage_unavailable"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -137,6 +143,9 @@ var reasonCodes = map[Reason]Code{
 	ReasonSurplusBelowReward:    CodeUnprofitable,
 	ReasonNoBounty:              CodeUnprofitable,
 	ReasonReplacementRefused:    CodeUnavailable,
+
+	ReasonDuplicateField:     CodeInvalid,
+	ReasonStorageUnavailable: CodeUnavailable,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.

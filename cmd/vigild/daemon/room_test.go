@@ -328,3 +328,46 @@ func TestRoomHomeserverRestart(t *testing.T) {
 		return ok && n == 3
 	})
 }
+
+// TestRoomDuplicateFields: a request read differently by a monitor that
+// keeps the first of two equal keys and one that keeps the last is refused
+// as duplicate_field, in the plain form's body (a nonce twice, once
+// escaped; the type twice) and in the typed form's content as the
+// homeserver hands it on; the same proof without the repetition is then
+// taken.
+func TestRoomDuplicateFields(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, chain.Keys[0], chain.Keys[1], 30, reward)
+	v := roomVigil(t, chain, hs, alias, vigilOpts{key: chain.Keys[2], conf: 1})
+	client := newRoomClient(t, hs, "alice", alias)
+
+	raw, _ := json.Marshal(monitor.EncodeBalanceProof(s.proof(t, 7, big.NewInt(7000), reward)))
+	body := func(prefix string) map[string]any {
+		return map[string]any{"msgtype": "m.text", "body": `{` + prefix + `"type":"balance_proof",` + string(raw[1:])}
+	}
+	client.post("m.room.message", body(`"nonce":"8",`))
+	client.post("m.room.message", body(`"non\u0063e":"8",`))
+	client.post("m.room.message", body(`"type":"ln_appointment",`))
+	// Typed content with the key twice, sent as written: the homeserver
+	// either refuses it, passes it on (then vigild refuses it) or keeps one
+	// of the two (then it is an ordinary proof with nonce 7 or 8).
+	typed := json.RawMessage(`{"nonce":"8",` + string(raw[1:]))
+	_, typedErr := client.s.Send(context.Background(), client.room, matrixbus.TypeBalanceProof, typed, "")
+	client.post("m.room.message", body(""))
+
+	ethtest.Eventually(t, defaultWait, "the proof without repeated keys", func() bool {
+		n, ok := v.storedNonce(s.channel, ethtest.Address(chain.Keys[0]))
+		return ok && n == 7
+	})
+	st := v.stats()
+	if got := st.Matrix.RejectedBy["duplicate_field"]; got < 3 {
+		t.Fatalf("duplicate_field counted %d times, want at least 3 (all: %v)", got, st.Matrix.RejectedBy)
+	}
+	t.Logf("typed content with a repeated key: send error %v, duplicate_field count %d", typedErr, st.Matrix.RejectedBy["duplicate_field"])
+	if n, _ := v.storedNonce(s.channel, ethtest.Address(chain.Keys[0])); n != 7 {
+		t.Fatalf("stored nonce %d, want 7", n)
+	}
+}
