@@ -192,6 +192,7 @@ func (b *Bus) Run(ctx context.Context) error {
 		return fmt.Errorf("matrix: read sync position: %w", err)
 	}
 	bo := backoff{}
+	storage := monitor.StoragePause{Log: b.log, What: "room intake"}
 	for ctx.Err() == nil {
 		var next string
 		if !ok {
@@ -204,34 +205,46 @@ func (b *Bus) Run(ctx context.Context) error {
 				break
 			}
 			var fatal storeFailure
-			if errors.As(err, &fatal) {
+			paused := storage.Pause(err) // the position stays: the batch is read again
+			if !paused && errors.As(err, &fatal) {
 				return err
 			}
 			wait := bo.next()
 			if ra, is := RetryAfter(err); is && ra > wait {
 				wait = ra
 			}
-			b.log.Warn("matrix sync failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))
+			if !paused {
+				b.log.Warn("matrix sync failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))
+			}
 			if !sleep(ctx, wait) {
 				break
 			}
 			continue
 		}
-		bo.reset()
 		if next != since || !ok {
 			if err := b.cfg.State.SetState(ctx, stateKeyNextBatch, next); err != nil {
 				if ctx.Err() != nil {
 					break
 				}
+				if storage.Pause(err) {
+					// Every event up to next is handled; the old position
+					// only makes the batch be read again (idempotent).
+					if !sleep(ctx, bo.next()) {
+						break
+					}
+					continue
+				}
 				return fmt.Errorf("matrix: save sync position: %w", err)
 			}
 		}
+		bo.reset()
+		storage.Resume()
 		since, ok = next, true
 		now := b.cfg.Clock.Now()
 		b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.LastSync = now })
 		select {
 		case <-retry.C:
-			if err := b.retryParked(ctx); err != nil && ctx.Err() == nil {
+			if err := b.retryParked(ctx); err != nil && ctx.Err() == nil && !storage.Pause(err) {
 				return err
 			}
 		default:
@@ -528,6 +541,12 @@ func (b *Bus) afterReject(err error) error {
 	case monitor.CodeUnavailable:
 		if e.Reason == monitor.ReasonRateLimited {
 			return nil // a definitive answer: dropped for abuse
+		}
+		if e.Reason == monitor.ReasonStorageUnavailable {
+			// Not stored, and it cannot be parked either (parking writes
+			// too): the position stays before this event, which is read
+			// again once the store takes writes.
+			return e
 		}
 		return fmt.Errorf("%w: %w", errUnavailable, e) // parked, retried later
 	case monitor.CodeInternal:

@@ -128,10 +128,14 @@ func (in *Intake) reject(src Source, bp BalanceProof, err error) error {
 	if bp.Channel != (common.Address{}) {
 		attrs = append(attrs, "channel", bp.Channel.Hex(), "nonce", bp.Nonce)
 	}
-	switch e.Code() {
-	case CodeInternal:
+	switch {
+	case e.Code() == CodeInternal:
 		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
-	case CodeUnavailable:
+	case e.Reason == ReasonStorageUnavailable:
+		// The store logs the fault once, at error; one line per request
+		// would flood a log that may share the full disk.
+		in.log.Debug("balance proof not taken: storage unavailable", attrs...)
+	case e.Code() == CodeUnavailable:
 		in.log.Warn("balance proof not taken: dependency unavailable", append(attrs, "err", e.Err)...)
 	default:
 		in.log.Info("balance proof rejected", attrs...)

@@ -46,10 +46,11 @@ type WatcherConfig struct {
 
 // Watcher follows the channel contracts' events block range by block range.
 type Watcher struct {
-	cfg    WatcherConfig
-	log    *slog.Logger
-	topics []common.Hash
-	span   uint64
+	cfg     WatcherConfig
+	log     *slog.Logger
+	topics  []common.Hash
+	span    uint64
+	storage monitor.StoragePause
 }
 
 // NewWatcher validates cfg and fills defaults.
@@ -76,11 +77,13 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange}, nil
+	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange,
+		storage: monitor.StoragePause{Log: cfg.Logger, What: "ethereum watcher"}}, nil
 }
 
 // Run polls until ctx is done. A failing poll is logged and retried at the
-// next interval; only a failure of the store ends Run.
+// next interval, and so is a store that refuses writes (disk full: the
+// cursor stays where it is); only another failure of the store ends Run.
 func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
@@ -90,10 +93,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 				return nil
 			}
 			var fatal fatalErr
-			if errors.As(err, &fatal) {
+			if w.storage.Pause(err) {
+				// logged once per pause
+			} else if errors.As(err, &fatal) {
 				return err
+			} else {
+				w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
 			}
-			w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
+		} else {
+			w.storage.Resume()
 		}
 		select {
 		case <-ctx.Done():

@@ -74,6 +74,7 @@ func (s *Store) startCheckpointer(busy string) error {
 // checkpointer that the WAL grew, and restarts the WAL if the checkpointer
 // found it long.
 func (s *Store) committed() {
+	s.noteWrite(nil)
 	if s.ck == nil {
 		return
 	}

@@ -87,6 +87,8 @@ type Store struct {
 	// when the WAL needs a restart (checkpoint.go).
 	ckRuns  atomic.Int64
 	walLong atomic.Bool
+	// faulty is set while writes fail on a storage fault (fault.go).
+	faulty atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -321,14 +323,20 @@ func (st *stmts) close() error {
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return wrap(op, err)
+		err = wrap(op, err)
+		s.noteWrite(err)
+		return err
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return wrap(op, err)
+		err = wrap(op, err)
+		s.noteWrite(err)
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return wrap(op, err)
+		err = wrap(op, err)
+		s.noteWrite(err)
+		return err
 	}
 	s.committed()
 	return nil
@@ -344,6 +352,8 @@ func (s *Store) read(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 	return wrap(op, fn(tx))
 }
 
+// wrap adds op to a failure of the database; a storage fault (disk full,
+// read-only) becomes a storage_unavailable rejection (fault.go).
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
@@ -351,6 +361,9 @@ func wrap(op string, err error) error {
 	var me *monitor.Error
 	if errors.As(err, &me) {
 		return err
+	}
+	if isStorageFault(err) {
+		return storageError(op, err)
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
 }
