@@ -73,7 +73,7 @@ type Config struct {
 	Appointments AppointmentIntake // optional until the Lightning half lands
 	State        State
 	Stats        *monitor.Stats
-	ChainID      *big.Int // for balance-proof receipts
+	ChainID      *big.Int // for balance-proof receipts when intake does not say
 	Logger       *slog.Logger
 	Clock        monitor.Clock
 }
@@ -121,7 +121,7 @@ func (b *Bus) seen(id string) bool {
 
 type receipt struct {
 	roomID  string
-	content map[string]any
+	content any // monitor.BalanceProofReceipt or an appointment receipt's map
 	forID   string
 }
 
@@ -511,7 +511,12 @@ func (b *Bus) handle(ctx context.Context, ev Event) error {
 			return b.afterReject(err)
 		}
 		if b.cfg.PostReceipts && len(acc.ReceiptSignature) > 0 {
-			b.queueReceipt(ev, balanceProofReceipt(ev.EventID, acc, b.cfg.ChainID))
+			rc := acc.Receipt()
+			if acc.ChainID == nil && b.cfg.ChainID != nil {
+				rc.ChainID = b.cfg.ChainID.String()
+			}
+			rc.ForEventID = ev.EventID
+			b.queueReceipt(ev, rc)
 		}
 	case "ln_appointment":
 		if b.cfg.Appointments == nil {
@@ -611,26 +616,7 @@ func classify(ev Event) (kind string, payload []byte, extra []string, reason mon
 	return "", nil, nil, monitor.ReasonNotARequest
 }
 
-// balanceProofReceipt is the org.vigil.receipt content for an accepted proof.
-func balanceProofReceipt(forID string, acc monitor.Accepted, chainID *big.Int) map[string]any {
-	c := map[string]any{
-		"kind":            "balance_proof",
-		"monitor":         acc.Monitor.Hex(),
-		"channel_address": acc.Channel.Hex(),
-		"nonce":           fmt.Sprint(acc.Nonce),
-		"reward_amount":   acc.Reward.String(),
-		"signature":       "0x" + fmt.Sprintf("%x", acc.ReceiptSignature),
-	}
-	if chainID != nil {
-		c["chain_id"] = chainID.String()
-	}
-	if forID != "" {
-		c["for_event_id"] = forID
-	}
-	return c
-}
-
-func (b *Bus) queueReceipt(ev Event, content map[string]any) {
+func (b *Bus) queueReceipt(ev Event, content any) {
 	select {
 	case b.receipts <- receipt{roomID: b.RoomID(), content: content, forID: ev.EventID}:
 	default:

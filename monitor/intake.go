@@ -20,6 +20,7 @@ type Source struct {
 
 // Accepted is what intake tells a client whose request it took.
 type Accepted struct {
+	ChainID    *big.Int
 	Channel    common.Address
 	NonClosing common.Address
 	Closing    common.Address
@@ -219,7 +220,7 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 	}
 	in.cfg.Stats.Accepted(src.Kind, res)
 	acc := Accepted{
-		Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
+		ChainID: in.chainID, Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
 		Reward: bp.Reward, Duplicate: res.Duplicate, Replaced: res.Replaced, Monitor: in.cfg.Monitor,
 	}
 	if in.cfg.SignReceipt != nil {

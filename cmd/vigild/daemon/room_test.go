@@ -371,3 +371,52 @@ func TestRoomDuplicateFields(t *testing.T) {
 		t.Fatalf("stored nonce %d, want 7", n)
 	}
 }
+
+// TestRoomAndRESTReceiptsSameShape: the receipt a monitor posts in the room
+// and the answer to PUT /api/1/balance_proofs carry the same receipt
+// object: the same keys (the room adds only for_event_id; REST adds only
+// its submitter fields and the deprecated receipt_signature) with the same
+// values for the same request, and both verify.
+func TestRoomAndRESTReceiptsSameShape(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, chain.Keys[0], chain.Keys[1], 30, reward)
+	operator := ethtest.Address(chain.Keys[2])
+	v := roomVigil(t, chain, hs, alias, vigilOpts{key: chain.Keys[2], conf: 1})
+	client := newRoomClient(t, hs, "alice", alias)
+
+	bp := s.proof(t, 4, big.NewInt(4000), reward)
+	id := client.postProof(bp)
+	room := client.waitReceipt(id, defaultWait)
+	code, rest := v.put(bp) // the same request again: an idempotent duplicate
+	if code != http.StatusOK || rest["duplicate"] != true {
+		t.Fatalf("PUT of the room's request: %d %v", code, rest)
+	}
+	verifyReceipt(t, chain, room, operator)
+	verifyReceipt(t, chain, rest, operator)
+
+	restOnly := map[string]bool{"non_closing_participant": true, "closing_participant": true, "duplicate": true, "replaced": true, "receipt_signature": true}
+	for k, rv := range room {
+		if k == "for_event_id" {
+			continue
+		}
+		if got, ok := rest[k]; !ok || got != rv {
+			t.Errorf("receipt field %q: room %v, REST %v (present %v)", k, rv, got, ok)
+		}
+	}
+	for k := range rest {
+		if _, ok := room[k]; !ok && !restOnly[k] {
+			t.Errorf("REST answer has %q, the room receipt does not", k)
+		}
+	}
+	for _, k := range []string{"kind", "monitor", "chain_id", "channel_address", "nonce", "reward_amount", "signature"} {
+		if _, ok := room[k]; !ok {
+			t.Errorf("the receipt lacks %q: %v", k, room)
+		}
+	}
+	if room["kind"] != "balance_proof" || room["chain_id"] != chain.ChainID.String() || rest["receipt_signature"] != rest["signature"] {
+		t.Fatalf("room %v\nREST %v", room, rest)
+	}
+}
