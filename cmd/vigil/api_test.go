@@ -152,7 +152,7 @@ func TestAgainstVigild(t *testing.T) {
 	}
 	cli("verify-receipt", "--file", resp, "--chain-id", "1337", "--monitor", strings.ToLower(v.monitor.Hex())).ok(t)
 	cli("verify-receipt", "--file", resp, "--chain-id", "1337", "--monitor", bob.addr.Hex()).fails(t, exitFailure, "not --monitor")
-	cli("verify-receipt", "--file", resp, "--chain-id", "1").fails(t, exitFailure, "invalid receipt")
+	cli("verify-receipt", "--file", resp, "--chain-id", "1").fails(t, exitFailure, "is a receipt on chain 1337, not --chain-id 1")
 	cli("verify-receipt", "--file", resp).fails(t, exitUsage, "missing required flag --chain-id")
 	tampered := writeFile(t, dir, "tampered.json", strings.Replace(r.out, `"nonce": "2"`, `"nonce": "3"`, 1))
 	cli("verify-receipt", "--file", tampered, "--chain-id", "1337").fails(t, exitFailure, "invalid receipt")

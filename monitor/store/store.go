@@ -12,7 +12,10 @@
 // All writes go through a single connection; reads use a separate read-only
 // pool, so readers never wait for the writer and never see SQLITE_BUSY. An
 // exclusive lock on <path>.lock makes a second process on the same database
-// fail fast with ErrLocked.
+// fail fast with ErrLocked. The database files are the owner's only (0600,
+// perm.go). A full or read-only disk makes writes fail with a
+// storage_unavailable rejection, not an internal error, and the same Store
+// writes again once space returns (fault.go).
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
