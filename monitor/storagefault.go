@@ -5,11 +5,19 @@ import (
 	"log/slog"
 )
 
+// ErrStorageUnavailable is wrapped by every storage fault a store reports
+// (as a storage_unavailable *Error), so that it is recognised even under
+// another *Error that wraps it.
+var ErrStorageUnavailable = errors.New("the store refuses writes")
+
 // IsStorageUnavailable reports whether err, anywhere in its chain, is a
-// storage_unavailable rejection: the store refused a write because its
-// disk is full or read-only. Such a failure passes once space returns, so
-// callers retry instead of stopping.
+// storage fault: the store refused a write because its disk is full or
+// read-only. Such a failure passes once space returns, so callers retry
+// instead of stopping.
 func IsStorageUnavailable(err error) bool {
+	if errors.Is(err, ErrStorageUnavailable) {
+		return true
+	}
 	var e *Error
 	return errors.As(err, &e) && e.Reason == ReasonStorageUnavailable
 }

@@ -43,7 +43,8 @@ func isStorageFault(err error) bool {
 
 // storageError is err as a storage_unavailable rejection.
 func storageError(op string, err error) error {
-	return monitor.Unavailable(monitor.ReasonStorageUnavailable, storageMessage, fmt.Errorf("store: %s: %w", op, err))
+	return monitor.Unavailable(monitor.ReasonStorageUnavailable, storageMessage,
+		fmt.Errorf("%w: store: %s: %w", monitor.ErrStorageUnavailable, op, err))
 }
 
 // noteWrite records the outcome of a write for the once-per-change log.
