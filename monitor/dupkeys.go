@@ -92,6 +92,12 @@ func (sc *dupScanner) value() {
 // and whether it has escapes.
 func (sc *dupScanner) str() (raw []byte, escaped bool) {
 	start := sc.i + 1
+	// Most strings (hex, decimals, field names) have no escapes: find the
+	// closing quote with IndexByte and take the slow path only on a '\\'.
+	if q := bytes.IndexByte(sc.data[start:], '"'); q >= 0 && bytes.IndexByte(sc.data[start:start+q], '\\') < 0 {
+		sc.i = start + q + 1
+		return sc.data[start : start+q], false
+	}
 	for j := start; j < len(sc.data); j++ {
 		switch sc.data[j] {
 		case '\\':
