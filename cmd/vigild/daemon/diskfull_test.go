@@ -3,20 +3,52 @@
 package daemon_test
 
 import (
+	"context"
+	"database/sql"
 	"math/big"
 	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
 
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver, for pinWAL
+
+	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
+	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store/smallfs"
 )
 
+// pinWAL opens a read transaction on vigild's database, as a long backup
+// would, right after a write. Its snapshot includes frames not yet copied
+// back into the database file, so until release the WAL cannot start over
+// and every commit must grow it: on a full disk the next writes fail
+// instead of reusing WAL space the checkpointer freed.
+func pinWAL(t *testing.T, dbPath string) (release func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+dbPath+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM state`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		_ = tx.Rollback()
+		_ = db.Close()
+	}
+}
+
 // TestDiskFullPausesAndRecovers: vigild's data directory is on a real small
-// tmpfs that is filled to the last byte while it runs. REST requests are
+// tmpfs that is filled to the last byte while it runs (and a reader holds
+// the WAL, so freed WAL space is not reused). REST requests are
 // answered 503 storage_unavailable, a proof posted to the room meanwhile is
 // refused the same way and the room position does not pass it, reads keep
 // working, and the daemon does not stop (the watchers' pause is shown by
@@ -54,14 +86,19 @@ func TestDiskFullPausesAndRecovers(t *testing.T) {
 		return st.Ethereum.LastProcessed+st.Ethereum.Confirmations >= chain.Head(t)
 	})
 
+	// A write, then a reader holding the WAL, then no space.
+	if code, body := v.put(restCh.proof(t, 2, big.NewInt(2000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	release := pinWAL(t, filepath.Join(opts.dataDir, "vigil.db"))
 	filled := fs.Fill()
 	t.Logf("filled %d bytes; %d left", filled, fs.Available())
 
 	// REST: requests with higher nonces until one finds no space. A 201
 	// is an acknowledgement: that nonce must survive.
-	acked := uint64(1)
+	acked := uint64(2)
 	refused := false
-	for nonce := uint64(2); nonce < 2000 && !refused; nonce++ {
+	for nonce := uint64(3); nonce < 2000 && !refused; nonce++ {
 		code, body := v.put(restCh.proof(t, nonce, big.NewInt(int64(nonce)*1000), reward))
 		switch {
 		case code == http.StatusCreated:
@@ -125,6 +162,7 @@ func TestDiskFullPausesAndRecovers(t *testing.T) {
 		t.Fatalf("PUT on a full disk: %d %v", code, body)
 	}
 
+	release()
 	fs.Free()
 
 	// Recovery, same process.
@@ -154,5 +192,74 @@ func TestDiskFullPausesAndRecovers(t *testing.T) {
 	}
 	if n, ok := v.storedNonce(roomCh.channel, carolAddr); !ok || n != roomNonce {
 		t.Fatalf("after restart: room channel nonce %d (%v), want %d", n, ok, roomNonce)
+	}
+}
+
+// TestTowerDiskFullBreachAnsweredAfter: the watchtower's data directory is
+// on a real small tmpfs. An appointment is stored, the disk is filled (a
+// reader holding the WAL), and blocks and then the breach are mined while
+// it is full: the Bitcoin watcher stops short of the tip, another
+// appointment is refused (storage_unavailable, never an internal error),
+// vigild keeps running, and once space is freed (no restart) the Bitcoin watcher catches
+// up and the breach is answered with the justice transaction.
+func TestTowerDiskFullBreachAnsweredAfter(t *testing.T) {
+	fs := smallfs.Mount(t, 16<<20)
+	chain := ethtest.New(t, 1)
+	btc := btctest.Start(t)
+	btc.Generate(t, 101)
+	payout, _ := payoutAddress(t)
+	v := towerVigil(t, chain, btc, vigilOpts{key: chain.Keys[0], conf: 1, dataDir: filepath.Join(fs.Dir, "data")}, payout)
+	b := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
+		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
+	})
+	if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b.appt))); code != http.StatusCreated {
+		t.Fatalf("PUT appointment: %d %v", code, body)
+	}
+
+	release := pinWAL(t, filepath.Join(fs.Dir, "data", "vigil.db"))
+	fs.Fill()
+	btc.Generate(t, 40) // each block is a cursor write: more than the WAL has room for
+	btc.Broadcast(t, b.commit)
+	btc.Generate(t, 1)
+	tip := uint32(btc.Height(t))
+	// Another appointment now finds no space (or, rarely, space the WAL
+	// freed): never an internal error.
+	b2 := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	var code int
+	var body map[string]any
+	ethtest.Eventually(t, defaultWait, "the tower to take the new tip", func() bool { // it learns the tip at its next poll
+		code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b2.appt)))
+		return body["error"] != string(monitor.ReasonStartBlockOutOfWindow)
+	})
+	switch {
+	case code == http.StatusServiceUnavailable && body["error"] == string(monitor.ReasonStorageUnavailable):
+	case code == http.StatusCreated:
+		t.Log("the second appointment found space the WAL freed")
+	default:
+		t.Fatalf("PUT appointment on a full disk: %d %v", code, body)
+	}
+	if p := v.stats().Lightning.LastProcessed; p >= tip {
+		t.Fatalf("the watcher processed up to %d, the tip, on a full disk", p)
+	}
+	select {
+	case err := <-v.done:
+		t.Fatalf("vigild stopped on a full disk: %v", err)
+	default:
+	}
+
+	release()
+	fs.Free()
+	ethtest.Eventually(t, 60*time.Second, "the watcher to catch up", func() bool { return v.stats().Lightning.LastProcessed >= tip })
+	ethtest.Eventually(t, defaultWait, "vigil's justice transaction", func() bool {
+		if spenderInMempool(t, btc, b.commit.TxHash()) != nil {
+			return true
+		}
+		return v.stats().Lightning.JusticeBroadcast > 0
+	})
+	select {
+	case err := <-v.done:
+		t.Fatalf("vigild stopped: %v", err)
+	default:
 	}
 }
