@@ -8,5 +8,8 @@
 // It makes no decisions about requests (the monitor's Intake does) and
 // keeps no state of its own beyond the sync position, which lives in the
 // store and advances only after every event before it has been durably
-// handled: a crash re-reads, never skips.
+// handled: a crash re-reads, never skips. A store that refuses writes (a
+// full disk) pauses the room intake at the event it could not store, which
+// is read again once the store takes writes. A message whose content or
+// body has a key twice is refused (duplicate_field) before intake.
 package matrixbus
