@@ -54,6 +54,8 @@ type roomFlags struct {
 	// monitor key is one of them.
 	trusted   map[string]bool
 	isTrusted func(key string) bool
+	// trustNorm normalizes one trust entry of this command's kind.
+	trustNorm func(string) (string, error)
 }
 
 // stringList is a repeatable string flag.
@@ -65,8 +67,8 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
-func addRoomFlags(f *flagSet, fileDoc, trustDoc, plainType, eventType string) *roomFlags {
-	r := &roomFlags{f: f, plainType: plainType, eventType: eventType}
+func addRoomFlags(f *flagSet, fileDoc, trustDoc string, trustNorm func(string) (string, error), plainType, eventType string) *roomFlags {
+	r := &roomFlags{f: f, plainType: plainType, eventType: eventType, trustNorm: trustNorm}
 	r.homeserver = f.String("homeserver", "", "client API base `URL` of your Matrix homeserver (required)")
 	r.user = f.String("user", "", "your Matrix user `ID`, e.g. @alice:example.org (required with --password-file)")
 	r.passwordF = f.String("password-file", "", "`FILE` holding your Matrix password (this or --access-token-file)")
@@ -107,6 +109,11 @@ func (r *roomFlags) check() error {
 			return err
 		}
 	}
+	for _, v := range r.trustList {
+		if _, err := r.trustNorm(v); err != nil {
+			return f.usagef("--trust %q is not a monitor to trust: %v", v, err)
+		}
+	}
 	if r.waitReceipt > 0 && len(r.trustList) == 0 && *r.trustFile == "" {
 		return f.usagef("--wait-receipts counts only receipts from monitors you trust: name them with --trust or --trust-file " +
 			"(anyone can sign a valid receipt with a fresh key, so an unknown monitor's receipt proves nothing)")
@@ -118,11 +125,11 @@ func (r *roomFlags) check() error {
 }
 
 // loadTrust reads --trust and --trust-file, normalizing each entry with
-// norm, and sets r.trusted. An entry norm refuses is an error naming it.
-func (r *roomFlags) loadTrust(norm func(string) (string, error)) error {
+// trustNorm, and sets r.trusted. An entry it refuses is an error naming it.
+func (r *roomFlags) loadTrust() error {
 	r.trusted = map[string]bool{}
 	add := func(where, v string) error {
-		k, err := norm(v)
+		k, err := r.trustNorm(v)
 		if err != nil {
 			return fmt.Errorf("%s: %q is not a monitor to trust: %v", where, v, err)
 		}
@@ -505,7 +512,7 @@ a fresh key, so a receipt from a monitor you did not name is shown and not
 counted, and --wait-receipts is refused without a trust list. Exit status 1
 when fewer than N arrived within --timeout.`)
 	r := addRoomFlags(f, "the balance-proof message JSON `FILE`, a sign-request output (required)",
-		"trust the monitor with Ethereum address `ADDR` (its receipts' \"monitor\")", "balance_proof", matrixbus.TypeBalanceProof)
+		"trust the monitor with Ethereum address `ADDR` (its receipts' \"monitor\")", trustedAddress, "balance_proof", matrixbus.TypeBalanceProof)
 	chainS := f.String("chain-id", "", "require the message to be for chain `N` (default: the message's chain_id)")
 	if err := f.parse(args, stdout); err != nil {
 		return err
@@ -534,7 +541,7 @@ when fewer than N arrived within --timeout.`)
 	if want != nil && want.Cmp(bp.ChainID) != 0 {
 		return fmt.Errorf("%s is a request on chain %s, not --chain-id %s; nothing was posted", *r.file, bp.ChainID, want)
 	}
-	if err := r.loadTrust(trustedAddress); err != nil {
+	if err := r.loadTrust(); err != nil {
 		return err
 	}
 	r.isTrusted = func(key string) bool { return r.trusted[strings.ToLower(key)] }
@@ -668,7 +675,7 @@ and not counted, and --wait-receipts is refused without a trust list. Exit
 status 1 when fewer than N arrived within --timeout.`)
 	r := addRoomFlags(f, "the appointment JSON `FILE`, an ln appointment output (required)",
 		"trust the monitor with compressed public key `KEY` (66 hex characters, its receipts' \"monitor_pubkey\"), "+
-			"or with the Ethereum address of that key", "ln_appointment", matrixbus.TypeAppointment)
+			"or with the Ethereum address of that key", trustedPubkeyOrAddress, "ln_appointment", matrixbus.TypeAppointment)
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
@@ -686,7 +693,7 @@ status 1 when fewer than N arrived within --timeout.`)
 	for _, w := range appointmentWarnings(a) {
 		fmt.Fprintln(stderr, "warning: "+w)
 	}
-	if err := r.loadTrust(trustedPubkeyOrAddress); err != nil {
+	if err := r.loadTrust(); err != nil {
 		return err
 	}
 	r.isTrusted = func(pub string) bool { return r.trusted[pub] || r.trusted[pubkeyAddress(pub)] }
