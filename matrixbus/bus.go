@@ -73,7 +73,7 @@ type Config struct {
 	Appointments AppointmentIntake // optional until the Lightning half lands
 	State        State
 	Stats        *monitor.Stats
-	ChainID      *big.Int // for balance-proof receipts
+	ChainID      *big.Int // for balance-proof receipts when intake does not say
 	Logger       *slog.Logger
 	Clock        monitor.Clock
 }
@@ -128,7 +128,7 @@ func (b *Bus) seen(id string) bool {
 
 type receipt struct {
 	roomID  string
-	content map[string]any
+	content any // monitor.BalanceProofReceipt or an appointment receipt's map
 	forID   string
 }
 
@@ -199,6 +199,7 @@ func (b *Bus) Run(ctx context.Context) error {
 		return fmt.Errorf("matrix: read sync position: %w", err)
 	}
 	bo := backoff{}
+	storage := monitor.StoragePause{Log: b.log, What: "room intake"}
 	for ctx.Err() == nil {
 		var next string
 		if !ok {
@@ -211,34 +212,46 @@ func (b *Bus) Run(ctx context.Context) error {
 				break
 			}
 			var fatal storeFailure
-			if errors.As(err, &fatal) {
+			paused := storage.Pause(err) // the position stays: the batch is read again
+			if !paused && errors.As(err, &fatal) {
 				return err
 			}
 			wait := bo.next()
 			if ra, is := RetryAfter(err); is && ra > wait {
 				wait = ra
 			}
-			b.log.Warn("matrix sync failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))
+			if !paused {
+				b.log.Warn("matrix sync failed; retrying", "err", err, "retry_in", wait.Round(time.Millisecond))
+			}
 			if !sleep(ctx, wait) {
 				break
 			}
 			continue
 		}
-		bo.reset()
 		if next != since || !ok {
 			if err := b.cfg.State.SetState(ctx, stateKeyNextBatch, next); err != nil {
 				if ctx.Err() != nil {
 					break
 				}
+				if storage.Pause(err) {
+					// Every event up to next is handled; the old position
+					// only makes the batch be read again (idempotent).
+					if !sleep(ctx, bo.next()) {
+						break
+					}
+					continue
+				}
 				return fmt.Errorf("matrix: save sync position: %w", err)
 			}
 		}
+		bo.reset()
+		storage.Resume()
 		since, ok = next, true
 		now := b.cfg.Clock.Now()
 		b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.LastSync = now })
 		select {
 		case <-retry.C:
-			if err := b.retryParked(ctx); err != nil && ctx.Err() == nil {
+			if err := b.retryParked(ctx); err != nil && ctx.Err() == nil && !storage.Pause(err) {
 				return err
 			}
 		default:
@@ -520,7 +533,12 @@ func (b *Bus) handle(ctx context.Context, ev Event) (err error) {
 			return b.afterReject(err)
 		}
 		if b.cfg.PostReceipts && len(acc.ReceiptSignature) > 0 {
-			b.queueReceipt(ev, balanceProofReceipt(ev.EventID, acc, b.cfg.ChainID))
+			rc := acc.Receipt()
+			if acc.ChainID == nil && b.cfg.ChainID != nil {
+				rc.ChainID = b.cfg.ChainID.String()
+			}
+			rc.ForEventID = ev.EventID
+			b.queueReceipt(ev, rc)
 		}
 	case "ln_appointment":
 		if b.cfg.Appointments == nil {
@@ -554,6 +572,12 @@ func (b *Bus) afterReject(err error) error {
 		if e.Reason == monitor.ReasonRequestCanceled {
 			return e // the bus is stopping: not handled, read again at start
 		}
+		if e.Reason == monitor.ReasonStorageUnavailable {
+			// Not stored, and it cannot be parked either (parking writes
+			// too): the position stays before this event, which is read
+			// again once the store takes writes.
+			return e
+		}
 		return fmt.Errorf("%w: %w", errUnavailable, e) // parked, retried later
 	case monitor.CodeInternal:
 		return storeFailure{e}
@@ -572,6 +596,9 @@ func (b *Bus) sessUser() string {
 
 // classify finds the request kind and payload of a room event. The plain
 // form is an m.room.message whose body is the JSON object with a "type".
+// A key given twice in the content or the body is refused here, as the
+// payload decoders refuse it in the typed forms: a monitor that keeps the
+// first and one that keeps the last must not read different requests.
 func classify(ev Event) (kind string, payload []byte, extra []string, reason monitor.Reason) {
 	switch ev.Type {
 	case TypeBalanceProof:
@@ -588,6 +615,9 @@ func classify(ev Event) (kind string, payload []byte, extra []string, reason mon
 	if err := json.Unmarshal(ev.Content, &msg); err != nil || msg.Body == nil {
 		return "", nil, nil, monitor.ReasonNotARequest
 	}
+	if monitor.CheckDuplicateKeys(ev.Content) != nil {
+		return "", nil, nil, monitor.ReasonDuplicateField // e.g. two bodies
+	}
 	if msg.RelatesTo != nil && msg.RelatesTo.RelType == "m.replace" {
 		return "", nil, nil, monitor.ReasonEditIgnored
 	}
@@ -601,6 +631,9 @@ func classify(ev Event) (kind string, payload []byte, extra []string, reason mon
 	if err := json.Unmarshal([]byte(body), &head); err != nil {
 		return "", nil, nil, monitor.ReasonMalformedJSON
 	}
+	if monitor.CheckDuplicateKeys([]byte(body)) != nil {
+		return "", nil, nil, monitor.ReasonDuplicateField // e.g. two types
+	}
 	switch head.Type {
 	case "balance_proof", "ln_appointment":
 		return head.Type, []byte(body), []string{"type"}, ""
@@ -608,26 +641,7 @@ func classify(ev Event) (kind string, payload []byte, extra []string, reason mon
 	return "", nil, nil, monitor.ReasonNotARequest
 }
 
-// balanceProofReceipt is the org.vigil.receipt content for an accepted proof.
-func balanceProofReceipt(forID string, acc monitor.Accepted, chainID *big.Int) map[string]any {
-	c := map[string]any{
-		"kind":            "balance_proof",
-		"monitor":         acc.Monitor.Hex(),
-		"channel_address": acc.Channel.Hex(),
-		"nonce":           fmt.Sprint(acc.Nonce),
-		"reward_amount":   acc.Reward.String(),
-		"signature":       "0x" + fmt.Sprintf("%x", acc.ReceiptSignature),
-	}
-	if chainID != nil {
-		c["chain_id"] = chainID.String()
-	}
-	if forID != "" {
-		c["for_event_id"] = forID
-	}
-	return c
-}
-
-func (b *Bus) queueReceipt(ev Event, content map[string]any) {
+func (b *Bus) queueReceipt(ev Event, content any) {
 	select {
 	case b.receipts <- receipt{roomID: b.RoomID(), content: content, forID: ev.EventID}:
 	default:

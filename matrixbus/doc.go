@@ -11,5 +11,8 @@
 // handled: a crash re-reads, never skips. An event whose chain node does
 // not answer is parked in the store and retried, and later events of that
 // kind are parked without asking the node again until the next retry, so a
-// stuck node never holds up the room.
+// stuck node never holds up the room. A store that refuses writes (a full
+// disk) pauses the room intake at the event it could not store, which is
+// read again once the store takes writes. A message whose content or body
+// has a key twice is refused (duplicate_field) before intake.
 package matrixbus

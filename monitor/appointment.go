@@ -90,7 +90,7 @@ func AppointmentFields() []string { return append([]string(nil), appointmentFiel
 // DecodeAppointment parses and syntactically validates an appointment
 // message, in the style of DecodeBalanceProof: size cap first, a JSON object
 // whose fields are all JSON strings, no unknown fields except those named in
-// ignore, decimal numbers as ParseUint64 (u32 fields range-checked), plain
+// ignore, no field twice, decimal numbers as ParseUint64 (u32 fields range-checked), plain
 // hex, a 16-byte locator, a valid compressed public key, a known cipher and
 // a well-formed signature. It does not verify the signature (VerifySignature)
 // or judge the bounds (AppointmentBounds.Check).
@@ -109,6 +109,9 @@ func DecodeAppointment(data []byte, ignore ...string) (Appointment, error) {
 	}
 	if dec.More() {
 		return a, Reject(ReasonMalformedJSON, "trailing data after the JSON object")
+	}
+	if err := CheckDuplicateKeys(data); err != nil {
+		return a, err
 	}
 	known := make(map[string]bool, len(appointmentFields)+1+len(ignore))
 	known[seqField] = true

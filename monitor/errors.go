@@ -98,6 +98,11 @@ const (
 	// or the daemon is stopping) before the request was decided. Nothing
 	// was stored; the caller never sees this answer.
 	ReasonRequestCanceled Reason = "request_canceled"
+	// Any message: an object with the same key twice (dupkeys.go).
+	ReasonDuplicateField Reason = "duplicate_field"
+	// The monitor's storage refuses writes (disk full, read-only): nothing
+	// was stored, the request may be sent again later.
+	ReasonStorageUnavailable Reason = "storage_unavailable"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -155,12 +160,14 @@ var reasonCodes = map[Reason]Code{
 	ReasonNoBounty:              CodeUnprofitable,
 	ReasonReplacementRefused:    CodeUnavailable,
 
-	ReasonStaleSequence:   CodeConflict,
-	ReasonSpentByJustice:  CodeConflict,
-	ReasonSpentByCheater:  CodeConflict,
-	ReasonDeadlinePassed:  CodeConflict,
-	ReasonNodeOutOfSync:   CodeUnavailable,
-	ReasonRequestCanceled: CodeUnavailable,
+	ReasonStaleSequence:      CodeConflict,
+	ReasonSpentByJustice:     CodeConflict,
+	ReasonSpentByCheater:     CodeConflict,
+	ReasonDeadlinePassed:     CodeConflict,
+	ReasonNodeOutOfSync:      CodeUnavailable,
+	ReasonRequestCanceled:    CodeUnavailable,
+	ReasonDuplicateField:     CodeInvalid,
+	ReasonStorageUnavailable: CodeUnavailable,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.

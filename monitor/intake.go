@@ -21,6 +21,7 @@ type Source struct {
 
 // Accepted is what intake tells a client whose request it took.
 type Accepted struct {
+	ChainID    *big.Int
 	Channel    common.Address
 	NonClosing common.Address
 	Closing    common.Address
@@ -151,6 +152,10 @@ func (in *Intake) reject(ctx context.Context, src Source, bp BalanceProof, err e
 		in.log.Info("balance proof not decided: the request was canceled", append(attrs, "err", e.Err)...)
 	case e.Code() == CodeInternal:
 		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
+	case e.Reason == ReasonStorageUnavailable:
+		// The store logs the fault once, at error; one line per request
+		// would flood a log that may share the full disk.
+		in.log.Debug("balance proof not taken: storage unavailable", attrs...)
 	case e.Code() == CodeUnavailable:
 		in.log.Warn("balance proof not taken: dependency unavailable", append(attrs, "err", e.Err)...)
 	default:
@@ -243,7 +248,7 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 	}
 	in.cfg.Stats.Accepted(src.Kind, res)
 	acc := Accepted{
-		Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
+		ChainID: in.chainID, Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
 		Reward: bp.Reward, Duplicate: res.Duplicate, Replaced: res.Replaced, Monitor: in.cfg.Monitor,
 	}
 	if in.cfg.SignReceipt != nil {

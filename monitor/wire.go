@@ -71,7 +71,8 @@ func jsonString(v json.RawMessage) (string, bool) {
 // DecodeBalanceProof parses and syntactically validates a balance-proof
 // message. It checks types, number ranges, hex and address checksums, but no
 // signatures. Fields named in ignore (e.g. "type" for the plain room form)
-// are allowed besides the protocol fields; any other field is rejected.
+// are allowed besides the protocol fields; any other field is rejected, and
+// so is a field given twice (CheckDuplicateKeys).
 func DecodeBalanceProof(data []byte, ignore ...string) (BalanceProof, error) {
 	var bp BalanceProof
 	if len(data) > MaxMessageBytes {
@@ -87,6 +88,9 @@ func DecodeBalanceProof(data []byte, ignore ...string) (BalanceProof, error) {
 	}
 	if dec.More() {
 		return bp, Reject(ReasonMalformedJSON, "trailing data after the JSON object")
+	}
+	if err := CheckDuplicateKeys(data); err != nil {
+		return bp, err
 	}
 	for k := range raw {
 		if !balanceProofFieldSet[k] && !slices.Contains(ignore, k) {

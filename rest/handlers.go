@@ -22,18 +22,18 @@ import (
 // healthTimeout bounds one Config.Health call.
 const healthTimeout = 5 * time.Second
 
-// acceptedJSON answers a PUT that intake took.
+// acceptedJSON answers a PUT that intake took: the receipt object the room
+// posts too (monitor.BalanceProofReceipt, without for_event_id), plus what
+// only the submitter needs.
 type acceptedJSON struct {
-	ChannelAddress        string `json:"channel_address"`
+	monitor.BalanceProofReceipt
 	NonClosingParticipant string `json:"non_closing_participant"`
 	ClosingParticipant    string `json:"closing_participant"`
-	Nonce                 string `json:"nonce"`
-	RewardAmount          string `json:"reward_amount"`
 	Duplicate             bool   `json:"duplicate"`
 	Replaced              bool   `json:"replaced"`
-	// Monitor and ReceiptSignature are omitted when this monitor signs no
-	// receipts (no key configured).
-	Monitor          string `json:"monitor,omitempty"`
+	// ReceiptSignature repeats Signature under the name this answer used
+	// before it carried the room's receipt object; kept for clients that
+	// read it (deprecated, PROTOCOL.md §4.3).
 	ReceiptSignature string `json:"receipt_signature,omitempty"`
 }
 
@@ -51,20 +51,13 @@ func (s *Server) putBalanceProof(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := acceptedJSON{
-		ChannelAddress:        acc.Channel.Hex(),
+		BalanceProofReceipt:   acc.Receipt(),
 		NonClosingParticipant: acc.NonClosing.Hex(),
 		ClosingParticipant:    acc.Closing.Hex(),
-		Nonce:                 strconv.FormatUint(acc.Nonce, 10),
-		RewardAmount:          bigString(acc.Reward),
 		Duplicate:             acc.Duplicate,
 		Replaced:              acc.Replaced,
 	}
-	if acc.Monitor != (common.Address{}) {
-		out.Monitor = acc.Monitor.Hex()
-	}
-	if len(acc.ReceiptSignature) > 0 {
-		out.ReceiptSignature = hex0x(acc.ReceiptSignature)
-	}
+	out.ReceiptSignature = out.Signature
 	status := http.StatusCreated
 	if acc.Duplicate {
 		status = http.StatusOK

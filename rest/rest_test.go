@@ -289,6 +289,7 @@ func TestPutAcceptedDuplicateReplaced(t *testing.T) {
 	}
 	m := r.json(t)
 	want := map[string]any{
+		"kind": "balance_proof", "chain_id": chainID.String(),
 		"channel_address": ch.addr.Hex(), "non_closing_participant": ch.a.addr.Hex(),
 		"closing_participant": ch.b.addr.Hex(), "nonce": "5", "reward_amount": reward.String(),
 		"duplicate": false, "replaced": false, "monitor": e.monitor.addr.Hex(),
@@ -298,11 +299,11 @@ func TestPutAcceptedDuplicateReplaced(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, m[k], v)
 		}
 	}
-	if len(m) != len(want)+1 {
-		t.Errorf("unexpected fields: %s", r.body)
+	if len(m) != len(want)+2 || m["receipt_signature"] != m["signature"] {
+		t.Errorf("unexpected fields (want signature and its deprecated copy receipt_signature besides): %s", r.body)
 	}
 	// The receipt is a MonitorReceipt signature by the monitor's key.
-	sig, err := hex.DecodeString(strings.TrimPrefix(m["receipt_signature"].(string), "0x"))
+	sig, err := hex.DecodeString(strings.TrimPrefix(m["signature"].(string), "0x"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,9 @@ type WatcherConfig struct {
 
 // Watcher follows the best chain block by block.
 type Watcher struct {
-	cfg WatcherConfig
-	log *slog.Logger
+	cfg     WatcherConfig
+	log     *slog.Logger
+	storage monitor.StoragePause
 	// replayed: the blocks just below the stored cursor were handed to
 	// the tower again after the start (see replayRecent).
 	replayed bool
@@ -84,15 +85,16 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Watcher{cfg: cfg, log: cfg.Logger}, nil
+	return &Watcher{cfg: cfg, log: cfg.Logger, storage: monitor.StoragePause{Log: cfg.Logger, What: "bitcoin watcher"}}, nil
 }
 
 type fatal struct{ error }
 
 func (f fatal) Unwrap() error { return f.error }
 
-// Run polls until ctx is done. Node errors are logged and retried; a store
-// failure ends Run.
+// Run polls until ctx is done. Node errors are logged and retried, and so
+// is a store that refuses writes (disk full: the block is handled again
+// once it accepts them); any other store failure ends Run.
 func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
@@ -102,16 +104,20 @@ func (w *Watcher) Run(ctx context.Context) error {
 		switch {
 		case err == nil:
 			w.report(monitor.OutOfSync{})
+			w.storage.Resume()
 		case ctx.Err() != nil:
 			return nil
 		case errors.As(err, &oos):
 			w.report(*oos) // logged once per change, by the receiver
 		default:
 			var f fatal
-			if errors.As(err, &f) {
+			if w.storage.Pause(err) {
+				// logged once per pause
+			} else if errors.As(err, &f) {
 				return err
+			} else {
+				w.log.Warn("bitcoin poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
 			}
-			w.log.Warn("bitcoin poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
 		}
 		select {
 		case <-ctx.Done():

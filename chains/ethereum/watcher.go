@@ -51,10 +51,11 @@ type WatcherConfig struct {
 
 // Watcher follows the channel contracts' events block range by block range.
 type Watcher struct {
-	cfg    WatcherConfig
-	log    *slog.Logger
-	topics []common.Hash
-	span   uint64
+	cfg     WatcherConfig
+	log     *slog.Logger
+	topics  []common.Hash
+	span    uint64
+	storage monitor.StoragePause
 }
 
 // NewWatcher validates cfg and fills defaults.
@@ -81,11 +82,13 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange}, nil
+	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange,
+		storage: monitor.StoragePause{Log: cfg.Logger, What: "ethereum watcher"}}, nil
 }
 
 // Run polls until ctx is done. A failing poll is logged and retried at the
-// next interval; only a failure of the store ends Run.
+// next interval, and so is a store that refuses writes (disk full: the
+// cursor stays where it is); only another failure of the store ends Run.
 func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
@@ -95,16 +98,20 @@ func (w *Watcher) Run(ctx context.Context) error {
 		switch {
 		case err == nil:
 			w.report(monitor.OutOfSync{})
+			w.storage.Resume()
 		case ctx.Err() != nil:
 			return nil
 		case errors.As(err, &oos):
 			w.report(*oos) // logged once per change, by the receiver
 		default:
 			var fatal fatalErr
-			if errors.As(err, &fatal) {
+			if w.storage.Pause(err) {
+				// logged once per pause
+			} else if errors.As(err, &fatal) {
 				return err
+			} else {
+				w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
 			}
-			w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
 		}
 		select {
 		case <-ctx.Done():

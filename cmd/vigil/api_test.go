@@ -152,8 +152,21 @@ func TestAgainstVigild(t *testing.T) {
 	}
 	cli("verify-receipt", "--file", resp, "--chain-id", "1337", "--monitor", strings.ToLower(v.monitor.Hex())).ok(t)
 	cli("verify-receipt", "--file", resp, "--chain-id", "1337", "--monitor", bob.addr.Hex()).fails(t, exitFailure, "not --monitor")
-	cli("verify-receipt", "--file", resp, "--chain-id", "1").fails(t, exitFailure, "invalid receipt")
-	cli("verify-receipt", "--file", resp).fails(t, exitUsage, "missing required flag --chain-id")
+	cli("verify-receipt", "--file", resp, "--chain-id", "1").fails(t, exitFailure, "is a receipt on chain 1337, not --chain-id 1")
+	// The answer carries chain_id; an older monitor's answer (no chain_id,
+	// the signature as receipt_signature only) needs --chain-id.
+	cli("verify-receipt", "--file", resp).ok(t)
+	old := map[string]any{}
+	for k, v := range acc {
+		old[k] = v
+	}
+	delete(old, "chain_id")
+	delete(old, "signature")
+	delete(old, "kind")
+	oldJSON, _ := json.Marshal(old)
+	oldResp := writeFile(t, dir, "old-resp.json", string(oldJSON))
+	cli("verify-receipt", "--file", oldResp).fails(t, exitUsage, "missing required flag --chain-id")
+	cli("verify-receipt", "--file", oldResp, "--chain-id", "1337").ok(t)
 	tampered := writeFile(t, dir, "tampered.json", strings.Replace(r.out, `"nonce": "2"`, `"nonce": "3"`, 1))
 	cli("verify-receipt", "--file", tampered, "--chain-id", "1337").fails(t, exitFailure, "invalid receipt")
 	cli("verify-receipt", "--file", req2, "--chain-id", "1337").fails(t, exitFailure, "carries no receipt")

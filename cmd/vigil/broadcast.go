@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,10 +11,13 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/matrix-org/gomatrix"
 
 	"github.com/vigil-monitor/vigil/contracts/eip712"
@@ -40,13 +44,31 @@ type roomFlags struct {
 	plain       *bool
 	waitS       *string
 	timeout     *time.Duration
+	trustList   stringList
+	trustFile   *string
 	plainType   string // "balance_proof"
 	eventType   string // matrixbus.TypeBalanceProof
 	waitReceipt uint64
+	// trusted holds the normalized --trust and --trust-file entries;
+	// isTrusted (set by the command) says whether a verified receipt's
+	// monitor key is one of them.
+	trusted   map[string]bool
+	isTrusted func(key string) bool
+	// trustNorm normalizes one trust entry of this command's kind.
+	trustNorm func(string) (string, error)
 }
 
-func addRoomFlags(f *flagSet, fileDoc, plainType, eventType string) *roomFlags {
-	r := &roomFlags{f: f, plainType: plainType, eventType: eventType}
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+func addRoomFlags(f *flagSet, fileDoc, trustDoc string, trustNorm func(string) (string, error), plainType, eventType string) *roomFlags {
+	r := &roomFlags{f: f, plainType: plainType, eventType: eventType, trustNorm: trustNorm}
 	r.homeserver = f.String("homeserver", "", "client API base `URL` of your Matrix homeserver (required)")
 	r.user = f.String("user", "", "your Matrix user `ID`, e.g. @alice:example.org (required with --password-file)")
 	r.passwordF = f.String("password-file", "", "`FILE` holding your Matrix password (this or --access-token-file)")
@@ -54,7 +76,9 @@ func addRoomFlags(f *flagSet, fileDoc, plainType, eventType string) *roomFlags {
 	r.room = f.String("room", "", "`ALIAS` of the monitors' room, e.g. #vigil-monitoring:example.org (required; never created)")
 	r.file = f.String("file", "", fileDoc)
 	r.plain = f.Bool("plain", false, "post an m.room.message (msgtype m.text) whose body is the JSON object with \"type\":\""+plainType+"\"")
-	r.waitS = f.String("wait-receipts", "", "after posting, wait for receipts from `N` distinct monitors (default 0: do not wait)")
+	r.waitS = f.String("wait-receipts", "", "after posting, wait for verified receipts from `N` distinct trusted monitors (default 0: do not wait; needs --trust or --trust-file)")
+	f.Var(&r.trustList, "trust", trustDoc+"; repeatable")
+	r.trustFile = f.String("trust-file", "", "`FILE` of trusted monitors, one per line as for --trust; blank lines and text after # are ignored")
 	r.timeout = f.Duration("timeout", defaultBroadcastTimeout, "give up after `D` (the whole command: login, post and the wait for receipts)")
 	return r
 }
@@ -85,8 +109,55 @@ func (r *roomFlags) check() error {
 			return err
 		}
 	}
+	for _, v := range r.trustList {
+		if _, err := r.trustNorm(v); err != nil {
+			return f.usagef("--trust %q is not a monitor to trust: %v", v, err)
+		}
+	}
+	if r.waitReceipt > 0 && len(r.trustList) == 0 && *r.trustFile == "" {
+		return f.usagef("--wait-receipts counts only receipts from monitors you trust: name them with --trust or --trust-file " +
+			"(anyone can sign a valid receipt with a fresh key, so an unknown monitor's receipt proves nothing)")
+	}
 	if *r.timeout <= 0 {
 		return f.usagef("--timeout must be positive")
+	}
+	return nil
+}
+
+// loadTrust reads --trust and --trust-file, normalizing each entry with
+// trustNorm, and sets r.trusted. An entry it refuses is an error naming it.
+func (r *roomFlags) loadTrust() error {
+	r.trusted = map[string]bool{}
+	add := func(where, v string) error {
+		k, err := r.trustNorm(v)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a monitor to trust: %v", where, v, err)
+		}
+		r.trusted[k] = true
+		return nil
+	}
+	for _, v := range r.trustList {
+		if err := add("--trust", v); err != nil {
+			return &usageError{cmd: r.f.name, msg: err.Error()}
+		}
+	}
+	if *r.trustFile != "" {
+		data, err := os.ReadFile(*r.trustFile)
+		if err != nil {
+			return fmt.Errorf("--trust-file: %w", err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			line, _, _ = strings.Cut(line, "#")
+			if line = strings.TrimSpace(line); line == "" {
+				continue
+			}
+			if err := add(fmt.Sprintf("%s line %d", *r.trustFile, i+1), line); err != nil {
+				return err
+			}
+		}
+		if len(r.trusted) == 0 && len(r.trustList) == 0 {
+			return fmt.Errorf("--trust-file %s names no monitor", *r.trustFile)
+		}
 	}
 	return nil
 }
@@ -200,7 +271,7 @@ func (r *roomFlags) broadcast(content []byte, stdout, stderr io.Writer, check re
 	if r.waitReceipt == 0 {
 		return nil
 	}
-	fmt.Fprintf(stderr, "posted %s to %s; waiting for receipts from %d monitor(s)\n", eventID, *r.room, r.waitReceipt)
+	fmt.Fprintf(stderr, "posted %s to %s; waiting for receipts from %d trusted monitor(s) of the %d named\n", eventID, *r.room, r.waitReceipt, len(r.trusted))
 	return r.waitReceipts(ctx, sess, roomID, eventID, since, filter, stdout, check)
 }
 
@@ -208,8 +279,9 @@ func (r *roomFlags) broadcast(content []byte, stdout, stderr io.Writer, check re
 // from r.waitReceipt distinct monitors arrived, or ctx ends.
 func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, roomID, eventID, since, filter string,
 	stdout io.Writer, check receiptCheck) error {
-	seen := map[string]bool{}     // receipt event ids
-	monitors := map[string]bool{} // counted monitors
+	seen := map[string]bool{}      // receipt event ids
+	monitors := map[string]bool{}  // counted (verified, trusted) monitors
+	untrusted := map[string]bool{} // verified receipts' monitors not trusted
 	for {
 		deadline, _ := ctx.Deadline()
 		left := time.Until(deadline)
@@ -252,11 +324,15 @@ func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, r
 			}
 			seen[ev.EventID] = true
 			key, verified, problem := check(ev.Content)
-			if err := printReceipt(stdout, ev, verified, problem); err != nil {
+			trusted := key != "" && r.isTrusted(key)
+			if err := printReceipt(stdout, ev, verified, trusted, problem); err != nil {
 				return err
 			}
-			if key != "" {
+			switch {
+			case trusted:
 				monitors[key] = true
+			case key != "":
+				untrusted[key] = true
 			}
 			if uint64(len(monitors)) >= r.waitReceipt {
 				return nil
@@ -264,9 +340,10 @@ func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, r
 		}
 	}
 	return &exitError{code: exitFailure, err: fmt.Errorf(
-		"timed out after %s: %d of %d verified receipts from distinct monitors arrived for event %s in %s "+
+		"timed out after %s: %d of %d verified receipts from distinct trusted monitors arrived for event %s in %s; "+
+			"verified receipts from %d monitor(s) not in the trust list were shown, not counted "+
 			"(the request was posted; a monitor may still take it later)",
-		*r.timeout, len(monitors), r.waitReceipt, eventID, *r.room)}
+		*r.timeout, len(monitors), r.waitReceipt, eventID, *r.room, len(untrusted))}
 }
 
 // send posts one event, retrying with the same transaction id (so at most
@@ -338,8 +415,10 @@ func filterWithLimit(roomID string, limit int) string {
 }
 
 // printReceipt prints a receipt's content with the receipt's own event id,
-// its sender and the verdict (these keys win over any in the content).
-func printReceipt(w io.Writer, ev matrixbus.Event, verified *bool, problem string) error {
+// its sender and the verdicts (these keys win over any in the content):
+// "verified" (its signature and fields check out) and "trusted" (it is
+// verified and its monitor is in the trust list: only those count).
+func printReceipt(w io.Writer, ev matrixbus.Event, verified *bool, trusted bool, problem string) error {
 	line := map[string]any{}
 	_ = json.Unmarshal(ev.Content, &line)
 	line["receipt_event_id"] = ev.EventID
@@ -349,6 +428,7 @@ func printReceipt(w io.Writer, ev matrixbus.Event, verified *bool, problem strin
 	} else {
 		line["verified"] = *verified
 	}
+	line["trusted"] = trusted
 	delete(line, "problem")
 	if problem != "" {
 		line["problem"] = problem
@@ -420,14 +500,19 @@ non_closing_signature is yours over your partner's proof); a bad one is
 refused with the reason and nothing is posted.
 
 Prints {"event_id", "room_id"} as one JSON line. With --wait-receipts N it
-then follows the room until N distinct monitors posted an org.vigil.receipt
-for the event, printing each receipt as a JSON line with its
-receipt_event_id, sender and "verified": true when its EIP-712
+then follows the room until N distinct trusted monitors posted an
+org.vigil.receipt for the event, printing each receipt as a JSON line with
+its receipt_event_id, sender, "verified": true when its EIP-712
 MonitorReceipt signature recovers to its monitor address and its channel,
 nonce and reward are the posted message's, false (with a "problem")
-otherwise. Only verified receipts count. Exit status 1 when fewer than N
-arrived within --timeout.`)
-	r := addRoomFlags(f, "the balance-proof message JSON `FILE`, a sign-request output (required)", "balance_proof", matrixbus.TypeBalanceProof)
+otherwise, and "trusted": true when it is verified and its monitor is one
+named with --trust or --trust-file.
+Only trusted receipts count: anyone can post a verified receipt signed with
+a fresh key, so a receipt from a monitor you did not name is shown and not
+counted, and --wait-receipts is refused without a trust list. Exit status 1
+when fewer than N arrived within --timeout.`)
+	r := addRoomFlags(f, "the balance-proof message JSON `FILE`, a sign-request output (required)",
+		"trust the monitor with Ethereum address `ADDR` (its receipts' \"monitor\")", trustedAddress, "balance_proof", matrixbus.TypeBalanceProof)
 	chainS := f.String("chain-id", "", "require the message to be for chain `N` (default: the message's chain_id)")
 	if err := f.parse(args, stdout); err != nil {
 		return err
@@ -456,6 +541,10 @@ arrived within --timeout.`)
 	if want != nil && want.Cmp(bp.ChainID) != 0 {
 		return fmt.Errorf("%s is a request on chain %s, not --chain-id %s; nothing was posted", *r.file, bp.ChainID, want)
 	}
+	if err := r.loadTrust(); err != nil {
+		return err
+	}
+	r.isTrusted = func(key string) bool { return r.trusted[strings.ToLower(key)] }
 	return r.broadcast(content, stdout, stderr, func(c []byte) (string, *bool, string) {
 		mon, err := checkProofReceipt(c, bp)
 		ok := err == nil
@@ -574,14 +663,19 @@ first as a monitor checks it (fields, encoding, and that user_signature is
 user_pubkey's over the appointment); a bad one is refused with the reason
 and nothing is posted.
 
-With --wait-receipts N it then follows the room until N distinct monitors
-(by monitor_pubkey) posted an org.vigil.receipt for the event, printing each
-receipt as a JSON line with its receipt_event_id, sender and "verified":
-true when its kind and locator are the appointment's and its signature over
-user_signature || u32be(start_block) recovers to its monitor_pubkey, false
-(with a "problem") otherwise. Only verified receipts count. Exit status 1
-when fewer than N arrived within --timeout.`)
-	r := addRoomFlags(f, "the appointment JSON `FILE`, an ln appointment output (required)", "ln_appointment", matrixbus.TypeAppointment)
+With --wait-receipts N it then follows the room until N distinct trusted
+monitors (by monitor_pubkey) posted an org.vigil.receipt for the event,
+printing each receipt as a JSON line with its receipt_event_id, sender,
+"verified": true when its kind and locator are the appointment's and its
+signature over user_signature || u32be(start_block) recovers to its
+monitor_pubkey, false (with a "problem") otherwise, and "trusted": true when
+it is verified and its monitor is named with --trust or --trust-file.
+Only trusted receipts count: a receipt signed with any other key is shown
+and not counted, and --wait-receipts is refused without a trust list. Exit
+status 1 when fewer than N arrived within --timeout.`)
+	r := addRoomFlags(f, "the appointment JSON `FILE`, an ln appointment output (required)",
+		"trust the monitor with compressed public key `KEY` (66 hex characters, its receipts' \"monitor_pubkey\"), "+
+			"or with the Ethereum address of that key", trustedPubkeyOrAddress, "ln_appointment", matrixbus.TypeAppointment)
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
@@ -599,6 +693,10 @@ when fewer than N arrived within --timeout.`)
 	for _, w := range appointmentWarnings(a) {
 		fmt.Fprintln(stderr, "warning: "+w)
 	}
+	if err := r.loadTrust(); err != nil {
+		return err
+	}
+	r.isTrusted = func(pub string) bool { return r.trusted[pub] || r.trusted[pubkeyAddress(pub)] }
 	return r.broadcast(content, stdout, stderr, func(c []byte) (string, *bool, string) {
 		mon, err := checkAppointmentReceipt(c, a)
 		ok := err == nil
@@ -607,4 +705,46 @@ when fewer than N arrived within --timeout.`)
 		}
 		return mon, &ok, ""
 	})
+}
+
+// trustedAddress normalizes a trusted Ethereum monitor: its address in
+// lowercase hex.
+func trustedAddress(v string) (string, error) {
+	a, err := monitor.ParseAddress("monitor", v)
+	if err != nil {
+		return "", errors.New(message(err))
+	}
+	return strings.ToLower(a.Hex()), nil
+}
+
+// trustedPubkeyOrAddress normalizes a trusted Lightning monitor: a
+// compressed public key in lowercase hex, or an Ethereum address (the
+// monitor's receipts key is its operator key, PROTOCOL.md §8.6) in
+// lowercase hex.
+func trustedPubkeyOrAddress(v string) (string, error) {
+	if strings.HasPrefix(v, "0x") || strings.HasPrefix(v, "0X") {
+		return trustedAddress(v)
+	}
+	b, err := hex.DecodeString(v)
+	if err != nil || len(b) != 33 || (b[0] != 2 && b[0] != 3) {
+		return "", errors.New("neither a compressed public key (66 hex characters) nor a 0x address")
+	}
+	if _, err := btcec.ParsePubKey(b); err != nil {
+		return "", fmt.Errorf("not a point on secp256k1: %v", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// pubkeyAddress is the lowercase Ethereum address of a compressed public
+// key in hex, or "" if it is not one.
+func pubkeyAddress(pub string) string {
+	b, err := hex.DecodeString(pub)
+	if err != nil {
+		return ""
+	}
+	k, err := btcec.ParsePubKey(b)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(crypto.PubkeyToAddress(*k.ToECDSA()).Hex())
 }

@@ -237,7 +237,7 @@ func TestBroadcastToVigild(t *testing.T) {
 	broadcast := func(nonce int64, auth []string, extra ...string) (eventID, roomID string) {
 		t.Helper()
 		args := append([]string{"broadcast", "balance-proof", "--homeserver", hs.URL, "--room", alias,
-			"--file", request(nonce), "--wait-receipts", "1", "--timeout", "60s", "--chain-id", "1337"}, auth...)
+			"--file", request(nonce), "--wait-receipts", "1", "--trust", v.monitor.Hex(), "--timeout", "60s", "--chain-id", "1337"}, auth...)
 		r := cli(append(args, extra...)...).ok(t)
 		lines := r.lines(t)
 		if len(lines) != 2 {
@@ -249,12 +249,12 @@ func TestBroadcastToVigild(t *testing.T) {
 			t.Fatalf("posted line: %v", lines[0])
 		}
 		rc := lines[1]
-		if rc["verified"] != true || rc["monitor"] != v.monitor.Hex() || rc["for_event_id"] != eventID || rc["kind"] != "balance_proof" ||
+		if rc["verified"] != true || rc["trusted"] != true || rc["monitor"] != v.monitor.Hex() || rc["for_event_id"] != eventID || rc["kind"] != "balance_proof" ||
 			rc["nonce"] != fmt.Sprint(nonce) || rc["reward_amount"] != reward || rc["channel_address"] != channel ||
 			!strings.HasPrefix(rc["sender"].(string), "@vigil:") || rc["problem"] != nil {
 			t.Fatalf("receipt line: %v", rc)
 		}
-		if !strings.Contains(r.err, "waiting for receipts from 1 monitor") {
+		if !strings.Contains(r.err, "waiting for receipts from 1 trusted monitor") {
 			t.Errorf("stderr: %q", r.err)
 		}
 		// The receipt line is a room receipt verify-receipt accepts too.
@@ -383,8 +383,8 @@ func TestBroadcastRoom(t *testing.T) {
 	t.Run("no monitor", func(t *testing.T) {
 		file := writeFile(t, dir, "lonely.json", encodeRequest(t, offlineRequest(t, 1), nil))
 		start := time.Now()
-		r := bcastBP(file, "--wait-receipts", "1", "--timeout", "3s")
-		r.fails(t, exitFailure, "timed out after 3s: 0 of 1 verified receipts from distinct monitors arrived for event $")
+		r := bcastBP(file, "--wait-receipts", "1", "--trust", goodAddr, "--timeout", "3s")
+		r.fails(t, exitFailure, "timed out after 3s: 0 of 1 verified receipts from distinct trusted monitors arrived for event $")
 		if !strings.Contains(r.err, "the request was posted") {
 			t.Errorf("stderr: %q", r.err)
 		}
@@ -416,7 +416,7 @@ func TestBroadcastRoom(t *testing.T) {
 		}
 		for i, c := range bad {
 			file := writeFile(t, dir, fmt.Sprintf("bad%d.json", i), c.content)
-			r := bcastBP(file, "--wait-receipts", "1")
+			r := bcastBP(file, "--wait-receipts", "1", "--trust", goodAddr)
 			r.fails(t, exitFailure, c.want)
 			if c.name != "not json" && c.name != "array" && !strings.Contains(r.err, "is not a valid balance-proof message") {
 				t.Errorf("%s: %q", c.name, r.err)
@@ -484,7 +484,9 @@ func TestBroadcastRoom(t *testing.T) {
 		file := writeFile(t, dir, "wait.json", encodeRequest(t, bp, nil))
 		m1Key, _ := crypto.GenerateKey()
 		m2Key, _ := crypto.GenerateKey()
-		m1, m2 := ethtest.Address(m1Key), ethtest.Address(m2Key)
+		fakeKey, _ := crypto.GenerateKey() // a cheater's fresh key
+		m1, m2, fake := ethtest.Address(m1Key), ethtest.Address(m2Key), ethtest.Address(fakeKey)
+		trustFile := writeFile(t, dir, "trusted.txt", "# monitors I pay\n\n"+strings.ToLower(m2.Hex())+"  # the second one\n")
 		mon := newMatrixUser(t, hs, dir, "standin")
 		ms := mon.session(t, hs)
 		if _, err := ms.JoinAlias(context.Background(), alias, false); err != nil {
@@ -498,8 +500,9 @@ func TestBroadcastRoom(t *testing.T) {
 		}
 
 		b := cliBackground(append(append([]string{"broadcast", "balance-proof"}, login...),
-			"--file", file, "--plain", "--wait-receipts", "2", "--timeout", "60s")...)
+			"--file", file, "--plain", "--wait-receipts", "2", "--trust", m1.Hex(), "--trust-file", trustFile, "--timeout", "60s")...)
 		eventID, _ := b.posted(t)
+		post(signedReceipt(t, eventID, bp, fakeKey, fake, 4))                             // valid, but from a monitor nobody trusts
 		post(signedReceipt(t, eventID, bp, m2Key, m1, 4))                                 // forged: m2 signs as m1
 		post(signedReceipt(t, eventID, bp, m1Key, m1, 3))                                 // a receipt for another nonce
 		post(signedReceipt(t, "$another-event", bp, m1Key, m1, 4))                        // another event's: not shown
@@ -513,16 +516,17 @@ func TestBroadcastRoom(t *testing.T) {
 		}
 		lines := r.lines(t)[1:]
 		want := []struct {
-			verified any
-			problem  string
-			monitor  string
+			verified, trusted any
+			problem           string
+			monitor           string
 		}{
-			{false, "the signature recovers to " + m2.Hex() + ", not to the monitor " + m1.Hex(), m1.Hex()},
-			{false, "nonce 3 is not the request's 4", m1.Hex()},
-			{false, `kind is "ln_appointment", not balance_proof`, ""},
-			{true, "", m1.Hex()},
-			{true, "", m1.Hex()},
-			{true, "", m2.Hex()},
+			{true, false, "", fake.Hex()},
+			{false, false, "the signature recovers to " + m2.Hex() + ", not to the monitor " + m1.Hex(), m1.Hex()},
+			{false, false, "nonce 3 is not the request's 4", m1.Hex()},
+			{false, false, `kind is "ln_appointment", not balance_proof`, ""},
+			{true, true, "", m1.Hex()},
+			{true, true, "", m1.Hex()},
+			{true, true, "", m2.Hex()},
 		}
 		if len(lines) != len(want) {
 			t.Fatalf("got %d receipt lines, want %d:\n%s", len(lines), len(want), r.out)
@@ -531,23 +535,45 @@ func TestBroadcastRoom(t *testing.T) {
 			l := lines[i]
 			p, _ := l["problem"].(string)
 			m, _ := l["monitor"].(string)
-			if l["verified"] != w.verified || p != w.problem || m != w.monitor || l["sender"] != mon.id || l["for_event_id"] != eventID ||
-				!strings.HasPrefix(l["receipt_event_id"].(string), "$") {
-				t.Errorf("receipt line %d: %v; want verified %v problem %q monitor %s", i, l, w.verified, w.problem, w.monitor)
+			if l["verified"] != w.verified || l["trusted"] != w.trusted || p != w.problem || m != w.monitor || l["sender"] != mon.id ||
+				l["for_event_id"] != eventID || !strings.HasPrefix(l["receipt_event_id"].(string), "$") {
+				t.Errorf("receipt line %d: %v; want verified %v trusted %v problem %q monitor %s", i, l, w.verified, w.trusted, w.problem, w.monitor)
 			}
 		}
 
 		// The same monitor twice is one monitor: waiting for two times out.
 		b = cliBackground(append(append([]string{"broadcast", "balance-proof"}, login...),
-			"--file", file, "--wait-receipts", "2", "--timeout", "5s")...)
+			"--file", file, "--wait-receipts", "2", "--trust", m1.Hex(), "--trust", m2.Hex(), "--timeout", "5s")...)
 		eventID, _ = b.posted(t)
 		post(signedReceipt(t, eventID, bp, m1Key, m1, 4))
 		post(signedReceipt(t, eventID, bp, m1Key, m1, 4))
 		r = b.wait(t)
-		r.fails(t, exitFailure, "timed out after 5s: 1 of 2 verified receipts from distinct monitors")
+		r.fails(t, exitFailure, "timed out after 5s: 1 of 2 verified receipts from distinct trusted monitors")
 		if n := len(r.lines(t)); n != 3 {
 			t.Fatalf("want the posted line and 2 receipts, got %d:\n%s", n, r.out)
 		}
+
+		// A cheater answering with a valid receipt under a fresh key does
+		// not satisfy the wait: shown as untrusted, not counted.
+		b = cliBackground(append(append([]string{"broadcast", "balance-proof"}, login...),
+			"--file", file, "--wait-receipts", "1", "--trust", m1.Hex(), "--timeout", "5s")...)
+		eventID, _ = b.posted(t)
+		post(signedReceipt(t, eventID, bp, fakeKey, fake, 4))
+		r = b.wait(t)
+		r.fails(t, exitFailure, "timed out after 5s: 0 of 1 verified receipts from distinct trusted monitors")
+		if !strings.Contains(r.err, "verified receipts from 1 monitor(s) not in the trust list were shown, not counted") {
+			t.Errorf("stderr: %q", r.err)
+		}
+		if lines := r.lines(t); len(lines) != 2 || lines[1]["verified"] != true || lines[1]["trusted"] != false || lines[1]["monitor"] != fake.Hex() {
+			t.Fatalf("stdout: %s", r.out)
+		}
+
+		// Without a trust list there is nothing to count: refused before posting.
+		r = cli(append(append([]string{"broadcast", "balance-proof"}, login...), "--file", file, "--wait-receipts", "1")...)
+		r.fails(t, exitUsage, "--wait-receipts counts only receipts from monitors you trust")
+		bad := writeFile(t, dir, "bad-trust.txt", m1.Hex()+"\nnot-an-address\n")
+		cli(append(append([]string{"broadcast", "balance-proof"}, login...), "--file", file, "--wait-receipts", "1", "--trust-file", bad)...).
+			fails(t, exitFailure, `bad-trust.txt line 2: "not-an-address" is not a monitor to trust`)
 	})
 
 	t.Run("appointment receipts", func(t *testing.T) {
@@ -566,10 +592,13 @@ func TestBroadcastRoom(t *testing.T) {
 		locator := hex.EncodeToString(a.Locator[:])
 		k1, _ := btcec.NewPrivateKey()
 		k2, _ := btcec.NewPrivateKey()
-		p1, p2 := pubHex(k1), pubHex(k2)
+		k3, _ := btcec.NewPrivateKey() // a cheater's fresh key
+		p1, p2, p3 := pubHex(k1), pubHex(k2), pubHex(k3)
+		k2Addr := crypto.PubkeyToAddress(*k2.PubKey().ToECDSA()).Hex() // trusted by its Ethereum address
 		b := cliBackground(append(append([]string{"broadcast", "appointment"}, login...),
-			"--file", file, "--plain", "--wait-receipts", "2", "--timeout", "60s")...)
+			"--file", file, "--plain", "--wait-receipts", "2", "--trust", p1, "--trust", k2Addr, "--timeout", "60s")...)
 		eventID, _ := b.posted(t)
+		post(signedApptReceipt(t, eventID, a, k3, p3, 812000))     // valid, from a monitor nobody trusts
 		forged := signedApptReceipt(t, eventID, a, k2, p1, 812000) // k2 signs as p1
 		post(forged)
 		moved := signedApptReceipt(t, eventID, a, k1, p1, 812000) // start_block changed after signing
@@ -593,6 +622,7 @@ func TestBroadcastRoom(t *testing.T) {
 			problem  string
 			pub      string
 		}{
+			{true, "", p3},
 			{false, "the signature recovers to " + p2 + ", not to monitor_pubkey " + p1, p1},
 			{false, "the signature recovers to ", p1},
 			{false, `locator "` + strings.Repeat("00", 16) + `" is not the appointment's ` + locator, p1},
@@ -608,6 +638,7 @@ func TestBroadcastRoom(t *testing.T) {
 			l := lines[i]
 			p, _ := l["problem"].(string)
 			if l["verified"] != w.verified || !strings.HasPrefix(p, w.problem) || (w.problem == "") != (p == "") ||
+				l["trusted"] != (w.verified == true && w.pub != p3) ||
 				l["monitor_pubkey"] != w.pub || l["sender"] != mon.id || l["for_event_id"] != eventID {
 				t.Errorf("receipt line %d: %v; want verified %v problem %q monitor %s", i, l, w.verified, w.problem, w.pub)
 			}
@@ -627,12 +658,13 @@ func TestBroadcastRoom(t *testing.T) {
 		// Receipts that do not verify do not count: waiting for one times out.
 		file2, a2, _ := offlineAppointment(t, dir, "unanswered")
 		b = cliBackground(append(append([]string{"broadcast", "appointment"}, login...),
-			"--file", file2, "--wait-receipts", "1", "--timeout", "5s")...)
+			"--file", file2, "--wait-receipts", "1", "--trust", p1, "--timeout", "5s")...)
 		eventID, _ = b.posted(t)
 		post(signedApptReceipt(t, eventID, a2, k2, p1, 812000))
+		post(signedApptReceipt(t, eventID, a2, k3, p3, 812000)) // valid, untrusted
 		r = b.wait(t)
-		r.fails(t, exitFailure, "timed out after 5s: 0 of 1 verified receipts from distinct monitors")
-		if lines := r.lines(t); len(lines) != 2 || lines[1]["verified"] != false {
+		r.fails(t, exitFailure, "timed out after 5s: 0 of 1 verified receipts from distinct trusted monitors")
+		if lines := r.lines(t); len(lines) != 3 || lines[1]["verified"] != false || lines[2]["verified"] != true || lines[2]["trusted"] != false {
 			t.Fatalf("stdout: %s", r.out)
 		}
 	})

@@ -575,14 +575,14 @@ func TestBroadcastAppointmentToTower(t *testing.T) {
 	file := writeFile(t, dir, "appointment.json", r.out)
 
 	r = cli("broadcast", "appointment", "--homeserver", hs.URL, "--user", client.id, "--password-file", client.pwFile,
-		"--room", alias, "--file", file, "--wait-receipts", "1", "--timeout", "60s").ok(t)
+		"--room", alias, "--file", file, "--wait-receipts", "1", "--trust", monitorPub, "--timeout", "60s").ok(t)
 	lines := r.lines(t)
 	if len(lines) != 2 {
 		t.Fatalf("want the posted event and one receipt:\n%s\nstderr: %s", r.out, r.err)
 	}
 	locator := hex.EncodeToString(txid[:16])
 	rc := lines[1]
-	if rc["verified"] != true || rc["monitor_pubkey"] != monitorPub || rc["locator"] != locator || rc["kind"] != "ln_appointment" ||
+	if rc["verified"] != true || rc["trusted"] != true || rc["monitor_pubkey"] != monitorPub || rc["locator"] != locator || rc["kind"] != "ln_appointment" ||
 		rc["for_event_id"] != lines[0]["event_id"] || !strings.HasPrefix(rc["sender"].(string), "@vigil:") || rc["problem"] != nil {
 		t.Fatalf("receipt line: %v", rc)
 	}

@@ -81,11 +81,11 @@ var commands = []command{
 	{"justice", "[--api URL] [--outcome LIST] [--limit N] [--after-id N] [--all]", "list the watchtower's justice transactions", cmdJustice},
 
 	{"broadcast balance-proof", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file MSG.json " +
-		"[--plain] [--wait-receipts N] [--timeout D] [--chain-id N]",
-		"post a monitoring request to the monitors' Matrix room and wait for verified receipts", cmdBroadcastBalanceProof},
+		"[--plain] [--wait-receipts N (--trust ADDR ... | --trust-file F)] [--timeout D] [--chain-id N]",
+		"post a monitoring request to the monitors' Matrix room and wait for receipts from trusted monitors", cmdBroadcastBalanceProof},
 	{"broadcast appointment", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file APPOINTMENT.json " +
-		"[--plain] [--wait-receipts N] [--timeout D]",
-		"post a Lightning appointment to the monitors' Matrix room and wait for verified receipts", cmdBroadcastAppointment},
+		"[--plain] [--wait-receipts N (--trust KEY ... | --trust-file F)] [--timeout D]",
+		"post a Lightning appointment to the monitors' Matrix room and wait for receipts from trusted monitors", cmdBroadcastAppointment},
 }
 
 // Exit statuses.

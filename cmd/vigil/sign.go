@@ -205,8 +205,10 @@ The reward must not exceed your reward deposit (eth deposit-reward).`)
 	return printJSON(stdout, monitor.EncodeBalanceProof(msg))
 }
 
-// receiptDoc is a monitor's receipt: a PUT response (receipt_signature)
-// or a room receipt (signature, chain_id). Other fields are ignored.
+// receiptDoc is a monitor's balance-proof receipt: a PUT response or a room
+// receipt (the same object, monitor.BalanceProofReceipt), or a PUT response
+// of an older monitor (receipt_signature, no chain_id). Other fields are
+// ignored.
 type receiptDoc struct {
 	ChainID          string `json:"chain_id"`
 	Channel          string `json:"channel_address"`
@@ -219,11 +221,13 @@ type receiptDoc struct {
 
 // cmdVerifyReceipt checks a monitor's MonitorReceipt signature.
 func cmdVerifyReceipt(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("verify-receipt", `Checks that the receipt_signature of a PUT /api/1/balance_proofs response
-(the output of "vigil submit") is the EIP-712 MonitorReceipt of its channel,
-nonce and reward signed by its monitor address. A room receipt
-(org.vigil.receipt content, with "signature" and "chain_id") is accepted too.
-Exit status 1 when it does not verify.`)
+	f := newFlags("verify-receipt", `Checks that a balance-proof receipt, the answer to PUT /api/1/balance_proofs
+(the output of "vigil submit") or an org.vigil.receipt from the room (the
+same object), carries the EIP-712 MonitorReceipt of its channel, nonce and
+reward on its chain_id signed by its monitor address. The receipt_signature
+of an older monitor's PUT answer (without chain_id: give --chain-id) is
+accepted too. A valid receipt proves only that its monitor's key signed: with
+--monitor, also require that monitor. Exit status 1 when it does not verify.`)
 	file := f.String("file", "", "the response or receipt JSON `FILE` (required)")
 	chainS := f.String("chain-id", "", "chain id `N` (required unless the file carries chain_id)")
 	monitorS := f.String("monitor", "", "also require the monitor to be `ADDR`")
@@ -254,12 +258,12 @@ Exit status 1 when it does not verify.`)
 	if err := json.Unmarshal(data, &d); err != nil {
 		return fmt.Errorf("%s is not a JSON object: %v", *file, err)
 	}
-	sigS := d.ReceiptSignature
+	sigS := d.Signature
 	if sigS == "" {
-		sigS = d.Signature
+		sigS = d.ReceiptSignature
 	}
 	if d.Monitor == "" || sigS == "" {
-		return fmt.Errorf("%s carries no receipt (no monitor and receipt_signature): the monitor signs no receipts, or this is not a PUT response", *file)
+		return fmt.Errorf("%s carries no receipt (no monitor and signature): the monitor signs no receipts, or this is not a receipt", *file)
 	}
 	if d.ChainID != "" {
 		docChain, err := monitor.ParseUint256("chain_id", d.ChainID)

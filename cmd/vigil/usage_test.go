@@ -77,14 +77,14 @@ func TestBroadcastCommands(t *testing.T) {
 	}
 	bp := cli("broadcast", "balance-proof", "-h").ok(t)
 	for _, want := range []string{"org.vigil.balance_proof", "--wait-receipts N", "--plain", "--access-token-file FILE",
-		`"verified": true`, "never", "nothing is posted", "(default 1m0s)"} {
+		`"verified": true`, `"trusted": true`, "Only trusted receipts count", "--trust ADDR", "--trust-file FILE", "never", "nothing is posted", "(default 1m0s)"} {
 		if !strings.Contains(bp.out, want) {
 			t.Errorf("broadcast balance-proof -h lacks %q:\n%s", want, bp.out)
 		}
 	}
 	ap := cli("broadcast", "appointment", "-h").ok(t)
 	for _, want := range []string{"org.vigil.ln_appointment", `"verified":`, "user_signature || u32be(start_block)", "monitor_pubkey",
-		"nothing is posted", "Only verified receipts count", "--wait-receipts N", "--plain"} {
+		"nothing is posted", "Only trusted receipts count", "--wait-receipts N", "--plain", "--trust KEY", "--trust-file FILE"} {
 		if !strings.Contains(ap.out, want) {
 			t.Errorf("broadcast appointment -h lacks %q:\n%s", want, ap.out)
 		}
@@ -165,6 +165,12 @@ func TestBadUsage(t *testing.T) {
 			`--room "!abc:hs" is not a room alias`},
 		{"broadcast wait", append(bcast("balance-proof", "--wait-receipts", "-1"), "--file", "m.json", "--access-token-file", "t"),
 			"--wait-receipts must be a decimal integer string"},
+		{"broadcast bad trust", append(bcast("balance-proof", "--trust", "0x1234"), "--file", "m.json", "--access-token-file", "t"),
+			`--trust "0x1234" is not a monitor to trust`},
+		{"broadcast bad key", append(bcast("appointment", "--trust", "02abcd"), "--file", "a.json", "--access-token-file", "t"),
+			`--trust "02abcd" is not a monitor to trust: neither a compressed public key`},
+		{"broadcast no trust", append(bcast("balance-proof", "--wait-receipts", "1"), "--file", "m.json", "--access-token-file", "t"),
+			"--wait-receipts counts only receipts from monitors you trust: name them with --trust or --trust-file"},
 		{"broadcast timeout", append(bcast("balance-proof", "--timeout", "0s"), "--file", "m.json", "--access-token-file", "t"),
 			"--timeout must be positive"},
 		{"broadcast chain", append(bcast("balance-proof", "--chain-id", "0"), "--file", "m.json", "--access-token-file", "t"),

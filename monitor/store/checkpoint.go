@@ -74,6 +74,7 @@ func (s *Store) startCheckpointer(busy string) error {
 // checkpointer that the WAL grew, and restarts the WAL if the checkpointer
 // found it long.
 func (s *Store) committed() {
+	s.noteWrite(nil)
 	if s.ck == nil {
 		return
 	}
@@ -121,6 +122,11 @@ func (s *Store) checkpoint(mode string) {
 	var busy, log, done int64
 	err := s.ck.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &log, &done)
 	if err != nil {
+		if isStorageFault(err) {
+			// A full disk: the store logs that once, not every checkpoint.
+			s.log.Debug("store: checkpoint failed for lack of space; the WAL keeps the commits", "mode", mode, "err", err)
+			return
+		}
 		s.log.Warn("store: checkpoint failed; the WAL file grows until one succeeds", "mode", mode, "err", err)
 		return
 	}

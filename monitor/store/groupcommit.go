@@ -149,6 +149,7 @@ func (s *Store) commitGroup() {
 		// belongs to the item that caused it.
 		if len(batch) == 1 {
 			batch[0].err = wrap(batch[0].op, err)
+			s.noteWrite(batch[0].err)
 		} else {
 			for _, it := range batch {
 				it.err = s.write(ctx, it.op, func(tx *sql.Tx) error { return it.fn(ctx, tx) })

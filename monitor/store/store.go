@@ -12,7 +12,10 @@
 // All writes go through a single connection; reads use a separate read-only
 // pool, so readers never wait for the writer and never see SQLITE_BUSY. An
 // exclusive lock on <path>.lock makes a second process on the same database
-// fail fast with ErrLocked.
+// fail fast with ErrLocked. The database files are the owner's only (0600,
+// perm.go). A full or read-only disk makes writes fail with a
+// storage_unavailable rejection, not an internal error, and the same Store
+// writes again once space returns (fault.go).
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
@@ -50,6 +53,7 @@ var ErrLocked = errors.New("database is locked by another process")
 type Config struct {
 	// Path of the database file; it is created if missing, its directory
 	// must exist. The lock file is Path + ".lock"; SQLite adds -wal and -shm.
+	// All four are readable and writable by their owner only (perm.go).
 	Path string
 	// BusyTimeout bounds how long a statement waits for an SQLite lock
 	// (checkpoints, WAL recovery). Default 5s.
@@ -86,6 +90,8 @@ type Store struct {
 	// when the WAL needs a restart (checkpoint.go).
 	ckRuns  atomic.Int64
 	walLong atomic.Bool
+	// faulty is set while writes fail on a storage fault (fault.go).
+	faulty atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -138,6 +144,10 @@ func Open(cfg Config) (*Store, error) {
 	}
 	s := &Store{lock: lock, log: cfg.Logger, path: path}
 	s.g.init()
+	if err := restrictFiles(path); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	if err := s.open(cfg); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -316,14 +326,20 @@ func (st *stmts) close() error {
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return wrap(op, err)
+		err = wrap(op, err)
+		s.noteWrite(err)
+		return err
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return wrap(op, err)
+		err = wrap(op, err)
+		s.noteWrite(err)
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return wrap(op, err)
+		err = wrap(op, err)
+		s.noteWrite(err)
+		return err
 	}
 	s.committed()
 	return nil
@@ -339,6 +355,8 @@ func (s *Store) read(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 	return wrap(op, fn(tx))
 }
 
+// wrap adds op to a failure of the database; a storage fault (disk full,
+// read-only) becomes a storage_unavailable rejection (fault.go).
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
@@ -346,6 +364,9 @@ func wrap(op string, err error) error {
 	var me *monitor.Error
 	if errors.As(err, &me) {
 		return err
+	}
+	if isStorageFault(err) {
+		return storageError(op, err)
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
 }

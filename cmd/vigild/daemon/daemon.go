@@ -476,8 +476,8 @@ func (d *Daemon) housekeeping(ctx context.Context, st monitor.Store, stats *moni
 					"account", sender.Address().Hex(), "balance_wei", bal.String(), "min_wei", d.cfg.MinBalance.String())
 			}
 		}
-		if err := stats.Flush(ctx, st); err != nil && ctx.Err() == nil {
-			d.log.Warn("could not persist counters", "err", err)
+		if err := stats.Flush(ctx, st); err != nil && ctx.Err() == nil && !monitor.IsStorageUnavailable(err) {
+			d.log.Warn("could not persist counters", "err", err) // a full disk is logged once by the store; kept for the next flush
 		}
 		select {
 		case <-ctx.Done():

@@ -328,3 +328,95 @@ func TestRoomHomeserverRestart(t *testing.T) {
 		return ok && n == 3
 	})
 }
+
+// TestRoomDuplicateFields: a request read differently by a monitor that
+// keeps the first of two equal keys and one that keeps the last is refused
+// as duplicate_field, in the plain form's body (a nonce twice, once
+// escaped; the type twice) and in the typed form's content as the
+// homeserver hands it on; the same proof without the repetition is then
+// taken.
+func TestRoomDuplicateFields(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, chain.Keys[0], chain.Keys[1], 30, reward)
+	v := roomVigil(t, chain, hs, alias, vigilOpts{key: chain.Keys[2], conf: 1})
+	client := newRoomClient(t, hs, "alice", alias)
+
+	raw, _ := json.Marshal(monitor.EncodeBalanceProof(s.proof(t, 7, big.NewInt(7000), reward)))
+	body := func(prefix string) map[string]any {
+		return map[string]any{"msgtype": "m.text", "body": `{` + prefix + `"type":"balance_proof",` + string(raw[1:])}
+	}
+	client.post("m.room.message", body(`"nonce":"8",`))
+	client.post("m.room.message", body(`"non\u0063e":"8",`))
+	client.post("m.room.message", body(`"type":"ln_appointment",`))
+	// Typed content with the key twice, sent as written: the homeserver
+	// either refuses it, passes it on (then vigild refuses it) or keeps one
+	// of the two (then it is an ordinary proof with nonce 7 or 8).
+	typed := json.RawMessage(`{"nonce":"8",` + string(raw[1:]))
+	_, typedErr := client.s.Send(context.Background(), client.room, matrixbus.TypeBalanceProof, typed, "")
+	client.post("m.room.message", body(""))
+
+	ethtest.Eventually(t, defaultWait, "the proof without repeated keys", func() bool {
+		n, ok := v.storedNonce(s.channel, ethtest.Address(chain.Keys[0]))
+		return ok && n == 7
+	})
+	st := v.stats()
+	if got := st.Matrix.RejectedBy["duplicate_field"]; got < 3 {
+		t.Fatalf("duplicate_field counted %d times, want at least 3 (all: %v)", got, st.Matrix.RejectedBy)
+	}
+	t.Logf("typed content with a repeated key: send error %v, duplicate_field count %d", typedErr, st.Matrix.RejectedBy["duplicate_field"])
+	if n, _ := v.storedNonce(s.channel, ethtest.Address(chain.Keys[0])); n != 7 {
+		t.Fatalf("stored nonce %d, want 7", n)
+	}
+}
+
+// TestRoomAndRESTReceiptsSameShape: the receipt a monitor posts in the room
+// and the answer to PUT /api/1/balance_proofs carry the same receipt
+// object: the same keys (the room adds only for_event_id; REST adds only
+// its submitter fields and the deprecated receipt_signature) with the same
+// values for the same request, and both verify.
+func TestRoomAndRESTReceiptsSameShape(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, chain.Keys[0], chain.Keys[1], 30, reward)
+	operator := ethtest.Address(chain.Keys[2])
+	v := roomVigil(t, chain, hs, alias, vigilOpts{key: chain.Keys[2], conf: 1})
+	client := newRoomClient(t, hs, "alice", alias)
+
+	bp := s.proof(t, 4, big.NewInt(4000), reward)
+	id := client.postProof(bp)
+	room := client.waitReceipt(id, defaultWait)
+	code, rest := v.put(bp) // the same request again: an idempotent duplicate
+	if code != http.StatusOK || rest["duplicate"] != true {
+		t.Fatalf("PUT of the room's request: %d %v", code, rest)
+	}
+	verifyReceipt(t, chain, room, operator)
+	verifyReceipt(t, chain, rest, operator)
+
+	restOnly := map[string]bool{"non_closing_participant": true, "closing_participant": true, "duplicate": true, "replaced": true, "receipt_signature": true}
+	for k, rv := range room {
+		if k == "for_event_id" {
+			continue
+		}
+		if got, ok := rest[k]; !ok || got != rv {
+			t.Errorf("receipt field %q: room %v, REST %v (present %v)", k, rv, got, ok)
+		}
+	}
+	for k := range rest {
+		if _, ok := room[k]; !ok && !restOnly[k] {
+			t.Errorf("REST answer has %q, the room receipt does not", k)
+		}
+	}
+	for _, k := range []string{"kind", "monitor", "chain_id", "channel_address", "nonce", "reward_amount", "signature"} {
+		if _, ok := room[k]; !ok {
+			t.Errorf("the receipt lacks %q: %v", k, room)
+		}
+	}
+	if room["kind"] != "balance_proof" || room["chain_id"] != chain.ChainID.String() || rest["receipt_signature"] != rest["signature"] {
+		t.Fatalf("room %v\nREST %v", room, rest)
+	}
+}
