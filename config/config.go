@@ -235,7 +235,7 @@ var settings = []setting{
 		func(c *Config) value { return uintValue[uint64]{&c.Policy.UpdateGas} }},
 	{"policy.update_gas_max", "2000000", "", "the most the learned gas of one update may reach",
 		func(c *Config) value { return uintValue[uint64]{&c.Policy.UpdateGasMax} }},
-	{"policy.standdown_margin_blocks", "4", "", "a competitor's pending update stops counting at most this many blocks before the deadline: from then on Vigil sends its own unless an update with its nonce or newer is mined (at least 1)",
+	{"policy.standdown_margin_blocks", "4", "", "a competitor's pending update stops counting at least this many blocks before the deadline: from then on Vigil sends its own unless an update with its nonce or newer is mined (at least 1)",
 		func(c *Config) value { return uintValue[uint64]{&c.Policy.MarginBlocks} }},
 	{"policy.standdown_margin_fraction", "0.2", "", "... or this fraction of the challenge window before the deadline, whichever is earlier (0 to 1)",
 		func(c *Config) value { return floatValue{&c.Policy.MarginFraction} }},
