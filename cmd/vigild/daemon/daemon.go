@@ -210,11 +210,9 @@ func (d *Daemon) APIAddr() string {
 // returned before anything is started half-way.
 func (d *Daemon) Run(ctx context.Context) error {
 	cfg := d.cfg
-	if cfg.DataDir != "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return fmt.Errorf("data_dir: %w", err)
-		}
-	}
+	// What can be checked without creating anything comes first (the key,
+	// the node, its chain, the registry), so that a failed start leaves no
+	// data directory or database behind.
 	key := cfg.Key
 	if key == nil {
 		var err error
@@ -222,12 +220,6 @@ func (d *Daemon) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
 	node, chainID, err := ethereum.Dial(ctx, cfg.EthURL, cfg.ChainID, cfg.RPCTimeout)
 	if err != nil {
 		return err
@@ -241,6 +233,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
 		return err
 	}
+
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("data_dir: %w", err)
+		}
+	}
+	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	payout := cfg.Payout
 	if payout == (common.Address{}) {

@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -58,18 +59,40 @@ func TestStartupFailuresAreClear(t *testing.T) {
 		return daemon.Config{DataDir: t.TempDir(), EthURL: chain.URL, Registry: chain.Registry, Key: chain.Keys[0],
 			RPCTimeout: 2 * time.Second, APIListen: "127.0.0.1:0"}
 	}
+	// A start that fails on the node, its chain or the registry creates
+	// nothing: no data directory, no database, no lock file.
+	leavesNothing := func(what string, cfg daemon.Config) {
+		t.Helper()
+		if _, err := os.Stat(cfg.DataDir); !os.IsNotExist(err) {
+			t.Errorf("%s: the data directory was left behind (%v)", what, err)
+		}
+	}
+	fresh := func() daemon.Config {
+		cfg := base()
+		cfg.DataDir = filepath.Join(cfg.DataDir, "vigil")
+		return cfg
+	}
 
-	cfg := base()
+	cfg := fresh()
 	cfg.EthURL = "http://127.0.0.1:1"
 	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Errorf("unreachable node: %v", err)
 	}
+	leavesNothing("unreachable node", cfg)
 
-	cfg = base()
+	cfg = fresh()
 	cfg.Registry = ethtest.Address(chain.Keys[0])
 	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "no contract code") {
 		t.Errorf("registry without code: %v", err)
 	}
+	leavesNothing("registry without code", cfg)
+
+	cfg = fresh()
+	cfg.ChainID = big.NewInt(1)
+	if err := run(cfg); err == nil {
+		t.Errorf("node on another chain: started")
+	}
+	leavesNothing("node on another chain", cfg)
 
 	cfg = base()
 	cfg.Key = nil
