@@ -69,5 +69,6 @@ DEMO_ARGS ?=
 # The demo is built, then run (not `go run`, which exits 1 when Ctrl-C
 # reaches it, so that the documented stop of --keep would fail make).
 demo:
-	$(GO) build -o .cache/bin/vigil-demo ./scripts/demo
+	@echo "demo: building scripts/demo into .cache/bin/vigil-demo (the first time this compiles go-ethereum, btcd and gomatrix: a few minutes; each package is named as it compiles)"
+	$(GO) build -v -o .cache/bin/vigil-demo ./scripts/demo
 	GO=$(GO) .cache/bin/vigil-demo $(DEMO_ARGS)
