@@ -10,6 +10,8 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
@@ -22,9 +24,21 @@ type State interface {
 	Rollback(ctx context.Context, ancestor monitor.Cursor) error
 }
 
+// HeadSubscriber pushes the node's new heads (eth_subscribe "newHeads",
+// over a WebSocket); go-ethereum's ethclient.Client implements it.
+type HeadSubscriber interface {
+	SubscribeNewHead(ctx context.Context, ch chan<- *types.Header) (ethereum.Subscription, error)
+}
+
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
-	Node     Node
+	Node Node
+	// Heads, when set, wakes the watcher as soon as the node announces a
+	// block, so that it reacts without waiting for the next poll. Polling
+	// goes on regardless: the durable cursor, not the notifications, says
+	// what was processed, so a lost or late notification costs at most one
+	// PollInterval. A node that cannot push (plain HTTP) is only polled.
+	Heads    HeadSubscriber
 	Registry common.Address
 	State    State
 	// OnHead runs after every poll, once the confirmed events are applied,
@@ -92,6 +106,16 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
+	wake := make(chan struct{}, 1)
+	if w.cfg.Heads != nil {
+		hctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.followHeads(hctx, wake)
+		}()
+		defer func() { cancel(); <-done }()
+	}
 	for {
 		var oos *monitor.OutOfSync
 		err := w.Poll(ctx)
@@ -117,6 +141,73 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-wake:
+		}
+	}
+}
+
+// headRetry bounds the wait before subscribing again after the node ended
+// or refused a head subscription.
+const headRetry = 30 * time.Second
+
+// followHeads keeps a head subscription open and turns every announced head
+// into a wake-up of Run (at most one pending: a poll catches up on all).
+// It resubscribes with a growing delay after a failure, logging once per
+// change of state, and gives up quietly on a transport that cannot push.
+func (w *Watcher) followHeads(ctx context.Context, wake chan<- struct{}) {
+	delay := time.Second
+	failing := false
+	for ctx.Err() == nil {
+		heads := make(chan *types.Header, 16)
+		sub, err := w.cfg.Heads.SubscribeNewHead(ctx, heads)
+		if errors.Is(err, rpc.ErrNotificationsUnsupported) {
+			w.log.Info("the node cannot push new heads over this connection; polling only (use a ws:// URL to react at once)",
+				"poll_interval", w.cfg.PollInterval)
+			return
+		}
+		if err != nil {
+			if !failing && ctx.Err() == nil {
+				w.log.Warn("cannot subscribe to new heads; polling meanwhile", "err", err, "retry_in", delay)
+				failing = true
+			}
+		} else {
+			if failing {
+				w.log.Info("following new heads pushed by the node again")
+			} else {
+				w.log.Info("following new heads pushed by the node")
+			}
+			failing, delay = false, time.Second
+			err = w.drainHeads(ctx, sub, heads, wake)
+			sub.Unsubscribe()
+			if ctx.Err() != nil {
+				return
+			}
+			w.log.Warn("head subscription ended; polling meanwhile", "err", err, "retry_in", delay)
+			failing = true
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, headRetry)
+	}
+}
+
+// drainHeads wakes Run for every head until the subscription fails or ctx
+// is done.
+func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, heads <-chan *types.Header, wake chan<- struct{}) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-sub.Err():
+			return err
+		case <-heads:
+			select {
+			case wake <- struct{}{}:
+			default: // a poll is already due
+			}
 		}
 	}
 }

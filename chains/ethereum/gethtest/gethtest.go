@@ -54,7 +54,9 @@ const (
 // Node is a running geth --dev with the ChannelRegistry deployed.
 type Node struct {
 	URL      string // http://127.0.0.1:PORT
+	WSURL    string // ws://127.0.0.1:PORT2: the same node over a WebSocket (eth_subscribe)
 	Addr     string
+	wsAddr   string
 	Dir      string
 	ChainID  *big.Int
 	Client   *ethclient.Client
@@ -126,7 +128,12 @@ func (n *Node) launch(t testing.TB) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ws, err := freeAddr()
+		if err != nil {
+			t.Fatal(err)
+		}
 		n.Addr, n.URL = addr, "http://"+addr
+		n.wsAddr, n.WSURL = ws, "ws://"+ws
 		if lastErr = n.start(bin); lastErr == nil {
 			break
 		}
@@ -163,9 +170,11 @@ func (n *Node) start(bin string) error {
 		return err
 	}
 	_, port, _ := net.SplitHostPort(n.Addr)
+	_, wsPort, _ := net.SplitHostPort(n.wsAddr)
 	cmd := exec.Command(bin, "--dev", "--dev.period", strconv.Itoa(n.period),
 		"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3,txpool",
-		"--ws=false", "--port", "0", "--nodiscover", "--maxpeers", "0", "--ipcdisable", "--verbosity", "2")
+		"--ws", "--ws.addr", "127.0.0.1", "--ws.port", wsPort, "--ws.api", "eth,net,web3,txpool",
+		"--port", "0", "--nodiscover", "--maxpeers", "0", "--ipcdisable", "--verbosity", "2")
 	cmd.Dir = n.Dir
 	// geth --dev without --datadir keeps its chain in memory; its
 	// throwaway keystore goes to the temp dir.

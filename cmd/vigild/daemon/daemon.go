@@ -278,7 +278,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
-		Node: node, Registry: cfg.Registry, State: monitor.NewChainState(st, d.log.With("subsystem", "chain")),
+		Node: node, Heads: node, Registry: cfg.Registry, State: monitor.NewChainState(st, d.log.With("subsystem", "chain")),
 		OnHead: responder.Tick, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),

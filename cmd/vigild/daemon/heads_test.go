@@ -1,0 +1,44 @@
+package daemon_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/chains/ethereum/gethtest"
+)
+
+// TestPushedHeadsWakeTheWatcher: connected over a WebSocket, vigild follows
+// the heads geth pushes (eth_subscribe newHeads) and processes each block
+// as it comes, although its poll interval is an hour; over plain HTTP it
+// says that it can only poll.
+func TestPushedHeadsWakeTheWatcher(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs geth --dev: skipped with -short")
+	}
+	node := gethtest.Start(t, gethtest.Options{Keys: 2})
+	var logs lockedBuffer
+	v := startVigilOn(t, ethNode{url: node.WSURL, chainID: node.ChainID, registry: node.Registry},
+		vigilOpts{key: node.Keys[1], conf: 1, poll: time.Hour, logs: &logs})
+	start := v.stats().Ethereum.Head
+	target := node.Head(t) + 3
+	node.WaitBlock(t, target)
+	ethtest.Eventually(t, 10*time.Second, "vigild to see the pushed heads", func() bool {
+		return v.stats().Ethereum.Head >= target
+	})
+	if got := v.stats().Ethereum.Head; got <= start {
+		t.Fatalf("head did not move: %d -> %d", start, got)
+	}
+	if !strings.Contains(logs.String(), "following new heads pushed by the node") {
+		t.Fatalf("no sign of the head subscription in the log:\n%s", logs.String())
+	}
+
+	// Over HTTP the node cannot push: vigild says so and keeps polling.
+	var httpLogs lockedBuffer
+	startVigilOn(t, ethNode{url: node.URL, chainID: node.ChainID, registry: node.Registry},
+		vigilOpts{key: node.Keys[1], conf: 1, logs: &httpLogs})
+	ethtest.Eventually(t, 10*time.Second, "vigild to say it polls only", func() bool {
+		return strings.Contains(httpLogs.String(), "polling only")
+	})
+}
