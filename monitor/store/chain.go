@@ -55,27 +55,23 @@ func (s *Store) Channel(ctx context.Context, addr common.Address) (monitor.Chann
 // first, which costs a second descent per channel. Nonces are compared as
 // unsigned 64-bit numbers.
 const actionableQuery = `SELECT ` + channelCols + ` FROM channels AS c
-	WHERE c.state = 1 AND c.deadline >= ?
-	AND EXISTS (
+	WHERE c.state = 1 AND c.deadline >= ? AND ` + newerRequestExists + `
+	ORDER BY c.deadline, c.address`
+
+// newerRequestExists holds for a channel c when a stored request against
+// its closing participant has a nonce newer than the on-chain one.
+const newerRequestExists = `EXISTS (
 		SELECT 1 FROM requests AS r
 		WHERE r.channel = c.address AND +r.closing = c.closing
 		AND CASE WHEN (r.nonce < 0) = (c.on_chain_nonce < 0)
 			THEN r.nonce > c.on_chain_nonce
 			ELSE r.nonce < 0 END
-	)
-	ORDER BY c.deadline, c.address`
+	)`
 
 // missedQuery: closed or settled channels whose deadline is in (?, ?] with
 // a request against the closing participant newer than the on-chain nonce.
 const missedQuery = `SELECT ` + channelCols + ` FROM channels AS c
-	WHERE c.state IN (1, 2) AND c.deadline > ? AND c.deadline <= ?
-	AND EXISTS (
-		SELECT 1 FROM requests AS r
-		WHERE r.channel = c.address AND +r.closing = c.closing
-		AND CASE WHEN (r.nonce < 0) = (c.on_chain_nonce < 0)
-			THEN r.nonce > c.on_chain_nonce
-			ELSE r.nonce < 0 END
-	)
+	WHERE c.state IN (1, 2) AND c.deadline > ? AND c.deadline <= ? AND ` + newerRequestExists + `
 	ORDER BY c.deadline, c.address`
 
 // MissedWindows implements monitor.Store, in deadline order.
