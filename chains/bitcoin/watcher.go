@@ -43,9 +43,12 @@ type Chain interface {
 
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
-	Chain        Chain
-	Tower        Tower
-	Cursor       Cursor
+	Chain  Chain
+	Tower  Tower
+	Cursor Cursor
+	// Blocks, when set, wakes the watcher as soon as the node announces a
+	// block (BlockNotifier); polling every PollInterval goes on regardless.
+	Blocks       BlockFollower
 	PollInterval time.Duration
 	// StartHeight is where a first start begins; 0 means the current tip.
 	StartHeight uint32
@@ -57,6 +60,12 @@ type WatcherConfig struct {
 	// is out of sync (optional; see Poll).
 	OnSync func(monitor.OutOfSync)
 	Logger *slog.Logger
+}
+
+// BlockFollower wakes the watcher for every block the node announces,
+// until ctx is done; BlockNotifier implements it.
+type BlockFollower interface {
+	FollowBlocks(ctx context.Context, wake chan<- struct{})
 }
 
 // Watcher follows the best chain block by block.
@@ -98,6 +107,16 @@ func (f fatal) Unwrap() error { return f.error }
 func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.cfg.PollInterval)
 	defer t.Stop()
+	wake := make(chan struct{}, 1)
+	if w.cfg.Blocks != nil {
+		bctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.cfg.Blocks.FollowBlocks(bctx, wake)
+		}()
+		defer func() { cancel(); <-done }()
+	}
 	for {
 		var oos *monitor.OutOfSync
 		err := w.Poll(ctx)
@@ -123,6 +142,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-wake:
 		}
 	}
 }

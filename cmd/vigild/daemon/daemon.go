@@ -514,7 +514,8 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	node, err := bitcoin.Dial(bitcoin.Config{Host: b.Host, User: b.User, Pass: b.Pass, TLS: b.TLS, Network: b.Network, Timeout: b.RPCTimeout})
+	nodeCfg := bitcoin.Config{Host: b.Host, User: b.User, Pass: b.Pass, TLS: b.TLS, Network: b.Network, Timeout: b.RPCTimeout}
+	node, err := bitcoin.Dial(nodeCfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -545,6 +546,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	}
 	stats.SeedTower(totals)
 	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tower, Cursor: st, PollInterval: b.PollInterval,
+		Blocks:      bitcoin.NewBlockNotifier(nodeCfg, d.log.With("subsystem", "bitcoin")),
 		StartHeight: b.StartHeight, Logger: d.log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
 			now := d.cfg.Clock.Now()

@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/gethtest"
+	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 )
 
 // TestPushedHeadsWakeTheWatcher: connected over a WebSocket, vigild follows
@@ -41,4 +43,30 @@ func TestPushedHeadsWakeTheWatcher(t *testing.T) {
 	ethtest.Eventually(t, 10*time.Second, "vigild to say it polls only", func() bool {
 		return strings.Contains(httpLogs.String(), "polling only")
 	})
+}
+
+// TestPushedBlocksWakeTheBitcoinWatcher: btcd pushes each block over its
+// websocket (notifyblocks) and vigild's Bitcoin watcher processes it at
+// once, although its poll interval is an hour.
+func TestPushedBlocksWakeTheBitcoinWatcher(t *testing.T) {
+	chain := ethtest.New(t, 1)
+	btc := btctest.Start(t)
+	btc.Generate(t, 101)
+	payout, _ := payoutAddress(t)
+	var logs lockedBuffer
+	o := vigilOpts{key: chain.Keys[0], logs: &logs}
+	o.bitcoin = &daemon.BitcoinConfig{Host: btc.RPCAddr, User: btc.User, Pass: btc.Pass, Network: "regtest",
+		PollInterval: time.Hour, PayoutAddress: payout, MinRewardSat: 1000, Confirmations: 6,
+		FallbackFeeRate: 2000, MaxFeeRate: 100_000}
+	v := startVigil(t, chain, o)
+	ethtest.Eventually(t, defaultWait, "vigild to follow the pushed blocks", func() bool {
+		return strings.Contains(logs.String(), "following blocks pushed by the node")
+	})
+	for i := 0; i < 3; i++ {
+		btc.Generate(t, 1)
+		want := uint32(btc.Height(t))
+		ethtest.Eventually(t, 10*time.Second, "the pushed block to be processed", func() bool {
+			return v.stats().Lightning.LastProcessed >= want
+		})
+	}
 }
