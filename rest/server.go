@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // Intake takes balance proofs; *monitor.Intake implements it.
@@ -44,9 +45,9 @@ type TowerIntake interface {
 
 // TowerReader is the read subset of monitor.TowerStore the API needs.
 type TowerReader interface {
-	Appointments(ctx context.Context, q monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error)
-	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]monitor.StoredAppointment, error)
-	JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]monitor.Justice, error)
+	Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error)
+	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error)
+	JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tower.Justice, error)
 }
 
 // Defaults for Config.

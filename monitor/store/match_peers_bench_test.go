@@ -20,8 +20,8 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // Breach matching the peers' way, beside monitor.BenchmarkMatchBlock (issue
@@ -280,11 +280,11 @@ func matchLocator(i int) [16]byte {
 func fillMatchDB(s *Store, n int) error {
 	ctx := context.Background()
 	rng := mrand.NewChaCha8([32]byte{'v', 'i', 'g', 'i', 'l'})
-	as := make([]monitor.StoredAppointment, 0, peerFillBatch)
+	as := make([]tower.StoredAppointment, 0, peerFillBatch)
 	for start := 0; start < n; start += peerFillBatch {
 		as = as[:0]
 		for i := start; i < min(start+peerFillBatch, n); i++ {
-			a := monitor.StoredAppointment{Appointment: monitor.Appointment{Network: "regtest", Locator: matchLocator(i),
+			a := tower.StoredAppointment{Appointment: tower.Appointment{Network: "regtest", Locator: matchLocator(i),
 				EncryptedBlob: make([]byte, 300), Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144,
 				StartBlock: 812_000, EndBlock: 812_000 + uint32(i%50_000), RewardSat: 5000,
 				UserSignature: strings.Repeat("y", 104)},

@@ -14,13 +14,14 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // The Lightning watchtower's state (monitor.TowerStore), in the tables of
 // migrations/0003_tower.sql.
 
-var _ monitor.TowerStore = (*Store)(nil)
+var _ tower.Store = (*Store)(nil)
 
 // btcBlockHashesKept is how many of the newest Bitcoin block hashes are kept
 // for reorg detection: two days of blocks.
@@ -86,7 +87,7 @@ func cipherArg(c lncrypto.Cipher) (string, error) {
 }
 
 // seqCol reads an appointment's seq: NULL is an unsequenced appointment.
-type seqCol struct{ a *monitor.Appointment }
+type seqCol struct{ a *tower.Appointment }
 
 func (c seqCol) Scan(src any) error {
 	switch v := src.(type) {
@@ -101,7 +102,7 @@ func (c seqCol) Scan(src any) error {
 }
 
 // seqArg stores an unsequenced appointment's seq as NULL.
-func seqArg(a *monitor.Appointment) any {
+func seqArg(a *tower.Appointment) any {
 	if a.Unsequenced {
 		return nil
 	}
@@ -116,7 +117,7 @@ func optBtcHashArg(h chainhash.Hash) any {
 	return h[:]
 }
 
-func appointmentDest(a *monitor.StoredAppointment) []any {
+func appointmentDest(a *tower.StoredAppointment) []any {
 	return []any{
 		fixedCol{a.UserPubkey[:]}, fixedCol{a.Locator[:]}, &a.Network, bytesCol{&a.EncryptedBlob}, cipherCol{&a.Cipher},
 		u32Col{&a.ToSelfDelay}, u32Col{&a.StartBlock}, u32Col{&a.EndBlock}, u64Col{&a.RewardSat}, &a.UserSignature,
@@ -124,7 +125,7 @@ func appointmentDest(a *monitor.StoredAppointment) []any {
 	}
 }
 
-func appointmentArgs(a *monitor.StoredAppointment) ([]any, error) {
+func appointmentArgs(a *tower.StoredAppointment) ([]any, error) {
 	ci, err := cipherArg(a.Cipher)
 	if err != nil {
 		return nil, err
@@ -136,8 +137,8 @@ func appointmentArgs(a *monitor.StoredAppointment) ([]any, error) {
 	}, nil
 }
 
-func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
-	var a monitor.StoredAppointment
+func scanAppointment(rows *sql.Rows) (tower.StoredAppointment, error) {
+	var a tower.StoredAppointment
 	err := rows.Scan(appointmentDest(&a)...)
 	return a, err
 }
@@ -166,7 +167,7 @@ func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
 // NewParticipants is 1 when a's user key was never seen before (first
 // sightings are kept when appointments expire), else 0; NewChannel is
 // always false.
-func (s *Store) SaveAppointment(ctx context.Context, a monitor.StoredAppointment, maxPerLocator int) (monitor.SaveResult, error) {
+func (s *Store) SaveAppointment(ctx context.Context, a tower.StoredAppointment, maxPerLocator int) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
 	args, err := appointmentArgs(&a)
 	if err != nil {
@@ -185,9 +186,9 @@ func (s *Store) SaveAppointment(ctx context.Context, a monitor.StoredAppointment
 
 // saveAppointment is SaveAppointment's read, compare and write in tx; args
 // are appointmentArgs(a).
-func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.StoredAppointment, args []any, maxPerLocator int) (monitor.SaveResult, error) {
+func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *tower.StoredAppointment, args []any, maxPerLocator int) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
-	var old monitor.Appointment
+	var old tower.Appointment
 	err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
 		end_block, reward_sat, user_signature, seq FROM appointments WHERE user_pubkey = ? AND locator = ?`,
 		a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
@@ -204,7 +205,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 			return res, nil
 		}
 		if got, have := a.OrderSeq(), old.OrderSeq(); got <= have {
-			return res, monitor.StaleSequence(got, have)
+			return res, tower.StaleSequence(got, have)
 		}
 		res.Replaced = true
 		_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
@@ -244,22 +245,22 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 
 // sameAppointment compares every field of the appointment itself; nil and
 // empty blobs are equal.
-func sameAppointment(a, b *monitor.Appointment) bool { return a.SameContent(*b) }
+func sameAppointment(a, b *tower.Appointment) bool { return a.SameContent(*b) }
 
 // AppointmentsByLocator implements monitor.TowerStore, in user key order;
 // none is an empty result, not an error.
-func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]monitor.StoredAppointment, error) {
+func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error) {
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE locator = ? ORDER BY locator, user_pubkey`, locator[:])
 	return as, wrap("appointments by locator", err)
 }
 
 // AppointmentOf implements monitor.TowerStore: one primary-key read.
-func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (monitor.StoredAppointment, bool, error) {
+func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (tower.StoredAppointment, bool, error) {
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE user_pubkey = ? AND locator = ?`, user[:], locator[:])
 	if err != nil || len(as) == 0 {
-		return monitor.StoredAppointment{}, false, wrap("appointment of", err)
+		return tower.StoredAppointment{}, false, wrap("appointment of", err)
 	}
 	return as[0], true, nil
 }
@@ -268,7 +269,7 @@ func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]by
 // (locator, user_pubkey). Limit defaults to 100 and is capped at 1000. next
 // is an opaque cursor (hex of the last returned key), empty when there are
 // no more rows; a malformed After is an *monitor.Error with ReasonBadHex.
-func (s *Store) Appointments(ctx context.Context, q monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error) {
+func (s *Store) Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultPageSize
@@ -496,7 +497,7 @@ const justiceCols = `locator, user_pubkey, breach_txid, breach_raw, breach_block
 // justiceSet is "locator = ?, user_pubkey = ?, ..." in justiceCols order.
 var justiceSet = strings.ReplaceAll(strings.Join(strings.Fields(justiceCols), " "), ",", " = ?,") + " = ?"
 
-func justiceArgs(j *monitor.Justice) []any {
+func justiceArgs(j *tower.Justice) []any {
 	return []any{
 		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], optBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
 		optBtcHashArg(j.TxID), optBlobArg(j.Raw), j.FeeSat, j.BountySat, u64Arg(j.PromisedSat), j.FeeRate,
@@ -506,8 +507,8 @@ func justiceArgs(j *monitor.Justice) []any {
 	}
 }
 
-func scanJustice(rows *sql.Rows) (monitor.Justice, error) {
-	var j monitor.Justice
+func scanJustice(rows *sql.Rows) (tower.Justice, error) {
+	var j tower.Justice
 	err := rows.Scan(&j.ID,
 		fixedCol{j.Locator[:]}, fixedCol{j.UserPubkey[:]}, fixedCol{j.BreachTxID[:]}, bytesCol{&j.BreachRaw},
 		u32Col{&j.BreachBlock}, u32Col{&j.Deadline},
@@ -520,7 +521,7 @@ func scanJustice(rows *sql.Rows) (monitor.Justice, error) {
 
 // InsertJustice implements monitor.TowerStore; j.ID is ignored. A zero TxID
 // is stored as "no transaction".
-func (s *Store) InsertJustice(ctx context.Context, j monitor.Justice) (int64, error) {
+func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, error) {
 	var id int64
 	err := s.write(ctx, "insert justice", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO justice (`+justiceCols+`)
@@ -539,7 +540,7 @@ func (s *Store) InsertJustice(ctx context.Context, j monitor.Justice) (int64, er
 
 // SaveJustice implements monitor.TowerStore: it overwrites the record with
 // j.ID; an unknown ID is not found (monitor.ErrNotFound).
-func (s *Store) SaveJustice(ctx context.Context, j monitor.Justice) error {
+func (s *Store) SaveJustice(ctx context.Context, j tower.Justice) error {
 	return s.write(ctx, "save justice", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE justice SET `+justiceSet+` WHERE id = ?`, append(justiceArgs(&j), j.ID)...)
 		if err != nil {
@@ -558,7 +559,7 @@ func (s *Store) SaveJustice(ctx context.Context, j monitor.Justice) error {
 
 // JusticeRecords implements monitor.TowerStore, in ID order. A Limit <= 0
 // means no limit: the responder reloads every open record at start.
-func (s *Store) JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]monitor.Justice, error) {
+func (s *Store) JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tower.Justice, error) {
 	query := `SELECT id, ` + justiceCols + ` FROM justice WHERE id > ?`
 	args := []any{q.AfterID}
 	if len(q.Outcomes) > 0 {
@@ -578,7 +579,7 @@ func (s *Store) JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]m
 
 // JusticeForBreach implements monitor.TowerStore: every record for the
 // breach transaction, in ID order.
-func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]monitor.Justice, error) {
+func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]tower.Justice, error) {
 	js, err := queryAll(ctx, s.r, scanJustice,
 		`SELECT id, `+justiceCols+` FROM justice WHERE breach_txid = ? ORDER BY id`, breach[:])
 	return js, wrap("justice for breach", err)
@@ -608,14 +609,14 @@ func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(bounty_sat), 0) FROM justice WHERE outcome = ?`,
-			string(monitor.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat); err != nil {
+			string(tower.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(reason = ?), 0), COALESCE(SUM(reason = ?), 0), COALESCE(SUM(reason = ?), 0)
 			FROM justice WHERE outcome = ?`,
 			string(monitor.ReasonSpentByJustice), string(monitor.ReasonSpentByCheater), string(monitor.ReasonDeadlinePassed),
-			string(monitor.JusticeLost)).Scan(&t.LostToJustice, &t.LostToCheater, &t.LostAtDeadline)
+			string(tower.JusticeLost)).Scan(&t.LostToJustice, &t.LostToCheater, &t.LostAtDeadline)
 	})
 	if err != nil {
 		return monitor.TowerTotals{}, err

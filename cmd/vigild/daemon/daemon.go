@@ -26,8 +26,9 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 	"github.com/vigil-monitor/vigil/rest"
 )
 
@@ -502,7 +503,7 @@ func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Addr
 
 // watchtower builds the Lightning half when configured: the node
 // connection, the tower (its index rebuilt from the store) and the watcher.
-func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor.Stats, key *ecdsa.PrivateKey) (*monitor.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
+func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor.Stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
 	b := d.cfg.Bitcoin
 	if b == nil {
 		return nil, nil, nil, nil
@@ -520,7 +521,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	btcKey, _ := btcec.PrivKeyFromBytes(crypto.FromECDSA(key))
 	var pub [33]byte
 	copy(pub[:], btcKey.PubKey().SerializeCompressed())
-	tower, err := monitor.NewTower(monitor.TowerConfig{
+	tower, err := tower.New(tower.Config{
 		Store: st, Node: node, Stats: stats, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
 		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
 		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
@@ -567,7 +568,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 }
 
 // towerOrNil keeps a nil *Tower a nil interface for the API.
-func towerOrNil(t *monitor.Tower) rest.TowerIntake {
+func towerOrNil(t *tower.Tower) rest.TowerIntake {
 	if t == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package monitor
+package tower
 
 import (
 	"bytes"
@@ -16,11 +16,12 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // BtcNode is what the watchtower needs from a Bitcoin node (chains/bitcoin).
-type BtcNode interface {
+type Node interface {
 	// Broadcast sends a transaction; one the node already has is not an error.
 	Broadcast(ctx context.Context, tx *wire.MsgTx) error
 	// FeeRate is the node's fee estimate in sat per 1000 vbytes.
@@ -39,12 +40,12 @@ type TxStatus struct {
 }
 
 // TowerConfig configures a Tower.
-type TowerConfig struct {
-	Store  TowerStore
-	Node   BtcNode
-	Stats  *Stats
+type Config struct {
+	Store  Store
+	Node   Node
+	Stats  *monitor.Stats
 	Logger *slog.Logger
-	Clock  Clock
+	Clock  monitor.Clock
 
 	Network string // "regtest", "testnet", "mainnet"...
 	// Payout is the script the bounty is paid to.
@@ -63,14 +64,14 @@ type TowerConfig struct {
 	// BumpAfter blocks unconfirmed before a fee bump (default 2).
 	BumpAfter uint32
 	// PerKey limits appointments per user key (nil: no limit).
-	PerKey *RateLimiter
+	PerKey *monitor.RateLimiter
 	// SignReceipt signs receipt messages with the monitor's Bitcoin key
 	// (Lightning message signing); MonitorPubkey is that key.
 	SignReceipt   func(msg []byte) (string, error)
 	MonitorPubkey [33]byte
 	// Sync, when set, says whether the Bitcoin node follows the processed
 	// chain; while it does not, appointments are refused with its error.
-	Sync SyncGate
+	Sync monitor.SyncGate
 	// ChainDeadline bounds the node reads of one appointment together
 	// (default 10 s); past it the appointment is refused with
 	// chain_unavailable.
@@ -80,7 +81,7 @@ type TowerConfig struct {
 // Tower is the Lightning watchtower: appointment intake, block matching and
 // the justice responder.
 type Tower struct {
-	cfg   TowerConfig
+	cfg   Config
 	log   *slog.Logger
 	index *LocatorIndex
 
@@ -137,7 +138,7 @@ func (b *recentBlock) find(loc [16]byte) *wire.MsgTx {
 const dustLimit = 330
 
 // NewTower validates cfg and fills defaults.
-func NewTower(cfg TowerConfig) (*Tower, error) {
+func New(cfg Config) (*Tower, error) {
 	if cfg.Store == nil || cfg.Node == nil || cfg.Stats == nil {
 		return nil, errors.New("monitor: the tower needs a store, a node and stats")
 	}
@@ -148,7 +149,7 @@ func NewTower(cfg TowerConfig) (*Tower, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = SystemClock{}
+		cfg.Clock = monitor.SystemClock{}
 	}
 	if cfg.Bounds == (AppointmentBounds{}) {
 		cfg.Bounds = DefaultAppointmentBounds()
@@ -202,8 +203,8 @@ func (t *Tower) currentTip() uint32 {
 // SubmitAppointmentJSON is the appointment intake (REST and the room). It
 // returns the receipt content to post: kind, monitor_pubkey, locator,
 // start_block and the monitor's signature.
-func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src Source, extra ...string) (map[string]any, error) {
-	t.cfg.Stats.Count(counterAppointmentsReceived+src.Kind, 1)
+func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error) {
+	t.cfg.Stats.Count(monitor.CounterAppointmentsReceived+src.Kind, 1)
 	a, err := DecodeAppointment(data, extra...)
 	if err == nil {
 		var r map[string]any
@@ -211,27 +212,27 @@ func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src Sour
 			return r, nil
 		}
 	}
-	e := AsError(Canceled(ctx, err))
-	t.cfg.Stats.Count(counterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
+	e := monitor.AsError(monitor.Canceled(ctx, err))
+	t.cfg.Stats.Count(monitor.CounterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
 	lvl := slog.LevelInfo
 	switch {
-	case e.Reason == ReasonRequestCanceled:
-	case e.Code() == CodeInternal:
+	case e.Reason == monitor.ReasonRequestCanceled:
+	case e.Code() == monitor.CodeInternal:
 		lvl = slog.LevelError
-	case e.Code() == CodeUnavailable:
+	case e.Code() == monitor.CodeUnavailable:
 		lvl = slog.LevelWarn
 	}
 	t.log.Log(ctx, lvl, "appointment rejected", "source", src.Kind, "ref", src.Ref, "reason", string(e.Reason), "msg", e.Message, "err", e.Err)
 	return nil, e
 }
 
-func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[string]any, error) {
+func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (map[string]any, error) {
 	if a.Network != t.cfg.Network {
-		return nil, Reject(ReasonWrongNetwork, "network %q is not this monitor's %q", a.Network, t.cfg.Network)
+		return nil, monitor.Reject(monitor.ReasonWrongNetwork, "network %q is not this monitor's %q", a.Network, t.cfg.Network)
 	}
 	tip := t.currentTip()
 	if tip == 0 {
-		return nil, Unavailable(ReasonChainUnavailable, "the Bitcoin watcher has not seen a block yet", nil)
+		return nil, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Bitcoin watcher has not seen a block yet", nil)
 	}
 	if t.cfg.Sync != nil {
 		if err := t.cfg.Sync.Err(); err != nil {
@@ -250,17 +251,17 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	// rate-limit the user. The store decides again, atomically (step 13).
 	prev, stored, err := t.cfg.Store.AppointmentOf(ctx, a.UserPubkey, a.Locator)
 	if err != nil {
-		return nil, Internal(err)
+		return nil, monitor.Internal(err)
 	}
 	same := stored && prev.SameContent(a)
 	if stored && !same && a.OrderSeq() <= prev.OrderSeq() {
 		return nil, StaleSequence(a.OrderSeq(), prev.OrderSeq())
 	}
 	if !same && !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
-		return nil, Reject(ReasonRateLimited, "too many appointments from this user key; slow down")
+		return nil, monitor.Reject(monitor.ReasonRateLimited, "too many appointments from this user key; slow down")
 	}
 	if a.RewardSat < t.cfg.MinRewardSat {
-		return nil, Reject(ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
+		return nil, monitor.Reject(monitor.ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
 	}
 	// Without an estimate from the node (btcd has none on a quiet chain),
 	// judge with the configured fallback rate; a node that does not answer
@@ -268,30 +269,30 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src Source) (map[stri
 	fctx, cancel := context.WithTimeout(ctx, t.cfg.ChainDeadline)
 	rate, err := t.feeRate(fctx)
 	cancel()
-	if errors.Is(err, ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded) {
-		return nil, Unavailable(ReasonChainUnavailable, "the Bitcoin node does not answer", err)
+	if errors.Is(err, monitor.ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Bitcoin node does not answer", err)
 	}
 	// The justice transaction is about as large as its plaintext; ours adds
 	// one P2WPKH/P2WSH output (at most 43 vbytes).
 	fee := feeFor(rate, int64(len(a.EncryptedBlob)-16+43))
 	if int64(a.RewardSat) < fee+int64(t.cfg.MinRewardSat) {
-		return nil, Reject(ReasonRewardBelowFee, "reward %d sat does not cover the expected fee of %d sat at %d sat/kvB", a.RewardSat, fee, rate)
+		return nil, monitor.Reject(monitor.ReasonRewardBelowFee, "reward %d sat does not cover the expected fee of %d sat at %d sat/kvB", a.RewardSat, fee, rate)
 	}
 	res, err := t.cfg.Store.SaveAppointment(ctx, StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref,
 		ReceivedAt: t.cfg.Clock.Now().UTC(), AcceptedTip: tip}, t.cfg.Bounds.MaxPerLocator)
 	if err != nil {
-		var e *Error
+		var e *monitor.Error
 		if errors.As(err, &e) {
 			return nil, e
 		}
-		return nil, Internal(err)
+		return nil, monitor.Internal(err)
 	}
 	t.idxMu.Lock()
 	t.index.Add(a.Locator)
 	t.idxMu.Unlock()
-	t.cfg.Stats.Count(counterAppointmentsAccepted+src.Kind, 1)
+	t.cfg.Stats.Count(monitor.CounterAppointmentsAccepted+src.Kind, 1)
 	if !res.Duplicate && !res.Replaced {
-		t.cfg.Stats.Count(CounterAppointmentsStored, 1)
+		t.cfg.Stats.Count(monitor.CounterAppointmentsStored, 1)
 	}
 	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
 		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
@@ -372,7 +373,7 @@ func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
 	msg = binary.BigEndian.AppendUint32(msg, tip)
 	sig, err := t.cfg.SignReceipt(msg)
 	if err != nil {
-		return nil, Internal(err)
+		return nil, monitor.Internal(err)
 	}
 	return map[string]any{
 		"kind": "ln_appointment", "monitor_pubkey": hex.EncodeToString(t.cfg.MonitorPubkey[:]),
@@ -462,7 +463,7 @@ func (t *Tower) Expire(ctx context.Context, height uint32) (int, error) {
 	if err != nil || len(gone) == 0 {
 		return 0, err
 	}
-	t.cfg.Stats.Count(CounterAppointmentsStored, -int64(len(gone)))
+	t.cfg.Stats.Count(monitor.CounterAppointmentsStored, -int64(len(gone)))
 	seen := make(map[uint64]bool, len(gone))
 	t.idxMu.Lock()
 	defer t.idxMu.Unlock()
@@ -518,32 +519,32 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 		CreatedAt:  t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
 	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(a.Locator[:]), "height", height)
 
-	fail := func(reason Reason, detail string) error {
+	fail := func(reason monitor.Reason, detail string) error {
 		j.Outcome, j.Reason, j.Detail = JusticeFailed, reason, detail
 		if _, err := t.cfg.Store.InsertJustice(ctx, j); err != nil {
 			return err
 		}
 		if firstForBreach {
-			t.cfg.Stats.Count(CounterBreachesSeen, 1)
+			t.cfg.Stats.Count(monitor.CounterBreachesSeen, 1)
 		}
-		t.cfg.Stats.Count(counterJusticeFailed+string(reason), 1)
+		t.cfg.Stats.Count(monitor.CounterJusticeFailed+string(reason), 1)
 		log.Warn("breach seen but no justice transaction can be made", "reason", string(reason), "detail", detail)
 		return nil
 	}
 	plain, err := lncrypto.Decrypt(a.Cipher, a.EncryptedBlob, breachID)
 	if err != nil {
-		return fail(ReasonDecryptFailed, "the blob does not decrypt with this breach's txid")
+		return fail(monitor.ReasonDecryptFailed, "the blob does not decrypt with this breach's txid")
 	}
 	tx := wire.NewMsgTx(2)
 	if err := tx.Deserialize(bytes.NewReader(plain)); err != nil {
-		return fail(ReasonNotATransaction, "the decrypted blob is not a transaction")
+		return fail(monitor.ReasonNotATransaction, "the decrypted blob is not a transaction")
 	}
 	prevs := map[wire.OutPoint]*wire.TxOut{}
 	var in int64
 	for _, ti := range tx.TxIn {
 		op := ti.PreviousOutPoint
 		if op.Hash != breachID || int(op.Index) >= len(breach.TxOut) {
-			return fail(ReasonDoesNotSpendBreach, "input "+op.String()+" does not spend an output of the breach")
+			return fail(monitor.ReasonDoesNotSpendBreach, "input "+op.String()+" does not spend an output of the breach")
 		}
 		prevs[op] = breach.TxOut[op.Index]
 		in += breach.TxOut[op.Index].Value
@@ -554,29 +555,29 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 	}
 	surplus := in - out
 	if surplus < 0 {
-		return fail(ReasonNotATransaction, "outputs exceed the breach outputs spent")
+		return fail(monitor.ReasonNotATransaction, "outputs exceed the breach outputs spent")
 	}
 	fetcher := txscript.NewMultiPrevOutFetcher(prevs)
 	if err := verifyInputs(tx, fetcher); err != nil {
-		return fail(ReasonBadSignature, "the justice transaction does not verify: "+err.Error())
+		return fail(monitor.ReasonBadSignature, "the justice transaction does not verify: "+err.Error())
 	}
 	rate, _ := t.feeRate(ctx) // the fallback when the node has no estimate
 	rate = t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
 	final, bounty, fee := t.withBounty(tx, fetcher, surplus, rate)
 	j.FeeRate, j.FeeSat, j.BountySat = rate, fee, bounty
 	if bounty == 0 {
-		j.Reason = ReasonNoBounty
+		j.Reason = monitor.ReasonNoBounty
 		j.Detail = "signed SIGHASH_ALL or too small a surplus: broadcast as signed, no bounty"
 	} else if uint64(surplus) < a.RewardSat {
-		j.Reason = ReasonSurplusBelowReward
+		j.Reason = monitor.ReasonSurplusBelowReward
 		j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", surplus, a.RewardSat)
-		t.cfg.Stats.Count(counterJusticeFailed+string(ReasonSurplusBelowReward), 1)
+		t.cfg.Stats.Count(monitor.CounterJusticeFailed+string(monitor.ReasonSurplusBelowReward), 1)
 	}
 	if err := t.send(ctx, j, final, log); err != nil {
 		return err
 	}
 	if firstForBreach {
-		t.cfg.Stats.Count(CounterBreachesSeen, 1)
+		t.cfg.Stats.Count(monitor.CounterBreachesSeen, 1)
 	}
 	return nil
 }
@@ -593,7 +594,7 @@ func (t *Tower) send(ctx context.Context, j Justice, tx *wire.MsgTx, log *slog.L
 	}
 	j.ID = id
 	if j.Replacement == 0 {
-		t.cfg.Stats.Count(CounterJusticeBroadcast, 1)
+		t.cfg.Stats.Count(monitor.CounterJusticeBroadcast, 1)
 	}
 	if err := t.cfg.Node.Broadcast(ctx, tx); err != nil {
 		log.Warn("justice broadcast failed; will retry", "txid", j.TxID.String(), "err", err)
@@ -705,8 +706,8 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 		j.Block, j.BlockHash = st.BlockHeight, st.BlockHash
 		if st.Confirmations >= t.cfg.Confirmations {
 			j.Outcome = JusticeConfirmed
-			t.cfg.Stats.Count(CounterJusticeConfirmed, 1)
-			t.cfg.Stats.Count(CounterBountySat, j.BountySat)
+			t.cfg.Stats.Count(monitor.CounterJusticeConfirmed, 1)
+			t.cfg.Stats.Count(monitor.CounterBountySat, j.BountySat)
 			log.Info("justice transaction final", "block", st.BlockHeight, "confirmations", st.Confirmations, "bounty_sat", j.BountySat)
 			changed = true
 		}
@@ -737,7 +738,7 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 	if height >= j.Deadline {
 		// From this block on the cheater's delayed spend is valid: stop
 		// (no rebroadcast, no bump, ever) and say so.
-		return t.settleLost(ctx, j, ReasonDeadlinePassed, fmt.Sprintf(
+		return t.settleLost(ctx, j, monitor.ReasonDeadlinePassed, fmt.Sprintf(
 			"unconfirmed at height %d, the deadline (breach block %d + to_self_delay %d)", height, j.BreachBlock, j.Deadline-j.BreachBlock),
 			chainhash.Hash{}, 0)
 	}
@@ -756,7 +757,7 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 			}
 		}
 		if err := t.cfg.Node.Broadcast(ctx, tx); err != nil {
-			if errors.Is(err, ErrInputsSpent) {
+			if errors.Is(err, monitor.ErrInputsSpent) {
 				// The node has a block this poll has not processed yet:
 				// the next block's processing finds the spender (confirmed
 				// or lost).
@@ -857,7 +858,7 @@ func (t *Tower) bump(ctx context.Context, j Justice, tx *wire.MsgTx, height uint
 		// Refused (e.g. the node wants a larger fee increment): the
 		// current version stays live and is bumped again later, at the
 		// then higher deadline rate.
-		nu.Outcome, nu.Reason, nu.Detail, nu.UpdatedAt = JusticeFailed, ReasonReplacementRefused, "the node refused the replacement: "+berr.Error(), now
+		nu.Outcome, nu.Reason, nu.Detail, nu.UpdatedAt = JusticeFailed, monitor.ReasonReplacementRefused, "the node refused the replacement: "+berr.Error(), now
 		if err := t.cfg.Store.SaveJustice(ctx, nu); err != nil {
 			return err
 		}

@@ -1,6 +1,8 @@
-package monitor
+package tower
 
 import (
+	"github.com/vigil-monitor/vigil/monitor"
+
 	"context"
 	"time"
 
@@ -57,7 +59,7 @@ type Justice struct {
 	PromisedSat uint64
 	FeeRate     int64 // sat per kvB
 	Outcome     JusticeOutcome
-	Reason      Reason // why no bounty / why failed, empty otherwise
+	Reason      monitor.Reason // why no bounty / why failed, empty otherwise
 	Detail      string
 	SentHeight  uint32
 	Block       uint32 // confirmation height, 0 when unconfirmed
@@ -86,13 +88,13 @@ type JusticeQuery struct {
 }
 
 // TowerStore is the durable state of the Lightning watchtower.
-type TowerStore interface {
+type Store interface {
 	// SaveAppointment stores a, replacing the one with the same
 	// (user_pubkey, locator) when a's OrderSeq is higher (an *Error with
 	// ReasonStaleSequence when it is lower, or equal with other content);
 	// it enforces maxPerLocator (an *Error with ReasonTooManyPerLocator).
 	// An identical one gives Duplicate.
-	SaveAppointment(ctx context.Context, a StoredAppointment, maxPerLocator int) (SaveResult, error)
+	SaveAppointment(ctx context.Context, a StoredAppointment, maxPerLocator int) (monitor.SaveResult, error)
 	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]StoredAppointment, error)
 	// AppointmentOf returns the appointment stored for (user, locator);
 	// ok is false when there is none.
@@ -118,17 +120,5 @@ type TowerStore interface {
 	SaveJustice(ctx context.Context, j Justice) error
 	JusticeRecords(ctx context.Context, q JusticeQuery) ([]Justice, error)
 	JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]Justice, error)
-	TowerTotals(ctx context.Context) (TowerTotals, error)
-}
-
-// TowerTotals are the watchtower's aggregates, loaded at start.
-type TowerTotals struct {
-	Appointments int64
-	Breaches     int64 // distinct breach transactions responded to
-	Broadcast    int64
-	Confirmed    int64
-	BountySat    int64 // bounty in confirmed justice transactions
-	// Lost justice records by reason: ReasonSpentByJustice,
-	// ReasonSpentByCheater, ReasonDeadlinePassed.
-	LostToJustice, LostToCheater, LostAtDeadline int64
+	TowerTotals(ctx context.Context) (monitor.TowerTotals, error)
 }
