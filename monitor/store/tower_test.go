@@ -24,7 +24,7 @@ import (
 )
 
 func TestTowerStore(t *testing.T) {
-	storetest.RunTower(t, func(t *testing.T) tower.Store { return openAt(t, tempPath(t)) })
+	storetest.RunTower(t, func(t *testing.T) storetest.TowerStore { return openAt(t, tempPath(t)) })
 }
 
 // testAppointment makes distinct appointments: locators spread like real

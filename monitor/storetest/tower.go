@@ -19,14 +19,31 @@ import (
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
-// RunTower runs the suite for monitor.TowerStore; open must return a new,
-// empty store for each call and arrange for it to be closed (t.Cleanup).
-// It checks the contract documented in monitor/tower_ports.go, compared by
-// meaning as Run does.
-func RunTower(t *testing.T, open func(t *testing.T) tower.Store) {
+// TowerStore is everything a watchtower store provides, the union of what
+// its consumers declare: the tower's own ports (tower.Store), the listing
+// the API reads, the Bitcoin watcher's cursor and the totals the stats are
+// seeded from. The suite checks all of it in one place.
+type TowerStore interface {
+	tower.Store
+	Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error)
+	BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error)
+	BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error)
+	// SetBtcCursor records a fully handled block (and remembers its hash).
+	SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error
+	// RollbackBtc forgets blocks above height.
+	RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error
+	TowerTotals(ctx context.Context) (monitor.TowerTotals, error)
+}
+
+// RunTower runs the suite for a TowerStore; open must return a new, empty
+// store for each call and arrange for it to be closed (t.Cleanup). It
+// checks the contract documented in monitor/tower (ports.go and the
+// IntakeStore, LookoutStore and JusticeStore declarations) and above,
+// compared by meaning as Run does.
+func RunTower(t *testing.T, open func(t *testing.T) TowerStore) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s tower.Store)
+		fn   func(t *testing.T, s TowerStore)
 	}{
 		{"SaveAppointment", testSaveAppointment},
 		{"SaveAppointmentReplacesOnAnyChange", testSaveAppointmentReplaces},
@@ -127,7 +144,7 @@ func sortAppointments(as []tower.StoredAppointment) {
 	})
 }
 
-func saveAppt(t *testing.T, s tower.Store, a tower.StoredAppointment, maxPerLocator int) monitor.SaveResult {
+func saveAppt(t *testing.T, s TowerStore, a tower.StoredAppointment, maxPerLocator int) monitor.SaveResult {
 	t.Helper()
 	res, err := s.SaveAppointment(ctx, a, maxPerLocator)
 	if err != nil {
@@ -136,14 +153,14 @@ func saveAppt(t *testing.T, s tower.Store, a tower.StoredAppointment, maxPerLoca
 	return res
 }
 
-func byLocator(t *testing.T, s tower.Store, loc [16]byte) []tower.StoredAppointment {
+func byLocator(t *testing.T, s TowerStore, loc [16]byte) []tower.StoredAppointment {
 	t.Helper()
 	as, err := s.AppointmentsByLocator(ctx, loc)
 	must(t, err)
 	return as
 }
 
-func towerTotals(t *testing.T, s tower.Store) monitor.TowerTotals {
+func towerTotals(t *testing.T, s TowerStore) monitor.TowerTotals {
 	t.Helper()
 	tot, err := s.TowerTotals(ctx)
 	must(t, err)
@@ -152,7 +169,7 @@ func towerTotals(t *testing.T, s tower.Store) monitor.TowerTotals {
 
 // ---- appointments ----
 
-func testSaveAppointment(t *testing.T, s tower.Store) {
+func testSaveAppointment(t *testing.T, s TowerStore) {
 	a1 := appointment("u1", "l1")
 	if res := saveAppt(t, s, a1, 8); res != (monitor.SaveResult{NewParticipants: 1}) {
 		t.Errorf("first save: got %+v, want 1 new participant", res)
@@ -200,7 +217,7 @@ func testSaveAppointment(t *testing.T, s tower.Store) {
 
 // testSaveAppointmentReplaces: a change in any one field of the appointment
 // itself, with a higher seq, replaces it; how it arrived does not.
-func testSaveAppointmentReplaces(t *testing.T, s tower.Store) {
+func testSaveAppointmentReplaces(t *testing.T, s TowerStore) {
 	base := appointment("u", "l")
 	saveAppt(t, s, base, 8)
 	seq := uint64(0)
@@ -240,7 +257,7 @@ func testSaveAppointmentReplaces(t *testing.T, s tower.Store) {
 	}
 }
 
-func testSaveAppointmentLargeValues(t *testing.T, s tower.Store) {
+func testSaveAppointmentLargeValues(t *testing.T, s TowerStore) {
 	a := appointment("u", "l")
 	a.ToSelfDelay, a.StartBlock, a.EndBlock, a.AcceptedTip = math.MaxUint32, math.MaxUint32-1, math.MaxUint32, math.MaxUint32
 	a.RewardSat = math.MaxUint64
@@ -258,7 +275,7 @@ func testSaveAppointmentLargeValues(t *testing.T, s tower.Store) {
 	}
 }
 
-func testAppointmentsPerLocator(t *testing.T, s tower.Store) {
+func testAppointmentsPerLocator(t *testing.T, s TowerStore) {
 	const maxPer = 3
 	loc := "crowded"
 	var want []tower.StoredAppointment
@@ -305,7 +322,7 @@ func testAppointmentsPerLocator(t *testing.T, s tower.Store) {
 }
 
 // pagedAppointments saves 3 users' appointments on 8 locators, some shared.
-func pagedAppointments(t *testing.T, s tower.Store) []tower.StoredAppointment {
+func pagedAppointments(t *testing.T, s TowerStore) []tower.StoredAppointment {
 	var all []tower.StoredAppointment
 	for i := range 8 {
 		for u := range 3 {
@@ -321,7 +338,7 @@ func pagedAppointments(t *testing.T, s tower.Store) []tower.StoredAppointment {
 	return all
 }
 
-func testAppointmentPagination(t *testing.T, s tower.Store) {
+func testAppointmentPagination(t *testing.T, s TowerStore) {
 	all := pagedAppointments(t, s)
 	l3 := locator("l3")
 	filters := []struct {
@@ -388,7 +405,7 @@ func testAppointmentPagination(t *testing.T, s tower.Store) {
 	equalList(t, "pages around an insert", apptStr, append(first, rest...), all)
 }
 
-func testAppointmentPaginationDefaultLimit(t *testing.T, s tower.Store) {
+func testAppointmentPaginationDefaultLimit(t *testing.T, s TowerStore) {
 	for i := range 101 {
 		saveAppt(t, s, appointment("u", fmt.Sprint("l", i)), 8)
 	}
@@ -404,7 +421,7 @@ func testAppointmentPaginationDefaultLimit(t *testing.T, s tower.Store) {
 	}
 }
 
-func testAppointmentPaginationBadCursor(t *testing.T, s tower.Store) {
+func testAppointmentPaginationBadCursor(t *testing.T, s TowerStore) {
 	pagedAppointments(t, s)
 	for _, after := range []string{"zz", "00", strings.Repeat("g", 98), strings.Repeat("00", 48)} {
 		_, _, err := s.Appointments(ctx, tower.AppointmentQuery{After: after})
@@ -415,7 +432,7 @@ func testAppointmentPaginationBadCursor(t *testing.T, s tower.Store) {
 	}
 }
 
-func testEachLocator(t *testing.T, s tower.Store) {
+func testEachLocator(t *testing.T, s TowerStore) {
 	collect := func() map[[16]byte]int {
 		t.Helper()
 		seen := map[[16]byte]int{}
@@ -462,7 +479,7 @@ func testEachLocator(t *testing.T, s tower.Store) {
 	}
 }
 
-func testExpireAppointments(t *testing.T, s tower.Store) {
+func testExpireAppointments(t *testing.T, s TowerStore) {
 	var ends = map[string]uint32{"a": 100, "b": 101, "c": 101, "d": 102, "e": 1_000_000}
 	for name, end := range ends {
 		a := appointment("u-"+name, "l-"+name)
@@ -517,7 +534,7 @@ func testExpireAppointments(t *testing.T, s tower.Store) {
 // its (user, locator) only with a higher seq; a lower one, or an equal one
 // with other content, is refused with stale_sequence and changes nothing;
 // an unsequenced one orders as 0.
-func testSaveAppointmentSequence(t *testing.T, s tower.Store) {
+func testSaveAppointmentSequence(t *testing.T, s TowerStore) {
 	at := func(seq uint64, label string) tower.StoredAppointment {
 		a := appointment("u", "l")
 		a.Seq, a.EncryptedBlob, a.SourceRef = seq, blob(label, 300), "ref-"+label
@@ -587,7 +604,7 @@ func testSaveAppointmentSequence(t *testing.T, s tower.Store) {
 
 // testLocatorPrefixStored: the answer follows the first 8 bytes of every
 // stored locator, including the extremes of a prefix's range.
-func testLocatorPrefixStored(t *testing.T, s tower.Store) {
+func testLocatorPrefixStored(t *testing.T, s TowerStore) {
 	has := func(p [8]byte) bool {
 		t.Helper()
 		ok, err := s.LocatorPrefixStored(ctx, p)
@@ -631,7 +648,7 @@ func testLocatorPrefixStored(t *testing.T, s tower.Store) {
 
 func height(label string) chainhash.Hash { return btcHash("block/" + label) }
 
-func testBtcCursor(t *testing.T, s tower.Store) {
+func testBtcCursor(t *testing.T, s TowerStore) {
 	if h, hash, ok, err := s.BtcCursor(ctx); err != nil || ok {
 		t.Fatalf("BtcCursor of an empty store: %d %s %v %v", h, hash, ok, err)
 	}
@@ -668,7 +685,7 @@ func testBtcCursor(t *testing.T, s tower.Store) {
 	}
 }
 
-func testBtcRollback(t *testing.T, s tower.Store) {
+func testBtcRollback(t *testing.T, s TowerStore) {
 	for n := uint32(100); n <= 120; n++ {
 		must(t, s.SetBtcCursor(ctx, n, height(fmt.Sprint(n))))
 	}
@@ -737,7 +754,7 @@ func justice(label string, outcome tower.JusticeOutcome) tower.Justice {
 	}
 }
 
-func insertJustice(t *testing.T, s tower.Store, j *tower.Justice) {
+func insertJustice(t *testing.T, s TowerStore, j *tower.Justice) {
 	t.Helper()
 	id, err := s.InsertJustice(ctx, *j)
 	must(t, err)
@@ -747,14 +764,14 @@ func insertJustice(t *testing.T, s tower.Store, j *tower.Justice) {
 	j.ID = id
 }
 
-func justiceRecords(t *testing.T, s tower.Store, q tower.JusticeQuery) []tower.Justice {
+func justiceRecords(t *testing.T, s TowerStore, q tower.JusticeQuery) []tower.Justice {
 	t.Helper()
 	js, err := s.JusticeRecords(ctx, q)
 	must(t, err)
 	return js
 }
 
-func testJustice(t *testing.T, s tower.Store) {
+func testJustice(t *testing.T, s TowerStore) {
 	if js := justiceRecords(t, s, tower.JusticeQuery{}); len(js) != 0 {
 		t.Fatalf("empty store: %d justice records", len(js))
 	}
@@ -790,7 +807,7 @@ func testJustice(t *testing.T, s tower.Store) {
 	wantNotFound(t, s.SaveJustice(ctx, missing))
 }
 
-func testJusticeQueries(t *testing.T, s tower.Store) {
+func testJusticeQueries(t *testing.T, s TowerStore) {
 	var all []tower.Justice
 	add := func(label, breach string, outcome tower.JusticeOutcome) tower.Justice {
 		j := justice(label, outcome)
@@ -835,7 +852,7 @@ func testJusticeQueries(t *testing.T, s tower.Store) {
 	}
 }
 
-func testTowerTotals(t *testing.T, s tower.Store) {
+func testTowerTotals(t *testing.T, s TowerStore) {
 	if tot := towerTotals(t, s); tot != (monitor.TowerTotals{}) {
 		t.Fatalf("empty store: %+v", tot)
 	}
@@ -903,7 +920,7 @@ func testTowerTotals(t *testing.T, s tower.Store) {
 	}
 }
 
-func testTowerContextCanceled(t *testing.T, s tower.Store) {
+func testTowerContextCanceled(t *testing.T, s TowerStore) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	a := appointment("u", "l")

@@ -3,7 +3,6 @@ package tower
 import (
 	"github.com/vigil-monitor/vigil/monitor"
 
-	"context"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -87,38 +86,14 @@ type JusticeQuery struct {
 	Limit    int // <= 0: no limit
 }
 
-// TowerStore is the durable state of the Lightning watchtower.
+// Store is the tower's durable state as the tower uses it: what intake,
+// the lookout and the justice responder each need (IntakeStore,
+// LookoutStore, JusticeStore). The SQLite store (monitor/store) implements
+// it; listing appointments, the Bitcoin cursor and the totals are read by
+// their own consumers (rest, chains/bitcoin, the daemon), which declare
+// those methods themselves.
 type Store interface {
-	// SaveAppointment stores a, replacing the one with the same
-	// (user_pubkey, locator) when a's OrderSeq is higher (an *Error with
-	// ReasonStaleSequence when it is lower, or equal with other content);
-	// it enforces maxPerLocator (an *Error with ReasonTooManyPerLocator).
-	// An identical one gives Duplicate.
-	SaveAppointment(ctx context.Context, a StoredAppointment, maxPerLocator int) (monitor.SaveResult, error)
-	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]StoredAppointment, error)
-	// AppointmentOf returns the appointment stored for (user, locator);
-	// ok is false when there is none.
-	AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (a StoredAppointment, ok bool, err error)
-	Appointments(ctx context.Context, q AppointmentQuery) ([]StoredAppointment, string, error)
-	// EachLocator streams every stored locator (to rebuild the index).
-	EachLocator(ctx context.Context, fn func(locator [16]byte)) error
-	// ExpireAppointments deletes appointments whose end block is below
-	// height and returns their locators, one per deleted appointment.
-	ExpireAppointments(ctx context.Context, height uint32) ([][16]byte, error)
-	// LocatorPrefixStored tells whether a stored locator begins with
-	// prefix (the locator index's key; several locators may share one).
-	LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, error)
-
-	BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error)
-	BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error)
-	// SetBtcCursor records a fully handled block (and remembers its hash).
-	SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error
-	// RollbackBtc forgets blocks above height.
-	RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error
-
-	InsertJustice(ctx context.Context, j Justice) (int64, error)
-	SaveJustice(ctx context.Context, j Justice) error
-	JusticeRecords(ctx context.Context, q JusticeQuery) ([]Justice, error)
-	JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]Justice, error)
-	TowerTotals(ctx context.Context) (monitor.TowerTotals, error)
+	IntakeStore
+	LookoutStore
+	JusticeStore
 }
