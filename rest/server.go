@@ -35,7 +35,7 @@ type StatsSource interface {
 	Deleted(n int64)
 }
 
-// TowerIntake takes Lightning appointments; *monitor.Tower implements it.
+// TowerIntake takes Lightning appointments; *tower.Tower implements it.
 // It returns the receipt content (kind, monitor_pubkey, locator,
 // start_block, signature), or nil content when the monitor signs no
 // receipts.
@@ -101,7 +101,7 @@ type Config struct {
 	WriteTimeout time.Duration
 
 	// Tower enables the Lightning watchtower routes (/api/1/appointments,
-	// /api/1/justice) and metrics; nil (also a nil *monitor.Tower) disables
+	// /api/1/justice) and metrics; nil (also a nil *tower.Tower) disables
 	// them: the routes then answer 404. TowerStore is required with Tower
 	// and ignored without it.
 	Tower      TowerIntake
@@ -223,7 +223,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // isNil reports whether v is nil or an interface holding a nil pointer (a
-// nil *monitor.Tower passed as TowerIntake when no tower is configured).
+// nil *tower.Tower passed as TowerIntake when no tower is configured).
 func isNil(v any) bool {
 	if v == nil {
 		return true

@@ -68,7 +68,7 @@ type towerEnv struct {
 	monKey *btcec.PrivateKey // the monitor's receipt key
 }
 
-// newTowerEnv is newEnv with a real monitor.Tower on the same SQLite store
+// newTowerEnv is newEnv with a real tower.Tower on the same SQLite store
 // and stats. edit may adjust the tower config, editREST the rest config.
 func newTowerEnv(t *testing.T, edit func(*tower.Config), editREST func(*Config)) *towerEnv {
 	t.Helper()
@@ -752,7 +752,7 @@ func TestJusticeList(t *testing.T) {
 
 func TestTowerDisabled(t *testing.T) {
 	const want = `{"error":"not_found","message":"the Lightning watchtower is not enabled"}`
-	// No tower, and a nil *monitor.Tower as a daemon without [bitcoin] would
+	// No tower, and a nil *tower.Tower as a daemon without [bitcoin] would
 	// pass it (the store is there either way).
 	for name, edit := range map[string]func(*Config){
 		"nil":       nil,

@@ -37,7 +37,7 @@ type Config struct {
 	Timeout time.Duration
 }
 
-// Node is a JSON-RPC connection; it implements monitor.BtcNode.
+// Node is a JSON-RPC connection; it implements tower.Node.
 //
 // Every call is one HTTP POST made under the caller's context and the
 // configured Timeout, so a stalled node costs each caller at most the

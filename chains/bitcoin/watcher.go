@@ -13,7 +13,7 @@ import (
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
-// Tower is what the watcher drives (monitor.Tower).
+// Tower is what the watcher drives (tower.Tower).
 type Tower interface {
 	SetTip(height uint32)
 	ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error

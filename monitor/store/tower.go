@@ -18,8 +18,9 @@ import (
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
-// The Lightning watchtower's state (monitor.TowerStore), in the tables of
-// migrations/0003_tower.sql.
+// The Lightning watchtower's state (tower.Store, the Bitcoin watcher's
+// cursor, the API's listing; storetest.TowerStore is the whole contract), in
+// the tables of migrations/0003_tower.sql.
 
 var _ tower.Store = (*Store)(nil)
 
@@ -145,7 +146,7 @@ func scanAppointment(rows *sql.Rows) (tower.StoredAppointment, error) {
 
 // ---- appointments ----
 
-// SaveAppointment implements monitor.TowerStore: read, compare and write in
+// SaveAppointment implements tower.IntakeStore: read, compare and write in
 // one transaction, which concurrent calls share (group commit, as for
 // SaveRequest; so is the behaviour when ctx ends first).
 //
@@ -247,7 +248,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *tower.Stored
 // empty blobs are equal.
 func sameAppointment(a, b *tower.Appointment) bool { return a.SameContent(*b) }
 
-// AppointmentsByLocator implements monitor.TowerStore, in user key order;
+// AppointmentsByLocator implements tower.LookoutStore, in user key order;
 // none is an empty result, not an error.
 func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error) {
 	as, err := queryAll(ctx, s.r, scanAppointment,
@@ -255,7 +256,7 @@ func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]
 	return as, wrap("appointments by locator", err)
 }
 
-// AppointmentOf implements monitor.TowerStore: one primary-key read.
+// AppointmentOf implements tower.IntakeStore: one primary-key read.
 func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (tower.StoredAppointment, bool, error) {
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE user_pubkey = ? AND locator = ?`, user[:], locator[:])
@@ -265,10 +266,10 @@ func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]by
 	return as[0], true, nil
 }
 
-// Appointments implements monitor.TowerStore with keyset pagination on
-// (locator, user_pubkey). Limit defaults to 100 and is capped at 1000. next
-// is an opaque cursor (hex of the last returned key), empty when there are
-// no more rows; a malformed After is an *monitor.Error with ReasonBadHex.
+// Appointments is the API's listing (rest.TowerReader), with keyset
+// pagination on (locator, user_pubkey). Limit defaults to 100 and is capped
+// at 1000. next is an opaque cursor (hex of the last returned key), empty
+// when there are no more rows; a malformed After is an *monitor.Error with ReasonBadHex.
 func (s *Store) Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -320,7 +321,7 @@ func decodeAppointmentCursor(s string) (locator [16]byte, pub [33]byte, err erro
 	return locator, pub, nil
 }
 
-// EachLocator implements monitor.TowerStore: every distinct stored locator
+// EachLocator implements tower.LookoutStore: every distinct stored locator
 // once, in byte order, streamed from the locator index (it reads neither
 // the table nor more than one row at a time). fn runs while the read is
 // open: it may read the store but should be quick. The locators come from
@@ -372,7 +373,7 @@ func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) erro
 // locatorChunk is how many locators EachLocator reads per query.
 const locatorChunk = 32_768
 
-// ExpireAppointments implements monitor.TowerStore: it deletes every
+// ExpireAppointments implements tower.LookoutStore: it deletes every
 // appointment with end_block < height and returns the locator of each (one
 // per deleted appointment, in no particular order).
 func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]byte, error) {
@@ -399,7 +400,7 @@ func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]by
 	return gone, nil
 }
 
-// LocatorPrefixStored implements monitor.TowerStore: whether any stored
+// LocatorPrefixStored implements tower.LookoutStore: whether any stored
 // appointment's locator begins with these 8 bytes (a range of the locator
 // index).
 func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, error) {
@@ -416,7 +417,7 @@ func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, 
 
 // ---- Bitcoin cursor ----
 
-// BtcCursor implements monitor.TowerStore; ok is false before the first
+// BtcCursor implements bitcoin.Cursor; ok is false before the first
 // SetBtcCursor.
 func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error) {
 	err = s.r.QueryRowContext(ctx, `SELECT height, hash FROM btc_cursor WHERE id = 1`).
@@ -430,7 +431,7 @@ func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Ha
 	return height, hash, true, nil
 }
 
-// BtcBlockHash implements monitor.TowerStore; only the newest 288 blocks
+// BtcBlockHash implements bitcoin.Cursor; only the newest 288 blocks
 // are kept.
 func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error) {
 	var h chainhash.Hash
@@ -445,7 +446,7 @@ func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash
 	return h, true, nil
 }
 
-// SetBtcCursor implements monitor.TowerStore in one transaction: it
+// SetBtcCursor implements bitcoin.Cursor in one transaction: it
 // remembers hash at height (replacing a hash stored there), moves the
 // cursor, and forgets hashes more than 288 blocks below the newest one.
 func (s *Store) SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error {
@@ -461,7 +462,7 @@ func (s *Store) SetBtcCursor(ctx context.Context, height uint32, hash chainhash.
 	})
 }
 
-// RollbackBtc implements monitor.TowerStore in one transaction: it forgets
+// RollbackBtc implements bitcoin.Cursor in one transaction: it forgets
 // the hashes of blocks above height and sets the cursor to (height, hash),
 // remembering hash at height.
 func (s *Store) RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error {
@@ -519,7 +520,7 @@ func scanJustice(rows *sql.Rows) (tower.Justice, error) {
 	return j, err
 }
 
-// InsertJustice implements monitor.TowerStore; j.ID is ignored. A zero TxID
+// InsertJustice implements tower.JusticeStore; j.ID is ignored. A zero TxID
 // is stored as "no transaction".
 func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, error) {
 	var id int64
@@ -538,7 +539,7 @@ func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, erro
 	return id, nil
 }
 
-// SaveJustice implements monitor.TowerStore: it overwrites the record with
+// SaveJustice implements tower.JusticeStore: it overwrites the record with
 // j.ID; an unknown ID is not found (monitor.ErrNotFound).
 func (s *Store) SaveJustice(ctx context.Context, j tower.Justice) error {
 	return s.write(ctx, "save justice", func(tx *sql.Tx) error {
@@ -557,7 +558,7 @@ func (s *Store) SaveJustice(ctx context.Context, j tower.Justice) error {
 	})
 }
 
-// JusticeRecords implements monitor.TowerStore, in ID order. A Limit <= 0
+// JusticeRecords implements tower.JusticeStore, in ID order. A Limit <= 0
 // means no limit: the responder reloads every open record at start.
 func (s *Store) JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tower.Justice, error) {
 	query := `SELECT id, ` + justiceCols + ` FROM justice WHERE id > ?`
@@ -577,7 +578,7 @@ func (s *Store) JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tow
 	return js, wrap("list justice", err)
 }
 
-// JusticeForBreach implements monitor.TowerStore: every record for the
+// JusticeForBreach implements tower.JusticeStore: every record for the
 // breach transaction, in ID order.
 func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]tower.Justice, error) {
 	js, err := queryAll(ctx, s.r, scanJustice,
@@ -585,7 +586,7 @@ func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]
 	return js, wrap("justice for breach", err)
 }
 
-// TowerTotals implements monitor.TowerStore from one snapshot:
+// TowerTotals reads the totals the stats are seeded from, from one snapshot:
 //   - Appointments: stored now (a counter the schema's triggers keep);
 //   - Breaches: distinct breach txids with any justice record, failed ones
 //     included;

@@ -20,7 +20,7 @@ import (
 // other fields (about 450 bytes); the default bound is 2048 bytes.
 const MaxAppointmentBytes = 16 << 10
 
-// Appointment is a Lightning watchtower appointment (PROTOCOL.md §3): a blob
+// Appointment is a Lightning watchtower appointment (docs/protocol.md §8.2): a blob
 // the monitor can decrypt only once the breach transaction whose txid gives
 // Locator appears, signed by the user.
 type Appointment struct {
@@ -322,7 +322,7 @@ func (a Appointment) VerifySignature() error {
 	return nil
 }
 
-// AppointmentBounds are the intake limits of the tower (PROTOCOL.md §3).
+// AppointmentBounds are the intake limits of the tower (docs/protocol.md §8.5).
 type AppointmentBounds struct {
 	// MinBlob and MaxBlob bound len(EncryptedBlob) in bytes; MaxBlob 0 means
 	// no limit besides MaxAppointmentBytes.
@@ -337,7 +337,7 @@ type AppointmentBounds struct {
 	MaxPerLocator int
 }
 
-// DefaultAppointmentBounds are the PROTOCOL.md §3 defaults: blob 100 to 2048
+// DefaultAppointmentBounds are the docs/protocol.md §8.5 defaults: blob 100 to 2048
 // bytes, start within 6 blocks of the tip, at most 52,560 blocks (about a
 // year) of watching, at most 8 appointments per locator.
 func DefaultAppointmentBounds() AppointmentBounds {

@@ -144,15 +144,15 @@ func BenchmarkRecoverMessage1(b *testing.B) {
 	benchdb.ReportRate(b, "", 0)
 }
 
-// benchBtcNode is the Bitcoin node stand-in: a constant fee estimate; intake
+// benchNode is the Bitcoin node stand-in: a constant fee estimate; intake
 // calls nothing else.
-type benchBtcNode struct{}
+type benchNode struct{}
 
-func (benchBtcNode) Broadcast(context.Context, *wire.MsgTx) error {
+func (benchNode) Broadcast(context.Context, *wire.MsgTx) error {
 	return errors.New("benchmark: no node")
 }
-func (benchBtcNode) FeeRate(context.Context) (int64, error) { return 2000, nil }
-func (benchBtcNode) TxStatus(context.Context, chainhash.Hash) (tower.TxStatus, error) {
+func (benchNode) FeeRate(context.Context) (int64, error) { return 2000, nil }
+func (benchNode) TxStatus(context.Context, chainhash.Hash) (tower.TxStatus, error) {
 	return tower.TxStatus{}, errors.New("benchmark: no node")
 }
 
@@ -168,7 +168,7 @@ func newTower(b *testing.B, n int, receipts bool) (*tower.Tower, *store.Store) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := tower.Config{Store: st, Node: benchBtcNode{}, Stats: stats, Logger: benchQuiet,
+	cfg := tower.Config{Store: st, Node: benchNode{}, Stats: stats, Logger: benchQuiet,
 		Network: "regtest", Payout: []byte{0x00, 0x14, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}}
 	if receipts {
 		key, _ := btcec.PrivKeyFromBytes(crypto.Keccak256([]byte("vigil bench tower")))

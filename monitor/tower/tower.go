@@ -13,7 +13,7 @@ import (
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
-// BtcNode is what the watchtower needs from a Bitcoin node (chains/bitcoin).
+// Node is what the watchtower needs from a Bitcoin node (chains/bitcoin).
 type Node interface {
 	// Broadcast sends a transaction; one the node already has is not an error.
 	Broadcast(ctx context.Context, tx *wire.MsgTx) error
@@ -32,7 +32,7 @@ type TxStatus struct {
 	BlockHeight   uint32
 }
 
-// TowerConfig configures a Tower.
+// Config configures a Tower.
 type Config struct {
 	Store  Store
 	Node   Node
@@ -95,7 +95,7 @@ type Tower struct {
 	idxMu sync.Mutex
 }
 
-// NewTower validates cfg and fills defaults.
+// New validates cfg and fills defaults.
 func New(cfg Config) (*Tower, error) {
 	if cfg.Store == nil || cfg.Node == nil || cfg.Stats == nil {
 		return nil, errors.New("monitor: the tower needs a store, a node and stats")

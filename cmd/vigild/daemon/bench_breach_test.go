@@ -64,7 +64,7 @@ import (
 //
 // Everything is real and wired as cmd/vigild/daemon wires it (see
 // Daemon.watchtower): a btcd started by btctest, the SQLite store in a
-// temporary directory, bitcoin.Dial's node client, monitor.NewTower with
+// temporary directory, bitcoin.Dial's node client, tower.New with
 // the daemon's settings, Load (the locator index rebuilt from the store, as
 // at start-up) and bitcoin.NewWatcher with the store as its cursor. The
 // watcher's PollInterval is an hour and Run is not started: the benchmark
@@ -194,7 +194,7 @@ func (c *breachClock) inBlock() bool {
 	return !c.processAt.IsZero()
 }
 
-// monitor.BtcNode, for the tower.
+// tower.Node, for the tower.
 
 func (c *breachClock) Broadcast(ctx context.Context, tx *wire.MsgTx) error {
 	start := time.Now()
