@@ -43,7 +43,7 @@ type TowerIntake interface {
 	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
 }
 
-// TowerReader is the read subset of monitor.TowerStore the API needs.
+// TowerReader is what the API reads of the watchtower's store.
 type TowerReader interface {
 	Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error)
 	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error)

@@ -71,7 +71,7 @@ type Watcher struct {
 
 // ReplayDepth is how many handled blocks the watcher hands to the tower
 // again when it starts from a stored cursor: the tower's window for late
-// appointments (monitor's recentDepth).
+// appointments (tower's recentDepth).
 const ReplayDepth = 6
 
 // NewWatcher validates cfg and fills defaults.

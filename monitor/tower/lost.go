@@ -1,8 +1,6 @@
 package tower
 
 import (
-	"github.com/vigil-monitor/vigil/monitor"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -10,6 +8,8 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // How a justice record ends lost (docs/protocol.md §8.9):

@@ -1,12 +1,12 @@
 package tower
 
 import (
-	"github.com/vigil-monitor/vigil/monitor"
-
 	"bytes"
 	"testing"
 
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // TestLostReason: a spend of a breach output is another justice

@@ -1,11 +1,11 @@
 package tower
 
 import (
-	"github.com/vigil-monitor/vigil/monitor"
-
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // StoredAppointment is an accepted appointment as stored.
