@@ -1,33 +1,34 @@
 package tower_test
 
-// Intake throughput against its bound (docs: "Measured performance").
+// Appointment intake throughput against its bound (docs: "Measured
+// performance"; balance-proof intake is measured in monitor), and the
+// locator index rebuilt from the store.
 //
-// BenchmarkRecover2 is the bound for balance proofs: the two EIP-712
-// signature recoveries every message needs, on all cores, nothing else.
-// BenchmarkIntakeParallel is the whole path (Intake.SubmitJSON: decode,
-// EIP-712 hashing, both recoveries, channel from the store, policy, durable
-// group commit) with 16 concurrent clients on a SQLite store that already
-// holds 1,000,000 requests (10,000 with -short). BenchmarkRecoverMessage1 and
-// BenchmarkAppointmentIntakeParallel are the same for Lightning
-// appointments (one recovery, bounds, durable commit).
+// BenchmarkRecoverMessage1 is the bound for appointments: the one
+// signature recovery every appointment needs, on all cores, nothing else.
+// BenchmarkAppointmentIntakeParallel is the whole path
+// (Tower.SubmitAppointmentJSON: decode, recovery, bounds, durable group
+// commit) with 16 concurrent clients on a SQLite store that already holds
+// 1,000,000 appointments (10,000 with -short).
 //
 // The intake benchmarks report msgs/s; the bound's rate, measured for a
 // second on all cores right before and right after the timed run (this
 // machine's CPU share drifts by the minute) and averaged; %bound, their
 // ratio; cpu-us/op and %cpu, the process's CPU time per message and how busy
-// it kept the cores; msgs/commit, the average group-commit batch. An op is
-// one accepted message whose client got its acknowledgement, i.e. after the
+// it kept the cores; msgs/commit, the average group-commit batch (the
+// measurements are benchdb's, shared by both intakes). An op is one
+// accepted message whose client got its acknowledgement, i.e. after the
 // commit holding it was durable. "+receipt" also signs the monitor's
 // receipt, as the daemon does. VIGIL_BENCH_CLIENTS and VIGIL_BENCH_STORED
 // override 16 and 1,000,000.
 //
 // The pre-filled database (monitor/store/benchdb) is built once (a few
 // minutes for 1,000,000) and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db;
-// each benchmark works on a copy. Messages are signed before the timer starts: signing is the
-// client's cost.
+// each benchmark works on a copy. Messages are signed before the timer
+// starts: signing is the client's cost.
 //
-//	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel|RecoverMessage1' -benchtime 10000x
-//	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel|RecoverMessage1' -short -benchtime 1000x
+//	go test ./monitor/tower/ -run '^$' -bench 'RecoverMessage1|AppointmentIntakeParallel' -benchtime 10000x
+//	go test ./monitor/tower/ -run '^$' -bench 'RecoverMessage1|AppointmentIntakeParallel' -short -benchtime 1000x
 
 import (
 	"context"

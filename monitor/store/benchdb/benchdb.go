@@ -3,8 +3,9 @@
 // with their channels, or n Lightning appointments, written through the
 // store's own API. Building 1,000,000 takes minutes, so each database is
 // built once and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db; every
-// caller gets its own copy. Test and benchmark support only: product code
-// must not import it.
+// caller gets its own copy. It also holds the measurements both intake
+// benchmarks report (measure.go). Test and benchmark support only: product
+// code must not import it.
 package benchdb
 
 import (

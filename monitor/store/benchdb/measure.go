@@ -35,6 +35,7 @@ func Stored() int {
 	return 1_000_000
 }
 
+// SetParallelism makes b.RunParallel run Clients goroutines.
 func SetParallelism(b *testing.B) {
 	b.SetParallelism((Clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 }
@@ -116,6 +117,9 @@ func ReportBatching(b *testing.B, st *store.Store, tx0, w0 int64) {
 	}
 }
 
+// ReportRate reports the message rate and, with a bound, the bound's rate
+// (as boundName-msgs/s) and the rate as a share of it (%bound); it returns
+// the rate.
 func ReportRate(b *testing.B, boundName string, bound float64) float64 {
 	rate := float64(b.N) / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "msgs/s")
