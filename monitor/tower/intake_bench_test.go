@@ -195,7 +195,7 @@ func BenchmarkAppointmentIntakeParallel(b *testing.B) {
 		if receipts {
 			name += "+receipt"
 		}
-		tower, st := newTower(b, n, receipts)
+		tw, st := newTower(b, n, receipts)
 		b.Run(name, func(b *testing.B) {
 			bound := recover1Bound()
 			as := signAppointments(b, b.N)
@@ -210,7 +210,7 @@ func BenchmarkAppointmentIntakeParallel(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					a := &as[next.Add(1)-1]
-					r, err := tower.SubmitAppointmentJSON(ctx, a.json, src)
+					r, err := tw.SubmitAppointmentJSON(ctx, a.json, src)
 					if err != nil {
 						b.Error(err)
 						return
@@ -239,11 +239,11 @@ func BenchmarkAppointmentIntakeParallel(b *testing.B) {
 // database file is in the OS page cache.
 func BenchmarkIndexRebuild(b *testing.B) {
 	n := benchdb.Stored()
-	tower, _ := newTower(b, n, false)
+	tw, _ := newTower(b, n, false)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := tower.Load(ctx); err != nil {
+		if err := tw.Load(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -308,7 +308,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	towerKey, _ := btcec.NewPrivateKey()
 	var pub [33]byte
 	copy(pub[:], towerKey.PubKey().SerializeCompressed())
-	tower, err := tower.New(tower.Config{
+	tw, err := tower.New(tower.Config{
 		Store: st, Node: clock, Stats: stats, Logger: log.With("subsystem", "tower"), Clock: monitor.SystemClock{},
 		Network: "regtest", Payout: payout, MinRewardSat: 1000, Confirmations: 6,
 		FallbackFeeRate: 2000, MaxFeeRate: 100_000, PerKey: monitor.NewRateLimiter(0, 0),
@@ -318,7 +318,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := tower.Load(ctx); err != nil {
+	if err := tw.Load(ctx); err != nil {
 		b.Fatal(err)
 	}
 	totals, err := st.TowerTotals(ctx)
@@ -329,7 +329,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 		b.Fatalf("store holds %d appointments, want %d", totals.Appointments, stored)
 	}
 	stats.SeedTower(totals)
-	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: clock, Tower: clockedTower{tower, clock}, Cursor: st,
+	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: clock, Tower: clockedTower{tw, clock}, Cursor: st,
 		PollInterval: time.Hour, Logger: log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
 			now := time.Now()
@@ -341,7 +341,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	if err := w.Poll(ctx); err != nil { // the first poll: cursor at the tip
 		b.Fatal(err)
 	}
-	return &breachBench{btc: btc, st: st, clock: clock, tower: tower, watcher: w, payoutScript: payout}
+	return &breachBench{btc: btc, st: st, clock: clock, tower: tw, watcher: w, payoutScript: payout}
 }
 
 // fillRandomAppointments stores n appointments with random locators and

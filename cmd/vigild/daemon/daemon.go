@@ -521,7 +521,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	btcKey, _ := btcec.PrivKeyFromBytes(crypto.FromECDSA(key))
 	var pub [33]byte
 	copy(pub[:], btcKey.PubKey().SerializeCompressed())
-	tower, err := tower.New(tower.Config{
+	tw, err := tower.New(tower.Config{
 		Store: st, Node: node, Stats: stats, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
 		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
 		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
@@ -532,7 +532,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		node.Close()
 		return nil, nil, nil, err
 	}
-	if err := tower.Load(ctx); err != nil {
+	if err := tw.Load(ctx); err != nil {
 		node.Close()
 		return nil, nil, nil, err
 	}
@@ -542,7 +542,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		return nil, nil, nil, fmt.Errorf("load watchtower totals: %w", err)
 	}
 	stats.SeedTower(totals)
-	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tower, Cursor: st, PollInterval: b.PollInterval,
+	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tw, Cursor: st, PollInterval: b.PollInterval,
 		StartHeight: b.StartHeight, Logger: d.log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
 			now := d.cfg.Clock.Now()
@@ -564,7 +564,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	}
 	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
 		"monitor_pubkey", fmt.Sprintf("%x", pub))
-	return tower, w, node, nil
+	return tw, w, node, nil
 }
 
 // towerOrNil keeps a nil *Tower a nil interface for the API.
