@@ -295,7 +295,7 @@ func (a Appointment) OrderSeq() uint64 {
 // signature over SignedMessage (what a client does; the tests use it).
 func (a *Appointment) Sign(key *btcec.PrivateKey) error {
 	if key == nil {
-		return errors.New("monitor: nil key")
+		return errors.New("tower: nil key")
 	}
 	copy(a.UserPubkey[:], key.PubKey().SerializeCompressed())
 	sig, err := lncrypto.SignMessage(key, a.SignedMessage())

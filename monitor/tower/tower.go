@@ -71,8 +71,8 @@ type Config struct {
 	ChainDeadline time.Duration
 }
 
-// Tower is the Lightning watchtower: appointment intake, block matching and
-// the justice responder.
+// Tower is the Lightning watchtower: appointment intake (intake.go), the
+// lookout (lookout.go) and the justice responder (justice.go, lost.go).
 type Tower struct {
 	cfg   Config
 	log   *slog.Logger
@@ -98,10 +98,10 @@ type Tower struct {
 // New validates cfg and fills defaults.
 func New(cfg Config) (*Tower, error) {
 	if cfg.Store == nil || cfg.Node == nil || cfg.Stats == nil {
-		return nil, errors.New("monitor: the tower needs a store, a node and stats")
+		return nil, errors.New("tower: a store, a node and stats are required")
 	}
 	if len(cfg.Payout) == 0 {
-		return nil, errors.New("monitor: the tower needs a payout script")
+		return nil, errors.New("tower: a payout script is required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
