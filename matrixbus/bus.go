@@ -30,8 +30,8 @@ type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (monitor.Accepted, error)
 }
 
-// AppointmentIntake takes a Lightning appointment message; it returns the
-// receipt content to post, or nil for none.
+// AppointmentIntake takes a Lightning appointment message (tower.Tower);
+// it returns the receipt content to post, or nil for none.
 type AppointmentIntake interface {
 	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
 }
@@ -70,7 +70,7 @@ type Config struct {
 	ParkRetry time.Duration
 
 	Intake       Intake
-	Appointments AppointmentIntake // optional until the Lightning half lands
+	Appointments AppointmentIntake // the watchtower (tower.Tower); nil: appointments are refused not_supported
 	State        State
 	Stats        *monitor.Stats
 	ChainID      *big.Int // for balance-proof receipts when intake does not say

@@ -22,7 +22,7 @@ func CheckDuplicateKeys(data []byte) error {
 	sc.data = data
 	sc.value()
 	if sc.dup != nil {
-		return Reject(ReasonDuplicateField, "field %q appears more than once", truncate(string(sc.dup)))
+		return Reject(ReasonDuplicateField, "field %q appears more than once", Excerpt(string(sc.dup)))
 	}
 	return nil
 }

@@ -42,29 +42,6 @@ func TestDecodeBalanceProofDuplicateField(t *testing.T) {
 	}
 }
 
-// TestDecodeAppointmentDuplicateField: the same for appointments.
-func TestDecodeAppointmentDuplicateField(t *testing.T) {
-	msg := marshalAppointment(t, EncodeAppointment(sampleAppointment(t)))
-	if _, err := DecodeAppointment(msg); err != nil {
-		t.Fatalf("sample: %v", err)
-	}
-	cases := map[string][]byte{
-		"same value":  withField(msg, `"reward_sat"`, `"0"`),
-		"escaped key": withField(msg, `"\u0072eward_sat"`, `"1"`),
-		"locator":     withField(msg, `"locator"`, `"00000000000000000000000000000000"`),
-		"extra twice": withField(withField(msg, `"type"`, `"ln_appointment"`), `"type"`, `"balance_proof"`),
-		"nested":      withField(msg, `"type"`, `[{"x":{"y":1,"\u0079":2}}]`),
-	}
-	for name, in := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, err := DecodeAppointment(in, "type")
-			if e := AsError(err); e.Reason != ReasonDuplicateField {
-				t.Fatalf("got %v, want %s", err, ReasonDuplicateField)
-			}
-		})
-	}
-}
-
 // TestCheckDuplicateKeys: equal keys in one object are found at any depth
 // (after unescaping); equal keys in different objects, and key-like text
 // inside string values, are not duplicates.

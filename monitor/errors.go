@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -256,4 +257,23 @@ func Canceled(ctx context.Context, err error) error {
 		return &Error{Reason: ReasonRequestCanceled, Message: "the request was canceled before it was decided", Err: err}
 	}
 	return err
+}
+
+// Excerpt is s cut to 40 bytes, to quote client input in a rejection
+// message without echoing an unbounded string.
+func Excerpt(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+// JSONErrorText describes a JSON decoding error for a rejection message:
+// the byte offset of a syntax error, not the decoder's own wording.
+func JSONErrorText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	}
+	return "invalid JSON"
 }

@@ -348,7 +348,7 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	for k, v := range s.counters {
 		rest, ok := strings.CutPrefix(k, counterRejected+"matrix.")
 		if !ok { // a room event the watchtower's intake refused
-			rest, ok = strings.CutPrefix(k, counterAppointmentsRejected+"matrix.")
+			rest, ok = strings.CutPrefix(k, CounterAppointmentsRejected+"matrix.")
 		}
 		if ok {
 			m.Rejected += v
@@ -371,15 +371,15 @@ func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	l.BountyEarnedSat = s.counters[CounterBountySat]
 	l.RejectedByReason, l.JusticeProblems, l.JusticeLost = map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for k, v := range s.counters {
-		if _, ok := strings.CutPrefix(k, counterAppointmentsAccepted); ok {
+		if _, ok := strings.CutPrefix(k, CounterAppointmentsAccepted); ok {
 			l.AppointmentsAccepted += v
-		} else if rest, ok := strings.CutPrefix(k, counterAppointmentsRejected); ok {
+		} else if rest, ok := strings.CutPrefix(k, CounterAppointmentsRejected); ok {
 			_, reason, _ := strings.Cut(rest, ".")
 			l.Rejected += v
 			l.RejectedByReason[reason] += v
-		} else if reason, ok := strings.CutPrefix(k, counterJusticeFailed); ok {
+		} else if reason, ok := strings.CutPrefix(k, CounterJusticeFailed); ok {
 			l.JusticeProblems[reason] += v
-		} else if reason, ok := strings.CutPrefix(k, counterJusticeLost); ok {
+		} else if reason, ok := strings.CutPrefix(k, CounterJusticeLost); ok {
 			l.JusticeLost[reason] += v
 		}
 	}
@@ -451,13 +451,15 @@ func (s *Stats) CounterNames() []string {
 	return names
 }
 
-// Watchtower counters.
+// Watchtower counters. The first five are prefixes: the watchtower appends
+// the source ("rest", "matrix"), the source, "." and the reason, or the
+// reason.
 const (
-	counterAppointmentsReceived = "appointments.received."
-	counterAppointmentsAccepted = "appointments.accepted."
-	counterAppointmentsRejected = "appointments.rejected."
-	counterJusticeFailed        = "justice.failed."
-	counterJusticeLost          = "justice.lost."
+	CounterAppointmentsReceived = "appointments.received."
+	CounterAppointmentsAccepted = "appointments.accepted."
+	CounterAppointmentsRejected = "appointments.rejected."
+	CounterJusticeFailed        = "justice.failed."
+	CounterJusticeLost          = "justice.lost."
 	// CounterAppointmentsStored counts the stored appointments: new (not
 	// replacing) ones add, expired ones subtract.
 	CounterAppointmentsStored = "appointments.stored"
@@ -466,6 +468,18 @@ const (
 	CounterJusticeConfirmed   = "justice.confirmed"
 	CounterBountySat          = "justice.bounty_sat"
 )
+
+// TowerTotals are the watchtower's aggregates, loaded at start.
+type TowerTotals struct {
+	Appointments int64
+	Breaches     int64 // distinct breach transactions responded to
+	Broadcast    int64
+	Confirmed    int64
+	BountySat    int64 // bounty in confirmed justice transactions
+	// Lost justice records by reason: ReasonSpentByJustice,
+	// ReasonSpentByCheater, ReasonDeadlinePassed.
+	LostToJustice, LostToCheater, LostAtDeadline int64
+}
 
 // SeedTower sets the watchtower's figures from the store at start, so they
 // are exact even after a crash lost unflushed counter increments.
@@ -479,7 +493,7 @@ func (s *Stats) SeedTower(t TowerTotals) {
 	}
 	for r, v := range map[Reason]int64{ReasonSpentByJustice: t.LostToJustice, ReasonSpentByCheater: t.LostToCheater,
 		ReasonDeadlinePassed: t.LostAtDeadline} {
-		name := counterJusticeLost + string(r)
+		name := CounterJusticeLost + string(r)
 		if v != 0 || s.counters[name] != 0 {
 			s.unflushed[name] += v - s.counters[name]
 			s.counters[name] = v

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -81,7 +80,7 @@ func DecodeBalanceProof(data []byte, ignore ...string) (BalanceProof, error) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil {
-		return bp, Reject(ReasonMalformedJSON, "body is not a JSON object: %s", jsonErrText(err))
+		return bp, Reject(ReasonMalformedJSON, "body is not a JSON object: %s", JSONErrorText(err))
 	}
 	if raw == nil {
 		return bp, Reject(ReasonMalformedJSON, "body is not a JSON object")
@@ -220,7 +219,7 @@ func checkDecimal(field, s string) error {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return Reject(ReasonBadNumber, "field %q must be a decimal integer string, got %q", field, truncate(s))
+			return Reject(ReasonBadNumber, "field %q must be a decimal integer string, got %q", field, Excerpt(s))
 		}
 	}
 	return nil
@@ -278,19 +277,4 @@ func parseSignature(field, s string) ([]byte, error) {
 		return nil, Reject(ReasonBadSignature, "field %q must be a 65-byte signature, got %d bytes", field, len(b))
 	}
 	return b, nil
-}
-
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
-}
-
-func jsonErrText(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
-	}
-	return "invalid JSON"
 }

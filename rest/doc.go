@@ -1,7 +1,8 @@
 // Package rest is Vigil's HTTP API: a chi router whose handlers translate
-// requests into calls on the monitor package and its results back into
-// JSON. It is used by clients (PUT a balance proof), operators (list,
-// delete, stats) and Prometheus (/metrics).
+// requests into calls on the monitor package (balance proofs) and the
+// watchtower (monitor/tower: appointments, justice records) and their
+// results back into JSON. It is used by clients (PUT a balance proof),
+// operators (list, delete, stats) and Prometheus (/metrics).
 //
 // Endpoints (every error is {"error": "<reason>", "message": "<text>"}):
 //

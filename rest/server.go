@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // Intake takes balance proofs; *monitor.Intake implements it.
@@ -34,7 +35,7 @@ type StatsSource interface {
 	Deleted(n int64)
 }
 
-// TowerIntake takes Lightning appointments; *monitor.Tower implements it.
+// TowerIntake takes Lightning appointments; *tower.Tower implements it.
 // It returns the receipt content (kind, monitor_pubkey, locator,
 // start_block, signature), or nil content when the monitor signs no
 // receipts.
@@ -42,11 +43,11 @@ type TowerIntake interface {
 	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
 }
 
-// TowerReader is the read subset of monitor.TowerStore the API needs.
+// TowerReader is what the API reads of the watchtower's store.
 type TowerReader interface {
-	Appointments(ctx context.Context, q monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error)
-	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]monitor.StoredAppointment, error)
-	JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]monitor.Justice, error)
+	Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error)
+	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error)
+	JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tower.Justice, error)
 }
 
 // Defaults for Config.
@@ -100,7 +101,7 @@ type Config struct {
 	WriteTimeout time.Duration
 
 	// Tower enables the Lightning watchtower routes (/api/1/appointments,
-	// /api/1/justice) and metrics; nil (also a nil *monitor.Tower) disables
+	// /api/1/justice) and metrics; nil (also a nil *tower.Tower) disables
 	// them: the routes then answer 404. TowerStore is required with Tower
 	// and ignored without it.
 	Tower      TowerIntake
@@ -222,7 +223,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // isNil reports whether v is nil or an interface holding a nil pointer (a
-// nil *monitor.Tower passed as TowerIntake when no tower is configured).
+// nil *tower.Tower passed as TowerIntake when no tower is configured).
 func isNil(v any) bool {
 	if v == nil {
 		return true

@@ -12,6 +12,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // The Lightning watchtower's routes. They exist only when Config.Tower is
@@ -99,7 +100,7 @@ type appointmentsPage struct {
 // key) order, optionally for one locator.
 func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request) {
 	qs := r.URL.Query()
-	var q monitor.AppointmentQuery
+	var q tower.AppointmentQuery
 	blobs, err := optBool(qs, "blobs")
 	if err != nil {
 		s.writeError(w, r, err, false)
@@ -151,10 +152,10 @@ func (s *Server) appointmentsByLocator(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, appointmentsPage{Appointments: encodeAppointments(apps, blobs)})
 }
 
-func encodeAppointments(apps []monitor.StoredAppointment, blobs bool) []appointmentJSON {
+func encodeAppointments(apps []tower.StoredAppointment, blobs bool) []appointmentJSON {
 	out := make([]appointmentJSON, 0, len(apps))
 	for _, a := range apps {
-		wire := monitor.EncodeAppointment(a.Appointment)
+		wire := tower.EncodeAppointment(a.Appointment)
 		j := appointmentJSON{
 			Locator: wire.Locator, UserPubkey: wire.UserPubkey, Network: wire.Network, Cipher: wire.Cipher,
 			ToSelfDelay: wire.ToSelfDelay, StartBlock: wire.StartBlock, EndBlock: wire.EndBlock,
@@ -207,14 +208,14 @@ type justicePage struct {
 }
 
 // justiceOutcomes are the values accepted by ?outcome= on /api/1/justice.
-var justiceOutcomes = []monitor.JusticeOutcome{
-	monitor.JusticeBroadcast, monitor.JusticeConfirmed, monitor.JusticeReplaced, monitor.JusticeFailed, monitor.JusticeLost,
+var justiceOutcomes = []tower.JusticeOutcome{
+	tower.JusticeBroadcast, tower.JusticeConfirmed, tower.JusticeReplaced, tower.JusticeFailed, tower.JusticeLost,
 }
 
 // listJustice pages through justice records by id.
 func (s *Server) listJustice(w http.ResponseWriter, r *http.Request) {
 	qs := r.URL.Query()
-	var q monitor.JusticeQuery
+	var q tower.JusticeQuery
 	limit, err := s.pageLimit(qs)
 	if err != nil {
 		s.writeError(w, r, err, false)
@@ -236,11 +237,11 @@ func (s *Server) listJustice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var page justicePage
-	page.Justice, page.NextAfterID = pageByID(js, limit, func(j monitor.Justice) int64 { return j.ID }, encodeJustice)
+	page.Justice, page.NextAfterID = pageByID(js, limit, func(j tower.Justice) int64 { return j.ID }, encodeJustice)
 	writeJSON(w, http.StatusOK, page)
 }
 
-func encodeJustice(j monitor.Justice) justiceJSON {
+func encodeJustice(j tower.Justice) justiceJSON {
 	out := justiceJSON{
 		ID:          j.ID,
 		Locator:     hex.EncodeToString(j.Locator[:]),

@@ -21,8 +21,9 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // testTip is the Bitcoin tip of the test towers; appointments start there.
@@ -50,8 +51,8 @@ func (n *btcNode) FeeRate(context.Context) (int64, error) {
 	return n.rate, n.err
 }
 
-func (n *btcNode) TxStatus(context.Context, chainhash.Hash) (monitor.TxStatus, error) {
-	return monitor.TxStatus{}, errors.New("btcNode: TxStatus is not used by the HTTP tests")
+func (n *btcNode) TxStatus(context.Context, chainhash.Hash) (tower.TxStatus, error) {
+	return tower.TxStatus{}, errors.New("btcNode: TxStatus is not used by the HTTP tests")
 }
 
 func (n *btcNode) fail(err error) {
@@ -62,21 +63,21 @@ func (n *btcNode) fail(err error) {
 
 type towerEnv struct {
 	*env
-	tower  *monitor.Tower
+	tower  *tower.Tower
 	node   *btcNode
 	monKey *btcec.PrivateKey // the monitor's receipt key
 }
 
-// newTowerEnv is newEnv with a real monitor.Tower on the same SQLite store
+// newTowerEnv is newEnv with a real tower.Tower on the same SQLite store
 // and stats. edit may adjust the tower config, editREST the rest config.
-func newTowerEnv(t *testing.T, edit func(*monitor.TowerConfig), editREST func(*Config)) *towerEnv {
+func newTowerEnv(t *testing.T, edit func(*tower.Config), editREST func(*Config)) *towerEnv {
 	t.Helper()
 	node := &btcNode{rate: 1000}
 	monKey := newBtcKey(t)
-	var tower *monitor.Tower
+	var tw *tower.Tower
 	e := newEnv(t, func(c *Config) {
 		st := c.Store.(*store.Store)
-		tc := monitor.TowerConfig{
+		tc := tower.Config{
 			Store: st, Node: node, Stats: c.Stats.(*monitor.Stats), Logger: c.Logger, Clock: c.Clock,
 			Network: "regtest", Payout: append([]byte{0x00, 0x14}, make([]byte, 20)...), MinRewardSat: 1000,
 			SignReceipt: func(msg []byte) (string, error) { return lncrypto.SignMessage(monKey, msg) },
@@ -86,16 +87,16 @@ func newTowerEnv(t *testing.T, edit func(*monitor.TowerConfig), editREST func(*C
 			edit(&tc)
 		}
 		var err error
-		if tower, err = monitor.NewTower(tc); err != nil {
+		if tw, err = tower.New(tc); err != nil {
 			t.Fatal(err)
 		}
-		tower.SetTip(testTip)
-		c.Tower, c.TowerStore = tower, st
+		tw.SetTip(testTip)
+		c.Tower, c.TowerStore = tw, st
 		if editREST != nil {
 			editREST(c)
 		}
 	})
-	return &towerEnv{env: e, tower: tower, node: node, monKey: monKey}
+	return &towerEnv{env: e, tower: tw, node: node, monKey: monKey}
 }
 
 func newBtcKey(t *testing.T) *btcec.PrivateKey {
@@ -119,9 +120,9 @@ func randomTxid(t *testing.T) chainhash.Hash {
 // newAppointment builds an appointment for the breach txid with a blob of
 // 200 random bytes sealed under it, starting at the tip; edit runs before
 // key signs it.
-func newAppointment(t *testing.T, key *btcec.PrivateKey, txid chainhash.Hash, edit func(*monitor.Appointment)) monitor.Appointment {
+func newAppointment(t *testing.T, key *btcec.PrivateKey, txid chainhash.Hash, edit func(*tower.Appointment)) tower.Appointment {
 	t.Helper()
-	a := monitor.Appointment{
+	a := tower.Appointment{
 		Network: "regtest", Locator: lncrypto.Locator(txid), Cipher: lncrypto.CipherChaCha20Poly1305,
 		EncryptedBlob: sealed(t, txid, 200), ToSelfDelay: 144,
 		StartBlock: testTip, EndBlock: testTip + 1000, RewardSat: lnReward,
@@ -149,9 +150,9 @@ func sealed(t *testing.T, txid chainhash.Hash, n int) []byte {
 	return blob
 }
 
-func appointmentBody(t *testing.T, a monitor.Appointment) []byte {
+func appointmentBody(t *testing.T, a tower.Appointment) []byte {
 	t.Helper()
-	b, err := json.Marshal(monitor.EncodeAppointment(a))
+	b, err := json.Marshal(tower.EncodeAppointment(a))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func (e *towerEnv) putAppointment(body []byte) response {
 }
 
 // submit PUTs a and fails the test unless it is stored.
-func (e *towerEnv) submit(a monitor.Appointment) response {
+func (e *towerEnv) submit(a tower.Appointment) response {
 	e.t.Helper()
 	r := e.putAppointment(appointmentBody(e.t, a))
 	if r.code != http.StatusCreated {
@@ -230,12 +231,12 @@ func TestPutAppointmentReceipt(t *testing.T) {
 	}
 	// A changed appointment of the same user and locator with a higher
 	// seq replaces it.
-	replacement := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat, a.Seq = 2*lnReward, 1 })
+	replacement := newAppointment(t, user, txid, func(a *tower.Appointment) { a.RewardSat, a.Seq = 2*lnReward, 1 })
 	e.submit(replacement)
 	// The older one sent again (a replay) is refused and changes nothing;
 	// so is other content at the same seq.
 	wantError(t, e.putAppointment(appointmentBody(t, a)), http.StatusConflict, "stale_sequence")
-	sameSeq := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.RewardSat, a.Seq = 3*lnReward, 1 })
+	sameSeq := newAppointment(t, user, txid, func(a *tower.Appointment) { a.RewardSat, a.Seq = 3*lnReward, 1 })
 	wantError(t, e.putAppointment(appointmentBody(t, sameSeq)), http.StatusConflict, "stale_sequence")
 	p := e.listAppointments("?locator=" + locHex)
 	if len(p.Appointments) != 1 || p.Appointments[0]["reward_sat"] != "20000" || p.Appointments[0]["seq"] != "1" {
@@ -253,7 +254,7 @@ func TestPutAppointmentReceipt(t *testing.T) {
 }
 
 func TestPutAppointmentWithoutReceiptKey(t *testing.T) {
-	e := newTowerEnv(t, func(c *monitor.TowerConfig) { c.SignReceipt, c.MonitorPubkey = nil, [33]byte{} }, nil)
+	e := newTowerEnv(t, func(c *tower.Config) { c.SignReceipt, c.MonitorPubkey = nil, [33]byte{} }, nil)
 	a := newAppointment(t, newBtcKey(t), randomTxid(t), nil)
 	locHex := hex.EncodeToString(a.Locator[:])
 	// The locator in upper case is answered in the canonical lower case.
@@ -268,15 +269,15 @@ func TestPutAppointmentWithoutReceiptKey(t *testing.T) {
 }
 
 func TestPutAppointmentErrors(t *testing.T) {
-	bounds := monitor.DefaultAppointmentBounds()
+	bounds := tower.DefaultAppointmentBounds()
 	bounds.MaxPerLocator = 2
-	e := newTowerEnv(t, func(c *monitor.TowerConfig) {
+	e := newTowerEnv(t, func(c *tower.Config) {
 		c.Bounds = bounds
 		c.PerKey = monitor.NewRateLimiter(0.001, 1)
 	}, func(c *Config) { c.MaxBodyBytes = 32 << 10 })
 
 	// Each case signs with a fresh key: the per-key limiter allows one each.
-	build := func(edit func(*monitor.Appointment)) []byte {
+	build := func(edit func(*tower.Appointment)) []byte {
 		return appointmentBody(t, newAppointment(t, newBtcKey(t), randomTxid(t), edit))
 	}
 	valid := build(nil)
@@ -318,21 +319,21 @@ func TestPutAppointmentErrors(t *testing.T) {
 		{"bad pubkey", field("user_pubkey", "05"+strings.Repeat("11", 32)), "", 400, "bad_pubkey"},
 		{"bad signature", field("user_signature", "not-a-signature"), "", 400, "bad_signature"},
 		{"wrong signer", tampered, "", 400, "wrong_signer"},
-		{"wrong network", build(func(a *monitor.Appointment) { a.Network = "mainnet" }), "", 400, "wrong_network"},
-		{"blob too small", build(func(a *monitor.Appointment) { a.EncryptedBlob = a.EncryptedBlob[:50] }), "", 400, "blob_too_small"},
-		{"blob too large", build(func(a *monitor.Appointment) { a.EncryptedBlob = make([]byte, 2100) }), "", 400, "blob_too_large"},
-		{"start out of window", build(func(a *monitor.Appointment) { a.StartBlock = testTip - 100 }), "", 400, "start_block_out_of_window"},
-		{"end before start", build(func(a *monitor.Appointment) { a.EndBlock = a.StartBlock }), "", 400, "end_block_before_start"},
-		{"end too far", build(func(a *monitor.Appointment) { a.EndBlock = a.StartBlock + 60_000 }), "", 400, "end_block_too_far"},
+		{"wrong network", build(func(a *tower.Appointment) { a.Network = "mainnet" }), "", 400, "wrong_network"},
+		{"blob too small", build(func(a *tower.Appointment) { a.EncryptedBlob = a.EncryptedBlob[:50] }), "", 400, "blob_too_small"},
+		{"blob too large", build(func(a *tower.Appointment) { a.EncryptedBlob = make([]byte, 2100) }), "", 400, "blob_too_large"},
+		{"start out of window", build(func(a *tower.Appointment) { a.StartBlock = testTip - 100 }), "", 400, "start_block_out_of_window"},
+		{"end before start", build(func(a *tower.Appointment) { a.EndBlock = a.StartBlock }), "", 400, "end_block_before_start"},
+		{"end too far", build(func(a *tower.Appointment) { a.EndBlock = a.StartBlock + 60_000 }), "", 400, "end_block_too_far"},
 		{"too many per locator", third, "", 409, "too_many_per_locator"},
-		{"reward below minimum", build(func(a *monitor.Appointment) { a.RewardSat = 500 }), "", 422, "reward_below_minimum"},
-		{"reward below fee", build(func(a *monitor.Appointment) { a.RewardSat = 1100 }), "", 422, "reward_below_fee"},
+		{"reward below minimum", build(func(a *tower.Appointment) { a.RewardSat = 500 }), "", 422, "reward_below_minimum"},
+		{"reward below fee", build(func(a *tower.Appointment) { a.RewardSat = 1100 }), "", 422, "reward_below_fee"},
 		{"rate limited", hurriedAgain, "", 503, "rate_limited"},
 		{"media type", build(nil), "text/plain", 415, "unsupported_media_type"},
 		{"json suffix media type ok", build(nil), "application/merge-patch+json; charset=utf-8", 201, ""},
 		// Above monitor.MaxAppointmentBytes but below MaxBodyBytes: the
 		// intake's own body_too_large, also a 413.
-		{"over appointment limit", bytes.Repeat([]byte(" "), monitor.MaxAppointmentBytes+1), "", 413, "body_too_large"},
+		{"over appointment limit", bytes.Repeat([]byte(" "), tower.MaxAppointmentBytes+1), "", 413, "body_too_large"},
 		{"over body limit", bytes.Repeat([]byte(" "), 32<<10+1), "", 413, "body_too_large"},
 	}
 	for _, c := range cases {
@@ -380,13 +381,13 @@ type failingTower struct{ err error }
 func (f failingTower) SubmitAppointmentJSON(context.Context, []byte, monitor.Source, ...string) (map[string]any, error) {
 	return nil, f.err
 }
-func (f failingTower) Appointments(context.Context, monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error) {
+func (f failingTower) Appointments(context.Context, tower.AppointmentQuery) ([]tower.StoredAppointment, string, error) {
 	return nil, "", f.err
 }
-func (f failingTower) AppointmentsByLocator(context.Context, [16]byte) ([]monitor.StoredAppointment, error) {
+func (f failingTower) AppointmentsByLocator(context.Context, [16]byte) ([]tower.StoredAppointment, error) {
 	return nil, f.err
 }
-func (f failingTower) JusticeRecords(context.Context, monitor.JusticeQuery) ([]monitor.Justice, error) {
+func (f failingTower) JusticeRecords(context.Context, tower.JusticeQuery) ([]tower.Justice, error) {
 	return nil, f.err
 }
 
@@ -441,14 +442,14 @@ var appointmentMetaFields = []string{
 func TestListAppointments(t *testing.T) {
 	e := newTowerEnv(t, nil, func(c *Config) { c.PageLimitMax = 4 })
 	// Five locators; the first has a second user's appointment too.
-	var apps []monitor.Appointment
+	var apps []tower.Appointment
 	shared := randomTxid(t)
 	for i := 0; i < 5; i++ {
 		txid := randomTxid(t)
 		if i == 0 {
 			txid = shared
 		}
-		a := newAppointment(t, newBtcKey(t), txid, func(a *monitor.Appointment) { a.RewardSat = lnReward + uint64(i) })
+		a := newAppointment(t, newBtcKey(t), txid, func(a *tower.Appointment) { a.RewardSat = lnReward + uint64(i) })
 		e.submit(a)
 		apps = append(apps, a)
 	}
@@ -552,10 +553,10 @@ func TestListAppointments(t *testing.T) {
 
 // checkComplete checks that a listed appointment with blobs is exactly a:
 // it parses as a wire appointment, equals a and its signature verifies.
-func checkComplete(t *testing.T, got map[string]any, a monitor.Appointment) {
+func checkComplete(t *testing.T, got map[string]any, a tower.Appointment) {
 	t.Helper()
 	s := func(k string) string { v, _ := got[k].(string); return v }
-	parsed, err := monitor.ParseAppointment(monitor.AppointmentJSON{
+	parsed, err := tower.ParseAppointment(tower.AppointmentJSON{
 		Network: s("network"), Locator: s("locator"), EncryptedBlob: s("encrypted_blob"), Cipher: s("cipher"),
 		ToSelfDelay: s("to_self_delay"), StartBlock: s("start_block"), EndBlock: s("end_block"),
 		RewardSat: s("reward_sat"), Seq: s("seq"), UserPubkey: s("user_pubkey"), UserSignature: s("user_signature"),
@@ -629,7 +630,7 @@ func TestJusticeList(t *testing.T) {
 	var pub [33]byte
 	copy(pub[:], user.PubKey().SerializeCompressed())
 	created := e.clock.Now()
-	ins := func(j monitor.Justice) int64 {
+	ins := func(j tower.Justice) int64 {
 		t.Helper()
 		j.UserPubkey, j.CreatedAt, j.UpdatedAt = pub, created, created.Add(time.Minute)
 		id, err := e.store.InsertJustice(ctx, j)
@@ -639,22 +640,22 @@ func TestJusticeList(t *testing.T) {
 		return id
 	}
 	breach := randomTxid(t)
-	failed := ins(monitor.Justice{
+	failed := ins(tower.Justice{
 		Locator: lncrypto.Locator(breach), BreachTxID: breach, BreachBlock: 850_010, Deadline: 850_154,
-		PromisedSat: lnReward, SentHeight: 850_010, Outcome: monitor.JusticeFailed,
+		PromisedSat: lnReward, SentHeight: 850_010, Outcome: tower.JusticeFailed,
 		Reason: monitor.ReasonDecryptFailed, Detail: "the blob does not decrypt with this breach's txid",
 	})
 	breach2, tx2, blockHash := randomTxid(t), randomTxid(t), randomTxid(t)
-	confirmed := ins(monitor.Justice{
+	confirmed := ins(tower.Justice{
 		Locator: lncrypto.Locator(breach2), BreachTxID: breach2, BreachBlock: 850_020, Deadline: 850_164,
 		TxID: tx2, Raw: []byte{1}, FeeSat: 600, BountySat: 12_000, PromisedSat: lnReward, FeeRate: 2500,
-		Outcome: monitor.JusticeConfirmed, SentHeight: 850_022, Block: 850_023, BlockHash: blockHash, Replacement: 1,
+		Outcome: tower.JusticeConfirmed, SentHeight: 850_022, Block: 850_023, BlockHash: blockHash, Replacement: 1,
 	})
 	tx3 := randomTxid(t)
-	broadcast := ins(monitor.Justice{
+	broadcast := ins(tower.Justice{
 		Locator: lncrypto.Locator(breach2), BreachTxID: breach2, BreachBlock: 850_020, Deadline: 850_164,
 		TxID: tx3, Raw: []byte{1}, FeeSat: 300, PromisedSat: lnReward, FeeRate: 1000,
-		Outcome: monitor.JusticeBroadcast, Reason: monitor.ReasonNoBounty, Detail: "broadcast as signed, no bounty",
+		Outcome: tower.JusticeBroadcast, Reason: monitor.ReasonNoBounty, Detail: "broadcast as signed, no bounty",
 		SentHeight: 850_021,
 	})
 
@@ -751,11 +752,11 @@ func TestJusticeList(t *testing.T) {
 
 func TestTowerDisabled(t *testing.T) {
 	const want = `{"error":"not_found","message":"the Lightning watchtower is not enabled"}`
-	// No tower, and a nil *monitor.Tower as a daemon without [bitcoin] would
+	// No tower, and a nil *tower.Tower as a daemon without [bitcoin] would
 	// pass it (the store is there either way).
 	for name, edit := range map[string]func(*Config){
 		"nil":       nil,
-		"typed nil": func(c *Config) { c.Tower, c.TowerStore = (*monitor.Tower)(nil), c.Store.(*store.Store) },
+		"typed nil": func(c *Config) { c.Tower, c.TowerStore = (*tower.Tower)(nil), c.Store.(*store.Store) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, edit)
@@ -797,7 +798,7 @@ func TestTowerMetrics(t *testing.T) {
 	a := newAppointment(t, user, randomTxid(t), nil)
 	e.submit(a)
 	e.submit(a) // identical: accepted again, stored once
-	e.putAppointment(appointmentBody(t, newAppointment(t, user, randomTxid(t), func(a *monitor.Appointment) { a.RewardSat = 1100 })))
+	e.putAppointment(appointmentBody(t, newAppointment(t, user, randomTxid(t), func(a *tower.Appointment) { a.RewardSat = 1100 })))
 	e.do(http.MethodGet, "/api/1/appointments/"+hex.EncodeToString(a.Locator[:]), nil)
 	e.stats.SetBitcoin(func(b *monitor.BitcoinStatus) { b.Tip, b.Processed = testTip+3, testTip+1 })
 
@@ -852,11 +853,11 @@ func TestTowerMetrics(t *testing.T) {
 // the stored one is an idempotent duplicate, and the user's next new
 // appointment still goes through. The limiter still counts new ones.
 func TestReplayTakesNoToken(t *testing.T) {
-	e := newTowerEnv(t, func(c *monitor.TowerConfig) { c.PerKey = monitor.NewRateLimiter(0.001, 3) }, nil)
+	e := newTowerEnv(t, func(c *tower.Config) { c.PerKey = monitor.NewRateLimiter(0.001, 3) }, nil)
 	user := newBtcKey(t)
 	txid := randomTxid(t)
-	v1 := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.Seq = 1 })
-	v2 := newAppointment(t, user, txid, func(a *monitor.Appointment) { a.Seq = 2 })
+	v1 := newAppointment(t, user, txid, func(a *tower.Appointment) { a.Seq = 1 })
+	v2 := newAppointment(t, user, txid, func(a *tower.Appointment) { a.Seq = 2 })
 	e.submit(v1)
 	e.submit(v2) // two of three tokens
 	for range 10 {

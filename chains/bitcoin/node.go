@@ -21,6 +21,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // Config says how to reach the node.
@@ -36,7 +37,7 @@ type Config struct {
 	Timeout time.Duration
 }
 
-// Node is a JSON-RPC connection; it implements monitor.BtcNode.
+// Node is a JSON-RPC connection; it implements tower.Node.
 //
 // Every call is one HTTP POST made under the caller's context and the
 // configured Timeout, so a stalled node costs each caller at most the
@@ -328,14 +329,14 @@ func btcPerKvBToSat(btc float64) int64 { return int64(math.Round(btc * 1e8)) }
 // TxStatus reports whether txid is in the mempool or confirmed. It needs
 // the node's transaction index (btcd --txindex, bitcoind -txindex) for
 // confirmed transactions.
-func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxStatus, error) {
+func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (tower.TxStatus, error) {
 	if !n.noMempoolEntry.Load() {
 		err := n.call(ctx, btcjson.NewGetMempoolEntryCmd(txid.String()), nil)
 		if err == nil {
-			return monitor.TxStatus{InMempool: true}, nil
+			return tower.TxStatus{InMempool: true}, nil
 		}
 		if errors.Is(err, monitor.ErrNoAnswer) {
-			return monitor.TxStatus{}, err
+			return tower.TxStatus{}, err
 		}
 		if unsupported(err) {
 			n.noMempoolEntry.Store(true)
@@ -345,28 +346,28 @@ func (n *Node) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxSta
 	if err := n.call(ctx, btcjson.NewGetRawTransactionCmd(txid.String(), btcjson.Int(1)), &res); err != nil {
 		var je *btcjson.RPCError
 		if errors.As(err, &je) && (je.Code == btcjson.ErrRPCNoTxInfo || je.Code == btcjson.ErrRPCInvalidAddressOrKey) {
-			return monitor.TxStatus{}, nil
+			return tower.TxStatus{}, nil
 		}
 		if strings.Contains(strings.ToLower(err.Error()), "no information") || strings.Contains(err.Error(), "No such") {
-			return monitor.TxStatus{}, nil
+			return tower.TxStatus{}, nil
 		}
-		return monitor.TxStatus{}, err
+		return tower.TxStatus{}, err
 	}
 	if res.Confirmations == 0 || res.BlockHash == "" {
-		return monitor.TxStatus{InMempool: true}, nil
+		return tower.TxStatus{InMempool: true}, nil
 	}
 	bh, err := chainhash.NewHashFromStr(res.BlockHash)
 	if err != nil {
-		return monitor.TxStatus{}, err
+		return tower.TxStatus{}, err
 	}
 	var hdr btcjson.GetBlockHeaderVerboseResult
 	if err := n.call(ctx, btcjson.NewGetBlockHeaderCmd(bh.String(), btcjson.Bool(true)), &hdr); err != nil {
-		return monitor.TxStatus{}, err
+		return tower.TxStatus{}, err
 	}
 	if hdr.Confirmations <= 0 { // its block is not on the best chain any more
-		return monitor.TxStatus{}, nil
+		return tower.TxStatus{}, nil
 	}
-	return monitor.TxStatus{Confirmations: int64(res.Confirmations), BlockHash: *bh, BlockHeight: uint32(hdr.Height)}, nil
+	return tower.TxStatus{Confirmations: int64(res.Confirmations), BlockHash: *bh, BlockHeight: uint32(hdr.Height)}, nil
 }
 
-var _ monitor.BtcNode = (*Node)(nil)
+var _ tower.Node = (*Node)(nil)

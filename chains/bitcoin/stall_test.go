@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // stopProcess freezes pid with SIGSTOP until the returned resume is called
@@ -210,7 +211,7 @@ func TestWatcherDetectsAReplacedNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tower, err := monitor.NewTower(monitor.TowerConfig{Store: st, Node: nodeA, Stats: stats, Network: "regtest", Payout: payout})
+	tw, err := tower.New(tower.Config{Store: st, Node: nodeA, Stats: stats, Network: "regtest", Payout: payout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +220,7 @@ func TestWatcherDetectsAReplacedNode(t *testing.T) {
 	nsync := monitor.NewNodeSync("bitcoin", log)
 	var reports syncLog
 	chain := &switchChain{cur: nodeA}
-	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: chain, Tower: tower, Cursor: st, PollInterval: 20 * time.Millisecond,
+	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: chain, Tower: tw, Cursor: st, PollInterval: 20 * time.Millisecond,
 		Logger: log, OnSync: func(p monitor.OutOfSync) { nsync.Report(time.Now(), p); reports.report(p) }})
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
-// Tower is what the watcher drives (monitor.Tower).
+// Tower is what the watcher drives (tower.Tower).
 type Tower interface {
 	SetTip(height uint32)
 	ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error
@@ -80,7 +80,7 @@ type Watcher struct {
 
 // ReplayDepth is how many handled blocks the watcher hands to the tower
 // again when it starts from a stored cursor: the tower's window for late
-// appointments (monitor's recentDepth).
+// appointments (tower's recentDepth).
 const ReplayDepth = 6
 
 // NewWatcher validates cfg and fills defaults.

@@ -25,6 +25,7 @@ import (
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // lines parses stdout as JSON lines.
@@ -310,7 +311,7 @@ func TestBroadcastToVigild(t *testing.T) {
 	}
 	var content map[string]string
 	if err := json.Unmarshal(appts[0].Content, &content); err != nil || content["locator"] != hex.EncodeToString(signed.Locator[:]) ||
-		content["seq"] == "" || len(content) != len(monitor.AppointmentFields())+1 {
+		content["seq"] == "" || len(content) != len(tower.AppointmentFields())+1 {
 		t.Fatalf("posted appointment: %s (%v)", appts[0].Content, err)
 	}
 	st := vigildStats(t, v)
@@ -651,7 +652,7 @@ func TestBroadcastRoom(t *testing.T) {
 			!strings.HasPrefix(msg.Body, `{"type":"ln_appointment",`) || !strings.Contains(msg.Body, `"locator":"`+locator+`"`) {
 			t.Fatalf("plain appointment: %+v", plain)
 		}
-		if got, err := monitor.DecodeAppointment([]byte(msg.Body), "type"); err != nil || got.UserSignature != a.UserSignature {
+		if got, err := tower.DecodeAppointment([]byte(msg.Body), "type"); err != nil || got.UserSignature != a.UserSignature {
 			t.Fatalf("posted body: %v", err)
 		}
 

@@ -18,7 +18,8 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // lnNetworks are the Bitcoin networks vigild's bitcoin.network accepts.
@@ -354,12 +355,12 @@ make two in the same second, or to reproduce an appointment.`)
 	if err != nil {
 		return err
 	}
-	a := monitor.Appointment{Network: *network, Locator: lncrypto.Locator(commit), EncryptedBlob: blob, Cipher: cipher,
+	a := tower.Appointment{Network: *network, Locator: lncrypto.Locator(commit), EncryptedBlob: blob, Cipher: cipher,
 		ToSelfDelay: delay, StartBlock: start, EndBlock: uint32(end), RewardSat: reward, Seq: seq}
 	if err := a.Sign(key); err != nil {
 		return fmt.Errorf("sign the appointment: %w", err)
 	}
-	wireForm := monitor.EncodeAppointment(a)
+	wireForm := tower.EncodeAppointment(a)
 	data, err := json.Marshal(wireForm)
 	if err != nil {
 		return err
@@ -369,7 +370,7 @@ make two in the same second, or to reproduce an appointment.`)
 	if err != nil {
 		return fmt.Errorf("the appointment made is not valid: %s", rejection(err))
 	}
-	if monitor.EncodeAppointment(back) != wireForm {
+	if tower.EncodeAppointment(back) != wireForm {
 		return errors.New("the appointment made does not survive a decode round trip")
 	}
 	if pt, err := lncrypto.Decrypt(back.Cipher, back.EncryptedBlob, commit); err != nil || !bytes.Equal(pt, plain) {
@@ -395,8 +396,8 @@ func contains(list []string, s string) bool {
 // checkAppointment decodes an appointment as a monitor does and checks what
 // every monitor checks regardless of its configuration: the user signature
 // and that end_block is after start_block.
-func checkAppointment(data []byte) (monitor.Appointment, error) {
-	a, err := monitor.DecodeAppointment(data)
+func checkAppointment(data []byte) (tower.Appointment, error) {
+	a, err := tower.DecodeAppointment(data)
 	if err != nil {
 		return a, err
 	}
@@ -411,8 +412,8 @@ func checkAppointment(data []byte) (monitor.Appointment, error) {
 
 // appointmentWarnings judges a against the default intake bounds (a
 // monitor may be configured otherwise, so these are warnings).
-func appointmentWarnings(a monitor.Appointment) []string {
-	if err := monitor.DefaultAppointmentBounds().Check(a, a.StartBlock); err != nil {
+func appointmentWarnings(a tower.Appointment) []string {
+	if err := tower.DefaultAppointmentBounds().Check(a, a.StartBlock); err != nil {
 		return []string{"monitors with the default bounds will refuse this appointment: " + rejection(err)}
 	}
 	return nil
@@ -423,7 +424,7 @@ func appointmentWarnings(a monitor.Appointment) []string {
 // user_signature followed by u32be(start_block) recovers to its
 // monitor_pubkey (PROTOCOL.md §2). It returns the monitor_pubkey in
 // lowercase hex.
-func checkAppointmentReceipt(content []byte, a monitor.Appointment) (string, error) {
+func checkAppointmentReceipt(content []byte, a tower.Appointment) (string, error) {
 	var d struct {
 		Kind          string `json:"kind"`
 		MonitorPubkey string `json:"monitor_pubkey"`

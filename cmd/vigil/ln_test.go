@@ -26,8 +26,8 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
-	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // newLnKey runs "ln key new" and returns the key file and its pubkey.
@@ -62,14 +62,14 @@ func hashOf(s string) chainhash.Hash { return chainhash.DoubleHashH([]byte(s)) }
 // offlineAppointment makes a valid signed appointment with the CLI for a
 // made-up commitment; it returns the file, the parsed appointment and its
 // JSON.
-func offlineAppointment(t *testing.T, dir, name string) (string, monitor.Appointment, string) {
+func offlineAppointment(t *testing.T, dir, name string) (string, tower.Appointment, string) {
 	t.Helper()
 	key, _ := newLnKey(t, dir, name+".key")
 	commit := hashOf(name)
 	r := cli("ln", "appointment", "--key", key, "--justice-hex", btctest.TxHex(fakeJustice(0x83, wire.OutPoint{Hash: commit})),
 		"--commitment-txid", commit.String(), "--to-self-delay", "144", "--start-block", "812000", "--reward-sat", "5000",
 		"--network", "regtest").ok(t)
-	a, err := monitor.DecodeAppointment([]byte(r.out))
+	a, err := tower.DecodeAppointment([]byte(r.out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func editJSON(t *testing.T, raw string, mut func(m map[string]any)) string {
 
 // signedApptReceipt is a room receipt for a signed by key over start,
 // claiming to be from pubkey claimed.
-func signedApptReceipt(t *testing.T, eventID string, a monitor.Appointment, key *btcec.PrivateKey, claimed string, start uint32) map[string]any {
+func signedApptReceipt(t *testing.T, eventID string, a tower.Appointment, key *btcec.PrivateKey, claimed string, start uint32) map[string]any {
 	t.Helper()
 	sig, err := lncrypto.SignMessage(key, binary.BigEndian.AppendUint32([]byte(a.UserSignature), start))
 	if err != nil {
@@ -148,13 +148,13 @@ func TestLnAppointmentOffline(t *testing.T) {
 		before := time.Now().Unix()
 		r := cli(args...).ok(t)
 		after := time.Now().Unix()
-		var j monitor.AppointmentJSON
+		var j tower.AppointmentJSON
 		r.decode(t, &j)
 		// Without --seq: the current Unix time, signed.
 		if seq, err := strconv.ParseInt(j.Seq, 10, 64); err != nil || seq < before || seq > after {
 			t.Fatalf("default seq %q, want the Unix time in [%d, %d]", j.Seq, before, after)
 		}
-		a, err := monitor.DecodeAppointment([]byte(r.out))
+		a, err := tower.DecodeAppointment([]byte(r.out))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestLnAppointmentOffline(t *testing.T) {
 	for _, seq := range []string{"7", "18446744073709551615"} {
 		r := cli("ln", "appointment", "--key", keyFile, "--justice-hex", btctest.TxHex(justice), "--commitment-txid", commit.String(),
 			"--to-self-delay", "144", "--start-block", "812000", "--reward-sat", "20000", "--network", "regtest", "--seq", seq).ok(t)
-		a, err := monitor.DecodeAppointment([]byte(r.out))
+		a, err := tower.DecodeAppointment([]byte(r.out))
 		if err != nil || a.Unsequenced || strconv.FormatUint(a.Seq, 10) != seq || a.VerifySignature() != nil {
 			t.Fatalf("--seq %s: %+v, %v", seq, a, err)
 		}
@@ -336,12 +336,12 @@ func TestAppointmentAPIOffline(t *testing.T) {
 		{"[]", "malformed_json"},
 		{func() string {
 			k, _ := btcec.NewPrivateKey()
-			a := monitor.Appointment{Network: "regtest", Locator: [16]byte{1}, EncryptedBlob: bytes.Repeat([]byte{7}, 200),
+			a := tower.Appointment{Network: "regtest", Locator: [16]byte{1}, EncryptedBlob: bytes.Repeat([]byte{7}, 200),
 				Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: 900, EndBlock: 900, RewardSat: 5000}
 			if err := a.Sign(k); err != nil {
 				t.Fatal(err)
 			}
-			b, _ := json.Marshal(monitor.EncodeAppointment(a))
+			b, _ := json.Marshal(tower.EncodeAppointment(a))
 			return string(b)
 		}(), "end_block_before_start: end_block 900 must be after start_block 900"},
 	} {
@@ -457,7 +457,7 @@ func TestAppointmentJusticeViaAPI(t *testing.T) {
 	}
 	file := writeFile(t, dir, "appointment.json", r.out)
 	locator := hex.EncodeToString(txid[:16])
-	a, err := monitor.DecodeAppointment([]byte(r.out))
+	a, err := tower.DecodeAppointment([]byte(r.out))
 	if err != nil || hex.EncodeToString(a.Locator[:]) != locator || hex.EncodeToString(a.UserPubkey[:]) != userPub {
 		t.Fatalf("appointment: %+v %v", a, err)
 	}

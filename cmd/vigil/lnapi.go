@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // cmdSubmitAppointment PUTs a Lightning appointment and verifies the

@@ -7,7 +7,7 @@
 // receipts.
 //
 // It is thin: it parses flags, calls chains/ethereum, contracts/eip712,
-// monitor, monitor/lncrypto, matrixbus and the REST API, and prints. Data
+// monitor, monitor/tower, monitor/tower/lncrypto, matrixbus and the REST API, and prints. Data
 // (addresses, transactions, signed messages, appointments, API answers)
 // goes to stdout as JSON (broadcast prints JSON lines); verify-receipt's
 // verdict is one line of text; progress notes, warnings and errors go to

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // The tests below hold the writer token themselves, as a committer under
@@ -90,11 +91,11 @@ func TestGroupCommitInArrivalOrder(t *testing.T) {
 	save := func(r monitor.Request) func() (monitor.SaveResult, error) {
 		return func() (monitor.SaveResult, error) { return s.SaveRequest(ctx, r) }
 	}
-	app := func(i, user int) monitor.StoredAppointment { return testAppointment(i, user) }
+	app := func(i, user int) tower.StoredAppointment { return testAppointment(i, user) }
 	changed := app(7, 1)
 	changed.RewardSat++
 	changed.Seq++
-	saveApp := func(a monitor.StoredAppointment) func() (monitor.SaveResult, error) {
+	saveApp := func(a tower.StoredAppointment) func() (monitor.SaveResult, error) {
 		return func() (monitor.SaveResult, error) { return s.SaveAppointment(ctx, a, 2) }
 	}
 

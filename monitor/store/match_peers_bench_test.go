@@ -20,16 +20,16 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
-// Breach matching the peers' way, beside monitor.BenchmarkMatchBlock (issue
+// Breach matching the peers' way, beside tower.BenchmarkMatchBlock (issue
 // 6): an indexed SQLite IN query here; lnd's watchtower database in
 // tools/peerbench (BenchmarkMatchBlockLndTowerDB, its own module).
 
 const (
-	peerBlockTxs   = 4000    // monitor.BenchmarkMatchBlock's block
+	peerBlockTxs   = 4000    // tower.BenchmarkMatchBlock's block
 	peerBlockPool  = 16      // different random blocks the ops cycle through
 	peerFillBatch  = 20_000  // appointments per SaveAppointments call
 	peerFillUsers  = 100_000 // distinct user keys
@@ -49,7 +49,7 @@ func peerStoredSizes() []int {
 	return []int{1_000_000, 10_000_000}
 }
 
-// BenchmarkMatchBlockSQLiteIN is monitor.BenchmarkMatchBlock done with the
+// BenchmarkMatchBlockSQLiteIN is tower.BenchmarkMatchBlock done with the
 // database: a 4,000-transaction block of random transactions (no match)
 // against Vigil's SQLite store (this package, migration 0003's appointments
 // table) holding N appointments (1,000,000 and 10,000,000; 10,000 with
@@ -70,9 +70,9 @@ func peerStoredSizes() []int {
 // Sub-benchmarks:
 //
 //   - lookups: locators precomputed before the timer (no block download, no
-//     txid hashing); compare with monitor.BenchmarkMatchBlockLookupOnly;
+//     txid hashing); compare with tower.BenchmarkMatchBlockLookupOnly;
 //   - txid+lookups: also every transaction's txid and locator per op, the
-//     per-block work monitor.BenchmarkMatchBlock measures.
+//     per-block work tower.BenchmarkMatchBlock measures.
 //
 // Metrics: ms/block; bytes/appointment, the database file's size over N
 // (the whole file: the table, its three indexes, tower_users); fill-s, the
@@ -241,7 +241,7 @@ func variableLimit(b *testing.B, s *Store) int {
 }
 
 // peerBenchBlock is a block of n transactions shaped like
-// monitor.BenchmarkMatchBlock's (two inputs with witnesses, two outputs,
+// tower.BenchmarkMatchBlock's (two inputs with witnesses, two outputs,
 // about 370 bytes).
 func peerBenchBlock(n int) *wire.MsgBlock {
 	b := &wire.MsgBlock{}
@@ -280,11 +280,11 @@ func matchLocator(i int) [16]byte {
 func fillMatchDB(s *Store, n int) error {
 	ctx := context.Background()
 	rng := mrand.NewChaCha8([32]byte{'v', 'i', 'g', 'i', 'l'})
-	as := make([]monitor.StoredAppointment, 0, peerFillBatch)
+	as := make([]tower.StoredAppointment, 0, peerFillBatch)
 	for start := 0; start < n; start += peerFillBatch {
 		as = as[:0]
 		for i := start; i < min(start+peerFillBatch, n); i++ {
-			a := monitor.StoredAppointment{Appointment: monitor.Appointment{Network: "regtest", Locator: matchLocator(i),
+			a := tower.StoredAppointment{Appointment: tower.Appointment{Network: "regtest", Locator: matchLocator(i),
 				EncryptedBlob: make([]byte, 300), Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144,
 				StartBlock: 812_000, EndBlock: 812_000 + uint32(i%50_000), RewardSat: 5000,
 				UserSignature: strings.Repeat("y", 104)},

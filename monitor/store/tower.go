@@ -14,13 +14,15 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
-// The Lightning watchtower's state (monitor.TowerStore), in the tables of
-// migrations/0003_tower.sql.
+// The Lightning watchtower's state (tower.Store, the Bitcoin watcher's
+// cursor, the API's listing; storetest.TowerStore is the whole contract), in
+// the tables of migrations/0003_tower.sql.
 
-var _ monitor.TowerStore = (*Store)(nil)
+var _ tower.Store = (*Store)(nil)
 
 // btcBlockHashesKept is how many of the newest Bitcoin block hashes are kept
 // for reorg detection: two days of blocks.
@@ -86,7 +88,7 @@ func cipherArg(c lncrypto.Cipher) (string, error) {
 }
 
 // seqCol reads an appointment's seq: NULL is an unsequenced appointment.
-type seqCol struct{ a *monitor.Appointment }
+type seqCol struct{ a *tower.Appointment }
 
 func (c seqCol) Scan(src any) error {
 	switch v := src.(type) {
@@ -101,7 +103,7 @@ func (c seqCol) Scan(src any) error {
 }
 
 // seqArg stores an unsequenced appointment's seq as NULL.
-func seqArg(a *monitor.Appointment) any {
+func seqArg(a *tower.Appointment) any {
 	if a.Unsequenced {
 		return nil
 	}
@@ -116,7 +118,7 @@ func optBtcHashArg(h chainhash.Hash) any {
 	return h[:]
 }
 
-func appointmentDest(a *monitor.StoredAppointment) []any {
+func appointmentDest(a *tower.StoredAppointment) []any {
 	return []any{
 		fixedCol{a.UserPubkey[:]}, fixedCol{a.Locator[:]}, &a.Network, bytesCol{&a.EncryptedBlob}, cipherCol{&a.Cipher},
 		u32Col{&a.ToSelfDelay}, u32Col{&a.StartBlock}, u32Col{&a.EndBlock}, u64Col{&a.RewardSat}, &a.UserSignature,
@@ -124,7 +126,7 @@ func appointmentDest(a *monitor.StoredAppointment) []any {
 	}
 }
 
-func appointmentArgs(a *monitor.StoredAppointment) ([]any, error) {
+func appointmentArgs(a *tower.StoredAppointment) ([]any, error) {
 	ci, err := cipherArg(a.Cipher)
 	if err != nil {
 		return nil, err
@@ -136,15 +138,15 @@ func appointmentArgs(a *monitor.StoredAppointment) ([]any, error) {
 	}, nil
 }
 
-func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
-	var a monitor.StoredAppointment
+func scanAppointment(rows *sql.Rows) (tower.StoredAppointment, error) {
+	var a tower.StoredAppointment
 	err := rows.Scan(appointmentDest(&a)...)
 	return a, err
 }
 
 // ---- appointments ----
 
-// SaveAppointment implements monitor.TowerStore: read, compare and write in
+// SaveAppointment implements tower.IntakeStore: read, compare and write in
 // one transaction, which concurrent calls share (group commit, as for
 // SaveRequest; so is the behaviour when ctx ends first).
 //
@@ -166,7 +168,7 @@ func scanAppointment(rows *sql.Rows) (monitor.StoredAppointment, error) {
 // NewParticipants is 1 when a's user key was never seen before (first
 // sightings are kept when appointments expire), else 0; NewChannel is
 // always false.
-func (s *Store) SaveAppointment(ctx context.Context, a monitor.StoredAppointment, maxPerLocator int) (monitor.SaveResult, error) {
+func (s *Store) SaveAppointment(ctx context.Context, a tower.StoredAppointment, maxPerLocator int) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
 	args, err := appointmentArgs(&a)
 	if err != nil {
@@ -185,9 +187,9 @@ func (s *Store) SaveAppointment(ctx context.Context, a monitor.StoredAppointment
 
 // saveAppointment is SaveAppointment's read, compare and write in tx; args
 // are appointmentArgs(a).
-func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.StoredAppointment, args []any, maxPerLocator int) (monitor.SaveResult, error) {
+func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *tower.StoredAppointment, args []any, maxPerLocator int) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
-	var old monitor.Appointment
+	var old tower.Appointment
 	err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
 		end_block, reward_sat, user_signature, seq FROM appointments WHERE user_pubkey = ? AND locator = ?`,
 		a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
@@ -204,7 +206,7 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 			return res, nil
 		}
 		if got, have := a.OrderSeq(), old.OrderSeq(); got <= have {
-			return res, monitor.StaleSequence(got, have)
+			return res, tower.StaleSequence(got, have)
 		}
 		res.Replaced = true
 		_, err := tx.ExecContext(ctx, `UPDATE appointments SET network = ?, encrypted_blob = ?, cipher = ?,
@@ -244,31 +246,31 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *monitor.Stor
 
 // sameAppointment compares every field of the appointment itself; nil and
 // empty blobs are equal.
-func sameAppointment(a, b *monitor.Appointment) bool { return a.SameContent(*b) }
+func sameAppointment(a, b *tower.Appointment) bool { return a.SameContent(*b) }
 
-// AppointmentsByLocator implements monitor.TowerStore, in user key order;
+// AppointmentsByLocator implements tower.LookoutStore, in user key order;
 // none is an empty result, not an error.
-func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]monitor.StoredAppointment, error) {
+func (s *Store) AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error) {
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE locator = ? ORDER BY locator, user_pubkey`, locator[:])
 	return as, wrap("appointments by locator", err)
 }
 
-// AppointmentOf implements monitor.TowerStore: one primary-key read.
-func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (monitor.StoredAppointment, bool, error) {
+// AppointmentOf implements tower.IntakeStore: one primary-key read.
+func (s *Store) AppointmentOf(ctx context.Context, user [33]byte, locator [16]byte) (tower.StoredAppointment, bool, error) {
 	as, err := queryAll(ctx, s.r, scanAppointment,
 		`SELECT `+appointmentCols+` FROM appointments WHERE user_pubkey = ? AND locator = ?`, user[:], locator[:])
 	if err != nil || len(as) == 0 {
-		return monitor.StoredAppointment{}, false, wrap("appointment of", err)
+		return tower.StoredAppointment{}, false, wrap("appointment of", err)
 	}
 	return as[0], true, nil
 }
 
-// Appointments implements monitor.TowerStore with keyset pagination on
-// (locator, user_pubkey). Limit defaults to 100 and is capped at 1000. next
-// is an opaque cursor (hex of the last returned key), empty when there are
-// no more rows; a malformed After is an *monitor.Error with ReasonBadHex.
-func (s *Store) Appointments(ctx context.Context, q monitor.AppointmentQuery) ([]monitor.StoredAppointment, string, error) {
+// Appointments is the API's listing (rest.TowerReader), with keyset
+// pagination on (locator, user_pubkey). Limit defaults to 100 and is capped
+// at 1000. next is an opaque cursor (hex of the last returned key), empty
+// when there are no more rows; a malformed After is an *monitor.Error with ReasonBadHex.
+func (s *Store) Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultPageSize
@@ -319,7 +321,7 @@ func decodeAppointmentCursor(s string) (locator [16]byte, pub [33]byte, err erro
 	return locator, pub, nil
 }
 
-// EachLocator implements monitor.TowerStore: every distinct stored locator
+// EachLocator implements tower.LookoutStore: every distinct stored locator
 // once, in byte order, streamed from the locator index (it reads neither
 // the table nor more than one row at a time). fn runs while the read is
 // open: it may read the store but should be quick. The locators come from
@@ -371,7 +373,7 @@ func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) erro
 // locatorChunk is how many locators EachLocator reads per query.
 const locatorChunk = 32_768
 
-// ExpireAppointments implements monitor.TowerStore: it deletes every
+// ExpireAppointments implements tower.LookoutStore: it deletes every
 // appointment with end_block < height and returns the locator of each (one
 // per deleted appointment, in no particular order).
 func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]byte, error) {
@@ -398,7 +400,7 @@ func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]by
 	return gone, nil
 }
 
-// LocatorPrefixStored implements monitor.TowerStore: whether any stored
+// LocatorPrefixStored implements tower.LookoutStore: whether any stored
 // appointment's locator begins with these 8 bytes (a range of the locator
 // index).
 func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, error) {
@@ -415,7 +417,7 @@ func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, 
 
 // ---- Bitcoin cursor ----
 
-// BtcCursor implements monitor.TowerStore; ok is false before the first
+// BtcCursor implements bitcoin.Cursor; ok is false before the first
 // SetBtcCursor.
 func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error) {
 	err = s.r.QueryRowContext(ctx, `SELECT height, hash FROM btc_cursor WHERE id = 1`).
@@ -429,7 +431,7 @@ func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Ha
 	return height, hash, true, nil
 }
 
-// BtcBlockHash implements monitor.TowerStore; only the newest 288 blocks
+// BtcBlockHash implements bitcoin.Cursor; only the newest 288 blocks
 // are kept.
 func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error) {
 	var h chainhash.Hash
@@ -444,7 +446,7 @@ func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash
 	return h, true, nil
 }
 
-// SetBtcCursor implements monitor.TowerStore in one transaction: it
+// SetBtcCursor implements bitcoin.Cursor in one transaction: it
 // remembers hash at height (replacing a hash stored there), moves the
 // cursor, and forgets hashes more than 288 blocks below the newest one.
 func (s *Store) SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error {
@@ -460,7 +462,7 @@ func (s *Store) SetBtcCursor(ctx context.Context, height uint32, hash chainhash.
 	})
 }
 
-// RollbackBtc implements monitor.TowerStore in one transaction: it forgets
+// RollbackBtc implements bitcoin.Cursor in one transaction: it forgets
 // the hashes of blocks above height and sets the cursor to (height, hash),
 // remembering hash at height.
 func (s *Store) RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error {
@@ -496,7 +498,7 @@ const justiceCols = `locator, user_pubkey, breach_txid, breach_raw, breach_block
 // justiceSet is "locator = ?, user_pubkey = ?, ..." in justiceCols order.
 var justiceSet = strings.ReplaceAll(strings.Join(strings.Fields(justiceCols), " "), ",", " = ?,") + " = ?"
 
-func justiceArgs(j *monitor.Justice) []any {
+func justiceArgs(j *tower.Justice) []any {
 	return []any{
 		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], optBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
 		optBtcHashArg(j.TxID), optBlobArg(j.Raw), j.FeeSat, j.BountySat, u64Arg(j.PromisedSat), j.FeeRate,
@@ -506,8 +508,8 @@ func justiceArgs(j *monitor.Justice) []any {
 	}
 }
 
-func scanJustice(rows *sql.Rows) (monitor.Justice, error) {
-	var j monitor.Justice
+func scanJustice(rows *sql.Rows) (tower.Justice, error) {
+	var j tower.Justice
 	err := rows.Scan(&j.ID,
 		fixedCol{j.Locator[:]}, fixedCol{j.UserPubkey[:]}, fixedCol{j.BreachTxID[:]}, bytesCol{&j.BreachRaw},
 		u32Col{&j.BreachBlock}, u32Col{&j.Deadline},
@@ -518,9 +520,9 @@ func scanJustice(rows *sql.Rows) (monitor.Justice, error) {
 	return j, err
 }
 
-// InsertJustice implements monitor.TowerStore; j.ID is ignored. A zero TxID
+// InsertJustice implements tower.JusticeStore; j.ID is ignored. A zero TxID
 // is stored as "no transaction".
-func (s *Store) InsertJustice(ctx context.Context, j monitor.Justice) (int64, error) {
+func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, error) {
 	var id int64
 	err := s.write(ctx, "insert justice", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO justice (`+justiceCols+`)
@@ -537,9 +539,9 @@ func (s *Store) InsertJustice(ctx context.Context, j monitor.Justice) (int64, er
 	return id, nil
 }
 
-// SaveJustice implements monitor.TowerStore: it overwrites the record with
+// SaveJustice implements tower.JusticeStore: it overwrites the record with
 // j.ID; an unknown ID is not found (monitor.ErrNotFound).
-func (s *Store) SaveJustice(ctx context.Context, j monitor.Justice) error {
+func (s *Store) SaveJustice(ctx context.Context, j tower.Justice) error {
 	return s.write(ctx, "save justice", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE justice SET `+justiceSet+` WHERE id = ?`, append(justiceArgs(&j), j.ID)...)
 		if err != nil {
@@ -556,9 +558,9 @@ func (s *Store) SaveJustice(ctx context.Context, j monitor.Justice) error {
 	})
 }
 
-// JusticeRecords implements monitor.TowerStore, in ID order. A Limit <= 0
+// JusticeRecords implements tower.JusticeStore, in ID order. A Limit <= 0
 // means no limit: the responder reloads every open record at start.
-func (s *Store) JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]monitor.Justice, error) {
+func (s *Store) JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tower.Justice, error) {
 	query := `SELECT id, ` + justiceCols + ` FROM justice WHERE id > ?`
 	args := []any{q.AfterID}
 	if len(q.Outcomes) > 0 {
@@ -576,15 +578,15 @@ func (s *Store) JusticeRecords(ctx context.Context, q monitor.JusticeQuery) ([]m
 	return js, wrap("list justice", err)
 }
 
-// JusticeForBreach implements monitor.TowerStore: every record for the
+// JusticeForBreach implements tower.JusticeStore: every record for the
 // breach transaction, in ID order.
-func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]monitor.Justice, error) {
+func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]tower.Justice, error) {
 	js, err := queryAll(ctx, s.r, scanJustice,
 		`SELECT id, `+justiceCols+` FROM justice WHERE breach_txid = ? ORDER BY id`, breach[:])
 	return js, wrap("justice for breach", err)
 }
 
-// TowerTotals implements monitor.TowerStore from one snapshot:
+// TowerTotals reads the totals the stats are seeded from, from one snapshot:
 //   - Appointments: stored now (a counter the schema's triggers keep);
 //   - Breaches: distinct breach txids with any justice record, failed ones
 //     included;
@@ -608,14 +610,14 @@ func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(bounty_sat), 0) FROM justice WHERE outcome = ?`,
-			string(monitor.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat); err != nil {
+			string(tower.JusticeConfirmed)).Scan(&t.Confirmed, &t.BountySat); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(reason = ?), 0), COALESCE(SUM(reason = ?), 0), COALESCE(SUM(reason = ?), 0)
 			FROM justice WHERE outcome = ?`,
 			string(monitor.ReasonSpentByJustice), string(monitor.ReasonSpentByCheater), string(monitor.ReasonDeadlinePassed),
-			string(monitor.JusticeLost)).Scan(&t.LostToJustice, &t.LostToCheater, &t.LostAtDeadline)
+			string(tower.JusticeLost)).Scan(&t.LostToJustice, &t.LostToCheater, &t.LostAtDeadline)
 	})
 	if err != nil {
 		return monitor.TowerTotals{}, err

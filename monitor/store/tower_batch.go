@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // SaveAppointments saves many appointments in one transaction, as if
@@ -17,7 +18,7 @@ import (
 //
 // Like SaveRequests it is not part of the monitor's interfaces: it is for
 // bulk loads (benchmark fixtures, imports).
-func (s *Store) SaveAppointments(ctx context.Context, as []monitor.StoredAppointment, maxPerLocator int) (results []monitor.SaveResult, rejections []error, err error) {
+func (s *Store) SaveAppointments(ctx context.Context, as []tower.StoredAppointment, maxPerLocator int) (results []monitor.SaveResult, rejections []error, err error) {
 	results = make([]monitor.SaveResult, len(as))
 	rejections = make([]error, len(as))
 	args := make([][]any, len(as))

@@ -18,22 +18,23 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/storetest"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 func TestTowerStore(t *testing.T) {
-	storetest.RunTower(t, func(t *testing.T) monitor.TowerStore { return openAt(t, tempPath(t)) })
+	storetest.RunTower(t, func(t *testing.T) storetest.TowerStore { return openAt(t, tempPath(t)) })
 }
 
 // testAppointment makes distinct appointments: locators spread like real
 // ones (the first bytes of a txid), 300-byte blobs.
-func testAppointment(i int, user int) monitor.StoredAppointment {
+func testAppointment(i int, user int) tower.StoredAppointment {
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(i))
 	h := sha256.Sum256(n[:])
-	a := monitor.StoredAppointment{
-		Appointment: monitor.Appointment{
+	a := tower.StoredAppointment{
+		Appointment: tower.Appointment{
 			Network:       "regtest",
 			Locator:       [16]byte(h[:16]),
 			EncryptedBlob: make([]byte, 300),
@@ -112,8 +113,8 @@ func TestTowerDurableAcrossReopen(t *testing.T) {
 	if err := s.SetBtcCursor(ctx, 812_345, hash); err != nil {
 		t.Fatal(err)
 	}
-	j := monitor.Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: chainhash.Hash{9}, TxID: chainhash.Hash{8},
-		Raw: []byte{1, 2}, BountySat: 700, PromisedSat: 5000, Outcome: monitor.JusticeConfirmed, Block: 812_400,
+	j := tower.Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: chainhash.Hash{9}, TxID: chainhash.Hash{8},
+		Raw: []byte{1, 2}, BountySat: 700, PromisedSat: 5000, Outcome: tower.JusticeConfirmed, Block: 812_400,
 		BlockHash: chainhash.Hash{7}, CreatedAt: time.Unix(5, 6).UTC()}
 	id, err := s.InsertJustice(ctx, j)
 	if err != nil {
@@ -185,11 +186,11 @@ func TestAppointmentsPageSizeCapped(t *testing.T) {
 	s := openAt(t, tempPath(t))
 	ctx := context.Background()
 	fillAppointments(t, s, maxPageSize+5, 0)
-	page, next, err := s.Appointments(ctx, monitor.AppointmentQuery{Limit: 50_000})
+	page, next, err := s.Appointments(ctx, tower.AppointmentQuery{Limit: 50_000})
 	if err != nil || len(page) != maxPageSize || next == "" {
 		t.Fatalf("Limit 50000: %d appointments, next %q, %v; want %d and a cursor", len(page), next, err, maxPageSize)
 	}
-	page, next, err = s.Appointments(ctx, monitor.AppointmentQuery{Limit: 50_000, After: next})
+	page, next, err = s.Appointments(ctx, tower.AppointmentQuery{Limit: 50_000, After: next})
 	if err != nil || len(page) != 5 || next != "" {
 		t.Fatalf("last page: %d appointments, next %q, %v", len(page), next, err)
 	}
@@ -356,8 +357,8 @@ func TestMigrationAppointmentSeq(t *testing.T) {
 	if me := monitor.AsError(err); err == nil || me.Reason != monitor.ReasonStaleSequence {
 		t.Fatalf("the migrated appointment replayed: %v, want stale_sequence", err)
 	}
-	js, err := s.JusticeRecords(ctx, monitor.JusticeQuery{})
-	if err != nil || len(js) != 1 || js[0].SpentBy != (chainhash.Hash{}) || js[0].SpentBlock != 0 || js[0].Outcome != monitor.JusticeBroadcast {
+	js, err := s.JusticeRecords(ctx, tower.JusticeQuery{})
+	if err != nil || len(js) != 1 || js[0].SpentBy != (chainhash.Hash{}) || js[0].SpentBlock != 0 || js[0].Outcome != tower.JusticeBroadcast {
 		t.Fatalf("migrated justice: %+v, %v", js, err)
 	}
 	if tot, err := s.TowerTotals(ctx); err != nil || tot.Appointments != 1 {

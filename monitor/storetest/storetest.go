@@ -1,10 +1,11 @@
-// Package storetest is the test suite every monitor.Store implementation
-// must pass: call Run from the implementation's tests with a function that
-// opens a fresh, empty store.
+// Package storetest is the test suite every store implementation must
+// pass: call Run (monitor.Store) and RunTower (TowerStore, the watchtower's
+// state) from the implementation's tests with a function that opens a
+// fresh, empty store.
 //
-// It checks the contract documented in monitor/ports.go, not an
-// implementation: it must not reach into a particular database, sleep, or
-// depend on anything but monitor's types. Values are compared by meaning:
+// It checks the contracts documented in monitor/ports.go and monitor/tower,
+// not an implementation: it must not reach into a particular database,
+// sleep, or depend on anything but monitor's and the tower's types. Values are compared by meaning:
 // a nil amount equals zero, a nil byte slice equals an empty one, and times
 // are compared with Equal.
 package storetest

@@ -15,17 +15,35 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
-// RunTower runs the suite for monitor.TowerStore; open must return a new,
-// empty store for each call and arrange for it to be closed (t.Cleanup).
-// It checks the contract documented in monitor/tower_ports.go, compared by
-// meaning as Run does.
-func RunTower(t *testing.T, open func(t *testing.T) monitor.TowerStore) {
+// TowerStore is everything a watchtower store provides, the union of what
+// its consumers declare: the tower's own ports (tower.Store), the listing
+// the API reads, the Bitcoin watcher's cursor and the totals the stats are
+// seeded from. The suite checks all of it in one place.
+type TowerStore interface {
+	tower.Store
+	Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error)
+	BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error)
+	BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error)
+	// SetBtcCursor records a fully handled block (and remembers its hash).
+	SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error
+	// RollbackBtc forgets blocks above height.
+	RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error
+	TowerTotals(ctx context.Context) (monitor.TowerTotals, error)
+}
+
+// RunTower runs the suite for a TowerStore; open must return a new, empty
+// store for each call and arrange for it to be closed (t.Cleanup). It
+// checks the contract documented in monitor/tower (ports.go and the
+// IntakeStore, LookoutStore and JusticeStore declarations) and above,
+// compared by meaning as Run does.
+func RunTower(t *testing.T, open func(t *testing.T) TowerStore) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s monitor.TowerStore)
+		fn   func(t *testing.T, s TowerStore)
 	}{
 		{"SaveAppointment", testSaveAppointment},
 		{"SaveAppointmentReplacesOnAnyChange", testSaveAppointmentReplaces},
@@ -82,10 +100,10 @@ func blob(label string, n int) []byte {
 }
 
 // appointment builds an appointment of user on loc with every field set.
-func appointment(user, loc string) monitor.StoredAppointment {
+func appointment(user, loc string) tower.StoredAppointment {
 	label := user + "/" + loc
-	return monitor.StoredAppointment{
-		Appointment: monitor.Appointment{
+	return tower.StoredAppointment{
+		Appointment: tower.Appointment{
 			Network:       "regtest",
 			Locator:       locator(loc),
 			EncryptedBlob: blob(label, 300),
@@ -104,20 +122,20 @@ func appointment(user, loc string) monitor.StoredAppointment {
 	}
 }
 
-func apptStr(a monitor.StoredAppointment) string {
+func apptStr(a tower.StoredAppointment) string {
 	return fmt.Sprintf("user=%x locator=%x network=%q blob=%x cipher=%s delay=%d start=%d end=%d reward=%d seq=%d unsequenced=%v usig=%q source=%q ref=%q received=%s tip=%d",
 		a.UserPubkey, a.Locator, a.Network, a.EncryptedBlob, a.Cipher, a.ToSelfDelay, a.StartBlock, a.EndBlock,
 		a.RewardSat, a.Seq, a.Unsequenced, a.UserSignature, a.Source, a.SourceRef, timeStr(a.ReceivedAt), a.AcceptedTip)
 }
 
-func justiceStr(j monitor.Justice) string {
+func justiceStr(j tower.Justice) string {
 	return fmt.Sprintf("id=%d locator=%x user=%x breach=%s breachRaw=%x breachBlock=%d deadline=%d tx=%s raw=%x fee=%d bounty=%d promised=%d rate=%d outcome=%s reason=%s detail=%q sent=%d block=%d/%s replacement=%d created=%s updated=%s spent=%s/%d",
 		j.ID, j.Locator, j.UserPubkey, j.BreachTxID, j.BreachRaw, j.BreachBlock, j.Deadline, j.TxID, j.Raw, j.FeeSat, j.BountySat,
 		j.PromisedSat, j.FeeRate, j.Outcome, j.Reason, j.Detail, j.SentHeight, j.Block, j.BlockHash, j.Replacement,
 		timeStr(j.CreatedAt), timeStr(j.UpdatedAt), j.SpentBy, j.SpentBlock)
 }
 
-func sortAppointments(as []monitor.StoredAppointment) {
+func sortAppointments(as []tower.StoredAppointment) {
 	sort.Slice(as, func(i, j int) bool {
 		if c := bytes.Compare(as[i].Locator[:], as[j].Locator[:]); c != 0 {
 			return c < 0
@@ -126,7 +144,7 @@ func sortAppointments(as []monitor.StoredAppointment) {
 	})
 }
 
-func saveAppt(t *testing.T, s monitor.TowerStore, a monitor.StoredAppointment, maxPerLocator int) monitor.SaveResult {
+func saveAppt(t *testing.T, s TowerStore, a tower.StoredAppointment, maxPerLocator int) monitor.SaveResult {
 	t.Helper()
 	res, err := s.SaveAppointment(ctx, a, maxPerLocator)
 	if err != nil {
@@ -135,14 +153,14 @@ func saveAppt(t *testing.T, s monitor.TowerStore, a monitor.StoredAppointment, m
 	return res
 }
 
-func byLocator(t *testing.T, s monitor.TowerStore, loc [16]byte) []monitor.StoredAppointment {
+func byLocator(t *testing.T, s TowerStore, loc [16]byte) []tower.StoredAppointment {
 	t.Helper()
 	as, err := s.AppointmentsByLocator(ctx, loc)
 	must(t, err)
 	return as
 }
 
-func towerTotals(t *testing.T, s monitor.TowerStore) monitor.TowerTotals {
+func towerTotals(t *testing.T, s TowerStore) monitor.TowerTotals {
 	t.Helper()
 	tot, err := s.TowerTotals(ctx)
 	must(t, err)
@@ -151,12 +169,12 @@ func towerTotals(t *testing.T, s monitor.TowerStore) monitor.TowerTotals {
 
 // ---- appointments ----
 
-func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
+func testSaveAppointment(t *testing.T, s TowerStore) {
 	a1 := appointment("u1", "l1")
 	if res := saveAppt(t, s, a1, 8); res != (monitor.SaveResult{NewParticipants: 1}) {
 		t.Errorf("first save: got %+v, want 1 new participant", res)
 	}
-	equalList(t, "stored", apptStr, byLocator(t, s, a1.Locator), []monitor.StoredAppointment{a1})
+	equalList(t, "stored", apptStr, byLocator(t, s, a1.Locator), []tower.StoredAppointment{a1})
 
 	// The same appointment again, arriving another way: a duplicate; the
 	// stored one is kept as it was.
@@ -165,7 +183,7 @@ func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
 	if res := saveAppt(t, s, again, 8); res != (monitor.SaveResult{Duplicate: true}) {
 		t.Errorf("duplicate: got %+v, want Duplicate only", res)
 	}
-	equalList(t, "after duplicate", apptStr, byLocator(t, s, a1.Locator), []monitor.StoredAppointment{a1})
+	equalList(t, "after duplicate", apptStr, byLocator(t, s, a1.Locator), []tower.StoredAppointment{a1})
 
 	// New content for the same (user, locator) replaces.
 	a1b := appointment("u1", "l1")
@@ -173,7 +191,7 @@ func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
 	if res := saveAppt(t, s, a1b, 8); res != (monitor.SaveResult{Replaced: true}) {
 		t.Errorf("replace: got %+v, want Replaced only", res)
 	}
-	equalList(t, "after replace", apptStr, byLocator(t, s, a1.Locator), []monitor.StoredAppointment{a1b})
+	equalList(t, "after replace", apptStr, byLocator(t, s, a1.Locator), []tower.StoredAppointment{a1b})
 
 	// The same user on another locator: nothing new seen.
 	a2 := appointment("u1", "l2")
@@ -185,10 +203,10 @@ func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
 	if res := saveAppt(t, s, a3, 8); res != (monitor.SaveResult{NewParticipants: 1}) {
 		t.Errorf("second user: got %+v, want 1 new participant", res)
 	}
-	want := []monitor.StoredAppointment{a1b, a3}
+	want := []tower.StoredAppointment{a1b, a3}
 	sortAppointments(want)
 	equalList(t, "AppointmentsByLocator", apptStr, byLocator(t, s, a1.Locator), want)
-	equalList(t, "AppointmentsByLocator l2", apptStr, byLocator(t, s, a2.Locator), []monitor.StoredAppointment{a2})
+	equalList(t, "AppointmentsByLocator l2", apptStr, byLocator(t, s, a2.Locator), []tower.StoredAppointment{a2})
 	if as := byLocator(t, s, locator("nope")); len(as) != 0 {
 		t.Errorf("AppointmentsByLocator of an unknown locator: %d appointments", len(as))
 	}
@@ -199,20 +217,20 @@ func testSaveAppointment(t *testing.T, s monitor.TowerStore) {
 
 // testSaveAppointmentReplaces: a change in any one field of the appointment
 // itself, with a higher seq, replaces it; how it arrived does not.
-func testSaveAppointmentReplaces(t *testing.T, s monitor.TowerStore) {
+func testSaveAppointmentReplaces(t *testing.T, s TowerStore) {
 	base := appointment("u", "l")
 	saveAppt(t, s, base, 8)
 	seq := uint64(0)
-	for name, change := range map[string]func(a *monitor.Appointment){
-		"network":        func(a *monitor.Appointment) { a.Network = "testnet" },
-		"blob":           func(a *monitor.Appointment) { a.EncryptedBlob[7] ^= 1 },
-		"blob length":    func(a *monitor.Appointment) { a.EncryptedBlob = a.EncryptedBlob[:299] },
-		"cipher":         func(a *monitor.Appointment) { a.Cipher = lncrypto.CipherAES256GCM },
-		"to_self_delay":  func(a *monitor.Appointment) { a.ToSelfDelay++ },
-		"start_block":    func(a *monitor.Appointment) { a.StartBlock++ },
-		"end_block":      func(a *monitor.Appointment) { a.EndBlock++ },
-		"reward_sat":     func(a *monitor.Appointment) { a.RewardSat++ },
-		"user_signature": func(a *monitor.Appointment) { a.UserSignature += "y" },
+	for name, change := range map[string]func(a *tower.Appointment){
+		"network":        func(a *tower.Appointment) { a.Network = "testnet" },
+		"blob":           func(a *tower.Appointment) { a.EncryptedBlob[7] ^= 1 },
+		"blob length":    func(a *tower.Appointment) { a.EncryptedBlob = a.EncryptedBlob[:299] },
+		"cipher":         func(a *tower.Appointment) { a.Cipher = lncrypto.CipherAES256GCM },
+		"to_self_delay":  func(a *tower.Appointment) { a.ToSelfDelay++ },
+		"start_block":    func(a *tower.Appointment) { a.StartBlock++ },
+		"end_block":      func(a *tower.Appointment) { a.EndBlock++ },
+		"reward_sat":     func(a *tower.Appointment) { a.RewardSat++ },
+		"user_signature": func(a *tower.Appointment) { a.UserSignature += "y" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := appointment("u", "l")
@@ -222,7 +240,7 @@ func testSaveAppointmentReplaces(t *testing.T, s monitor.TowerStore) {
 			if res := saveAppt(t, s, a, 1); res != (monitor.SaveResult{Replaced: true}) {
 				t.Fatalf("got %+v, want Replaced (a replacement does not count against the cap)", res)
 			}
-			equalList(t, "after replace", apptStr, byLocator(t, s, a.Locator), []monitor.StoredAppointment{a})
+			equalList(t, "after replace", apptStr, byLocator(t, s, a.Locator), []tower.StoredAppointment{a})
 			if res := saveAppt(t, s, a, 1); res != (monitor.SaveResult{Duplicate: true}) {
 				t.Fatalf("again: got %+v, want Duplicate", res)
 			}
@@ -239,7 +257,7 @@ func testSaveAppointmentReplaces(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testSaveAppointmentLargeValues(t *testing.T, s monitor.TowerStore) {
+func testSaveAppointmentLargeValues(t *testing.T, s TowerStore) {
 	a := appointment("u", "l")
 	a.ToSelfDelay, a.StartBlock, a.EndBlock, a.AcceptedTip = math.MaxUint32, math.MaxUint32-1, math.MaxUint32, math.MaxUint32
 	a.RewardSat = math.MaxUint64
@@ -247,7 +265,7 @@ func testSaveAppointmentLargeValues(t *testing.T, s monitor.TowerStore) {
 	a.Cipher = lncrypto.CipherAES256GCM
 	a.ReceivedAt = time.Time{}
 	saveAppt(t, s, a, 8)
-	equalList(t, "extremes", apptStr, byLocator(t, s, a.Locator), []monitor.StoredAppointment{a})
+	equalList(t, "extremes", apptStr, byLocator(t, s, a.Locator), []tower.StoredAppointment{a})
 	if res := saveAppt(t, s, a, 8); !res.Duplicate {
 		t.Errorf("extremes again: %+v, want Duplicate", res)
 	}
@@ -257,10 +275,10 @@ func testSaveAppointmentLargeValues(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testAppointmentsPerLocator(t *testing.T, s monitor.TowerStore) {
+func testAppointmentsPerLocator(t *testing.T, s TowerStore) {
 	const maxPer = 3
 	loc := "crowded"
-	var want []monitor.StoredAppointment
+	var want []tower.StoredAppointment
 	for i := range maxPer {
 		a := appointment(fmt.Sprint("u", i), loc)
 		saveAppt(t, s, a, maxPer)
@@ -304,8 +322,8 @@ func testAppointmentsPerLocator(t *testing.T, s monitor.TowerStore) {
 }
 
 // pagedAppointments saves 3 users' appointments on 8 locators, some shared.
-func pagedAppointments(t *testing.T, s monitor.TowerStore) []monitor.StoredAppointment {
-	var all []monitor.StoredAppointment
+func pagedAppointments(t *testing.T, s TowerStore) []tower.StoredAppointment {
+	var all []tower.StoredAppointment
 	for i := range 8 {
 		for u := range 3 {
 			if (i+u)%2 == 0 || i%3 == 0 {
@@ -320,19 +338,19 @@ func pagedAppointments(t *testing.T, s monitor.TowerStore) []monitor.StoredAppoi
 	return all
 }
 
-func testAppointmentPagination(t *testing.T, s monitor.TowerStore) {
+func testAppointmentPagination(t *testing.T, s TowerStore) {
 	all := pagedAppointments(t, s)
 	l3 := locator("l3")
 	filters := []struct {
 		name string
-		q    monitor.AppointmentQuery
+		q    tower.AppointmentQuery
 	}{
-		{"all", monitor.AppointmentQuery{}},
-		{"locator", monitor.AppointmentQuery{Locator: &l3}},
-		{"unknown locator", monitor.AppointmentQuery{Locator: ptr(locator("nope"))}},
+		{"all", tower.AppointmentQuery{}},
+		{"locator", tower.AppointmentQuery{Locator: &l3}},
+		{"unknown locator", tower.AppointmentQuery{Locator: ptr(locator("nope"))}},
 	}
 	for _, f := range filters {
-		var want []monitor.StoredAppointment
+		var want []tower.StoredAppointment
 		for _, a := range all {
 			if f.q.Locator == nil || a.Locator == *f.q.Locator {
 				want = append(want, a)
@@ -346,7 +364,7 @@ func testAppointmentPagination(t *testing.T, s monitor.TowerStore) {
 				continue
 			}
 			t.Run(fmt.Sprintf("%s/limit%d", f.name, limit), func(t *testing.T) {
-				var got []monitor.StoredAppointment
+				var got []tower.StoredAppointment
 				q := f.q
 				q.Limit = limit
 				for page := 0; ; page++ {
@@ -377,36 +395,36 @@ func testAppointmentPagination(t *testing.T, s monitor.TowerStore) {
 
 	// A page boundary inside a locator's users, then a new appointment
 	// before the cursor: keyset pages neither repeat nor skip.
-	first, next, err := s.Appointments(ctx, monitor.AppointmentQuery{Limit: 2})
+	first, next, err := s.Appointments(ctx, tower.AppointmentQuery{Limit: 2})
 	must(t, err)
 	early := appointment("u0", "l0")
 	early.Locator = [16]byte{} // sorts first
 	saveAppt(t, s, early, 8)
-	rest, _, err := s.Appointments(ctx, monitor.AppointmentQuery{Limit: 1000, After: next})
+	rest, _, err := s.Appointments(ctx, tower.AppointmentQuery{Limit: 1000, After: next})
 	must(t, err)
 	equalList(t, "pages around an insert", apptStr, append(first, rest...), all)
 }
 
-func testAppointmentPaginationDefaultLimit(t *testing.T, s monitor.TowerStore) {
+func testAppointmentPaginationDefaultLimit(t *testing.T, s TowerStore) {
 	for i := range 101 {
 		saveAppt(t, s, appointment("u", fmt.Sprint("l", i)), 8)
 	}
-	as, next, err := s.Appointments(ctx, monitor.AppointmentQuery{})
+	as, next, err := s.Appointments(ctx, tower.AppointmentQuery{})
 	must(t, err)
 	if len(as) != 100 || next == "" {
 		t.Fatalf("Limit 0: got %d appointments and next %q, want the default of 100 and a next cursor", len(as), next)
 	}
-	as, next, err = s.Appointments(ctx, monitor.AppointmentQuery{After: next})
+	as, next, err = s.Appointments(ctx, tower.AppointmentQuery{After: next})
 	must(t, err)
 	if len(as) != 1 || next != "" {
 		t.Fatalf("second page: got %d appointments and next %q, want 1 and no cursor", len(as), next)
 	}
 }
 
-func testAppointmentPaginationBadCursor(t *testing.T, s monitor.TowerStore) {
+func testAppointmentPaginationBadCursor(t *testing.T, s TowerStore) {
 	pagedAppointments(t, s)
 	for _, after := range []string{"zz", "00", strings.Repeat("g", 98), strings.Repeat("00", 48)} {
-		_, _, err := s.Appointments(ctx, monitor.AppointmentQuery{After: after})
+		_, _, err := s.Appointments(ctx, tower.AppointmentQuery{After: after})
 		var me *monitor.Error
 		if !errors.As(err, &me) || me.Code() != monitor.CodeInvalid {
 			t.Errorf("After %q: got %v, want an invalid-input *monitor.Error", after, err)
@@ -414,7 +432,7 @@ func testAppointmentPaginationBadCursor(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testEachLocator(t *testing.T, s monitor.TowerStore) {
+func testEachLocator(t *testing.T, s TowerStore) {
 	collect := func() map[[16]byte]int {
 		t.Helper()
 		seen := map[[16]byte]int{}
@@ -461,7 +479,7 @@ func testEachLocator(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testExpireAppointments(t *testing.T, s monitor.TowerStore) {
+func testExpireAppointments(t *testing.T, s TowerStore) {
 	var ends = map[string]uint32{"a": 100, "b": 101, "c": 101, "d": 102, "e": 1_000_000}
 	for name, end := range ends {
 		a := appointment("u-"+name, "l-"+name)
@@ -516,17 +534,17 @@ func testExpireAppointments(t *testing.T, s monitor.TowerStore) {
 // its (user, locator) only with a higher seq; a lower one, or an equal one
 // with other content, is refused with stale_sequence and changes nothing;
 // an unsequenced one orders as 0.
-func testSaveAppointmentSequence(t *testing.T, s monitor.TowerStore) {
-	at := func(seq uint64, label string) monitor.StoredAppointment {
+func testSaveAppointmentSequence(t *testing.T, s TowerStore) {
+	at := func(seq uint64, label string) tower.StoredAppointment {
 		a := appointment("u", "l")
 		a.Seq, a.EncryptedBlob, a.SourceRef = seq, blob(label, 300), "ref-"+label
 		return a
 	}
-	stored := func(want monitor.StoredAppointment) {
+	stored := func(want tower.StoredAppointment) {
 		t.Helper()
-		equalList(t, "stored", apptStr, byLocator(t, s, want.Locator), []monitor.StoredAppointment{want})
+		equalList(t, "stored", apptStr, byLocator(t, s, want.Locator), []tower.StoredAppointment{want})
 	}
-	refused := func(a monitor.StoredAppointment) {
+	refused := func(a tower.StoredAppointment) {
 		t.Helper()
 		_, err := s.SaveAppointment(ctx, a, 8)
 		wantReason(t, err, monitor.ReasonStaleSequence)
@@ -568,13 +586,13 @@ func testSaveAppointmentSequence(t *testing.T, s monitor.TowerStore) {
 	saveAppt(t, s, appointment("u2", "l"), 8)
 	saveAppt(t, s, appointment("u", "l2"), 8)
 	// AppointmentOf reads one (user, locator).
-	for _, want := range []monitor.StoredAppointment{top, appointment("u2", "l"), appointment("u", "l2")} {
+	for _, want := range []tower.StoredAppointment{top, appointment("u2", "l"), appointment("u", "l2")} {
 		got, ok, err := s.AppointmentOf(ctx, want.UserPubkey, want.Locator)
 		must(t, err)
 		if !ok {
 			t.Fatalf("AppointmentOf(%x, %x): none", want.UserPubkey[:4], want.Locator[:4])
 		}
-		equalList(t, "AppointmentOf", apptStr, []monitor.StoredAppointment{got}, []monitor.StoredAppointment{want})
+		equalList(t, "AppointmentOf", apptStr, []tower.StoredAppointment{got}, []tower.StoredAppointment{want})
 	}
 	if _, ok, err := s.AppointmentOf(ctx, pubkey("u3"), locator("l")); err != nil || ok {
 		t.Fatalf("AppointmentOf of nothing stored: %v, %v", ok, err)
@@ -586,7 +604,7 @@ func testSaveAppointmentSequence(t *testing.T, s monitor.TowerStore) {
 
 // testLocatorPrefixStored: the answer follows the first 8 bytes of every
 // stored locator, including the extremes of a prefix's range.
-func testLocatorPrefixStored(t *testing.T, s monitor.TowerStore) {
+func testLocatorPrefixStored(t *testing.T, s TowerStore) {
 	has := func(p [8]byte) bool {
 		t.Helper()
 		ok, err := s.LocatorPrefixStored(ctx, p)
@@ -630,7 +648,7 @@ func testLocatorPrefixStored(t *testing.T, s monitor.TowerStore) {
 
 func height(label string) chainhash.Hash { return btcHash("block/" + label) }
 
-func testBtcCursor(t *testing.T, s monitor.TowerStore) {
+func testBtcCursor(t *testing.T, s TowerStore) {
 	if h, hash, ok, err := s.BtcCursor(ctx); err != nil || ok {
 		t.Fatalf("BtcCursor of an empty store: %d %s %v %v", h, hash, ok, err)
 	}
@@ -667,7 +685,7 @@ func testBtcCursor(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testBtcRollback(t *testing.T, s monitor.TowerStore) {
+func testBtcRollback(t *testing.T, s TowerStore) {
 	for n := uint32(100); n <= 120; n++ {
 		must(t, s.SetBtcCursor(ctx, n, height(fmt.Sprint(n))))
 	}
@@ -710,8 +728,8 @@ func testBtcRollback(t *testing.T, s monitor.TowerStore) {
 // ---- justice ----
 
 // justice builds a record with every field set.
-func justice(label string, outcome monitor.JusticeOutcome) monitor.Justice {
-	return monitor.Justice{
+func justice(label string, outcome tower.JusticeOutcome) tower.Justice {
+	return tower.Justice{
 		Locator:     locator("l-" + label),
 		UserPubkey:  pubkey("u-" + label),
 		BreachTxID:  btcHash("breach/" + label),
@@ -736,7 +754,7 @@ func justice(label string, outcome monitor.JusticeOutcome) monitor.Justice {
 	}
 }
 
-func insertJustice(t *testing.T, s monitor.TowerStore, j *monitor.Justice) {
+func insertJustice(t *testing.T, s TowerStore, j *tower.Justice) {
 	t.Helper()
 	id, err := s.InsertJustice(ctx, *j)
 	must(t, err)
@@ -746,86 +764,86 @@ func insertJustice(t *testing.T, s monitor.TowerStore, j *monitor.Justice) {
 	j.ID = id
 }
 
-func justiceRecords(t *testing.T, s monitor.TowerStore, q monitor.JusticeQuery) []monitor.Justice {
+func justiceRecords(t *testing.T, s TowerStore, q tower.JusticeQuery) []tower.Justice {
 	t.Helper()
 	js, err := s.JusticeRecords(ctx, q)
 	must(t, err)
 	return js
 }
 
-func testJustice(t *testing.T, s monitor.TowerStore) {
-	if js := justiceRecords(t, s, monitor.JusticeQuery{}); len(js) != 0 {
+func testJustice(t *testing.T, s TowerStore) {
+	if js := justiceRecords(t, s, tower.JusticeQuery{}); len(js) != 0 {
 		t.Fatalf("empty store: %d justice records", len(js))
 	}
-	full := justice("full", monitor.JusticeBroadcast)
+	full := justice("full", tower.JusticeBroadcast)
 	full.ID = 999 // ignored
 	insertJustice(t, s, &full)
 
 	// A failure before any transaction existed: zero and empty values.
-	bare := monitor.Justice{Locator: locator("bare"), UserPubkey: pubkey("bare"), BreachTxID: btcHash("bare"),
-		Outcome: monitor.JusticeFailed, Reason: monitor.ReasonDecryptFailed}
+	bare := tower.Justice{Locator: locator("bare"), UserPubkey: pubkey("bare"), BreachTxID: btcHash("bare"),
+		Outcome: tower.JusticeFailed, Reason: monitor.ReasonDecryptFailed}
 	insertJustice(t, s, &bare)
 	if bare.ID <= full.ID {
 		t.Errorf("ids not increasing: %d then %d", full.ID, bare.ID)
 	}
-	equalList(t, "records", justiceStr, justiceRecords(t, s, monitor.JusticeQuery{}), []monitor.Justice{full, bare})
+	equalList(t, "records", justiceStr, justiceRecords(t, s, tower.JusticeQuery{}), []tower.Justice{full, bare})
 
 	// Save every field back changed.
-	changed := justice("changed", monitor.JusticeConfirmed)
+	changed := justice("changed", tower.JusticeConfirmed)
 	changed.ID = full.ID
 	changed.FeeSat, changed.BountySat, changed.PromisedSat, changed.FeeRate = -1, 0, 0, math.MaxInt64
 	changed.Reason, changed.Replacement = "", 0
 	changed.BreachRaw, changed.Raw = nil, nil
 	must(t, s.SaveJustice(ctx, changed))
-	equalList(t, "after save", justiceStr, justiceRecords(t, s, monitor.JusticeQuery{}), []monitor.Justice{changed, bare})
+	equalList(t, "after save", justiceStr, justiceRecords(t, s, tower.JusticeQuery{}), []tower.Justice{changed, bare})
 
 	// And back to zero values: hashes and times that were set are cleared.
-	cleared := monitor.Justice{ID: full.ID, Outcome: monitor.JusticeLost}
+	cleared := tower.Justice{ID: full.ID, Outcome: tower.JusticeLost}
 	must(t, s.SaveJustice(ctx, cleared))
-	equalList(t, "after clearing", justiceStr, justiceRecords(t, s, monitor.JusticeQuery{}), []monitor.Justice{cleared, bare})
+	equalList(t, "after clearing", justiceStr, justiceRecords(t, s, tower.JusticeQuery{}), []tower.Justice{cleared, bare})
 
-	missing := justice("missing", monitor.JusticeBroadcast)
+	missing := justice("missing", tower.JusticeBroadcast)
 	missing.ID = bare.ID + 100
 	wantNotFound(t, s.SaveJustice(ctx, missing))
 }
 
-func testJusticeQueries(t *testing.T, s monitor.TowerStore) {
-	var all []monitor.Justice
-	add := func(label, breach string, outcome monitor.JusticeOutcome) monitor.Justice {
+func testJusticeQueries(t *testing.T, s TowerStore) {
+	var all []tower.Justice
+	add := func(label, breach string, outcome tower.JusticeOutcome) tower.Justice {
 		j := justice(label, outcome)
 		j.BreachTxID = btcHash("breach/" + breach)
 		insertJustice(t, s, &j)
 		all = append(all, j)
 		return j
 	}
-	a1 := add("a1", "A", monitor.JusticeReplaced)
-	b1 := add("b1", "B", monitor.JusticeFailed)
-	a2 := add("a2", "A", monitor.JusticeBroadcast)
-	c1 := add("c1", "C", monitor.JusticeConfirmed)
-	b2 := add("b2", "B", monitor.JusticeBroadcast)
-	d1 := add("d1", "D", monitor.JusticeLost)
+	a1 := add("a1", "A", tower.JusticeReplaced)
+	b1 := add("b1", "B", tower.JusticeFailed)
+	a2 := add("a2", "A", tower.JusticeBroadcast)
+	c1 := add("c1", "C", tower.JusticeConfirmed)
+	b2 := add("b2", "B", tower.JusticeBroadcast)
+	d1 := add("d1", "D", tower.JusticeLost)
 
 	for _, tc := range []struct {
 		name string
-		q    monitor.JusticeQuery
-		want []monitor.Justice
+		q    tower.JusticeQuery
+		want []tower.Justice
 	}{
-		{"all", monitor.JusticeQuery{}, all},
-		{"negative limit", monitor.JusticeQuery{Limit: -1}, all},
-		{"broadcast", monitor.JusticeQuery{Outcomes: []monitor.JusticeOutcome{monitor.JusticeBroadcast}}, []monitor.Justice{a2, b2}},
-		{"two outcomes", monitor.JusticeQuery{Outcomes: []monitor.JusticeOutcome{monitor.JusticeLost, monitor.JusticeReplaced}}, []monitor.Justice{a1, d1}},
-		{"no such outcome", monitor.JusticeQuery{Outcomes: []monitor.JusticeOutcome{"nope"}}, nil},
-		{"after", monitor.JusticeQuery{AfterID: a2.ID}, []monitor.Justice{c1, b2, d1}},
-		{"limit", monitor.JusticeQuery{Limit: 2}, []monitor.Justice{a1, b1}},
-		{"after and limit", monitor.JusticeQuery{AfterID: b1.ID, Limit: 2}, []monitor.Justice{a2, c1}},
-		{"everything combined", monitor.JusticeQuery{AfterID: a1.ID, Limit: 1,
-			Outcomes: []monitor.JusticeOutcome{monitor.JusticeBroadcast, monitor.JusticeConfirmed}}, []monitor.Justice{a2}},
-		{"after the last", monitor.JusticeQuery{AfterID: d1.ID}, nil},
+		{"all", tower.JusticeQuery{}, all},
+		{"negative limit", tower.JusticeQuery{Limit: -1}, all},
+		{"broadcast", tower.JusticeQuery{Outcomes: []tower.JusticeOutcome{tower.JusticeBroadcast}}, []tower.Justice{a2, b2}},
+		{"two outcomes", tower.JusticeQuery{Outcomes: []tower.JusticeOutcome{tower.JusticeLost, tower.JusticeReplaced}}, []tower.Justice{a1, d1}},
+		{"no such outcome", tower.JusticeQuery{Outcomes: []tower.JusticeOutcome{"nope"}}, nil},
+		{"after", tower.JusticeQuery{AfterID: a2.ID}, []tower.Justice{c1, b2, d1}},
+		{"limit", tower.JusticeQuery{Limit: 2}, []tower.Justice{a1, b1}},
+		{"after and limit", tower.JusticeQuery{AfterID: b1.ID, Limit: 2}, []tower.Justice{a2, c1}},
+		{"everything combined", tower.JusticeQuery{AfterID: a1.ID, Limit: 1,
+			Outcomes: []tower.JusticeOutcome{tower.JusticeBroadcast, tower.JusticeConfirmed}}, []tower.Justice{a2}},
+		{"after the last", tower.JusticeQuery{AfterID: d1.ID}, nil},
 	} {
 		equalList(t, tc.name, justiceStr, justiceRecords(t, s, tc.q), tc.want)
 	}
 
-	for breach, want := range map[string][]monitor.Justice{
+	for breach, want := range map[string][]tower.Justice{
 		"A": {a1, a2}, "B": {b1, b2}, "C": {c1}, "D": {d1}, "none": nil,
 	} {
 		js, err := s.JusticeForBreach(ctx, btcHash("breach/"+breach))
@@ -834,11 +852,11 @@ func testJusticeQueries(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testTowerTotals(t *testing.T, s monitor.TowerStore) {
+func testTowerTotals(t *testing.T, s TowerStore) {
 	if tot := towerTotals(t, s); tot != (monitor.TowerTotals{}) {
 		t.Fatalf("empty store: %+v", tot)
 	}
-	for _, a := range []monitor.StoredAppointment{appointment("u1", "l1"), appointment("u2", "l1"), appointment("u1", "l2")} {
+	for _, a := range []tower.StoredAppointment{appointment("u1", "l1"), appointment("u2", "l1"), appointment("u1", "l2")} {
 		saveAppt(t, s, a, 8)
 	}
 	saveAppt(t, s, appointment("u1", "l1"), 8) // duplicate
@@ -848,7 +866,7 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 	_, err := s.SaveAppointment(ctx, appointment("u3", "l1"), 2)
 	wantReason(t, err, monitor.ReasonTooManyPerLocator)
 
-	rec := func(label, breach string, outcome monitor.JusticeOutcome, replacement int, bounty int64, sent bool) monitor.Justice {
+	rec := func(label, breach string, outcome tower.JusticeOutcome, replacement int, bounty int64, sent bool) tower.Justice {
 		j := justice(label, outcome)
 		j.BreachTxID, j.Replacement, j.BountySat = btcHash("breach/"+breach), replacement, bounty
 		if !sent {
@@ -858,20 +876,20 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 		return j
 	}
 	// Breach A: sent, bumped twice, the last one confirmed.
-	rec("a0", "A", monitor.JusticeReplaced, 0, 9_000, true)
-	rec("a1", "A", monitor.JusticeReplaced, 1, 8_000, true)
-	a2 := rec("a2", "A", monitor.JusticeBroadcast, 2, 7_000, true)
+	rec("a0", "A", tower.JusticeReplaced, 0, 9_000, true)
+	rec("a1", "A", tower.JusticeReplaced, 1, 8_000, true)
+	a2 := rec("a2", "A", tower.JusticeBroadcast, 2, 7_000, true)
 	// Breach B: no transaction could be made.
-	rec("b0", "B", monitor.JusticeFailed, 0, 0, false)
+	rec("b0", "B", tower.JusticeFailed, 0, 0, false)
 	// Breach C: sent, the outputs went elsewhere.
-	c0 := justice("c0", monitor.JusticeLost)
+	c0 := justice("c0", tower.JusticeLost)
 	c0.BreachTxID, c0.Replacement, c0.BountySat, c0.Reason = btcHash("breach/C"), 0, 5_000, monitor.ReasonSpentByCheater
 	insertJustice(t, s, &c0)
 	// Breach D: SIGHASH_ALL, no bounty, confirmed.
-	rec("d0", "D", monitor.JusticeConfirmed, 0, 0, true)
+	rec("d0", "D", tower.JusticeConfirmed, 0, 0, true)
 	// Breach E: two users' appointments on one breach, both sent.
-	rec("e0", "E", monitor.JusticeBroadcast, 0, 1_000, true)
-	e1 := rec("e1", "E", monitor.JusticeBroadcast, 0, 2_000, true)
+	rec("e0", "E", tower.JusticeBroadcast, 0, 1_000, true)
+	e1 := rec("e1", "E", tower.JusticeBroadcast, 0, 2_000, true)
 
 	// Broadcast: a0, c0, d0, e0, e1 (a1 and a2 replace a0; b0 has no
 	// transaction).
@@ -879,18 +897,18 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 	if tot := towerTotals(t, s); tot != want {
 		t.Errorf("totals: %+v, want %+v", tot, want)
 	}
-	a2.Outcome = monitor.JusticeConfirmed
+	a2.Outcome = tower.JusticeConfirmed
 	must(t, s.SaveJustice(ctx, a2))
-	e1.Outcome = monitor.JusticeConfirmed
+	e1.Outcome = tower.JusticeConfirmed
 	must(t, s.SaveJustice(ctx, e1))
 	// e0 lost to another justice transaction, a deadline passed on breach F.
-	e0 := justiceRecords(t, s, monitor.JusticeQuery{Outcomes: []monitor.JusticeOutcome{monitor.JusticeBroadcast}})
+	e0 := justiceRecords(t, s, tower.JusticeQuery{Outcomes: []tower.JusticeOutcome{tower.JusticeBroadcast}})
 	if len(e0) != 1 {
 		t.Fatalf("open records: %d, want e0 alone", len(e0))
 	}
-	e0[0].Outcome, e0[0].Reason = monitor.JusticeLost, monitor.ReasonSpentByJustice
+	e0[0].Outcome, e0[0].Reason = tower.JusticeLost, monitor.ReasonSpentByJustice
 	must(t, s.SaveJustice(ctx, e0[0]))
-	f0 := justice("f0", monitor.JusticeLost)
+	f0 := justice("f0", tower.JusticeLost)
 	f0.Reason, f0.Replacement = monitor.ReasonDeadlinePassed, 0
 	insertJustice(t, s, &f0)
 	_, err = s.ExpireAppointments(ctx, 822_001)
@@ -902,15 +920,15 @@ func testTowerTotals(t *testing.T, s monitor.TowerStore) {
 	}
 }
 
-func testTowerContextCanceled(t *testing.T, s monitor.TowerStore) {
+func testTowerContextCanceled(t *testing.T, s TowerStore) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	a := appointment("u", "l")
-	j := justice("j", monitor.JusticeBroadcast)
+	j := justice("j", tower.JusticeBroadcast)
 	calls := map[string]func() error{
 		"SaveAppointment":       func() error { _, err := s.SaveAppointment(cctx, a, 8); return err },
 		"AppointmentsByLocator": func() error { _, err := s.AppointmentsByLocator(cctx, a.Locator); return err },
-		"Appointments":          func() error { _, _, err := s.Appointments(cctx, monitor.AppointmentQuery{}); return err },
+		"Appointments":          func() error { _, _, err := s.Appointments(cctx, tower.AppointmentQuery{}); return err },
 		"EachLocator":           func() error { return s.EachLocator(cctx, func([16]byte) {}) },
 		"ExpireAppointments":    func() error { _, err := s.ExpireAppointments(cctx, 1); return err },
 		"LocatorPrefixStored":   func() error { _, err := s.LocatorPrefixStored(cctx, [8]byte{}); return err },
@@ -921,7 +939,7 @@ func testTowerContextCanceled(t *testing.T, s monitor.TowerStore) {
 		"RollbackBtc":           func() error { return s.RollbackBtc(cctx, 1, height("1")) },
 		"InsertJustice":         func() error { _, err := s.InsertJustice(cctx, j); return err },
 		"SaveJustice":           func() error { return s.SaveJustice(cctx, j) },
-		"JusticeRecords":        func() error { _, err := s.JusticeRecords(cctx, monitor.JusticeQuery{}); return err },
+		"JusticeRecords":        func() error { _, err := s.JusticeRecords(cctx, tower.JusticeQuery{}); return err },
 		"JusticeForBreach":      func() error { _, err := s.JusticeForBreach(cctx, j.BreachTxID); return err },
 		"TowerTotals":           func() error { _, err := s.TowerTotals(cctx); return err },
 	}

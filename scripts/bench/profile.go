@@ -60,7 +60,7 @@ SHA extensions) 34%, re-serializing each transaction through MsgTx.TxHash
 (an io.Writer into a fresh buffer) 20% and more in allocation, taking and
 releasing the index's read lock per lookup 8%, the lookups themselves
 under 10%. Changes: txids from an append-only serialization into one
-reused buffer (monitor.TxIDs), one read lock per block
+reused buffer (tower.TxIDs), one read lock per block
 (LocatorIndex.Hits), the recent-block map for late appointments replaced
 by the block's id list. Hashing on both cores was tried and measured
 slower on these 2-vCPU machines (4,000 txids: 1.87 ms on one core, 2.3 ms

@@ -70,10 +70,10 @@ several times that. The same remedy applies.`},
 	{id: "3", title: "Block matching", group: "match", table: true, text: `
 The work per block before any store access: the txid of each of a block's
 4,000 transactions (double SHA-256 of its serialization without witnesses,
-monitor.TxIDs) and a lookup of its locator (the txid's
+tower.TxIDs) and a lookup of its locator (the txid's
 first 16 bytes) in the in-memory index. The block is decoded beforehand:
 the download and decoding of getblock are not included. The index
-(monitor/locindex.go) keeps the first 8 bytes of each stored locator in a
+(monitor/tower/locindex.go) keeps the first 8 bytes of each stored locator in a
 sorted array with a bucket table over the top bits (index-bytes/appointment
 includes the bucket table); a hit is confirmed against the store, and with
 64-bit prefixes a false positive is about one block in 10^8 at 10,000,000

@@ -1,5 +1,5 @@
 // Package peerbench measures Vigil's per-block breach matching the peers'
-// way (issue 6), beside monitor.BenchmarkMatchBlock: here, lnd's own
+// way (issue 6), beside tower.BenchmarkMatchBlock: here, lnd's own
 // watchtower database (github.com/lightningnetwork/lnd/watchtower/wtdb,
 // TowerDB.QueryMatches on bbolt), imported as is; the SQLite `IN (...)`
 // counterpart is monitor/store's BenchmarkMatchBlockSQLiteIN.

@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	// blockTxs is the block size of monitor.BenchmarkMatchBlock.
+	// blockTxs is the block size of tower.BenchmarkMatchBlock.
 	blockTxs = 4000
 	// updatesPerSession: a client's session holds up to
 	// wtpolicy.DefaultMaxUpdates (1024) updates; the fill uses 1000.
@@ -53,7 +53,7 @@ func storedSizes() []int {
 	return []int{1_000_000, 10_000_000}
 }
 
-// BenchmarkMatchBlockLndTowerDB is monitor.BenchmarkMatchBlock done lnd's
+// BenchmarkMatchBlockLndTowerDB is tower.BenchmarkMatchBlock done lnd's
 // way, with lnd's own code (watchtower/wtdb at the version pinned in
 // go.mod): a 4,000-transaction block of random transactions (no match)
 // against a TowerDB holding N state updates (1,000,000 and 10,000,000;
@@ -75,9 +75,9 @@ func storedSizes() []int {
 // database mapped and in the page cache, no longer pays. Sub-benchmarks:
 //
 //   - lookups: hints precomputed before the timer (no block download, no
-//     txid hashing); compare with monitor.BenchmarkMatchBlockLookupOnly;
+//     txid hashing); compare with tower.BenchmarkMatchBlockLookupOnly;
 //   - txid+lookups: also every transaction's txid and its SHA-256 breach
-//     hint per op, the per-block work monitor.BenchmarkMatchBlock measures.
+//     hint per op, the per-block work tower.BenchmarkMatchBlock measures.
 //
 // Metrics: ms/block; bytes/appointment, the bbolt file's size over N (the
 // file as the fill left it, with bbolt's preallocation);
@@ -168,7 +168,7 @@ func BenchmarkMatchBlockLndTowerDB(b *testing.B) {
 }
 
 // benchBlock is a block of n transactions shaped like
-// monitor.BenchmarkMatchBlock's (two inputs with witnesses, two outputs,
+// tower.BenchmarkMatchBlock's (two inputs with witnesses, two outputs,
 // about 370 bytes), on lnd's btcd types.
 func benchBlock(n int) *wire.MsgBlock {
 	b := &wire.MsgBlock{}

@@ -25,8 +25,9 @@ import (
 	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
 	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // BenchmarkBreachToBroadcast (issue 6, "Breach to broadcast"; goal: under
@@ -63,7 +64,7 @@ import (
 //
 // Everything is real and wired as cmd/vigild/daemon wires it (see
 // Daemon.watchtower): a btcd started by btctest, the SQLite store in a
-// temporary directory, bitcoin.Dial's node client, monitor.NewTower with
+// temporary directory, bitcoin.Dial's node client, tower.New with
 // the daemon's settings, Load (the locator index rebuilt from the store, as
 // at start-up) and bitcoin.NewWatcher with the store as its cursor. The
 // watcher's PollInterval is an hour and Run is not started: the benchmark
@@ -193,7 +194,7 @@ func (c *breachClock) inBlock() bool {
 	return !c.processAt.IsZero()
 }
 
-// monitor.BtcNode, for the tower.
+// tower.Node, for the tower.
 
 func (c *breachClock) Broadcast(ctx context.Context, tx *wire.MsgTx) error {
 	start := time.Now()
@@ -221,7 +222,7 @@ func (c *breachClock) FeeRate(ctx context.Context) (int64, error) {
 	return r, err
 }
 
-func (c *breachClock) TxStatus(ctx context.Context, txid chainhash.Hash) (monitor.TxStatus, error) {
+func (c *breachClock) TxStatus(ctx context.Context, txid chainhash.Hash) (tower.TxStatus, error) {
 	return c.node.TxStatus(ctx, txid)
 }
 
@@ -241,7 +242,7 @@ func (c *breachClock) KnowsBlock(ctx context.Context, h chainhash.Hash) (bool, e
 // clockedTower is the tower as the watcher sees it, with ProcessBlock's
 // entry time read.
 type clockedTower struct {
-	*monitor.Tower
+	*tower.Tower
 	c *breachClock
 }
 
@@ -259,7 +260,7 @@ type breachBench struct {
 	btc          *btctest.Node
 	st           *store.Store
 	clock        *breachClock
-	tower        *monitor.Tower
+	tower        *tower.Tower
 	watcher      *bitcoin.Watcher
 	payoutScript []byte
 }
@@ -307,7 +308,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	towerKey, _ := btcec.NewPrivateKey()
 	var pub [33]byte
 	copy(pub[:], towerKey.PubKey().SerializeCompressed())
-	tower, err := monitor.NewTower(monitor.TowerConfig{
+	tw, err := tower.New(tower.Config{
 		Store: st, Node: clock, Stats: stats, Logger: log.With("subsystem", "tower"), Clock: monitor.SystemClock{},
 		Network: "regtest", Payout: payout, MinRewardSat: 1000, Confirmations: 6,
 		FallbackFeeRate: 2000, MaxFeeRate: 100_000, PerKey: monitor.NewRateLimiter(0, 0),
@@ -317,7 +318,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := tower.Load(ctx); err != nil {
+	if err := tw.Load(ctx); err != nil {
 		b.Fatal(err)
 	}
 	totals, err := st.TowerTotals(ctx)
@@ -328,7 +329,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 		b.Fatalf("store holds %d appointments, want %d", totals.Appointments, stored)
 	}
 	stats.SeedTower(totals)
-	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: clock, Tower: clockedTower{tower, clock}, Cursor: st,
+	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: clock, Tower: clockedTower{tw, clock}, Cursor: st,
 		PollInterval: time.Hour, Logger: log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
 			now := time.Now()
@@ -340,7 +341,7 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	if err := w.Poll(ctx); err != nil { // the first poll: cursor at the tip
 		b.Fatal(err)
 	}
-	return &breachBench{btc: btc, st: st, clock: clock, tower: tower, watcher: w, payoutScript: payout}
+	return &breachBench{btc: btc, st: st, clock: clock, tower: tw, watcher: w, payoutScript: payout}
 }
 
 // fillRandomAppointments stores n appointments with random locators and
@@ -348,9 +349,9 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 // one bulk write (the tower reads them back through Load).
 func fillRandomAppointments(b *testing.B, st *store.Store, n int, tip uint32) {
 	b.Helper()
-	as := make([]monitor.StoredAppointment, n)
+	as := make([]tower.StoredAppointment, n)
 	for i := range as {
-		a := monitor.StoredAppointment{Appointment: monitor.Appointment{Network: "regtest",
+		a := tower.StoredAppointment{Appointment: tower.Appointment{Network: "regtest",
 			EncryptedBlob: make([]byte, 300), Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144,
 			StartBlock: tip, EndBlock: tip + 4320, RewardSat: 5000, UserSignature: strings.Repeat("y", 104)},
 			Source: "rest", ReceivedAt: time.Now().UTC(), AcceptedTip: tip}
@@ -398,12 +399,12 @@ func (e *breachBench) armBreach(b *testing.B, ctx context.Context) (*wire.MsgTx,
 	}
 	tip := uint32(e.btc.Height(b))
 	user, _ := btcec.NewPrivateKey()
-	a := monitor.Appointment{Network: "regtest", Locator: lncrypto.Locator(txid), EncryptedBlob: blob,
+	a := tower.Appointment{Network: "regtest", Locator: lncrypto.Locator(txid), EncryptedBlob: blob,
 		Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: tip, EndBlock: tip + 1000, RewardSat: reward}
 	if err := a.Sign(user); err != nil {
 		b.Fatal(err)
 	}
-	data, err := json.Marshal(monitor.EncodeAppointment(a))
+	data, err := json.Marshal(tower.EncodeAppointment(a))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -26,8 +26,9 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 	"github.com/vigil-monitor/vigil/rest"
 )
 
@@ -505,7 +506,7 @@ func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Addr
 
 // watchtower builds the Lightning half when configured: the node
 // connection, the tower (its index rebuilt from the store) and the watcher.
-func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor.Stats, key *ecdsa.PrivateKey) (*monitor.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
+func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor.Stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
 	b := d.cfg.Bitcoin
 	if b == nil {
 		return nil, nil, nil, nil
@@ -524,7 +525,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	btcKey, _ := btcec.PrivKeyFromBytes(crypto.FromECDSA(key))
 	var pub [33]byte
 	copy(pub[:], btcKey.PubKey().SerializeCompressed())
-	tower, err := monitor.NewTower(monitor.TowerConfig{
+	tw, err := tower.New(tower.Config{
 		Store: st, Node: node, Stats: stats, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
 		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
 		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
@@ -535,7 +536,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		node.Close()
 		return nil, nil, nil, err
 	}
-	if err := tower.Load(ctx); err != nil {
+	if err := tw.Load(ctx); err != nil {
 		node.Close()
 		return nil, nil, nil, err
 	}
@@ -545,7 +546,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		return nil, nil, nil, fmt.Errorf("load watchtower totals: %w", err)
 	}
 	stats.SeedTower(totals)
-	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tower, Cursor: st, PollInterval: b.PollInterval,
+	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tw, Cursor: st, PollInterval: b.PollInterval,
 		Blocks:      bitcoin.NewBlockNotifier(nodeCfg, d.log.With("subsystem", "bitcoin")),
 		StartHeight: b.StartHeight, Logger: d.log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
@@ -568,11 +569,11 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	}
 	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
 		"monitor_pubkey", fmt.Sprintf("%x", pub))
-	return tower, w, node, nil
+	return tw, w, node, nil
 }
 
 // towerOrNil keeps a nil *Tower a nil interface for the API.
-func towerOrNil(t *monitor.Tower) rest.TowerIntake {
+func towerOrNil(t *tower.Tower) rest.TowerIntake {
 	if t == nil {
 		return nil
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store/smallfs"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // pinWAL opens a read transaction on vigild's database, as a long backup
@@ -213,7 +214,7 @@ func TestTowerDiskFullBreachAnsweredAfter(t *testing.T) {
 	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
 		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
 	})
-	if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b.appt))); code != http.StatusCreated {
+	if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b.appt))); code != http.StatusCreated {
 		t.Fatalf("PUT appointment: %d %v", code, body)
 	}
 
@@ -229,7 +230,7 @@ func TestTowerDiskFullBreachAnsweredAfter(t *testing.T) {
 	var code int
 	var body map[string]any
 	ethtest.Eventually(t, defaultWait, "the tower to take the new tip", func() bool { // it learns the tip at its next poll
-		code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b2.appt)))
+		code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b2.appt)))
 		return body["error"] != string(monitor.ReasonStartBlockOutOfWindow)
 	})
 	switch {

@@ -9,7 +9,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // TestRoomAndRESTAppointmentReceiptsSameShape: an appointment's receipt
@@ -30,8 +30,8 @@ func TestRoomAndRESTAppointmentReceiptsSameShape(t *testing.T) {
 		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
 	})
 	client := newRoomClient(t, hs, "alice", alias)
-	room := client.waitReceipt(client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(b.appt)), defaultWait)
-	code, rest := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b.appt)))
+	room := client.waitReceipt(client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(b.appt)), defaultWait)
+	code, rest := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b.appt)))
 	if code != http.StatusCreated {
 		t.Fatalf("PUT: %d %v", code, rest)
 	}

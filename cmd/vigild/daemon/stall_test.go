@@ -29,6 +29,7 @@ import (
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // The stall tests freeze one real dependency (SIGSTOP: it keeps its
@@ -160,7 +161,7 @@ func TestStallBitcoinNode(t *testing.T) {
 	client := newRoomClient(t, hs, "alice", alias)
 
 	resume := freeze(t, "btcd", btc.PID())
-	apptEvent := client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(inRoom.appt))
+	apptEvent := client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(inRoom.appt))
 	proofEvent := client.postProof(s.proof(t, 5, big.NewInt(5000), reward))
 	verifyReceipt(t, chain, client.waitReceipt(proofEvent, defaultWait), ethtest.Address(chain.Keys[2]))
 
@@ -170,7 +171,7 @@ func TestStallBitcoinNode(t *testing.T) {
 	}
 	// The answer arrives as JSON: the connection was not closed by the
 	// write timeout first.
-	code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(overREST.appt)))
+	code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(overREST.appt)))
 	wantReason(t, "appointment over REST with btcd stopped", code, body, http.StatusServiceUnavailable, string(monitor.ReasonChainUnavailable))
 	h := v.waitHealth(t, http.StatusServiceUnavailable, "bitcoin", string(monitor.ReasonChainUnavailable))
 	if h.Parts["ethereum"].Status != "ok" || h.Parts["matrix"].Status != "ok" || h.Parts["store"].Status != "ok" {
@@ -183,7 +184,7 @@ func TestStallBitcoinNode(t *testing.T) {
 	resume()
 	verifyTowerReceipt(t, client.waitReceipt(apptEvent, defaultWait), inRoom.appt)
 	ethtest.Eventually(t, defaultWait, "the REST appointment to be taken", func() bool {
-		code, _ := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(overREST.appt)))
+		code, _ := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(overREST.appt)))
 		return code == http.StatusCreated
 	})
 	v.waitHealth(t, http.StatusOK, "bitcoin", "ok")
@@ -278,12 +279,12 @@ func TestStallEthereumNode(t *testing.T) {
 		return v.stats().BalanceProofs.RejectedByReason[string(monitor.ReasonRequestCanceled)] == 1
 	})
 
-	code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(appt.appt)))
+	code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(appt.appt)))
 	if code != http.StatusCreated {
 		t.Fatalf("appointment with geth stopped: %d %v", code, body)
 	}
 	client.postProof(signedProof(t, n.ChainID, unknown, alice, bob, 6, reward))
-	apptEvent := client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(roomAppt.appt))
+	apptEvent := client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(roomAppt.appt))
 	verifyTowerReceipt(t, client.waitReceipt(apptEvent, defaultWait), roomAppt.appt)
 	if st := v.stats(); st.Counters[monitor.CounterMatrixParked] < 1 {
 		t.Fatalf("the room proof was not parked: %v", st.Counters)

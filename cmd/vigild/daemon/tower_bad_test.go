@@ -14,12 +14,13 @@ import (
 	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // appointmentWith re-seals base's locator with another blob, signed by a
 // fresh user key.
-func appointmentWith(t *testing.T, base monitor.Appointment, blob []byte, reward uint64) monitor.Appointment {
+func appointmentWith(t *testing.T, base tower.Appointment, blob []byte, reward uint64) tower.Appointment {
 	t.Helper()
 	a := base
 	a.EncryptedBlob, a.RewardSat = blob, reward
@@ -74,7 +75,7 @@ func TestTowerBadBlobsRecorded(t *testing.T) {
 	other := all.justice // a valid transaction, spending another breach
 	sealed := seal(t, justice, txid)
 	cases := []struct {
-		appt   monitor.Appointment
+		appt   tower.Appointment
 		reason monitor.Reason
 	}{
 		{appointmentWith(t, b.appt, seal(t, justice, chainhash.Hash{1}), 20_000), monitor.ReasonDecryptFailed},
@@ -85,10 +86,10 @@ func TestTowerBadBlobsRecorded(t *testing.T) {
 		{appointmentWith(t, b.appt, sealed, 30_000), monitor.ReasonSurplusBelowReward},
 	}
 	for _, c := range append(cases, struct {
-		appt   monitor.Appointment
+		appt   tower.Appointment
 		reason monitor.Reason
 	}{all.appt, monitor.ReasonNoBounty}) {
-		if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(c.appt))); code != 201 {
+		if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(c.appt))); code != 201 {
 			t.Fatalf("PUT appointment (%s): %d %v", c.reason, code, body)
 		}
 	}
@@ -112,7 +113,7 @@ func TestTowerBadBlobsRecorded(t *testing.T) {
 		got[reason] = m["outcome"].(string)
 	}
 	for _, c := range cases[:4] {
-		if got[string(c.reason)] != string(monitor.JusticeFailed) {
+		if got[string(c.reason)] != string(tower.JusticeFailed) {
 			t.Errorf("%s: outcome %q, want failed (records %v)", c.reason, got[string(c.reason)], got)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // TestTowerLateAppointment: the breach is mined (and vigil has handled its
@@ -45,7 +46,7 @@ func TestTowerLateAppointment(t *testing.T) {
 				v = towerVigil(t, chain, btc, o, payout)
 				waitProcessed(t, v, h+1)
 			}
-			if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b.appt))); code != http.StatusCreated {
+			if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b.appt))); code != http.StatusCreated {
 				t.Fatalf("PUT appointment: %d %v", code, body)
 			}
 			justice := waitSpender(t, btc, b.commit.TxHash())
@@ -86,8 +87,8 @@ func TestTowerExpiryExact(t *testing.T) {
 	// A second user on the long one's breach, with a blob that does not
 	// decrypt: a second (failed) record for the same breach.
 	other := appointmentWith(t, long.appt, seal(t, serialize(t, long.justice), chainhash.Hash{1}), 20_000)
-	for _, a := range []monitor.Appointment{shortAppt, long.appt, other} {
-		if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(a))); code != http.StatusCreated {
+	for _, a := range []tower.Appointment{shortAppt, long.appt, other} {
+		if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(a))); code != http.StatusCreated {
 			t.Fatalf("PUT appointment: %d %v", code, body)
 		}
 	}

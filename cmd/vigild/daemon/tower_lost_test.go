@@ -19,7 +19,8 @@ import (
 	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // logBuffer collects vigild's log lines for a test to read.
@@ -91,7 +92,7 @@ func signedBreach(t *testing.T, btc *btctest.Node, delay uint16, feeSat int64, t
 	st := ch.State(t, commit)
 	victim, _ := btcec.NewPrivateKey()
 	justice := ch.Justice(t, commit, lntest.P2WPKH(victim.PubKey()), lntest.SighashAll, st.ToLocal-btcutil.Amount(feeSat))
-	a := monitor.Appointment{Network: "regtest", Locator: lncrypto.Locator(commit.TxHash()),
+	a := tower.Appointment{Network: "regtest", Locator: lncrypto.Locator(commit.TxHash()),
 		EncryptedBlob: seal(t, serialize(t, justice), commit.TxHash()), Cipher: lncrypto.CipherChaCha20Poly1305,
 		ToSelfDelay: uint32(delay), StartBlock: tip, EndBlock: tip + 1000, RewardSat: 2000, Seq: 1}
 	user, _ := btcec.NewPrivateKey()
@@ -162,7 +163,7 @@ func TestTowerLostToOtherJustice(t *testing.T) {
 	var r map[string]any
 	ethtest.Eventually(t, defaultWait, "vigil's record settled as lost", func() bool {
 		r = recordFor(t, justiceRecords(t, p.v, ""), breachID)
-		return r["outcome"] == string(monitor.JusticeLost)
+		return r["outcome"] == string(tower.JusticeLost)
 	})
 	if r["reason"] != string(monitor.ReasonSpentByJustice) || r["spent_by_txid"] != theirsID.String() ||
 		r["spent_block"] != fmt.Sprint(h+1) || r["txid"] != ours.TxHash().String() {
@@ -211,7 +212,7 @@ func startTowerPairLogged(t *testing.T, logs io.Writer) *towerPair {
 	p.bs = newBreach(t, p.a, lntest.SighashSingleAnyoneCanPay, uint32(p.a.Height(t))+1, 20_000)
 	p.a.WaitSynced(t, p.b)
 	waitProcessed(t, p.v, p.a.Height(t))
-	if code, body := p.v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(p.bs.appt))); code != 201 {
+	if code, body := p.v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(p.bs.appt))); code != 201 {
 		t.Fatalf("PUT appointment: %d %v", code, body)
 	}
 	return p
@@ -244,7 +245,7 @@ func TestTowerLostToCheaterAndDeadline(t *testing.T) {
 	a.WaitSynced(t, b)
 	waitProcessed(t, v, a.Height(t))
 	for _, bs := range []*breachSetup{spent, idle} {
-		if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(bs.appt))); code != 201 {
+		if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(bs.appt))); code != 201 {
 			t.Fatalf("PUT appointment: %d %v", code, body)
 		}
 	}
@@ -272,7 +273,7 @@ func TestTowerLostToCheaterAndDeadline(t *testing.T) {
 		waitProcessed(t, v, b.Height(t))
 	}
 	for _, r := range justiceRecords(t, v, "") {
-		if r["outcome"] != string(monitor.JusticeBroadcast) {
+		if r["outcome"] != string(tower.JusticeBroadcast) {
 			t.Fatalf("before the deadline: %v", r)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
 	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // floorSatKvB is node B's minimum relay fee (--minrelaytxfee, which btcd
@@ -55,7 +55,7 @@ func startTowerPair(t *testing.T) *towerPair {
 	p.bs = newBreach(t, p.a, lntest.SighashSingleAnyoneCanPay, uint32(p.a.Height(t))+1, 20_000)
 	p.a.WaitSynced(t, p.b)
 	waitProcessed(t, p.v, p.a.Height(t))
-	code, body := p.v.do("PUT", "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(p.bs.appt)))
+	code, body := p.v.do("PUT", "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(p.bs.appt)))
 	if code != 201 {
 		t.Fatalf("PUT appointment: %d %v", code, body)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // TestTowerReplayRefused: a client's first appointment for a commitment
@@ -38,7 +39,7 @@ func TestTowerReplayRefused(t *testing.T) {
 	waitProcessed(t, v, btc.Height(t))
 
 	user, _ := btcec.NewPrivateKey()
-	version := func(seq uint64, blob []byte, reward uint64) monitor.Appointment {
+	version := func(seq uint64, blob []byte, reward uint64) tower.Appointment {
 		a := b.appt
 		a.Seq, a.EncryptedBlob, a.RewardSat = seq, blob, reward
 		if err := a.Sign(user); err != nil {
@@ -50,16 +51,16 @@ func TestTowerReplayRefused(t *testing.T) {
 	_, _ = rand.Read(junk)
 	broken := version(1, seal(t, junk, b.commit.TxHash()), 20_000) // decrypts to no transaction
 	fixed := version(2, b.appt.EncryptedBlob, 20_000)
-	put := func(a monitor.Appointment) (int, map[string]any) {
-		return v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(a)))
+	put := func(a tower.Appointment) (int, map[string]any) {
+		return v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(a)))
 	}
-	for _, a := range []monitor.Appointment{broken, fixed} {
+	for _, a := range []tower.Appointment{broken, fixed} {
 		if code, body := put(a); code != http.StatusCreated {
 			t.Fatalf("PUT seq %d: %d %v", a.Seq, code, body)
 		}
 	}
 	// Over REST: the replay, and other content at the same seq.
-	for name, a := range map[string]monitor.Appointment{"replay of seq 1": broken, "other content at seq 2": version(2, b.appt.EncryptedBlob, 30_000)} {
+	for name, a := range map[string]tower.Appointment{"replay of seq 1": broken, "other content at seq 2": version(2, b.appt.EncryptedBlob, 30_000)} {
 		if code, body := put(a); code != http.StatusConflict || body["error"] != string(monitor.ReasonStaleSequence) {
 			t.Fatalf("PUT %s: %d %v, want 409 stale_sequence", name, code, body)
 		}
@@ -71,13 +72,13 @@ func TestTowerReplayRefused(t *testing.T) {
 	// In the room: the replay gets no receipt; a newer one does; a replay
 	// of the previous one is refused again.
 	client := newRoomClient(t, hs, "mallory", alias)
-	client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(broken))
+	client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(broken))
 	ethtest.Eventually(t, defaultWait, "the room replay refused", func() bool {
 		return v.stats().Lightning.RejectedByReason[string(monitor.ReasonStaleSequence)] == 3
 	})
 	newest := version(3, b.appt.EncryptedBlob, 25_000)
-	verifyTowerReceipt(t, client.waitReceipt(client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(newest)), defaultWait), newest)
-	client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(fixed))
+	verifyTowerReceipt(t, client.waitReceipt(client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(newest)), defaultWait), newest)
+	client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(fixed))
 	ethtest.Eventually(t, defaultWait, "the second room replay refused", func() bool {
 		return v.stats().Lightning.RejectedByReason[string(monitor.ReasonStaleSequence)] == 4
 	})
@@ -116,7 +117,7 @@ func TestTowerReplayRefused(t *testing.T) {
 		}
 		return rec != nil
 	})
-	if rec["txid"] != jid.String() || rec["promised_sat"] != "25000" || rec["outcome"] == string(monitor.JusticeFailed) {
+	if rec["txid"] != jid.String() || rec["promised_sat"] != "25000" || rec["outcome"] == string(tower.JusticeFailed) {
 		t.Fatalf("justice record: %v", rec)
 	}
 }

@@ -22,8 +22,8 @@ import (
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
-	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // breachSetup is a Lightning channel whose old (revoked) commitment the
@@ -32,7 +32,7 @@ type breachSetup struct {
 	ch        *lntest.Channel
 	commit    *wire.MsgTx // the revoked commitment the cheater will publish
 	justice   *wire.MsgTx // as the victim signed it
-	appt      monitor.Appointment
+	appt      tower.Appointment
 	victimOut *wire.TxOut
 }
 
@@ -55,7 +55,7 @@ func newBreach(t *testing.T, btc *btctest.Node, mode lntest.SighashMode, tip uin
 		t.Fatal(err)
 	}
 	user, _ := btcec.NewPrivateKey()
-	a := monitor.Appointment{Network: "regtest", Locator: lncrypto.Locator(txid), EncryptedBlob: blob,
+	a := tower.Appointment{Network: "regtest", Locator: lncrypto.Locator(txid), EncryptedBlob: blob,
 		Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: tip, EndBlock: tip + 1000, RewardSat: rewardSat}
 	if err := a.Sign(user); err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func TestTowerBreachJusticeWithBounty(t *testing.T) {
 		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
 	})
 	client := newRoomClient(t, hs, "alice", alias)
-	id := client.post(matrixbus.TypeAppointment, monitor.EncodeAppointment(b.appt))
+	id := client.post(matrixbus.TypeAppointment, tower.EncodeAppointment(b.appt))
 	r := client.waitReceipt(id, defaultWait)
 	verifyTowerReceipt(t, r, b.appt)
 
@@ -175,7 +175,7 @@ func ptrHash(h chainhash.Hash) *chainhash.Hash { return &h }
 
 // verifyTowerReceipt checks the receipt's Lightning signature over
 // user_signature || u32be(start_block) recovers to monitor_pubkey.
-func verifyTowerReceipt(t *testing.T, r map[string]any, a monitor.Appointment) {
+func verifyTowerReceipt(t *testing.T, r map[string]any, a tower.Appointment) {
 	t.Helper()
 	var start uint32
 	if _, err := fmt.Sscan(r["start_block"].(string), &start); err != nil {
@@ -205,7 +205,7 @@ func TestTowerRespondsAfterRestart(t *testing.T) {
 	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
 		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
 	})
-	code, body := v.do("PUT", "/api/1/appointments", mustJSON(t, monitor.EncodeAppointment(b.appt)))
+	code, body := v.do("PUT", "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b.appt)))
 	if code != 201 {
 		t.Fatalf("PUT appointment: %d %v", code, body)
 	}

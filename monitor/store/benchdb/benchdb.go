@@ -3,8 +3,9 @@
 // with their channels, or n Lightning appointments, written through the
 // store's own API. Building 1,000,000 takes minutes, so each database is
 // built once and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db; every
-// caller gets its own copy. Test and benchmark support only: product code
-// must not import it.
+// caller gets its own copy. It also holds the measurements both intake
+// benchmarks report (measure.go). Test and benchmark support only: product
+// code must not import it.
 package benchdb
 
 import (
@@ -26,8 +27,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // Values the pre-filled data uses, so benchmarks can build compatible
@@ -183,9 +185,9 @@ func fillAppointments(n int) func(s *store.Store) error {
 		blob := make([]byte, 300)
 		order := byKey(n, 1, func(i int) []byte { l := AppointmentLocator(i); return l[:] })
 		for start := 0; start < n; start += batch {
-			var as []monitor.StoredAppointment
+			var as []tower.StoredAppointment
 			for _, i := range order[start:min(start+batch, n)] {
-				a := monitor.StoredAppointment{Appointment: monitor.Appointment{Network: "regtest", Locator: AppointmentLocator(i),
+				a := tower.StoredAppointment{Appointment: tower.Appointment{Network: "regtest", Locator: AppointmentLocator(i),
 					EncryptedBlob: blob, Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: Tip,
 					EndBlock: Tip + uint32(i%50_000), RewardSat: 5000, UserSignature: strings.Repeat("y", 104)},
 					Source: "rest", ReceivedAt: time.Unix(1_700_000_000, 0).UTC(), AcceptedTip: Tip}

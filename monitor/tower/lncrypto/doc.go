@@ -1,5 +1,5 @@
 // Package lncrypto holds the cryptography of Lightning appointments
-// (PROTOCOL.md §3), byte-compatible with The Eye of Satoshi:
+// (docs/protocol.md §8.3), byte-compatible with The Eye of Satoshi:
 //
 //   - the locator and the blob key, both derived from the breach (commitment)
 //     transaction id in internal byte order ([Locator], [Key]);

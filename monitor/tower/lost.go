@@ -1,4 +1,4 @@
-package monitor
+package tower
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // How a justice record ends lost (docs/protocol.md §8.9):
@@ -51,11 +53,11 @@ func sameSpendPath(ours, theirs wire.TxWitness) bool {
 
 // lostReason classifies a foreign spend of a breach output the justice
 // transaction spends with witness ours.
-func lostReason(ours, theirs wire.TxWitness) Reason {
+func lostReason(ours, theirs wire.TxWitness) monitor.Reason {
 	if sameSpendPath(ours, theirs) {
-		return ReasonSpentByJustice
+		return monitor.ReasonSpentByJustice
 	}
-	return ReasonSpentByCheater
+	return monitor.ReasonSpentByCheater
 }
 
 // checkSpends settles as lost every open justice record one of whose breach
@@ -133,14 +135,14 @@ func (t *Tower) isOurVersion(ctx context.Context, j Justice, txid chainhash.Hash
 // settleLost records j as lost for reason, counts it and logs it: at error
 // level when the client's money may be gone, as a warning when another
 // justice transaction protected the client.
-func (t *Tower) settleLost(ctx context.Context, j Justice, reason Reason, detail string, spentBy chainhash.Hash, spentBlock uint32) error {
+func (t *Tower) settleLost(ctx context.Context, j Justice, reason monitor.Reason, detail string, spentBy chainhash.Hash, spentBlock uint32) error {
 	j.Outcome, j.Reason, j.Detail = JusticeLost, reason, detail
 	j.SpentBy, j.SpentBlock = spentBy, spentBlock
 	j.UpdatedAt = t.cfg.Clock.Now().UTC()
 	if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
 		return err
 	}
-	t.cfg.Stats.Count(counterJusticeLost+string(reason), 1)
+	t.cfg.Stats.Count(monitor.CounterJusticeLost+string(reason), 1)
 	attrs := []any{"txid", j.TxID.String(), "breach_txid", j.BreachTxID.String(),
 		"locator", fmt.Sprintf("%x", j.Locator), "reason", string(reason), "detail", detail,
 		"deadline", j.Deadline, "bounty_sat", j.BountySat}
@@ -148,9 +150,9 @@ func (t *Tower) settleLost(ctx context.Context, j Justice, reason Reason, detail
 		attrs = append(attrs, "spent_by", spentBy.String(), "spent_block", spentBlock)
 	}
 	switch reason {
-	case ReasonSpentByJustice:
+	case monitor.ReasonSpentByJustice:
 		t.log.Warn("breach outputs spent by another justice transaction: the client is protected, our justice transaction is dropped", attrs...)
-	case ReasonSpentByCheater:
+	case monitor.ReasonSpentByCheater:
 		t.log.Log(ctx, slog.LevelError, "breach outputs spent by the cheater: the client's funds in them are lost", attrs...)
 	default:
 		t.log.Log(ctx, slog.LevelError, "justice transaction unconfirmed at the deadline: no longer followed, the cheater can now take the breach outputs", attrs...)

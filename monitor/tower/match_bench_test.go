@@ -1,4 +1,4 @@
-package monitor
+package tower
 
 import (
 	"crypto/rand"
@@ -8,7 +8,7 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // benchBlock is a block of n transactions shaped like mainnet ones (two

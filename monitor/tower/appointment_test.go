@@ -1,4 +1,4 @@
-package monitor
+package tower
 
 import (
 	"bytes"
@@ -12,7 +12,8 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 const testTip = 812000
@@ -107,7 +108,7 @@ func TestAppointmentRoundTrip(t *testing.T) {
 	if _, err := DecodeAppointment(raw, "type"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := DecodeAppointment(raw); AsError(err).Reason != ReasonUnknownField {
+	if _, err := DecodeAppointment(raw); monitor.AsError(err).Reason != monitor.ReasonUnknownField {
 		t.Fatalf("without ignore: %v", err)
 	}
 
@@ -124,7 +125,7 @@ func TestAppointmentRoundTrip(t *testing.T) {
 	}
 	// The cipher id is signed: relabelling the cipher breaks the signature.
 	b.Cipher = lncrypto.CipherChaCha20Poly1305
-	if err := b.VerifySignature(); AsError(err).Reason != ReasonWrongSigner {
+	if err := b.VerifySignature(); monitor.AsError(err).Reason != monitor.ReasonWrongSigner {
 		t.Fatalf("cipher relabelled: %v", err)
 	}
 }
@@ -189,7 +190,7 @@ func TestAppointmentLayoutsDistinct(t *testing.T) {
 	} {
 		b := a
 		change(&b)
-		if err := b.VerifySignature(); AsError(err).Reason != ReasonWrongSigner {
+		if err := b.VerifySignature(); monitor.AsError(err).Reason != monitor.ReasonWrongSigner {
 			t.Errorf("%s: %v, want wrong_signer", name, err)
 		}
 	}
@@ -265,74 +266,74 @@ func TestAppointmentReasons(t *testing.T) {
 
 	cases := map[string]struct {
 		in   []byte
-		want Reason
+		want monitor.Reason
 	}{
 		// Envelope.
-		"too large":   {[]byte(strings.Repeat(" ", MaxAppointmentBytes+1)), ReasonBodyTooLarge},
-		"not json":    {[]byte("nope"), ReasonMalformedJSON},
-		"null":        {[]byte("null"), ReasonMalformedJSON},
-		"array":       {[]byte("[]"), ReasonMalformedJSON},
-		"trailing":    {append(marshalAppointment(t, base), []byte(" {}")...), ReasonMalformedJSON},
-		"missing":     {mut(func(m map[string]any) { delete(m, "reward_sat") }), ReasonMissingField},
-		"missing sig": {mut(func(m map[string]any) { delete(m, "user_signature") }), ReasonMissingField},
-		"unknown":     {set("locator_hex", "00"), ReasonUnknownField},
-		"case-folded": {mut(func(m map[string]any) { m["Locator"] = m["locator"]; delete(m, "locator") }), ReasonUnknownField},
+		"too large":   {[]byte(strings.Repeat(" ", MaxAppointmentBytes+1)), monitor.ReasonBodyTooLarge},
+		"not json":    {[]byte("nope"), monitor.ReasonMalformedJSON},
+		"null":        {[]byte("null"), monitor.ReasonMalformedJSON},
+		"array":       {[]byte("[]"), monitor.ReasonMalformedJSON},
+		"trailing":    {append(marshalAppointment(t, base), []byte(" {}")...), monitor.ReasonMalformedJSON},
+		"missing":     {mut(func(m map[string]any) { delete(m, "reward_sat") }), monitor.ReasonMissingField},
+		"missing sig": {mut(func(m map[string]any) { delete(m, "user_signature") }), monitor.ReasonMissingField},
+		"unknown":     {set("locator_hex", "00"), monitor.ReasonUnknownField},
+		"case-folded": {mut(func(m map[string]any) { m["Locator"] = m["locator"]; delete(m, "locator") }), monitor.ReasonUnknownField},
 		// Types and numbers.
-		"json number":             {set("start_block", testTip), ReasonBadType},
-		"json null":               {set("end_block", nil), ReasonBadType},
-		"json bool":               {set("network", true), ReasonBadType},
-		"empty number":            {set("to_self_delay", ""), ReasonBadNumber},
-		"negative":                {set("to_self_delay", "-1"), ReasonBadNumber},
-		"leading zero":            {set("start_block", "0812000"), ReasonBadNumber},
-		"exponent":                {set("reward_sat", "5e3"), ReasonBadNumber},
-		"hex number":              {set("reward_sat", "0x1388"), ReasonBadNumber},
-		"u32 overflow":            {set("end_block", "4294967296"), ReasonNumberOverflow},
-		"u32 overflow 2":          {set("to_self_delay", "99999999999"), ReasonNumberOverflow},
-		"u64 overflow":            {set("reward_sat", "18446744073709551616"), ReasonNumberOverflow},
-		"network empty":           {set("network", ""), ReasonWrongNetwork},
-		"network upper":           {set("network", "Regtest"), ReasonWrongNetwork},
-		"network space":           {set("network", "reg test"), ReasonWrongNetwork},
-		"network long":            {set("network", strings.Repeat("a", 33)), ReasonWrongNetwork},
-		"locator short":           {set("locator", base.Locator[:30]), ReasonBadLocator},
-		"locator long":            {set("locator", base.Locator+"00"), ReasonBadLocator},
-		"locator txid":            {set("locator", strings.Repeat("ab", 32)), ReasonBadLocator},
-		"locator non-hex":         {set("locator", "zz"+base.Locator[2:]), ReasonBadHex},
-		"locator 0x":              {set("locator", "0x"+base.Locator[2:]), ReasonBadHex},
-		"blob odd":                {set("encrypted_blob", base.EncryptedBlob[1:]), ReasonBadHex},
-		"blob 0x":                 {set("encrypted_blob", "0x"+base.EncryptedBlob), ReasonBadHex},
-		"blob non-hex":            {set("encrypted_blob", "g"+base.EncryptedBlob[1:]), ReasonBadHex},
-		"unknown cipher":          {set("cipher", "xchacha20-poly1305"), ReasonUnknownCipher},
-		"cipher case":             {set("cipher", "ChaCha20-Poly1305"), ReasonUnknownCipher},
-		"cipher id":               {set("cipher", "1"), ReasonUnknownCipher},
-		"pubkey short":            {set("user_pubkey", base.UserPubkey[:64]), ReasonBadPubkey},
-		"pubkey uncompr":          {set("user_pubkey", "04"+base.UserPubkey[2:]+strings.Repeat("00", 32)), ReasonBadPubkey},
-		"pubkey prefix":           {set("user_pubkey", "05"+base.UserPubkey[2:]), ReasonBadPubkey},
-		"pubkey off curve":        {set("user_pubkey", offCurve), ReasonBadPubkey},
-		"pubkey non-hex":          {set("user_pubkey", "0x"+base.UserPubkey[2:]), ReasonBadHex},
-		"sig empty":               {set("user_signature", ""), ReasonBadSignature},
-		"sig hex":                 {set("user_signature", strings.Repeat("ab", 65)), ReasonBadSignature},
-		"sig base64-ish":          {set("user_signature", strings.ToUpper(base.UserSignature)), ReasonBadSignature},
-		"sig truncated":           {set("user_signature", base.UserSignature[:103]), ReasonBadSignature},
-		"sig uncompressed header": {set("user_signature", lncrypto.ZBase32Encode(uncompressedHeader)), ReasonBadSignature},
+		"json number":             {set("start_block", testTip), monitor.ReasonBadType},
+		"json null":               {set("end_block", nil), monitor.ReasonBadType},
+		"json bool":               {set("network", true), monitor.ReasonBadType},
+		"empty number":            {set("to_self_delay", ""), monitor.ReasonBadNumber},
+		"negative":                {set("to_self_delay", "-1"), monitor.ReasonBadNumber},
+		"leading zero":            {set("start_block", "0812000"), monitor.ReasonBadNumber},
+		"exponent":                {set("reward_sat", "5e3"), monitor.ReasonBadNumber},
+		"hex number":              {set("reward_sat", "0x1388"), monitor.ReasonBadNumber},
+		"u32 overflow":            {set("end_block", "4294967296"), monitor.ReasonNumberOverflow},
+		"u32 overflow 2":          {set("to_self_delay", "99999999999"), monitor.ReasonNumberOverflow},
+		"u64 overflow":            {set("reward_sat", "18446744073709551616"), monitor.ReasonNumberOverflow},
+		"network empty":           {set("network", ""), monitor.ReasonWrongNetwork},
+		"network upper":           {set("network", "Regtest"), monitor.ReasonWrongNetwork},
+		"network space":           {set("network", "reg test"), monitor.ReasonWrongNetwork},
+		"network long":            {set("network", strings.Repeat("a", 33)), monitor.ReasonWrongNetwork},
+		"locator short":           {set("locator", base.Locator[:30]), monitor.ReasonBadLocator},
+		"locator long":            {set("locator", base.Locator+"00"), monitor.ReasonBadLocator},
+		"locator txid":            {set("locator", strings.Repeat("ab", 32)), monitor.ReasonBadLocator},
+		"locator non-hex":         {set("locator", "zz"+base.Locator[2:]), monitor.ReasonBadHex},
+		"locator 0x":              {set("locator", "0x"+base.Locator[2:]), monitor.ReasonBadHex},
+		"blob odd":                {set("encrypted_blob", base.EncryptedBlob[1:]), monitor.ReasonBadHex},
+		"blob 0x":                 {set("encrypted_blob", "0x"+base.EncryptedBlob), monitor.ReasonBadHex},
+		"blob non-hex":            {set("encrypted_blob", "g"+base.EncryptedBlob[1:]), monitor.ReasonBadHex},
+		"unknown cipher":          {set("cipher", "xchacha20-poly1305"), monitor.ReasonUnknownCipher},
+		"cipher case":             {set("cipher", "ChaCha20-Poly1305"), monitor.ReasonUnknownCipher},
+		"cipher id":               {set("cipher", "1"), monitor.ReasonUnknownCipher},
+		"pubkey short":            {set("user_pubkey", base.UserPubkey[:64]), monitor.ReasonBadPubkey},
+		"pubkey uncompr":          {set("user_pubkey", "04"+base.UserPubkey[2:]+strings.Repeat("00", 32)), monitor.ReasonBadPubkey},
+		"pubkey prefix":           {set("user_pubkey", "05"+base.UserPubkey[2:]), monitor.ReasonBadPubkey},
+		"pubkey off curve":        {set("user_pubkey", offCurve), monitor.ReasonBadPubkey},
+		"pubkey non-hex":          {set("user_pubkey", "0x"+base.UserPubkey[2:]), monitor.ReasonBadHex},
+		"sig empty":               {set("user_signature", ""), monitor.ReasonBadSignature},
+		"sig hex":                 {set("user_signature", strings.Repeat("ab", 65)), monitor.ReasonBadSignature},
+		"sig base64-ish":          {set("user_signature", strings.ToUpper(base.UserSignature)), monitor.ReasonBadSignature},
+		"sig truncated":           {set("user_signature", base.UserSignature[:103]), monitor.ReasonBadSignature},
+		"sig uncompressed header": {set("user_signature", lncrypto.ZBase32Encode(uncompressedHeader)), monitor.ReasonBadSignature},
 		// The optional seq: when present, a decimal uint64 string.
-		"seq json number":  {set("seq", 5), ReasonBadType},
-		"seq json null":    {set("seq", nil), ReasonBadType},
-		"seq empty":        {set("seq", ""), ReasonBadNumber},
-		"seq leading zero": {set("seq", "07"), ReasonBadNumber},
-		"seq negative":     {set("seq", "-1"), ReasonBadNumber},
-		"seq overflow":     {set("seq", "18446744073709551616"), ReasonNumberOverflow},
+		"seq json number":  {set("seq", 5), monitor.ReasonBadType},
+		"seq json null":    {set("seq", nil), monitor.ReasonBadType},
+		"seq empty":        {set("seq", ""), monitor.ReasonBadNumber},
+		"seq leading zero": {set("seq", "07"), monitor.ReasonBadNumber},
+		"seq negative":     {set("seq", "-1"), monitor.ReasonBadNumber},
+		"seq overflow":     {set("seq", "18446744073709551616"), monitor.ReasonNumberOverflow},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := DecodeAppointment(c.in)
-			var e *Error
+			var e *monitor.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("got %v, want *Error %s", err, c.want)
 			}
 			if e.Reason != c.want {
 				t.Fatalf("reason %s (%s), want %s", e.Reason, e.Message, c.want)
 			}
-			if e.Code() == CodeInternal {
+			if e.Code() == monitor.CodeInternal {
 				t.Fatalf("reason %s has no code", e.Reason)
 			}
 		})
@@ -341,21 +342,21 @@ func TestAppointmentReasons(t *testing.T) {
 	// Decodes, but is out of bounds or not signed by user_pubkey.
 	later := map[string]struct {
 		in   []byte
-		want Reason
+		want monitor.Reason
 	}{
-		"signature by another key": {set("user_signature", otherSig), ReasonWrongSigner},
-		"tampered reward":          {set("reward_sat", "5001"), ReasonWrongSigner},
-		"tampered end_block":       {set("end_block", "822001"), ReasonWrongSigner},
-		"tampered seq":             {set("seq", "1"), ReasonWrongSigner},
-		"seq removed":              {mut(func(m map[string]any) { delete(m, "seq") }), ReasonWrongSigner},
-		"pubkey of another key":    {set("user_pubkey", hex.EncodeToString(testKey(3).PubKey().SerializeCompressed())), ReasonWrongSigner},
-		"blob too small":           {resign(func(a *Appointment) { a.EncryptedBlob = a.EncryptedBlob[:99] }, 1), ReasonBlobTooSmall},
-		"blob too large":           {resign(func(a *Appointment) { a.EncryptedBlob = make([]byte, 2049) }, 1), ReasonBlobTooLarge},
-		"start too early":          {resign(func(a *Appointment) { a.StartBlock = testTip - 7 }, 1), ReasonStartBlockOutOfWindow},
-		"start too late":           {resign(func(a *Appointment) { a.StartBlock, a.EndBlock = testTip+7, testTip+100 }, 1), ReasonStartBlockOutOfWindow},
-		"end before start":         {resign(func(a *Appointment) { a.EndBlock = a.StartBlock - 1 }, 1), ReasonEndBlockBeforeStart},
-		"end equals start":         {resign(func(a *Appointment) { a.EndBlock = a.StartBlock }, 1), ReasonEndBlockBeforeStart},
-		"end too far":              {resign(func(a *Appointment) { a.EndBlock = a.StartBlock + 52561 }, 1), ReasonEndBlockTooFar},
+		"signature by another key": {set("user_signature", otherSig), monitor.ReasonWrongSigner},
+		"tampered reward":          {set("reward_sat", "5001"), monitor.ReasonWrongSigner},
+		"tampered end_block":       {set("end_block", "822001"), monitor.ReasonWrongSigner},
+		"tampered seq":             {set("seq", "1"), monitor.ReasonWrongSigner},
+		"seq removed":              {mut(func(m map[string]any) { delete(m, "seq") }), monitor.ReasonWrongSigner},
+		"pubkey of another key":    {set("user_pubkey", hex.EncodeToString(testKey(3).PubKey().SerializeCompressed())), monitor.ReasonWrongSigner},
+		"blob too small":           {resign(func(a *Appointment) { a.EncryptedBlob = a.EncryptedBlob[:99] }, 1), monitor.ReasonBlobTooSmall},
+		"blob too large":           {resign(func(a *Appointment) { a.EncryptedBlob = make([]byte, 2049) }, 1), monitor.ReasonBlobTooLarge},
+		"start too early":          {resign(func(a *Appointment) { a.StartBlock = testTip - 7 }, 1), monitor.ReasonStartBlockOutOfWindow},
+		"start too late":           {resign(func(a *Appointment) { a.StartBlock, a.EndBlock = testTip+7, testTip+100 }, 1), monitor.ReasonStartBlockOutOfWindow},
+		"end before start":         {resign(func(a *Appointment) { a.EndBlock = a.StartBlock - 1 }, 1), monitor.ReasonEndBlockBeforeStart},
+		"end equals start":         {resign(func(a *Appointment) { a.EndBlock = a.StartBlock }, 1), monitor.ReasonEndBlockBeforeStart},
+		"end too far":              {resign(func(a *Appointment) { a.EndBlock = a.StartBlock + 52561 }, 1), monitor.ReasonEndBlockTooFar},
 	}
 	for name, c := range later {
 		t.Run(name, func(t *testing.T) {
@@ -366,7 +367,7 @@ func TestAppointmentReasons(t *testing.T) {
 			if err = DefaultAppointmentBounds().Check(a, testTip); err == nil {
 				err = a.VerifySignature()
 			}
-			if e := AsError(err); err == nil || e.Reason != c.want {
+			if e := monitor.AsError(err); err == nil || e.Reason != c.want {
 				t.Fatalf("got %v, want %s", err, c.want)
 			}
 		})
@@ -378,7 +379,7 @@ func TestAppointmentReasons(t *testing.T) {
 	clear(raw[1:33])
 	raw[32] = 5 // r = 5, and x = 5 is not on the curve (5^3+7 is not a square mod p)
 	a.UserSignature = lncrypto.ZBase32Encode(raw)
-	if err := a.VerifySignature(); AsError(err).Reason != ReasonBadSignature {
+	if err := a.VerifySignature(); monitor.AsError(err).Reason != monitor.ReasonBadSignature {
 		t.Fatalf("unrecoverable signature: %v", err)
 	}
 }
@@ -395,24 +396,24 @@ func TestAppointmentBounds(t *testing.T) {
 		name string
 		a    Appointment
 		tip  uint32
-		want Reason // "" = accepted
+		want monitor.Reason // "" = accepted
 	}{
 		{"min blob", mk(100, testTip, testTip+1), testTip, ""},
 		{"max blob", mk(2048, testTip, testTip+1), testTip, ""},
-		{"blob 99", mk(99, testTip, testTip+1), testTip, ReasonBlobTooSmall},
-		{"blob 2049", mk(2049, testTip, testTip+1), testTip, ReasonBlobTooLarge},
+		{"blob 99", mk(99, testTip, testTip+1), testTip, monitor.ReasonBlobTooSmall},
+		{"blob 2049", mk(2049, testTip, testTip+1), testTip, monitor.ReasonBlobTooLarge},
 		{"start tip-6", mk(200, testTip-6, testTip+1), testTip, ""},
 		{"start tip+6", mk(200, testTip+6, testTip+7), testTip, ""},
-		{"start tip-7", mk(200, testTip-7, testTip+1), testTip, ReasonStartBlockOutOfWindow},
-		{"start tip+7", mk(200, testTip+7, testTip+8), testTip, ReasonStartBlockOutOfWindow},
+		{"start tip-7", mk(200, testTip-7, testTip+1), testTip, monitor.ReasonStartBlockOutOfWindow},
+		{"start tip+7", mk(200, testTip+7, testTip+8), testTip, monitor.ReasonStartBlockOutOfWindow},
 		{"low tip", mk(200, 0, 10), 3, ""},
-		{"low tip, start 10", mk(200, 10, 20), 3, ReasonStartBlockOutOfWindow},
-		{"max tip", mk(200, 1<<32-1, 1<<32-1), 1<<32 - 1, ReasonEndBlockBeforeStart},
-		{"max tip, start 0", mk(200, 0, 1), 1<<32 - 1, ReasonStartBlockOutOfWindow},
-		{"start max, tip near", mk(200, 1<<32-1, 1<<32-1), 1<<32 - 3, ReasonEndBlockBeforeStart},
+		{"low tip, start 10", mk(200, 10, 20), 3, monitor.ReasonStartBlockOutOfWindow},
+		{"max tip", mk(200, 1<<32-1, 1<<32-1), 1<<32 - 1, monitor.ReasonEndBlockBeforeStart},
+		{"max tip, start 0", mk(200, 0, 1), 1<<32 - 1, monitor.ReasonStartBlockOutOfWindow},
+		{"start max, tip near", mk(200, 1<<32-1, 1<<32-1), 1<<32 - 3, monitor.ReasonEndBlockBeforeStart},
 		{"duration max", mk(200, testTip, testTip+52560), testTip, ""},
-		{"duration max+1", mk(200, testTip, testTip+52561), testTip, ReasonEndBlockTooFar},
-		{"end before", mk(200, testTip, testTip-1), testTip, ReasonEndBlockBeforeStart},
+		{"duration max+1", mk(200, testTip, testTip+52561), testTip, monitor.ReasonEndBlockTooFar},
+		{"end before", mk(200, testTip, testTip-1), testTip, monitor.ReasonEndBlockBeforeStart},
 	}
 	for _, c := range cases {
 		err := b.Check(c.a, c.tip)
@@ -422,7 +423,7 @@ func TestAppointmentBounds(t *testing.T) {
 			}
 			continue
 		}
-		if e := AsError(err); err == nil || e.Reason != c.want {
+		if e := monitor.AsError(err); err == nil || e.Reason != c.want {
 			t.Errorf("%s: got %v, want %s", c.name, err, c.want)
 		}
 	}
@@ -431,21 +432,21 @@ func TestAppointmentBounds(t *testing.T) {
 	if err := z.Check(mk(5000, testTip, testTip+1_000_000), testTip); err != nil {
 		t.Errorf("zero bounds: %v", err)
 	}
-	if err := z.Check(mk(5000, testTip+1, testTip+2), testTip); AsError(err).Reason != ReasonStartBlockOutOfWindow {
+	if err := z.Check(mk(5000, testTip+1, testTip+2), testTip); monitor.AsError(err).Reason != monitor.ReasonStartBlockOutOfWindow {
 		t.Errorf("zero window: %v", err)
 	}
 }
 
 func TestAppointmentReasonCodes(t *testing.T) {
-	want := map[Reason]Code{
-		ReasonBadLocator: CodeInvalid, ReasonBadPubkey: CodeInvalid, ReasonUnknownCipher: CodeInvalid,
-		ReasonBlobTooSmall: CodeInvalid, ReasonBlobTooLarge: CodeInvalid, ReasonStartBlockOutOfWindow: CodeInvalid,
-		ReasonEndBlockBeforeStart: CodeInvalid, ReasonEndBlockTooFar: CodeInvalid, ReasonTooManyPerLocator: CodeConflict,
-		ReasonWrongNetwork: CodeInvalid, ReasonRewardBelowFee: CodeUnprofitable, ReasonDecryptFailed: CodeInvalid,
-		ReasonNotATransaction: CodeInvalid, ReasonDoesNotSpendBreach: CodeInvalid, ReasonSurplusBelowReward: CodeUnprofitable,
+	want := map[monitor.Reason]monitor.Code{
+		monitor.ReasonBadLocator: monitor.CodeInvalid, monitor.ReasonBadPubkey: monitor.CodeInvalid, monitor.ReasonUnknownCipher: monitor.CodeInvalid,
+		monitor.ReasonBlobTooSmall: monitor.CodeInvalid, monitor.ReasonBlobTooLarge: monitor.CodeInvalid, monitor.ReasonStartBlockOutOfWindow: monitor.CodeInvalid,
+		monitor.ReasonEndBlockBeforeStart: monitor.CodeInvalid, monitor.ReasonEndBlockTooFar: monitor.CodeInvalid, monitor.ReasonTooManyPerLocator: monitor.CodeConflict,
+		monitor.ReasonWrongNetwork: monitor.CodeInvalid, monitor.ReasonRewardBelowFee: monitor.CodeUnprofitable, monitor.ReasonDecryptFailed: monitor.CodeInvalid,
+		monitor.ReasonNotATransaction: monitor.CodeInvalid, monitor.ReasonDoesNotSpendBreach: monitor.CodeInvalid, monitor.ReasonSurplusBelowReward: monitor.CodeUnprofitable,
 	}
 	for r, c := range want {
-		if got := Reject(r, "x").Code(); got != c {
+		if got := monitor.Reject(r, "x").Code(); got != c {
 			t.Errorf("%s: code %s, want %s", r, got, c)
 		}
 	}
@@ -460,15 +461,15 @@ func FuzzDecodeAppointment(f *testing.F) {
 	f.Add(bytes.Replace(good, []byte(`"144"`), []byte(`144`), 1))
 	f.Add(bytes.Replace(good, []byte(`chacha20-poly1305`), []byte(`aes-256-gcm`), 1))
 	f.Add(bytes.ToUpper(good))
-	known := map[Reason]bool{}
-	for _, r := range Reasons() {
+	known := map[monitor.Reason]bool{}
+	for _, r := range monitor.Reasons() {
 		known[r] = true
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := DecodeAppointment(data, "type")
 		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || !known[e.Reason] || e.Code() == CodeInternal {
+			var e *monitor.Error
+			if !errors.As(err, &e) || !known[e.Reason] || e.Code() == monitor.CodeInternal {
 				t.Fatalf("error %T %v is not a known rejection", err, err)
 			}
 			return
@@ -484,9 +485,40 @@ func FuzzDecodeAppointment(f *testing.F) {
 		// Whatever decodes can be checked without panicking.
 		_ = DefaultAppointmentBounds().Check(a, testTip)
 		if err := a.VerifySignature(); err != nil {
-			if r := AsError(err).Reason; r != ReasonBadSignature && r != ReasonWrongSigner {
+			if r := monitor.AsError(err).Reason; r != monitor.ReasonBadSignature && r != monitor.ReasonWrongSigner {
 				t.Fatalf("VerifySignature: %v", err)
 			}
 		}
 	})
+}
+
+// TestDecodeAppointmentDuplicateField: an appointment with a field given
+// twice is refused with duplicate_field whatever the second value and
+// however the key is escaped, also when the repeated key is the room's
+// extra "type"; a repeated key inside a nested value is refused too.
+func TestDecodeAppointmentDuplicateField(t *testing.T) {
+	msg := marshalAppointment(t, EncodeAppointment(sampleAppointment(t)))
+	if _, err := DecodeAppointment(msg); err != nil {
+		t.Fatalf("sample: %v", err)
+	}
+	cases := map[string][]byte{
+		"same value":  withField(msg, `"reward_sat"`, `"0"`),
+		"escaped key": withField(msg, `"\u0072eward_sat"`, `"1"`),
+		"locator":     withField(msg, `"locator"`, `"00000000000000000000000000000000"`),
+		"extra twice": withField(withField(msg, `"type"`, `"ln_appointment"`), `"type"`, `"balance_proof"`),
+		"nested":      withField(msg, `"type"`, `[{"x":{"y":1,"\u0079":2}}]`),
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := DecodeAppointment(in, "type")
+			if e := monitor.AsError(err); e.Reason != monitor.ReasonDuplicateField {
+				t.Fatalf("got %v, want %s", err, monitor.ReasonDuplicateField)
+			}
+		})
+	}
+}
+
+// withField inserts `"key":value` right after the opening brace of msg.
+func withField(msg []byte, key, value string) []byte {
+	return append([]byte(`{`+key+`:`+value+`,`), msg[1:]...)
 }

@@ -1,4 +1,4 @@
-package monitor
+package tower
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 
 	"github.com/btcsuite/btcd/btcec/v2"
 
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
+	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // MaxAppointmentBytes caps an appointment message before it is parsed. The
@@ -19,7 +20,7 @@ import (
 // other fields (about 450 bytes); the default bound is 2048 bytes.
 const MaxAppointmentBytes = 16 << 10
 
-// Appointment is a Lightning watchtower appointment (PROTOCOL.md §3): a blob
+// Appointment is a Lightning watchtower appointment (docs/protocol.md §8.2): a blob
 // the monitor can decrypt only once the breach transaction whose txid gives
 // Locator appears, signed by the user.
 type Appointment struct {
@@ -97,20 +98,20 @@ func AppointmentFields() []string { return append([]string(nil), appointmentFiel
 func DecodeAppointment(data []byte, ignore ...string) (Appointment, error) {
 	var a Appointment
 	if len(data) > MaxAppointmentBytes {
-		return a, Reject(ReasonBodyTooLarge, "appointment is %d bytes, the limit is %d", len(data), MaxAppointmentBytes)
+		return a, monitor.Reject(monitor.ReasonBodyTooLarge, "appointment is %d bytes, the limit is %d", len(data), MaxAppointmentBytes)
 	}
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil {
-		return a, Reject(ReasonMalformedJSON, "body is not a JSON object: %s", jsonErrText(err))
+		return a, monitor.Reject(monitor.ReasonMalformedJSON, "body is not a JSON object: %s", monitor.JSONErrorText(err))
 	}
 	if raw == nil {
-		return a, Reject(ReasonMalformedJSON, "body is not a JSON object")
+		return a, monitor.Reject(monitor.ReasonMalformedJSON, "body is not a JSON object")
 	}
 	if dec.More() {
-		return a, Reject(ReasonMalformedJSON, "trailing data after the JSON object")
+		return a, monitor.Reject(monitor.ReasonMalformedJSON, "trailing data after the JSON object")
 	}
-	if err := CheckDuplicateKeys(data); err != nil {
+	if err := monitor.CheckDuplicateKeys(data); err != nil {
 		return a, err
 	}
 	known := make(map[string]bool, len(appointmentFields)+1+len(ignore))
@@ -123,18 +124,18 @@ func DecodeAppointment(data []byte, ignore ...string) (Appointment, error) {
 	}
 	for k := range raw {
 		if !known[k] {
-			return a, Reject(ReasonUnknownField, "unknown field %q", truncate(k))
+			return a, monitor.Reject(monitor.ReasonUnknownField, "unknown field %q", monitor.Excerpt(k))
 		}
 	}
 	s := make(map[string]string, len(appointmentFields))
 	for _, f := range appointmentFields {
 		v, ok := raw[f]
 		if !ok {
-			return a, Reject(ReasonMissingField, "field %q is required", f)
+			return a, monitor.Reject(monitor.ReasonMissingField, "field %q is required", f)
 		}
 		var str string
 		if err := json.Unmarshal(v, &str); err != nil || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return a, Reject(ReasonBadType, "field %q must be a JSON string", f)
+			return a, monitor.Reject(monitor.ReasonBadType, "field %q must be a JSON string", f)
 		}
 		s[f] = str
 	}
@@ -143,10 +144,10 @@ func DecodeAppointment(data []byte, ignore ...string) (Appointment, error) {
 		// Present: a decimal string, never empty (which would read as
 		// absent below).
 		if err := json.Unmarshal(v, &seq); err != nil || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return a, Reject(ReasonBadType, "field %q must be a JSON string", seqField)
+			return a, monitor.Reject(monitor.ReasonBadType, "field %q must be a JSON string", seqField)
 		}
 		if seq == "" {
-			return a, Reject(ReasonBadNumber, "field %q is empty", seqField)
+			return a, monitor.Reject(monitor.ReasonBadNumber, "field %q is empty", seqField)
 		}
 	}
 	return ParseAppointment(AppointmentJSON{
@@ -175,7 +176,7 @@ func ParseAppointment(j AppointmentJSON) (Appointment, error) {
 		return a, err
 	}
 	if a.Cipher, err = lncrypto.ParseCipher(j.Cipher); err != nil {
-		return a, Reject(ReasonUnknownCipher, "field \"cipher\" must be \"chacha20-poly1305\" or \"aes-256-gcm\", got %q", truncate(j.Cipher))
+		return a, monitor.Reject(monitor.ReasonUnknownCipher, "field \"cipher\" must be \"chacha20-poly1305\" or \"aes-256-gcm\", got %q", monitor.Excerpt(j.Cipher))
 	}
 	if a.ToSelfDelay, err = parseUint32("to_self_delay", j.ToSelfDelay); err != nil {
 		return a, err
@@ -186,19 +187,19 @@ func ParseAppointment(j AppointmentJSON) (Appointment, error) {
 	if a.EndBlock, err = parseUint32("end_block", j.EndBlock); err != nil {
 		return a, err
 	}
-	if a.RewardSat, err = ParseUint64("reward_sat", j.RewardSat); err != nil {
+	if a.RewardSat, err = monitor.ParseUint64("reward_sat", j.RewardSat); err != nil {
 		return a, err
 	}
 	if j.Seq == "" {
 		a.Unsequenced = true
-	} else if a.Seq, err = ParseUint64(seqField, j.Seq); err != nil {
+	} else if a.Seq, err = monitor.ParseUint64(seqField, j.Seq); err != nil {
 		return a, err
 	}
 	if a.UserPubkey, err = parsePubkey("user_pubkey", j.UserPubkey); err != nil {
 		return a, err
 	}
 	if _, err := lncrypto.DecodeSignature(j.UserSignature); err != nil {
-		return a, &Error{Reason: ReasonBadSignature, Message: "field \"user_signature\" is not a canonical z-base-32 Lightning message signature (65 bytes, compressed-key header, low s)", Err: err}
+		return a, &monitor.Error{Reason: monitor.ReasonBadSignature, Message: "field \"user_signature\" is not a canonical z-base-32 Lightning message signature (65 bytes, compressed-key header, low s)", Err: err}
 	}
 	a.UserSignature = j.UserSignature
 	return a, nil
@@ -272,12 +273,12 @@ func (a Appointment) SameContent(b Appointment) bool {
 // StaleSequence is the rejection of an appointment ordered at seq got when
 // the one stored for the same (user_pubkey, locator) has seq have >= got
 // and other content.
-func StaleSequence(got, have uint64) *Error {
+func StaleSequence(got, have uint64) *monitor.Error {
 	if got == have {
-		return Reject(ReasonStaleSequence,
+		return monitor.Reject(monitor.ReasonStaleSequence,
 			"an appointment with seq %d and other content is already stored for this user and locator; send a higher seq to replace it", have)
 	}
-	return Reject(ReasonStaleSequence,
+	return monitor.Reject(monitor.ReasonStaleSequence,
 		"seq %d is below the stored appointment's seq %d for this user and locator; an older appointment never replaces a newer one", got, have)
 }
 
@@ -294,7 +295,7 @@ func (a Appointment) OrderSeq() uint64 {
 // signature over SignedMessage (what a client does; the tests use it).
 func (a *Appointment) Sign(key *btcec.PrivateKey) error {
 	if key == nil {
-		return errors.New("monitor: nil key")
+		return errors.New("tower: nil key")
 	}
 	copy(a.UserPubkey[:], key.PubKey().SerializeCompressed())
 	sig, err := lncrypto.SignMessage(key, a.SignedMessage())
@@ -311,17 +312,17 @@ func (a *Appointment) Sign(key *btcec.PrivateKey) error {
 func (a Appointment) VerifySignature() error {
 	pub, err := lncrypto.RecoverMessage(a.SignedMessage(), a.UserSignature)
 	if err != nil {
-		return &Error{Reason: ReasonBadSignature, Message: "user_signature is not a valid Lightning message signature", Err: err}
+		return &monitor.Error{Reason: monitor.ReasonBadSignature, Message: "user_signature is not a valid Lightning message signature", Err: err}
 	}
 	var got [33]byte
 	copy(got[:], pub.SerializeCompressed())
 	if got != a.UserPubkey {
-		return Reject(ReasonWrongSigner, "user_signature was made by %x, not by user_pubkey (or over other fields)", got)
+		return monitor.Reject(monitor.ReasonWrongSigner, "user_signature was made by %x, not by user_pubkey (or over other fields)", got)
 	}
 	return nil
 }
 
-// AppointmentBounds are the intake limits of the tower (PROTOCOL.md §3).
+// AppointmentBounds are the intake limits of the tower (docs/protocol.md §8.5).
 type AppointmentBounds struct {
 	// MinBlob and MaxBlob bound len(EncryptedBlob) in bytes; MaxBlob 0 means
 	// no limit besides MaxAppointmentBytes.
@@ -336,7 +337,7 @@ type AppointmentBounds struct {
 	MaxPerLocator int
 }
 
-// DefaultAppointmentBounds are the PROTOCOL.md §3 defaults: blob 100 to 2048
+// DefaultAppointmentBounds are the docs/protocol.md §8.5 defaults: blob 100 to 2048
 // bytes, start within 6 blocks of the tip, at most 52,560 blocks (about a
 // year) of watching, at most 8 appointments per locator.
 func DefaultAppointmentBounds() AppointmentBounds {
@@ -348,20 +349,20 @@ func DefaultAppointmentBounds() AppointmentBounds {
 func (b AppointmentBounds) Check(a Appointment, tip uint32) error {
 	n := len(a.EncryptedBlob)
 	if n < b.MinBlob {
-		return Reject(ReasonBlobTooSmall, "encrypted_blob is %d bytes, the minimum is %d", n, b.MinBlob)
+		return monitor.Reject(monitor.ReasonBlobTooSmall, "encrypted_blob is %d bytes, the minimum is %d", n, b.MinBlob)
 	}
 	if b.MaxBlob > 0 && n > b.MaxBlob {
-		return Reject(ReasonBlobTooLarge, "encrypted_blob is %d bytes, the maximum is %d", n, b.MaxBlob)
+		return monitor.Reject(monitor.ReasonBlobTooLarge, "encrypted_blob is %d bytes, the maximum is %d", n, b.MaxBlob)
 	}
 	start, t, w := uint64(a.StartBlock), uint64(tip), uint64(b.StartWindow)
 	if start+w < t || start > t+w {
-		return Reject(ReasonStartBlockOutOfWindow, "start_block %d is not within %d blocks of the tip %d", a.StartBlock, b.StartWindow, tip)
+		return monitor.Reject(monitor.ReasonStartBlockOutOfWindow, "start_block %d is not within %d blocks of the tip %d", a.StartBlock, b.StartWindow, tip)
 	}
 	if a.EndBlock <= a.StartBlock {
-		return Reject(ReasonEndBlockBeforeStart, "end_block %d must be after start_block %d", a.EndBlock, a.StartBlock)
+		return monitor.Reject(monitor.ReasonEndBlockBeforeStart, "end_block %d must be after start_block %d", a.EndBlock, a.StartBlock)
 	}
 	if b.MaxDuration > 0 && a.EndBlock-a.StartBlock > b.MaxDuration {
-		return Reject(ReasonEndBlockTooFar, "end_block %d is %d blocks after start_block; the maximum is %d", a.EndBlock, a.EndBlock-a.StartBlock, b.MaxDuration)
+		return monitor.Reject(monitor.ReasonEndBlockTooFar, "end_block %d is %d blocks after start_block; the maximum is %d", a.EndBlock, a.EndBlock-a.StartBlock, b.MaxDuration)
 	}
 	return nil
 }
@@ -377,7 +378,7 @@ func checkNetwork(s string) error {
 		ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
 	}
 	if !ok {
-		return Reject(ReasonWrongNetwork, "field \"network\" must be a Bitcoin network name such as \"mainnet\" or \"regtest\", got %q", truncate(s))
+		return monitor.Reject(monitor.ReasonWrongNetwork, "field \"network\" must be a Bitcoin network name such as \"mainnet\" or \"regtest\", got %q", monitor.Excerpt(s))
 	}
 	return nil
 }
@@ -385,12 +386,12 @@ func checkNetwork(s string) error {
 // parseUint32 is ParseUint64 with the range of a uint32 (block heights,
 // to_self_delay).
 func parseUint32(field, s string) (uint32, error) {
-	v, err := ParseUint64(field, s)
+	v, err := monitor.ParseUint64(field, s)
 	if err != nil {
 		return 0, err
 	}
 	if v > math.MaxUint32 {
-		return 0, Reject(ReasonNumberOverflow, "field %q exceeds 2^32-1", field)
+		return 0, monitor.Reject(monitor.ReasonNumberOverflow, "field %q exceeds 2^32-1", field)
 	}
 	return uint32(v), nil
 }
@@ -399,11 +400,11 @@ func parseUint32(field, s string) (uint32, error) {
 // case.
 func parsePlainHex(field, s string) ([]byte, error) {
 	if has0x(s) {
-		return nil, Reject(ReasonBadHex, "field %q must be plain hex without 0x", field)
+		return nil, monitor.Reject(monitor.ReasonBadHex, "field %q must be plain hex without 0x", field)
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return nil, Reject(ReasonBadHex, "field %q is not valid hex", field)
+		return nil, monitor.Reject(monitor.ReasonBadHex, "field %q is not valid hex", field)
 	}
 	return b, nil
 }
@@ -411,7 +412,7 @@ func parsePlainHex(field, s string) ([]byte, error) {
 func parseLocator(field, s string) ([16]byte, error) {
 	var out [16]byte
 	if len(s) != 2*len(out) {
-		return out, Reject(ReasonBadLocator, "field %q must be exactly 32 hex characters (16 bytes), got %d characters", field, len(s))
+		return out, monitor.Reject(monitor.ReasonBadLocator, "field %q must be exactly 32 hex characters (16 bytes), got %d characters", field, len(s))
 	}
 	b, err := parsePlainHex(field, s)
 	if err != nil {
@@ -424,18 +425,20 @@ func parseLocator(field, s string) ([16]byte, error) {
 func parsePubkey(field, s string) ([33]byte, error) {
 	var out [33]byte
 	if len(s) != 2*len(out) {
-		return out, Reject(ReasonBadPubkey, "field %q must be a 33-byte compressed public key (66 hex characters), got %d characters", field, len(s))
+		return out, monitor.Reject(monitor.ReasonBadPubkey, "field %q must be a 33-byte compressed public key (66 hex characters), got %d characters", field, len(s))
 	}
 	b, err := parsePlainHex(field, s)
 	if err != nil {
 		return out, err
 	}
 	if b[0] != 2 && b[0] != 3 {
-		return out, Reject(ReasonBadPubkey, "field %q must be a compressed public key (prefix 02 or 03)", field)
+		return out, monitor.Reject(monitor.ReasonBadPubkey, "field %q must be a compressed public key (prefix 02 or 03)", field)
 	}
 	if _, err := btcec.ParsePubKey(b); err != nil {
-		return out, Reject(ReasonBadPubkey, "field %q is not a point on secp256k1", field)
+		return out, monitor.Reject(monitor.ReasonBadPubkey, "field %q is not a point on secp256k1", field)
 	}
 	copy(out[:], b)
 	return out, nil
 }
+
+func has0x(s string) bool { return len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') }

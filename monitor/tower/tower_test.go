@@ -1,4 +1,4 @@
-package monitor_test
+package tower_test
 
 import (
 	"bytes"
@@ -18,8 +18,9 @@ import (
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/lncrypto"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
+	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // Unit tests of the tower's decisions around the store: late responses
@@ -38,7 +39,7 @@ type towerStore struct {
 	lookups    int
 }
 
-func (s *towerStore) InsertJustice(ctx context.Context, j monitor.Justice) (int64, error) {
+func (s *towerStore) InsertJustice(ctx context.Context, j tower.Justice) (int64, error) {
 	s.mu.Lock()
 	fail := s.failInsert > 0
 	if fail {
@@ -51,7 +52,7 @@ func (s *towerStore) InsertJustice(ctx context.Context, j monitor.Justice) (int6
 	return s.Store.InsertJustice(ctx, j)
 }
 
-func (s *towerStore) AppointmentsByLocator(ctx context.Context, l [16]byte) ([]monitor.StoredAppointment, error) {
+func (s *towerStore) AppointmentsByLocator(ctx context.Context, l [16]byte) ([]tower.StoredAppointment, error) {
 	s.mu.Lock()
 	s.lookups++
 	s.mu.Unlock()
@@ -79,11 +80,11 @@ func (n *sentNode) Broadcast(_ context.Context, tx *wire.MsgTx) error {
 
 func (n *sentNode) FeeRate(context.Context) (int64, error) { return 0, nil }
 
-func (n *sentNode) TxStatus(_ context.Context, txid chainhash.Hash) (monitor.TxStatus, error) {
+func (n *sentNode) TxStatus(_ context.Context, txid chainhash.Hash) (tower.TxStatus, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	_, ok := n.sent[txid]
-	return monitor.TxStatus{InMempool: ok}, nil
+	return tower.TxStatus{InMempool: ok}, nil
 }
 
 // spenders are the sent transactions spending an output of txid.
@@ -117,7 +118,7 @@ type towerFixture struct {
 	st    *towerStore
 	node  *sentNode
 	stats *monitor.Stats
-	tower *monitor.Tower
+	tower *tower.Tower
 	tip   uint32
 }
 
@@ -137,7 +138,7 @@ func newTowerFixture(t *testing.T) *towerFixture {
 	}
 	f := &towerFixture{t: t, st: &towerStore{Store: s}, node: &sentNode{sent: map[chainhash.Hash]*wire.MsgTx{}}, stats: stats, tip: fixtureTip}
 	payout, _ := btcec.NewPrivateKey()
-	f.tower, err = monitor.NewTower(monitor.TowerConfig{Store: f.st, Node: f.node, Stats: stats, Network: "regtest",
+	f.tower, err = tower.New(tower.Config{Store: f.st, Node: f.node, Stats: stats, Network: "regtest",
 		Payout: lntest.P2WPKH(payout.PubKey()), MinRewardSat: 1000, FallbackFeeRate: 2000})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +152,7 @@ func newTowerFixture(t *testing.T) *towerFixture {
 
 // breach is a revoked commitment and an appointment for it whose justice
 // transaction leaves a surplus for a bounty.
-func (f *towerFixture) breach(user *btcec.PrivateKey, end uint32) (*wire.MsgTx, monitor.Appointment) {
+func (f *towerFixture) breach(user *btcec.PrivateKey, end uint32) (*wire.MsgTx, tower.Appointment) {
 	f.t.Helper()
 	ch, err := lntest.NewChannel(madeUpFunder{}, 1_000_000, 144)
 	if err != nil {
@@ -183,9 +184,9 @@ func (f *towerFixture) seal(plain []byte, txid chainhash.Hash) []byte {
 	return blob
 }
 
-func (f *towerFixture) appointment(user *btcec.PrivateKey, loc [16]byte, blob []byte, end uint32) monitor.Appointment {
+func (f *towerFixture) appointment(user *btcec.PrivateKey, loc [16]byte, blob []byte, end uint32) tower.Appointment {
 	f.t.Helper()
-	a := monitor.Appointment{Network: "regtest", Locator: loc, EncryptedBlob: blob, Cipher: lncrypto.CipherChaCha20Poly1305,
+	a := tower.Appointment{Network: "regtest", Locator: loc, EncryptedBlob: blob, Cipher: lncrypto.CipherChaCha20Poly1305,
 		ToSelfDelay: 144, StartBlock: f.tip, EndBlock: end, RewardSat: 20_000, Seq: 1}
 	if err := a.Sign(user); err != nil {
 		f.t.Fatal(err)
@@ -193,9 +194,9 @@ func (f *towerFixture) appointment(user *btcec.PrivateKey, loc [16]byte, blob []
 	return a
 }
 
-func (f *towerFixture) submit(a monitor.Appointment) {
+func (f *towerFixture) submit(a tower.Appointment) {
 	f.t.Helper()
-	body, _ := json.Marshal(monitor.EncodeAppointment(a))
+	body, _ := json.Marshal(tower.EncodeAppointment(a))
 	if _, err := f.tower.SubmitAppointmentJSON(context.Background(), body, monitor.Source{Kind: "rest"}); err != nil {
 		f.t.Fatalf("submit: %v", err)
 	}
@@ -215,9 +216,9 @@ func (f *towerFixture) block(txs ...*wire.MsgTx) uint32 {
 	return f.tip
 }
 
-func (f *towerFixture) records() []monitor.Justice {
+func (f *towerFixture) records() []tower.Justice {
 	f.t.Helper()
-	js, err := f.st.JusticeRecords(context.Background(), monitor.JusticeQuery{})
+	js, err := f.st.JusticeRecords(context.Background(), tower.JusticeQuery{})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestTowerLateResponseRetried(t *testing.T) {
 	}
 	f.block()
 	js := f.records()
-	if len(js) != 1 || js[0].Outcome != monitor.JusticeBroadcast || js[0].BreachBlock != h || js[0].BountySat <= 0 {
+	if len(js) != 1 || js[0].Outcome != tower.JusticeBroadcast || js[0].BreachBlock != h || js[0].BountySat <= 0 {
 		t.Fatalf("after the retry: %+v", js)
 	}
 	if s := f.node.spenders(commit.TxHash()); len(s) != 1 || s[0].TxHash() != js[0].TxID {
@@ -271,7 +272,7 @@ func TestTowerExpiryLeavesIndex(t *testing.T) {
 	junk := make([]byte, 300)
 	_, _ = rand.Read(junk)
 	eveAppt := f.appointment(eve, eveLoc, junk, fixtureTip+2)
-	for _, a := range []monitor.Appointment{aliceAppt, bobAppt, eveAppt} {
+	for _, a := range []tower.Appointment{aliceAppt, bobAppt, eveAppt} {
 		f.submit(a)
 	}
 	if n := f.counters().Lightning.AppointmentsStored; n != 3 {
@@ -343,7 +344,7 @@ func TestTowerFixAfterFailedResponse(t *testing.T) {
 	broken := f.appointment(user, good.Locator, junk, fixtureTip+1000)
 	f.submit(broken)
 	f.block(commit)
-	if js := f.records(); len(js) != 1 || js[0].Outcome != monitor.JusticeFailed {
+	if js := f.records(); len(js) != 1 || js[0].Outcome != tower.JusticeFailed {
 		t.Fatalf("records after the breach: %+v", js)
 	}
 	fixed := good
@@ -356,7 +357,7 @@ func TestTowerFixAfterFailedResponse(t *testing.T) {
 	if s := f.node.spenders(commit.TxHash()); len(s) != 1 {
 		t.Fatalf("%d justice transactions sent for the fixed appointment, want 1", len(s))
 	}
-	if js := f.records(); len(js) != 2 || js[1].Outcome != monitor.JusticeBroadcast {
+	if js := f.records(); len(js) != 2 || js[1].Outcome != tower.JusticeBroadcast {
 		t.Fatalf("records after the fix: %+v", js)
 	}
 	if l := f.counters().Lightning; l.BreachesSeen != 1 {

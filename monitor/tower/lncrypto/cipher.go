@@ -11,7 +11,7 @@ import (
 )
 
 // Cipher identifies the AEAD that encrypts an appointment blob. Its ID is the
-// byte the user signs (PROTOCOL.md §3); the zero value is not a cipher.
+// byte the user signs (docs/protocol.md §8.4); the zero value is not a cipher.
 type Cipher byte
 
 // The blob ciphers. The IDs are part of the signed message: never renumber.

@@ -1,4 +1,4 @@
-package monitor
+package tower
 
 import (
 	"crypto/sha256"
