@@ -674,177 +674,217 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// check reports every problem with the settings, section by section, in
+// the order of the settings table.
 func (c *Config) check() []*FieldError {
-	var errs []*FieldError
-	fail := func(key, format string, args ...any) {
-		errs = append(errs, &FieldError{Key: key, Err: fmt.Errorf(format, args...)})
-	}
-	required := func(key string, set bool) {
-		if !set {
-			fail(key, "required")
-		}
-	}
-	oneOf := func(key, got string, allowed ...string) {
-		if !slices.Contains(allowed, got) {
-			fail(key, "must be one of %s; got %q", strings.Join(allowed, ", "), got)
-		}
-	}
-	atLeast := func(key string, got, min float64) {
-		if !(got >= min) || math.IsInf(got, 0) { // also rejects NaN
-			fail(key, "must be at least %v; got %v", min, got)
-		}
-	}
-	positive := func(key string, d time.Duration) {
-		if d <= 0 {
-			fail(key, "must be positive; got %v", d)
-		}
-	}
-	amount := func(key string, n *big.Int, need bool) {
-		switch {
-		case n == nil:
-			if need {
-				fail(key, "required")
-			}
-		case n.Sign() < 0:
-			fail(key, "must not be negative; got %v", n)
-		case n.Cmp(maxUint256) > 0:
-			fail(key, "exceeds 2^256-1")
-		}
-	}
-	urlWith := func(key, raw string, schemes ...string) {
-		if u, err := url.Parse(raw); err != nil || u.Host == "" || !slices.Contains(schemes, u.Scheme) {
-			fail(key, "not a %s:// URL %q", strings.Join(schemes, "/"), raw)
-		}
-	}
+	k := &checker{}
+	k.required("data_dir", c.DataDir != "")
+	c.checkLog(k)
+	c.checkAPI(k)
+	c.checkStore(k)
+	c.checkEthereum(k)
+	c.checkGas(k)
+	c.checkPolicy(k)
+	c.checkBitcoin(k)
+	c.checkAnswerMargin(k)
+	c.checkMatrix(k)
+	return k.errs
+}
 
-	required("data_dir", c.DataDir != "")
+func (c *Config) checkLog(k *checker) {
+	k.oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
+	k.oneOf("log.format", c.Log.Format, "text", "json")
+}
 
-	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
-	oneOf("log.format", c.Log.Format, "text", "json")
-
+func (c *Config) checkAPI(k *checker) {
 	if c.API.Listen != "" {
 		if _, port, err := net.SplitHostPort(c.API.Listen); err != nil || !validPort(port) {
-			fail("api.listen", "not a host:port address %q", c.API.Listen)
+			k.fail("api.listen", "not a host:port address %q", c.API.Listen)
 		}
-		required("api.admin_token_file", c.API.AdminTokenFile != "" || c.DataDir == "")
+		k.required("api.admin_token_file", c.API.AdminTokenFile != "" || c.DataDir == "")
 	}
-	atLeast("api.max_body_bytes", float64(c.API.MaxBodyBytes), 1)
-	positive("api.read_timeout", c.API.ReadTimeout)
-	positive("api.write_timeout", c.API.WriteTimeout)
-	atLeast("api.page_limit_max", float64(c.API.PageLimitMax), 1)
+	k.atLeast("api.max_body_bytes", float64(c.API.MaxBodyBytes), 1)
+	k.positive("api.read_timeout", c.API.ReadTimeout)
+	k.positive("api.write_timeout", c.API.WriteTimeout)
+	k.atLeast("api.page_limit_max", float64(c.API.PageLimitMax), 1)
+}
 
-	// Without data_dir (reported above) the derived paths are missing too.
-	required("store.path", c.Store.Path != "" || c.DataDir == "")
+func (c *Config) checkStore(k *checker) {
+	// Without data_dir (reported first) the derived paths are missing too.
+	k.required("store.path", c.Store.Path != "" || c.DataDir == "")
 	if c.Store.BusyTimeout < 0 {
-		fail("store.busy_timeout", "must not be negative; got %v", c.Store.BusyTimeout)
+		k.fail("store.busy_timeout", "must not be negative; got %v", c.Store.BusyTimeout)
 	}
+}
 
+func (c *Config) checkEthereum(k *checker) {
 	if c.Ethereum.RPCURL == "" {
-		required("ethereum.rpc_url", false)
+		k.required("ethereum.rpc_url", false)
 	} else {
-		urlWith("ethereum.rpc_url", c.Ethereum.RPCURL, "http", "https", "ws", "wss")
+		k.urlWith("ethereum.rpc_url", c.Ethereum.RPCURL, "http", "https", "ws", "wss")
 	}
-	amount("ethereum.chain_id", c.Ethereum.ChainID, false)
+	k.amount("ethereum.chain_id", c.Ethereum.ChainID, false)
 	if c.Ethereum.ChainID != nil && c.Ethereum.ChainID.Sign() == 0 {
-		fail("ethereum.chain_id", "must be positive when set")
+		k.fail("ethereum.chain_id", "must be positive when set")
 	}
-	required("ethereum.registry_address", c.Ethereum.RegistryAddress != common.Address{})
-	positive("ethereum.poll_interval", c.Ethereum.PollInterval)
-	atLeast("ethereum.max_block_range", float64(c.Ethereum.MaxBlockRange), 1)
-	required("ethereum.keystore_file", c.Ethereum.KeystoreFile != "")
-	required("ethereum.password_file", c.Ethereum.PasswordFile != "")
-	positive("ethereum.rpc_timeout", c.Ethereum.RPCTimeout)
+	k.required("ethereum.registry_address", c.Ethereum.RegistryAddress != common.Address{})
+	k.positive("ethereum.poll_interval", c.Ethereum.PollInterval)
+	k.atLeast("ethereum.max_block_range", float64(c.Ethereum.MaxBlockRange), 1)
+	k.required("ethereum.keystore_file", c.Ethereum.KeystoreFile != "")
+	k.required("ethereum.password_file", c.Ethereum.PasswordFile != "")
+	k.positive("ethereum.rpc_timeout", c.Ethereum.RPCTimeout)
+}
 
-	amount("gas.max_gas_price_wei", c.Gas.MaxGasPriceWei, true)
+func (c *Config) checkGas(k *checker) {
+	k.amount("gas.max_gas_price_wei", c.Gas.MaxGasPriceWei, true)
 	if c.Gas.MaxGasPriceWei != nil && c.Gas.MaxGasPriceWei.Sign() == 0 {
-		fail("gas.max_gas_price_wei", "must be positive")
+		k.fail("gas.max_gas_price_wei", "must be positive")
 	}
-	atLeast("gas.deadline_multiplier", c.Gas.DeadlineMultiplier, 1)
-	atLeast("gas.replace_after_blocks", float64(c.Gas.ReplaceAfterBlocks), 1)
-	amount("gas.min_balance_wei", c.Gas.MinBalanceWei, true)
+	k.atLeast("gas.deadline_multiplier", c.Gas.DeadlineMultiplier, 1)
+	k.atLeast("gas.replace_after_blocks", float64(c.Gas.ReplaceAfterBlocks), 1)
+	k.amount("gas.min_balance_wei", c.Gas.MinBalanceWei, true)
+}
 
-	amount("policy.min_reward_wei", c.Policy.MinRewardWei, true)
-	atLeast("policy.profit_factor", c.Policy.ProfitFactor, 0)
-	atLeast("policy.update_gas_max", float64(c.Policy.UpdateGasMax), 21000)
-	if c.Policy.UpdateGas > c.Policy.UpdateGasMax {
-		fail("policy.update_gas", "must not exceed policy.update_gas_max (%d); got %d", c.Policy.UpdateGasMax, c.Policy.UpdateGas)
+func (c *Config) checkPolicy(k *checker) {
+	p := c.Policy
+	k.amount("policy.min_reward_wei", p.MinRewardWei, true)
+	k.atLeast("policy.profit_factor", p.ProfitFactor, 0)
+	k.atLeast("policy.update_gas_max", float64(p.UpdateGasMax), 21000)
+	if p.UpdateGas > p.UpdateGasMax {
+		k.fail("policy.update_gas", "must not exceed policy.update_gas_max (%d); got %d", p.UpdateGasMax, p.UpdateGas)
 	}
-	atLeast("policy.standdown_margin_blocks", float64(c.Policy.MarginBlocks), 1)
-	if !(c.Policy.MarginFraction >= 0 && c.Policy.MarginFraction <= 1) {
-		fail("policy.standdown_margin_fraction", "must be between 0 and 1; got %v", c.Policy.MarginFraction)
+	k.atLeast("policy.standdown_margin_blocks", float64(p.MarginBlocks), 1)
+	if !(p.MarginFraction >= 0 && p.MarginFraction <= 1) {
+		k.fail("policy.standdown_margin_fraction", "must be between 0 and 1; got %v", p.MarginFraction)
 	}
-	oneOf("policy.strategy", c.Policy.Strategy, "immediate", "slotted")
-	if slices.Contains(c.Policy.AltruisticAddresses, common.Address{}) {
-		fail("policy.altruistic_addresses", "must not contain the zero address")
+	k.oneOf("policy.strategy", p.Strategy, "immediate", "slotted")
+	if slices.Contains(p.AltruisticAddresses, common.Address{}) {
+		k.fail("policy.altruistic_addresses", "must not contain the zero address")
 	}
-	if !(c.Policy.RateLimitPerKey >= 0) || math.IsInf(c.Policy.RateLimitPerKey, 0) {
-		fail("policy.rate_limit_per_key", "must be 0 (no limit) or positive; got %v", c.Policy.RateLimitPerKey)
-	}
-	atLeast("policy.rate_burst", float64(c.Policy.RateBurst), 1)
+	k.rateLimit("policy.rate_limit_per_key", p.RateLimitPerKey)
+	k.atLeast("policy.rate_burst", float64(p.RateBurst), 1)
+}
 
-	if c.Bitcoin.Enabled {
-		if c.Bitcoin.RPCHost == "" {
-			required("bitcoin.rpc_host", false)
-		}
-		if c.Bitcoin.PayoutAddress == "" {
-			required("bitcoin.payout_address", false)
-		}
+func (c *Config) checkBitcoin(k *checker) {
+	b := c.Bitcoin
+	if b.Enabled {
+		k.required("bitcoin.rpc_host", b.RPCHost != "")
+		k.required("bitcoin.payout_address", b.PayoutAddress != "")
 	}
-	oneOf("bitcoin.network", c.Bitcoin.Network, "mainnet", "testnet", "signet", "regtest")
-	if !(c.Bitcoin.RateLimitPerKey >= 0) || math.IsInf(c.Bitcoin.RateLimitPerKey, 0) {
-		fail("bitcoin.rate_limit_per_key", "must be 0 (no limit) or positive; got %v", c.Bitcoin.RateLimitPerKey)
-	}
-	atLeast("bitcoin.confirmations", float64(c.Bitcoin.Confirmations), 1)
-	positive("bitcoin.rpc_timeout", c.Bitcoin.RPCTimeout)
+	k.oneOf("bitcoin.network", b.Network, "mainnet", "testnet", "signet", "regtest")
+	k.rateLimit("bitcoin.rate_limit_per_key", b.RateLimitPerKey)
+	k.atLeast("bitcoin.confirmations", float64(b.Confirmations), 1)
+	k.positive("bitcoin.rpc_timeout", b.RPCTimeout)
+}
 
-	// A PUT waits at most the node timeout for its node reads; the answer
-	// (503 chain_unavailable) must still be written before the server's
-	// write timeout closes the connection.
-	if c.API.Listen != "" && c.API.WriteTimeout > 0 {
-		for _, t := range []struct {
-			key string
-			d   time.Duration
-			on  bool
-		}{{"ethereum.rpc_timeout", c.Ethereum.RPCTimeout, true}, {"bitcoin.rpc_timeout", c.Bitcoin.RPCTimeout, c.Bitcoin.Enabled}} {
-			if t.on && t.d > 0 && t.d+minAnswerMargin > c.API.WriteTimeout {
-				fail(t.key, "must be at least %v shorter than api.write_timeout (%v); got %v: a request whose node does not answer "+
-					"would get a closed connection instead of 503 chain_unavailable", minAnswerMargin, c.API.WriteTimeout, t.d)
-			}
+// checkAnswerMargin: a PUT waits at most the node timeout for its node
+// reads; the answer (503 chain_unavailable) must still be written before
+// the server's write timeout closes the connection.
+func (c *Config) checkAnswerMargin(k *checker) {
+	if c.API.Listen == "" || c.API.WriteTimeout <= 0 {
+		return
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+		on  bool
+	}{{"ethereum.rpc_timeout", c.Ethereum.RPCTimeout, true}, {"bitcoin.rpc_timeout", c.Bitcoin.RPCTimeout, c.Bitcoin.Enabled}} {
+		if t.on && t.d > 0 && t.d+minAnswerMargin > c.API.WriteTimeout {
+			k.fail(t.key, "must be at least %v shorter than api.write_timeout (%v); got %v: a request whose node does not answer "+
+				"would get a closed connection instead of 503 chain_unavailable", minAnswerMargin, c.API.WriteTimeout, t.d)
 		}
 	}
-
-	if c.Matrix.Enabled {
-		if c.Matrix.HomeserverURL == "" {
-			required("matrix.homeserver_url", false)
-		} else {
-			urlWith("matrix.homeserver_url", c.Matrix.HomeserverURL, "http", "https")
-		}
-		if c.Matrix.UserID == "" {
-			required("matrix.user_id", false)
-		} else if matrixServer(c.Matrix.UserID) == "" {
-			fail("matrix.user_id", "not a Matrix user ID like @vigil:example.org: %q", c.Matrix.UserID)
-		}
-		if c.Matrix.PasswordFile == "" && c.Matrix.AccessTokenFile == "" {
-			fail("matrix.password_file", "required when matrix.access_token_file is not set")
-		}
-		if a := c.Matrix.RoomAlias; a != "" && (!strings.HasPrefix(a, "#") || !strings.Contains(a, ":")) {
-			fail("matrix.room_alias", "not a room alias like #room:example.org: %q", a)
-		}
-		if c.Matrix.RoomAlias == "" && matrixServer(c.Matrix.UserID) != "" {
-			fail("matrix.room_alias", "required (Load derives it from matrix.user_id)")
-		}
-	}
-	atLeast("matrix.max_event_bytes", float64(c.Matrix.MaxEventBytes), 1)
-	if !(c.Matrix.RateLimitPerSender >= 0) || math.IsInf(c.Matrix.RateLimitPerSender, 0) {
-		fail("matrix.rate_limit_per_sender", "must be 0 (no limit) or positive; got %v", c.Matrix.RateLimitPerSender)
-	}
-	atLeast("matrix.rate_burst", float64(c.Matrix.RateBurst), 1)
-	return errs
 }
 
 // minAnswerMargin is the time left, after a node read timed out, to decide
 // and write the answer before api.write_timeout.
 const minAnswerMargin = time.Second
+
+func (c *Config) checkMatrix(k *checker) {
+	m := c.Matrix
+	if m.Enabled {
+		if m.HomeserverURL == "" {
+			k.required("matrix.homeserver_url", false)
+		} else {
+			k.urlWith("matrix.homeserver_url", m.HomeserverURL, "http", "https")
+		}
+		if m.UserID == "" {
+			k.required("matrix.user_id", false)
+		} else if matrixServer(m.UserID) == "" {
+			k.fail("matrix.user_id", "not a Matrix user ID like @vigil:example.org: %q", m.UserID)
+		}
+		if m.PasswordFile == "" && m.AccessTokenFile == "" {
+			k.fail("matrix.password_file", "required when matrix.access_token_file is not set")
+		}
+		if a := m.RoomAlias; a != "" && (!strings.HasPrefix(a, "#") || !strings.Contains(a, ":")) {
+			k.fail("matrix.room_alias", "not a room alias like #room:example.org: %q", a)
+		}
+		if m.RoomAlias == "" && matrixServer(m.UserID) != "" {
+			k.fail("matrix.room_alias", "required (Load derives it from matrix.user_id)")
+		}
+	}
+	k.atLeast("matrix.max_event_bytes", float64(m.MaxEventBytes), 1)
+	k.rateLimit("matrix.rate_limit_per_sender", m.RateLimitPerSender)
+	k.atLeast("matrix.rate_burst", float64(m.RateBurst), 1)
+}
+
+// checker collects the problems check finds, in the order found.
+type checker struct{ errs []*FieldError }
+
+func (k *checker) fail(key, format string, args ...any) {
+	k.errs = append(k.errs, &FieldError{Key: key, Err: fmt.Errorf(format, args...)})
+}
+
+func (k *checker) required(key string, set bool) {
+	if !set {
+		k.fail(key, "required")
+	}
+}
+
+func (k *checker) oneOf(key, got string, allowed ...string) {
+	if !slices.Contains(allowed, got) {
+		k.fail(key, "must be one of %s; got %q", strings.Join(allowed, ", "), got)
+	}
+}
+
+func (k *checker) atLeast(key string, got, min float64) {
+	if !(got >= min) || math.IsInf(got, 0) { // also rejects NaN
+		k.fail(key, "must be at least %v; got %v", min, got)
+	}
+}
+
+func (k *checker) positive(key string, d time.Duration) {
+	if d <= 0 {
+		k.fail(key, "must be positive; got %v", d)
+	}
+}
+
+// amount checks a wei amount or chain ID: nil is unset.
+func (k *checker) amount(key string, n *big.Int, need bool) {
+	switch {
+	case n == nil:
+		if need {
+			k.fail(key, "required")
+		}
+	case n.Sign() < 0:
+		k.fail(key, "must not be negative; got %v", n)
+	case n.Cmp(maxUint256) > 0:
+		k.fail(key, "exceeds 2^256-1")
+	}
+}
+
+func (k *checker) urlWith(key, raw string, schemes ...string) {
+	if u, err := url.Parse(raw); err != nil || u.Host == "" || !slices.Contains(schemes, u.Scheme) {
+		k.fail(key, "not a %s:// URL %q", strings.Join(schemes, "/"), raw)
+	}
+}
+
+// rateLimit checks a per-second rate where 0 means no limit.
+func (k *checker) rateLimit(key string, r float64) {
+	if !(r >= 0) || math.IsInf(r, 0) {
+		k.fail(key, "must be 0 (no limit) or positive; got %v", r)
+	}
+}
 
 func validPort(s string) bool {
 	n, err := strconv.ParseUint(s, 10, 16)
