@@ -144,12 +144,13 @@ func (s *Server) newMetricsRegistry() *prometheus.Registry {
 }
 
 // metricsHandler serves the registry in the text format 0.0.4 (or the
-// protobuf format when a scraper asks for it). A gathering error is a bug
-// of this package: it is logged and answered with 500.
+// protobuf format when a scraper asks for it). A series that cannot be
+// gathered is left out and logged at error; the rest is served, so one
+// bad label value does not blind the operator's alerts.
 func (s *Server) metricsHandler() http.Handler {
 	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{
 		ErrorLog:      slogPrinter{s.log},
-		ErrorHandling: promhttp.HTTPErrorOnError,
+		ErrorHandling: promhttp.ContinueOnError,
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -203,8 +204,16 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 // emitter sends const metrics to a Collect channel.
 type emitter struct{ ch chan<- prometheus.Metric }
 
+// put sends one sample. A label value the exposition cannot carry (a
+// source name from the stored counters that is not UTF-8) makes an invalid
+// metric: the scrape leaves that series out and logs why, and the daemon
+// does not panic in a collecting goroutine.
 func (e emitter) put(f family, v float64, labelValues ...string) {
-	e.ch <- prometheus.MustNewConstMetric(f.desc, f.typ, v, labelValues...)
+	m, err := prometheus.NewConstMetric(f.desc, f.typ, v, labelValues...)
+	if err != nil {
+		m = prometheus.NewInvalidMetric(f.desc, err)
+	}
+	e.ch <- m
 }
 
 // putWei sends a decimal wei string as a float64; an empty or unparsable

@@ -177,3 +177,30 @@ func TestMetricsFamilies(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsBadLabelValue: a stored counter whose source name is not UTF-8
+// (a label value the exposition cannot carry) loses only its own series:
+// the scrape answers 200 with every other figure, and the problem is
+// logged at error.
+func TestMetricsBadLabelValue(t *testing.T) {
+	e := newEnv(t, nil)
+	e.stats.Count("rejected.\xff.stale_nonce", 2)
+	e.stats.Rejected("rest", monitor.ReasonStaleNonce)
+	r := e.do(http.MethodGet, "/metrics", nil)
+	if r.code != http.StatusOK {
+		t.Fatalf("%d %s", r.code, r.body)
+	}
+	samples, _ := parseExposition(t, string(r.body))
+	if v, ok := find(samples, "vigil_balance_proofs_rejected_total", map[string]string{"source": "rest", "reason": "stale_nonce"}); !ok || v != 1 {
+		t.Errorf("rest stale_nonce = %v (found %v), want 1", v, ok)
+	}
+	if _, ok := find(samples, "vigil_uptime_seconds", nil); !ok {
+		t.Error("vigil_uptime_seconds missing")
+	}
+	if strings.Contains(string(r.body), "\xff") {
+		t.Error("invalid label value exported")
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "serving /metrics") {
+		t.Errorf("not logged at error:\n%s", logs)
+	}
+}
