@@ -17,8 +17,8 @@ import (
 
 // The /metrics endpoint serves the Server's own Prometheus registry with
 // prometheus/client_golang (never the library's global registry, so that
-// several servers in one process keep apart figures). Two kinds of metric
-// live in it:
+// several Servers in one process, as in tests, keep their figures apart).
+// Two kinds of metric live in it:
 //
 //   - statsCollector turns the monitor.StatsSnapshot taken at scrape time
 //     into const metrics: the domain keeps its figures in monitor.Stats
