@@ -78,59 +78,17 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-
-	// Flags only record text; every value is parsed below, whatever its source.
-	fromFlags := map[string]string{}
-	fs := flag.NewFlagSet("vigild", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	configFile := fs.String("config", "", "")
-	for _, s := range settings {
-		var v flag.Value = flagText{s.key, fromFlags}
-		if s.kind() == kBool {
-			v = boolFlagText{flagText{s.key, fromFlags}}
-		}
-		fs.Var(v, s.flag(), "")
-		if s.flag() != s.key {
-			fs.Var(v, s.key, "")
-		}
+	fromFlags, configFile, err := parseFlags(args)
+	if err != nil {
+		return nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, flagError(err)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q: settings are given as --section.key=value", fs.Arg(0))
-	}
-
-	type text struct{ val, source string }
-	raw := map[string]text{}
-	var errs []error
-	failed := map[string]bool{}
-
-	path := *configFile
+	path := configFile
 	if path == "" {
 		path = getenv("VIGIL_CONFIG")
 	}
-	if path != "" {
-		vals, ferrs, err := readFile(path)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range vals {
-			raw[k] = text{v, path}
-		}
-		for _, e := range ferrs {
-			failed[e.Key] = true
-			errs = append(errs, e)
-		}
-	}
-	for _, s := range settings {
-		if v := getenv(s.env()); v != "" {
-			raw[s.key] = text{v, s.env()}
-		}
-		if v, ok := fromFlags[s.key]; ok {
-			raw[s.key] = text{v, "--" + s.flag()}
-		}
+	raw, errs, failed, err := gatherTexts(path, getenv, fromFlags)
+	if err != nil {
+		return nil, err
 	}
 
 	c := defaults(getenv("HOME"))
@@ -155,6 +113,69 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return &c, nil
+}
+
+// parseFlags returns the text of every setting given as a flag, by key,
+// and the --config file. Flags only record text; Load parses every value,
+// whatever its source.
+func parseFlags(args []string) (map[string]string, string, error) {
+	fromFlags := map[string]string{}
+	fs := flag.NewFlagSet("vigild", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	configFile := fs.String("config", "", "")
+	for _, s := range settings {
+		var v flag.Value = flagText{s.key, fromFlags}
+		if s.kind() == kBool {
+			v = boolFlagText{flagText{s.key, fromFlags}}
+		}
+		fs.Var(v, s.flag(), "")
+		if s.flag() != s.key {
+			fs.Var(v, s.key, "")
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, "", flagError(err)
+	}
+	if fs.NArg() > 0 {
+		return nil, "", fmt.Errorf("unexpected argument %q: settings are given as --section.key=value", fs.Arg(0))
+	}
+	return fromFlags, *configFile, nil
+}
+
+// givenText is a setting's value as given, and where it was given.
+type givenText struct{ val, source string }
+
+// gatherTexts returns the text of every setting given in the file at path
+// (none when path is empty), the environment or a flag, the later
+// overriding the earlier, with the file's problems and the keys they
+// concern. The error is for a file that cannot be read or parsed.
+func gatherTexts(path string, getenv func(string) string, fromFlags map[string]string) (map[string]givenText, []error, map[string]bool, error) {
+	raw := map[string]givenText{}
+	var errs []error
+	failed := map[string]bool{}
+	if path != "" {
+		vals, ferrs, err := readFile(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for k, v := range vals {
+			raw[k] = givenText{v, path}
+		}
+		for _, e := range ferrs {
+			failed[e.Key] = true
+			errs = append(errs, e)
+		}
+	}
+	for _, s := range settings {
+		if v := getenv(s.env()); v != "" {
+			raw[s.key] = givenText{v, s.env()}
+		}
+		if v, ok := fromFlags[s.key]; ok {
+			raw[s.key] = givenText{v, "--" + s.flag()}
+		}
+	}
+	return raw, errs, failed, nil
 }
 
 type flagText struct {
