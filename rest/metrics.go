@@ -1,103 +1,245 @@
 package rest
 
 import (
-	"bytes"
-	"math"
+	"fmt"
+	"log/slog"
 	"math/big"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
-// The /metrics endpoint writes the Prometheus text exposition format 0.0.4
-// by hand (no client library): the figures of a monitor.StatsSnapshot plus
-// the HTTP counters and latency histogram kept by the observe middleware.
+// The /metrics endpoint serves the Server's own Prometheus registry with
+// prometheus/client_golang (never the library's global registry, so that
+// several Servers in one process, as in tests, keep their figures apart).
+// Two kinds of metric live in it:
+//
+//   - statsCollector turns the monitor.StatsSnapshot taken at scrape time
+//     into const metrics: the domain keeps its figures in monitor.Stats
+//     and nothing else counts them;
+//   - httpMetrics are the request counter and latency histogram that the
+//     observe middleware updates for every request.
 //
 // Prometheus values are float64. Wei amounts (vigil_rewards_earned_wei,
 // vigil_gas_spent_wei, vigil_eth_balance_wei) are exported as the nearest
 // float64, so beyond 2^53 wei (about 0.009 ETH) they lose precision in the
 // last digits; the exact figures are in /api/1/stats as decimal strings.
+//
+// OpenMetrics is not offered: it would append _total to the counters whose
+// names do not end in it (vigil_rewards_earned_wei...), and the names are a
+// contract with the operators' alert rules.
+
+// family is one metric family of the stats collector: its name, help,
+// label names (in the Desc) and type.
+type family struct {
+	desc *prometheus.Desc
+	typ  prometheus.ValueType
+}
+
+// families lists every family of the stats collector, for Describe.
+var families []family
+
+func newFamily(typ prometheus.ValueType, name, help string, labels ...string) family {
+	f := family{desc: prometheus.NewDesc(name, help, labels, nil), typ: typ}
+	families = append(families, f)
+	return f
+}
+
+func gauge(name, help string, labels ...string) family {
+	return newFamily(prometheus.GaugeValue, name, help, labels...)
+}
+
+func counter(name, help string, labels ...string) family {
+	return newFamily(prometheus.CounterValue, name, help, labels...)
+}
+
+var (
+	buildInfo = gauge("vigil_build_info", "Build information; the value is always 1.", "version")
+	uptime    = gauge("vigil_uptime_seconds", "Seconds since the daemon started.")
+
+	bpStored       = gauge("vigil_balance_proofs_stored", "Balance proofs (monitoring requests) currently stored.")
+	bpChannels     = gauge("vigil_balance_proofs_unique_channels", "Distinct channels ever seen in accepted balance proofs.")
+	bpParticipants = gauge("vigil_balance_proofs_unique_participants", "Distinct participants ever seen in accepted balance proofs.")
+	bpReceived     = counter("vigil_balance_proofs_received_total", "Balance proofs received, by source.", "source")
+	bpAccepted     = counter("vigil_balance_proofs_accepted_total", "Balance proofs accepted (including idempotent duplicates), by source.", "source")
+	bpRejected     = counter("vigil_balance_proofs_rejected_total", "Balance proofs rejected, by source and reason.", "source", "reason")
+
+	updSubmitted  = counter("vigil_updates_submitted_total", "updateTransfer transactions sent.")
+	updWon        = counter("vigil_updates_won_total", "Updates whose reward was paid to this monitor.")
+	updMissed     = counter("vigil_updates_missed_total", "Challenge windows that closed with this monitor's newer proof not on chain.")
+	updStanddowns = counter("vigil_updates_standdowns_total", "Decisions to wait for a competitor's pending update instead of sending.")
+	rewardsEarned = counter("vigil_rewards_earned_wei", "Rewards paid to this monitor, in wei (float64: approximate above 2^53).")
+	gasSpent      = counter("vigil_gas_spent_wei", "Fees paid for update transactions, in wei (float64: approximate above 2^53).")
+
+	ethHead          = gauge("vigil_eth_head_block", "Latest Ethereum block number seen.")
+	ethProcessed     = gauge("vigil_eth_last_processed_block", "Last Ethereum block whose events were processed.")
+	ethBehind        = gauge("vigil_eth_blocks_behind", "Blocks between the head and the last processed block.")
+	ethOutOfSync     = gauge("vigil_eth_node_out_of_sync", "1 while the Ethereum node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.", "problem")
+	ethLastPollAge   = gauge("vigil_eth_last_successful_poll_age_seconds", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
+	ethBalance       = gauge("vigil_eth_balance_wei", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
+	mxEventsSeen     = counter("vigil_matrix_events_seen_total", "Room events of request types seen by the room intake.")
+	mxReceiptsPosted = counter("vigil_matrix_receipts_posted_total", "Receipts posted to the room.")
+	mxReceiptsFailed = counter("vigil_matrix_receipts_failed_total", "Receipts that could not be posted.")
+	mxSyncLag        = gauge("vigil_matrix_sync_lag_seconds", "Age of the newest room event when it was handled.")
+	mxEventsBehind   = gauge("vigil_matrix_events_behind", "Room events received but not yet handled.")
+
+	lnStored       = gauge("vigil_ln_appointments_stored", "Lightning appointments stored.")
+	lnAccepted     = counter("vigil_ln_appointments_accepted_total", "Lightning appointments accepted (including identical resubmissions and replacements).")
+	lnRejected     = counter("vigil_ln_appointments_rejected_total", "Lightning appointments rejected, by reason.", "reason")
+	lnBreaches     = counter("vigil_ln_breaches_seen_total", "Breach transactions seen that match a stored appointment.")
+	lnBroadcast    = counter("vigil_ln_justice_broadcast_total", "Justice transactions broadcast (a fee-bumped replacement counts once).")
+	lnConfirmed    = counter("vigil_ln_justice_confirmed_total", "Justice transactions confirmed with the configured depth.")
+	lnProblems     = counter("vigil_ln_justice_problems_total", "Breach responses that failed or fell short, by reason.", "reason")
+	lnLost         = counter("vigil_ln_justice_lost_total", "Justice transactions that ended lost, by reason (spent_by_cheater and deadline_passed: the client's money may be gone).", "reason")
+	lnBounty       = counter("vigil_ln_bounty_earned_sat", "Bounty in confirmed justice transactions, in satoshis.")
+	btcTip         = gauge("vigil_btc_tip_block", "Latest Bitcoin block height seen.")
+	btcProcessed   = gauge("vigil_btc_last_processed_block", "Last Bitcoin block matched against the stored locators.")
+	btcBehind      = gauge("vigil_btc_blocks_behind", "Blocks between the Bitcoin tip and the last processed block.")
+	btcOutOfSync   = gauge("vigil_btc_node_out_of_sync", "1 while the Bitcoin node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): appointments are refused with node_out_of_sync.", "problem")
+	btcLastPollAge = gauge("vigil_btc_last_successful_poll_age_seconds", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
+)
 
 // latencyBuckets are the upper bounds of the request latency histogram, in seconds.
 var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
-// knownSources are the intake sources reported even before their first request.
-var knownSources = []string{"matrix", "rest"}
-
-type requestKey struct{ route, method, code string }
-type latencyKey struct{ route, method string }
-
-type histogram struct {
-	counts []uint64 // per bucket, not cumulative
-	sum    float64
-	count  uint64
-}
-
 // httpMetrics are the per-route request counters and latency histograms.
 type httpMetrics struct {
-	mu       sync.Mutex
-	requests map[requestKey]uint64
-	latency  map[latencyKey]*histogram
+	requests *prometheus.CounterVec   // route, method, code
+	latency  *prometheus.HistogramVec // route, method
 }
 
 func newHTTPMetrics() *httpMetrics {
-	return &httpMetrics{requests: map[requestKey]uint64{}, latency: map[latencyKey]*histogram{}}
+	return &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigil_http_requests_total",
+			Help: "HTTP requests served, by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "vigil_http_request_duration_seconds",
+			Help:    "HTTP request latency, by route pattern and method.",
+			Buckets: latencyBuckets,
+		}, []string{"route", "method"}),
+	}
 }
 
 func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
-	sec := d.Seconds()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[requestKey{route, method, strconv.Itoa(status)}]++
-	lk := latencyKey{route, method}
-	h := m.latency[lk]
-	if h == nil {
-		h = &histogram{counts: make([]uint64, len(latencyBuckets)+1)}
-		m.latency[lk] = h
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// newMetricsRegistry registers the stats collector and the HTTP metrics.
+func (s *Server) newMetricsRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(&statsCollector{
+		stats: s.cfg.Stats, clock: s.cfg.Clock, version: s.cfg.Version, tower: s.cfg.Tower != nil,
+	})
+	reg.MustRegister(s.metrics.requests, s.metrics.latency)
+	return reg
+}
+
+// metricsHandler serves the registry in the text format 0.0.4 (or the
+// protobuf format when a scraper asks for it). A series that cannot be
+// gathered is left out and logged at error; the rest is served, so one
+// bad label value does not blind the operator's alerts.
+func (s *Server) metricsHandler() http.Handler {
+	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{
+		ErrorLog:      slogPrinter{s.log},
+		ErrorHandling: promhttp.ContinueOnError,
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// slogPrinter is promhttp's error logger.
+type slogPrinter struct{ log *slog.Logger }
+
+func (p slogPrinter) Println(v ...any) {
+	p.log.Error("serving /metrics", "error", strings.TrimSuffix(fmt.Sprintln(v...), "\n"))
+}
+
+// statsCollector exports a monitor.StatsSnapshot taken at each scrape.
+type statsCollector struct {
+	stats   StatsSource
+	clock   monitor.Clock
+	version string // Config.Version; empty uses the snapshot's
+	tower   bool   // a tower is configured: the Lightning families are exported
+}
+
+func (c *statsCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, f := range families {
+		ch <- f.desc
 	}
-	i := sort.SearchFloat64s(latencyBuckets, sec) // first bound >= sec; len = +Inf
-	h.counts[i]++
-	h.sum += sec
-	h.count++
 }
 
-// serveMetrics writes the exposition.
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	var p promWriter
-	s.writeSnapshotMetrics(&p, s.cfg.Stats.Snapshot(s.cfg.Clock.Now()))
-	s.metrics.write(&p)
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(p.buf.Bytes())
-}
-
-func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot) {
-	version := s.cfg.Version
+func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
+	now := c.clock.Now()
+	snap := c.stats.Snapshot(now)
+	out := emitter{ch}
+	version := c.version
 	if version == "" {
 		version = snap.Version
 	}
-	bp := snap.BalanceProofs
-	p.family("vigil_build_info", "gauge", "Build information; the value is always 1.")
-	p.sample("vigil_build_info", labels{{"version", version}}, 1)
-	p.family("vigil_uptime_seconds", "gauge", "Seconds since the daemon started.")
-	p.sample("vigil_uptime_seconds", nil, float64(snap.UptimeSeconds))
+	out.put(buildInfo, 1, version)
+	out.put(uptime, float64(snap.UptimeSeconds))
+	collectBalanceProofs(out, snap)
+	collectUpdates(out, snap)
+	collectEthereum(out, snap, now)
+	if snap.Matrix.Enabled {
+		collectMatrix(out, snap)
+	}
+	if c.tower || snap.Lightning.Enabled {
+		collectLightning(out, snap)
+		collectBitcoin(out, snap, now)
+	}
+}
 
-	p.family("vigil_balance_proofs_stored", "gauge", "Balance proofs (monitoring requests) currently stored.")
-	p.sample("vigil_balance_proofs_stored", nil, float64(bp.Stored))
-	p.family("vigil_balance_proofs_unique_channels", "gauge", "Distinct channels ever seen in accepted balance proofs.")
-	p.sample("vigil_balance_proofs_unique_channels", nil, float64(bp.UniqueChannels))
-	p.family("vigil_balance_proofs_unique_participants", "gauge", "Distinct participants ever seen in accepted balance proofs.")
-	p.sample("vigil_balance_proofs_unique_participants", nil, float64(bp.UniqueParticipant))
+// emitter sends const metrics to a Collect channel.
+type emitter struct{ ch chan<- prometheus.Metric }
+
+// put sends one sample. A label value the exposition cannot carry (a
+// source name from the stored counters that is not UTF-8) makes an invalid
+// metric: the scrape leaves that series out and logs why, and the daemon
+// does not panic in a collecting goroutine.
+func (e emitter) put(f family, v float64, labelValues ...string) {
+	m, err := prometheus.NewConstMetric(f.desc, f.typ, v, labelValues...)
+	if err != nil {
+		m = prometheus.NewInvalidMetric(f.desc, err)
+	}
+	e.ch <- m
+}
+
+// putWei sends a decimal wei string as a float64; an empty or unparsable
+// string sends nothing.
+func (e emitter) putWei(f family, wei string) {
+	n, ok := new(big.Int).SetString(wei, 10)
+	if !ok {
+		return
+	}
+	v, _ := new(big.Float).SetInt(n).Float64()
+	e.put(f, v)
+}
+
+// knownSources are the intake sources reported even before their first request.
+var knownSources = []string{"matrix", "rest"}
+
+func collectBalanceProofs(out emitter, snap monitor.StatsSnapshot) {
+	bp := snap.BalanceProofs
+	out.put(bpStored, float64(bp.Stored))
+	out.put(bpChannels, float64(bp.UniqueChannels))
+	out.put(bpParticipants, float64(bp.UniqueParticipant))
 
 	// Rejections by (source, reason) come from the named counters
 	// "rejected.<source>.<reason>" (see monitor.Stats); the snapshot's own
-	// maps split them by one label only.
+	// maps split them by one label only. Every source is reported with
+	// every reason, zeros included, so that rate() sees each series start.
 	rejected := map[[2]string]int64{}
 	sources := map[string]bool{}
 	reasons := map[string]bool{}
@@ -122,98 +264,46 @@ func (s *Server) writeSnapshotMetrics(p *promWriter, snap monitor.StatsSnapshot)
 		rejected[[2]string{src, reason}] += v
 		sources[src], reasons[reason] = true, true
 	}
-	srcList, reasonList := sortedKeys(sources), sortedKeys(reasons)
-
-	p.family("vigil_balance_proofs_received_total", "counter", "Balance proofs received, by source.")
-	for _, src := range srcList {
-		p.sample("vigil_balance_proofs_received_total", labels{{"source", src}}, float64(bp.Received[src]))
-	}
-	p.family("vigil_balance_proofs_accepted_total", "counter", "Balance proofs accepted (including idempotent duplicates), by source.")
-	for _, src := range srcList {
-		p.sample("vigil_balance_proofs_accepted_total", labels{{"source", src}}, float64(bp.Accepted[src]))
-	}
-	p.family("vigil_balance_proofs_rejected_total", "counter", "Balance proofs rejected, by source and reason.")
-	for _, src := range srcList {
-		for _, reason := range reasonList {
-			p.sample("vigil_balance_proofs_rejected_total", labels{{"source", src}, {"reason", reason}}, float64(rejected[[2]string{src, reason}]))
+	for src := range sources {
+		out.put(bpReceived, float64(bp.Received[src]), src)
+		out.put(bpAccepted, float64(bp.Accepted[src]), src)
+		for reason := range reasons {
+			out.put(bpRejected, float64(rejected[[2]string{src, reason}]), src, reason)
 		}
 	}
+}
 
+func collectUpdates(out emitter, snap monitor.StatsSnapshot) {
 	u := snap.Updates
-	p.family("vigil_updates_submitted_total", "counter", "updateTransfer transactions sent.")
-	p.sample("vigil_updates_submitted_total", nil, float64(u.Submitted))
-	p.family("vigil_updates_won_total", "counter", "Updates whose reward was paid to this monitor.")
-	p.sample("vigil_updates_won_total", nil, float64(u.Won))
-	p.family("vigil_updates_missed_total", "counter", "Challenge windows that closed with this monitor's newer proof not on chain.")
-	p.sample("vigil_updates_missed_total", nil, float64(u.Missed))
-	p.family("vigil_updates_standdowns_total", "counter", "Decisions to wait for a competitor's pending update instead of sending.")
-	p.sample("vigil_updates_standdowns_total", nil, float64(u.Standdowns))
-	p.family("vigil_rewards_earned_wei", "counter", "Rewards paid to this monitor, in wei (float64: approximate above 2^53).")
-	p.weiSample("vigil_rewards_earned_wei", u.RewardsEarned)
-	p.family("vigil_gas_spent_wei", "counter", "Fees paid for update transactions, in wei (float64: approximate above 2^53).")
-	p.weiSample("vigil_gas_spent_wei", u.GasSpent)
+	out.put(updSubmitted, float64(u.Submitted))
+	out.put(updWon, float64(u.Won))
+	out.put(updMissed, float64(u.Missed))
+	out.put(updStanddowns, float64(u.Standdowns))
+	out.putWei(rewardsEarned, u.RewardsEarned)
+	out.putWei(gasSpent, u.GasSpent)
+}
 
+func collectEthereum(out emitter, snap monitor.StatsSnapshot, now time.Time) {
 	e := snap.Ethereum
-	p.family("vigil_eth_head_block", "gauge", "Latest Ethereum block number seen.")
-	p.sample("vigil_eth_head_block", nil, float64(e.Head))
-	p.family("vigil_eth_last_processed_block", "gauge", "Last Ethereum block whose events were processed.")
-	p.sample("vigil_eth_last_processed_block", nil, float64(e.LastProcessed))
-	p.family("vigil_eth_blocks_behind", "gauge", "Blocks between the head and the last processed block.")
-	p.sample("vigil_eth_blocks_behind", nil, float64(e.BlocksBehind))
-	now := s.cfg.Clock.Now()
-	p.family("vigil_eth_node_out_of_sync", "gauge", "1 while the Ethereum node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.")
+	out.put(ethHead, float64(e.Head))
+	out.put(ethProcessed, float64(e.LastProcessed))
+	out.put(ethBehind, float64(e.BlocksBehind))
 	for _, code := range monitor.SyncCodes() {
-		p.sample("vigil_eth_node_out_of_sync", labels{{"problem", code}}, boolGauge(e.NodeProblemCode == code))
+		out.put(ethOutOfSync, boolGauge(e.NodeProblemCode == code), code)
 	}
 	if age, ok := ageSeconds(e.LastSuccessfulPoll, now); ok {
-		p.family("vigil_eth_last_successful_poll_age_seconds", "gauge", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
-		p.sample("vigil_eth_last_successful_poll_age_seconds", nil, age)
+		out.put(ethLastPollAge, age)
 	}
-	p.family("vigil_eth_balance_wei", "gauge", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
-	p.weiSample("vigil_eth_balance_wei", e.Balance)
+	out.putWei(ethBalance, e.Balance)
+}
 
+func collectMatrix(out emitter, snap monitor.StatsSnapshot) {
 	m := snap.Matrix
-	if m.Enabled {
-		p.family("vigil_matrix_events_seen_total", "counter", "Room events of request types seen by the room intake.")
-		p.sample("vigil_matrix_events_seen_total", nil, float64(m.EventsSeen))
-		p.family("vigil_matrix_receipts_posted_total", "counter", "Receipts posted to the room.")
-		p.sample("vigil_matrix_receipts_posted_total", nil, float64(m.ReceiptsPosted))
-		p.family("vigil_matrix_receipts_failed_total", "counter", "Receipts that could not be posted.")
-		p.sample("vigil_matrix_receipts_failed_total", nil, float64(m.ReceiptsFailed))
-		p.family("vigil_matrix_sync_lag_seconds", "gauge", "Age of the newest room event when it was handled.")
-		p.sample("vigil_matrix_sync_lag_seconds", nil, m.LagSeconds)
-		p.family("vigil_matrix_events_behind", "gauge", "Room events received but not yet handled.")
-		p.sample("vigil_matrix_events_behind", nil, float64(m.EventsBehind))
-	}
-
-	if s.cfg.Tower != nil || snap.Lightning.Enabled {
-		writeLightningMetrics(p, snap)
-		l := snap.Lightning
-		p.family("vigil_btc_node_out_of_sync", "gauge", "1 while the Bitcoin node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): appointments are refused with node_out_of_sync.")
-		for _, code := range monitor.SyncCodes() {
-			p.sample("vigil_btc_node_out_of_sync", labels{{"problem", code}}, boolGauge(l.NodeProblemCode == code))
-		}
-		if age, ok := ageSeconds(l.LastSuccessfulPoll, now); ok {
-			p.family("vigil_btc_last_successful_poll_age_seconds", "gauge", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
-			p.sample("vigil_btc_last_successful_poll_age_seconds", nil, age)
-		}
-	}
-}
-
-func boolGauge(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// ageSeconds is the age of an RFC 3339 time at now.
-func ageSeconds(at string, now time.Time) (float64, bool) {
-	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil {
-		return 0, false
-	}
-	return max(now.Sub(t).Seconds(), 0), true
+	out.put(mxEventsSeen, float64(m.EventsSeen))
+	out.put(mxReceiptsPosted, float64(m.ReceiptsPosted))
+	out.put(mxReceiptsFailed, float64(m.ReceiptsFailed))
+	out.put(mxSyncLag, m.LagSeconds)
+	out.put(mxEventsBehind, float64(m.EventsBehind))
 }
 
 // appointmentReasons are the rejection reasons the appointment intake can
@@ -242,177 +332,64 @@ var justiceLostReasons = []monitor.Reason{
 	monitor.ReasonSpentByCheater, monitor.ReasonDeadlinePassed, monitor.ReasonSpentByJustice,
 }
 
-// writeLightningMetrics writes the watchtower's families (vigil_ln_*) and
-// its Bitcoin watcher's (vigil_btc_*).
-func writeLightningMetrics(p *promWriter, snap monitor.StatsSnapshot) {
+// collectLightning exports the watchtower's families (vigil_ln_*).
+func collectLightning(out emitter, snap monitor.StatsSnapshot) {
 	l := snap.Lightning
-	p.family("vigil_ln_appointments_stored", "gauge", "Lightning appointments stored.")
-	p.sample("vigil_ln_appointments_stored", nil, float64(l.AppointmentsStored))
-	p.family("vigil_ln_appointments_accepted_total", "counter", "Lightning appointments accepted (including identical resubmissions and replacements).")
-	p.sample("vigil_ln_appointments_accepted_total", nil, float64(l.AppointmentsAccepted))
-	p.family("vigil_ln_appointments_rejected_total", "counter", "Lightning appointments rejected, by reason.")
-	for _, reason := range withReasons(l.RejectedByReason, appointmentReasons) {
-		p.sample("vigil_ln_appointments_rejected_total", labels{{"reason", reason}}, float64(l.RejectedByReason[reason]))
-	}
-	p.family("vigil_ln_breaches_seen_total", "counter", "Breach transactions seen that match a stored appointment.")
-	p.sample("vigil_ln_breaches_seen_total", nil, float64(l.BreachesSeen))
-	p.family("vigil_ln_justice_broadcast_total", "counter", "Justice transactions broadcast (a fee-bumped replacement counts once).")
-	p.sample("vigil_ln_justice_broadcast_total", nil, float64(l.JusticeBroadcast))
-	p.family("vigil_ln_justice_confirmed_total", "counter", "Justice transactions confirmed with the configured depth.")
-	p.sample("vigil_ln_justice_confirmed_total", nil, float64(l.JusticeConfirmed))
-	p.family("vigil_ln_justice_problems_total", "counter", "Breach responses that failed or fell short, by reason.")
-	for _, reason := range withReasons(l.JusticeProblems, justiceProblemReasons) {
-		p.sample("vigil_ln_justice_problems_total", labels{{"reason", reason}}, float64(l.JusticeProblems[reason]))
-	}
-	p.family("vigil_ln_justice_lost_total", "counter", "Justice transactions that ended lost, by reason (spent_by_cheater and deadline_passed: the client's money may be gone).")
-	for _, reason := range withReasons(l.JusticeLost, justiceLostReasons) {
-		p.sample("vigil_ln_justice_lost_total", labels{{"reason", reason}}, float64(l.JusticeLost[reason]))
-	}
-	p.family("vigil_ln_bounty_earned_sat", "counter", "Bounty in confirmed justice transactions, in satoshis.")
-	p.sample("vigil_ln_bounty_earned_sat", nil, float64(l.BountyEarnedSat))
+	out.put(lnStored, float64(l.AppointmentsStored))
+	out.put(lnAccepted, float64(l.AppointmentsAccepted))
+	putByReason(out, lnRejected, l.RejectedByReason, appointmentReasons)
+	out.put(lnBreaches, float64(l.BreachesSeen))
+	out.put(lnBroadcast, float64(l.JusticeBroadcast))
+	out.put(lnConfirmed, float64(l.JusticeConfirmed))
+	putByReason(out, lnProblems, l.JusticeProblems, justiceProblemReasons)
+	putByReason(out, lnLost, l.JusticeLost, justiceLostReasons)
+	out.put(lnBounty, float64(l.BountyEarnedSat))
+}
 
-	p.family("vigil_btc_tip_block", "gauge", "Latest Bitcoin block height seen.")
-	p.sample("vigil_btc_tip_block", nil, float64(l.Tip))
-	p.family("vigil_btc_last_processed_block", "gauge", "Last Bitcoin block matched against the stored locators.")
-	p.sample("vigil_btc_last_processed_block", nil, float64(l.LastProcessed))
+// collectBitcoin exports the tower's Bitcoin watcher's families (vigil_btc_*).
+func collectBitcoin(out emitter, snap monitor.StatsSnapshot, now time.Time) {
+	l := snap.Lightning
+	out.put(btcTip, float64(l.Tip))
+	out.put(btcProcessed, float64(l.LastProcessed))
 	var behind uint32
 	if l.Tip > l.LastProcessed {
 		behind = l.Tip - l.LastProcessed
 	}
-	p.family("vigil_btc_blocks_behind", "gauge", "Blocks between the Bitcoin tip and the last processed block.")
-	p.sample("vigil_btc_blocks_behind", nil, float64(behind))
+	out.put(btcBehind, float64(behind))
+	for _, code := range monitor.SyncCodes() {
+		out.put(btcOutOfSync, boolGauge(l.NodeProblemCode == code), code)
+	}
+	if age, ok := ageSeconds(l.LastSuccessfulPoll, now); ok {
+		out.put(btcLastPollAge, age)
+	}
 }
 
-// withReasons returns the keys of seen and the known reasons, sorted.
-func withReasons(seen map[string]int64, known []monitor.Reason) []string {
-	set := make(map[string]bool, len(seen)+len(known))
+// putByReason sends one series per reason seen or known, zeros included.
+func putByReason(out emitter, f family, seen map[string]int64, known []monitor.Reason) {
+	reasons := make(map[string]bool, len(seen)+len(known))
 	for _, r := range known {
-		set[string(r)] = true
+		reasons[string(r)] = true
 	}
 	for r := range seen {
-		set[r] = true
+		reasons[r] = true
 	}
-	return sortedKeys(set)
-}
-
-// write appends the HTTP families in a deterministic order.
-func (m *httpMetrics) write(p *promWriter) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-
-	reqKeys := make([]requestKey, 0, len(m.requests))
-	for k := range m.requests {
-		reqKeys = append(reqKeys, k)
-	}
-	sort.Slice(reqKeys, func(i, j int) bool {
-		a, b := reqKeys[i], reqKeys[j]
-		if a.route != b.route {
-			return a.route < b.route
-		}
-		if a.method != b.method {
-			return a.method < b.method
-		}
-		return a.code < b.code
-	})
-	p.family("vigil_http_requests_total", "counter", "HTTP requests served, by route pattern, method and status code.")
-	for _, k := range reqKeys {
-		p.sample("vigil_http_requests_total", labels{{"route", k.route}, {"method", k.method}, {"code", k.code}}, float64(m.requests[k]))
-	}
-
-	latKeys := make([]latencyKey, 0, len(m.latency))
-	for k := range m.latency {
-		latKeys = append(latKeys, k)
-	}
-	sort.Slice(latKeys, func(i, j int) bool {
-		a, b := latKeys[i], latKeys[j]
-		if a.route != b.route {
-			return a.route < b.route
-		}
-		return a.method < b.method
-	})
-	const name = "vigil_http_request_duration_seconds"
-	p.family(name, "histogram", "HTTP request latency, by route pattern and method.")
-	for _, k := range latKeys {
-		h := m.latency[k]
-		var cum uint64
-		for i, bound := range latencyBuckets {
-			cum += h.counts[i]
-			p.sample(name+"_bucket", labels{{"route", k.route}, {"method", k.method}, {"le", formatFloat(bound)}}, float64(cum))
-		}
-		p.sample(name+"_bucket", labels{{"route", k.route}, {"method", k.method}, {"le", "+Inf"}}, float64(h.count))
-		p.sample(name+"_sum", labels{{"route", k.route}, {"method", k.method}}, h.sum)
-		p.sample(name+"_count", labels{{"route", k.route}, {"method", k.method}}, float64(h.count))
+	for r := range reasons {
+		out.put(f, float64(seen[r]), r)
 	}
 }
 
-type label struct{ name, value string }
-type labels []label
-
-// promWriter builds a text exposition.
-type promWriter struct{ buf bytes.Buffer }
-
-func (p *promWriter) family(name, typ, help string) {
-	p.buf.WriteString("# HELP " + name + " " + escapeHelp(help) + "\n")
-	p.buf.WriteString("# TYPE " + name + " " + typ + "\n")
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
-func (p *promWriter) sample(name string, ls labels, v float64) {
-	p.buf.WriteString(name)
-	if len(ls) > 0 {
-		p.buf.WriteByte('{')
-		for i, l := range ls {
-			if i > 0 {
-				p.buf.WriteByte(',')
-			}
-			p.buf.WriteString(l.name + `="` + escapeLabel(l.value) + `"`)
-		}
-		p.buf.WriteByte('}')
+// ageSeconds is the age of an RFC 3339 time at now.
+func ageSeconds(at string, now time.Time) (float64, bool) {
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return 0, false
 	}
-	p.buf.WriteByte(' ')
-	p.buf.WriteString(formatFloat(v))
-	p.buf.WriteByte('\n')
-}
-
-// weiSample writes a decimal wei string as a float64; an empty or
-// unparsable string writes no sample.
-func (p *promWriter) weiSample(name, wei string) {
-	n, ok := new(big.Int).SetString(wei, 10)
-	if !ok {
-		return
-	}
-	f, _ := new(big.Float).SetInt(n).Float64()
-	p.sample(name, nil, f)
-}
-
-// formatFloat writes integers exactly (below 2^53) and everything else in
-// Go's shortest float form, which Prometheus parses.
-func formatFloat(v float64) string {
-	switch {
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case math.IsNaN(v):
-		return "NaN"
-	case v == math.Trunc(v) && math.Abs(v) < 1<<53:
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-var (
-	labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
-)
-
-func escapeLabel(s string) string { return labelEscaper.Replace(s) }
-func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return max(now.Sub(t).Seconds(), 0), true
 }

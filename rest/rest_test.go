@@ -28,6 +28,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/monitor"
@@ -978,35 +980,69 @@ func TestMetrics(t *testing.T) {
 	}
 	// Deterministic: the same state renders the same text (the /metrics
 	// request itself is counted, so compare two renders of one state).
-	var p1, p2 promWriter
-	snap := e.stats.Snapshot(e.clock.Now())
-	e.srv.writeSnapshotMetrics(&p1, snap)
-	e.srv.metrics.write(&p1)
-	e.srv.writeSnapshotMetrics(&p2, snap)
-	e.srv.metrics.write(&p2)
-	if p1.buf.String() != p2.buf.String() {
-		t.Error("metrics output is not deterministic")
+	if a, b := renderMetrics(t, e.srv), renderMetrics(t, e.srv); a != b {
+		t.Errorf("metrics output is not deterministic:\n%s\n----\n%s", a, b)
 	}
 }
 
+// renderMetrics gathers the Server's registry into the text exposition
+// without serving a request (which would count itself).
+func renderMetrics(t *testing.T, s *Server) string {
+	t.Helper()
+	mfs, err := s.registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.String()
+}
+
+// TestMetricsEscaping: a label value with a quote, a backslash and a
+// newline (here a source name, which comes from the stats counters) is
+// escaped in the exposition and parses back to itself; every help text
+// is served as written.
 func TestMetricsEscaping(t *testing.T) {
-	var p promWriter
-	p.family("x_total", "counter", "Help with \\ and\nnewline.")
-	p.sample("x_total", labels{{"v", "a\"b\\c\nd"}}, 3)
-	want := "# HELP x_total Help with \\\\ and\\nnewline.\n# TYPE x_total counter\nx_total{v=\"a\\\"b\\\\c\\nd\"} 3\n"
-	if p.buf.String() != want {
-		t.Fatalf("got %q\nwant %q", p.buf.String(), want)
+	e := newEnv(t, nil)
+	odd := "a\"b\\c\nd"
+	e.stats.Count("rejected."+odd+".stale_nonce", 3)
+	body := string(e.do(http.MethodGet, "/metrics", nil).body)
+	if !strings.Contains(body, `source="a\"b\\c\nd"`) {
+		t.Fatalf("label value not escaped:\n%s", body)
 	}
-	samples, _ := parseExposition(t, p.buf.String())
-	if samples[0].labels["v"] != "a\"b\\c\nd" {
-		t.Fatalf("round trip: %q", samples[0].labels["v"])
+	samples, types := parseExposition(t, body)
+	if v, ok := find(samples, "vigil_balance_proofs_rejected_total", map[string]string{"source": odd, "reason": "stale_nonce"}); !ok || v != 3 {
+		t.Fatalf("round trip: %v (found %v)", v, ok)
 	}
-	for v, want := range map[float64]string{0: "0", 42: "42", 1e20: "1e+20", 0.25: "0.25", -3: "-3"} {
-		if got := formatFloat(v); got != want {
-			t.Errorf("formatFloat(%v) = %q, want %q", v, got, want)
+	for _, f := range families {
+		name, help := descNameHelp(t, f.desc)
+		if _, present := types[name]; present && !strings.Contains(body, "# HELP "+name+" "+help+"\n") {
+			t.Errorf("HELP of %s is not %q", name, help)
 		}
 	}
 }
+
+// descNameHelp reads a Desc's name and help from its String form
+// (client_golang offers no accessors).
+func descNameHelp(t *testing.T, d *prometheus.Desc) (string, string) {
+	t.Helper()
+	m := descString.FindStringSubmatch(d.String())
+	if m == nil {
+		t.Fatalf("unexpected Desc form %s", d)
+	}
+	help, err := strconv.Unquote(m[2])
+	if err != nil {
+		t.Fatalf("help of %s: %v", d, err)
+	}
+	return m[1], help
+}
+
+var descString = regexp.MustCompile(`^Desc\{fqName: "([^"]+)", help: ("(?:[^"\\]|\\.)*"), `)
 
 func TestHealthz(t *testing.T) {
 	var healthErr error

@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
@@ -110,11 +111,12 @@ type Config struct {
 
 // Server is the HTTP API. Create it with New; it starts nothing until Serve.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	limit   int // default page size
-	metrics *httpMetrics
-	handler http.Handler
+	cfg      Config
+	log      *slog.Logger
+	limit    int // default page size
+	metrics  *httpMetrics
+	registry *prometheus.Registry // serves /metrics
+	handler  http.Handler
 }
 
 // New validates cfg, fills defaults and builds the router.
@@ -148,6 +150,7 @@ func New(cfg Config) (*Server, error) {
 		limit:   min(DefaultPageLimit, cfg.PageLimitMax),
 		metrics: newHTTPMetrics(),
 	}
+	s.registry = s.newMetricsRegistry()
 	s.handler = s.routes()
 	return s, nil
 }
@@ -174,7 +177,7 @@ func (s *Server) routes() http.Handler {
 	tower.Get("/api/1/appointments/{locator}", s.appointmentsByLocator)
 	tower.Get("/api/1/justice", s.listJustice)
 	r.Get("/api/1/stats", s.stats)
-	r.Get("/metrics", s.serveMetrics)
+	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 	r.Get("/healthz", s.healthz)
 	return r
 }

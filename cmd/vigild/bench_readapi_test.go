@@ -199,7 +199,8 @@ func (s *readAPIServer) latencyHistogram(b *testing.B, route string) []bucket {
 	if err != nil {
 		b.Fatal(err)
 	}
-	prefix := `vigil_http_request_duration_seconds_bucket{route="` + route + `",method="GET",le="`
+	// Labels are in name order, le last.
+	prefix := `vigil_http_request_duration_seconds_bucket{method="GET",route="` + route + `",le="`
 	var out []bucket
 	for line := range strings.Lines(string(body)) {
 		rest, ok := strings.CutPrefix(line, prefix)
