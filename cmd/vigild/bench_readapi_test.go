@@ -86,9 +86,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/store/benchdb"
 )
 
 // readAPILoad is the load of one sub-benchmark.

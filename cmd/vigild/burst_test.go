@@ -19,10 +19,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 )
 

@@ -17,7 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/google/uuid"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 )
 
 // buildVigild compiles the daemon once per test binary.

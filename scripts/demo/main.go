@@ -24,7 +24,7 @@
 //     while its counterparty is offline, vigil's updateTransfer lands
 //     inside the window and the settle pays vigil its reward;
 //  3. funds a Lightning-style channel on regtest (BOLT 3 transactions from
-//     chains/bitcoin/lntest), posts a watchtower appointment with a bounty
+//     internal/testkit/lntest), posts a watchtower appointment with a bounty
 //     to the room, broadcasts the revoked commitment, and shows vigil's
 //     justice transaction confirming with its bounty output;
 //  4. prints /api/1/stats and the API URL, and stops every process it
@@ -61,7 +61,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 )
 
 // options are the command line, and what the test sets.

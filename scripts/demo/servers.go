@@ -131,7 +131,7 @@ func (d *demo) launch(ctx context.Context, name string, args func(addr string) (
 }
 
 // startDendrite configures and starts Dendrite with the recipe of
-// matrixbus/matrixtest: generate-keys, generate-config -ci, then federation
+// internal/testkit/matrixtest: generate-keys, generate-config -ci, then federation
 // and open registration off, a registration shared secret, rate limits off.
 func (d *demo) startDendrite(ctx context.Context) error {
 	d.n.step("start Dendrite (Matrix homeserver, SQLite, federation off) for the monitors' room %s", roomAlias)
@@ -292,7 +292,7 @@ func (d *demo) startGeth(ctx context.Context) error {
 	return nil
 }
 
-// startBtcd runs btcd in regtest with the flags of chains/bitcoin/btctest:
+// startBtcd runs btcd in regtest with the flags of internal/testkit/btctest:
 // plain-HTTP RPC on loopback (--notls), a transaction index, and a mining
 // address whose key the demo keeps to fund the Lightning channel. Regtest
 // wipes its chain at every start, so each run begins at height 0.

@@ -39,7 +39,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 )
 
 // Ether is 10^18 wei.

@@ -256,7 +256,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 // BenchmarkSend measures sequential sends of small custom events from one
-// user, rate limiting off: go test -run '^$' -bench Send ./matrixbus/matrixtest/
+// user, rate limiting off: go test -run '^$' -bench Send ./internal/testkit/matrixtest/
 func BenchmarkSend(b *testing.B) {
 	s := Start(b)
 	_, tok := s.Register(b, "bench", "bench-password")

@@ -121,7 +121,7 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 )
 
 const (
