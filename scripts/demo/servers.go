@@ -26,6 +26,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/vigil-monitor/vigil/config"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 const (
@@ -66,9 +67,7 @@ func goCmd() string {
 // On an interrupt the whole process group (the compilers too) is stopped.
 func (d *demo) stream(ctx context.Context, cmd *exec.Cmd) error {
 	cmd.Dir = d.root
-	cmd.SysProcAttr = sysProcAttr()
-	cmd.Cancel = func() error { return termGroup(cmd.Process.Pid) }
-	cmd.WaitDelay = 10 * time.Second
+	proc.InGroup(cmd, stopGrace)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -89,45 +88,26 @@ func (d *demo) stream(ctx context.Context, cmd *exec.Cmd) error {
 	return err
 }
 
-// launch starts a server on a free port and waits until ready answers,
-// trying another port when the first was taken meanwhile.
-func (d *demo) launch(ctx context.Context, name string, args func(addr string) (bin, dir string, argv []string, err error), ready func(addr string) error) (*proc, string, error) {
+// launch starts a server on a free port with its log in the workdir and
+// waits until ready answers, trying another port when the first was taken
+// meanwhile (proc.Launch).
+func (d *demo) launch(ctx context.Context, name string, args func(addr string) (bin, dir string, argv []string, err error), ready func(addr string) error) (*proc.Process, string, error) {
 	logPath := filepath.Join(d.work, name+".log")
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		addr, err := freeAddr()
-		if err != nil {
-			return nil, "", err
-		}
-		bin, dir, argv, err := args(addr)
-		if err != nil {
-			return nil, "", err
-		}
-		p, err := startProc(name, bin, dir, logPath, argv...)
-		if err != nil {
-			return nil, "", err
-		}
-		d.track(p)
-		t0 := time.Now()
-		lastErr = poll(ctx, startTimeout, 50*time.Millisecond, name+" to answer on "+addr, func() (bool, string, error) {
-			if p.exited() {
-				return false, "", fmt.Errorf("%s exited: %s", name, p.cmd.ProcessState)
-			}
-			if err := ready(addr); err != nil {
-				return false, err.Error(), nil
-			}
-			return true, "", nil
-		})
-		if lastErr == nil {
-			d.n.say("%s is up on %s (pid %d) after %.1fs; log %s", name, addr, p.pid(), time.Since(t0).Seconds(), d.rel(logPath))
-			return p, addr, nil
-		}
-		p.stop(stopGrace)
-		if ctx.Err() != nil || !strings.Contains(tail(logPath, 4096), "address already in use") {
-			break
-		}
+	t0 := time.Now()
+	p, addr, err := proc.Launch(ctx, proc.Timing{Ready: startTimeout, Poll: 50 * time.Millisecond, Grace: stopGrace},
+		func(addr string) (proc.Spec, error) {
+			bin, dir, argv, err := args(addr)
+			// Temporary files (geth --dev's throwaway keystore) go to the
+			// server's directory, so even a killed server leaves nothing
+			// behind elsewhere.
+			return proc.Spec{Name: name, Bin: bin, Args: argv, Dir: dir, Env: []string{"TMPDIR=" + dir}, Log: logPath}, err
+		}, ready)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w\n--- tail of %s ---\n%s", err, logPath, proc.Tail(logPath, 3000))
 	}
-	return nil, "", fmt.Errorf("%w\n--- tail of %s ---\n%s", lastErr, logPath, tail(logPath, 3000))
+	d.track(p)
+	d.n.say("%s is up on %s (pid %d) after %.1fs; log %s", name, addr, p.PID(), time.Since(t0).Seconds(), d.rel(logPath))
+	return p, addr, nil
 }
 
 // startDendrite configures and starts Dendrite with the recipe of
@@ -318,7 +298,7 @@ func (d *demo) startBtcd(ctx context.Context) error {
 	}
 	d.btcUser, d.btcPass = "vigil", randomHex(16)
 	_, addr, err := d.launch(ctx, "btcd", func(addr string) (string, string, []string, error) {
-		p2p, err := freeAddr()
+		p2p, err := proc.FreeAddr()
 		return filepath.Join(d.bin, "btcd"), dir, []string{"--regtest", "--configfile=" + conf,
 			"--datadir=" + filepath.Join(dir, "data"), "--logdir=" + filepath.Join(dir, "logs"), "--debuglevel=info",
 			"--rpcuser=" + d.btcUser, "--rpcpass=" + d.btcPass, "--rpclisten=" + addr, "--notls", "--listen=" + p2p,

@@ -6,9 +6,10 @@
 //
 // The btcd binary comes from <repo>/.cache/bin, built by tools/build.sh from
 // the version pinned in tools/go.mod (btcd v0.26.2); it is located and, when
-// missing or stale, built through matrixtest.Binary, the same helper the
-// Dendrite harness uses. This package is for tests only: product code must
-// not import it.
+// missing or stale, built by proc.Binary, and the process is started,
+// awaited and stopped by pid with the proc package, as the Dendrite and geth
+// harnesses do. This package is test support only: product code must not
+// import it.
 //
 // # Typical use
 //
@@ -100,14 +101,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -121,12 +118,10 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 const (
-	startTimeout = 60 * time.Second // generous: parallel tests share few cores
-	stopGrace    = 10 * time.Second // SIGTERM, then SIGKILL
 	syncTimeout  = 60 * time.Second
 	logTailBytes = 4096
 
@@ -142,6 +137,10 @@ const (
 	// goes to the fee.
 	dustLimit = 1000
 )
+
+// timing: a generous start (parallel tests share few cores), then SIGTERM
+// and SIGKILL after 10 s.
+var timing = proc.Timing{Ready: 60 * time.Second, Poll: 20 * time.Millisecond, Grace: 10 * time.Second}
 
 // Params are the chain parameters of every node: regtest.
 var Params = &chaincfg.RegressionNetParams
@@ -211,9 +210,7 @@ type Node struct {
 	feeRate int64
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has been waited for
-	log  *os.File
+	proc *proc.Process // nil when stopped
 
 	saved []string // raw blocks of the best chain, saved by Stop
 
@@ -252,6 +249,10 @@ func Start(t testing.TB, opts ...Option) *Node {
 		t.Fatalf("btctest: mining script: %v", err)
 	}
 
+	bin, err := proc.Binary("btcd")
+	if err != nil {
+		t.Fatalf("btctest: %v", err)
+	}
 	n := &Node{
 		User:         "vigil",
 		Pass:         randomHex(t, 16),
@@ -259,7 +260,7 @@ func Start(t testing.TB, opts ...Option) *Node {
 		MiningAddr:   addr,
 		MiningKey:    key,
 		MiningScript: script,
-		bin:          matrixtest.Binary(t, "btcd"),
+		bin:          bin,
 		feeRate:      cfg.feeRate,
 		nextCBHigh:   1,
 	}
@@ -280,45 +281,37 @@ func Start(t testing.TB, opts ...Option) *Node {
 		}
 	})
 
-	// A free port can be taken by another process between our probe and
-	// btcd's bind; try a few times.
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		rpcAddr, err1 := freeAddr()
-		p2pAddr, err2 := freeAddr()
-		if err := errors.Join(err1, err2); err != nil {
-			t.Fatalf("btctest: %v", err)
-		}
-		n.RPCAddr, n.P2PAddr = rpcAddr, p2pAddr
-		n.args = append([]string{
-			"--regtest",
-			"--configfile=" + n.confPath(),
-			"--datadir=" + filepath.Join(n.Dir, "data"),
-			"--logdir=" + filepath.Join(n.Dir, "logs"),
-			"--debuglevel=" + cfg.debugLvl,
-			"--rpcuser=" + n.User,
-			"--rpcpass=" + n.Pass,
-			"--rpclisten=" + n.RPCAddr,
-			"--notls",
-			"--listen=" + n.P2PAddr,
-			"--txindex",
-			"--miningaddr=" + addr.EncodeAddress(),
-			"--nodnsseed",
-			"--noonion",
-			"--nobanning",
-			"--nostalldetect",
-		}, cfg.args...)
-		lastErr = n.launch()
-		if lastErr == nil {
-			break
-		}
-		if !strings.Contains(n.LogTail(), "address already in use") {
-			break
-		}
+	p, rpcAddr, err := proc.Launch(context.Background(), timing,
+		func(rpcAddr string) (proc.Spec, error) {
+			p2pAddr, err := proc.FreeAddr()
+			n.RPCAddr, n.P2PAddr = rpcAddr, p2pAddr
+			n.args = append([]string{
+				"--regtest",
+				"--configfile=" + n.confPath(),
+				"--datadir=" + filepath.Join(n.Dir, "data"),
+				"--logdir=" + filepath.Join(n.Dir, "logs"),
+				"--debuglevel=" + cfg.debugLvl,
+				"--rpcuser=" + n.User,
+				"--rpcpass=" + n.Pass,
+				"--rpclisten=" + n.RPCAddr,
+				"--notls",
+				"--listen=" + n.P2PAddr,
+				"--txindex",
+				"--miningaddr=" + addr.EncodeAddress(),
+				"--nodnsseed",
+				"--noonion",
+				"--nobanning",
+				"--nostalldetect",
+			}, cfg.args...)
+			return n.spec(), err
+		},
+		func(rpcAddr string) error { return n.ready(rpcAddr) })
+	if err != nil {
+		t.Fatalf("btctest: start btcd: %v\n--- %s (tail) ---\n%s", err, n.LogPath(), n.LogTail())
 	}
-	if lastErr != nil {
-		t.Fatalf("btctest: start btcd: %v\n--- %s (tail) ---\n%s", lastErr, n.LogPath(), n.LogTail())
-	}
+	n.mu.Lock()
+	n.proc, n.RPCAddr = p, rpcAddr
+	n.mu.Unlock()
 	n.Client, err = rpcclient.New(&rpcclient.ConnConfig{
 		Host:         n.RPCAddr,
 		User:         n.User,
@@ -431,10 +424,10 @@ func (n *Node) rawCallInto(out any, method string, params ...any) error {
 func (n *Node) PID() int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.cmd == nil {
+	if n.proc == nil {
 		return 0
 	}
-	return n.cmd.Process.Pid
+	return n.proc.PID()
 }
 
 // LogPath is btcd's combined stdout and stderr (btcd also writes its own
@@ -442,18 +435,7 @@ func (n *Node) PID() int {
 func (n *Node) LogPath() string { return filepath.Join(n.Dir, "btcd.log") }
 
 // LogTail returns the last few kilobytes of the log.
-func (n *Node) LogTail() string {
-	f, err := os.Open(n.LogPath())
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > logTailBytes {
-		_, _ = f.Seek(st.Size()-logTailBytes, io.SeekStart)
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
-}
+func (n *Node) LogTail() string { return proc.Tail(n.LogPath(), logTailBytes) }
 
 // Generate mines blocks (to MiningAddr) and returns their hashes in order.
 func (n *Node) Generate(t testing.TB, blocks int) []*chainhash.Hash {
@@ -770,91 +752,42 @@ func links(a, b *Node) ([]link, error) {
 
 func (n *Node) confPath() string { return filepath.Join(n.Dir, "btcd.conf") }
 
+// spec is how btcd is started with n.args.
+func (n *Node) spec() proc.Spec {
+	return proc.Spec{Name: "btcd", Bin: n.bin, Args: n.args, Dir: n.Dir, Log: n.LogPath()}
+}
+
 // launch starts the process with n.args and waits until RPC answers.
 func (n *Node) launch() error {
 	n.mu.Lock()
-	if n.cmd != nil {
-		n.mu.Unlock()
+	defer n.mu.Unlock()
+	if n.proc != nil {
 		return errors.New("already running")
 	}
-	logf, err := os.OpenFile(n.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	p, err := proc.StartReady(context.Background(), n.spec(), timing, func() error { return n.ready(n.RPCAddr) })
 	if err != nil {
-		n.mu.Unlock()
 		return err
 	}
-	fmt.Fprintf(logf, "=== btctest: starting btcd rpc %s p2p %s at %s\n", n.RPCAddr, n.P2PAddr, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(n.bin, n.args...)
-	cmd.Dir = n.Dir
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		n.mu.Unlock()
-		return err
-	}
-	done := make(chan struct{})
-	n.cmd, n.done, n.log = cmd, done, logf
-	n.mu.Unlock()
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-
-	if err := waitReady(n.RPCAddr, n.User, n.Pass, done); err != nil {
-		_ = n.stop()
-		return err
-	}
+	n.proc = p
 	return nil
 }
 
 func (n *Node) stop() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.cmd == nil {
+	if n.proc == nil {
 		return nil
 	}
-	cmd, done := n.cmd, n.done
-	defer func() {
-		n.log.Close()
-		n.cmd, n.done, n.log = nil, nil, nil
-	}()
-	select {
-	case <-done:
-		return nil // already exited (e.g. crashed); reaped
-	default:
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return err
-	}
-	select {
-	case <-done:
-		return nil
-	case <-time.After(stopGrace):
-	}
-	_ = cmd.Process.Kill()
-	<-done
-	return fmt.Errorf("pid %d ignored SIGTERM for %s; killed", cmd.Process.Pid, stopGrace)
+	p := n.proc
+	n.proc = nil
+	return p.Stop(timing.Grace)
 }
 
-// waitReady polls getblockcount with a plain HTTP client (rpcclient would
-// retry a refused connection for half a minute) until it answers.
-func waitReady(addr, user, pass string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(startTimeout)
-	for {
-		_, err := rawCall(addr, user, pass, "getblockcount")
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %s: %v", startTimeout, err)
-		}
-		select {
-		case <-exited:
-			return errors.New("btcd exited before it was ready")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+// ready calls getblockcount with a plain HTTP client (rpcclient would
+// retry a refused connection for half a minute).
+func (n *Node) ready(rpcAddr string) error {
+	_, err := rawCall(rpcAddr, n.User, n.Pass, "getblockcount")
+	return err
 }
 
 var rawClient = &http.Client{Timeout: 2 * time.Second}
@@ -934,15 +867,6 @@ func TxHex(tx *wire.MsgTx) string {
 	var buf bytes.Buffer
 	_ = tx.Serialize(&buf)
 	return hex.EncodeToString(buf.Bytes())
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 func randomHex(t testing.TB, n int) string {

@@ -4,11 +4,11 @@
 // and users created through the shared-secret admin endpoint.
 //
 // The binaries come from <repo>/.cache/bin, built by tools/build.sh from the
-// versions pinned in tools/go.mod; Binary runs that script once per test
-// process when a binary is missing or older than the pins. This package is
-// for tests only: it must not be imported by product code, and it does not
-// wrap the Matrix client API beyond registering users (tests talk to URL with
-// their own client).
+// versions pinned in tools/go.mod (proc.Binary builds one when it is missing
+// or older than the pins); the process is started, awaited and stopped by
+// pid with the proc package. This package is test support only: product
+// code must not import it, and it does not wrap the Matrix client API beyond
+// registering users (tests talk to URL with their own client).
 package matrixtest
 
 import (
@@ -23,32 +23,30 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 const (
-	// ModulePath identifies the repository root when walking up from a test.
-	ModulePath = "github.com/vigil-monitor/vigil"
-
 	// DefaultServerName is the server part of user IDs and room aliases
 	// (@alice:localhost, #room:localhost).
 	DefaultServerName = "localhost"
 
-	startTimeout = 60 * time.Second // generous: parallel tests share 2 cores
-	stopGrace    = 10 * time.Second // SIGTERM, then SIGKILL
 	logTailBytes = 4096
 )
+
+// timing: a generous start (parallel tests share few cores), then SIGTERM
+// and SIGKILL after 10 s.
+var timing = proc.Timing{Ready: 60 * time.Second, Poll: 20 * time.Millisecond, Grace: 10 * time.Second}
 
 // Options change how StartWith configures Dendrite.
 type Options struct {
@@ -77,9 +75,7 @@ type Server struct {
 	opts   Options
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has been waited for
-	log  *os.File
+	proc *proc.Process // nil when stopped
 }
 
 // Start runs a fresh Dendrite with rate limiting off and stops it in
@@ -92,7 +88,7 @@ func Start(t testing.TB) *Server {
 // StartWith is Start with options.
 func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
-	bin := Binary(t, "dendrite")
+	bin := binary(t, "dendrite")
 	dir := t.TempDir()
 	s := &Server{ServerName: DefaultServerName, Dir: dir, opts: opts, secret: randomHex(t, 24)}
 	if err := s.configure(t); err != nil {
@@ -104,27 +100,16 @@ func StartWith(t testing.TB, opts Options) *Server {
 		}
 		s.Stop(t)
 	})
-
-	// A free port can be taken by another process between our probe and
-	// Dendrite's bind; try a few.
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		addr, err := freeAddr()
-		if err != nil {
-			t.Fatalf("matrixtest: %v", err)
-		}
-		s.Addr = addr
-		s.URL = "http://" + addr
-		lastErr = s.launch(bin)
-		if lastErr == nil {
-			return s
-		}
-		if !strings.Contains(s.LogTail(), "address already in use") {
-			break
-		}
+	p, addr, err := proc.Launch(context.Background(), timing,
+		func(addr string) (proc.Spec, error) { return s.spec(bin, addr), nil },
+		func(addr string) error { return ready("http://" + addr) })
+	if err != nil {
+		t.Fatalf("matrixtest: start dendrite: %v\n--- %s (tail) ---\n%s", err, s.LogPath(), s.LogTail())
 	}
-	t.Fatalf("matrixtest: start dendrite: %v\n--- %s (tail) ---\n%s", lastErr, s.LogPath(), s.LogTail())
-	return nil
+	s.mu.Lock()
+	s.proc, s.Addr, s.URL = p, addr, "http://"+addr
+	s.mu.Unlock()
+	return s
 }
 
 // Stop terminates Dendrite now: SIGTERM to its pid, SIGKILL after 10 s.
@@ -142,7 +127,7 @@ func (s *Server) Stop(t testing.TB) {
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	s.Stop(t)
-	if err := s.launch(Binary(t, "dendrite")); err != nil {
+	if err := s.launch(binary(t, "dendrite")); err != nil {
 		t.Fatalf("matrixtest: restart dendrite: %v\n--- %s (tail) ---\n%s", err, s.LogPath(), s.LogTail())
 	}
 }
@@ -151,28 +136,17 @@ func (s *Server) Restart(t testing.TB) {
 func (s *Server) PID() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
+	if s.proc == nil {
 		return 0
 	}
-	return s.cmd.Process.Pid
+	return s.proc.PID()
 }
 
 // LogPath is Dendrite's combined stdout and stderr.
 func (s *Server) LogPath() string { return filepath.Join(s.Dir, "dendrite.log") }
 
 // LogTail returns the last few kilobytes of the log.
-func (s *Server) LogTail() string {
-	f, err := os.Open(s.LogPath())
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > logTailBytes {
-		_, _ = f.Seek(st.Size()-logTailBytes, io.SeekStart)
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
-}
+func (s *Server) LogTail() string { return proc.Tail(s.LogPath(), logTailBytes) }
 
 // Register creates a (non-admin) account through the shared-secret admin
 // registration endpoint and returns its user ID and an access token. The
@@ -235,10 +209,10 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 // configure writes the signing key and dendrite.yaml into s.Dir.
 func (s *Server) configure(t testing.TB) error {
 	keyPath := filepath.Join(s.Dir, "matrix_key.pem")
-	if out, err := exec.Command(Binary(t, "generate-keys"), "--private-key", keyPath).CombinedOutput(); err != nil {
+	if out, err := exec.Command(binary(t, "generate-keys"), "--private-key", keyPath).CombinedOutput(); err != nil {
 		return fmt.Errorf("generate-keys: %v: %s", err, out)
 	}
-	gen := exec.Command(Binary(t, "generate-config"), "-ci", "-dir", s.Dir, "-server", s.ServerName)
+	gen := exec.Command(binary(t, "generate-config"), "-ci", "-dir", s.Dir, "-server", s.ServerName)
 	var stderr bytes.Buffer
 	gen.Stderr = &stderr
 	cfg, err := gen.Output()
@@ -281,105 +255,53 @@ func (s *Server) configure(t testing.TB) error {
 	return os.WriteFile(filepath.Join(s.Dir, "dendrite.yaml"), []byte(doc), 0o600)
 }
 
+// spec is how Dendrite is started on addr.
+func (s *Server) spec(bin, addr string) proc.Spec {
+	return proc.Spec{Name: "dendrite", Bin: bin, Dir: s.Dir, Log: s.LogPath(),
+		Args: []string{"-config", filepath.Join(s.Dir, "dendrite.yaml"), "-http-bind-address", addr}}
+}
+
 // launch starts the process on s.Addr and waits until the client API
 // answers.
 func (s *Server) launch(bin string) error {
 	s.mu.Lock()
-	if s.cmd != nil {
-		s.mu.Unlock()
+	defer s.mu.Unlock()
+	if s.proc != nil {
 		return errors.New("already running")
 	}
-	logf, err := os.OpenFile(s.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	p, err := proc.StartReady(context.Background(), s.spec(bin, s.Addr), timing, func() error { return ready(s.URL) })
 	if err != nil {
-		s.mu.Unlock()
 		return err
 	}
-	fmt.Fprintf(logf, "=== matrixtest: starting dendrite on %s at %s\n", s.Addr, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(bin, "-config", filepath.Join(s.Dir, "dendrite.yaml"), "-http-bind-address", s.Addr)
-	cmd.Dir = s.Dir
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		s.mu.Unlock()
-		return err
-	}
-	done := make(chan struct{})
-	s.cmd, s.done, s.log = cmd, done, logf
-	s.mu.Unlock()
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-
-	if err := waitReady(s.URL, done); err != nil {
-		_ = s.stop()
-		return err
-	}
+	s.proc = p
 	return nil
 }
 
 func (s *Server) stop() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
+	if s.proc == nil {
 		return nil
 	}
-	cmd, done := s.cmd, s.done
-	defer func() {
-		s.log.Close()
-		s.cmd, s.done, s.log = nil, nil, nil
-	}()
-	select {
-	case <-done:
-		return nil // already exited (e.g. crashed); reaped
-	default:
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+	p := s.proc
+	s.proc = nil
+	return p.Stop(timing.Grace)
+}
+
+var readyClient = &http.Client{Timeout: 2 * time.Second}
+
+// ready tells whether the client API at base answers.
+func ready(base string) error {
+	resp, err := readyClient.Get(base + "/_matrix/client/versions")
+	if err != nil {
 		return err
 	}
-	select {
-	case <-done:
-		return nil
-	case <-time.After(stopGrace):
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %s", resp.Status)
 	}
-	_ = cmd.Process.Kill()
-	<-done
-	return fmt.Errorf("pid %d ignored SIGTERM for %s; killed", cmd.Process.Pid, stopGrace)
-}
-
-func waitReady(base string, exited <-chan struct{}) error {
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(startTimeout)
-	for {
-		resp, err := client.Get(base + "/_matrix/client/versions")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("status %s", resp.Status)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %s: %v", startTimeout, err)
-		}
-		select {
-		case <-exited:
-			return errors.New("dendrite exited before it was ready")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return nil
 }
 
 func randomHex(t testing.TB, n int) string {
@@ -510,108 +432,12 @@ func replaceTopLevel(doc, key, text string) (string, error) {
 
 func lineIndent(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
-// builds remembers each tool's build in this process.
-var builds sync.Map // name -> *toolBuild
-
-type toolBuild struct {
-	once sync.Once
-	out  []byte
-	err  error
-}
-
-// Binary returns the path of a tool built by tools/build.sh, e.g.
-// Binary(t, "dendrite") or Binary(t, "btcd"). When the binary is missing or
-// older than tools/go.mod or tools/go.sum it runs tools/build.sh for that
-// tool (once per tool and test process; a cold Dendrite build takes about
-// 2.5 minutes) and fails the test if that fails.
-func Binary(t testing.TB, name string) string {
+// binary is proc.Binary, failing the test when the tool cannot be built.
+func binary(t testing.TB, name string) string {
 	t.Helper()
-	root, err := RepoRoot()
+	path, err := proc.Binary(name)
 	if err != nil {
 		t.Fatalf("matrixtest: %v", err)
 	}
-	path := filepath.Join(root, ".cache", "bin", name)
-	if fresh(path, root) {
-		return path
-	}
-	v, _ := builds.LoadOrStore(name, &toolBuild{})
-	b := v.(*toolBuild)
-	b.once.Do(func() {
-		cmd := exec.Command(filepath.Join(root, "tools", "build.sh"), name)
-		cmd.Dir = root
-		b.out, b.err = cmd.CombinedOutput()
-	})
-	buildErr, buildOut := b.err, b.out
-	if buildErr != nil {
-		t.Fatalf("matrixtest: %s is missing and tools/build.sh failed (%v); run `make tools` to see why:\n%s", path, buildErr, buildOut)
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("matrixtest: tools/build.sh ran but %s is still missing: is %q a tool in tools/go.mod?\n%s", path, name, buildOut)
-	}
 	return path
-}
-
-func fresh(bin, root string) bool {
-	st, err := os.Stat(bin)
-	if err != nil {
-		return false
-	}
-	for _, pin := range []string{"go.mod", "go.sum"} {
-		if p, err := os.Stat(filepath.Join(root, "tools", pin)); err == nil && p.ModTime().After(st.ModTime()) {
-			return false
-		}
-	}
-	return true
-}
-
-var (
-	rootOnce sync.Once
-	rootDir  string
-	rootErr  error
-)
-
-// RepoRoot finds the directory of the go.mod declaring module
-// github.com/vigil-monitor/vigil, walking up from the working directory
-// (a test's package directory) and, failing that, from this source file.
-func RepoRoot() (string, error) {
-	rootOnce.Do(func() {
-		var starts []string
-		if wd, err := os.Getwd(); err == nil {
-			starts = append(starts, wd)
-		}
-		if _, file, _, ok := runtime.Caller(0); ok {
-			starts = append(starts, filepath.Dir(file))
-		}
-		for _, dir := range starts {
-			for {
-				if isVigilModule(filepath.Join(dir, "go.mod")) {
-					rootDir = dir
-					return
-				}
-				parent := filepath.Dir(dir)
-				if parent == dir {
-					break
-				}
-				dir = parent
-			}
-		}
-		rootErr = fmt.Errorf("no go.mod for module %s above %v", ModulePath, starts)
-	})
-	return rootDir, rootErr
-}
-
-func isVigilModule(gomod string) bool {
-	f, err := os.Open(gomod)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "module" {
-			return strings.Trim(fields[1], `"`) == ModulePath
-		}
-	}
-	return false
 }

@@ -102,7 +102,7 @@ func ofType(evs []syncEvent, typ string) []syncEvent {
 }
 
 func TestDendrite(t *testing.T) {
-	Binary(t, "dendrite") // build outside the timed start
+	binary(t, "dendrite") // build outside the timed start
 	t0 := time.Now()
 	s := Start(t)
 	t.Logf("dendrite %s started in %s (pid %d, dir %s)", s.URL, time.Since(t0).Round(time.Millisecond), s.PID(), s.Dir)
