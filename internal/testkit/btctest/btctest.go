@@ -209,8 +209,7 @@ type Node struct {
 	args    []string
 	feeRate int64
 
-	mu   sync.Mutex
-	proc *proc.Process // nil when stopped
+	proc proc.Slot // empty when stopped
 
 	saved []string // raw blocks of the best chain, saved by Stop
 
@@ -281,7 +280,7 @@ func Start(t testing.TB, opts ...Option) *Node {
 		}
 	})
 
-	p, rpcAddr, err := proc.Launch(context.Background(), timing,
+	rpcAddr, err := n.proc.Launch(context.Background(), timing,
 		func(rpcAddr string) (proc.Spec, error) {
 			p2pAddr, err := proc.FreeAddr()
 			n.RPCAddr, n.P2PAddr = rpcAddr, p2pAddr
@@ -309,9 +308,7 @@ func Start(t testing.TB, opts ...Option) *Node {
 	if err != nil {
 		t.Fatalf("btctest: start btcd: %v\n--- %s (tail) ---\n%s", err, n.LogPath(), n.LogTail())
 	}
-	n.mu.Lock()
-	n.proc, n.RPCAddr = p, rpcAddr
-	n.mu.Unlock()
+	n.RPCAddr = rpcAddr
 	n.Client, err = rpcclient.New(&rpcclient.ConnConfig{
 		Host:         n.RPCAddr,
 		User:         n.User,
@@ -421,14 +418,7 @@ func (n *Node) rawCallInto(out any, method string, params ...any) error {
 }
 
 // PID returns the process id of the running btcd, or 0 when stopped.
-func (n *Node) PID() int {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.proc == nil {
-		return 0
-	}
-	return n.proc.PID()
-}
+func (n *Node) PID() int { return n.proc.PID() }
 
 // LogPath is btcd's combined stdout and stderr (btcd also writes its own
 // rotated copy under Dir/logs).
@@ -759,29 +749,10 @@ func (n *Node) spec() proc.Spec {
 
 // launch starts the process with n.args and waits until RPC answers.
 func (n *Node) launch() error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.proc != nil {
-		return errors.New("already running")
-	}
-	p, err := proc.StartReady(context.Background(), n.spec(), timing, func() error { return n.ready(n.RPCAddr) })
-	if err != nil {
-		return err
-	}
-	n.proc = p
-	return nil
+	return n.proc.Start(context.Background(), n.spec(), timing, func() error { return n.ready(n.RPCAddr) })
 }
 
-func (n *Node) stop() error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.proc == nil {
-		return nil
-	}
-	p := n.proc
-	n.proc = nil
-	return p.Stop(timing.Grace)
-}
+func (n *Node) stop() error { return n.proc.Stop(timing.Grace) }
 
 // ready calls getblockcount with a plain HTTP client (rpcclient would
 // retry a refused connection for half a minute).

@@ -24,7 +24,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -66,8 +65,7 @@ type Node struct {
 	period int
 	bin    string
 
-	mu   sync.Mutex
-	proc *proc.Process // nil when stopped
+	proc proc.Slot // empty when stopped
 }
 
 // Options tune the node.
@@ -121,14 +119,12 @@ func (n *Node) launch(t testing.TB) {
 		t.Fatalf("gethtest: %v", err)
 	}
 	n.bin = bin
-	p, addr, err := proc.Launch(context.Background(), timing,
+	addr, err := n.proc.Launch(context.Background(), timing,
 		func(addr string) (proc.Spec, error) { return n.spec(addr), nil }, ready)
 	if err != nil {
 		t.Fatalf("gethtest: start geth: %v\n--- %s (tail) ---\n%s", err, n.LogPath(), n.LogTail())
 	}
-	n.mu.Lock()
-	n.proc, n.Addr, n.URL = p, addr, "http://"+addr
-	n.mu.Unlock()
+	n.Addr, n.URL = addr, "http://"+addr
 	ctx := context.Background()
 	c, err := rpc.DialContext(ctx, n.URL)
 	if err != nil {
@@ -160,26 +156,12 @@ func (n *Node) spec(addr string) proc.Spec {
 }
 
 // PID is the running geth's process id, 0 when stopped.
-func (n *Node) PID() int {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.proc == nil {
-		return 0
-	}
-	return n.proc.PID()
-}
+func (n *Node) PID() int { return n.proc.PID() }
 
 // Stop terminates geth: SIGTERM to its pid, SIGKILL after a grace period.
 // Stopping a stopped node does nothing.
 func (n *Node) Stop(t testing.TB) {
-	n.mu.Lock()
-	p := n.proc
-	n.proc = nil
-	n.mu.Unlock()
-	if p == nil {
-		return
-	}
-	if err := p.Stop(timing.Grace); err != nil {
+	if err := n.proc.Stop(timing.Grace); err != nil {
 		t.Errorf("gethtest: %v", err)
 	}
 }
@@ -193,13 +175,9 @@ func (n *Node) Replace(t testing.TB) {
 	if n.RPC != nil {
 		n.RPC.Close()
 	}
-	p, err := proc.StartReady(context.Background(), n.spec(n.Addr), timing, func() error { return ready(n.Addr) })
-	if err != nil {
+	if err := n.proc.Start(context.Background(), n.spec(n.Addr), timing, func() error { return ready(n.Addr) }); err != nil {
 		t.Fatalf("gethtest: restart geth on %s: %v\n%s", n.Addr, err, n.LogTail())
 	}
-	n.mu.Lock()
-	n.proc = p
-	n.mu.Unlock()
 	c, err := rpc.DialContext(context.Background(), n.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -210,13 +188,8 @@ func (n *Node) Replace(t testing.TB) {
 // Signal sends sig (SIGSTOP, SIGCONT) to the running geth.
 func (n *Node) Signal(t testing.TB, sig syscall.Signal) {
 	t.Helper()
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.proc == nil {
-		t.Fatal("gethtest: geth is not running")
-	}
 	if err := n.proc.Signal(sig); err != nil {
-		t.Fatalf("gethtest: %v", err)
+		t.Fatalf("gethtest: geth: %v", err)
 	}
 }
 

@@ -29,7 +29,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -74,8 +73,7 @@ type Server struct {
 	secret string
 	opts   Options
 
-	mu   sync.Mutex
-	proc *proc.Process // nil when stopped
+	proc proc.Slot // empty when stopped
 }
 
 // Start runs a fresh Dendrite with rate limiting off and stops it in
@@ -100,15 +98,13 @@ func StartWith(t testing.TB, opts Options) *Server {
 		}
 		s.Stop(t)
 	})
-	p, addr, err := proc.Launch(context.Background(), timing,
+	addr, err := s.proc.Launch(context.Background(), timing,
 		func(addr string) (proc.Spec, error) { return s.spec(bin, addr), nil },
 		func(addr string) error { return ready("http://" + addr) })
 	if err != nil {
 		t.Fatalf("matrixtest: start dendrite: %v\n--- %s (tail) ---\n%s", err, s.LogPath(), s.LogTail())
 	}
-	s.mu.Lock()
-	s.proc, s.Addr, s.URL = p, addr, "http://"+addr
-	s.mu.Unlock()
+	s.Addr, s.URL = addr, "http://"+addr
 	return s
 }
 
@@ -133,14 +129,7 @@ func (s *Server) Restart(t testing.TB) {
 }
 
 // PID returns the process id of the running Dendrite, or 0 when stopped.
-func (s *Server) PID() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.proc == nil {
-		return 0
-	}
-	return s.proc.PID()
-}
+func (s *Server) PID() int { return s.proc.PID() }
 
 // LogPath is Dendrite's combined stdout and stderr.
 func (s *Server) LogPath() string { return filepath.Join(s.Dir, "dendrite.log") }
@@ -264,29 +253,10 @@ func (s *Server) spec(bin, addr string) proc.Spec {
 // launch starts the process on s.Addr and waits until the client API
 // answers.
 func (s *Server) launch(bin string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.proc != nil {
-		return errors.New("already running")
-	}
-	p, err := proc.StartReady(context.Background(), s.spec(bin, s.Addr), timing, func() error { return ready(s.URL) })
-	if err != nil {
-		return err
-	}
-	s.proc = p
-	return nil
+	return s.proc.Start(context.Background(), s.spec(bin, s.Addr), timing, func() error { return ready(s.URL) })
 }
 
-func (s *Server) stop() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.proc == nil {
-		return nil
-	}
-	p := s.proc
-	s.proc = nil
-	return p.Stop(timing.Grace)
-}
+func (s *Server) stop() error { return s.proc.Stop(timing.Grace) }
 
 var readyClient = &http.Client{Timeout: 2 * time.Second}
 

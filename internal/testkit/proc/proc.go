@@ -372,3 +372,67 @@ func isVigilModule(gomod string) bool {
 	}
 	return false
 }
+
+// Slot holds the one running process of a server that a harness stops and
+// starts again (a restart on the same address and data directory). It is
+// empty while the server is stopped; its methods are safe for concurrent
+// use.
+type Slot struct {
+	mu sync.Mutex
+	p  *Process
+}
+
+// Launch is proc.Launch into the empty slot.
+func (s *Slot) Launch(ctx context.Context, tm Timing, spec func(addr string) (Spec, error), ready func(addr string) error) (addr string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.p != nil {
+		return "", errors.New("already running")
+	}
+	s.p, addr, err = Launch(ctx, tm, spec, ready)
+	return addr, err
+}
+
+// Start is StartReady into the empty slot.
+func (s *Slot) Start(ctx context.Context, spec Spec, tm Timing, ready func() error) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.p != nil {
+		return errors.New("already running")
+	}
+	s.p, err = StartReady(ctx, spec, tm, ready)
+	return err
+}
+
+// Stop stops the process in the slot (see Process.Stop) and empties it.
+// Stopping an empty slot does nothing.
+func (s *Slot) Stop(grace time.Duration) error {
+	s.mu.Lock()
+	p := s.p
+	s.p = nil
+	s.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.Stop(grace)
+}
+
+// PID is the process id in the slot, 0 when it is empty.
+func (s *Slot) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.p == nil {
+		return 0
+	}
+	return s.p.PID()
+}
+
+// Signal sends sig to the process in the slot.
+func (s *Slot) Signal(sig os.Signal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.p == nil {
+		return errors.New("not running")
+	}
+	return s.p.Signal(sig)
+}
