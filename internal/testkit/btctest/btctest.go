@@ -263,9 +263,7 @@ func Start(t testing.TB, opts ...Option) *Node {
 		feeRate:      cfg.feeRate,
 		nextCBHigh:   1,
 	}
-	// An empty config file of our own: without --configfile btcd reads
-	// (and tries to create) ~/.btcd/btcd.conf.
-	if err := os.WriteFile(n.confPath(), nil, 0o600); err != nil {
+	if err := WriteConfig(n.Dir); err != nil {
 		t.Fatalf("btctest: %v", err)
 	}
 	t.Cleanup(func() {
@@ -284,24 +282,8 @@ func Start(t testing.TB, opts ...Option) *Node {
 		func(rpcAddr string) (proc.Spec, error) {
 			p2pAddr, err := proc.FreeAddr()
 			n.RPCAddr, n.P2PAddr = rpcAddr, p2pAddr
-			n.args = append([]string{
-				"--regtest",
-				"--configfile=" + n.confPath(),
-				"--datadir=" + filepath.Join(n.Dir, "data"),
-				"--logdir=" + filepath.Join(n.Dir, "logs"),
-				"--debuglevel=" + cfg.debugLvl,
-				"--rpcuser=" + n.User,
-				"--rpcpass=" + n.Pass,
-				"--rpclisten=" + n.RPCAddr,
-				"--notls",
-				"--listen=" + n.P2PAddr,
-				"--txindex",
-				"--miningaddr=" + addr.EncodeAddress(),
-				"--nodnsseed",
-				"--noonion",
-				"--nobanning",
-				"--nostalldetect",
-			}, cfg.args...)
+			n.args = append(Flags{Dir: n.Dir, User: n.User, Pass: n.Pass, RPCAddr: n.RPCAddr, P2PAddr: n.P2PAddr,
+				MiningAddr: addr.EncodeAddress(), DebugLevel: cfg.debugLvl}.Args(), cfg.args...)
 			return n.spec(), err
 		},
 		func(rpcAddr string) error { return n.ready(rpcAddr) })
@@ -740,7 +722,51 @@ func links(a, b *Node) ([]link, error) {
 	return out, nil
 }
 
-func (n *Node) confPath() string { return filepath.Join(n.Dir, "btcd.conf") }
+// Flags say where one regtest node keeps its files and listens, and whom
+// it pays when it mines.
+type Flags struct {
+	// Dir holds btcd.conf (see WriteConfig), data/ and logs/.
+	Dir string
+	// User and Pass authenticate RPC.
+	User, Pass string
+	// RPCAddr and P2PAddr are 127.0.0.1:port listeners.
+	RPCAddr, P2PAddr string
+	// MiningAddr receives every generated block's coinbase.
+	MiningAddr string
+	// DebugLevel is btcd's --debuglevel, e.g. "info".
+	DebugLevel string
+}
+
+// Args are the btcd command-line flags of a harness node: regtest, RPC
+// over plain HTTP (--notls, loopback only), a transaction index, no DNS
+// seeds, onion, banning or stall detection. scripts/demo starts its btcd
+// with them too.
+func (f Flags) Args() []string {
+	return []string{
+		"--regtest",
+		"--configfile=" + filepath.Join(f.Dir, "btcd.conf"),
+		"--datadir=" + filepath.Join(f.Dir, "data"),
+		"--logdir=" + filepath.Join(f.Dir, "logs"),
+		"--debuglevel=" + f.DebugLevel,
+		"--rpcuser=" + f.User,
+		"--rpcpass=" + f.Pass,
+		"--rpclisten=" + f.RPCAddr,
+		"--notls",
+		"--listen=" + f.P2PAddr,
+		"--txindex",
+		"--miningaddr=" + f.MiningAddr,
+		"--nodnsseed",
+		"--noonion",
+		"--nobanning",
+		"--nostalldetect",
+	}
+}
+
+// WriteConfig writes the empty btcd.conf that Args names into dir: without
+// --configfile btcd reads (and tries to create) ~/.btcd/btcd.conf.
+func WriteConfig(dir string) error {
+	return os.WriteFile(filepath.Join(dir, "btcd.conf"), nil, 0o600)
+}
 
 // spec is how btcd is started with n.args.
 func (n *Node) spec() proc.Spec {

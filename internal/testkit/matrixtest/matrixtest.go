@@ -71,7 +71,6 @@ type Server struct {
 	Addr string
 
 	secret string
-	opts   Options
 
 	proc proc.Slot // empty when stopped
 }
@@ -88,8 +87,8 @@ func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin := binary(t, "dendrite")
 	dir := t.TempDir()
-	s := &Server{ServerName: DefaultServerName, Dir: dir, opts: opts, secret: randomHex(t, 24)}
-	if err := s.configure(t); err != nil {
+	s := &Server{ServerName: DefaultServerName, Dir: dir, secret: randomHex(t, 24)}
+	if _, err := Configure(dir, s.ServerName, s.secret, opts); err != nil {
 		t.Fatalf("matrixtest: configure dendrite: %v", err)
 	}
 	t.Cleanup(func() {
@@ -143,17 +142,19 @@ func (s *Server) LogTail() string { return proc.Tail(s.LogPath(), logTailBytes) 
 // 8 characters (M_WEAK_PASSWORD).
 func (s *Server) Register(t testing.TB, localpart, password string) (userID, accessToken string) {
 	t.Helper()
-	userID, accessToken, err := s.register(localpart, password)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	userID, accessToken, err := RegisterUser(ctx, s.URL, s.secret, localpart, password)
 	if err != nil {
 		t.Fatalf("matrixtest: register %q: %v", localpart, err)
 	}
 	return userID, accessToken
 }
 
-func (s *Server) register(localpart, password string) (string, string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	endpoint := s.URL + "/_synapse/admin/v1/register"
+// RegisterUser is Register for the Dendrite at url (no slash at the end)
+// whose registration shared secret is secret; scripts/demo uses it too.
+func RegisterUser(ctx context.Context, url, secret, localpart, password string) (userID, accessToken string, err error) {
+	endpoint := url + "/_synapse/admin/v1/register"
 
 	var nonce struct {
 		Nonce string `json:"nonce"`
@@ -161,7 +162,7 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 	if err := doJSON(ctx, http.MethodGet, endpoint, nil, &nonce); err != nil {
 		return "", "", fmt.Errorf("get nonce: %w", err)
 	}
-	mac := hmac.New(sha1.New, []byte(s.secret))
+	mac := hmac.New(sha1.New, []byte(secret))
 	mac.Write([]byte(nonce.Nonce + "\x00" + localpart + "\x00" + password + "\x00notadmin"))
 	req := map[string]any{
 		"nonce":    nonce.Nonce,
@@ -186,7 +187,7 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 		"identifier": map[string]string{"type": "m.id.user", "user": localpart},
 		"password":   password,
 	}
-	if err := doJSON(ctx, http.MethodPost, s.URL+"/_matrix/client/v3/login", login, &resp); err != nil {
+	if err := doJSON(ctx, http.MethodPost, url+"/_matrix/client/v3/login", login, &resp); err != nil {
 		return "", "", fmt.Errorf("log in: %w", err)
 	}
 	if resp.AccessToken == "" {
@@ -195,21 +196,34 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 	return resp.UserID, resp.AccessToken, nil
 }
 
-// configure writes the signing key and dendrite.yaml into s.Dir.
-func (s *Server) configure(t testing.TB) error {
-	keyPath := filepath.Join(s.Dir, "matrix_key.pem")
-	if out, err := exec.Command(binary(t, "generate-keys"), "--private-key", keyPath).CombinedOutput(); err != nil {
-		return fmt.Errorf("generate-keys: %v: %s", err, out)
+// Configure writes a signing key and dendrite.yaml into dir, an existing
+// directory that then also holds the databases, for a server named
+// serverName whose users are created with the registration shared secret
+// secret: federation, presence, open registration, guests, server notices
+// and search off, JetStream persisted in dir, logs at info. It returns the
+// path of dendrite.yaml. StartWith uses it; so does scripts/demo.
+func Configure(dir, serverName, secret string, opts Options) (string, error) {
+	keys, err := proc.Binary("generate-keys")
+	if err != nil {
+		return "", err
 	}
-	gen := exec.Command(binary(t, "generate-config"), "-ci", "-dir", s.Dir, "-server", s.ServerName)
+	generate, err := proc.Binary("generate-config")
+	if err != nil {
+		return "", err
+	}
+	keyPath := filepath.Join(dir, "matrix_key.pem")
+	if out, err := exec.Command(keys, "--private-key", keyPath).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("generate-keys: %v: %s", err, out)
+	}
+	gen := exec.Command(generate, "-ci", "-dir", dir, "-server", serverName)
 	var stderr bytes.Buffer
 	gen.Stderr = &stderr
 	cfg, err := gen.Output()
 	if err != nil {
-		return fmt.Errorf("generate-config: %v: %s", err, stderr.Bytes())
+		return "", fmt.Errorf("generate-config: %v: %s", err, stderr.Bytes())
 	}
 	rateLimit := "false"
-	if s.opts.RateLimit {
+	if opts.RateLimit {
 		rateLimit = "true"
 	}
 	doc := string(cfg)
@@ -221,27 +235,28 @@ func (s *Server) configure(t testing.TB) error {
 		// Persist JetStream (the -ci default keeps it in memory) so that
 		// Restart loses nothing that was accepted but not yet consumed.
 		{"global.jetstream.in_memory", "false"},
-		{"global.jetstream.storage_path", strconv.Quote(filepath.Join(s.Dir, "jetstream"))},
+		{"global.jetstream.storage_path", strconv.Quote(filepath.Join(dir, "jetstream"))},
 		{"global.server_notices.enabled", "false"},
 		{"global.trusted_third_party_id_servers", "[]"},
 		{"client_api.registration_disabled", "true"},
-		{"client_api.registration_shared_secret", strconv.Quote(s.secret)},
+		{"client_api.registration_shared_secret", strconv.Quote(secret)},
 		{"client_api.guests_disabled", "true"},
 		{"client_api.rate_limiting.enabled", rateLimit},
-		{"media_api.base_path", strconv.Quote(filepath.Join(s.Dir, "media"))},
+		{"media_api.base_path", strconv.Quote(filepath.Join(dir, "media"))},
 		{"sync_api.search.enabled", "false"},
-		{"sync_api.search.index_path", strconv.Quote(filepath.Join(s.Dir, "searchindex"))},
+		{"sync_api.search.index_path", strconv.Quote(filepath.Join(dir, "searchindex"))},
 	} {
 		if doc, err = setYAML(doc, kv[0], kv[1]); err != nil {
-			return err
+			return "", err
 		}
 	}
 	// -ci logs at trace level; info keeps the log useful and cheap.
 	logging := "logging:\n- type: std\n  level: info\n"
 	if doc, err = replaceTopLevel(doc, "logging", logging); err != nil {
-		return err
+		return "", err
 	}
-	return os.WriteFile(filepath.Join(s.Dir, "dendrite.yaml"), []byte(doc), 0o600)
+	path := filepath.Join(dir, "dendrite.yaml")
+	return path, os.WriteFile(path, []byte(doc), 0o600)
 }
 
 // spec is how Dendrite is started on addr.

@@ -129,7 +129,7 @@ func TestDendrite(t *testing.T) {
 	}
 
 	// The duplicate registration is refused.
-	if _, _, err := s.register("alice", "other-password"); err == nil {
+	if _, _, err := RegisterUser(t.Context(), s.URL, s.secret, "alice", "other-password"); err == nil {
 		t.Fatal("registering alice twice succeeded")
 	}
 
