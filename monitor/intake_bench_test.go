@@ -21,7 +21,7 @@ package monitor_test
 // receipt, as the daemon does. VIGIL_BENCH_CLIENTS and VIGIL_BENCH_STORED
 // override 16 and 1,000,000.
 //
-// The pre-filled database (monitor/store/benchdb) is built once (a few
+// The pre-filled database (internal/testkit/benchdb) is built once (a few
 // minutes for 1,000,000) and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db;
 // each benchmark works on a copy. Messages are signed before the timer
 // starts: signing is the client's cost.
@@ -48,9 +48,9 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
-	"github.com/vigil-monitor/vigil/monitor/store/benchdb"
 )
 
 var (

@@ -9,7 +9,8 @@
 // live in this module's go.mod as `tool` directives (added with
 // `go get -tool module/cmd/x@vX.Y.Z`), and nothing here is imported by the
 // product. Build every binary into <repo>/.cache/bin with tools/build.sh
-// (or `make tools`); tests find them there through matrixbus/matrixtest.
+// (or `make tools`); tests and the demo find them there through
+// internal/testkit/proc.
 //
 // This package has no code; it exists only to document the module.
 package tools

@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 )
 
 // rpcCounter is a reverse proxy on 127.0.0.1 in front of a node's JSON-RPC

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,43 +16,32 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
-// stopProcess freezes pid with SIGSTOP until the returned resume is called
-// (or the test ends: the cleanup always continues it).
+// stopProcess freezes pid with SIGSTOP, and waits until the kernel shows
+// it stopped, until the returned resume is called (or the test ends: the
+// cleanup always continues it).
 func stopProcess(t *testing.T, pid int) (resume func()) {
 	t.Helper()
 	if pid == 0 {
 		t.Fatal("process not running")
 	}
-	var once sync.Once
+	cont, err := proc.Freeze(pid, 20*time.Second)
 	resume = func() {
-		once.Do(func() {
-			if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
-				t.Errorf("SIGCONT %d: %v", pid, err)
-			}
-		})
+		if err := cont(); err != nil {
+			t.Error(err)
+		}
 	}
 	t.Cleanup(resume)
-	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-		t.Fatalf("SIGSTOP %d: %v", pid, err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	waitStopped(t, pid)
 	return resume
-}
-
-// waitStopped waits until the kernel shows pid stopped: SIGSTOP is
-// delivered asynchronously, and a request sent at once could still be
-// answered.
-func waitStopped(t *testing.T, pid int) {
-	t.Helper()
-	waitFor(t, "the process to stop", func() bool {
-		return allThreadsStopped(pid)
-	})
 }
 
 // TestNodeCallsEndAtTheirDeadline: with btcd frozen (SIGSTOP: it accepts
@@ -306,24 +292,4 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// allThreadsStopped tells whether every thread of pid is stopped ("T" in
-// /proc/<pid>/task/<tid>/stat, after the ")" that ends the command name).
-func allThreadsStopped(pid int) bool {
-	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	if err != nil || len(tasks) == 0 {
-		return false
-	}
-	for _, task := range tasks {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
-		if err != nil {
-			return false
-		}
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
-			return false
-		}
-	}
-	return true
 }

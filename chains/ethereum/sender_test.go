@@ -8,7 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	vethereum "github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 )
 
 // BaseFeeRoom covers two blocks of EIP-1559's largest base-fee rise (1/8 a

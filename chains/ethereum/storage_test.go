@@ -15,10 +15,10 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	vethereum "github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/smallfs"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
-	"github.com/vigil-monitor/vigil/monitor/store/smallfs"
 )
 
 // logLines keeps every log message with its level.

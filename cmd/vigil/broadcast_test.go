@@ -19,11 +19,11 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )

@@ -72,13 +72,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -86,9 +84,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/store/benchdb"
 )
 
 // readAPILoad is the load of one sub-benchmark.
@@ -545,49 +543,12 @@ func startReadAPIServer(b *testing.B, n int) *readAPIServer {
 	}
 
 	t0 = time.Now()
-	cmd := exec.Command(bin, "--data-dir", dataDir, "--api.listen", "127.0.0.1:0",
+	v := startVigild(b, bin, []string{"--data-dir", dataDir, "--api.listen", "127.0.0.1:0",
 		"--ethereum.rpc-url", chain.URL, "--ethereum.registry-address", chain.Registry.Hex(),
 		"--ethereum.chain-id", benchdb.ChainID.String(),
 		"--ethereum.keystore-file", filepath.Join(keyDir, "key.json"), "--ethereum.password-file", filepath.Join(keyDir, "pw"),
-		"--log.level", "info")
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	b.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if b.Failed() {
-			out := stderr.String()
-			if len(out) > 4000 {
-				out = out[len(out)-4000:]
-			}
-			b.Logf("vigild stderr (tail):\n%s", out)
-		}
-	})
-
-	s := &readAPIServer{pid: cmd.Process.Pid}
-	addr := regexp.MustCompile(`REST API listening.*addr=(127\.0\.0\.1:\d+)`)
-	ethtest.Eventually(b, 60*time.Second, "vigild to listen", func() bool {
-		select {
-		case err := <-done:
-			b.Fatalf("vigild exited: %v\n%s", err, stderr.String())
-		default:
-		}
-		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
-			s.url = "http://" + m[1]
-			return true
-		}
-		return false
-	})
+		"--log.level", "info"}, 60*time.Second)
+	s := &readAPIServer{url: v.url, pid: v.PID()}
 	ethtest.Eventually(b, 60*time.Second, "healthz 200", func() bool {
 		return get(context.Background(), http.DefaultClient, s.url+"/healthz") == nil
 	})

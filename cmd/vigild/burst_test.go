@@ -7,9 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"syscall"
 	"testing"
 	"time"
@@ -19,49 +17,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 )
 
-// daemonProc is a vigild process under test.
-type daemonProc struct {
-	cmd    *exec.Cmd
-	stderr *lockedBuffer
-	done   chan error
-	url    string
-}
-
-func startProc(t *testing.T, bin string, args []string) *daemonProc {
-	t.Helper()
-	p := &daemonProc{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}, done: make(chan error, 1)}
-	p.cmd.Stderr = p.stderr
-	must(t, p.cmd.Start())
-	go func() { p.done <- p.cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		if t.Failed() {
-			out := p.stderr.String()
-			if len(out) > 4000 {
-				out = out[len(out)-4000:]
-			}
-			t.Logf("vigild stderr (tail):\n%s", out)
-		}
-	})
-	addr := regexp.MustCompile(`REST API listening.*addr=(127\.0\.0\.1:\d+)`)
-	ethtest.Eventually(t, 30*time.Second, "vigild to listen", func() bool {
-		if m := addr.FindStringSubmatch(p.stderr.String()); m != nil {
-			p.url = "http://" + m[1]
-			return true
-		}
-		return false
-	})
-	return p
-}
-
-func (p *daemonProc) stored(t *testing.T) int64 {
+func (p *vigild) stored(t *testing.T) int64 {
 	resp, err := http.Get(p.url + "/api/1/stats")
 	if err != nil {
 		return -1
@@ -75,7 +38,7 @@ func (p *daemonProc) stored(t *testing.T) int64 {
 }
 
 // listAll pages through GET /api/1/balance_proofs.
-func (p *daemonProc) listAll(t *testing.T) []map[string]any {
+func (p *vigild) listAll(t *testing.T) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	after := ""
@@ -136,7 +99,7 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 		"--matrix.enabled", "--matrix.homeserver-url", hs.URL, "--matrix.user-id", monUser,
 		"--matrix.password-file", filepath.Join(dir, "mpw"), "--matrix.room-alias", alias, "--matrix.create-room",
 		"--matrix.rate-limit-per-sender", "0", "--matrix.post-receipts=false", "--log.level", "info"}
-	p := startProc(t, bin, args)
+	p := startVigild(t, bin, args, 30*time.Second)
 	ethtest.Eventually(t, 30*time.Second, "vigild to see the channels", func() bool {
 		resp, err := http.Get(p.url + "/healthz")
 		if err != nil {
@@ -173,11 +136,11 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 	for i, bp := range proofs[1000:] {
 		post(bp)
 		if i == 333 {
-			must(t, p.cmd.Process.Signal(syscall.SIGKILL))
-			<-p.done
+			must(t, p.Signal(syscall.SIGKILL))
+			<-p.Done()
 		}
 	}
-	p = startProc(t, bin, args)
+	p = startVigild(t, bin, args, 30*time.Second)
 	ethtest.Eventually(t, 120*time.Second, "all 2,000 to be stored after the restart", func() bool { return p.stored(t) == 2000 })
 	all := p.listAll(t)
 	if len(all) != 2000 {
@@ -196,8 +159,7 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 			t.Fatalf("proof for %s / %s missing", bp.Channel.Hex(), bp.NonClosing.Hex())
 		}
 	}
-	must(t, p.cmd.Process.Signal(syscall.SIGTERM))
-	<-p.done
+	must(t, p.Stop(15*time.Second))
 }
 
 // keystoreFor writes a keystore for a fresh funded-by-nobody operator key

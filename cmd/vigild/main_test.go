@@ -1,23 +1,22 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/google/uuid"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 // buildVigild compiles the daemon once per test binary.
@@ -57,28 +56,12 @@ func TestVigildProcess(t *testing.T) {
 	}
 	must(t, os.WriteFile(filepath.Join(dir, "key.json"), ks, 0o600))
 	must(t, os.WriteFile(filepath.Join(dir, "pw"), []byte("pw\n"), 0o600))
-	var stderr lockedBuffer
-	cmd = exec.Command(bin, "--data-dir", filepath.Join(dir, "data"), "--api.listen", "127.0.0.1:0",
+	v := startVigild(t, bin, []string{"--data-dir", filepath.Join(dir, "data"), "--api.listen", "127.0.0.1:0",
 		"--ethereum.rpc-url", chain.URL, "--ethereum.registry-address", chain.Registry.Hex(),
 		"--ethereum.keystore-file", filepath.Join(dir, "key.json"), "--ethereum.password-file", filepath.Join(dir, "pw"),
-		"--ethereum.poll-interval", "50ms", "--log.level", "info")
-	cmd.Stderr = &stderr
-	must(t, cmd.Start())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill() }()
-
-	addr := regexp.MustCompile(`REST API listening.*addr=(127\.0\.0\.1:\d+)`)
-	var url string
-	ethtest.Eventually(t, 20*time.Second, "vigild to listen", func() bool {
-		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
-			url = "http://" + m[1]
-			return true
-		}
-		return false
-	})
+		"--ethereum.poll-interval", "50ms", "--log.level", "info"}, 20*time.Second)
 	ethtest.Eventually(t, 20*time.Second, "healthz 200", func() bool {
-		resp, err := http.Get(url + "/healthz")
+		resp, err := http.Get(v.url + "/healthz")
 		if err != nil {
 			return false
 		}
@@ -88,43 +71,61 @@ func TestVigildProcess(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, "data", "admin.token")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("admin token file: %v %v", fi, err)
 	}
-	must(t, cmd.Process.Signal(syscall.SIGTERM))
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("vigild exited with %v after SIGTERM\n%s", err, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatalf("vigild did not stop after SIGTERM\n%s", stderr.String())
+	if err := v.Stop(15 * time.Second); err != nil || v.ExitState() != "exit status 0" {
+		t.Fatalf("vigild after SIGTERM: %v, %s\n%s", err, v.ExitState(), v.log())
 	}
-	if !strings.Contains(stderr.String(), "vigild stopped") {
-		t.Fatalf("no shutdown message:\n%s", stderr.String())
+	if !strings.Contains(v.log(), "vigild stopped") {
+		t.Fatalf("no shutdown message:\n%s", v.log())
 	}
 }
+
+// vigild is a vigild process under test, its output in a log file.
+type vigild struct {
+	*proc.Process
+	url string // the REST API, as the log announces it
+}
+
+var listening = regexp.MustCompile(`REST API listening.*addr=(127\.0\.0\.1:\d+)`)
+
+// startVigild starts bin with args and waits, up to wait, until its log
+// announces the REST API's address; it fails tb at once if vigild exits
+// first. When tb ends vigild is stopped by pid (SIGTERM, SIGKILL after
+// 15 s) and, if tb failed, the tail of its log is logged.
+func startVigild(tb testing.TB, bin string, args []string, wait time.Duration) *vigild {
+	tb.Helper()
+	p, err := proc.Start(proc.Spec{Name: "vigild", Bin: bin, Args: args, Log: filepath.Join(tb.TempDir(), "vigild.log")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := p.Stop(15 * time.Second); err != nil {
+			tb.Errorf("stop vigild: %v", err)
+		}
+		if tb.Failed() {
+			tb.Logf("vigild log (tail):\n%s", proc.Tail(p.LogPath(), 4000))
+		}
+	})
+	v := &vigild{Process: p}
+	err = p.WaitReady(context.Background(), wait, 20*time.Millisecond, func() error {
+		m := listening.FindStringSubmatch(v.log())
+		if m == nil {
+			return errors.New("the log does not announce the REST API yet")
+		}
+		v.url = "http://" + m[1]
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("start vigild: %v\n%s", err, proc.Tail(p.LogPath(), 4000))
+	}
+	return v
+}
+
+// log is vigild's whole log so far.
+func (v *vigild) log() string { return proc.Tail(v.LogPath(), 1<<30) }
 
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// lockedBuffer is written by the process's output copier and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -6,8 +6,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vigil-monitor/vigil/internal/testkit/smallfs"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/store/smallfs"
 )
 
 // TestDiskFull: on a real tmpfs filled to the last byte, writes fail with

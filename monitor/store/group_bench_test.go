@@ -14,9 +14,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
-	"github.com/vigil-monitor/vigil/monitor/store/benchdb"
 )
 
 // BenchmarkSaveRequestGroup: the store's share of balance-proof intake.

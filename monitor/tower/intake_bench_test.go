@@ -48,9 +48,9 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/store"
-	"github.com/vigil-monitor/vigil/monitor/store/benchdb"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )

@@ -16,7 +16,7 @@
 // goal that is missed is reported, not an error.
 //
 // The first full run builds the pre-filled databases (1,000,000 requests
-// and 1,000,000 appointments from monitor/store/benchdb, and the peers'
+// and 1,000,000 appointments from internal/testkit/benchdb, and the peers'
 // SQLite and lnd databases) and caches them in $TMPDIR (about 3 GB), and
 // builds btcd into .cache/bin; later runs reuse them.
 package main

@@ -18,7 +18,7 @@ hashing, both signature recoveries (go-ethereum's libsecp256k1 binding),
 the channel from the store's in-memory channel cache, the reward deposit
 and profitability check, and the durable compare-and-store of the nonce
 (the per-signer rate limit is off: 64 signing keys would trip it), on a SQLite store that already holds
-1,000,000 requests (monitor/store/benchdb). 64 clients submit concurrently;
+1,000,000 requests (internal/testkit/benchdb). 64 clients submit concurrently;
 an op is one accepted message whose client has its answer.
 
 What a client's acknowledgement waits for: the commit of the transaction

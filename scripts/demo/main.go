@@ -24,7 +24,7 @@
 //     while its counterparty is offline, vigil's updateTransfer lands
 //     inside the window and the settle pays vigil its reward;
 //  3. funds a Lightning-style channel on regtest (BOLT 3 transactions from
-//     chains/bitcoin/lntest), posts a watchtower appointment with a bounty
+//     internal/testkit/lntest), posts a watchtower appointment with a bounty
 //     to the room, broadcasts the revoked commitment, and shows vigil's
 //     justice transaction confirming with its bounty output;
 //  4. prints /api/1/stats and the API URL, and stops every process it
@@ -61,7 +61,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 // options are the command line, and what the test sets.
@@ -112,7 +112,7 @@ type demo struct {
 	work string // workdir
 
 	mu    sync.Mutex
-	procs []*proc // in start order
+	procs []*proc.Process // in start order
 	cmds  *os.File
 
 	// Matrix
@@ -158,7 +158,7 @@ func run(ctx context.Context, opt options) (res *result, err error) {
 		opt.out = io.Discard
 	}
 	d := &demo{n: &narrator{w: opt.out, start: time.Now()}, accounts: map[string]account{}}
-	if d.root, err = matrixtest.RepoRoot(); err != nil {
+	if d.root, err = proc.RepoRoot(); err != nil {
 		return nil, err
 	}
 	d.bin = filepath.Join(d.root, ".cache", "bin")
@@ -192,7 +192,7 @@ func run(ctx context.Context, opt options) (res *result, err error) {
 		case err != nil:
 			fmt.Fprintf(opt.out, "\nlogs and data kept in %s\n", d.work)
 			if p := filepath.Join(d.work, "vigild.log"); fileExists(p) && ctx.Err() == nil {
-				fmt.Fprintf(opt.out, "--- tail of %s ---\n%s\n", p, tail(p, 2500))
+				fmt.Fprintf(opt.out, "--- tail of %s ---\n%s\n", p, proc.Tail(p, 2500))
 			}
 		case temp:
 			os.RemoveAll(d.work)
@@ -249,7 +249,7 @@ func (d *demo) startServers(ctx context.Context) error {
 }
 
 // track records a started process so that shutdown stops it.
-func (d *demo) track(p *proc) {
+func (d *demo) track(p *proc.Process) {
 	d.mu.Lock()
 	d.procs = append(d.procs, p)
 	d.mu.Unlock()
@@ -270,11 +270,15 @@ func (d *demo) shutdown() {
 	d.n.section("stopping everything the demo started")
 	for i := len(procs) - 1; i >= 0; i-- {
 		p := procs[i]
-		if p.exited() {
+		if p.Exited() {
 			continue
 		}
-		pid := p.pid()
-		d.n.say("%s (pid %d): %s", p.name, pid, p.stop(stopGrace))
+		t0 := time.Now()
+		if err := p.Stop(stopGrace); err != nil {
+			d.n.say("%v", err)
+			continue
+		}
+		d.n.say("%s (pid %d): stopped in %.1fs", p.Name(), p.PID(), time.Since(t0).Seconds())
 	}
 }
 

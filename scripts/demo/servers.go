@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,9 +21,11 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/rpcclient"
 	"github.com/ethereum/go-ethereum/common"
-	"gopkg.in/yaml.v3"
 
 	"github.com/vigil-monitor/vigil/config"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 const (
@@ -66,9 +66,7 @@ func goCmd() string {
 // On an interrupt the whole process group (the compilers too) is stopped.
 func (d *demo) stream(ctx context.Context, cmd *exec.Cmd) error {
 	cmd.Dir = d.root
-	cmd.SysProcAttr = sysProcAttr()
-	cmd.Cancel = func() error { return termGroup(cmd.Process.Pid) }
-	cmd.WaitDelay = 10 * time.Second
+	proc.InGroup(cmd, stopGrace)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -89,91 +87,40 @@ func (d *demo) stream(ctx context.Context, cmd *exec.Cmd) error {
 	return err
 }
 
-// launch starts a server on a free port and waits until ready answers,
-// trying another port when the first was taken meanwhile.
-func (d *demo) launch(ctx context.Context, name string, args func(addr string) (bin, dir string, argv []string, err error), ready func(addr string) error) (*proc, string, error) {
+// launch starts a server on a free port with its log in the workdir and
+// waits until ready answers, trying another port when the first was taken
+// meanwhile (proc.Launch).
+func (d *demo) launch(ctx context.Context, name string, args func(addr string) (bin, dir string, argv []string, err error), ready func(addr string) error) (*proc.Process, string, error) {
 	logPath := filepath.Join(d.work, name+".log")
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		addr, err := freeAddr()
-		if err != nil {
-			return nil, "", err
-		}
-		bin, dir, argv, err := args(addr)
-		if err != nil {
-			return nil, "", err
-		}
-		p, err := startProc(name, bin, dir, logPath, argv...)
-		if err != nil {
-			return nil, "", err
-		}
-		d.track(p)
-		t0 := time.Now()
-		lastErr = poll(ctx, startTimeout, 50*time.Millisecond, name+" to answer on "+addr, func() (bool, string, error) {
-			if p.exited() {
-				return false, "", fmt.Errorf("%s exited: %s", name, p.cmd.ProcessState)
-			}
-			if err := ready(addr); err != nil {
-				return false, err.Error(), nil
-			}
-			return true, "", nil
-		})
-		if lastErr == nil {
-			d.n.say("%s is up on %s (pid %d) after %.1fs; log %s", name, addr, p.pid(), time.Since(t0).Seconds(), d.rel(logPath))
-			return p, addr, nil
-		}
-		p.stop(stopGrace)
-		if ctx.Err() != nil || !strings.Contains(tail(logPath, 4096), "address already in use") {
-			break
-		}
+	t0 := time.Now()
+	p, addr, err := proc.Launch(ctx, proc.Timing{Ready: startTimeout, Poll: 50 * time.Millisecond, Grace: stopGrace},
+		func(addr string) (proc.Spec, error) {
+			bin, dir, argv, err := args(addr)
+			// Temporary files (geth --dev's throwaway keystore) go to the
+			// server's directory, so even a killed server leaves nothing
+			// behind elsewhere.
+			return proc.Spec{Name: name, Bin: bin, Args: argv, Dir: dir, Env: []string{"TMPDIR=" + dir}, Log: logPath}, err
+		}, ready)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w\n--- tail of %s ---\n%s", err, logPath, proc.Tail(logPath, 3000))
 	}
-	return nil, "", fmt.Errorf("%w\n--- tail of %s ---\n%s", lastErr, logPath, tail(logPath, 3000))
+	d.track(p)
+	d.n.say("%s is up on %s (pid %d) after %.1fs; log %s", name, addr, p.PID(), time.Since(t0).Seconds(), d.rel(logPath))
+	return p, addr, nil
 }
 
-// startDendrite configures and starts Dendrite with the recipe of
-// matrixbus/matrixtest: generate-keys, generate-config -ci, then federation
-// and open registration off, a registration shared secret, rate limits off.
+// startDendrite configures Dendrite as the test harness does
+// (matrixtest.Configure: federation and open registration off, a
+// registration shared secret, rate limits off) and starts it.
 func (d *demo) startDendrite(ctx context.Context) error {
 	d.n.step("start Dendrite (Matrix homeserver, SQLite, federation off) for the monitors' room %s", roomAlias)
 	dir := filepath.Join(d.work, "dendrite")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	keyPath := filepath.Join(dir, "matrix_key.pem")
-	if out, err := exec.CommandContext(ctx, filepath.Join(d.bin, "generate-keys"), "--private-key", keyPath).CombinedOutput(); err != nil {
-		return fmt.Errorf("generate-keys: %v: %s", err, out)
-	}
-	gen := exec.CommandContext(ctx, filepath.Join(d.bin, "generate-config"), "-ci", "-dir", dir, "-server", serverName)
-	var stderr strings.Builder
-	gen.Stderr = &stderr
-	generated, err := gen.Output()
-	if err != nil {
-		return fmt.Errorf("generate-config: %v: %s", err, stderr.String())
-	}
 	d.hsSecret = randomHex(24)
-	cfg, err := dendriteConfig(generated, map[string]any{
-		"global.private_key":                    keyPath,
-		"global.disable_federation":             true,
-		"global.presence.enable_inbound":        false,
-		"global.presence.enable_outbound":       false,
-		"global.server_notices.enabled":         false,
-		"global.trusted_third_party_id_servers": []string{},
-		"global.jetstream.storage_path":         filepath.Join(dir, "jetstream"),
-		"client_api.registration_disabled":      true,
-		"client_api.registration_shared_secret": d.hsSecret,
-		"client_api.guests_disabled":            true,
-		"client_api.rate_limiting.enabled":      false,
-		"media_api.base_path":                   filepath.Join(dir, "media"),
-		"sync_api.search.enabled":               false,
-		"sync_api.search.index_path":            filepath.Join(dir, "searchindex"),
-		// -ci logs at trace level; info keeps the log readable.
-		"logging": []map[string]string{{"type": "std", "level": "info"}},
-	})
+	cfgPath, err := matrixtest.Configure(dir, serverName, d.hsSecret, matrixtest.Options{})
 	if err != nil {
-		return err
-	}
-	cfgPath := filepath.Join(dir, "dendrite.yaml")
-	if err := os.WriteFile(cfgPath, cfg, 0o600); err != nil {
 		return err
 	}
 	_, addr, err := d.launch(ctx, "dendrite", func(addr string) (string, string, []string, error) {
@@ -188,71 +135,14 @@ func (d *demo) startDendrite(ctx context.Context) error {
 	return nil
 }
 
-// dendriteConfig sets values at dotted paths of the YAML document written
-// by generate-config; every path must exist, so a changed layout is noticed.
-func dendriteConfig(doc []byte, set map[string]any) ([]byte, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(doc, &root); err != nil {
-		return nil, fmt.Errorf("parse generate-config output: %w", err)
-	}
-	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 {
-		return nil, errors.New("generate-config output is not one YAML document")
-	}
-	for path, v := range set {
-		node := root.Content[0]
-		keys := strings.Split(path, ".")
-		for i, k := range keys {
-			if node.Kind != yaml.MappingNode {
-				return nil, fmt.Errorf("dendrite config: %q is not a mapping", strings.Join(keys[:i], "."))
-			}
-			found := -1
-			for j := 0; j+1 < len(node.Content); j += 2 {
-				if node.Content[j].Value == k {
-					found = j + 1
-					break
-				}
-			}
-			if found < 0 {
-				return nil, fmt.Errorf("dendrite config: no key %q", path)
-			}
-			if i == len(keys)-1 {
-				var val yaml.Node
-				if err := val.Encode(v); err != nil {
-					return nil, fmt.Errorf("dendrite config %s: %w", path, err)
-				}
-				node.Content[found] = &val
-			} else {
-				node = node.Content[found]
-			}
-		}
-	}
-	return yaml.Marshal(&root)
-}
-
 // registerMatrix creates an account through Dendrite's shared-secret admin
 // registration endpoint and returns its user ID.
 func (d *demo) registerMatrix(ctx context.Context, localpart, password string) (string, error) {
-	endpoint := d.hsURL + "/_synapse/admin/v1/register"
-	var nonce struct {
-		Nonce string `json:"nonce"`
-	}
-	if err := getJSON(ctx, endpoint, &nonce); err != nil {
-		return "", fmt.Errorf("register %s: get nonce: %w", localpart, err)
-	}
-	mac := hmac.New(sha1.New, []byte(d.hsSecret))
-	mac.Write([]byte(nonce.Nonce + "\x00" + localpart + "\x00" + password + "\x00notadmin"))
-	var resp struct {
-		UserID string `json:"user_id"`
-	}
-	err := postJSON(ctx, endpoint, map[string]any{"nonce": nonce.Nonce, "username": localpart, "password": password,
-		"admin": false, "mac": hex.EncodeToString(mac.Sum(nil))}, &resp, nil)
+	userID, _, err := matrixtest.RegisterUser(ctx, d.hsURL, d.hsSecret, localpart, password)
 	if err != nil {
 		return "", fmt.Errorf("register %s: %w", localpart, err)
 	}
-	if resp.UserID == "" {
-		resp.UserID = "@" + localpart + ":" + serverName
-	}
-	return resp.UserID, nil
+	return userID, nil
 }
 
 // startGeth runs geth --dev: a one-second block period, HTTP RPC on
@@ -292,8 +182,9 @@ func (d *demo) startGeth(ctx context.Context) error {
 	return nil
 }
 
-// startBtcd runs btcd in regtest with the flags of chains/bitcoin/btctest:
-// plain-HTTP RPC on loopback (--notls), a transaction index, and a mining
+// startBtcd runs btcd in regtest with the flags of the test harness
+// (btctest.Flags): plain-HTTP RPC on loopback (--notls), a transaction
+// index, and a mining
 // address whose key the demo keeps to fund the Lightning channel. Regtest
 // wipes its chain at every start, so each run begins at height 0.
 func (d *demo) startBtcd(ctx context.Context) error {
@@ -302,9 +193,7 @@ func (d *demo) startBtcd(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	conf := filepath.Join(dir, "btcd.conf")
-	// An empty config of our own: otherwise btcd reads ~/.btcd/btcd.conf.
-	if err := os.WriteFile(conf, nil, 0o600); err != nil {
+	if err := btctest.WriteConfig(dir); err != nil {
 		return err
 	}
 	key, err := btcec.NewPrivateKey()
@@ -318,11 +207,9 @@ func (d *demo) startBtcd(ctx context.Context) error {
 	}
 	d.btcUser, d.btcPass = "vigil", randomHex(16)
 	_, addr, err := d.launch(ctx, "btcd", func(addr string) (string, string, []string, error) {
-		p2p, err := freeAddr()
-		return filepath.Join(d.bin, "btcd"), dir, []string{"--regtest", "--configfile=" + conf,
-			"--datadir=" + filepath.Join(dir, "data"), "--logdir=" + filepath.Join(dir, "logs"), "--debuglevel=info",
-			"--rpcuser=" + d.btcUser, "--rpcpass=" + d.btcPass, "--rpclisten=" + addr, "--notls", "--listen=" + p2p,
-			"--txindex", "--miningaddr=" + mining.EncodeAddress(), "--nodnsseed", "--noonion", "--nobanning", "--nostalldetect"}, err
+		p2p, err := proc.FreeAddr()
+		return filepath.Join(d.bin, "btcd"), dir, btctest.Flags{Dir: dir, User: d.btcUser, Pass: d.btcPass, RPCAddr: addr, P2PAddr: p2p,
+			MiningAddr: mining.EncodeAddress(), DebugLevel: "info"}.Args(), err
 	}, func(addr string) error {
 		// A plain HTTP call: rpcclient retries a refused connection for ~22 s.
 		return rpcCall(ctx, "http://"+addr, d.btcUser, d.btcPass, "getblockcount", nil, nil)

@@ -7,13 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -57,97 +53,6 @@ func (n *narrator) step(format string, args ...any) { n.line("-> ", format, args
 
 // say tells a detail: a result, a hash, a decision and why.
 func (n *narrator) say(format string, args ...any) { n.line("   ", format, args...) }
-
-// proc is one server the demo started; it is stopped by its pid.
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{} // closed once the process has been reaped
-	logf *os.File
-}
-
-// startProc starts bin with args, output appended to logPath.
-func startProc(name, bin, dir, logPath string, args ...string) (*proc, error) {
-	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(logf, "=== demo: %s %s\n", bin, strings.Join(args, " "))
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	// Temporary files (geth --dev's throwaway keystore) go to the workdir,
-	// so even a killed server leaves nothing behind elsewhere.
-	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	p := &proc{name: name, cmd: cmd, log: logPath, done: make(chan struct{}), logf: logf}
-	go func() {
-		_ = cmd.Wait()
-		logf.Close()
-		close(p.done)
-	}()
-	return p, nil
-}
-
-func (p *proc) pid() int { return p.cmd.Process.Pid }
-
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// stop sends SIGTERM to the pid and waits up to grace, then SIGKILL. It
-// reports how it ended.
-func (p *proc) stop(grace time.Duration) string {
-	if p.exited() {
-		return "had already exited: " + p.cmd.ProcessState.String()
-	}
-	t0 := time.Now()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		_ = p.cmd.Process.Kill()
-	}
-	select {
-	case <-p.done:
-		return fmt.Sprintf("stopped in %.1fs", time.Since(t0).Seconds())
-	case <-time.After(grace):
-	}
-	_ = p.cmd.Process.Kill()
-	<-p.done
-	return fmt.Sprintf("ignored SIGTERM for %s: killed", grace)
-}
-
-// tail returns the last lines of a log file.
-func tail(path string, maxBytes int64) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > maxBytes {
-		_, _ = f.Seek(st.Size()-maxBytes, io.SeekStart)
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
-}
-
-// freeAddr returns a 127.0.0.1 port that was free a moment ago.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
 
 // errGaveUp marks a bounded wait that ran out.
 var errGaveUp = errors.New("gave up")

@@ -13,12 +13,12 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver, for pinWAL
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/smallfs"
 	"github.com/vigil-monitor/vigil/monitor"
-	"github.com/vigil-monitor/vigil/monitor/store/smallfs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 

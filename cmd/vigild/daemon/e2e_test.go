@@ -10,8 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 )
 
 func onChainNonce(t *testing.T, chain *ethtest.Chain, channel, participant common.Address) uint64 {

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
-	"github.com/vigil-monitor/vigil/chains/ethereum/gethtest"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/gethtest"
 )
 
 // TestPushedHeadsWakeTheWatcher: connected over a WebSocket, vigild follows

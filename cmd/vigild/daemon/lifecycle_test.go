@@ -14,8 +14,8 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/google/uuid"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 )
 
 // TestStopLeavesNoGoroutines: a started and stopped daemon leaves no

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
 	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"

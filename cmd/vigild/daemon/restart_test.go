@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 )
 
 // TestRestartBetweenCloseAndDeadline: vigild is stopped after taking the

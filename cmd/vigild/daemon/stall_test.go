@@ -1,33 +1,30 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math/big"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
 	"github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
-	"github.com/vigil-monitor/vigil/chains/ethereum/gethtest"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/gethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 	"github.com/vigil-monitor/vigil/matrixbus"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
@@ -43,30 +40,24 @@ const (
 	stallStaleAfter   = 2 * time.Second
 )
 
-// freeze stops pid with SIGSTOP until the returned resume is called; the
-// test's cleanup always continues it (before the processes are stopped).
+// freeze stops pid with SIGSTOP, and waits until the kernel shows it
+// stopped, until the returned resume is called; the test's cleanup always
+// continues it (before the processes are stopped).
 func freeze(t *testing.T, what string, pid int) (resume func()) {
 	t.Helper()
 	if pid == 0 {
 		t.Fatalf("%s is not running", what)
 	}
-	var once sync.Once
+	cont, err := proc.Freeze(pid, defaultWait)
 	resume = func() {
-		once.Do(func() {
-			if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
-				t.Errorf("SIGCONT %s (%d): %v", what, pid, err)
-			}
-		})
+		if err := cont(); err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
 	}
 	t.Cleanup(resume)
-	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-		t.Fatalf("SIGSTOP %s (%d): %v", what, pid, err)
+	if err != nil {
+		t.Fatalf("freeze %s: %v", what, err)
 	}
-	// SIGSTOP is delivered asynchronously: a request sent at once could
-	// still be answered. Wait until the kernel shows the process stopped.
-	ethtest.Eventually(t, defaultWait, what+" to stop", func() bool {
-		return allThreadsStopped(pid)
-	})
 	return resume
 }
 
@@ -435,24 +426,4 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-// allThreadsStopped tells whether every thread of pid is stopped ("T" in
-// /proc/<pid>/task/<tid>/stat, after the ")" that ends the command name).
-func allThreadsStopped(pid int) bool {
-	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	if err != nil || len(tasks) == 0 {
-		return false
-	}
-	for _, task := range tasks {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
-		if err != nil {
-			return false
-		}
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
-			return false
-		}
-	}
-	return true
 }

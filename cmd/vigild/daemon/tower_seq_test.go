@@ -9,11 +9,11 @@ import (
 
 	"github.com/btcsuite/btcd/btcec/v2"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
-	"github.com/vigil-monitor/vigil/chains/ethereum/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )

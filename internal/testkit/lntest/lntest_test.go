@@ -7,8 +7,8 @@ import (
 	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 )
 
 const feeRate = 2 // sat/vB, twice btcd's minimum relay fee

@@ -4,11 +4,11 @@
 // and users created through the shared-secret admin endpoint.
 //
 // The binaries come from <repo>/.cache/bin, built by tools/build.sh from the
-// versions pinned in tools/go.mod; Binary runs that script once per test
-// process when a binary is missing or older than the pins. This package is
-// for tests only: it must not be imported by product code, and it does not
-// wrap the Matrix client API beyond registering users (tests talk to URL with
-// their own client).
+// versions pinned in tools/go.mod (proc.Binary builds one when it is missing
+// or older than the pins); the process is started, awaited and stopped by
+// pid with the proc package. This package is test support only: product
+// code must not import it, and it does not wrap the Matrix client API beyond
+// registering users (tests talk to URL with their own client).
 package matrixtest
 
 import (
@@ -23,32 +23,29 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 const (
-	// ModulePath identifies the repository root when walking up from a test.
-	ModulePath = "github.com/vigil-monitor/vigil"
-
 	// DefaultServerName is the server part of user IDs and room aliases
 	// (@alice:localhost, #room:localhost).
 	DefaultServerName = "localhost"
 
-	startTimeout = 60 * time.Second // generous: parallel tests share 2 cores
-	stopGrace    = 10 * time.Second // SIGTERM, then SIGKILL
 	logTailBytes = 4096
 )
+
+// timing: a generous start (parallel tests share few cores), then SIGTERM
+// and SIGKILL after 10 s.
+var timing = proc.Timing{Ready: 60 * time.Second, Poll: 20 * time.Millisecond, Grace: 10 * time.Second}
 
 // Options change how StartWith configures Dendrite.
 type Options struct {
@@ -74,12 +71,8 @@ type Server struct {
 	Addr string
 
 	secret string
-	opts   Options
 
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has been waited for
-	log  *os.File
+	proc proc.Slot // empty when stopped
 }
 
 // Start runs a fresh Dendrite with rate limiting off and stops it in
@@ -92,10 +85,10 @@ func Start(t testing.TB) *Server {
 // StartWith is Start with options.
 func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
-	bin := Binary(t, "dendrite")
+	bin := binary(t, "dendrite")
 	dir := t.TempDir()
-	s := &Server{ServerName: DefaultServerName, Dir: dir, opts: opts, secret: randomHex(t, 24)}
-	if err := s.configure(t); err != nil {
+	s := &Server{ServerName: DefaultServerName, Dir: dir, secret: randomHex(t, 24)}
+	if _, err := Configure(dir, s.ServerName, s.secret, opts); err != nil {
 		t.Fatalf("matrixtest: configure dendrite: %v", err)
 	}
 	t.Cleanup(func() {
@@ -104,27 +97,14 @@ func StartWith(t testing.TB, opts Options) *Server {
 		}
 		s.Stop(t)
 	})
-
-	// A free port can be taken by another process between our probe and
-	// Dendrite's bind; try a few.
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		addr, err := freeAddr()
-		if err != nil {
-			t.Fatalf("matrixtest: %v", err)
-		}
-		s.Addr = addr
-		s.URL = "http://" + addr
-		lastErr = s.launch(bin)
-		if lastErr == nil {
-			return s
-		}
-		if !strings.Contains(s.LogTail(), "address already in use") {
-			break
-		}
+	addr, err := s.proc.Launch(context.Background(), timing,
+		func(addr string) (proc.Spec, error) { return s.spec(bin, addr), nil },
+		func(addr string) error { return ready("http://" + addr) })
+	if err != nil {
+		t.Fatalf("matrixtest: start dendrite: %v\n--- %s (tail) ---\n%s", err, s.LogPath(), s.LogTail())
 	}
-	t.Fatalf("matrixtest: start dendrite: %v\n--- %s (tail) ---\n%s", lastErr, s.LogPath(), s.LogTail())
-	return nil
+	s.Addr, s.URL = addr, "http://"+addr
+	return s
 }
 
 // Stop terminates Dendrite now: SIGTERM to its pid, SIGKILL after 10 s.
@@ -142,37 +122,19 @@ func (s *Server) Stop(t testing.TB) {
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	s.Stop(t)
-	if err := s.launch(Binary(t, "dendrite")); err != nil {
+	if err := s.launch(binary(t, "dendrite")); err != nil {
 		t.Fatalf("matrixtest: restart dendrite: %v\n--- %s (tail) ---\n%s", err, s.LogPath(), s.LogTail())
 	}
 }
 
 // PID returns the process id of the running Dendrite, or 0 when stopped.
-func (s *Server) PID() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return 0
-	}
-	return s.cmd.Process.Pid
-}
+func (s *Server) PID() int { return s.proc.PID() }
 
 // LogPath is Dendrite's combined stdout and stderr.
 func (s *Server) LogPath() string { return filepath.Join(s.Dir, "dendrite.log") }
 
 // LogTail returns the last few kilobytes of the log.
-func (s *Server) LogTail() string {
-	f, err := os.Open(s.LogPath())
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > logTailBytes {
-		_, _ = f.Seek(st.Size()-logTailBytes, io.SeekStart)
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
-}
+func (s *Server) LogTail() string { return proc.Tail(s.LogPath(), logTailBytes) }
 
 // Register creates a (non-admin) account through the shared-secret admin
 // registration endpoint and returns its user ID and an access token. The
@@ -180,17 +142,19 @@ func (s *Server) LogTail() string {
 // 8 characters (M_WEAK_PASSWORD).
 func (s *Server) Register(t testing.TB, localpart, password string) (userID, accessToken string) {
 	t.Helper()
-	userID, accessToken, err := s.register(localpart, password)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	userID, accessToken, err := RegisterUser(ctx, s.URL, s.secret, localpart, password)
 	if err != nil {
 		t.Fatalf("matrixtest: register %q: %v", localpart, err)
 	}
 	return userID, accessToken
 }
 
-func (s *Server) register(localpart, password string) (string, string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	endpoint := s.URL + "/_synapse/admin/v1/register"
+// RegisterUser is Register for the Dendrite at url (no slash at the end)
+// whose registration shared secret is secret; scripts/demo uses it too.
+func RegisterUser(ctx context.Context, url, secret, localpart, password string) (userID, accessToken string, err error) {
+	endpoint := url + "/_synapse/admin/v1/register"
 
 	var nonce struct {
 		Nonce string `json:"nonce"`
@@ -198,7 +162,7 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 	if err := doJSON(ctx, http.MethodGet, endpoint, nil, &nonce); err != nil {
 		return "", "", fmt.Errorf("get nonce: %w", err)
 	}
-	mac := hmac.New(sha1.New, []byte(s.secret))
+	mac := hmac.New(sha1.New, []byte(secret))
 	mac.Write([]byte(nonce.Nonce + "\x00" + localpart + "\x00" + password + "\x00notadmin"))
 	req := map[string]any{
 		"nonce":    nonce.Nonce,
@@ -223,7 +187,7 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 		"identifier": map[string]string{"type": "m.id.user", "user": localpart},
 		"password":   password,
 	}
-	if err := doJSON(ctx, http.MethodPost, s.URL+"/_matrix/client/v3/login", login, &resp); err != nil {
+	if err := doJSON(ctx, http.MethodPost, url+"/_matrix/client/v3/login", login, &resp); err != nil {
 		return "", "", fmt.Errorf("log in: %w", err)
 	}
 	if resp.AccessToken == "" {
@@ -232,21 +196,34 @@ func (s *Server) register(localpart, password string) (string, string, error) {
 	return resp.UserID, resp.AccessToken, nil
 }
 
-// configure writes the signing key and dendrite.yaml into s.Dir.
-func (s *Server) configure(t testing.TB) error {
-	keyPath := filepath.Join(s.Dir, "matrix_key.pem")
-	if out, err := exec.Command(Binary(t, "generate-keys"), "--private-key", keyPath).CombinedOutput(); err != nil {
-		return fmt.Errorf("generate-keys: %v: %s", err, out)
+// Configure writes a signing key and dendrite.yaml into dir, an existing
+// directory that then also holds the databases, for a server named
+// serverName whose users are created with the registration shared secret
+// secret: federation, presence, open registration, guests, server notices
+// and search off, JetStream persisted in dir, logs at info. It returns the
+// path of dendrite.yaml. StartWith uses it; so does scripts/demo.
+func Configure(dir, serverName, secret string, opts Options) (string, error) {
+	keys, err := proc.Binary("generate-keys")
+	if err != nil {
+		return "", err
 	}
-	gen := exec.Command(Binary(t, "generate-config"), "-ci", "-dir", s.Dir, "-server", s.ServerName)
+	generate, err := proc.Binary("generate-config")
+	if err != nil {
+		return "", err
+	}
+	keyPath := filepath.Join(dir, "matrix_key.pem")
+	if out, err := exec.Command(keys, "--private-key", keyPath).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("generate-keys: %v: %s", err, out)
+	}
+	gen := exec.Command(generate, "-ci", "-dir", dir, "-server", serverName)
 	var stderr bytes.Buffer
 	gen.Stderr = &stderr
 	cfg, err := gen.Output()
 	if err != nil {
-		return fmt.Errorf("generate-config: %v: %s", err, stderr.Bytes())
+		return "", fmt.Errorf("generate-config: %v: %s", err, stderr.Bytes())
 	}
 	rateLimit := "false"
-	if s.opts.RateLimit {
+	if opts.RateLimit {
 		rateLimit = "true"
 	}
 	doc := string(cfg)
@@ -258,128 +235,58 @@ func (s *Server) configure(t testing.TB) error {
 		// Persist JetStream (the -ci default keeps it in memory) so that
 		// Restart loses nothing that was accepted but not yet consumed.
 		{"global.jetstream.in_memory", "false"},
-		{"global.jetstream.storage_path", strconv.Quote(filepath.Join(s.Dir, "jetstream"))},
+		{"global.jetstream.storage_path", strconv.Quote(filepath.Join(dir, "jetstream"))},
 		{"global.server_notices.enabled", "false"},
 		{"global.trusted_third_party_id_servers", "[]"},
 		{"client_api.registration_disabled", "true"},
-		{"client_api.registration_shared_secret", strconv.Quote(s.secret)},
+		{"client_api.registration_shared_secret", strconv.Quote(secret)},
 		{"client_api.guests_disabled", "true"},
 		{"client_api.rate_limiting.enabled", rateLimit},
-		{"media_api.base_path", strconv.Quote(filepath.Join(s.Dir, "media"))},
+		{"media_api.base_path", strconv.Quote(filepath.Join(dir, "media"))},
 		{"sync_api.search.enabled", "false"},
-		{"sync_api.search.index_path", strconv.Quote(filepath.Join(s.Dir, "searchindex"))},
+		{"sync_api.search.index_path", strconv.Quote(filepath.Join(dir, "searchindex"))},
 	} {
 		if doc, err = setYAML(doc, kv[0], kv[1]); err != nil {
-			return err
+			return "", err
 		}
 	}
 	// -ci logs at trace level; info keeps the log useful and cheap.
 	logging := "logging:\n- type: std\n  level: info\n"
 	if doc, err = replaceTopLevel(doc, "logging", logging); err != nil {
-		return err
+		return "", err
 	}
-	return os.WriteFile(filepath.Join(s.Dir, "dendrite.yaml"), []byte(doc), 0o600)
+	path := filepath.Join(dir, "dendrite.yaml")
+	return path, os.WriteFile(path, []byte(doc), 0o600)
+}
+
+// spec is how Dendrite is started on addr.
+func (s *Server) spec(bin, addr string) proc.Spec {
+	return proc.Spec{Name: "dendrite", Bin: bin, Dir: s.Dir, Log: s.LogPath(),
+		Args: []string{"-config", filepath.Join(s.Dir, "dendrite.yaml"), "-http-bind-address", addr}}
 }
 
 // launch starts the process on s.Addr and waits until the client API
 // answers.
 func (s *Server) launch(bin string) error {
-	s.mu.Lock()
-	if s.cmd != nil {
-		s.mu.Unlock()
-		return errors.New("already running")
-	}
-	logf, err := os.OpenFile(s.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	fmt.Fprintf(logf, "=== matrixtest: starting dendrite on %s at %s\n", s.Addr, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(bin, "-config", filepath.Join(s.Dir, "dendrite.yaml"), "-http-bind-address", s.Addr)
-	cmd.Dir = s.Dir
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		s.mu.Unlock()
-		return err
-	}
-	done := make(chan struct{})
-	s.cmd, s.done, s.log = cmd, done, logf
-	s.mu.Unlock()
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
+	return s.proc.Start(context.Background(), s.spec(bin, s.Addr), timing, func() error { return ready(s.URL) })
+}
 
-	if err := waitReady(s.URL, done); err != nil {
-		_ = s.stop()
+func (s *Server) stop() error { return s.proc.Stop(timing.Grace) }
+
+var readyClient = &http.Client{Timeout: 2 * time.Second}
+
+// ready tells whether the client API at base answers.
+func ready(base string) error {
+	resp, err := readyClient.Get(base + "/_matrix/client/versions")
+	if err != nil {
 		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %s", resp.Status)
 	}
 	return nil
-}
-
-func (s *Server) stop() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return nil
-	}
-	cmd, done := s.cmd, s.done
-	defer func() {
-		s.log.Close()
-		s.cmd, s.done, s.log = nil, nil, nil
-	}()
-	select {
-	case <-done:
-		return nil // already exited (e.g. crashed); reaped
-	default:
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return err
-	}
-	select {
-	case <-done:
-		return nil
-	case <-time.After(stopGrace):
-	}
-	_ = cmd.Process.Kill()
-	<-done
-	return fmt.Errorf("pid %d ignored SIGTERM for %s; killed", cmd.Process.Pid, stopGrace)
-}
-
-func waitReady(base string, exited <-chan struct{}) error {
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(startTimeout)
-	for {
-		resp, err := client.Get(base + "/_matrix/client/versions")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("status %s", resp.Status)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %s: %v", startTimeout, err)
-		}
-		select {
-		case <-exited:
-			return errors.New("dendrite exited before it was ready")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 func randomHex(t testing.TB, n int) string {
@@ -510,108 +417,12 @@ func replaceTopLevel(doc, key, text string) (string, error) {
 
 func lineIndent(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
-// builds remembers each tool's build in this process.
-var builds sync.Map // name -> *toolBuild
-
-type toolBuild struct {
-	once sync.Once
-	out  []byte
-	err  error
-}
-
-// Binary returns the path of a tool built by tools/build.sh, e.g.
-// Binary(t, "dendrite") or Binary(t, "btcd"). When the binary is missing or
-// older than tools/go.mod or tools/go.sum it runs tools/build.sh for that
-// tool (once per tool and test process; a cold Dendrite build takes about
-// 2.5 minutes) and fails the test if that fails.
-func Binary(t testing.TB, name string) string {
+// binary is proc.Binary, failing the test when the tool cannot be built.
+func binary(t testing.TB, name string) string {
 	t.Helper()
-	root, err := RepoRoot()
+	path, err := proc.Binary(name)
 	if err != nil {
 		t.Fatalf("matrixtest: %v", err)
 	}
-	path := filepath.Join(root, ".cache", "bin", name)
-	if fresh(path, root) {
-		return path
-	}
-	v, _ := builds.LoadOrStore(name, &toolBuild{})
-	b := v.(*toolBuild)
-	b.once.Do(func() {
-		cmd := exec.Command(filepath.Join(root, "tools", "build.sh"), name)
-		cmd.Dir = root
-		b.out, b.err = cmd.CombinedOutput()
-	})
-	buildErr, buildOut := b.err, b.out
-	if buildErr != nil {
-		t.Fatalf("matrixtest: %s is missing and tools/build.sh failed (%v); run `make tools` to see why:\n%s", path, buildErr, buildOut)
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("matrixtest: tools/build.sh ran but %s is still missing: is %q a tool in tools/go.mod?\n%s", path, name, buildOut)
-	}
 	return path
-}
-
-func fresh(bin, root string) bool {
-	st, err := os.Stat(bin)
-	if err != nil {
-		return false
-	}
-	for _, pin := range []string{"go.mod", "go.sum"} {
-		if p, err := os.Stat(filepath.Join(root, "tools", pin)); err == nil && p.ModTime().After(st.ModTime()) {
-			return false
-		}
-	}
-	return true
-}
-
-var (
-	rootOnce sync.Once
-	rootDir  string
-	rootErr  error
-)
-
-// RepoRoot finds the directory of the go.mod declaring module
-// github.com/vigil-monitor/vigil, walking up from the working directory
-// (a test's package directory) and, failing that, from this source file.
-func RepoRoot() (string, error) {
-	rootOnce.Do(func() {
-		var starts []string
-		if wd, err := os.Getwd(); err == nil {
-			starts = append(starts, wd)
-		}
-		if _, file, _, ok := runtime.Caller(0); ok {
-			starts = append(starts, filepath.Dir(file))
-		}
-		for _, dir := range starts {
-			for {
-				if isVigilModule(filepath.Join(dir, "go.mod")) {
-					rootDir = dir
-					return
-				}
-				parent := filepath.Dir(dir)
-				if parent == dir {
-					break
-				}
-				dir = parent
-			}
-		}
-		rootErr = fmt.Errorf("no go.mod for module %s above %v", ModulePath, starts)
-	})
-	return rootDir, rootErr
-}
-
-func isVigilModule(gomod string) bool {
-	f, err := os.Open(gomod)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && fields[0] == "module" {
-			return strings.Trim(fields[1], `"`) == ModulePath
-		}
-	}
-	return false
 }

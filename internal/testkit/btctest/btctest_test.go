@@ -14,7 +14,7 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 )
 
 // p2wpkh returns a fresh key's P2WPKH script.

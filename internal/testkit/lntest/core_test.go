@@ -6,8 +6,8 @@ import (
 
 	"github.com/btcsuite/btcd/btcutil/v2"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
-	"github.com/vigil-monitor/vigil/chains/bitcoin/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 )
 
 // TestCoreWithoutTB builds a channel, a breach and its justice with the

@@ -1,5 +1,5 @@
 // Package benchdb provides the pre-filled SQLite databases the benchmarks
-// measure against (issue 6, docs/BENCHMARKS.md): n balance-proof requests
+// measure against (docs/BENCHMARKS.md): n balance-proof requests
 // with their channels, or n Lightning appointments, written through the
 // store's own API. Building 1,000,000 takes minutes, so each database is
 // built once and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db; every

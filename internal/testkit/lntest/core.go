@@ -19,7 +19,7 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 )
 
 // Funder pays amount to pkScript in a confirmed transaction and returns the

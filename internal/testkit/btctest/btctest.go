@@ -6,9 +6,10 @@
 //
 // The btcd binary comes from <repo>/.cache/bin, built by tools/build.sh from
 // the version pinned in tools/go.mod (btcd v0.26.2); it is located and, when
-// missing or stale, built through matrixtest.Binary, the same helper the
-// Dendrite harness uses. This package is for tests only: product code must
-// not import it.
+// missing or stale, built by proc.Binary, and the process is started,
+// awaited and stopped by pid with the proc package, as the Dendrite and geth
+// harnesses do. This package is test support only: product code must not
+// import it.
 //
 // # Typical use
 //
@@ -100,14 +101,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -121,12 +118,10 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 const (
-	startTimeout = 60 * time.Second // generous: parallel tests share few cores
-	stopGrace    = 10 * time.Second // SIGTERM, then SIGKILL
 	syncTimeout  = 60 * time.Second
 	logTailBytes = 4096
 
@@ -142,6 +137,10 @@ const (
 	// goes to the fee.
 	dustLimit = 1000
 )
+
+// timing: a generous start (parallel tests share few cores), then SIGTERM
+// and SIGKILL after 10 s.
+var timing = proc.Timing{Ready: 60 * time.Second, Poll: 20 * time.Millisecond, Grace: 10 * time.Second}
 
 // Params are the chain parameters of every node: regtest.
 var Params = &chaincfg.RegressionNetParams
@@ -210,10 +209,7 @@ type Node struct {
 	args    []string
 	feeRate int64
 
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has been waited for
-	log  *os.File
+	proc proc.Slot // empty when stopped
 
 	saved []string // raw blocks of the best chain, saved by Stop
 
@@ -252,6 +248,10 @@ func Start(t testing.TB, opts ...Option) *Node {
 		t.Fatalf("btctest: mining script: %v", err)
 	}
 
+	bin, err := proc.Binary("btcd")
+	if err != nil {
+		t.Fatalf("btctest: %v", err)
+	}
 	n := &Node{
 		User:         "vigil",
 		Pass:         randomHex(t, 16),
@@ -259,13 +259,11 @@ func Start(t testing.TB, opts ...Option) *Node {
 		MiningAddr:   addr,
 		MiningKey:    key,
 		MiningScript: script,
-		bin:          matrixtest.Binary(t, "btcd"),
+		bin:          bin,
 		feeRate:      cfg.feeRate,
 		nextCBHigh:   1,
 	}
-	// An empty config file of our own: without --configfile btcd reads
-	// (and tries to create) ~/.btcd/btcd.conf.
-	if err := os.WriteFile(n.confPath(), nil, 0o600); err != nil {
+	if err := WriteConfig(n.Dir); err != nil {
 		t.Fatalf("btctest: %v", err)
 	}
 	t.Cleanup(func() {
@@ -280,45 +278,19 @@ func Start(t testing.TB, opts ...Option) *Node {
 		}
 	})
 
-	// A free port can be taken by another process between our probe and
-	// btcd's bind; try a few times.
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		rpcAddr, err1 := freeAddr()
-		p2pAddr, err2 := freeAddr()
-		if err := errors.Join(err1, err2); err != nil {
-			t.Fatalf("btctest: %v", err)
-		}
-		n.RPCAddr, n.P2PAddr = rpcAddr, p2pAddr
-		n.args = append([]string{
-			"--regtest",
-			"--configfile=" + n.confPath(),
-			"--datadir=" + filepath.Join(n.Dir, "data"),
-			"--logdir=" + filepath.Join(n.Dir, "logs"),
-			"--debuglevel=" + cfg.debugLvl,
-			"--rpcuser=" + n.User,
-			"--rpcpass=" + n.Pass,
-			"--rpclisten=" + n.RPCAddr,
-			"--notls",
-			"--listen=" + n.P2PAddr,
-			"--txindex",
-			"--miningaddr=" + addr.EncodeAddress(),
-			"--nodnsseed",
-			"--noonion",
-			"--nobanning",
-			"--nostalldetect",
-		}, cfg.args...)
-		lastErr = n.launch()
-		if lastErr == nil {
-			break
-		}
-		if !strings.Contains(n.LogTail(), "address already in use") {
-			break
-		}
+	rpcAddr, err := n.proc.Launch(context.Background(), timing,
+		func(rpcAddr string) (proc.Spec, error) {
+			p2pAddr, err := proc.FreeAddr()
+			n.RPCAddr, n.P2PAddr = rpcAddr, p2pAddr
+			n.args = append(Flags{Dir: n.Dir, User: n.User, Pass: n.Pass, RPCAddr: n.RPCAddr, P2PAddr: n.P2PAddr,
+				MiningAddr: addr.EncodeAddress(), DebugLevel: cfg.debugLvl}.Args(), cfg.args...)
+			return n.spec(), err
+		},
+		func(rpcAddr string) error { return n.ready(rpcAddr) })
+	if err != nil {
+		t.Fatalf("btctest: start btcd: %v\n--- %s (tail) ---\n%s", err, n.LogPath(), n.LogTail())
 	}
-	if lastErr != nil {
-		t.Fatalf("btctest: start btcd: %v\n--- %s (tail) ---\n%s", lastErr, n.LogPath(), n.LogTail())
-	}
+	n.RPCAddr = rpcAddr
 	n.Client, err = rpcclient.New(&rpcclient.ConnConfig{
 		Host:         n.RPCAddr,
 		User:         n.User,
@@ -428,32 +400,14 @@ func (n *Node) rawCallInto(out any, method string, params ...any) error {
 }
 
 // PID returns the process id of the running btcd, or 0 when stopped.
-func (n *Node) PID() int {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.cmd == nil {
-		return 0
-	}
-	return n.cmd.Process.Pid
-}
+func (n *Node) PID() int { return n.proc.PID() }
 
 // LogPath is btcd's combined stdout and stderr (btcd also writes its own
 // rotated copy under Dir/logs).
 func (n *Node) LogPath() string { return filepath.Join(n.Dir, "btcd.log") }
 
 // LogTail returns the last few kilobytes of the log.
-func (n *Node) LogTail() string {
-	f, err := os.Open(n.LogPath())
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > logTailBytes {
-		_, _ = f.Seek(st.Size()-logTailBytes, io.SeekStart)
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
-}
+func (n *Node) LogTail() string { return proc.Tail(n.LogPath(), logTailBytes) }
 
 // Generate mines blocks (to MiningAddr) and returns their hashes in order.
 func (n *Node) Generate(t testing.TB, blocks int) []*chainhash.Hash {
@@ -768,93 +722,69 @@ func links(a, b *Node) ([]link, error) {
 	return out, nil
 }
 
-func (n *Node) confPath() string { return filepath.Join(n.Dir, "btcd.conf") }
+// Flags say where one regtest node keeps its files and listens, and whom
+// it pays when it mines.
+type Flags struct {
+	// Dir holds btcd.conf (see WriteConfig), data/ and logs/.
+	Dir string
+	// User and Pass authenticate RPC.
+	User, Pass string
+	// RPCAddr and P2PAddr are 127.0.0.1:port listeners.
+	RPCAddr, P2PAddr string
+	// MiningAddr receives every generated block's coinbase.
+	MiningAddr string
+	// DebugLevel is btcd's --debuglevel, e.g. "info".
+	DebugLevel string
+}
+
+// Args are the btcd command-line flags of a harness node: regtest, RPC
+// over plain HTTP (--notls, loopback only), a transaction index, no DNS
+// seeds, onion, banning or stall detection. scripts/demo starts its btcd
+// with them too.
+func (f Flags) Args() []string {
+	return []string{
+		"--regtest",
+		"--configfile=" + filepath.Join(f.Dir, "btcd.conf"),
+		"--datadir=" + filepath.Join(f.Dir, "data"),
+		"--logdir=" + filepath.Join(f.Dir, "logs"),
+		"--debuglevel=" + f.DebugLevel,
+		"--rpcuser=" + f.User,
+		"--rpcpass=" + f.Pass,
+		"--rpclisten=" + f.RPCAddr,
+		"--notls",
+		"--listen=" + f.P2PAddr,
+		"--txindex",
+		"--miningaddr=" + f.MiningAddr,
+		"--nodnsseed",
+		"--noonion",
+		"--nobanning",
+		"--nostalldetect",
+	}
+}
+
+// WriteConfig writes the empty btcd.conf that Args names into dir: without
+// --configfile btcd reads (and tries to create) ~/.btcd/btcd.conf.
+func WriteConfig(dir string) error {
+	return os.WriteFile(filepath.Join(dir, "btcd.conf"), nil, 0o600)
+}
+
+// spec is how btcd is started with n.args.
+func (n *Node) spec() proc.Spec {
+	return proc.Spec{Name: "btcd", Bin: n.bin, Args: n.args, Dir: n.Dir, Log: n.LogPath()}
+}
 
 // launch starts the process with n.args and waits until RPC answers.
 func (n *Node) launch() error {
-	n.mu.Lock()
-	if n.cmd != nil {
-		n.mu.Unlock()
-		return errors.New("already running")
-	}
-	logf, err := os.OpenFile(n.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		n.mu.Unlock()
-		return err
-	}
-	fmt.Fprintf(logf, "=== btctest: starting btcd rpc %s p2p %s at %s\n", n.RPCAddr, n.P2PAddr, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(n.bin, n.args...)
-	cmd.Dir = n.Dir
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		n.mu.Unlock()
-		return err
-	}
-	done := make(chan struct{})
-	n.cmd, n.done, n.log = cmd, done, logf
-	n.mu.Unlock()
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-
-	if err := waitReady(n.RPCAddr, n.User, n.Pass, done); err != nil {
-		_ = n.stop()
-		return err
-	}
-	return nil
+	return n.proc.Start(context.Background(), n.spec(), timing, func() error { return n.ready(n.RPCAddr) })
 }
 
-func (n *Node) stop() error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.cmd == nil {
-		return nil
-	}
-	cmd, done := n.cmd, n.done
-	defer func() {
-		n.log.Close()
-		n.cmd, n.done, n.log = nil, nil, nil
-	}()
-	select {
-	case <-done:
-		return nil // already exited (e.g. crashed); reaped
-	default:
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return err
-	}
-	select {
-	case <-done:
-		return nil
-	case <-time.After(stopGrace):
-	}
-	_ = cmd.Process.Kill()
-	<-done
-	return fmt.Errorf("pid %d ignored SIGTERM for %s; killed", cmd.Process.Pid, stopGrace)
-}
+func (n *Node) stop() error { return n.proc.Stop(timing.Grace) }
 
-// waitReady polls getblockcount with a plain HTTP client (rpcclient would
-// retry a refused connection for half a minute) until it answers.
-func waitReady(addr, user, pass string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(startTimeout)
-	for {
-		_, err := rawCall(addr, user, pass, "getblockcount")
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %s: %v", startTimeout, err)
-		}
-		select {
-		case <-exited:
-			return errors.New("btcd exited before it was ready")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+// ready calls getblockcount with a plain HTTP client (rpcclient would
+// retry a refused connection for half a minute).
+func (n *Node) ready(rpcAddr string) error {
+	_, err := rawCall(rpcAddr, n.User, n.Pass, "getblockcount")
+	return err
 }
 
 var rawClient = &http.Client{Timeout: 2 * time.Second}
@@ -934,15 +864,6 @@ func TxHex(tx *wire.MsgTx) string {
 	var buf bytes.Buffer
 	_ = tx.Serialize(&buf)
 	return hex.EncodeToString(buf.Bytes())
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 func randomHex(t testing.TB, n int) string {

@@ -102,7 +102,7 @@ func ofType(evs []syncEvent, typ string) []syncEvent {
 }
 
 func TestDendrite(t *testing.T) {
-	Binary(t, "dendrite") // build outside the timed start
+	binary(t, "dendrite") // build outside the timed start
 	t0 := time.Now()
 	s := Start(t)
 	t.Logf("dendrite %s started in %s (pid %d, dir %s)", s.URL, time.Since(t0).Round(time.Millisecond), s.PID(), s.Dir)
@@ -129,7 +129,7 @@ func TestDendrite(t *testing.T) {
 	}
 
 	// The duplicate registration is refused.
-	if _, _, err := s.register("alice", "other-password"); err == nil {
+	if _, _, err := RegisterUser(t.Context(), s.URL, s.secret, "alice", "other-password"); err == nil {
 		t.Fatal("registering alice twice succeeded")
 	}
 
@@ -256,7 +256,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 // BenchmarkSend measures sequential sends of small custom events from one
-// user, rate limiting off: go test -run '^$' -bench Send ./matrixbus/matrixtest/
+// user, rate limiting off: go test -run '^$' -bench Send ./internal/testkit/matrixtest/
 func BenchmarkSend(b *testing.B) {
 	s := Start(b)
 	_, tok := s.Register(b, "bench", "bench-password")

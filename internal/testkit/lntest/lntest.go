@@ -4,7 +4,7 @@
 // P2WPKH to_remote output (option_static_remotekey, no anchors, no HTLCs),
 // and justice (penalty) transactions that sweep to_local through the
 // revocation path, signed SIGHASH_ALL or SIGHASH_SINGLE|SIGHASH_ANYONECANPAY
-// (PROTOCOL.md §3: the latter lets a watchtower append its own output for
+// (docs/protocol.md §8.2: the latter lets a watchtower append its own output for
 // the surplus).
 //
 // Naming follows BOLT 3 from the point of view of the commitment's owner:
@@ -46,7 +46,7 @@ import (
 	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/chains/bitcoin/btctest"
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 )
 
 // DefaultDustLimit is the dust_limit_satoshis commitments use unless the

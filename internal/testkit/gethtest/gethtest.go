@@ -5,8 +5,9 @@
 // keys funded from geth's developer account.
 //
 // The binary comes from <repo>/.cache/bin/geth, built by tools/build.sh
-// (pinned in tools/go.mod). The node listens on 127.0.0.1 only, keeps its
-// chain in memory and is stopped by its process id when the test ends.
+// (pinned in tools/go.mod) and found by proc.Binary. The node listens on
+// 127.0.0.1 only, keeps its chain in memory and is started, awaited and
+// stopped by its process id with the proc package when the test ends.
 //
 // Test support only: nothing in the daemon imports it.
 package gethtest
@@ -18,15 +19,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,17 +36,17 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
-	"github.com/vigil-monitor/vigil/matrixbus/matrixtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
 // Ether is 10^18 wei.
 var Ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 
-const (
-	startTimeout = 60 * time.Second
-	stopGrace    = 10 * time.Second
-	logTailBytes = 8 << 10
-)
+const logTailBytes = 8 << 10
+
+// timing: a generous start (parallel tests share few cores), then SIGTERM
+// and SIGKILL after 10 s.
+var timing = proc.Timing{Ready: 60 * time.Second, Poll: 50 * time.Millisecond, Grace: 10 * time.Second}
 
 // Node is a running geth --dev with the ChannelRegistry deployed.
 type Node struct {
@@ -68,11 +65,9 @@ type Node struct {
 	Keys []*ecdsa.PrivateKey
 
 	period int
+	bin    string
 
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
-	log  *os.File
+	proc proc.Slot // empty when stopped
 }
 
 // Options tune the node.
@@ -121,26 +116,22 @@ func Start(t testing.TB, o Options) *Node {
 // launch starts geth on a free address and connects to it.
 func (n *Node) launch(t testing.TB) {
 	t.Helper()
-	bin := matrixtest.Binary(t, "geth")
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		addr, err := freeAddr()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws, err := freeAddr()
-		if err != nil {
-			t.Fatal(err)
-		}
-		n.Addr, n.URL = addr, "http://"+addr
-		n.wsAddr, n.WSURL = ws, "ws://"+ws
-		if lastErr = n.start(bin); lastErr == nil {
-			break
-		}
+	bin, err := proc.Binary("geth")
+	if err != nil {
+		t.Fatalf("gethtest: %v", err)
 	}
-	if lastErr != nil {
-		t.Fatalf("gethtest: start geth: %v\n--- %s (tail) ---\n%s", lastErr, n.LogPath(), n.LogTail())
+	n.bin = bin
+	addr, err := n.proc.Launch(context.Background(), timing,
+		func(addr string) (proc.Spec, error) {
+			ws, err := proc.FreeAddr() // the WebSocket's, one per attempt too
+			n.wsAddr = ws
+			return n.spec(addr), err
+		}, ready)
+	if err != nil {
+		t.Fatalf("gethtest: start geth: %v\n--- %s (tail) ---\n%s", err, n.LogPath(), n.LogTail())
 	}
+	n.Addr, n.URL = addr, "http://"+addr
+	n.WSURL = "ws://" + n.wsAddr
 	ctx := context.Background()
 	c, err := rpc.DialContext(ctx, n.URL)
 	if err != nil {
@@ -159,84 +150,29 @@ func (n *Node) launch(t testing.TB) {
 	n.Dev = accounts[0]
 }
 
-func (n *Node) start(bin string) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.cmd != nil {
-		return errors.New("already running")
-	}
-	logf, err := os.OpenFile(n.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
-	}
-	_, port, _ := net.SplitHostPort(n.Addr)
+// spec is how geth is started on addr (HTTP) and n.wsAddr (WebSocket).
+func (n *Node) spec(addr string) proc.Spec {
+	_, port, _ := net.SplitHostPort(addr)
 	_, wsPort, _ := net.SplitHostPort(n.wsAddr)
-	cmd := exec.Command(bin, "--dev", "--dev.period", strconv.Itoa(n.period),
-		"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3,txpool",
-		"--ws", "--ws.addr", "127.0.0.1", "--ws.port", wsPort, "--ws.api", "eth,net,web3,txpool",
-		"--port", "0", "--nodiscover", "--maxpeers", "0", "--ipcdisable", "--verbosity", "2")
-	cmd.Dir = n.Dir
-	// geth --dev without --datadir keeps its chain in memory; its
-	// throwaway keystore goes to the temp dir.
-	cmd.Env = append(os.Environ(), "TMPDIR="+n.Dir)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return err
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	n.cmd, n.done, n.log = cmd, done, logf
-	if err := waitReady(n.URL, done); err != nil {
-		n.stopLocked()
-		return err
-	}
-	return nil
+	return proc.Spec{Name: "geth", Bin: n.bin, Dir: n.Dir, Log: n.LogPath(),
+		Args: []string{"--dev", "--dev.period", strconv.Itoa(n.period),
+			"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3,txpool",
+			"--ws", "--ws.addr", "127.0.0.1", "--ws.port", wsPort, "--ws.api", "eth,net,web3,txpool",
+			"--port", "0", "--nodiscover", "--maxpeers", "0", "--ipcdisable", "--verbosity", "2"},
+		// geth --dev without --datadir keeps its chain in memory; its
+		// throwaway keystore goes to the temp dir.
+		Env: []string{"TMPDIR=" + n.Dir}}
 }
 
 // PID is the running geth's process id, 0 when stopped.
-func (n *Node) PID() int {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.cmd == nil {
-		return 0
-	}
-	return n.cmd.Process.Pid
-}
+func (n *Node) PID() int { return n.proc.PID() }
 
 // Stop terminates geth: SIGTERM to its pid, SIGKILL after a grace period.
 // Stopping a stopped node does nothing.
 func (n *Node) Stop(t testing.TB) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if err := n.stopLocked(); err != nil {
+	if err := n.proc.Stop(timing.Grace); err != nil {
 		t.Errorf("gethtest: %v", err)
 	}
-}
-
-func (n *Node) stopLocked() error {
-	if n.cmd == nil {
-		return nil
-	}
-	cmd, done := n.cmd, n.done
-	defer func() {
-		n.log.Close()
-		n.cmd, n.done, n.log = nil, nil, nil
-	}()
-	// A stopped (SIGSTOP) process does not act on SIGTERM until continued.
-	_ = cmd.Process.Signal(syscall.SIGCONT)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return err
-	}
-	select {
-	case <-done:
-		return nil
-	case <-time.After(stopGrace):
-	}
-	_ = cmd.Process.Kill()
-	<-done
-	return fmt.Errorf("geth pid %d ignored SIGTERM; killed", cmd.Process.Pid)
 }
 
 // Replace stops this geth and starts a new one, with a fresh chain, on the
@@ -248,7 +184,7 @@ func (n *Node) Replace(t testing.TB) {
 	if n.RPC != nil {
 		n.RPC.Close()
 	}
-	if err := n.start(matrixtest.Binary(t, "geth")); err != nil {
+	if err := n.proc.Start(context.Background(), n.spec(n.Addr), timing, func() error { return ready(n.Addr) }); err != nil {
 		t.Fatalf("gethtest: restart geth on %s: %v\n%s", n.Addr, err, n.LogTail())
 	}
 	c, err := rpc.DialContext(context.Background(), n.URL)
@@ -261,13 +197,8 @@ func (n *Node) Replace(t testing.TB) {
 // Signal sends sig (SIGSTOP, SIGCONT) to the running geth.
 func (n *Node) Signal(t testing.TB, sig syscall.Signal) {
 	t.Helper()
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.cmd == nil {
-		t.Fatal("gethtest: geth is not running")
-	}
-	if err := n.cmd.Process.Signal(sig); err != nil {
-		t.Fatalf("gethtest: signal %v: %v", sig, err)
+	if err := n.proc.Signal(sig); err != nil {
+		t.Fatalf("gethtest: geth: %v", err)
 	}
 }
 
@@ -275,18 +206,7 @@ func (n *Node) Signal(t testing.TB, sig syscall.Signal) {
 func (n *Node) LogPath() string { return filepath.Join(n.Dir, "geth.log") }
 
 // LogTail is the last few kilobytes of the log.
-func (n *Node) LogTail() string {
-	f, err := os.Open(n.LogPath())
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > logTailBytes {
-		_, _ = f.Seek(st.Size()-logTailBytes, io.SeekStart)
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
-}
+func (n *Node) LogTail() string { return proc.Tail(n.LogPath(), logTailBytes) }
 
 // Fund sends amount from the developer account to each key's address and
 // waits until all are mined.
@@ -390,48 +310,25 @@ func (n *Node) PoolContent(t testing.TB) (pending, queued map[common.Address]map
 	return out.Pending, out.Queued
 }
 
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
+var readyClient = &http.Client{Timeout: 2 * time.Second}
 
-// waitReady polls eth_accounts until the developer account exists.
-func waitReady(url string, exited <-chan struct{}) error {
-	client := &http.Client{Timeout: 2 * time.Second}
+// ready tells whether geth at addr answers eth_accounts with its developer
+// account.
+func ready(addr string) error {
 	body := []byte(`{"jsonrpc":"2.0","id":1,"method":"eth_accounts","params":[]}`)
-	deadline := time.Now().Add(startTimeout)
-	for {
-		err := func() error {
-			resp, err := client.Post(url, "application/json", bytes.NewReader(body))
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			var r struct {
-				Result []string `json:"result"`
-			}
-			if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-				return err
-			}
-			if len(r.Result) == 0 {
-				return errors.New("no developer account yet")
-			}
-			return nil
-		}()
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %s: %v", startTimeout, err)
-		}
-		select {
-		case <-exited:
-			return errors.New("geth exited before it was ready")
-		case <-time.After(50 * time.Millisecond):
-		}
+	resp, err := readyClient.Post("http://"+addr, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
 	}
+	defer resp.Body.Close()
+	var r struct {
+		Result []string `json:"result"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return err
+	}
+	if len(r.Result) == 0 {
+		return errors.New("no developer account yet")
+	}
+	return nil
 }
