@@ -22,7 +22,7 @@ package tower_test
 // receipt, as the daemon does. VIGIL_BENCH_CLIENTS and VIGIL_BENCH_STORED
 // override 16 and 1,000,000.
 //
-// The pre-filled database (monitor/store/benchdb) is built once (a few
+// The pre-filled database (internal/testkit/benchdb) is built once (a few
 // minutes for 1,000,000) and cached as $TMPDIR/vigil-bench-<kind>-<n>-v1.db;
 // each benchmark works on a copy. Messages are signed before the timer
 // starts: signing is the client's cost.
