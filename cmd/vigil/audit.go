@@ -236,10 +236,7 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if !v.ok {
-			continue
-		}
-		if r.TxHash != "" && r.Replacements != nil && *r.Replacements == 0 {
+		if v.sent && r.Replacements != nil && *r.Replacements == 0 {
 			sums.submitted++
 		}
 		if v.gasPaid != nil {
@@ -276,9 +273,12 @@ func (a *auditor) add(c auditClaim, holds bool, finding string) bool {
 	return holds
 }
 
-// recordVerdict is what one record contributes to the totals.
+// recordVerdict is what one record contributes to the totals: each figure
+// only when its own claims held.
 type recordVerdict struct {
-	ok      bool
+	ok bool // every claim of the record holds
+	// sent: the transaction exists and the monitor sent it.
+	sent    bool
 	gasPaid *big.Int
 	won     *big.Int
 }
@@ -341,14 +341,14 @@ func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, err
 		default:
 			check("transaction exists", false, "no transaction %s on the chain", hash.Hex())
 		}
-		if r.RewardWonWei != "" {
+		if r.RewardWonWei != "" && r.RewardWonWei != "0" {
 			check("reward_won_wei "+r.RewardWonWei, false, "the transaction is not on the chain")
 		}
 		return v, nil
 	}
 	check("transaction exists", true, "")
 	from, err := types.Sender(a.signer, tx)
-	check("sent by the monitor "+a.monitor.Hex(), err == nil && from == a.monitor, "sent by %s (%v)", from.Hex(), err)
+	v.sent = check("sent by the monitor "+a.monitor.Hex(), err == nil && from == a.monitor, "sent by %s (%v)", from.Hex(), err)
 	check("tx_nonce "+r.TxNonce, nonceErr == nil && tx.Nonce() == txNonce, "the transaction's account nonce is %d", tx.Nonce())
 	a.call(tx, r, channel, check)
 
@@ -435,9 +435,10 @@ func (a *auditor) channelLogs(ctx context.Context, channel common.Address) ([]ty
 	return l, nil
 }
 
-// reward checks a record's reward_won_wei: the channel's RewardPaid events
-// to the payout address sum to it, and the last TransferUpdated is the
-// record's transaction, naming the payout. It returns the verified amount.
+// reward checks a record's reward_won_wei: when the channel's last
+// TransferUpdated is the record's transaction naming the payout, the
+// channel's RewardPaid events to the payout sum to it; otherwise it is 0.
+// It returns the verified amount.
 func (a *auditor) reward(ctx context.Context, channel common.Address, hash common.Hash, r auditRecord,
 	check func(string, bool, string, ...any) bool) (*big.Int, error) {
 	logs, err := a.channelLogs(ctx, channel)
@@ -467,7 +468,8 @@ func (a *auditor) reward(ctx context.Context, channel common.Address, hash commo
 			finding = fmt.Sprintf("the last TransferUpdated is transaction %s naming payout %s", last.TxHash.Hex(),
 				common.BytesToAddress(last.Topics[2].Bytes()).Hex())
 		}
-		check(claim, false, "%s", finding)
+		// Not the winning update: the only true claim is nothing won.
+		check(claim, r.RewardWonWei == "0", "%s", finding)
 		return nil, nil
 	}
 	if !check(claim, r.RewardWonWei == paid.String(), "RewardPaid to %s in the channel sums to %s wei", a.payout.Hex(), paid) {
