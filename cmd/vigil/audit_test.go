@@ -187,3 +187,13 @@ func hasClaim(rep auditReport, prefix, verdict string) bool {
 	}
 	return false
 }
+
+// TestAuditUsage: audit needs the node to check against and a usable API
+// URL; both are usage errors before anything is asked.
+func TestAuditUsage(t *testing.T) {
+	cli("audit", "--api", "http://127.0.0.1:1").fails(t, exitUsage, "missing required flag --eth-rpc")
+	cli("audit", "--api", "ftp://x", "--eth-rpc", "http://127.0.0.1:1").fails(t, exitUsage, "is not an http:// or https:// URL")
+	if r := cli("audit", "-h").ok(t); !strings.Contains(r.out, "--eth-rpc") || !strings.Contains(r.out, "--json") {
+		t.Fatalf("audit -h: %s", r.out)
+	}
+}

@@ -2,7 +2,8 @@
 // accounts, runs a participant's channel operations against an Ethereum
 // node, signs balance proofs and monitoring requests, makes and signs
 // Lightning watchtower appointments (ln), talks to a vigild's HTTP API
-// (submit, list, delete, stats, receipts, appointments, justice), and posts
+// (submit, list, delete, stats, receipts, appointments, justice), audits a
+// vigild's API claims against the chain (audit), and posts
 // requests to the monitors' Matrix room (broadcast), waiting for their
 // receipts.
 //
