@@ -11,7 +11,8 @@
 // monitor, monitor/tower, monitor/tower/lncrypto, matrixbus and the REST API, and prints. Data
 // (addresses, transactions, signed messages, appointments, API answers)
 // goes to stdout as JSON (broadcast prints JSON lines); verify-receipt's
-// verdict is one line of text; progress notes, warnings and errors go to
+// verdict is one line of text, audit's a table of claims (JSON with
+// --json); progress notes, warnings and errors go to
 // stderr. Exit status: 0 success, 1
 // failure (an operation failed, a request was rejected, a receipt did not
 // verify or did not arrive in time), 2 bad usage. It holds no logic of its
