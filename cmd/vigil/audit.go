@@ -36,8 +36,8 @@ type auditStats struct {
 		GasSpent      string `json:"gas_spent_wei"`
 	} `json:"updates"`
 	Lightning struct {
-		Enabled          bool  `json:"enabled"`
-		JusticeBroadcast int64 `json:"justice_broadcast"`
+		Enabled bool `json:"enabled"`
+		auditLightning
 	} `json:"lightning"`
 	Ethereum struct {
 		ChainID string `json:"chain_id"`
@@ -72,7 +72,10 @@ const (
 
 // auditClaim is one claim of the API and what the chain says about it.
 type auditClaim struct {
-	// Record is the update record's id; 0 for a claim of /api/1/stats.
+	// Kind is "update" (a record of /api/1/channel_update), "justice" (of
+	// /api/1/justice) or "stats".
+	Kind string `json:"kind"`
+	// Record is the record's id; 0 for a claim of /api/1/stats.
 	Record  int64  `json:"record,omitempty"`
 	Channel string `json:"channel,omitempty"`
 	TxHash  string `json:"tx_hash,omitempty"`
@@ -85,14 +88,16 @@ type auditClaim struct {
 
 // auditReport is the --json output.
 type auditReport struct {
-	API      string       `json:"api"`
-	Monitor  string       `json:"monitor_address"`
-	Payout   string       `json:"payout_address"`
-	ChainID  string       `json:"chain_id"`
-	Records  int          `json:"records"`
-	Claims   []auditClaim `json:"claims"`
-	Verified int          `json:"verified"`
-	Bad      int          `json:"mismatches"`
+	API     string `json:"api"`
+	Monitor string `json:"monitor_address"`
+	Payout  string `json:"payout_address"`
+	ChainID string `json:"chain_id"`
+	Records int    `json:"records"`
+	// JusticeRecords: the justice records audited (with --btc-rpc).
+	JusticeRecords int          `json:"justice_records"`
+	Claims         []auditClaim `json:"claims"`
+	Verified       int          `json:"verified"`
+	Bad            int          `json:"mismatches"`
 	// Unchecked names what this audit did not check.
 	Unchecked []string `json:"unchecked,omitempty"`
 }
@@ -109,8 +114,8 @@ type auditor struct {
 	report  auditReport
 	// logs caches each channel's RewardPaid and TransferUpdated logs.
 	logs map[common.Address][]types.Log
-	// btcGiven: --btc-rpc was set (the Bitcoin audit is not there yet).
-	btcGiven bool
+	// btc is the Bitcoin node (nil without --btc-rpc).
+	btc *btcRPC
 }
 
 func cmdAudit(args []string, stdout, stderr io.Writer) error {
@@ -122,9 +127,9 @@ the verified records. Prints a verdict per claim and a summary (a table, or
 --json); progress goes to stderr. Exit status 1 when any claim does not hold.`)
 	api := addAPIFlag(f)
 	rpcURL := f.String("eth-rpc", "", "Ethereum JSON-RPC `URL` to check against")
-	btcRPC := f.String("btc-rpc", "", "Bitcoin JSON-RPC `URL` (accepted; justice records are not audited yet and are listed as not checked)")
-	f.String("btc-user", "", "Bitcoin RPC `USER` (with --btc-rpc)")
-	f.String("btc-pass-file", "", "`FILE` holding the Bitcoin RPC password (with --btc-rpc)")
+	btcURL := f.String("btc-rpc", "", "Bitcoin JSON-RPC `URL` (http://host:port) to check the justice records against; the node needs its transaction index")
+	btcUser := f.String("btc-user", "", "Bitcoin RPC `USER`")
+	btcPassFile := f.String("btc-pass-file", "", "`FILE` holding the Bitcoin RPC password")
 	asJSON := f.Bool("json", false, "print the report as JSON")
 	timeout := f.Duration("timeout", 10*time.Minute, "give up after `D`")
 	if err := f.parse(args, stdout); err != nil {
@@ -151,7 +156,18 @@ the verified records. Prints a verdict per claim and a summary (a table, or
 	a := &auditor{api: c, eth: client, chainID: chainID, abi: parsed, signer: types.LatestSignerForChainID(chainID),
 		logs: map[common.Address][]types.Log{}}
 	a.report.API = c.base
-	a.btcGiven = *btcRPC != ""
+	if *btcURL != "" {
+		u, err := url.Parse(*btcURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return f.usagef("--btc-rpc %q is not an http:// or https:// URL", *btcURL)
+		}
+		a.btc = &btcRPC{url: *btcURL, user: *btcUser, http: &http.Client{Timeout: apiTimeout}}
+		if *btcPassFile != "" {
+			if a.btc.pass, err = readSecret(*btcPassFile, "--btc-pass-file"); err != nil {
+				return err
+			}
+		}
+	}
 	if err := a.run(ctx, stderr); err != nil {
 		return err
 	}
@@ -206,12 +222,12 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 		a.payout = common.HexToAddress(st.Ethereum.Payout)
 	}
 	a.report.Monitor, a.report.Payout, a.report.ChainID = a.monitor.Hex(), a.payout.Hex(), a.chainID.String()
-	if st.Lightning.Enabled || a.btcGiven {
+	if st.Lightning.Enabled && a.btc == nil {
 		a.report.Unchecked = append(a.report.Unchecked, fmt.Sprintf(
-			"the watchtower's justice records (/api/1/justice; stats claim %d broadcast) and lightning totals: the Bitcoin audit is not implemented yet",
+			"the watchtower's justice records (/api/1/justice; stats claim %d broadcast) and lightning totals: give --btc-rpc",
 			st.Lightning.JusticeBroadcast))
 	}
-	a.add(auditClaim{Claim: "ethereum.chain_id " + st.Ethereum.ChainID},
+	a.add(auditClaim{Kind: "stats", Claim: "ethereum.chain_id " + st.Ethereum.ChainID},
 		st.Ethereum.ChainID == a.chainID.String(), "the node's chain id is "+a.chainID.String())
 
 	var records []auditRecord
@@ -259,13 +275,16 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "audit: %d records checked\n", len(records))
 
 	total := func(name string, claimed string, verified string) {
-		a.add(auditClaim{Claim: fmt.Sprintf("stats %s = %s", name, claimed)}, claimed == verified,
+		a.add(auditClaim{Kind: "stats", Claim: fmt.Sprintf("stats %s = %s", name, claimed)}, claimed == verified,
 			"the verified records sum to "+verified)
 	}
 	total("updates.submitted", strconv.FormatInt(st.Updates.Submitted, 10), strconv.FormatInt(sums.submitted, 10))
 	total("updates.won", strconv.FormatInt(st.Updates.Won, 10), strconv.FormatInt(sums.won, 10))
 	total("updates.rewards_earned_wei", st.Updates.RewardsEarned, sums.rewards.String())
 	total("updates.gas_spent_wei", st.Updates.GasSpent, sums.gas.String())
+	if a.btc != nil {
+		return a.justice(ctx, a.btc, st.Lightning.auditLightning, stderr)
+	}
 	return nil
 }
 
@@ -296,7 +315,7 @@ type recordVerdict struct {
 // ask (the node or the API), not a claim that does not hold.
 func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, error) {
 	v := recordVerdict{ok: true}
-	base := auditClaim{Record: r.ID, Channel: r.Channel, TxHash: r.TxHash}
+	base := auditClaim{Kind: "update", Record: r.ID, Channel: r.Channel, TxHash: r.TxHash}
 	check := func(claim string, holds bool, finding string, args ...any) bool {
 		c := base
 		c.Claim = claim
@@ -513,7 +532,8 @@ func (a *auditor) competitor(ctx context.Context, r auditRecord, check func(stri
 // print writes the report as a table and a summary; colour marks the
 // verdicts when the output is a terminal.
 func (r *auditReport) print(w io.Writer, colour bool) {
-	fmt.Fprintf(w, "audit of %s: monitor %s, payout %s, chain %s, %d update records\n\n", r.API, r.Monitor, r.Payout, r.ChainID, r.Records)
+	fmt.Fprintf(w, "audit of %s: monitor %s, payout %s, chain %s, %d update records, %d justice records\n\n",
+		r.API, r.Monitor, r.Payout, r.ChainID, r.Records, r.JusticeRecords)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERDICT\tRECORD\tTX\tCLAIM\tFINDING")
 	for _, c := range r.Claims {
@@ -526,8 +546,8 @@ func (r *auditReport) print(w io.Writer, colour bool) {
 			verdict = "\x1b[" + code + "m" + verdict + "\x1b[0m"
 		}
 		rec, tx := "stats", "-"
-		if c.Record != 0 {
-			rec = strconv.FormatInt(c.Record, 10)
+		if c.Kind != "stats" {
+			rec = c.Kind + " " + strconv.FormatInt(c.Record, 10)
 		}
 		if c.TxHash != "" {
 			tx = shortHash(c.TxHash)
