@@ -122,8 +122,9 @@ func cmdAudit(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("audit", `Checks every claim a vigild's API makes against the chains: each update
 record's transaction (sender, call, nonce, outcome, block, gas paid), the
 reward it says it won (RewardPaid and TransferUpdated events), a stand-down's
-competing transaction, and the totals of /api/1/stats against the sums of
-the verified records. Prints a verdict per claim and a summary (a table, or
+competing transaction; with --btc-rpc each justice record (the breach,
+the justice transaction, its bounty output and confirmation); and the
+totals of /api/1/stats against the sums of the verified records. Prints a verdict per claim and a summary (a table, or
 --json); progress goes to stderr. Exit status 1 when any claim does not hold.`)
 	api := addAPIFlag(f)
 	rpcURL := f.String("eth-rpc", "", "Ethereum JSON-RPC `URL` to check against")

@@ -81,7 +81,8 @@ var commands = []command{
 	{"appointments", "[--api URL] [--locator HEX | --commitment-txid TXID] [--blobs] [--limit N] [--after CURSOR] [--all]",
 		"list stored Lightning appointments", cmdAppointments},
 	{"justice", "[--api URL] [--outcome LIST] [--limit N] [--after-id N] [--all]", "list the watchtower's justice transactions", cmdJustice},
-	{"audit", "[--api URL] --eth-rpc URL [--json] [--timeout D]", "check every claim of a vigild's API against the chain", cmdAudit},
+	{"audit", "[--api URL] --eth-rpc URL [--btc-rpc URL --btc-user U --btc-pass-file F] [--json] [--timeout D]",
+		"check every claim of a vigild's API (updates, justice, totals) against the chains", cmdAudit},
 
 	{"broadcast balance-proof", "--homeserver URL --user ID (--password-file F | --access-token-file F) --room ALIAS --file MSG.json " +
 		"[--plain] [--wait-receipts N (--trust ADDR ... | --trust-file F)] [--timeout D] [--chain-id N]",
