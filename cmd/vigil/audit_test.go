@@ -20,8 +20,10 @@ import (
 // it corrected a stale close and was paid on settle: every claim holds and
 // the audit exits 0. Then its database is altered, with the daemon
 // stopped, to claim an update it never sent (a fabricated transaction hash)
-// and a reward it never won; restarted, the daemon serves those claims and
-// the audit names each of them and exits 1.
+// and a reward it never won, and to record stand-downs for a competitor
+// that exists and one that never did, and a dropped fee bump; restarted, the
+// daemon serves those claims and the audit names each false one (and only
+// those) and exits 1.
 func TestAuditAgainstVigild(t *testing.T) {
 	chain := ethtest.New(t, 3)
 	m := newMiner(t, chain)
@@ -48,7 +50,7 @@ func TestAuditAgainstVigild(t *testing.T) {
 		return append([]string{"audit", "--api", v.url, "--eth-rpc", chain.URL}, extra...)
 	}
 
-	var minedTx string
+	var minedTx, closeTx string
 	t.Run("honest", func(t *testing.T) {
 		v := startVigildConfig(t, chain, chain.Keys[2], withDir)
 		// Alice asks vigil to defend bob's proof of his transfers to her.
@@ -64,6 +66,7 @@ func TestAuditAgainstVigild(t *testing.T) {
 			"--nonce", "7", "--transferred", milliEther(1000).String()).ok(t)
 		var cl txJSON
 		m.run(t, ethArgs(chain, bob, pw, "eth", "close", "--channel", channel, "--proof", writeFile(t, dir, "alice7.json", ap.out))...).ok(t).decode(t, &cl)
+		closeTx = cl.TxHash
 		closedAt, _ := new(big.Int).SetString(cl.Block, 10)
 		deadline := closedAt.Uint64() + timeout
 
@@ -134,6 +137,31 @@ func TestAuditAgainstVigild(t *testing.T) {
 		gas_used, gas_paid, '0', created_at, updated_at, 0, NULL FROM updates WHERE outcome = 'mined'`, fake[:]); err != nil {
 		t.Fatal(err)
 	}
+	// Records whose claims hold: a stand-down for a competitor that exists
+	// (bob's close stands in for it) and a fee-bumped transaction dropped
+	// because its account nonce was used (the monitor's one update used
+	// nonce 0); and a stand-down for a competitor that never existed.
+	var fakeCompetitor [32]byte
+	if _, err := rand.Read(fakeCompetitor[:]); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []struct {
+		outcome    string
+		txHash     any
+		competitor any
+		rep        int
+	}{
+		{"skipped", nil, common.HexToHash(closeTx).Bytes(), 0},
+		{"skipped", nil, fakeCompetitor[:], 0},
+		{"dropped", common.HexToHash("0x01").Bytes(), nil, 1},
+	} {
+		if _, err := db.Exec(`INSERT INTO updates (channel, non_closing, nonce, reward, outcome, detail, tx_hash, tx_nonce, gas_price,
+			gas_limit, raw_tx, sent_block, block, gas_used, gas_paid, reward_won, created_at, updated_at, replacement, competitor)
+			SELECT channel, non_closing, nonce, reward, ?, 'test', ?, 0, gas_price, gas_limit, NULL, sent_block, 0, 0, NULL, NULL,
+			created_at, updated_at, ?, ? FROM updates WHERE id = 1`, row.outcome, row.txHash, row.rep, row.competitor); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,6 +186,11 @@ func TestAuditAgainstVigild(t *testing.T) {
 	if c, ok := bad[strings.ToLower(minedTx)+" reward_won_wei "+inflated]; !ok || !strings.Contains(c.Finding, "sums to "+reward) {
 		t.Errorf("the inflated reward is not named: %+v", rep.Claims)
 	}
+	if !hasClaim(rep, "competitor_tx "+closeTx+" exists (mined)", verdictOK) ||
+		!hasClaim(rep, "competitor_tx "+common.BytesToHash(fakeCompetitor[:]).Hex()+" exists", verdictMismatch) ||
+		!hasClaim(rep, "outcome dropped (tx nonce 0 used by a sibling)", verdictOK) {
+		t.Errorf("stand-downs and the dropped record: %+v", rep.Claims)
+	}
 	// The totals claim what the verified records do not sum to.
 	for _, want := range []string{"stats updates.submitted = 2", "stats updates.won = 1", "stats updates.rewards_earned_wei = " + inflated,
 		"stats updates.gas_spent_wei"} {
@@ -166,12 +199,12 @@ func TestAuditAgainstVigild(t *testing.T) {
 		}
 	}
 	// The real update's transaction claims still hold.
-	if !hasClaim(rep, "outcome mined in block", verdictOK) || rep.Bad != 6 {
-		t.Errorf("want exactly 6 mismatches and the real update still verified: %+v", rep)
+	if !hasClaim(rep, "outcome mined in block", verdictOK) || rep.Bad != 7 {
+		t.Errorf("want exactly 7 mismatches and the real update still verified: %+v", rep)
 	}
 	table := cli(auditArgs(v)...)
 	if table.code != exitFailure || !strings.Contains(table.out, "MISMATCH") || !strings.Contains(table.out, fakeHash[:10]) ||
-		!strings.Contains(table.err, "6 of") {
+		!strings.Contains(table.err, "7 of") {
 		t.Fatalf("lying table: exit %d\n%s\nstderr: %s", table.code, table.out, table.err)
 	}
 	t.Logf("audit of the altered database:\n%s%s", table.out, table.err)
