@@ -365,7 +365,9 @@ func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, err
 			if err != nil {
 				return v, fmt.Errorf("eth_getTransactionCount %s: %w", a.monitor.Hex(), err)
 			}
-			check(fmt.Sprintf("outcome %s (tx nonce %s used by a sibling)", r.Outcome, r.TxNonce), nonceErr == nil && used > txNonce,
+			// It still counts as submitted: the node may have forgotten an
+			// original that a fee bump replaced.
+			v.sent = check(fmt.Sprintf("outcome %s (tx nonce %s used by a sibling)", r.Outcome, r.TxNonce), nonceErr == nil && used > txNonce,
 				"the node does not know the transaction and the monitor's account nonce is %d", used)
 		default:
 			check("transaction exists", false, "no transaction %s on the chain", hash.Hex())
