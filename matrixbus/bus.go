@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/vigil-monitor/vigil/monitor"
+
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // Room event types of the protocol.
@@ -27,7 +29,7 @@ const (
 
 // Intake takes a balance-proof message (the monitor's Intake).
 type Intake interface {
-	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (monitor.Accepted, error)
+	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
 }
 
 // AppointmentIntake takes a Lightning appointment message (tower.Tower);
@@ -128,7 +130,7 @@ func (b *Bus) seen(id string) bool {
 
 type receipt struct {
 	roomID  string
-	content any // monitor.BalanceProofReceipt or an appointment receipt's map
+	content any // proofs.BalanceProofReceipt or an appointment receipt's map
 	forID   string
 }
 

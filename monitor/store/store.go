@@ -1,4 +1,4 @@
-// Package store is the SQLite implementation of monitor.Store: Vigil's
+// Package store is the SQLite implementation of proofs.Store: Vigil's
 // durable state (accepted monitoring requests, the confirmed-event view of
 // channels, the chain cursor, update records and counters) in one database
 // file, with embedded numbered migrations.
@@ -19,10 +19,10 @@
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
-// beyond the nonce ordering that monitor.Store documents and never logs
+// beyond the nonce ordering that proofs.Store documents and never logs
 // client data. Its one goroutine, the checkpointer (checkpoint.go), ends
 // with Close. Callers outside cmd should depend on
-// monitor.Store, not on this package.
+// proofs.Store, not on this package.
 package store
 
 import (
@@ -43,6 +43,8 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/vigil-monitor/vigil/monitor"
+
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // ErrLocked is returned by Open when another process (or another Store in
@@ -73,7 +75,7 @@ const (
 	blockHashesKept = 256
 )
 
-// Store is a monitor.Store on an SQLite database. It is safe for concurrent
+// Store is a proofs.Store on an SQLite database. It is safe for concurrent
 // use.
 type Store struct {
 	w    *sql.DB // the single writer connection
@@ -97,7 +99,7 @@ type Store struct {
 	closeErr  error
 }
 
-var _ monitor.Store = (*Store)(nil)
+var _ proofs.Store = (*Store)(nil)
 
 // driverName is the sqlite3 driver with Vigil's per-connection settings:
 // pages not in SQLite's own cache are read from the memory-mapped file (the

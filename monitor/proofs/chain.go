@@ -1,9 +1,10 @@
-package monitor
+package proofs
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/vigil-monitor/vigil/monitor"
 	"log/slog"
 	"math/big"
 
@@ -27,7 +28,9 @@ func NewChainState(st Store, log *slog.Logger) *ChainState {
 }
 
 // Cursor is the last processed block, if any.
-func (c *ChainState) Cursor(ctx context.Context) (Cursor, bool, error) { return c.store.Cursor(ctx) }
+func (c *ChainState) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
+	return c.store.Cursor(ctx)
+}
 
 // BlockHash is the remembered hash of a processed block.
 func (c *ChainState) BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error) {
@@ -37,7 +40,7 @@ func (c *ChainState) BlockHash(ctx context.Context, n uint64) (common.Hash, bool
 // Apply records the events of a confirmed block range and advances the
 // cursor to its last block, atomically. Events for channels that the
 // registry did not open are dropped here (anyone can emit the same topics).
-func (c *ChainState) Apply(ctx context.Context, cur Cursor, blocks []BlockRef, events []ChainEvent) error {
+func (c *ChainState) Apply(ctx context.Context, cur monitor.Cursor, blocks []BlockRef, events []ChainEvent) error {
 	touched := map[common.Address]*Channel{}
 	var kept []ChainEvent
 	for _, ev := range events {
@@ -47,7 +50,7 @@ func (c *ChainState) Apply(ctx context.Context, cur Cursor, blocks []BlockRef, e
 				ch = &Channel{}
 			} else {
 				got, err := c.store.Channel(ctx, ev.Channel)
-				if errors.Is(err, ErrNotFound) {
+				if errors.Is(err, monitor.ErrNotFound) {
 					continue
 				}
 				if err != nil {
@@ -100,7 +103,7 @@ func applyEvent(ch *Channel, ev ChainEvent) {
 // Rollback undoes everything recorded above ancestor after a reorg: channel
 // states are recomputed from the surviving events, update records mined in
 // orphaned blocks go back to pending (the responder re-checks them).
-func (c *ChainState) Rollback(ctx context.Context, ancestor Cursor) error {
+func (c *ChainState) Rollback(ctx context.Context, ancestor monitor.Cursor) error {
 	orphaned, err := c.store.EventsAfter(ctx, ancestor.Number)
 	if err != nil {
 		return err

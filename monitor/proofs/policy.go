@@ -1,7 +1,8 @@
-package monitor
+package proofs
 
 import (
 	"encoding/binary"
+	"github.com/vigil-monitor/vigil/monitor"
 	"math"
 	"math/big"
 	"strconv"
@@ -80,16 +81,16 @@ func (p Policy) StanddownMargin(settleTimeout uint64) uint64 {
 
 // Judge decides whether a reward is worth acting for at gasPrice. It returns
 // the empty reason when the request is acceptable.
-func (p Policy) Judge(nonClosing common.Address, reward, gasPrice *big.Int) (Reason, string) {
+func (p Policy) Judge(nonClosing common.Address, reward, gasPrice *big.Int) (monitor.Reason, string) {
 	if p.Altruistic[nonClosing] {
 		return "", ""
 	}
 	if p.MinReward != nil && reward.Cmp(p.MinReward) < 0 {
-		return ReasonRewardBelowMinimum, "reward " + reward.String() + " wei is below the minimum of " + p.MinReward.String() + " wei"
+		return monitor.ReasonRewardBelowMinimum, "reward " + reward.String() + " wei is below the minimum of " + p.MinReward.String() + " wei"
 	}
 	cost := p.GasCost(gasPrice)
 	if reward.Cmp(cost) < 0 {
-		return ReasonRewardBelowGasCost, "reward " + reward.String() + " wei is below " + cost.String() +
+		return monitor.ReasonRewardBelowGasCost, "reward " + reward.String() + " wei is below " + cost.String() +
 			" wei (profit factor x updateTransfer gas " + strconv.FormatUint(p.ExpectedGas(), 10) + " x gas price " + gasPrice.String() + " wei)"
 	}
 	return "", ""
@@ -115,7 +116,7 @@ func (p Policy) ExpectedGas() uint64 {
 
 // JudgeAt is Judge with a measured gas amount (the live estimate at action
 // time) instead of the expected one.
-func (p Policy) JudgeAt(nonClosing common.Address, reward, gasPrice *big.Int, gas uint64) (Reason, string) {
+func (p Policy) JudgeAt(nonClosing common.Address, reward, gasPrice *big.Int, gas uint64) (monitor.Reason, string) {
 	q := p
 	q.UpdateGas, q.Gas = gas, nil
 	return q.Judge(nonClosing, reward, gasPrice)

@@ -1,9 +1,10 @@
-package monitor
+package proofs
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/vigil-monitor/vigil/monitor"
 	"log/slog"
 	"math/big"
 	"sort"
@@ -18,14 +19,14 @@ type ResponderConfig struct {
 	Store  Store
 	Sender Sender
 	Policy Policy
-	Stats  *Stats
+	Stats  *monitor.Stats
 	// Payout receives the rewards (defaults to the sender's address).
 	Payout common.Address
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
 	// it is replaced with a higher fee (and rebroadcast). Default 3.
 	ReplaceAfter uint64
 	Logger       *slog.Logger
-	Clock        Clock
+	Clock        monitor.Clock
 }
 
 // Responder acts on closed channels: for every channel closed with a stale
@@ -124,7 +125,7 @@ func NewResponder(cfg ResponderConfig) (*Responder, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = SystemClock{}
+		cfg.Clock = monitor.SystemClock{}
 	}
 	return &Responder{cfg: cfg, log: cfg.Logger, decided: map[decisionKey]decision{}, sentAt: map[common.Hash]uint64{}}, nil
 }
@@ -659,7 +660,7 @@ func feeCap(c Competitor) *big.Int {
 // signs, records and broadcasts the update.
 func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error {
 	ch, req, price, head := c.ch, c.req, c.price, t.head
-	if c.err != nil && !errors.Is(c.err, ErrWouldRevert) {
+	if c.err != nil && !errors.Is(c.err, monitor.ErrWouldRevert) {
 		return c.err
 	}
 	if c.onChain >= req.Nonce {
