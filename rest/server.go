@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
@@ -24,7 +25,7 @@ type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
 }
 
-// Store is the read and admin subset of proofs.Store the API needs.
+// Store is what the API reads and deletes of the balance-proof store.
 type Store interface {
 	Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.Request, string, error)
 	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)

@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
+
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )

@@ -4,23 +4,40 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/vigil-monitor/vigil/monitor"
 	"log/slog"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
+
+// ChainStore is the store as the chain view uses it: the processed cursor
+// and block hashes, confirmed events and channel state, and the update
+// records a reorg puts back to pending.
+type ChainStore interface {
+	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error)
+	ApplyChain(ctx context.Context, b ChainBatch) error
+	RollbackChain(ctx context.Context, r ChainRollback) error
+	Channel(ctx context.Context, addr common.Address) (Channel, error)
+	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
+	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
+	Updates(ctx context.Context, q UpdateQuery) ([]Update, error)
+	// SaveUpdate overwrites the update with u.ID.
+	SaveUpdate(ctx context.Context, u Update) error
+}
 
 // ChainState turns confirmed contract events into channel state in the
 // store. The Ethereum watcher (chains/ethereum) calls Apply for every
 // processed block range and Rollback after a reorg; it owns no state itself.
 type ChainState struct {
-	store Store
+	store ChainStore
 	log   *slog.Logger
 }
 
 // NewChainState returns a ChainState writing to st.
-func NewChainState(st Store, log *slog.Logger) *ChainState {
+func NewChainState(st ChainStore, log *slog.Logger) *ChainState {
 	if log == nil {
 		log = slog.Default()
 	}

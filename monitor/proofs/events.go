@@ -1,10 +1,11 @@
 package proofs
 
 import (
-	"github.com/vigil-monitor/vigil/monitor"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // EventKind names a contract event Vigil follows.

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/vigil-monitor/vigil/monitor"
 	"log/slog"
 	"math/big"
 	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // Accepted is what intake tells a client whose request it took.
@@ -32,7 +33,7 @@ type Accepted struct {
 
 // IntakeConfig configures an Intake.
 type IntakeConfig struct {
-	Store  Store
+	Store  IntakeStore
 	Chain  ChainReader
 	Policy Policy
 	Stats  *monitor.Stats
@@ -59,6 +60,18 @@ type IntakeConfig struct {
 	// daemon keeps it below the API's write timeout so that a REST client
 	// gets that answer instead of a closed connection.
 	ChainDeadline time.Duration
+}
+
+// IntakeStore is the store as intake uses it.
+type IntakeStore interface {
+	// SaveRequest stores r unless a request with the same (channel,
+	// non-closing) and a nonce >= r.Nonce exists: an identical one gives
+	// Duplicate; an equal nonce with different content returns an *Error
+	// with ReasonNonceConflict; a lower nonce ReasonStaleNonce.
+	SaveRequest(ctx context.Context, r Request) (monitor.SaveResult, error)
+	// Channel returns a channel known from confirmed events (an error
+	// wrapping monitor.ErrNotFound when none).
+	Channel(ctx context.Context, addr common.Address) (Channel, error)
 }
 
 // Intake verifies, judges and stores balance proofs. It is the one entry

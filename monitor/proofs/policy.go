@@ -2,13 +2,14 @@ package proofs
 
 import (
 	"encoding/binary"
-	"github.com/vigil-monitor/vigil/monitor"
 	"math"
 	"math/big"
 	"strconv"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // UpdateTransferGas is the gas of a first updateTransfer on a channel (fresh

@@ -3,7 +3,6 @@ package proofs
 import (
 	"context"
 	"fmt"
-	"github.com/vigil-monitor/vigil/monitor"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -26,52 +25,18 @@ type UpdateQuery struct {
 	Limit    int // <= 0: no limit; results are in ID order
 }
 
-// Store is the durable state the monitor needs. Every write that a client
-// is told about is committed before the call returns. The SQLite
-// implementation lives in monitor/store; monitor/storetest is the suite any
-// implementation must pass.
+// Store is the balance-proof state as this package uses it: what intake,
+// the chain view and the responder each need (IntakeStore, ChainStore,
+// ResponderStore). Every write that a client is told about is committed
+// before the call returns. The SQLite store (monitor/store) implements it;
+// listing, reading and deleting requests, the totals, the persisted
+// counters and closing are used by their own consumers (rest, monitor.Stats,
+// the daemon), which declare those methods themselves; monitor/storetest
+// checks all of them.
 type Store interface {
-	// SaveRequest stores r unless a request with the same (channel,
-	// non-closing) and a nonce >= r.Nonce exists: an identical one gives
-	// Duplicate; an equal nonce with different content returns an *Error
-	// with ReasonNonceConflict; a lower nonce ReasonStaleNonce.
-	SaveRequest(ctx context.Context, r Request) (monitor.SaveResult, error)
-	Request(ctx context.Context, channel, nonClosing common.Address) (Request, error)
-	Requests(ctx context.Context, q RequestQuery) (reqs []Request, next string, err error)
-	RequestsForChannel(ctx context.Context, channel common.Address) ([]Request, error)
-	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
-
-	Channel(ctx context.Context, addr common.Address) (Channel, error)
-	// ActionableChannels lists closed channels whose window is still open at
-	// block head and for which a stored request has a nonce newer than the
-	// on-chain one.
-	ActionableChannels(ctx context.Context, head uint64) ([]Channel, error)
-	// MissedWindows lists closed or settled channels whose deadline is in
-	// (after, upTo] and for which a stored request against the closing
-	// participant has a nonce newer than the on-chain one: windows that
-	// ended without our newer proof on chain.
-	MissedWindows(ctx context.Context, after, upTo uint64) ([]Channel, error)
-	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
-	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
-
-	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
-	BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error)
-	ApplyChain(ctx context.Context, b ChainBatch) error
-	RollbackChain(ctx context.Context, r ChainRollback) error
-
-	// InsertUpdate stores a new update record and returns its ID.
-	InsertUpdate(ctx context.Context, u Update) (int64, error)
-	// SaveUpdate overwrites the update with u.ID.
-	SaveUpdate(ctx context.Context, u Update) error
-	Updates(ctx context.Context, q UpdateQuery) ([]Update, error)
-	// NextTxNonce / account nonces are derived from updates with a TxHash.
-	MaxTxNonce(ctx context.Context) (nonce uint64, ok bool, err error)
-
-	Totals(ctx context.Context) (monitor.Totals, error)
-	// AddCounters adds deltas to persisted named counters.
-	AddCounters(ctx context.Context, deltas map[string]int64) error
-
-	Close() error
+	IntakeStore
+	ChainStore
+	ResponderStore
 }
 
 // ChannelInfo is a channel's live on-chain state, read from a node.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/vigil-monitor/vigil/monitor"
 	"log/slog"
 	"math/big"
 	"sort"
@@ -12,11 +11,42 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
+
+// ResponderStore is the store as the responder uses it: the channels to
+// act on or to count as missed, the stored proofs of a channel, the chain
+// position and events, and the update records.
+type ResponderStore interface {
+	// ActionableChannels lists closed channels whose window is still open at
+	// block head and for which a stored request has a nonce newer than the
+	// on-chain one.
+	ActionableChannels(ctx context.Context, head uint64) ([]Channel, error)
+	// MissedWindows lists closed or settled channels whose deadline is in
+	// (after, upTo] and for which a stored request against the closing
+	// participant has a nonce newer than the on-chain one: windows that
+	// ended without our newer proof on chain.
+	MissedWindows(ctx context.Context, after, upTo uint64) ([]Channel, error)
+	Channel(ctx context.Context, addr common.Address) (Channel, error)
+	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
+	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
+	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	RequestsForChannel(ctx context.Context, channel common.Address) ([]Request, error)
+
+	// InsertUpdate stores a new update record and returns its ID.
+	InsertUpdate(ctx context.Context, u Update) (int64, error)
+	// SaveUpdate overwrites the update with u.ID.
+	SaveUpdate(ctx context.Context, u Update) error
+	Updates(ctx context.Context, q UpdateQuery) ([]Update, error)
+	// MaxTxNonce is the highest transaction nonce among updates with a
+	// TxHash (the account nonce is derived from it).
+	MaxTxNonce(ctx context.Context) (nonce uint64, ok bool, err error)
+}
 
 // ResponderConfig configures a Responder.
 type ResponderConfig struct {
-	Store  Store
+	Store  ResponderStore
 	Sender Sender
 	Policy Policy
 	Stats  *monitor.Stats

@@ -18,7 +18,6 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )

@@ -5,12 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/vigil-monitor/vigil/monitor"
 	"math/big"
 	"slices"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // MaxMessageBytes caps a balance-proof message before it is parsed. A valid

@@ -3,13 +3,14 @@ package proofs
 import (
 	"encoding/json"
 	"errors"
-	"github.com/vigil-monitor/vigil/monitor"
 	"math/big"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 func sampleWire() BalanceProofJSON {

@@ -11,7 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -188,7 +187,7 @@ func bigEqual(a, b *big.Int) bool {
 	return a.Cmp(b) == 0
 }
 
-// Request implements proofs.Store.
+// Request returns the stored request for (channel, non-closing).
 func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error) {
 	var r proofs.Request
 	err := s.r.QueryRowContext(ctx, `SELECT `+requestCols+` FROM requests WHERE channel = ? AND non_closing = ?`,
@@ -199,8 +198,8 @@ func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address)
 	return r, wrap("request", err)
 }
 
-// Requests implements proofs.Store with keyset pagination on (channel,
-// non_closing). Limit defaults to 100 and is capped at 1000. next is the hex
+// Requests lists stored requests (for rest) with keyset pagination on
+// (channel, non_closing). Limit defaults to 100 and is capped at 1000. next is the hex
 // of the last returned key, empty when there are no more rows.
 func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.Request, string, error) {
 	limit := q.Limit
@@ -288,8 +287,8 @@ func (s *Store) RequestsForChannel(ctx context.Context, channel common.Address) 
 	return reqs, wrap("requests for channel", err)
 }
 
-// DeleteRequests implements proofs.Store. The channel and participants
-// the deleted requests showed are remembered in seen_channels and
+// DeleteRequests deletes a channel's stored requests (for rest). The
+// channel and participants the deleted requests showed are remembered in seen_channels and
 // seen_addresses, so that they are not counted again as new (Totals.Channels
 // and Totals.Participants never shrink).
 func (s *Store) DeleteRequests(ctx context.Context, channel common.Address) (int64, error) {

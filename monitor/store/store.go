@@ -1,7 +1,10 @@
-// Package store is the SQLite implementation of proofs.Store: Vigil's
-// durable state (accepted monitoring requests, the confirmed-event view of
-// channels, the chain cursor, update records and counters) in one database
-// file, with embedded numbered migrations.
+// Package store is the SQLite implementation of the stores the products
+// declare (proofs.Store, tower.Store, and the few methods their other
+// consumers declare for themselves): Vigil's durable state (accepted
+// monitoring requests, the confirmed-event view of channels, the chain
+// cursor, update records and counters, and the watchtower's appointments,
+// justice records and Bitcoin cursor) in one database file, with embedded
+// numbered migrations.
 //
 // Every acknowledged write is committed with synchronous=FULL in WAL mode
 // before the call returns, and writes that belong together (a request's
@@ -21,8 +24,8 @@
 // signatures, profitability, schedules or chains, applies no business rules
 // beyond the nonce ordering that proofs.Store documents and never logs
 // client data. Its one goroutine, the checkpointer (checkpoint.go), ends
-// with Close. Callers outside cmd should depend on
-// proofs.Store, not on this package.
+// with Close. Callers outside cmd should depend on the store ports their
+// own package declares, not on this package.
 package store
 
 import (
@@ -43,7 +46,6 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 

@@ -20,7 +20,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/storetest"
 )
@@ -40,7 +39,7 @@ func openAt(t testing.TB, path string) *Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) proofs.Store { return openAt(t, tempPath(t)) })
+	storetest.Run(t, func(t *testing.T) storetest.ProofStore { return openAt(t, tempPath(t)) })
 }
 
 // testAddr and testRequest make distinct, valid-looking requests.

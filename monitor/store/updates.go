@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -115,7 +114,7 @@ func (s *Store) MaxTxNonce(ctx context.Context) (uint64, bool, error) {
 	return n, true, nil
 }
 
-// Totals implements proofs.Store from one snapshot. Amounts are summed in
+// Totals implements monitor.TotalsStore from one snapshot. Amounts are summed in
 // Go: wei totals overflow SQLite's integers and must not become REAL.
 // RewardsWon, GasSpent and Counters are never nil.
 func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
@@ -180,7 +179,7 @@ func scanBig(rows *sql.Rows) (*big.Int, error) {
 	return b, err
 }
 
-// AddCounters implements proofs.Store in one transaction.
+// AddCounters implements monitor.CounterStore in one transaction.
 func (s *Store) AddCounters(ctx context.Context, deltas map[string]int64) error {
 	if len(deltas) == 0 {
 		return ctx.Err()

@@ -1,13 +1,13 @@
 // Package storetest is the test suite every store implementation must
-// pass: call Run (proofs.Store) and RunTower (TowerStore, the watchtower's
-// state) from the implementation's tests with a function that opens a
-// fresh, empty store.
+// pass: call Run (ProofStore, the balance proofs' state) and RunTower
+// (TowerStore, the watchtower's state) from the implementation's tests
+// with a function that opens a fresh, empty store.
 //
-// It checks the contracts documented in monitor/ports.go and monitor/tower,
+// It checks the contracts documented in monitor/proofs and monitor/tower,
 // not an implementation: it must not reach into a particular database,
-// sleep, or depend on anything but monitor's and the tower's types. Values are compared by meaning:
-// a nil amount equals zero, a nil byte slice equals an empty one, and times
-// are compared with Equal.
+// sleep, or depend on anything but monitor's, proofs' and the tower's
+// types. Values are compared by meaning: a nil amount equals zero, a nil
+// byte slice equals an empty one, and times are compared with Equal.
 package storetest
 
 import (
@@ -27,16 +27,31 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
+// ProofStore is everything a balance-proof store provides, the union of
+// what its consumers use: proofs.Store (intake, the chain view, the
+// responder), listing, reading and deleting requests (rest), the totals
+// and the persisted counters (monitor.Stats).
+type ProofStore interface {
+	proofs.Store
+	Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error)
+	// Requests selects stored requests in (channel, non-closing) order;
+	// next is the opaque cursor of the following page.
+	Requests(ctx context.Context, q proofs.RequestQuery) (reqs []proofs.Request, next string, err error)
+	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
+	Totals(ctx context.Context) (monitor.Totals, error)
+	// AddCounters adds deltas to persisted named counters.
+	AddCounters(ctx context.Context, deltas map[string]int64) error
+}
+
 // Run runs the suite; open must return a new, empty store for each call and
 // arrange for it to be closed (t.Cleanup).
-func Run(t *testing.T, open func(t *testing.T) proofs.Store) {
+func Run(t *testing.T, open func(t *testing.T) ProofStore) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s proofs.Store)
+		fn   func(t *testing.T, s ProofStore)
 	}{
 		{"SaveRequest", testSaveRequest},
 		{"SaveRequestConflicts", testSaveRequestConflicts},
@@ -122,7 +137,7 @@ func request(channel, nonClosing, closing common.Address, nonce uint64) proofs.R
 	}
 }
 
-func mustSave(t *testing.T, s proofs.Store, r proofs.Request) monitor.SaveResult {
+func mustSave(t *testing.T, s ProofStore, r proofs.Request) monitor.SaveResult {
 	t.Helper()
 	res, err := s.SaveRequest(ctx, r)
 	if err != nil {
@@ -219,7 +234,7 @@ func wantNotFound(t *testing.T, err error) {
 
 // ---- requests ----
 
-func testSaveRequest(t *testing.T, s proofs.Store) {
+func testSaveRequest(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 
 	r1 := request(ch, p1, p2, 5)
@@ -278,7 +293,7 @@ func testSaveRequest(t *testing.T, s proofs.Store) {
 	equalList(t, "RequestsForChannel", reqStr, reqs, want)
 }
 
-func testSaveRequestConflicts(t *testing.T, s proofs.Store) {
+func testSaveRequestConflicts(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 	orig := request(ch, p1, p2, 7)
 	mustSave(t, s, orig)
@@ -322,7 +337,7 @@ func testSaveRequestConflicts(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testSaveRequestLargeNonces(t *testing.T, s proofs.Store) {
+func testSaveRequestLargeNonces(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 	high := uint64(1)<<63 + 1
 	mustSave(t, s, request(ch, p1, p2, high))
@@ -340,7 +355,7 @@ func testSaveRequestLargeNonces(t *testing.T, s proofs.Store) {
 	wantReason(t, err, monitor.ReasonStaleNonce)
 }
 
-func testRequestNotFound(t *testing.T, s proofs.Store) {
+func testRequestNotFound(t *testing.T, s ProofStore) {
 	_, err := s.Request(ctx, addr("nope"), addr("p1"))
 	wantNotFound(t, err)
 	reqs, err := s.RequestsForChannel(ctx, addr("nope"))
@@ -361,7 +376,7 @@ func sortRequests(rs []proofs.Request) {
 
 // pagedSet saves requests on 12 channels among 5 participants, so that each
 // participant is closing on some channels and non-closing on others.
-func pagedSet(t *testing.T, s proofs.Store) []proofs.Request {
+func pagedSet(t *testing.T, s ProofStore) []proofs.Request {
 	var all []proofs.Request
 	for i := range 12 {
 		ch := addr(fmt.Sprintf("ch%d", i))
@@ -378,7 +393,7 @@ func pagedSet(t *testing.T, s proofs.Store) []proofs.Request {
 	return all
 }
 
-func testPagination(t *testing.T, s proofs.Store) {
+func testPagination(t *testing.T, s ProofStore) {
 	all := pagedSet(t, s)
 	ch4, p0 := addr("ch4"), addr("p0")
 	ch0 := addr("ch0")
@@ -445,7 +460,7 @@ func ptr[T any](v T) *T { return &v }
 // testPaginationSameChannel: a participant's two requests on one channel
 // (once as closing, once as non-closing) on consecutive pages, in both key
 // orders.
-func testPaginationSameChannel(t *testing.T, s proofs.Store) {
+func testPaginationSameChannel(t *testing.T, s ProofStore) {
 	ch := common.HexToAddress("0x5000000000000000000000000000000000000000")
 	a := common.HexToAddress("0x1000000000000000000000000000000000000000")
 	b := common.HexToAddress("0x2000000000000000000000000000000000000000")
@@ -476,7 +491,7 @@ func testPaginationSameChannel(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testPaginationDefaultLimit(t *testing.T, s proofs.Store) {
+func testPaginationDefaultLimit(t *testing.T, s ProofStore) {
 	p := addr("p")
 	for i := range 101 {
 		mustSave(t, s, request(addr(fmt.Sprintf("ch%d", i)), p, addr("partner"), 1))
@@ -493,7 +508,7 @@ func testPaginationDefaultLimit(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testPaginationBadCursor(t *testing.T, s proofs.Store) {
+func testPaginationBadCursor(t *testing.T, s ProofStore) {
 	pagedSet(t, s)
 	for _, after := range []string{"zz", "00", strings.Repeat("g", 80)} {
 		if _, _, err := s.Requests(ctx, proofs.RequestQuery{After: after}); err == nil {
@@ -502,7 +517,7 @@ func testPaginationBadCursor(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testDeleteRequests(t *testing.T, s proofs.Store) {
+func testDeleteRequests(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 	other := request(addr("other"), p1, p2, 1)
 	mustSave(t, s, request(ch, p1, p2, 1))
@@ -565,12 +580,12 @@ func channel(label string, state proofs.ChannelState) proofs.Channel {
 	return c
 }
 
-func apply(t *testing.T, s proofs.Store, b proofs.ChainBatch) {
+func apply(t *testing.T, s ProofStore, b proofs.ChainBatch) {
 	t.Helper()
 	must(t, s.ApplyChain(ctx, b))
 }
 
-func testChannels(t *testing.T, s proofs.Store) {
+func testChannels(t *testing.T, s ProofStore) {
 	_, err := s.Channel(ctx, addr("nope"))
 	wantNotFound(t, err)
 
@@ -594,7 +609,7 @@ func testChannels(t *testing.T, s proofs.Store) {
 	equalList(t, "updated channel", chanStr, []proofs.Channel{got}, []proofs.Channel{open})
 }
 
-func testActionableChannels(t *testing.T, s proofs.Store) {
+func testActionableChannels(t *testing.T, s ProofStore) {
 	// Every closed channel below closes at 1000 with timeout 500: the last
 	// block of its window is 1500.
 	const deadline = 1500
@@ -685,7 +700,7 @@ func testActionableChannels(t *testing.T, s proofs.Store) {
 
 // testMissedWindows: closed and settled channels whose deadline is in the
 // range, with a request against the closer newer than the on-chain nonce.
-func testMissedWindows(t *testing.T, s proofs.Store) {
+func testMissedWindows(t *testing.T, s ProofStore) {
 	mk := func(label string, state proofs.ChannelState, onChain uint64, nonces ...uint64) proofs.Channel {
 		c := channel(label, state)
 		c.OnChainNonce = onChain
@@ -754,7 +769,7 @@ func chainFixture() (proofs.ChainBatch, proofs.Channel, proofs.Channel) {
 	return b, x, y
 }
 
-func testApplyChainIdempotent(t *testing.T, s proofs.Store) {
+func testApplyChainIdempotent(t *testing.T, s ProofStore) {
 	b, x, y := chainFixture()
 	for range 2 {
 		apply(t, s, b)
@@ -784,7 +799,7 @@ func testApplyChainIdempotent(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testRollbackChain(t *testing.T, s proofs.Store) {
+func testRollbackChain(t *testing.T, s ProofStore) {
 	b, x, y := chainFixture()
 	apply(t, s, b)
 
@@ -832,7 +847,7 @@ func testRollbackChain(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testCursorAndBlockHashes(t *testing.T, s proofs.Store) {
+func testCursorAndBlockHashes(t *testing.T, s ProofStore) {
 	if c, ok, err := s.Cursor(ctx); err != nil || ok {
 		t.Fatalf("Cursor of an empty store: %v %v %v", c, ok, err)
 	}
@@ -892,7 +907,7 @@ func update(label string, ch common.Address, outcome proofs.UpdateOutcome, txNon
 	return u
 }
 
-func testUpdates(t *testing.T, s proofs.Store) {
+func testUpdates(t *testing.T, s ProofStore) {
 	a, b := addr("a"), addr("b")
 	us := []proofs.Update{
 		update("1", a, proofs.OutcomePending, 1),
@@ -955,7 +970,7 @@ func testUpdates(t *testing.T, s proofs.Store) {
 	wantNotFound(t, err)
 }
 
-func testMaxTxNonce(t *testing.T, s proofs.Store) {
+func testMaxTxNonce(t *testing.T, s ProofStore) {
 	if n, ok, err := s.MaxTxNonce(ctx); err != nil || ok {
 		t.Fatalf("MaxTxNonce of an empty store: %d %v %v", n, ok, err)
 	}
@@ -982,7 +997,7 @@ func testMaxTxNonce(t *testing.T, s proofs.Store) {
 	}
 }
 
-func testTotals(t *testing.T, s proofs.Store) {
+func testTotals(t *testing.T, s ProofStore) {
 	tot, err := s.Totals(ctx)
 	must(t, err)
 	if tot.Requests != 0 || tot.Channels != 0 || tot.Participants != 0 || tot.Submitted != 0 || tot.Won != 0 {
@@ -1052,7 +1067,7 @@ func mapsEqual(a, b map[string]int64) bool {
 	return true
 }
 
-func testCounters(t *testing.T, s proofs.Store) {
+func testCounters(t *testing.T, s ProofStore) {
 	must(t, s.AddCounters(ctx, nil))
 	must(t, s.AddCounters(ctx, map[string]int64{"a": 1, "b": 2}))
 	must(t, s.AddCounters(ctx, map[string]int64{"a": 3, "c": -1}))
@@ -1066,7 +1081,7 @@ func testCounters(t *testing.T, s proofs.Store) {
 
 // ---- contexts ----
 
-func testContextCanceled(t *testing.T, s proofs.Store) {
+func testContextCanceled(t *testing.T, s ProofStore) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")

@@ -470,7 +470,7 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // housekeeping flushes counters and watches the operator balance.
-func (d *Daemon) housekeeping(ctx context.Context, st proofs.Store, stats *monitor.Stats, sender *ethereum.Sender) error {
+func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stats *monitor.Stats, sender *ethereum.Sender) error {
 	t := time.NewTicker(d.cfg.StatsFlush)
 	defer t.Stop()
 	for {

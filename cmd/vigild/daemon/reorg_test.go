@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vigil-monitor/vigil/contracts"
-	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor/proofs"
-
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestReorgRemovesClose: vigild processes a close (one confirmation) that
