@@ -218,5 +218,4 @@ type Sender interface {
 	Receipt(ctx context.Context, hash common.Hash) (*Receipt, error) // nil, nil when not mined
 	AccountNonce(ctx context.Context) (pending uint64, latest uint64, err error)
 	GasPrice(ctx context.Context) (*big.Int, error)
-	Balance(ctx context.Context) (*big.Int, error)
 }

@@ -138,7 +138,6 @@ func (f *fakeSender) GasPrice(context.Context) (*big.Int, error) {
 	f.calls["gas_price"]++
 	return f.gasPrice, nil
 }
-func (f *fakeSender) Balance(context.Context) (*big.Int, error) { return big.NewInt(1e18), nil }
 
 type fixture struct {
 	stats   *monitor.Stats
