@@ -26,7 +26,7 @@ const (
 	stateKeyNextBatch = "matrix.next_batch"
 )
 
-// Intake takes a balance-proof message (the monitor's Intake).
+// Intake takes a balance-proof message (proofs.Intake).
 type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // State is where the watcher keeps its cursor and delivers events; the
-// monitor's ChainState implements it.
+// proofs.ChainState implements it.
 type State interface {
 	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
 	BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error)
