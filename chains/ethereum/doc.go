@@ -8,6 +8,6 @@
 // chain at all (head below the cursor, or the cursor's block unknown: report
 // it out of sync and process nothing).
 //
-// It holds no domain decisions (those are in monitor/proofs) and no state of its
-// own beyond caches: the cursor and channel state live in the store.
+// It holds no domain decisions (those are in monitor/proofs) and no state
+// of its own beyond caches: the cursor and channel state live in the store.
 package ethereum

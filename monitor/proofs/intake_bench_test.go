@@ -26,8 +26,8 @@ package proofs_test
 // each benchmark works on a copy. Messages are signed before the timer
 // starts: signing is the client's cost.
 //
-//	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel' -benchtime 10000x
-//	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel' -short -benchtime 1000x
+//	go test ./monitor/proofs/ -run '^$' -bench 'Recover2|IntakeParallel' -benchtime 10000x
+//	go test ./monitor/proofs/ -run '^$' -bench 'Recover2|IntakeParallel' -short -benchtime 1000x
 
 import (
 	"context"
