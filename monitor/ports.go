@@ -7,20 +7,24 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// SaveResult tells what SaveRequest changed.
+// SaveResult tells what a save of an accepted message (a balance proof
+// or an appointment) changed.
 type SaveResult struct {
-	// Duplicate: the identical request (same nonce and signatures) was
-	// already stored; nothing changed. Intake is idempotent.
+	// Duplicate: the identical message was already stored; nothing
+	// changed. Intake is idempotent.
 	Duplicate bool
-	// Replaced: an older nonce for the same (channel, non-closing) was replaced.
+	// Replaced: an older version for the same key (a balance proof's
+	// (channel, non-closing), an appointment's (user, locator)) was
+	// replaced.
 	Replaced bool
-	// NewChannel / NewParticipants count first sightings, for stats.
+	// NewChannel / NewParticipants count a balance proof's first
+	// sightings, for stats.
 	NewChannel      bool
 	NewParticipants int
 }
 
-// Totals are aggregates recomputed from the store at start; afterwards the
-// monitor keeps them in step in memory as it commits.
+// Totals are the balance proofs' aggregates, recomputed from the store at
+// start; afterwards Stats keeps them in step in memory as they commit.
 type Totals struct {
 	Requests     int64
 	Channels     int64 // distinct channels ever seen in requests
@@ -34,7 +38,8 @@ type Totals struct {
 	Counters     map[string]int64 // persisted named counters (rejections, ...)
 }
 
-// Cursor is the last fully processed block of a chain.
+// Cursor is the last fully processed block of the Ethereum chain (kept
+// by the proofs' chain view, reported by Stats).
 type Cursor struct {
 	Number uint64
 	Hash   common.Hash
