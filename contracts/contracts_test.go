@@ -21,7 +21,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // Channel states as NettingChannel.state() reports them.
@@ -1046,8 +1046,8 @@ func TestUpdateTransferGas(t *testing.T) {
 		// Keep the policy's constant honest: it must cover the real cost
 		// of a first update on mainnet rules, without overstating it by
 		// more than 10% (which would refuse profitable requests).
-		if g := monitor.UpdateTransferGas; g < first || g > first+first/10 {
-			t.Errorf("monitor.UpdateTransferGas = %d, but updateTransfer estimates %d gas: update the constant", g, first)
+		if g := proofs.UpdateTransferGas; g < first || g > first+first/10 {
+			t.Errorf("proofs.UpdateTransferGas = %d, but updateTransfer estimates %d gas: update the constant", g, first)
 		}
 	})
 	t.Run("simulated-default", func(t *testing.T) { measureUpdateTransfer(t, newEnv(t)) })

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // Room event types of the protocol.
@@ -25,9 +26,9 @@ const (
 	stateKeyNextBatch = "matrix.next_batch"
 )
 
-// Intake takes a balance-proof message (the monitor's Intake).
+// Intake takes a balance-proof message (proofs.Intake).
 type Intake interface {
-	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (monitor.Accepted, error)
+	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
 }
 
 // AppointmentIntake takes a Lightning appointment message (tower.Tower);
@@ -128,7 +129,7 @@ func (b *Bus) seen(id string) bool {
 
 type receipt struct {
 	roomID  string
-	content any // monitor.BalanceProofReceipt or an appointment receipt's map
+	content any // proofs.BalanceProofReceipt or an appointment receipt's map
 	forID   string
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
@@ -24,14 +25,14 @@ type flakyIntake struct {
 	accepted map[string]bool
 }
 
-func (f *flakyIntake) SubmitJSON(_ context.Context, _ []byte, src monitor.Source, _ ...string) (monitor.Accepted, error) {
+func (f *flakyIntake) SubmitJSON(_ context.Context, _ []byte, src monitor.Source, _ ...string) (proofs.Accepted, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.down {
-		return monitor.Accepted{}, monitor.Unavailable(monitor.ReasonChainUnavailable, "node down", nil)
+		return proofs.Accepted{}, monitor.Unavailable(monitor.ReasonChainUnavailable, "node down", nil)
 	}
 	f.accepted[src.Ref] = true
-	return monitor.Accepted{}, nil
+	return proofs.Accepted{}, nil
 }
 
 func (f *flakyIntake) count() int {
@@ -121,11 +122,11 @@ type kindIntake struct {
 	appts  map[string]bool
 }
 
-func (k *kindIntake) SubmitJSON(_ context.Context, _ []byte, _ monitor.Source, _ ...string) (monitor.Accepted, error) {
+func (k *kindIntake) SubmitJSON(_ context.Context, _ []byte, _ monitor.Source, _ ...string) (proofs.Accepted, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.proofs++
-	return monitor.Accepted{}, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Ethereum node did not answer within 10s", nil)
+	return proofs.Accepted{}, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Ethereum node did not answer within 10s", nil)
 }
 
 func (k *kindIntake) SubmitAppointmentJSON(_ context.Context, _ []byte, src monitor.Source, _ ...string) (map[string]any, error) {

@@ -5,7 +5,7 @@
 // into calls of the monitor's intake, per-sender rate limits, and posting
 // signed receipts.
 //
-// It makes no decisions about requests (the monitor's Intake does) and
+// It makes no decisions about requests (proofs.Intake does) and
 // keeps no state of its own beyond the sync position, which lives in the
 // store and advances only after every event before it has been durably
 // handled: a crash re-reads, never skips. An event whose chain node does

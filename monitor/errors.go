@@ -65,7 +65,7 @@ const (
 	ReasonUnauthorized     Reason = "unauthorized"
 	ReasonInternal         Reason = "internal_error"
 
-	// Lightning appointments (PROTOCOL.md §3).
+	// Lightning appointments (docs/protocol.md §8).
 	ReasonBadLocator            Reason = "bad_locator"
 	ReasonBadPubkey             Reason = "bad_pubkey"
 	ReasonUnknownCipher         Reason = "unknown_cipher"

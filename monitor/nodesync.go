@@ -102,3 +102,8 @@ func (s *NodeSync) Err() error {
 	}
 	return Unavailable(ReasonNodeOutOfSync, "the "+s.chain+" node is out of sync: "+p.Detail, nil)
 }
+
+// SyncGate says whether a chain node may be believed (*NodeSync).
+type SyncGate interface {
+	Err() error
+}

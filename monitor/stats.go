@@ -99,8 +99,20 @@ type ChainStatus struct {
 	OutOfSync   OutOfSync
 }
 
+// TotalsStore is the store as NewStats reads it: the aggregates of the
+// Ethereum side and the persisted named counters.
+type TotalsStore interface {
+	Totals(ctx context.Context) (Totals, error)
+}
+
+// CounterStore is the store as Flush writes it.
+type CounterStore interface {
+	// AddCounters adds deltas to persisted named counters.
+	AddCounters(ctx context.Context, deltas map[string]int64) error
+}
+
 // NewStats starts stats from the store's totals.
-func NewStats(ctx context.Context, st Store, version string, now time.Time) (*Stats, error) {
+func NewStats(ctx context.Context, st TotalsStore, version string, now time.Time) (*Stats, error) {
 	t, err := st.Totals(ctx)
 	if err != nil {
 		return nil, err
@@ -201,7 +213,7 @@ func (s *Stats) SetChain(f func(*ChainStatus)) {
 }
 
 // Flush persists counter deltas accumulated since the last flush.
-func (s *Stats) Flush(ctx context.Context, st Store) error {
+func (s *Stats) Flush(ctx context.Context, st CounterStore) error {
 	s.mu.Lock()
 	d := s.unflushed
 	s.unflushed = map[string]int64{}

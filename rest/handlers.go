@@ -16,17 +16,19 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/go-chi/chi/v5"
+
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // healthTimeout bounds one Config.Health call.
 const healthTimeout = 5 * time.Second
 
 // acceptedJSON answers a PUT that intake took: the receipt object the room
-// posts too (monitor.BalanceProofReceipt, without for_event_id), plus what
+// posts too (proofs.BalanceProofReceipt, without for_event_id), plus what
 // only the submitter needs.
 type acceptedJSON struct {
-	monitor.BalanceProofReceipt
+	proofs.BalanceProofReceipt
 	NonClosingParticipant string `json:"non_closing_participant"`
 	ClosingParticipant    string `json:"closing_participant"`
 	Duplicate             bool   `json:"duplicate"`
@@ -110,7 +112,7 @@ func isJSONMediaType(ct string) bool {
 
 // requestJSON is a stored request: the wire form plus what intake learned.
 type requestJSON struct {
-	monitor.BalanceProofJSON
+	proofs.BalanceProofJSON
 	ClosingParticipant string `json:"closing_participant"`
 	ReceivedAt         string `json:"received_at"`
 	Source             string `json:"source"`
@@ -125,7 +127,7 @@ type requestsPage struct {
 // channel and/or one participant (closing or non-closing).
 func (s *Server) listBalanceProofs(w http.ResponseWriter, r *http.Request) {
 	qs := r.URL.Query()
-	var q monitor.RequestQuery
+	var q proofs.RequestQuery
 	var err error
 	if q.Channel, err = optAddress(qs, "channel"); err != nil {
 		s.writeError(w, r, err, false)
@@ -148,7 +150,7 @@ func (s *Server) listBalanceProofs(w http.ResponseWriter, r *http.Request) {
 	page := requestsPage{BalanceProofs: make([]requestJSON, 0, len(reqs)), Next: next}
 	for _, req := range reqs {
 		page.BalanceProofs = append(page.BalanceProofs, requestJSON{
-			BalanceProofJSON:   monitor.EncodeBalanceProof(req.BalanceProof),
+			BalanceProofJSON:   proofs.EncodeBalanceProof(req.BalanceProof),
 			ClosingParticipant: req.Closing.Hex(),
 			ReceivedAt:         formatTime(req.ReceivedAt),
 			Source:             req.Source,
@@ -159,7 +161,7 @@ func (s *Server) listBalanceProofs(w http.ResponseWriter, r *http.Request) {
 
 // deleteBalanceProofs (admin) removes every stored request of a channel.
 func (s *Server) deleteBalanceProofs(w http.ResponseWriter, r *http.Request) {
-	ch, err := monitor.ParseAddress("channel_address", chi.URLParam(r, "channel_address"))
+	ch, err := proofs.ParseAddress("channel_address", chi.URLParam(r, "channel_address"))
 	if err != nil {
 		s.writeError(w, r, err, false)
 		return
@@ -211,18 +213,18 @@ type updatesPage struct {
 }
 
 // outcomes are the values accepted by ?outcome=.
-var outcomes = []monitor.UpdateOutcome{
-	monitor.OutcomePending, monitor.OutcomeMined, monitor.OutcomeReverted, monitor.OutcomeSkipped,
-	monitor.OutcomeUnprofitable, monitor.OutcomeMissed, monitor.OutcomeDropped,
+var outcomes = []proofs.UpdateOutcome{
+	proofs.OutcomePending, proofs.OutcomeMined, proofs.OutcomeReverted, proofs.OutcomeSkipped,
+	proofs.OutcomeUnprofitable, proofs.OutcomeMissed, proofs.OutcomeDropped,
 }
 
 // listUpdates pages through update records by id, for every channel or for
 // the one named in the path.
 func (s *Server) listUpdates(w http.ResponseWriter, r *http.Request) {
 	qs := r.URL.Query()
-	var q monitor.UpdateQuery
+	var q proofs.UpdateQuery
 	if p := chi.URLParam(r, "channel_address"); p != "" {
-		ch, err := monitor.ParseAddress("channel_address", p)
+		ch, err := proofs.ParseAddress("channel_address", p)
 		if err != nil {
 			s.writeError(w, r, err, false)
 			return
@@ -250,7 +252,7 @@ func (s *Server) listUpdates(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var page updatesPage
-	page.ChannelUpdates, page.NextAfterID = pageByID(ups, limit, func(u monitor.Update) int64 { return u.ID }, encodeUpdate)
+	page.ChannelUpdates, page.NextAfterID = pageByID(ups, limit, func(u proofs.Update) int64 { return u.ID }, encodeUpdate)
 	writeJSON(w, http.StatusOK, page)
 }
 
@@ -269,7 +271,7 @@ func pageByID[T, J any](items []T, limit int, id func(T) int64, enc func(T) J) (
 	return out, next
 }
 
-func encodeUpdate(u monitor.Update) updateJSON {
+func encodeUpdate(u proofs.Update) updateJSON {
 	out := updateJSON{
 		ID:                    u.ID,
 		ChannelAddress:        u.Channel.Hex(),
@@ -309,7 +311,7 @@ func encodeUpdate(u monitor.Update) updateJSON {
 }
 
 // parseOutcomes reads ?outcome=a,b and repeated ?outcome= parameters.
-func parseOutcomes(vals []string) ([]monitor.UpdateOutcome, error) {
+func parseOutcomes(vals []string) ([]proofs.UpdateOutcome, error) {
 	return parseEnum("outcome", vals, outcomes)
 }
 
@@ -451,7 +453,7 @@ func optAddress(qs url.Values, name string) (*common.Address, error) {
 	if !ok {
 		return nil, nil
 	}
-	a, err := monitor.ParseAddress(name, firstOf(v))
+	a, err := proofs.ParseAddress(name, firstOf(v))
 	if err != nil {
 		return nil, err
 	}

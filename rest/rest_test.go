@@ -33,6 +33,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
@@ -68,17 +69,17 @@ func (c *fakeClock) Add(d time.Duration) {
 // gas price, and channels whose reads fail.
 type chainReader struct {
 	mu       sync.Mutex
-	channels map[common.Address]monitor.ChannelInfo
+	channels map[common.Address]proofs.ChannelInfo
 	down     map[common.Address]bool
 }
 
 func (c *chainReader) ChainID() *big.Int { return chainID }
 
-func (c *chainReader) ChannelInfo(_ context.Context, ch common.Address) (monitor.ChannelInfo, error) {
+func (c *chainReader) ChannelInfo(_ context.Context, ch common.Address) (proofs.ChannelInfo, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.down[ch] {
-		return monitor.ChannelInfo{}, errors.New("dial tcp 10.0.0.7:8545: connection refused")
+		return proofs.ChannelInfo{}, errors.New("dial tcp 10.0.0.7:8545: connection refused")
 	}
 	return c.channels[ch], nil // zero value: Exists false
 }
@@ -141,7 +142,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// newEnv wires the real SQLite store, monitor.Stats and monitor.Intake
+// newEnv wires the real SQLite store, monitor.Stats and proofs.Intake
 // behind a Server. edit may adjust the rest config.
 func newEnv(t *testing.T, edit func(*Config)) *env {
 	t.Helper()
@@ -158,11 +159,11 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chain := &chainReader{channels: map[common.Address]monitor.ChannelInfo{}, down: map[common.Address]bool{}}
+	chain := &chainReader{channels: map[common.Address]proofs.ChannelInfo{}, down: map[common.Address]bool{}}
 	mon := newParty(t)
-	in, err := monitor.NewIntake(monitor.IntakeConfig{
+	in, err := proofs.NewIntake(proofs.IntakeConfig{
 		Store: st, Chain: chain, Stats: stats, Logger: log, Clock: clock,
-		Policy:      monitor.Policy{MinReward: minReward, ProfitFactor: 1.5},
+		Policy:      proofs.Policy{MinReward: minReward, ProfitFactor: 1.5},
 		Monitor:     mon.addr,
 		SignReceipt: func(d [32]byte) ([]byte, error) { return eip712.Sign(d, mon.key) },
 	})
@@ -184,11 +185,11 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 }
 
 // newChannel registers an open channel with a reward deposit for a.
-func (e *env) newChannel(state monitor.ChannelState) channel {
+func (e *env) newChannel(state proofs.ChannelState) channel {
 	a, b := newParty(e.t), newParty(e.t)
 	ch := channel{addr: newParty(e.t).addr, a: a, b: b}
 	e.chain.mu.Lock()
-	e.chain.channels[ch.addr] = monitor.ChannelInfo{Exists: true, Channel: monitor.Channel{
+	e.chain.channels[ch.addr] = proofs.ChannelInfo{Exists: true, Channel: proofs.Channel{
 		Address: ch.addr, Participant1: a.addr, Participant2: b.addr, SettleTimeout: 100, State: state,
 		RewardDeposit1: new(big.Int).Mul(reward, big.NewInt(10)),
 	}}
@@ -216,7 +217,7 @@ func signedProof(t *testing.T, chAddr common.Address, closing, nonClosing party,
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(monitor.EncodeBalanceProof(monitor.BalanceProof{
+	b, err := json.Marshal(proofs.EncodeBalanceProof(proofs.BalanceProof{
 		ChainID: chainID, Channel: chAddr, Nonce: nonce, TransferredAmount: bp.TransferredAmount,
 		Locksroot: bp.Locksroot, ExtraHash: bp.ExtraHash, Signature: sig,
 		NonClosing: nonClosing.addr, NonClosingSignature: ncs, Reward: rew,
@@ -283,7 +284,7 @@ func wantError(t *testing.T, r response, status int, reason string) {
 
 func TestPutAcceptedDuplicateReplaced(t *testing.T) {
 	e := newEnv(t, nil)
-	ch := e.newChannel(monitor.ChannelOpen)
+	ch := e.newChannel(proofs.ChannelOpen)
 
 	r := e.put(e.proof(ch, 5, reward))
 	if r.code != http.StatusCreated {
@@ -328,7 +329,7 @@ func TestPutAcceptedDuplicateReplaced(t *testing.T) {
 		t.Fatalf("replace: %d %s", r.code, r.body)
 	}
 	// No Content-Type at all is accepted too.
-	ch2 := e.newChannel(monitor.ChannelOpen)
+	ch2 := e.newChannel(proofs.ChannelOpen)
 	if r := e.do(http.MethodPut, "/api/1/balance_proofs", e.proof(ch2, 1, reward)); r.code != http.StatusCreated {
 		t.Fatalf("without Content-Type: %d %s", r.code, r.body)
 	}
@@ -336,9 +337,9 @@ func TestPutAcceptedDuplicateReplaced(t *testing.T) {
 
 func TestPutErrors(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.MaxBodyBytes = 8 << 10 })
-	open := e.newChannel(monitor.ChannelOpen)
-	closed := e.newChannel(monitor.ChannelClosed)
-	down := e.newChannel(monitor.ChannelOpen)
+	open := e.newChannel(proofs.ChannelOpen)
+	closed := e.newChannel(proofs.ChannelClosed)
+	down := e.newChannel(proofs.ChannelOpen)
 	e.chain.down[down.addr] = true
 	if r := e.put(e.proof(open, 7, reward)); r.code != http.StatusCreated {
 		t.Fatalf("setup: %d %s", r.code, r.body)
@@ -372,9 +373,9 @@ func TestPutErrors(t *testing.T) {
 		{"node down", e.proof(down, 1, reward), "application/json", 503, "chain_unavailable"},
 		{"media type", e.proof(open, 11, reward), "text/plain", 415, "unsupported_media_type"},
 		{"json suffix media type ok", e.proof(open, 12, reward), "application/merge-patch+json; charset=utf-8", 201, ""},
-		// Above monitor.MaxMessageBytes but below MaxBodyBytes: intake's own
+		// Above proofs.MaxMessageBytes but below MaxBodyBytes: intake's own
 		// body_too_large, also a 413.
-		{"over message limit", bytes.Repeat([]byte(" "), monitor.MaxMessageBytes+1), "application/json", 413, "body_too_large"},
+		{"over message limit", bytes.Repeat([]byte(" "), proofs.MaxMessageBytes+1), "application/json", 413, "body_too_large"},
 		{"over body limit", bytes.Repeat([]byte(" "), 8<<10+1), "application/json", 413, "body_too_large"},
 	}
 	for _, c := range cases {
@@ -415,11 +416,11 @@ func TestPutErrors(t *testing.T) {
 // failingStore is a rest.Store whose reads fail with internal detail.
 type failingStore struct{ err error }
 
-func (f failingStore) Requests(context.Context, monitor.RequestQuery) ([]monitor.Request, string, error) {
+func (f failingStore) Requests(context.Context, proofs.RequestQuery) ([]proofs.Request, string, error) {
 	return nil, "", f.err
 }
 func (f failingStore) DeleteRequests(context.Context, common.Address) (int64, error) { return 0, f.err }
-func (f failingStore) Updates(context.Context, monitor.UpdateQuery) ([]monitor.Update, error) {
+func (f failingStore) Updates(context.Context, proofs.UpdateQuery) ([]proofs.Update, error) {
 	return nil, f.err
 }
 
@@ -487,7 +488,7 @@ func TestListBalanceProofs(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.PageLimitMax = 3 })
 	var chans []channel
 	for i := 0; i < 5; i++ {
-		ch := e.newChannel(monitor.ChannelOpen)
+		ch := e.newChannel(proofs.ChannelOpen)
 		chans = append(chans, ch)
 		if r := e.put(e.proof(ch, uint64(i+1), reward)); r.code != http.StatusCreated {
 			t.Fatalf("put: %d %s", r.code, r.body)
@@ -603,11 +604,11 @@ func TestListBalanceProofs(t *testing.T) {
 
 func TestDeleteAdmin(t *testing.T) {
 	e := newEnv(t, nil)
-	ch := e.newChannel(monitor.ChannelOpen)
+	ch := e.newChannel(proofs.ChannelOpen)
 	if r := e.put(e.proof(ch, 1, reward)); r.code != http.StatusCreated {
 		t.Fatal(r.code, string(r.body))
 	}
-	other := e.newChannel(monitor.ChannelOpen)
+	other := e.newChannel(proofs.ChannelOpen)
 	if r := e.put(e.proof(other, 1, reward)); r.code != http.StatusCreated {
 		t.Fatal(r.code, string(r.body))
 	}
@@ -656,7 +657,7 @@ func TestChannelUpdates(t *testing.T) {
 	chA, chB := newParty(t).addr, newParty(t).addr
 	nc := newParty(t).addr
 	created := e.clock.Now()
-	ins := func(u monitor.Update) int64 {
+	ins := func(u proofs.Update) int64 {
 		u.NonClosing, u.Reward, u.CreatedAt, u.UpdatedAt = nc, reward, created, created.Add(time.Minute)
 		id, err := e.store.InsertUpdate(ctx, u)
 		if err != nil {
@@ -664,13 +665,13 @@ func TestChannelUpdates(t *testing.T) {
 		}
 		return id
 	}
-	skipped := ins(monitor.Update{Channel: chA, Nonce: 4, Outcome: monitor.OutcomeSkipped, Detail: "a competitor already updated"})
-	mined := ins(monitor.Update{
-		Channel: chA, Nonce: 5, Outcome: monitor.OutcomeMined, TxHash: common.HexToHash("0xabc1"), TxNonce: 0,
+	skipped := ins(proofs.Update{Channel: chA, Nonce: 4, Outcome: proofs.OutcomeSkipped, Detail: "a competitor already updated"})
+	mined := ins(proofs.Update{
+		Channel: chA, Nonce: 5, Outcome: proofs.OutcomeMined, TxHash: common.HexToHash("0xabc1"), TxNonce: 0,
 		GasPrice: gwei, GasLimit: 150000, SentBlock: 100, Block: 102, GasUsed: 110000,
 		GasPaid: new(big.Int).Mul(big.NewInt(110000), gwei), RewardWon: reward, Replacement: 1,
 	})
-	pending := ins(monitor.Update{Channel: chB, Nonce: 9, Outcome: monitor.OutcomePending, TxHash: common.HexToHash("0xabc2"), TxNonce: 1, GasPrice: gwei, SentBlock: 103})
+	pending := ins(proofs.Update{Channel: chB, Nonce: 9, Outcome: proofs.OutcomePending, TxHash: common.HexToHash("0xabc2"), TxNonce: 1, GasPrice: gwei, SentBlock: 103})
 
 	type page struct {
 		Updates []map[string]any `json:"channel_updates"`
@@ -762,7 +763,7 @@ func TestChannelUpdates(t *testing.T) {
 
 func TestStats(t *testing.T) {
 	e := newEnv(t, nil)
-	ch := e.newChannel(monitor.ChannelOpen)
+	ch := e.newChannel(proofs.ChannelOpen)
 	e.put(e.proof(ch, 1, reward))
 	e.put([]byte(`{}`))
 	e.clock.Add(90 * time.Second)
@@ -909,7 +910,7 @@ func find(samples []sample, name string, labels map[string]string) (float64, boo
 
 func TestMetrics(t *testing.T) {
 	e := newEnv(t, nil)
-	ch := e.newChannel(monitor.ChannelOpen)
+	ch := e.newChannel(proofs.ChannelOpen)
 	e.put(e.proof(ch, 1, reward))
 	e.put(e.proof(ch, 1, big.NewInt(5))) // reward_below_minimum
 	e.do(http.MethodGet, "/api/1/stats", nil)

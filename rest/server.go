@@ -14,20 +14,22 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
-// Intake takes balance proofs; *monitor.Intake implements it.
+// Intake takes balance proofs; *proofs.Intake implements it.
 type Intake interface {
-	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (monitor.Accepted, error)
+	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
 }
 
-// Store is the read and admin subset of monitor.Store the API needs.
+// Store is what the API reads and deletes of the balance-proof store.
 type Store interface {
-	Requests(ctx context.Context, q monitor.RequestQuery) ([]monitor.Request, string, error)
+	Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.Request, string, error)
 	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
-	Updates(ctx context.Context, q monitor.UpdateQuery) ([]monitor.Update, error)
+	Updates(ctx context.Context, q proofs.UpdateQuery) ([]proofs.Update, error)
 }
 
 // StatsSource serves the figures; *monitor.Stats implements it.

@@ -21,6 +21,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
@@ -788,8 +789,8 @@ func TestTowerDisabled(t *testing.T) {
 // nopIntake is a balance-proof intake that is never called.
 type nopIntake struct{}
 
-func (nopIntake) SubmitJSON(context.Context, []byte, monitor.Source, ...string) (monitor.Accepted, error) {
-	return monitor.Accepted{}, errors.New("not used")
+func (nopIntake) SubmitJSON(context.Context, []byte, monitor.Source, ...string) (proofs.Accepted, error) {
+	return proofs.Accepted{}, errors.New("not used")
 }
 
 func TestTowerMetrics(t *testing.T) {

@@ -8,8 +8,9 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
 	"github.com/vigil-monitor/vigil/contracts"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 var (
@@ -48,7 +49,7 @@ func eventTopics() ([]common.Hash, error) {
 
 // decodeLog turns a log into a monitor event. ok is false for logs that are
 // not ours (a ChannelOpened from another contract than the registry).
-func decodeLog(l types.Log, registry common.Address) (ev monitor.ChainEvent, ok bool, err error) {
+func decodeLog(l types.Log, registry common.Address) (ev proofs.ChainEvent, ok bool, err error) {
 	ch, reg, err := abis()
 	if err != nil {
 		return ev, false, err
@@ -56,7 +57,7 @@ func decodeLog(l types.Log, registry common.Address) (ev monitor.ChainEvent, ok 
 	if len(l.Topics) == 0 {
 		return ev, false, nil
 	}
-	ev = monitor.ChainEvent{Block: l.BlockNumber, BlockHash: l.BlockHash, TxHash: l.TxHash, LogIndex: l.Index, Channel: l.Address}
+	ev = proofs.ChainEvent{Block: l.BlockNumber, BlockHash: l.BlockHash, TxHash: l.TxHash, LogIndex: l.Index, Channel: l.Address}
 	topicAddr := func(i int) common.Address {
 		if i < len(l.Topics) {
 			return common.BytesToAddress(l.Topics[i].Bytes())
@@ -79,7 +80,7 @@ func decodeLog(l types.Log, registry common.Address) (ev monitor.ChainEvent, ok 
 		if err != nil {
 			return ev, false, err
 		}
-		ev.Kind = monitor.EventChannelOpened
+		ev.Kind = proofs.EventChannelOpened
 		ev.Channel, ev.Participant1, ev.Participant2 = topicAddr(1), topicAddr(2), topicAddr(3)
 		ev.SettleTimeout, _ = m["settleTimeout"].(uint64)
 	case ch.Events["RewardDeposited"].ID:
@@ -87,21 +88,21 @@ func decodeLog(l types.Log, registry common.Address) (ev monitor.ChainEvent, ok 
 		if err != nil {
 			return ev, false, err
 		}
-		ev.Kind, ev.Participant = monitor.EventRewardDeposited, topicAddr(1)
+		ev.Kind, ev.Participant = proofs.EventRewardDeposited, topicAddr(1)
 		ev.Amount, _ = m["total"].(*big.Int)
 	case ch.Events["ChannelClosed"].ID:
 		m, err := unpack(ch, "ChannelClosed")
 		if err != nil {
 			return ev, false, err
 		}
-		ev.Kind, ev.Participant = monitor.EventChannelClosed, topicAddr(1)
+		ev.Kind, ev.Participant = proofs.EventChannelClosed, topicAddr(1)
 		ev.Nonce, _ = m["nonce"].(uint64)
 	case ch.Events["TransferUpdated"].ID:
 		m, err := unpack(ch, "TransferUpdated")
 		if err != nil {
 			return ev, false, err
 		}
-		ev.Kind, ev.Participant, ev.Payout = monitor.EventTransferUpdated, topicAddr(1), topicAddr(2)
+		ev.Kind, ev.Participant, ev.Payout = proofs.EventTransferUpdated, topicAddr(1), topicAddr(2)
 		ev.Nonce, _ = m["nonce"].(uint64)
 		ev.Amount, _ = m["rewardAmount"].(*big.Int)
 	case ch.Events["ChannelSettled"].ID:
@@ -109,7 +110,7 @@ func decodeLog(l types.Log, registry common.Address) (ev monitor.ChainEvent, ok 
 		if err != nil {
 			return ev, false, err
 		}
-		ev.Kind = monitor.EventChannelSettled
+		ev.Kind = proofs.EventChannelSettled
 		ev.Amount, _ = m["amount1"].(*big.Int)
 		ev.Amount2, _ = m["amount2"].(*big.Int)
 	case ch.Events["RewardPaid"].ID:
@@ -117,7 +118,7 @@ func decodeLog(l types.Log, registry common.Address) (ev monitor.ChainEvent, ok 
 		if err != nil {
 			return ev, false, err
 		}
-		ev.Kind, ev.Payout = monitor.EventRewardPaid, topicAddr(1)
+		ev.Kind, ev.Payout = proofs.EventRewardPaid, topicAddr(1)
 		ev.Amount, _ = m["amount"].(*big.Int)
 	default:
 		return ev, false, nil

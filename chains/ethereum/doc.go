@@ -1,4 +1,4 @@
-// Package ethereum adapts an Ethereum JSON-RPC node to the monitor's
+// Package ethereum adapts an Ethereum JSON-RPC node to the balance proofs'
 // interfaces: a Watcher that follows the channel contracts' events behind a
 // confirmation depth with a durable, reorg-checked cursor; a Reader for live
 // channel state at intake; and a Sender that signs and submits updateTransfer
@@ -8,6 +8,6 @@
 // chain at all (head below the cursor, or the cursor's block unknown: report
 // it out of sync and process nothing).
 //
-// It holds no domain decisions (those are in monitor) and no state of its
-// own beyond caches: the cursor and channel state live in the store.
+// It holds no domain decisions (those are in monitor/proofs) and no state
+// of its own beyond caches: the cursor and channel state live in the store.
 package ethereum

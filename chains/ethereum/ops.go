@@ -12,9 +12,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // Backend is what channel operations need: a contract backend that can
@@ -141,7 +142,7 @@ func (o Ops) Close(ctx context.Context, channel common.Address, bp *eip712.Balan
 
 // UpdateTransfer submits a monitoring request directly (as a participant
 // or a monitor would).
-func (o Ops) UpdateTransfer(ctx context.Context, bp monitor.BalanceProof, payout common.Address) (*types.Receipt, error) {
+func (o Ops) UpdateTransfer(ctx context.Context, bp proofs.BalanceProof, payout common.Address) (*types.Receipt, error) {
 	return o.transact(ctx, bp.Channel, nil, "updateTransfer", func(c *contracts.NettingChannel, a *bind.TransactOpts) (*types.Transaction, error) {
 		return c.UpdateTransfer(a, bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, bp.Signature, bp.NonClosingSignature, bp.Reward, payout)
 	})
@@ -174,17 +175,17 @@ func (o Ops) transact(ctx context.Context, channel common.Address, value *big.In
 // SignRequest makes a complete monitoring request: the partner (partnerKey)
 // signs the balance proof of its transfers, the protected participant
 // (ownKey) signs the MonitorRequest with the reward.
-func SignRequest(chainID *big.Int, channel common.Address, bp eip712.BalanceProof, partnerKey, ownKey *ecdsa.PrivateKey, reward *big.Int) (monitor.BalanceProof, error) {
+func SignRequest(chainID *big.Int, channel common.Address, bp eip712.BalanceProof, partnerKey, ownKey *ecdsa.PrivateKey, reward *big.Int) (proofs.BalanceProof, error) {
 	dom := eip712.Domain{ChainID: chainID, Channel: channel}
 	sig, err := eip712.Sign(dom.BalanceProofDigest(bp), partnerKey)
 	if err != nil {
-		return monitor.BalanceProof{}, err
+		return proofs.BalanceProof{}, err
 	}
 	mr, err := eip712.Sign(dom.MonitorRequestDigest(bp, sig, reward), ownKey)
 	if err != nil {
-		return monitor.BalanceProof{}, err
+		return proofs.BalanceProof{}, err
 	}
-	return monitor.BalanceProof{
+	return proofs.BalanceProof{
 		ChainID: chainID, Channel: channel, Nonce: bp.Nonce, TransferredAmount: bp.TransferredAmount,
 		Locksroot: bp.Locksroot, ExtraHash: bp.ExtraHash, Signature: sig,
 		NonClosing: crypto.PubkeyToAddress(ownKey.PublicKey), NonClosingSignature: mr, Reward: reward,

@@ -12,8 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
+
 	"github.com/vigil-monitor/vigil/contracts"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // Node is the part of an Ethereum JSON-RPC client Vigil uses. *ethclient.Client
@@ -60,7 +61,7 @@ func Dial(ctx context.Context, url string, chainID *big.Int, timeout time.Durati
 	return c, id, nil
 }
 
-// Reader implements monitor.ChainReader on a node.
+// Reader implements proofs.ChainReader on a node.
 type Reader struct {
 	node     Node
 	chainID  *big.Int
@@ -92,22 +93,22 @@ func (r *Reader) GasPrice(ctx context.Context) (*big.Int, error) {
 
 // ChannelInfo reads a channel's live state; Exists is false for an address
 // the registry did not create.
-func (r *Reader) ChannelInfo(ctx context.Context, addr common.Address) (monitor.ChannelInfo, error) {
+func (r *Reader) ChannelInfo(ctx context.Context, addr common.Address) (proofs.ChannelInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	opts := &bind.CallOpts{Context: ctx}
 	ok, err := r.registry.IsChannel(opts, addr)
 	if err != nil {
-		return monitor.ChannelInfo{}, err
+		return proofs.ChannelInfo{}, err
 	}
 	if !ok {
-		return monitor.ChannelInfo{}, nil
+		return proofs.ChannelInfo{}, nil
 	}
 	c, err := contracts.NewNettingChannelCaller(addr, r.node)
 	if err != nil {
-		return monitor.ChannelInfo{}, err
+		return proofs.ChannelInfo{}, err
 	}
-	info := monitor.ChannelInfo{Exists: true}
+	info := proofs.ChannelInfo{Exists: true}
 	ch := &info.Channel
 	ch.Address = addr
 	var errs []error
@@ -121,7 +122,7 @@ func (r *Reader) ChannelInfo(ctx context.Context, addr common.Address) (monitor.
 	get(e)
 	state, e := c.State(opts)
 	get(e)
-	ch.State = monitor.ChannelState(state)
+	ch.State = proofs.ChannelState(state)
 	ch.ClosedBlock, e = c.ClosedAt(opts)
 	get(e)
 	ch.Closing, e = c.ClosingParticipant(opts)
@@ -131,7 +132,7 @@ func (r *Reader) ChannelInfo(ctx context.Context, addr common.Address) (monitor.
 	ch.RewardDeposit2, e = c.RewardDeposits(opts, ch.Participant2)
 	get(e)
 	if err := errors.Join(errs...); err != nil {
-		return monitor.ChannelInfo{}, err
+		return proofs.ChannelInfo{}, err
 	}
 	return info, nil
 }

@@ -18,8 +18,10 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
+
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // LoadKey decrypts a go-ethereum keystore file with the password in
@@ -43,7 +45,7 @@ func LoadKey(keystoreFile, passwordFile string) (*ecdsa.PrivateKey, error) {
 	return key.PrivateKey, nil
 }
 
-// Sender implements monitor.Sender with a local key.
+// Sender implements proofs.Sender with a local key.
 type Sender struct {
 	node    Node
 	rpc     *rpc.Client // for txpool_content; nil disables the pool scan
@@ -80,7 +82,7 @@ func (s *Sender) ctx(ctx context.Context) (context.Context, context.CancelFunc) 
 	return context.WithTimeout(ctx, s.timeout)
 }
 
-func packUpdate(c monitor.UpdateCall) ([]byte, error) {
+func packUpdate(c proofs.UpdateCall) ([]byte, error) {
 	ch, _, err := abis()
 	if err != nil {
 		return nil, err
@@ -93,7 +95,7 @@ func packUpdate(c monitor.UpdateCall) ([]byte, error) {
 // EstimateUpdate estimates updateTransfer against the latest state. (The
 // pending state counts transactions that may never be mined: a junk or
 // never-mined competitor there must not make ours look like a revert.)
-func (s *Sender) EstimateUpdate(ctx context.Context, c monitor.UpdateCall) (uint64, error) {
+func (s *Sender) EstimateUpdate(ctx context.Context, c proofs.UpdateCall) (uint64, error) {
 	data, err := packUpdate(c)
 	if err != nil {
 		return 0, err
@@ -155,7 +157,7 @@ func (s *Sender) OnChainNonce(ctx context.Context, channel, closing common.Addre
 // only every few seconds, so the pool scan is what sees a competitor's
 // transaction sent a moment ago.) Without a raw client it returns nothing;
 // a node that does not serve the txpool namespace gives an error.
-func (s *Sender) PoolUpdates(ctx context.Context) ([]monitor.Competitor, error) {
+func (s *Sender) PoolUpdates(ctx context.Context) ([]proofs.Competitor, error) {
 	if s.rpc == nil {
 		return nil, nil
 	}
@@ -170,7 +172,7 @@ func (s *Sender) PoolUpdates(ctx context.Context) ([]monitor.Competitor, error) 
 		return nil, err
 	}
 	m := ch.Methods["updateTransfer"]
-	var out []monitor.Competitor
+	var out []proofs.Competitor
 	for section, byAccount := range content {
 		for from, byNonce := range byAccount {
 			for _, tx := range byNonce {
@@ -185,7 +187,7 @@ func (s *Sender) PoolUpdates(ctx context.Context) ([]monitor.Competitor, error) 
 				if !ok {
 					continue
 				}
-				out = append(out, monitor.Competitor{TxHash: tx.Hash(), From: from, Channel: *tx.To(), Nonce: n,
+				out = append(out, proofs.Competitor{TxHash: tx.Hash(), From: from, Channel: *tx.To(), Nonce: n,
 					TxNonce: tx.Nonce(), Gas: tx.Gas(), FeeCap: tx.GasFeeCap(), TipCap: tx.GasTipCap(), Value: tx.Value(),
 					Input: tx.Data(), Executable: section == "pending"})
 			}
@@ -197,7 +199,7 @@ func (s *Sender) PoolUpdates(ctx context.Context) ([]monitor.Competitor, error) 
 // CheckCompetitor reads, at the latest block, the competitor's sender's
 // account nonce and balance, and simulates its call from its sender with
 // its gas limit and value.
-func (s *Sender) CheckCompetitor(ctx context.Context, c *monitor.Competitor) error {
+func (s *Sender) CheckCompetitor(ctx context.Context, c *proofs.Competitor) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	n, err := s.node.NonceAt(ctx, c.From, nil)
@@ -228,18 +230,18 @@ func isExecutionFailure(err error) bool {
 }
 
 // LatestBlock describes the latest block.
-func (s *Sender) LatestBlock(ctx context.Context) (monitor.BlockInfo, error) {
+func (s *Sender) LatestBlock(ctx context.Context) (proofs.BlockInfo, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	h, err := s.node.HeaderByNumber(ctx, nil)
 	if err != nil {
-		return monitor.BlockInfo{}, err
+		return proofs.BlockInfo{}, err
 	}
-	return monitor.BlockInfo{Number: h.Number.Uint64(), GasLimit: h.GasLimit, GasUsed: h.GasUsed, BaseFee: h.BaseFee}, nil
+	return proofs.BlockInfo{Number: h.Number.Uint64(), GasLimit: h.GasLimit, GasUsed: h.GasUsed, BaseFee: h.BaseFee}, nil
 }
 
 // SignUpdate builds and signs a legacy-priced updateTransfer transaction.
-func (s *Sender) SignUpdate(ctx context.Context, c monitor.UpdateCall, p monitor.TxParams) (common.Hash, []byte, error) {
+func (s *Sender) SignUpdate(ctx context.Context, c proofs.UpdateCall, p proofs.TxParams) (common.Hash, []byte, error) {
 	data, err := packUpdate(c)
 	if err != nil {
 		return common.Hash{}, nil, err
@@ -274,7 +276,7 @@ func (s *Sender) Broadcast(ctx context.Context, raw []byte) error {
 }
 
 // Receipt returns the receipt, or nil while the transaction is not mined.
-func (s *Sender) Receipt(ctx context.Context, hash common.Hash) (*monitor.Receipt, error) {
+func (s *Sender) Receipt(ctx context.Context, hash common.Hash) (*proofs.Receipt, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	r, err := s.node.TransactionReceipt(ctx, hash)
@@ -288,7 +290,7 @@ func (s *Sender) Receipt(ctx context.Context, hash common.Hash) (*monitor.Receip
 	if price == nil {
 		price = new(big.Int)
 	}
-	return &monitor.Receipt{Block: r.BlockNumber.Uint64(), BlockHash: r.BlockHash, Success: r.Status == types.ReceiptStatusSuccessful,
+	return &proofs.Receipt{Block: r.BlockNumber.Uint64(), BlockHash: r.BlockHash, Success: r.Status == types.ReceiptStatusSuccessful,
 		GasUsed: r.GasUsed, EffectiveGasPrice: price}, nil
 }
 

@@ -12,15 +12,17 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
+
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // State is where the watcher keeps its cursor and delivers events; the
-// monitor's ChainState implements it.
+// proofs.ChainState implements it.
 type State interface {
 	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
 	BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error)
-	Apply(ctx context.Context, cur monitor.Cursor, blocks []monitor.BlockRef, events []monitor.ChainEvent) error
+	Apply(ctx context.Context, cur monitor.Cursor, blocks []proofs.BlockRef, events []proofs.ChainEvent) error
 	Rollback(ctx context.Context, ancestor monitor.Cursor) error
 }
 
@@ -395,7 +397,7 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 	if err != nil {
 		return monitor.Cursor{}, err
 	}
-	var events []monitor.ChainEvent
+	var events []proofs.ChainEvent
 	blocks := map[uint64]common.Hash{to: toHash}
 	for _, l := range logs {
 		if l.Removed {
@@ -414,7 +416,7 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 	}
 	// The logs and the cursor hash come from separate calls: make sure every
 	// block that had events is still canonical, or retry the range later.
-	refs := make([]monitor.BlockRef, 0, len(blocks))
+	refs := make([]proofs.BlockRef, 0, len(blocks))
 	for n, h := range blocks {
 		if n != to {
 			canon, err := w.hashAt(ctx, n)
@@ -425,7 +427,7 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 				return monitor.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", n, from, to)
 			}
 		}
-		refs = append(refs, monitor.BlockRef{Number: n, Hash: h})
+		refs = append(refs, proofs.BlockRef{Number: n, Hash: h})
 	}
 	cur := monitor.Cursor{Number: to, Hash: toHash}
 	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {

@@ -14,7 +14,7 @@ import (
 
 	vethereum "github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
@@ -73,7 +73,7 @@ func TestWatcherFollowsAllChannelsByTopic(t *testing.T) {
 	heads := 0
 	newWatcher := func() *vethereum.Watcher {
 		w, err := vethereum.NewWatcher(vethereum.WatcherConfig{Node: node, Registry: chain.Registry,
-			State: monitor.NewChainState(st, slog.New(slog.DiscardHandler)), Confirmations: 2, MaxBlockRange: 5,
+			State: proofs.NewChainState(st, slog.New(slog.DiscardHandler)), Confirmations: 2, MaxBlockRange: 5,
 			OnHead: func(context.Context, uint64) error { heads++; return nil }, Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ func TestWatcherFollowsAllChannelsByTopic(t *testing.T) {
 		if err != nil {
 			t.Fatalf("channel %x not recorded: %v", ch, err)
 		}
-		if c.State == monitor.ChannelClosed {
+		if c.State == proofs.ChannelClosed {
 			closed++
 		}
 	}

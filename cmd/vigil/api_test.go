@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // vigild is a real daemon run in-process against the simulated chain (the
@@ -52,7 +53,7 @@ func startVigildConfig(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey
 		DataDir: dataDir, APIListen: "127.0.0.1:0",
 		EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry, Confirmations: 1,
 		PollInterval: 25 * time.Millisecond, Key: key, RPCTimeout: 5 * time.Second,
-		Policy:     monitor.Policy{ProfitFactor: 1, Strategy: monitor.StrategyImmediate, DeadlineMultiplier: 2},
+		Policy:     proofs.Policy{ProfitFactor: 1, Strategy: proofs.StrategyImmediate, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond,
 	}
 	if edit != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // defaultBroadcastTimeout bounds a whole broadcast: login, join, post and
@@ -531,7 +532,7 @@ when fewer than N arrived within --timeout.`)
 	if err != nil {
 		return err
 	}
-	bp, err := monitor.DecodeBalanceProof(content)
+	bp, err := proofs.DecodeBalanceProof(content)
 	if err == nil {
 		err = checkRequestSignatures(bp)
 	}
@@ -558,7 +559,7 @@ when fewer than N arrived within --timeout.`)
 // checkRequestSignatures checks offline what a monitor checks first: the
 // request is signed by its non-closing participant over a proof signed by
 // someone else.
-func checkRequestSignatures(bp monitor.BalanceProof) error {
+func checkRequestSignatures(bp proofs.BalanceProof) error {
 	if bp.Nonce == 0 {
 		return monitor.Reject(monitor.ReasonZeroNonce, "nonce 0 means no transfers: there is nothing to protect")
 	}
@@ -593,7 +594,7 @@ func rejection(err error) string {
 
 // checkProofReceipt verifies a room receipt for the posted request bp and
 // returns its monitor.
-func checkProofReceipt(content []byte, bp monitor.BalanceProof) (common.Address, error) {
+func checkProofReceipt(content []byte, bp proofs.BalanceProof) (common.Address, error) {
 	var d struct {
 		receiptDoc
 		Kind string `json:"kind"`
@@ -613,7 +614,7 @@ func checkProofReceipt(content []byte, bp monitor.BalanceProof) (common.Address,
 			return common.Address{}, fmt.Errorf("chain_id %s is not the request's %s", c, bp.ChainID)
 		}
 	}
-	channel, err := monitor.ParseAddress("channel_address", d.Channel)
+	channel, err := proofs.ParseAddress("channel_address", d.Channel)
 	if err != nil {
 		return common.Address{}, errors.New(message(err))
 	}
@@ -625,7 +626,7 @@ func checkProofReceipt(content []byte, bp monitor.BalanceProof) (common.Address,
 	if err != nil {
 		return common.Address{}, errors.New(message(err))
 	}
-	mon, err := monitor.ParseAddress("monitor", d.Monitor)
+	mon, err := proofs.ParseAddress("monitor", d.Monitor)
 	if err != nil {
 		return common.Address{}, errors.New(message(err))
 	}
@@ -710,7 +711,7 @@ status 1 when fewer than N arrived within --timeout.`)
 // trustedAddress normalizes a trusted Ethereum monitor: its address in
 // lowercase hex.
 func trustedAddress(v string) (string, error) {
-	a, err := monitor.ParseAddress("monitor", v)
+	a, err := proofs.ParseAddress("monitor", v)
 	if err != nil {
 		return "", errors.New(message(err))
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
@@ -275,7 +276,7 @@ func TestBroadcastToVigild(t *testing.T) {
 	if len(custom) != 1 || custom[0].EventID != id3 {
 		t.Fatalf("org.vigil.balance_proof events from the client: %+v", custom)
 	}
-	if _, err := monitor.DecodeBalanceProof(custom[0].Content); err != nil {
+	if _, err := proofs.DecodeBalanceProof(custom[0].Content); err != nil {
 		t.Fatalf("posted content is not the message: %v", err)
 	}
 	plain := ofTypeFrom(evs, "m.room.message", client.id)
@@ -289,7 +290,7 @@ func TestBroadcastToVigild(t *testing.T) {
 	if err := json.Unmarshal(plain[0].Content, &msg); err != nil || msg.MsgType != "m.text" || !strings.HasPrefix(msg.Body, `{"type":"balance_proof","chain_id":"1337",`) {
 		t.Fatalf("plain message: %s", plain[0].Content)
 	}
-	if bp, err := monitor.DecodeBalanceProof([]byte(msg.Body), "type"); err != nil || bp.Nonce != 5 {
+	if bp, err := proofs.DecodeBalanceProof([]byte(msg.Body), "type"); err != nil || bp.Nonce != 5 {
 		t.Fatalf("plain body: %v %v", bp, err)
 	}
 
@@ -322,7 +323,7 @@ func TestBroadcastToVigild(t *testing.T) {
 
 // offlineRequest is a well-signed request for a channel that needs no
 // chain: the CLI checks signatures, not the channel.
-func offlineRequest(t *testing.T, nonce uint64) monitor.BalanceProof {
+func offlineRequest(t *testing.T, nonce uint64) proofs.BalanceProof {
 	t.Helper()
 	partner, _ := crypto.GenerateKey()
 	own, _ := crypto.GenerateKey()
@@ -334,9 +335,9 @@ func offlineRequest(t *testing.T, nonce uint64) monitor.BalanceProof {
 	return req
 }
 
-func encodeRequest(t *testing.T, bp monitor.BalanceProof, mut func(m map[string]any)) string {
+func encodeRequest(t *testing.T, bp proofs.BalanceProof, mut func(m map[string]any)) string {
 	t.Helper()
-	raw, _ := json.Marshal(monitor.EncodeBalanceProof(bp))
+	raw, _ := json.Marshal(proofs.EncodeBalanceProof(bp))
 	var m map[string]any
 	_ = json.Unmarshal(raw, &m)
 	if mut != nil {
@@ -348,7 +349,7 @@ func encodeRequest(t *testing.T, bp monitor.BalanceProof, mut func(m map[string]
 
 // signedReceipt is a balance-proof receipt by key for eventID, claiming
 // to be from claimed.
-func signedReceipt(t *testing.T, eventID string, bp monitor.BalanceProof, key *ecdsa.PrivateKey, claimed common.Address, nonce uint64) map[string]any {
+func signedReceipt(t *testing.T, eventID string, bp proofs.BalanceProof, key *ecdsa.PrivateKey, claimed common.Address, nonce uint64) map[string]any {
 	t.Helper()
 	dom := eip712.Domain{ChainID: bp.ChainID, Channel: bp.Channel}
 	sig, err := eip712.Sign(dom.MonitorReceiptDigest(nonce, bp.Reward, claimed), key)

@@ -22,7 +22,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // dialTimeout bounds connecting to the node and reading its chain id.
@@ -307,7 +307,7 @@ func depositCmd(name, doc string, reward bool, args []string, stdout, stderr io.
 	if err := v.mustBeParticipant(c.from); err != nil {
 		return err
 	}
-	if v.state != monitor.ChannelOpen {
+	if v.state != proofs.ChannelOpen {
 		return fmt.Errorf("channel %s is %s: deposits are only possible while it is open", channel.Hex(), v.state)
 	}
 	what := "deposit"
@@ -373,7 +373,7 @@ challenge period (the settle timeout) starts at the close.`)
 	if err := v.mustBeParticipant(c.from); err != nil {
 		return err
 	}
-	if v.state != monitor.ChannelOpen {
+	if v.state != proofs.ChannelOpen {
 		return fmt.Errorf("channel %s is already %s", channel.Hex(), v.state)
 	}
 	partner := v.partner(c.from)
@@ -426,9 +426,9 @@ reward, and unspent reward deposits go back to their owners.`)
 	}
 	defer done()
 	switch v.state {
-	case monitor.ChannelOpen:
+	case proofs.ChannelOpen:
 		return fmt.Errorf("channel %s is open: close it first", channel.Hex())
-	case monitor.ChannelSettled:
+	case proofs.ChannelSettled:
 		return fmt.Errorf("channel %s is already settled", channel.Hex())
 	}
 	if last := v.closedAt + v.settleTimeout; v.block <= last {
@@ -487,7 +487,7 @@ type channelView struct {
 	block                uint64
 	registry             common.Address
 	participants         [2]common.Address
-	state                monitor.ChannelState
+	state                proofs.ChannelState
 	settleTimeout        uint64
 	closedAt             uint64
 	closing              common.Address
@@ -534,7 +534,7 @@ func readChannel(ctx context.Context, client *ethclient.Client, addr common.Addr
 	keep(e)
 	state, e := c.State(opts)
 	keep(e)
-	v.state = monitor.ChannelState(state)
+	v.state = proofs.ChannelState(state)
 	v.settleTimeout, e = c.SettleTimeout(opts)
 	keep(e)
 	v.closedAt, e = c.ClosedAt(opts)
@@ -615,7 +615,7 @@ func (v *channelView) json(chainID *big.Int) channelJSON {
 		SettleTimeout: strconv.FormatUint(v.settleTimeout, 10), ClosedAt: strconv.FormatUint(v.closedAt, 10),
 		ClosingParticipant: v.closing.Hex(), RewardAmount: v.rewardAmount.String(), RewardPayout: v.rewardPayout.Hex(),
 	}
-	if v.state == monitor.ChannelClosed {
+	if v.state == proofs.ChannelClosed {
 		out.UpdateDeadline = strconv.FormatUint(v.closedAt+v.settleTimeout, 10)
 	}
 	for i, p := range v.participants {

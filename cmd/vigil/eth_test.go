@@ -15,7 +15,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestChannelLifecycle drives a whole channel through the CLI against a
@@ -99,7 +99,7 @@ func TestChannelLifecycle(t *testing.T) {
 	bobProofFile := writeFile(t, dir, "bob-proof.json", bobProof.out)
 	reqRes := cli("sign-request", "--keystore", alice.file, "--password-file", pw, "--chain-id", "1337", "--channel", channel,
 		"--proof", bobProofFile, "--reward", milliEther(2).String()).ok(t)
-	req, err := monitor.DecodeBalanceProof([]byte(reqRes.out))
+	req, err := proofs.DecodeBalanceProof([]byte(reqRes.out))
 	if err != nil {
 		t.Fatalf("sign-request output is not a valid balance-proof message: %v\n%s", err, reqRes.out)
 	}
@@ -158,7 +158,7 @@ func TestChannelLifecycle(t *testing.T) {
 }
 
 // checkRequest verifies a monitoring request's two signatures.
-func checkRequest(t *testing.T, req monitor.BalanceProof, channel, own, partner common.Address, nonce uint64, reward *big.Int) {
+func checkRequest(t *testing.T, req proofs.BalanceProof, channel, own, partner common.Address, nonce uint64, reward *big.Int) {
 	t.Helper()
 	if req.Channel != channel || req.NonClosing != own || req.Nonce != nonce || req.Reward.Cmp(reward) != 0 || req.ChainID.Int64() != 1337 {
 		t.Fatalf("request fields: %+v", req)

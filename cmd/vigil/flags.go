@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // flagSet is a subcommand's flags with its name and description, and
@@ -104,7 +105,7 @@ func (f *flagSet) flagErr(name string, err error) error {
 // address parses an address flag: 0x-hex, any case, a valid EIP-55
 // checksum when mixed case.
 func (f *flagSet) address(name, v string) (common.Address, error) {
-	a, err := monitor.ParseAddress("--"+name, v)
+	a, err := proofs.ParseAddress("--"+name, v)
 	if err != nil {
 		return common.Address{}, f.flagErr(name, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // maxInputFile bounds the JSON files the CLI reads.
@@ -195,18 +196,18 @@ The reward must not exceed your reward deposit (eth deposit-reward).`)
 	if err != nil {
 		return err
 	}
-	msg := monitor.BalanceProof{
+	msg := proofs.BalanceProof{
 		ChainID: chainID, Channel: channel, Nonce: proof.bp.Nonce, TransferredAmount: proof.bp.TransferredAmount,
 		Locksroot: proof.bp.Locksroot, ExtraHash: proof.bp.ExtraHash, Signature: proof.sig,
 		NonClosing: own, NonClosingSignature: mr, Reward: reward,
 	}
 	fmt.Fprintf(stderr, "request of %s: if %s closes with older state, submit its proof nonce %d (transferred %s wei) for a reward of %s wei\n",
 		own.Hex(), partner.Hex(), proof.bp.Nonce, proof.bp.TransferredAmount, reward)
-	return printJSON(stdout, monitor.EncodeBalanceProof(msg))
+	return printJSON(stdout, proofs.EncodeBalanceProof(msg))
 }
 
 // receiptDoc is a monitor's balance-proof receipt: a PUT response or a room
-// receipt (the same object, monitor.BalanceProofReceipt), or a PUT response
+// receipt (the same object, proofs.BalanceProofReceipt), or a PUT response
 // of an older monitor (receipt_signature, no chain_id). Other fields are
 // ignored.
 type receiptDoc struct {
@@ -279,7 +280,7 @@ accepted too. A valid receipt proves only that its monitor's key signed: with
 		return f.usagef("missing required flag --chain-id (the file does not carry chain_id)")
 	}
 	bad := func(err error) error { return fmt.Errorf("%s: %s", *file, message(err)) }
-	channel, err := monitor.ParseAddress("channel_address", d.Channel)
+	channel, err := proofs.ParseAddress("channel_address", d.Channel)
 	if err != nil {
 		return bad(err)
 	}
@@ -291,7 +292,7 @@ accepted too. A valid receipt proves only that its monitor's key signed: with
 	if err != nil {
 		return bad(err)
 	}
-	mon, err := monitor.ParseAddress("monitor", d.Monitor)
+	mon, err := proofs.ParseAddress("monitor", d.Monitor)
 	if err != nil {
 		return bad(err)
 	}

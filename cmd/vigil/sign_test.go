@@ -7,7 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestSignOffline: sign-proof and sign-request need no node; the request
@@ -33,7 +33,7 @@ func TestSignOffline(t *testing.T) {
 	proof := writeFile(t, dir, "proof.json", p.out)
 
 	r := cli(append([]string{"sign-request"}, signArgs(alice, "--proof", proof, "--reward", "0")...)...).ok(t)
-	req, err := monitor.DecodeBalanceProof([]byte(r.out))
+	req, err := proofs.DecodeBalanceProof([]byte(r.out))
 	if err != nil {
 		t.Fatalf("sign-request output: %v\n%s", err, r.out)
 	}
@@ -41,7 +41,7 @@ func TestSignOffline(t *testing.T) {
 	if req.Reward.Sign() != 0 || !strings.Contains(r.err, "request of "+alice.addr.Hex()) {
 		t.Fatalf("reward %s, stderr %q", req.Reward, r.err)
 	}
-	var wire monitor.BalanceProofJSON
+	var wire proofs.BalanceProofJSON
 	r.decode(t, &wire) // exactly the wire fields
 	if wire.ChannelAddress != goodAddr || wire.Signature != pj.Signature {
 		t.Fatalf("wire message: %+v", wire)

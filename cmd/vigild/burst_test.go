@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 func (p *vigild) stored(t *testing.T) int64 {
@@ -75,14 +76,14 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 
 	// Requests: on each channel, alice protects herself against bob and
 	// bob against alice: 2,000 distinct (channel, participant) keys.
-	proofs := make([]monitor.BalanceProof, 0, 2000)
+	sent := make([]proofs.BalanceProof, 0, 2000)
 	for i, ch := range channels {
 		for _, pair := range [][2]int{{1, 0}, {0, 1}} {
 			keys := chain.Keys
 			bp, err := ethereum.SignRequest(chain.ChainID, ch, eip712.BalanceProof{Nonce: uint64(i + 1), TransferredAmount: big.NewInt(int64(i))},
 				keys[pair[0]], keys[pair[1]], new(big.Int))
 			must(t, err)
-			proofs = append(proofs, bp)
+			sent = append(sent, bp)
 		}
 	}
 
@@ -118,14 +119,14 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 		return s, room
 	}
 	client, room := poster("alice")
-	post := func(bp monitor.BalanceProof) {
-		if _, err := client.Send(context.Background(), room, matrixbus.TypeBalanceProof, monitor.EncodeBalanceProof(bp), ""); err != nil {
+	post := func(bp proofs.BalanceProof) {
+		if _, err := client.Send(context.Background(), room, matrixbus.TypeBalanceProof, proofs.EncodeBalanceProof(bp), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 
 	start := time.Now()
-	for _, bp := range proofs[:1000] {
+	for _, bp := range sent[:1000] {
 		post(bp)
 	}
 	t.Logf("posted 1,000 events in %s", time.Since(start).Round(time.Millisecond))
@@ -133,7 +134,7 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 	t.Logf("first burst stored %s after the first post", time.Since(start).Round(time.Millisecond))
 
 	// Second burst, with a SIGKILL after a third of it.
-	for i, bp := range proofs[1000:] {
+	for i, bp := range sent[1000:] {
 		post(bp)
 		if i == 333 {
 			must(t, p.Signal(syscall.SIGKILL))
@@ -154,7 +155,7 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	for _, bp := range proofs {
+	for _, bp := range sent {
 		if !seen[fmt.Sprint(bp.Channel.Hex(), bp.NonClosing.Hex())] {
 			t.Fatalf("proof for %s / %s missing", bp.Channel.Hex(), bp.NonClosing.Hex())
 		}

@@ -21,7 +21,7 @@ import (
 	"github.com/vigil-monitor/vigil/cmd/internal/buildinfo"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/config"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 func main() {
@@ -86,9 +86,9 @@ func newLogger(c config.LogConfig) *slog.Logger {
 
 // FromConfig maps the user's settings onto the daemon's runtime Config.
 func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
-	pol := monitor.Policy{
+	pol := proofs.Policy{
 		MinReward: c.Policy.MinRewardWei, ProfitFactor: c.Policy.ProfitFactor, UpdateGas: c.Policy.UpdateGas,
-		Strategy: monitor.Strategy(c.Policy.Strategy), DeadlineMultiplier: c.Gas.DeadlineMultiplier,
+		Strategy: proofs.Strategy(c.Policy.Strategy), DeadlineMultiplier: c.Gas.DeadlineMultiplier,
 		MaxGasPrice: c.Gas.MaxGasPriceWei, MarginBlocks: c.Policy.MarginBlocks, MarginFraction: c.Policy.MarginFraction,
 	}
 	if pol.MarginFraction == 0 {

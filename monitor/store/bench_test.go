@@ -10,7 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // BenchmarkSaveRequest: one new request per transaction, each fsynced
@@ -31,7 +31,7 @@ func BenchmarkSaveRequestsBatch(b *testing.B) {
 	const batch = 100
 	s := openAt(b, tempPath(b))
 	ctx := context.Background()
-	reqs := make([]monitor.Request, 0, batch)
+	reqs := make([]proofs.Request, 0, batch)
 	b.ResetTimer()
 	for i := 0; i < b.N; i += batch {
 		reqs = reqs[:0]
@@ -85,7 +85,7 @@ func BenchmarkLargeStore(b *testing.B) {
 	b.Run("RequestsByParticipant", func(b *testing.B) {
 		p := largeAddr(3, 7)
 		for b.Loop() {
-			if _, _, err := s.Requests(ctx, monitor.RequestQuery{Participant: &p}); err != nil {
+			if _, _, err := s.Requests(ctx, proofs.RequestQuery{Participant: &p}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -93,7 +93,7 @@ func BenchmarkLargeStore(b *testing.B) {
 	b.Run("RequestsPage100", func(b *testing.B) {
 		after := encodePageCursor(largeAddr(1, n/4), common.Address{})
 		for b.Loop() {
-			if _, _, err := s.Requests(ctx, monitor.RequestQuery{After: after}); err != nil {
+			if _, _, err := s.Requests(ctx, proofs.RequestQuery{After: after}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -129,21 +129,21 @@ func fillLarge(b *testing.B, s *Store, n int) {
 				return err
 			}
 			defer reqStmt.Close()
-			var chs []monitor.Channel
+			var chs []proofs.Channel
 			for i := start; i < min(start+chunk, channels); i++ {
 				ch := largeAddr(1, i)
 				p1 := largeAddr(3, i%1000)
 				p2 := largeAddr(3, (i%1000+1+(i/1000)%999)%1000)
-				for _, r := range []monitor.Request{
+				for _, r := range []proofs.Request{
 					largeRequest(ch, p1, p2, i), largeRequest(ch, p2, p1, i),
 				} {
 					if _, err := reqStmt.ExecContext(ctx, requestArgs(&r)...); err != nil {
 						return err
 					}
 				}
-				c := monitor.Channel{Address: ch, Participant1: p1, Participant2: p2, SettleTimeout: 500, OpenedBlock: 1}
+				c := proofs.Channel{Address: ch, Participant1: p1, Participant2: p2, SettleTimeout: 500, OpenedBlock: 1}
 				if i%200 == 0 {
-					c.State, c.Closing, c.ClosedBlock, c.OnChainNonce = monitor.ChannelClosed, p1, uint64(i%10_000), 3
+					c.State, c.Closing, c.ClosedBlock, c.OnChainNonce = proofs.ChannelClosed, p1, uint64(i%10_000), 3
 				}
 				chs = append(chs, c)
 			}
@@ -158,9 +158,9 @@ func fillLarge(b *testing.B, s *Store, n int) {
 	}
 }
 
-func largeRequest(ch, nonClosing, closing common.Address, i int) monitor.Request {
-	return monitor.Request{
-		BalanceProof: monitor.BalanceProof{
+func largeRequest(ch, nonClosing, closing common.Address, i int) proofs.Request {
+	return proofs.Request{
+		BalanceProof: proofs.BalanceProof{
 			ChainID: big.NewInt(1337), Channel: ch, Nonce: 5, TransferredAmount: big.NewInt(int64(i)),
 			Signature: make([]byte, 65), NonClosing: nonClosing, NonClosingSignature: make([]byte, 65),
 			Reward: big.NewInt(25e15),

@@ -11,14 +11,15 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 const channelCols = `address, participant1, participant2, settle_timeout, opened_block,
 	state, closing, closed_block, on_chain_nonce, settled_block,
 	reward_deposit1, reward_deposit2`
 
-func scanChannel(rows interface{ Scan(...any) error }) (monitor.Channel, error) {
-	var c monitor.Channel
+func scanChannel(rows interface{ Scan(...any) error }) (proofs.Channel, error) {
+	var c proofs.Channel
 	err := rows.Scan(addrCol{&c.Address}, addrCol{&c.Participant1}, addrCol{&c.Participant2},
 		u64Col{&c.SettleTimeout}, u64Col{&c.OpenedBlock}, &c.State, addrCol{&c.Closing},
 		u64Col{&c.ClosedBlock}, u64Col{&c.OnChainNonce}, u64Col{&c.SettledBlock},
@@ -26,12 +27,12 @@ func scanChannel(rows interface{ Scan(...any) error }) (monitor.Channel, error) 
 	return c, err
 }
 
-func scanChannelRows(rows *sql.Rows) (monitor.Channel, error) { return scanChannel(rows) }
+func scanChannelRows(rows *sql.Rows) (proofs.Channel, error) { return scanChannel(rows) }
 
 const channelQuery = `SELECT ` + channelCols + ` FROM channels WHERE address = ?`
 
-// Channel implements monitor.Store, from memory when it can (chancache.go).
-func (s *Store) Channel(ctx context.Context, addr common.Address) (monitor.Channel, error) {
+// Channel implements proofs.Store, from memory when it can (chancache.go).
+func (s *Store) Channel(ctx context.Context, addr common.Address) (proofs.Channel, error) {
 	c, gen, ok := s.chc.get(addr)
 	if ok {
 		return c, nil
@@ -74,15 +75,15 @@ const missedQuery = `SELECT ` + channelCols + ` FROM channels AS c
 	WHERE c.state IN (1, 2) AND c.deadline > ? AND c.deadline <= ? AND ` + newerRequestExists + `
 	ORDER BY c.deadline, c.address`
 
-// MissedWindows implements monitor.Store, in deadline order.
-func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]monitor.Channel, error) {
+// MissedWindows implements proofs.Store, in deadline order.
+func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]proofs.Channel, error) {
 	chs, err := queryAll(ctx, s.r, scanChannelRows, missedQuery, satInt64(after), satInt64(upTo))
 	return chs, wrap("missed windows", err)
 }
 
-// ActionableChannels implements monitor.Store. Channels come in order of
+// ActionableChannels implements proofs.Store. Channels come in order of
 // their deadline, the most urgent first.
-func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]monitor.Channel, error) {
+func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]proofs.Channel, error) {
 	chs, err := queryAll(ctx, s.r, scanChannelRows, actionableQuery, satInt64(head))
 	return chs, wrap("actionable channels", err)
 }
@@ -115,7 +116,7 @@ func optBigString(b *big.Int) string {
 	return b.String()
 }
 
-func encodeEventData(e *monitor.ChainEvent) (string, error) {
+func encodeEventData(e *proofs.ChainEvent) (string, error) {
 	b, err := json.Marshal(eventData{
 		Participant1:  optAddr(e.Participant1),
 		Participant2:  optAddr(e.Participant2),
@@ -129,7 +130,7 @@ func encodeEventData(e *monitor.ChainEvent) (string, error) {
 	return string(b), err
 }
 
-func decodeEventData(s string, e *monitor.ChainEvent) error {
+func decodeEventData(s string, e *proofs.ChainEvent) error {
 	var d eventData
 	if err := json.Unmarshal([]byte(s), &d); err != nil {
 		return fmt.Errorf("event data: %w", err)
@@ -161,8 +162,8 @@ func decodeEventData(s string, e *monitor.ChainEvent) error {
 
 const eventCols = `block, log_index, kind, channel, tx_hash, block_hash, data`
 
-func scanEvent(rows *sql.Rows) (monitor.ChainEvent, error) {
-	var e monitor.ChainEvent
+func scanEvent(rows *sql.Rows) (proofs.ChainEvent, error) {
+	var e proofs.ChainEvent
 	var logIndex int64
 	var data string
 	if err := rows.Scan(u64Col{&e.Block}, &logIndex, &e.Kind, addrCol{&e.Channel},
@@ -173,22 +174,22 @@ func scanEvent(rows *sql.Rows) (monitor.ChainEvent, error) {
 	return e, decodeEventData(data, &e)
 }
 
-// ChannelEvents implements monitor.Store, in chain order.
-func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]monitor.ChainEvent, error) {
+// ChannelEvents implements proofs.Store, in chain order.
+func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]proofs.ChainEvent, error) {
 	evs, err := queryAll(ctx, s.r, scanEvent,
 		`SELECT `+eventCols+` FROM chain_events WHERE channel = ? ORDER BY block, log_index`, addrArg(channel))
 	return evs, wrap("channel events", err)
 }
 
-// EventsAfter implements monitor.Store: events in blocks > block, in chain
+// EventsAfter implements proofs.Store: events in blocks > block, in chain
 // order.
-func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]monitor.ChainEvent, error) {
+func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEvent, error) {
 	evs, err := queryAll(ctx, s.r, scanEvent,
 		`SELECT `+eventCols+` FROM chain_events WHERE block > ? ORDER BY block, log_index`, u64Arg(block))
 	return evs, wrap("events after", err)
 }
 
-// Cursor implements monitor.Store; ok is false before the first ApplyChain.
+// Cursor implements proofs.Store; ok is false before the first ApplyChain.
 func (s *Store) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
 	var c monitor.Cursor
 	err := s.r.QueryRowContext(ctx, `SELECT number, hash FROM cursor WHERE id = 1`).
@@ -202,7 +203,7 @@ func (s *Store) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
 	return c, true, nil
 }
 
-// BlockHash implements monitor.Store; only the newest 256 blocks are kept.
+// BlockHash implements proofs.Store; only the newest 256 blocks are kept.
 func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error) {
 	var h common.Hash
 	err := s.r.QueryRowContext(ctx, `SELECT hash FROM block_hashes WHERE number = ?`, u64Arg(number)).
@@ -216,10 +217,10 @@ func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool
 	return h, true, nil
 }
 
-// ApplyChain implements monitor.Store in one transaction. Events already
+// ApplyChain implements proofs.Store in one transaction. Events already
 // stored (same block and log index) are left alone, so a batch can be
 // applied again after a crash.
-func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) (err error) {
+func (s *Store) ApplyChain(ctx context.Context, b proofs.ChainBatch) (err error) {
 	defer func() {
 		if err != nil {
 			s.chc.invalidateAll()
@@ -270,8 +271,8 @@ func (s *Store) ApplyChain(ctx context.Context, b monitor.ChainBatch) (err error
 	})
 }
 
-// RollbackChain implements monitor.Store in one transaction.
-func (s *Store) RollbackChain(ctx context.Context, r monitor.ChainRollback) error {
+// RollbackChain implements proofs.Store in one transaction.
+func (s *Store) RollbackChain(ctx context.Context, r proofs.ChainRollback) error {
 	defer s.chc.invalidateAll()
 	return s.write(ctx, "rollback chain", func(tx *sql.Tx) error {
 		to := u64Arg(r.To.Number)
@@ -293,7 +294,7 @@ func (s *Store) RollbackChain(ctx context.Context, r monitor.ChainRollback) erro
 	})
 }
 
-func upsertChannels(ctx context.Context, tx *sql.Tx, chs []monitor.Channel) error {
+func upsertChannels(ctx context.Context, tx *sql.Tx, chs []proofs.Channel) error {
 	if len(chs) == 0 {
 		return nil
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // chanCache keeps channels read by Store.Channel, which intake calls for
@@ -19,28 +19,28 @@ import (
 type chanCache struct {
 	mu  sync.Mutex
 	gen uint64
-	m   map[common.Address]monitor.Channel
+	m   map[common.Address]proofs.Channel
 }
 
 // chanCacheMax bounds the cache (about 300 bytes per entry); past it an
 // arbitrary entry is dropped for each new one.
 const chanCacheMax = 1 << 18
 
-func (c *chanCache) get(a common.Address) (monitor.Channel, uint64, bool) {
+func (c *chanCache) get(a common.Address) (proofs.Channel, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch, ok := c.m[a]
 	return copyChannel(ch), c.gen, ok
 }
 
-func (c *chanCache) put(ch monitor.Channel, gen uint64) {
+func (c *chanCache) put(ch proofs.Channel, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
 	}
 	if c.m == nil {
-		c.m = map[common.Address]monitor.Channel{}
+		c.m = map[common.Address]proofs.Channel{}
 	}
 	if len(c.m) >= chanCacheMax {
 		for k := range c.m {
@@ -55,7 +55,7 @@ func (c *chanCache) put(ch monitor.Channel, gen uint64) {
 // value can no longer be cached (gen moves), and the new values are (a
 // channel opened on chain is usually asked for soon after, when its first
 // balance proof arrives).
-func (c *chanCache) written(chs []monitor.Channel) {
+func (c *chanCache) written(chs []proofs.Channel) {
 	c.mu.Lock()
 	c.gen++
 	gen := c.gen
@@ -75,7 +75,7 @@ func (c *chanCache) invalidateAll() {
 
 // copyChannel copies the amounts, so that no caller shares them with the
 // cache.
-func copyChannel(ch monitor.Channel) monitor.Channel {
+func copyChannel(ch proofs.Channel) proofs.Channel {
 	for _, p := range []**big.Int{&ch.RewardDeposit1, &ch.RewardDeposit2} {
 		if *p != nil {
 			*p = new(big.Int).Set(*p)

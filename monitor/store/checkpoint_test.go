@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestCheckpointerKeepsWALBounded: commits are checkpointed by the
@@ -19,7 +19,7 @@ func TestCheckpointerKeepsWALBounded(t *testing.T) {
 	const batches, per = 40, 250
 	maxWAL := int64(0)
 	for b := 0; b < batches; b++ {
-		reqs := make([]monitor.Request, per)
+		reqs := make([]proofs.Request, per)
 		for i := range reqs {
 			reqs[i] = testRequest(b*per+i, 1)
 		}

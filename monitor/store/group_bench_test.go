@@ -15,7 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
@@ -37,10 +37,10 @@ func BenchmarkSaveRequestGroup(b *testing.B) {
 	defer s.Close()
 	ctx := context.Background()
 	sig := make([]byte, 65)
-	reqs := make([]monitor.Request, b.N)
+	reqs := make([]proofs.Request, b.N)
 	for i := range reqs {
 		k := binary.BigEndian.AppendUint64([]byte("group bench"), uint64(i))
-		reqs[i] = monitor.Request{BalanceProof: monitor.BalanceProof{ChainID: benchdb.ChainID,
+		reqs[i] = proofs.Request{BalanceProof: proofs.BalanceProof{ChainID: benchdb.ChainID,
 			Channel: common.BytesToAddress(crypto.Keccak256(k, []byte("c"))), Nonce: 9, TransferredAmount: big.NewInt(int64(i)),
 			Signature: sig, NonClosing: common.BytesToAddress(crypto.Keccak256(k, []byte("n"))), NonClosingSignature: sig,
 			Reward: benchdb.Reward}, Closing: common.BytesToAddress(crypto.Keccak256(k, []byte("p"))),

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
@@ -88,7 +89,7 @@ func TestGroupCommitInArrivalOrder(t *testing.T) {
 	newer, stale := testRequest(1, 6), testRequest(1, 4)
 	conflict := testRequest(2, 1)
 	conflict.Reward = big.NewInt(1)
-	save := func(r monitor.Request) func() (monitor.SaveResult, error) {
+	save := func(r proofs.Request) func() (monitor.SaveResult, error) {
 		return func() (monitor.SaveResult, error) { return s.SaveRequest(ctx, r) }
 	}
 	app := func(i, user int) tower.StoredAppointment { return testAppointment(i, user) }

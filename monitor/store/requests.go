@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 const (
@@ -22,7 +23,7 @@ const requestCols = `channel, non_closing, closing, chain_id, nonce, transferred
 	locksroot, extra_hash, signature, non_closing_signature, reward,
 	source, source_ref, received_at`
 
-func requestDest(r *monitor.Request) []any {
+func requestDest(r *proofs.Request) []any {
 	return []any{
 		addrCol{&r.Channel}, addrCol{&r.NonClosing}, addrCol{&r.Closing},
 		bigCol{&r.ChainID}, u64Col{&r.Nonce}, bigCol{&r.TransferredAmount},
@@ -32,7 +33,7 @@ func requestDest(r *monitor.Request) []any {
 	}
 }
 
-func requestArgs(r *monitor.Request) []any {
+func requestArgs(r *proofs.Request) []any {
 	return []any{
 		addrArg(r.Channel), addrArg(r.NonClosing), addrArg(r.Closing),
 		bigArg(r.ChainID), u64Arg(r.Nonce), bigArg(r.TransferredAmount),
@@ -42,17 +43,17 @@ func requestArgs(r *monitor.Request) []any {
 	}
 }
 
-func scanRequest(rows *sql.Rows) (monitor.Request, error) {
-	var r monitor.Request
+func scanRequest(rows *sql.Rows) (proofs.Request, error) {
+	var r proofs.Request
 	err := rows.Scan(requestDest(&r)...)
 	return r, err
 }
 
-// SaveRequest implements monitor.Store: read, compare and write in one
+// SaveRequest implements proofs.Store: read, compare and write in one
 // transaction, which concurrent calls share (group commit). If ctx ends
 // before that transaction has committed, SaveRequest returns ctx's error,
 // and the request may or may not be stored (see groupWrite).
-func (s *Store) SaveRequest(ctx context.Context, r monitor.Request) (monitor.SaveResult, error) {
+func (s *Store) SaveRequest(ctx context.Context, r proofs.Request) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
 	err := s.groupWrite(ctx, "save request", func(ctx context.Context, tx *sql.Tx) error {
 		var err error
@@ -71,9 +72,9 @@ func (s *Store) SaveRequest(ctx context.Context, r monitor.Request) (monitor.Sav
 // *monitor.Error SaveRequest would have returned, or nil. err is a failure
 // of the store itself, in which case nothing was saved.
 //
-// It is not part of monitor.Store: it exists for high intake rates, where
+// It is not part of proofs.Store: it exists for high intake rates, where
 // one fsync per request is the bottleneck.
-func (s *Store) SaveRequests(ctx context.Context, reqs []monitor.Request) (results []monitor.SaveResult, rejections []error, err error) {
+func (s *Store) SaveRequests(ctx context.Context, reqs []proofs.Request) (results []monitor.SaveResult, rejections []error, err error) {
 	results = make([]monitor.SaveResult, len(reqs))
 	rejections = make([]error, len(reqs))
 	err = s.write(ctx, "save requests", func(tx *sql.Tx) error {
@@ -97,9 +98,9 @@ func (s *Store) SaveRequests(ctx context.Context, reqs []monitor.Request) (resul
 	return results, rejections, nil
 }
 
-func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *monitor.Request) (monitor.SaveResult, error) {
+func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *proofs.Request) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
-	var old monitor.Request
+	var old proofs.Request
 	err := tx.StmtContext(ctx, s.st.getRequest).QueryRowContext(ctx, addrArg(r.Channel), addrArg(r.NonClosing)).Scan(
 		u64Col{&old.Nonce}, bigCol{&old.TransferredAmount}, hashCol{&old.Locksroot}, hashCol{&old.ExtraHash},
 		bytesCol{&old.Signature}, bytesCol{&old.NonClosingSignature}, bigCol{&old.Reward}, addrCol{&old.Closing})
@@ -165,7 +166,7 @@ func (s *Store) countSeen(ctx context.Context, tx *sql.Tx, newChannel bool, newP
 // identical reports whether two requests with the same key carry the same
 // balance proof, signatures and reward offer. Source, SourceRef and
 // ReceivedAt only say how it arrived.
-func identical(a, b *monitor.Request) bool {
+func identical(a, b *proofs.Request) bool {
 	return a.Nonce == b.Nonce &&
 		bigEqual(a.TransferredAmount, b.TransferredAmount) &&
 		a.Locksroot == b.Locksroot &&
@@ -186,9 +187,9 @@ func bigEqual(a, b *big.Int) bool {
 	return a.Cmp(b) == 0
 }
 
-// Request implements monitor.Store.
-func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address) (monitor.Request, error) {
-	var r monitor.Request
+// Request returns the stored request for (channel, non-closing).
+func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error) {
+	var r proofs.Request
 	err := s.r.QueryRowContext(ctx, `SELECT `+requestCols+` FROM requests WHERE channel = ? AND non_closing = ?`,
 		addrArg(channel), addrArg(nonClosing)).Scan(requestDest(&r)...)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -197,10 +198,10 @@ func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address)
 	return r, wrap("request", err)
 }
 
-// Requests implements monitor.Store with keyset pagination on (channel,
-// non_closing). Limit defaults to 100 and is capped at 1000. next is the hex
+// Requests lists stored requests (for rest) with keyset pagination on
+// (channel, non_closing). Limit defaults to 100 and is capped at 1000. next is the hex
 // of the last returned key, empty when there are no more rows.
-func (s *Store) Requests(ctx context.Context, q monitor.RequestQuery) ([]monitor.Request, string, error) {
+func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.Request, string, error) {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultPageSize
@@ -279,15 +280,15 @@ func truncate(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// RequestsForChannel implements monitor.Store.
-func (s *Store) RequestsForChannel(ctx context.Context, channel common.Address) ([]monitor.Request, error) {
+// RequestsForChannel implements proofs.Store.
+func (s *Store) RequestsForChannel(ctx context.Context, channel common.Address) ([]proofs.Request, error) {
 	reqs, err := queryAll(ctx, s.r, scanRequest,
 		`SELECT `+requestCols+` FROM requests WHERE channel = ? ORDER BY non_closing`, addrArg(channel))
 	return reqs, wrap("requests for channel", err)
 }
 
-// DeleteRequests implements monitor.Store. The channel and participants
-// the deleted requests showed are remembered in seen_channels and
+// DeleteRequests deletes a channel's stored requests (for rest). The
+// channel and participants the deleted requests showed are remembered in seen_channels and
 // seen_addresses, so that they are not counted again as new (Totals.Channels
 // and Totals.Participants never shrink).
 func (s *Store) DeleteRequests(ctx context.Context, channel common.Address) (int64, error) {

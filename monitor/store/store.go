@@ -1,7 +1,10 @@
-// Package store is the SQLite implementation of monitor.Store: Vigil's
-// durable state (accepted monitoring requests, the confirmed-event view of
-// channels, the chain cursor, update records and counters) in one database
-// file, with embedded numbered migrations.
+// Package store is the SQLite implementation of the stores the products
+// declare (proofs.Store, tower.Store, and the few methods their other
+// consumers declare for themselves): Vigil's durable state (accepted
+// monitoring requests, the confirmed-event view of channels, the chain
+// cursor, update records and counters, and the watchtower's appointments,
+// justice records and Bitcoin cursor) in one database file, with embedded
+// numbered migrations.
 //
 // Every acknowledged write is committed with synchronous=FULL in WAL mode
 // before the call returns, and writes that belong together (a request's
@@ -19,10 +22,10 @@
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
-// beyond the nonce ordering that monitor.Store documents and never logs
+// beyond the nonce ordering that proofs.Store documents and never logs
 // client data. Its one goroutine, the checkpointer (checkpoint.go), ends
-// with Close. Callers outside cmd should depend on
-// monitor.Store, not on this package.
+// with Close. Callers outside cmd should depend on the store ports their
+// own package declares, not on this package.
 package store
 
 import (
@@ -43,6 +46,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // ErrLocked is returned by Open when another process (or another Store in
@@ -73,7 +77,7 @@ const (
 	blockHashesKept = 256
 )
 
-// Store is a monitor.Store on an SQLite database. It is safe for concurrent
+// Store is a proofs.Store on an SQLite database. It is safe for concurrent
 // use.
 type Store struct {
 	w    *sql.DB // the single writer connection
@@ -97,7 +101,7 @@ type Store struct {
 	closeErr  error
 }
 
-var _ monitor.Store = (*Store)(nil)
+var _ proofs.Store = (*Store)(nil)
 
 // driverName is the sqlite3 driver with Vigil's per-connection settings:
 // pages not in SQLite's own cache are read from the memory-mapped file (the

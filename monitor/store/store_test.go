@@ -20,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/storetest"
 )
 
@@ -38,7 +39,7 @@ func openAt(t testing.TB, path string) *Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) monitor.Store { return openAt(t, tempPath(t)) })
+	storetest.Run(t, func(t *testing.T) storetest.ProofStore { return openAt(t, tempPath(t)) })
 }
 
 // testAddr and testRequest make distinct, valid-looking requests.
@@ -46,9 +47,9 @@ func testAddr(kind string, i int) common.Address {
 	return common.BytesToAddress([]byte(fmt.Sprintf("%s-%016d", kind, i)))
 }
 
-func testRequest(i int, nonce uint64) monitor.Request {
-	return monitor.Request{
-		BalanceProof: monitor.BalanceProof{
+func testRequest(i int, nonce uint64) proofs.Request {
+	return proofs.Request{
+		BalanceProof: proofs.BalanceProof{
 			ChainID:             big.NewInt(1337),
 			Channel:             testAddr("ch", i),
 			Nonce:               nonce,
@@ -106,10 +107,10 @@ func TestDurableAcrossReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	cur := monitor.Cursor{Number: 42, Hash: common.HexToHash("0x42")}
-	if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: cur, Blocks: []monitor.BlockRef{{Number: 42, Hash: cur.Hash}}}); err != nil {
+	if err := s.ApplyChain(ctx, proofs.ChainBatch{Cursor: cur, Blocks: []proofs.BlockRef{{Number: 42, Hash: cur.Hash}}}); err != nil {
 		t.Fatal(err)
 	}
-	id, err := s.InsertUpdate(ctx, monitor.Update{Channel: r.Channel, NonClosing: r.NonClosing, Outcome: monitor.OutcomePending,
+	id, err := s.InsertUpdate(ctx, proofs.Update{Channel: r.Channel, NonClosing: r.NonClosing, Outcome: proofs.OutcomePending,
 		TxHash: common.HexToHash("0x77"), TxNonce: 12})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +136,7 @@ func TestDurableAcrossReopen(t *testing.T) {
 	if h, ok, err := s.BlockHash(ctx, 42); err != nil || !ok || h != cur.Hash {
 		t.Errorf("block hash after reopen: %v %v %v", h, ok, err)
 	}
-	us, err := s.Updates(ctx, monitor.UpdateQuery{})
+	us, err := s.Updates(ctx, proofs.UpdateQuery{})
 	if err != nil || len(us) != 1 || us[0].ID != id || us[0].TxNonce != 12 {
 		t.Errorf("updates after reopen: %+v, %v", us, err)
 	}
@@ -357,10 +358,10 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 				return
 			}
 			if i%10 == 0 {
-				c := monitor.Channel{Address: r.Channel, Participant1: r.Closing, Participant2: r.NonClosing,
-					State: monitor.ChannelClosed, Closing: r.Closing, ClosedBlock: uint64(i), SettleTimeout: 1000}
-				b := monitor.ChainBatch{Cursor: monitor.Cursor{Number: uint64(i)}, Blocks: []monitor.BlockRef{{Number: uint64(i)}},
-					Channels: []monitor.Channel{c}}
+				c := proofs.Channel{Address: r.Channel, Participant1: r.Closing, Participant2: r.NonClosing,
+					State: proofs.ChannelClosed, Closing: r.Closing, ClosedBlock: uint64(i), SettleTimeout: 1000}
+				b := proofs.ChainBatch{Cursor: monitor.Cursor{Number: uint64(i)}, Blocks: []proofs.BlockRef{{Number: uint64(i)}},
+					Channels: []proofs.Channel{c}}
 				if err := s.ApplyChain(ctx, b); err != nil {
 					report(fmt.Errorf("writer: %w", err))
 					return
@@ -393,7 +394,7 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 					report(fmt.Errorf("reader %d: requests went from %d to %d", reader, last, tot.Requests))
 				}
 				last = tot.Requests
-				if _, _, err := s.Requests(ctx, monitor.RequestQuery{Limit: 20}); err != nil {
+				if _, _, err := s.Requests(ctx, proofs.RequestQuery{Limit: 20}); err != nil {
 					report(fmt.Errorf("reader %d: %w", reader, err))
 					return
 				}
@@ -429,7 +430,7 @@ func TestSaveRequestsBatch(t *testing.T) {
 	stale := testRequest(1, 4)
 	conflict := testRequest(2, 1)
 	conflict.Reward = big.NewInt(1)
-	res, rej, err := s.SaveRequests(ctx, []monitor.Request{a, b, a, newer, stale, conflict})
+	res, rej, err := s.SaveRequests(ctx, []proofs.Request{a, b, a, newer, stale, conflict})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +458,7 @@ func TestSaveRequestsBatch(t *testing.T) {
 	// A canceled batch saves nothing.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := s.SaveRequests(cctx, []monitor.Request{testRequest(3, 1)}); !errors.Is(err, context.Canceled) {
+	if _, _, err := s.SaveRequests(cctx, []proofs.Request{testRequest(3, 1)}); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled batch: %v", err)
 	}
 	if _, err := s.Request(ctx, testAddr("ch", 3), testAddr("nc", 3)); !errors.Is(err, monitor.ErrNotFound) {
@@ -468,18 +469,18 @@ func TestSaveRequestsBatch(t *testing.T) {
 func TestRequestsPageSizeCapped(t *testing.T) {
 	s := openAt(t, tempPath(t))
 	ctx := context.Background()
-	reqs := make([]monitor.Request, maxPageSize+5)
+	reqs := make([]proofs.Request, maxPageSize+5)
 	for i := range reqs {
 		reqs[i] = testRequest(i, 1)
 	}
 	if _, _, err := s.SaveRequests(ctx, reqs); err != nil {
 		t.Fatal(err)
 	}
-	page, next, err := s.Requests(ctx, monitor.RequestQuery{Limit: 50_000})
+	page, next, err := s.Requests(ctx, proofs.RequestQuery{Limit: 50_000})
 	if err != nil || len(page) != maxPageSize || next == "" {
 		t.Fatalf("Limit 50000: %d requests, next %q, %v; want %d and a cursor", len(page), next, err, maxPageSize)
 	}
-	page, next, err = s.Requests(ctx, monitor.RequestQuery{Limit: 50_000, After: next})
+	page, next, err = s.Requests(ctx, proofs.RequestQuery{Limit: 50_000, After: next})
 	if err != nil || len(page) != 5 || next != "" {
 		t.Fatalf("last page: %d requests, next %q, %v", len(page), next, err)
 	}
@@ -657,13 +658,13 @@ func TestSeenCountsMigratedFromV3(t *testing.T) {
 func TestChannelCacheFollowsChainWrites(t *testing.T) {
 	s := openAt(t, tempPath(t))
 	ctx := context.Background()
-	ch := monitor.Channel{Address: testAddr("cached", 1), Participant1: testAddr("p", 1), Participant2: testAddr("p", 2),
+	ch := proofs.Channel{Address: testAddr("cached", 1), Participant1: testAddr("p", 1), Participant2: testAddr("p", 2),
 		SettleTimeout: 100, OpenedBlock: 5, RewardDeposit1: big.NewInt(7)}
-	if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 5}, Channels: []monitor.Channel{ch}}); err != nil {
+	if err := s.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 5}, Channels: []proofs.Channel{ch}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Channel(ctx, ch.Address)
-	if err != nil || got.State != monitor.ChannelOpen {
+	if err != nil || got.State != proofs.ChannelOpen {
 		t.Fatalf("first read: %+v, %v", got, err)
 	}
 	got.RewardDeposit1.SetInt64(1) // a caller's change must not reach the cache
@@ -671,14 +672,14 @@ func TestChannelCacheFollowsChainWrites(t *testing.T) {
 		t.Fatalf("cached deposit changed by a caller: %v", got.RewardDeposit1)
 	}
 	closed := ch
-	closed.State, closed.Closing, closed.ClosedBlock = monitor.ChannelClosed, ch.Participant2, 9
-	if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 9}, Channels: []monitor.Channel{closed}}); err != nil {
+	closed.State, closed.Closing, closed.ClosedBlock = proofs.ChannelClosed, ch.Participant2, 9
+	if err := s.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 9}, Channels: []proofs.Channel{closed}}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Channel(ctx, ch.Address); err != nil || got.State != monitor.ChannelClosed || got.ClosedBlock != 9 {
+	if got, err := s.Channel(ctx, ch.Address); err != nil || got.State != proofs.ChannelClosed || got.ClosedBlock != 9 {
 		t.Fatalf("after the close: %+v, %v", got, err)
 	}
-	if err := s.RollbackChain(ctx, monitor.ChainRollback{To: monitor.Cursor{Number: 4}, Removed: []common.Address{ch.Address}}); err != nil {
+	if err := s.RollbackChain(ctx, proofs.ChainRollback{To: monitor.Cursor{Number: 4}, Removed: []common.Address{ch.Address}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Channel(ctx, ch.Address); !errors.Is(err, monitor.ErrNotFound) {

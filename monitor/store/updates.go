@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 const updateCols = `channel, non_closing, nonce, reward, outcome, detail,
@@ -18,7 +19,7 @@ const updateCols = `channel, non_closing, nonce, reward, outcome, detail,
 // updateSet is "channel = ?, non_closing = ?, ..." in updateCols order.
 var updateSet = strings.ReplaceAll(strings.Join(strings.Fields(updateCols), " "), ",", " = ?,") + " = ?"
 
-func updateArgs(u *monitor.Update) []any {
+func updateArgs(u *proofs.Update) []any {
 	return []any{
 		addrArg(u.Channel), addrArg(u.NonClosing), u64Arg(u.Nonce), bigArg(u.Reward), string(u.Outcome), u.Detail,
 		optHashArg(u.TxHash), u64Arg(u.TxNonce), bigArg(u.GasPrice), u64Arg(u.GasLimit), optBlobArg(u.RawTx),
@@ -27,8 +28,8 @@ func updateArgs(u *monitor.Update) []any {
 	}
 }
 
-func scanUpdate(rows *sql.Rows) (monitor.Update, error) {
-	var u monitor.Update
+func scanUpdate(rows *sql.Rows) (proofs.Update, error) {
+	var u proofs.Update
 	err := rows.Scan(&u.ID,
 		addrCol{&u.Channel}, addrCol{&u.NonClosing}, u64Col{&u.Nonce}, bigCol{&u.Reward}, &u.Outcome, &u.Detail,
 		hashCol{(*[32]byte)(&u.TxHash)}, u64Col{&u.TxNonce}, bigCol{&u.GasPrice}, u64Col{&u.GasLimit}, bytesCol{&u.RawTx},
@@ -37,9 +38,9 @@ func scanUpdate(rows *sql.Rows) (monitor.Update, error) {
 	return u, err
 }
 
-// InsertUpdate implements monitor.Store; u.ID is ignored. A zero TxHash is
+// InsertUpdate implements proofs.Store; u.ID is ignored. A zero TxHash is
 // stored as "not sent".
-func (s *Store) InsertUpdate(ctx context.Context, u monitor.Update) (int64, error) {
+func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error) {
 	var id int64
 	err := s.write(ctx, "insert update", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO updates (`+updateCols+`)
@@ -56,8 +57,8 @@ func (s *Store) InsertUpdate(ctx context.Context, u monitor.Update) (int64, erro
 	return id, nil
 }
 
-// SaveUpdate implements monitor.Store.
-func (s *Store) SaveUpdate(ctx context.Context, u monitor.Update) error {
+// SaveUpdate implements proofs.Store.
+func (s *Store) SaveUpdate(ctx context.Context, u proofs.Update) error {
 	return s.write(ctx, "save update", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE updates SET `+updateSet+` WHERE id = ?`, append(updateArgs(&u), u.ID)...)
 		if err != nil {
@@ -74,9 +75,9 @@ func (s *Store) SaveUpdate(ctx context.Context, u monitor.Update) error {
 	})
 }
 
-// Updates implements monitor.Store, in ID order. Unlike Requests, a Limit
+// Updates implements proofs.Store, in ID order. Unlike Requests, a Limit
 // <= 0 means no limit: callers reload all pending updates at start.
-func (s *Store) Updates(ctx context.Context, q monitor.UpdateQuery) ([]monitor.Update, error) {
+func (s *Store) Updates(ctx context.Context, q proofs.UpdateQuery) ([]proofs.Update, error) {
 	query := `SELECT id, ` + updateCols + ` FROM updates WHERE id > ?`
 	args := []any{q.AfterID}
 	if q.Channel != nil {
@@ -98,7 +99,7 @@ func (s *Store) Updates(ctx context.Context, q monitor.UpdateQuery) ([]monitor.U
 	return us, wrap("list updates", err)
 }
 
-// MaxTxNonce implements monitor.Store: the highest tx_nonce (as an unsigned
+// MaxTxNonce implements proofs.Store: the highest tx_nonce (as an unsigned
 // number) among updates that were sent.
 func (s *Store) MaxTxNonce(ctx context.Context) (uint64, bool, error) {
 	var n uint64
@@ -113,7 +114,7 @@ func (s *Store) MaxTxNonce(ctx context.Context) (uint64, bool, error) {
 	return n, true, nil
 }
 
-// Totals implements monitor.Store from one snapshot. Amounts are summed in
+// Totals implements monitor.TotalsStore from one snapshot. Amounts are summed in
 // Go: wei totals overflow SQLite's integers and must not become REAL.
 // RewardsWon, GasSpent and Counters are never nil.
 func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
@@ -178,7 +179,7 @@ func scanBig(rows *sql.Rows) (*big.Int, error) {
 	return b, err
 }
 
-// AddCounters implements monitor.Store in one transaction.
+// AddCounters implements monitor.CounterStore in one transaction.
 func (s *Store) AddCounters(ctx context.Context, deltas map[string]int64) error {
 	if len(deltas) == 0 {
 		return ctx.Err()

@@ -1,13 +1,13 @@
 // Package storetest is the test suite every store implementation must
-// pass: call Run (monitor.Store) and RunTower (TowerStore, the watchtower's
-// state) from the implementation's tests with a function that opens a
-// fresh, empty store.
+// pass: call Run (ProofStore, the balance proofs' state) and RunTower
+// (TowerStore, the watchtower's state) from the implementation's tests
+// with a function that opens a fresh, empty store.
 //
-// It checks the contracts documented in monitor/ports.go and monitor/tower,
+// It checks the contracts documented in monitor/proofs and monitor/tower,
 // not an implementation: it must not reach into a particular database,
-// sleep, or depend on anything but monitor's and the tower's types. Values are compared by meaning:
-// a nil amount equals zero, a nil byte slice equals an empty one, and times
-// are compared with Equal.
+// sleep, or depend on anything but monitor's, proofs' and the tower's
+// types. Values are compared by meaning: a nil amount equals zero, a nil
+// byte slice equals an empty one, and times are compared with Equal.
 package storetest
 
 import (
@@ -27,14 +27,31 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
+
+// ProofStore is everything a balance-proof store provides, the union of
+// what its consumers use: proofs.Store (intake, the chain view, the
+// responder), listing, reading and deleting requests (rest), the totals
+// and the persisted counters (monitor.Stats).
+type ProofStore interface {
+	proofs.Store
+	Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error)
+	// Requests selects stored requests in (channel, non-closing) order;
+	// next is the opaque cursor of the following page.
+	Requests(ctx context.Context, q proofs.RequestQuery) (reqs []proofs.Request, next string, err error)
+	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
+	Totals(ctx context.Context) (monitor.Totals, error)
+	// AddCounters adds deltas to persisted named counters.
+	AddCounters(ctx context.Context, deltas map[string]int64) error
+}
 
 // Run runs the suite; open must return a new, empty store for each call and
 // arrange for it to be closed (t.Cleanup).
-func Run(t *testing.T, open func(t *testing.T) monitor.Store) {
+func Run(t *testing.T, open func(t *testing.T) ProofStore) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s monitor.Store)
+		fn   func(t *testing.T, s ProofStore)
 	}{
 		{"SaveRequest", testSaveRequest},
 		{"SaveRequestConflicts", testSaveRequestConflicts},
@@ -98,10 +115,10 @@ var beyond64 = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 70), big.NewInt(
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 123456789, time.UTC)
 
 // request builds a valid-looking request for nonClosing against closing.
-func request(channel, nonClosing, closing common.Address, nonce uint64) monitor.Request {
+func request(channel, nonClosing, closing common.Address, nonce uint64) proofs.Request {
 	label := fmt.Sprintf("%s/%s/%d", channel.Hex(), nonClosing.Hex(), nonce)
-	return monitor.Request{
-		BalanceProof: monitor.BalanceProof{
+	return proofs.Request{
+		BalanceProof: proofs.BalanceProof{
 			ChainID:             big.NewInt(1337),
 			Channel:             channel,
 			Nonce:               nonce,
@@ -120,7 +137,7 @@ func request(channel, nonClosing, closing common.Address, nonce uint64) monitor.
 	}
 }
 
-func mustSave(t *testing.T, s monitor.Store, r monitor.Request) monitor.SaveResult {
+func mustSave(t *testing.T, s ProofStore, r proofs.Request) monitor.SaveResult {
 	t.Helper()
 	res, err := s.SaveRequest(ctx, r)
 	if err != nil {
@@ -152,13 +169,13 @@ func timeStr(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func reqStr(r monitor.Request) string {
+func reqStr(r proofs.Request) string {
 	return fmt.Sprintf("channel=%s nonClosing=%s closing=%s chain=%s nonce=%d transferred=%s locksroot=%x extra=%x sig=%x ncsig=%x reward=%s source=%q ref=%q received=%s",
 		r.Channel.Hex(), r.NonClosing.Hex(), r.Closing.Hex(), bigStr(r.ChainID), r.Nonce, bigStr(r.TransferredAmount),
 		r.Locksroot, r.ExtraHash, r.Signature, r.NonClosingSignature, bigStr(r.Reward), r.Source, r.SourceRef, timeStr(r.ReceivedAt))
 }
 
-func chanStr(c monitor.Channel) string {
+func chanStr(c proofs.Channel) string {
 	return fmt.Sprintf("address=%s p1=%s p2=%s timeout=%d opened=%d state=%s closing=%s closed=%d nonce=%d settled=%d dep1=%s dep2=%s",
 		c.Address.Hex(), c.Participant1.Hex(), c.Participant2.Hex(), c.SettleTimeout, c.OpenedBlock, c.State,
 		c.Closing.Hex(), c.ClosedBlock, c.OnChainNonce, c.SettledBlock, bigStr(c.RewardDeposit1), bigStr(c.RewardDeposit2))
@@ -171,14 +188,14 @@ func optBigStr(b *big.Int) string {
 	return b.String()
 }
 
-func eventStr(e monitor.ChainEvent) string {
+func eventStr(e proofs.ChainEvent) string {
 	// Event amounts are optional: nil and zero differ.
 	return fmt.Sprintf("%s block=%d/%s tx=%s log=%d channel=%s p1=%s p2=%s timeout=%d participant=%s nonce=%d payout=%s amount=%s amount2=%s",
 		e.Kind, e.Block, e.BlockHash.Hex(), e.TxHash.Hex(), e.LogIndex, e.Channel.Hex(), e.Participant1.Hex(), e.Participant2.Hex(),
 		e.SettleTimeout, e.Participant.Hex(), e.Nonce, e.Payout.Hex(), optBigStr(e.Amount), optBigStr(e.Amount2))
 }
 
-func updateStr(u monitor.Update) string {
+func updateStr(u proofs.Update) string {
 	return fmt.Sprintf("id=%d channel=%s nonClosing=%s nonce=%d reward=%s outcome=%s detail=%q tx=%s txNonce=%d gasPrice=%s gasLimit=%d raw=%x sent=%d block=%d gasUsed=%d gasPaid=%s won=%s created=%s updated=%s replacement=%d",
 		u.ID, u.Channel.Hex(), u.NonClosing.Hex(), u.Nonce, bigStr(u.Reward), u.Outcome, u.Detail, u.TxHash.Hex(), u.TxNonce,
 		bigStr(u.GasPrice), u.GasLimit, u.RawTx, u.SentBlock, u.Block, u.GasUsed, bigStr(u.GasPaid), bigStr(u.RewardWon),
@@ -217,7 +234,7 @@ func wantNotFound(t *testing.T, err error) {
 
 // ---- requests ----
 
-func testSaveRequest(t *testing.T, s monitor.Store) {
+func testSaveRequest(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 
 	r1 := request(ch, p1, p2, 5)
@@ -227,7 +244,7 @@ func testSaveRequest(t *testing.T, s monitor.Store) {
 	}
 	got, err := s.Request(ctx, ch, p1)
 	must(t, err)
-	equalList(t, "stored", reqStr, []monitor.Request{got}, []monitor.Request{r1})
+	equalList(t, "stored", reqStr, []proofs.Request{got}, []proofs.Request{r1})
 
 	// The same request again, from another source: a duplicate; the stored
 	// one is kept as it was.
@@ -239,7 +256,7 @@ func testSaveRequest(t *testing.T, s monitor.Store) {
 	}
 	got, err = s.Request(ctx, ch, p1)
 	must(t, err)
-	equalList(t, "after duplicate", reqStr, []monitor.Request{got}, []monitor.Request{r1})
+	equalList(t, "after duplicate", reqStr, []proofs.Request{got}, []proofs.Request{r1})
 
 	// The partner's request on the same channel: a new key, nothing new seen.
 	r2 := request(ch, p2, p1, 3)
@@ -256,7 +273,7 @@ func testSaveRequest(t *testing.T, s monitor.Store) {
 	}
 	got, err = s.Request(ctx, ch, p1)
 	must(t, err)
-	equalList(t, "after replace", reqStr, []monitor.Request{got}, []monitor.Request{r1b})
+	equalList(t, "after replace", reqStr, []proofs.Request{got}, []proofs.Request{r1b})
 
 	// The older one is now stale.
 	_, err = s.SaveRequest(ctx, r1)
@@ -271,23 +288,23 @@ func testSaveRequest(t *testing.T, s monitor.Store) {
 
 	reqs, err := s.RequestsForChannel(ctx, ch)
 	must(t, err)
-	want := []monitor.Request{r1b, r2}
+	want := []proofs.Request{r1b, r2}
 	sortRequests(want)
 	equalList(t, "RequestsForChannel", reqStr, reqs, want)
 }
 
-func testSaveRequestConflicts(t *testing.T, s monitor.Store) {
+func testSaveRequestConflicts(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 	orig := request(ch, p1, p2, 7)
 	mustSave(t, s, orig)
 
-	for name, change := range map[string]func(r *monitor.Request){
-		"signature":             func(r *monitor.Request) { r.Signature = sig("other") },
-		"non-closing signature": func(r *monitor.Request) { r.NonClosingSignature = sig("other") },
-		"transferred amount":    func(r *monitor.Request) { r.TransferredAmount = big.NewInt(1) },
-		"locksroot":             func(r *monitor.Request) { r.Locksroot = hash("other") },
-		"extra hash":            func(r *monitor.Request) { r.ExtraHash = hash("other") },
-		"reward":                func(r *monitor.Request) { r.Reward = wei("26000000000000000") },
+	for name, change := range map[string]func(r *proofs.Request){
+		"signature":             func(r *proofs.Request) { r.Signature = sig("other") },
+		"non-closing signature": func(r *proofs.Request) { r.NonClosingSignature = sig("other") },
+		"transferred amount":    func(r *proofs.Request) { r.TransferredAmount = big.NewInt(1) },
+		"locksroot":             func(r *proofs.Request) { r.Locksroot = hash("other") },
+		"extra hash":            func(r *proofs.Request) { r.ExtraHash = hash("other") },
+		"reward":                func(r *proofs.Request) { r.Reward = wei("26000000000000000") },
 	} {
 		r := orig
 		r.Signature = slices.Clone(orig.Signature)
@@ -308,7 +325,7 @@ func testSaveRequestConflicts(t *testing.T, s monitor.Store) {
 
 	got, err := s.Request(ctx, ch, p1)
 	must(t, err)
-	equalList(t, "after rejections", reqStr, []monitor.Request{got}, []monitor.Request{orig})
+	equalList(t, "after rejections", reqStr, []proofs.Request{got}, []proofs.Request{orig})
 
 	// A nil reward equals a zero one.
 	zero := request(ch, addr("p4"), p2, 1)
@@ -320,7 +337,7 @@ func testSaveRequestConflicts(t *testing.T, s monitor.Store) {
 	}
 }
 
-func testSaveRequestLargeNonces(t *testing.T, s monitor.Store) {
+func testSaveRequestLargeNonces(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 	high := uint64(1)<<63 + 1
 	mustSave(t, s, request(ch, p1, p2, high))
@@ -338,7 +355,7 @@ func testSaveRequestLargeNonces(t *testing.T, s monitor.Store) {
 	wantReason(t, err, monitor.ReasonStaleNonce)
 }
 
-func testRequestNotFound(t *testing.T, s monitor.Store) {
+func testRequestNotFound(t *testing.T, s ProofStore) {
 	_, err := s.Request(ctx, addr("nope"), addr("p1"))
 	wantNotFound(t, err)
 	reqs, err := s.RequestsForChannel(ctx, addr("nope"))
@@ -348,7 +365,7 @@ func testRequestNotFound(t *testing.T, s monitor.Store) {
 	}
 }
 
-func sortRequests(rs []monitor.Request) {
+func sortRequests(rs []proofs.Request) {
 	sort.Slice(rs, func(i, j int) bool {
 		if c := bytes.Compare(rs[i].Channel[:], rs[j].Channel[:]); c != 0 {
 			return c < 0
@@ -359,8 +376,8 @@ func sortRequests(rs []monitor.Request) {
 
 // pagedSet saves requests on 12 channels among 5 participants, so that each
 // participant is closing on some channels and non-closing on others.
-func pagedSet(t *testing.T, s monitor.Store) []monitor.Request {
-	var all []monitor.Request
+func pagedSet(t *testing.T, s ProofStore) []proofs.Request {
+	var all []proofs.Request
 	for i := range 12 {
 		ch := addr(fmt.Sprintf("ch%d", i))
 		a, b := addr(fmt.Sprintf("p%d", i%5)), addr(fmt.Sprintf("p%d", (i+2)%5))
@@ -376,25 +393,25 @@ func pagedSet(t *testing.T, s monitor.Store) []monitor.Request {
 	return all
 }
 
-func testPagination(t *testing.T, s monitor.Store) {
+func testPagination(t *testing.T, s ProofStore) {
 	all := pagedSet(t, s)
 	ch4, p0 := addr("ch4"), addr("p0")
 	ch0 := addr("ch0")
 	filters := []struct {
 		name string
-		q    monitor.RequestQuery
-		keep func(monitor.Request) bool
+		q    proofs.RequestQuery
+		keep func(proofs.Request) bool
 	}{
-		{"all", monitor.RequestQuery{}, func(monitor.Request) bool { return true }},
-		{"channel", monitor.RequestQuery{Channel: &ch4}, func(r monitor.Request) bool { return r.Channel == ch4 }},
-		{"participant", monitor.RequestQuery{Participant: &p0}, func(r monitor.Request) bool { return r.Closing == p0 || r.NonClosing == p0 }},
-		{"channel and participant", monitor.RequestQuery{Channel: &ch0, Participant: &p0}, func(r monitor.Request) bool {
+		{"all", proofs.RequestQuery{}, func(proofs.Request) bool { return true }},
+		{"channel", proofs.RequestQuery{Channel: &ch4}, func(r proofs.Request) bool { return r.Channel == ch4 }},
+		{"participant", proofs.RequestQuery{Participant: &p0}, func(r proofs.Request) bool { return r.Closing == p0 || r.NonClosing == p0 }},
+		{"channel and participant", proofs.RequestQuery{Channel: &ch0, Participant: &p0}, func(r proofs.Request) bool {
 			return r.Channel == ch0 && (r.Closing == p0 || r.NonClosing == p0)
 		}},
-		{"nobody", monitor.RequestQuery{Participant: ptr(addr("nobody"))}, func(monitor.Request) bool { return false }},
+		{"nobody", proofs.RequestQuery{Participant: ptr(addr("nobody"))}, func(proofs.Request) bool { return false }},
 	}
 	for _, f := range filters {
-		var want []monitor.Request
+		var want []proofs.Request
 		for _, r := range all {
 			if f.keep(r) {
 				want = append(want, r)
@@ -408,7 +425,7 @@ func testPagination(t *testing.T, s monitor.Store) {
 				continue
 			}
 			t.Run(fmt.Sprintf("%s/limit%d", f.name, limit), func(t *testing.T) {
-				var got []monitor.Request
+				var got []proofs.Request
 				q := f.q
 				q.Limit = limit
 				for page := 0; ; page++ {
@@ -443,13 +460,13 @@ func ptr[T any](v T) *T { return &v }
 // testPaginationSameChannel: a participant's two requests on one channel
 // (once as closing, once as non-closing) on consecutive pages, in both key
 // orders.
-func testPaginationSameChannel(t *testing.T, s monitor.Store) {
+func testPaginationSameChannel(t *testing.T, s ProofStore) {
 	ch := common.HexToAddress("0x5000000000000000000000000000000000000000")
 	a := common.HexToAddress("0x1000000000000000000000000000000000000000")
 	b := common.HexToAddress("0x2000000000000000000000000000000000000000")
 	before := common.HexToAddress("0x4000000000000000000000000000000000000000")
 	after := common.HexToAddress("0x6000000000000000000000000000000000000000")
-	rs := []monitor.Request{
+	rs := []proofs.Request{
 		request(ch, a, b, 1), request(ch, b, a, 1),
 		request(before, a, b, 1), request(before, b, a, 1),
 		request(after, b, a, 1),
@@ -459,8 +476,8 @@ func testPaginationSameChannel(t *testing.T, s monitor.Store) {
 	}
 	sortRequests(rs)
 	for _, p := range []common.Address{a, b} {
-		var got []monitor.Request
-		q := monitor.RequestQuery{Participant: &p, Limit: 1}
+		var got []proofs.Request
+		q := proofs.RequestQuery{Participant: &p, Limit: 1}
 		for range len(rs) + 1 {
 			reqs, next, err := s.Requests(ctx, q)
 			must(t, err)
@@ -474,33 +491,33 @@ func testPaginationSameChannel(t *testing.T, s monitor.Store) {
 	}
 }
 
-func testPaginationDefaultLimit(t *testing.T, s monitor.Store) {
+func testPaginationDefaultLimit(t *testing.T, s ProofStore) {
 	p := addr("p")
 	for i := range 101 {
 		mustSave(t, s, request(addr(fmt.Sprintf("ch%d", i)), p, addr("partner"), 1))
 	}
-	reqs, next, err := s.Requests(ctx, monitor.RequestQuery{})
+	reqs, next, err := s.Requests(ctx, proofs.RequestQuery{})
 	must(t, err)
 	if len(reqs) != 100 || next == "" {
 		t.Fatalf("Limit 0: got %d requests and next %q, want the default of 100 and a next cursor", len(reqs), next)
 	}
-	reqs, next, err = s.Requests(ctx, monitor.RequestQuery{After: next})
+	reqs, next, err = s.Requests(ctx, proofs.RequestQuery{After: next})
 	must(t, err)
 	if len(reqs) != 1 || next != "" {
 		t.Fatalf("second page: got %d requests and next %q, want 1 and no cursor", len(reqs), next)
 	}
 }
 
-func testPaginationBadCursor(t *testing.T, s monitor.Store) {
+func testPaginationBadCursor(t *testing.T, s ProofStore) {
 	pagedSet(t, s)
 	for _, after := range []string{"zz", "00", strings.Repeat("g", 80)} {
-		if _, _, err := s.Requests(ctx, monitor.RequestQuery{After: after}); err == nil {
+		if _, _, err := s.Requests(ctx, proofs.RequestQuery{After: after}); err == nil {
 			t.Errorf("After %q: no error", after)
 		}
 	}
 }
 
-func testDeleteRequests(t *testing.T, s monitor.Store) {
+func testDeleteRequests(t *testing.T, s ProofStore) {
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
 	other := request(addr("other"), p1, p2, 1)
 	mustSave(t, s, request(ch, p1, p2, 1))
@@ -519,7 +536,7 @@ func testDeleteRequests(t *testing.T, s monitor.Store) {
 	}
 	got, err := s.Request(ctx, other.Channel, p1)
 	must(t, err)
-	equalList(t, "other channel", reqStr, []monitor.Request{got}, []monitor.Request{other})
+	equalList(t, "other channel", reqStr, []proofs.Request{got}, []proofs.Request{other})
 
 	n, err = s.DeleteRequests(ctx, addr("unknown"))
 	must(t, err)
@@ -541,8 +558,8 @@ func testDeleteRequests(t *testing.T, s monitor.Store) {
 
 // ---- channels and chain ----
 
-func channel(label string, state monitor.ChannelState) monitor.Channel {
-	c := monitor.Channel{
+func channel(label string, state proofs.ChannelState) proofs.Channel {
+	c := proofs.Channel{
 		Address:        addr(label),
 		Participant1:   addr(label + "/p1"),
 		Participant2:   addr(label + "/p2"),
@@ -552,56 +569,56 @@ func channel(label string, state monitor.ChannelState) monitor.Channel {
 		RewardDeposit1: new(big.Int).Set(beyond64),
 		RewardDeposit2: big.NewInt(0),
 	}
-	if state != monitor.ChannelOpen {
+	if state != proofs.ChannelOpen {
 		c.Closing = c.Participant1
 		c.ClosedBlock = 1000
 		c.OnChainNonce = 4
 	}
-	if state == monitor.ChannelSettled {
+	if state == proofs.ChannelSettled {
 		c.SettledBlock = 1600
 	}
 	return c
 }
 
-func apply(t *testing.T, s monitor.Store, b monitor.ChainBatch) {
+func apply(t *testing.T, s ProofStore, b proofs.ChainBatch) {
 	t.Helper()
 	must(t, s.ApplyChain(ctx, b))
 }
 
-func testChannels(t *testing.T, s monitor.Store) {
+func testChannels(t *testing.T, s ProofStore) {
 	_, err := s.Channel(ctx, addr("nope"))
 	wantNotFound(t, err)
 
-	open := channel("a", monitor.ChannelOpen)
+	open := channel("a", proofs.ChannelOpen)
 	open.RewardDeposit2 = nil
-	closed := channel("b", monitor.ChannelClosed)
+	closed := channel("b", proofs.ChannelClosed)
 	closed.OnChainNonce = math.MaxUint64
 	closed.SettleTimeout = math.MaxUint64
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 20, Hash: hash("20")}, Channels: []monitor.Channel{open, closed}})
-	for _, want := range []monitor.Channel{open, closed} {
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 20, Hash: hash("20")}, Channels: []proofs.Channel{open, closed}})
+	for _, want := range []proofs.Channel{open, closed} {
 		got, err := s.Channel(ctx, want.Address)
 		must(t, err)
-		equalList(t, "channel", chanStr, []monitor.Channel{got}, []monitor.Channel{want})
+		equalList(t, "channel", chanStr, []proofs.Channel{got}, []proofs.Channel{want})
 	}
 
 	// A later batch overwrites the state.
-	open.State, open.Closing, open.ClosedBlock = monitor.ChannelClosed, open.Participant2, 30
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 30, Hash: hash("30")}, Channels: []monitor.Channel{open}})
+	open.State, open.Closing, open.ClosedBlock = proofs.ChannelClosed, open.Participant2, 30
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 30, Hash: hash("30")}, Channels: []proofs.Channel{open}})
 	got, err := s.Channel(ctx, open.Address)
 	must(t, err)
-	equalList(t, "updated channel", chanStr, []monitor.Channel{got}, []monitor.Channel{open})
+	equalList(t, "updated channel", chanStr, []proofs.Channel{got}, []proofs.Channel{open})
 }
 
-func testActionableChannels(t *testing.T, s monitor.Store) {
+func testActionableChannels(t *testing.T, s ProofStore) {
 	// Every closed channel below closes at 1000 with timeout 500: the last
 	// block of its window is 1500.
 	const deadline = 1500
 	type fixture struct {
-		c          monitor.Channel
-		reqs       []monitor.Request // against c.Closing unless said otherwise
+		c          proofs.Channel
+		reqs       []proofs.Request // against c.Closing unless said otherwise
 		actionable bool
 	}
-	mk := func(label string, state monitor.ChannelState, actionable bool, nonces ...uint64) fixture {
+	mk := func(label string, state proofs.ChannelState, actionable bool, nonces ...uint64) fixture {
 		c := channel(label, state)
 		f := fixture{c: c, actionable: actionable}
 		for _, n := range nonces {
@@ -610,43 +627,43 @@ func testActionableChannels(t *testing.T, s monitor.Store) {
 		return f
 	}
 	fixtures := []fixture{
-		mk("newer", monitor.ChannelClosed, true, 5),
-		mk("equal", monitor.ChannelClosed, false, 4),
-		mk("older", monitor.ChannelClosed, false, 3),
-		mk("none", monitor.ChannelClosed, false),
-		mk("open", monitor.ChannelOpen, false, 5),
-		mk("settled", monitor.ChannelSettled, false, 5),
+		mk("newer", proofs.ChannelClosed, true, 5),
+		mk("equal", proofs.ChannelClosed, false, 4),
+		mk("older", proofs.ChannelClosed, false, 3),
+		mk("none", proofs.ChannelClosed, false),
+		mk("open", proofs.ChannelOpen, false, 5),
+		mk("settled", proofs.ChannelSettled, false, 5),
 	}
 	// A request against the other participant does not help: it protects
 	// against a close by Participant2, but Participant1 closed.
-	wrong := mk("wrong-closing", monitor.ChannelClosed, false)
-	wrong.reqs = []monitor.Request{request(wrong.c.Address, wrong.c.Participant1, wrong.c.Participant2, 9)}
+	wrong := mk("wrong-closing", proofs.ChannelClosed, false)
+	wrong.reqs = []proofs.Request{request(wrong.c.Address, wrong.c.Participant1, wrong.c.Participant2, 9)}
 	fixtures = append(fixtures, wrong)
 	// Both participants have requests; only the one against the closer counts.
-	both := mk("both", monitor.ChannelClosed, true, 8)
+	both := mk("both", proofs.ChannelClosed, true, 8)
 	both.reqs = append(both.reqs, request(both.c.Address, both.c.Participant1, both.c.Participant2, 2))
 	fixtures = append(fixtures, both)
 	// Nonces and windows beyond 2^63.
-	huge := mk("huge-nonce", monitor.ChannelClosed, true, 1<<63+5)
+	huge := mk("huge-nonce", proofs.ChannelClosed, true, 1<<63+5)
 	huge.c.OnChainNonce = 1<<63 + 1
 	fixtures = append(fixtures, huge)
-	hugeOnChain := mk("huge-on-chain", monitor.ChannelClosed, false, 5)
+	hugeOnChain := mk("huge-on-chain", proofs.ChannelClosed, false, 5)
 	hugeOnChain.c.OnChainNonce = 1<<63 + 1
 	fixtures = append(fixtures, hugeOnChain)
-	longWindow := mk("long-window", monitor.ChannelClosed, true, 5)
+	longWindow := mk("long-window", proofs.ChannelClosed, true, 5)
 	longWindow.c.SettleTimeout = 1 << 63 // deadline beyond int64
 	fixtures = append(fixtures, longWindow)
 
-	var chs []monitor.Channel
+	var chs []proofs.Channel
 	for _, f := range fixtures {
 		chs = append(chs, f.c)
 		for _, r := range f.reqs {
 			mustSave(t, s, r)
 		}
 	}
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1200, Hash: hash("1200")}, Channels: chs})
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1200, Hash: hash("1200")}, Channels: chs})
 
-	check := func(head uint64, want []monitor.Channel) {
+	check := func(head uint64, want []proofs.Channel) {
 		t.Helper()
 		got, err := s.ActionableChannels(ctx, head)
 		must(t, err)
@@ -654,7 +671,7 @@ func testActionableChannels(t *testing.T, s monitor.Store) {
 		sortChannels(want)
 		equalList(t, fmt.Sprintf("ActionableChannels(%d)", head), chanStr, got, want)
 	}
-	var open, always []monitor.Channel
+	var open, always []proofs.Channel
 	for _, f := range fixtures {
 		if f.actionable {
 			open = append(open, f.c)
@@ -671,8 +688,8 @@ func testActionableChannels(t *testing.T, s monitor.Store) {
 	// A TransferUpdated to nonce 5 makes "newer" no longer actionable.
 	up := fixtures[0].c
 	up.OnChainNonce = 5
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1201, Hash: hash("1201")}, Channels: []monitor.Channel{up}})
-	var rest []monitor.Channel
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1201, Hash: hash("1201")}, Channels: []proofs.Channel{up}})
+	var rest []proofs.Channel
 	for _, c := range open {
 		if c.Address != up.Address {
 			rest = append(rest, c)
@@ -683,8 +700,8 @@ func testActionableChannels(t *testing.T, s monitor.Store) {
 
 // testMissedWindows: closed and settled channels whose deadline is in the
 // range, with a request against the closer newer than the on-chain nonce.
-func testMissedWindows(t *testing.T, s monitor.Store) {
-	mk := func(label string, state monitor.ChannelState, onChain uint64, nonces ...uint64) monitor.Channel {
+func testMissedWindows(t *testing.T, s ProofStore) {
+	mk := func(label string, state proofs.ChannelState, onChain uint64, nonces ...uint64) proofs.Channel {
 		c := channel(label, state)
 		c.OnChainNonce = onChain
 		for _, n := range nonces {
@@ -693,19 +710,19 @@ func testMissedWindows(t *testing.T, s monitor.Store) {
 		return c
 	}
 	// Every channel closes at 1000 with timeout 500: deadline 1500.
-	newer := mk("newer", monitor.ChannelClosed, 4, 5)
-	settled := mk("settled", monitor.ChannelSettled, 4, 6)
-	equal := mk("equal", monitor.ChannelClosed, 5, 5)
-	none := mk("none", monitor.ChannelClosed, 1)
-	open := mk("open", monitor.ChannelOpen, 0, 5)
-	wrong := channel("wrong-closing", monitor.ChannelClosed)
+	newer := mk("newer", proofs.ChannelClosed, 4, 5)
+	settled := mk("settled", proofs.ChannelSettled, 4, 6)
+	equal := mk("equal", proofs.ChannelClosed, 5, 5)
+	none := mk("none", proofs.ChannelClosed, 1)
+	open := mk("open", proofs.ChannelOpen, 0, 5)
+	wrong := channel("wrong-closing", proofs.ChannelClosed)
 	mustSave(t, s, request(wrong.Address, wrong.Participant1, wrong.Participant2, 9))
-	huge := mk("huge-nonce", monitor.ChannelSettled, 1<<63+1, 1<<63+5)
-	later := mk("later", monitor.ChannelClosed, 0, 3)
+	huge := mk("huge-nonce", proofs.ChannelSettled, 1<<63+1, 1<<63+5)
+	later := mk("later", proofs.ChannelClosed, 0, 3)
 	later.SettleTimeout = 600 // deadline 1600
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1700, Hash: hash("1700")},
-		Channels: []monitor.Channel{newer, settled, equal, none, open, wrong, huge, later}})
-	check := func(after, upTo uint64, want ...monitor.Channel) {
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1700, Hash: hash("1700")},
+		Channels: []proofs.Channel{newer, settled, equal, none, open, wrong, huge, later}})
+	check := func(after, upTo uint64, want ...proofs.Channel) {
 		t.Helper()
 		got, err := s.MissedWindows(ctx, after, upTo)
 		must(t, err)
@@ -721,38 +738,38 @@ func testMissedWindows(t *testing.T, s monitor.Store) {
 	check(0, 1<<62, newer, settled, huge, later)
 }
 
-func sortChannels(cs []monitor.Channel) {
+func sortChannels(cs []proofs.Channel) {
 	sort.Slice(cs, func(i, j int) bool { return bytes.Compare(cs[i].Address[:], cs[j].Address[:]) < 0 })
 }
 
 // chainFixture is blocks 100..102 with events on two channels.
-func chainFixture() (monitor.ChainBatch, monitor.Channel, monitor.Channel) {
-	x, y := channel("x", monitor.ChannelOpen), channel("y", monitor.ChannelOpen)
+func chainFixture() (proofs.ChainBatch, proofs.Channel, proofs.Channel) {
+	x, y := channel("x", proofs.ChannelOpen), channel("y", proofs.ChannelOpen)
 	x.OpenedBlock, y.OpenedBlock = 100, 102
-	ev := func(kind monitor.EventKind, block uint64, logIndex uint, ch common.Address) monitor.ChainEvent {
-		return monitor.ChainEvent{Kind: kind, Block: block, BlockHash: hash(fmt.Sprint(block)),
+	ev := func(kind proofs.EventKind, block uint64, logIndex uint, ch common.Address) proofs.ChainEvent {
+		return proofs.ChainEvent{Kind: kind, Block: block, BlockHash: hash(fmt.Sprint(block)),
 			TxHash: hash(fmt.Sprintf("tx%d/%d", block, logIndex)), LogIndex: logIndex, Channel: ch}
 	}
-	opened := ev(monitor.EventChannelOpened, 100, 3, x.Address)
+	opened := ev(proofs.EventChannelOpened, 100, 3, x.Address)
 	opened.Participant1, opened.Participant2, opened.SettleTimeout = x.Participant1, x.Participant2, x.SettleTimeout
-	deposit := ev(monitor.EventRewardDeposited, 101, 0, x.Address)
+	deposit := ev(proofs.EventRewardDeposited, 101, 0, x.Address)
 	deposit.Participant, deposit.Amount = x.Participant1, new(big.Int).Set(beyond64)
-	updated := ev(monitor.EventTransferUpdated, 101, 1, x.Address)
+	updated := ev(proofs.EventTransferUpdated, 101, 1, x.Address)
 	updated.Participant, updated.Nonce, updated.Payout, updated.Amount = x.Participant2, 1<<63+3, addr("payout"), big.NewInt(0)
-	settled := ev(monitor.EventChannelSettled, 102, 0, x.Address)
+	settled := ev(proofs.EventChannelSettled, 102, 0, x.Address)
 	settled.Amount, settled.Amount2 = big.NewInt(12), new(big.Int).Set(beyond64)
-	openedY := ev(monitor.EventChannelOpened, 102, 1, y.Address)
+	openedY := ev(proofs.EventChannelOpened, 102, 1, y.Address)
 	openedY.Participant1, openedY.Participant2, openedY.SettleTimeout = y.Participant1, y.Participant2, y.SettleTimeout
-	b := monitor.ChainBatch{
+	b := proofs.ChainBatch{
 		Cursor:   monitor.Cursor{Number: 102, Hash: hash("102")},
-		Blocks:   []monitor.BlockRef{{Number: 100, Hash: hash("100")}, {Number: 101, Hash: hash("101")}, {Number: 102, Hash: hash("102")}},
-		Events:   []monitor.ChainEvent{opened, deposit, updated, settled, openedY},
-		Channels: []monitor.Channel{x, y},
+		Blocks:   []proofs.BlockRef{{Number: 100, Hash: hash("100")}, {Number: 101, Hash: hash("101")}, {Number: 102, Hash: hash("102")}},
+		Events:   []proofs.ChainEvent{opened, deposit, updated, settled, openedY},
+		Channels: []proofs.Channel{x, y},
 	}
 	return b, x, y
 }
 
-func testApplyChainIdempotent(t *testing.T, s monitor.Store) {
+func testApplyChainIdempotent(t *testing.T, s ProofStore) {
 	b, x, y := chainFixture()
 	for range 2 {
 		apply(t, s, b)
@@ -782,21 +799,21 @@ func testApplyChainIdempotent(t *testing.T, s monitor.Store) {
 	}
 }
 
-func testRollbackChain(t *testing.T, s monitor.Store) {
+func testRollbackChain(t *testing.T, s ProofStore) {
 	b, x, y := chainFixture()
 	apply(t, s, b)
 
 	x2 := x
 	x2.RewardDeposit1 = big.NewInt(0)
 	to := monitor.Cursor{Number: 100, Hash: hash("100")}
-	must(t, s.RollbackChain(ctx, monitor.ChainRollback{To: to, Channels: []monitor.Channel{x2}, Removed: []common.Address{y.Address}}))
+	must(t, s.RollbackChain(ctx, proofs.ChainRollback{To: to, Channels: []proofs.Channel{x2}, Removed: []common.Address{y.Address}}))
 
 	evs, err := s.EventsAfter(ctx, 0)
 	must(t, err)
 	equalList(t, "events after rollback", eventStr, evs, b.Events[:1])
 	got, err := s.Channel(ctx, x.Address)
 	must(t, err)
-	equalList(t, "recomputed channel", chanStr, []monitor.Channel{got}, []monitor.Channel{x2})
+	equalList(t, "recomputed channel", chanStr, []proofs.Channel{got}, []proofs.Channel{x2})
 	_, err = s.Channel(ctx, y.Address)
 	wantNotFound(t, err)
 	cur, ok, err := s.Cursor(ctx)
@@ -814,12 +831,12 @@ func testRollbackChain(t *testing.T, s monitor.Store) {
 	}
 
 	// The new branch applies cleanly, with new events at the old positions.
-	nb := monitor.ChainBatch{
+	nb := proofs.ChainBatch{
 		Cursor: monitor.Cursor{Number: 101, Hash: hash("101'")},
-		Blocks: []monitor.BlockRef{{Number: 101, Hash: hash("101'")}},
-		Events: []monitor.ChainEvent{{Kind: monitor.EventRewardDeposited, Block: 101, BlockHash: hash("101'"),
+		Blocks: []proofs.BlockRef{{Number: 101, Hash: hash("101'")}},
+		Events: []proofs.ChainEvent{{Kind: proofs.EventRewardDeposited, Block: 101, BlockHash: hash("101'"),
 			TxHash: hash("other tx"), LogIndex: 0, Channel: x.Address, Participant: x.Participant2, Amount: big.NewInt(9)}},
-		Channels: []monitor.Channel{x2},
+		Channels: []proofs.Channel{x2},
 	}
 	apply(t, s, nb)
 	evs, err = s.EventsAfter(ctx, 100)
@@ -830,27 +847,27 @@ func testRollbackChain(t *testing.T, s monitor.Store) {
 	}
 }
 
-func testCursorAndBlockHashes(t *testing.T, s monitor.Store) {
+func testCursorAndBlockHashes(t *testing.T, s ProofStore) {
 	if c, ok, err := s.Cursor(ctx); err != nil || ok {
 		t.Fatalf("Cursor of an empty store: %v %v %v", c, ok, err)
 	}
 	if _, ok, err := s.BlockHash(ctx, 1); err != nil || ok {
 		t.Fatalf("BlockHash of an empty store: %v %v", ok, err)
 	}
-	blocks := func(from, to uint64) []monitor.BlockRef {
-		var bs []monitor.BlockRef
+	blocks := func(from, to uint64) []proofs.BlockRef {
+		var bs []proofs.BlockRef
 		for n := from; n <= to; n++ {
-			bs = append(bs, monitor.BlockRef{Number: n, Hash: hash(fmt.Sprint(n))})
+			bs = append(bs, proofs.BlockRef{Number: n, Hash: hash(fmt.Sprint(n))})
 		}
 		return bs
 	}
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 200, Hash: hash("200")}, Blocks: blocks(1, 200)})
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 200, Hash: hash("200")}, Blocks: blocks(1, 200)})
 	for _, n := range []uint64{1, 200} {
 		if h, ok, err := s.BlockHash(ctx, n); err != nil || !ok || h != hash(fmt.Sprint(n)) {
 			t.Errorf("BlockHash(%d): %v %v %v", n, h, ok, err)
 		}
 	}
-	apply(t, s, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 300, Hash: hash("300")}, Blocks: blocks(201, 300)})
+	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 300, Hash: hash("300")}, Blocks: blocks(201, 300)})
 	// Only the newest 256 (45..300) are kept.
 	for n := uint64(1); n <= 300; n++ {
 		h, ok, err := s.BlockHash(ctx, n)
@@ -868,8 +885,8 @@ func testCursorAndBlockHashes(t *testing.T, s monitor.Store) {
 
 // ---- updates ----
 
-func update(label string, ch common.Address, outcome monitor.UpdateOutcome, txNonce uint64) monitor.Update {
-	u := monitor.Update{
+func update(label string, ch common.Address, outcome proofs.UpdateOutcome, txNonce uint64) proofs.Update {
+	u := proofs.Update{
 		Channel:    ch,
 		NonClosing: addr(label + "/nc"),
 		Nonce:      7,
@@ -890,14 +907,14 @@ func update(label string, ch common.Address, outcome monitor.UpdateOutcome, txNo
 	return u
 }
 
-func testUpdates(t *testing.T, s monitor.Store) {
+func testUpdates(t *testing.T, s ProofStore) {
 	a, b := addr("a"), addr("b")
-	us := []monitor.Update{
-		update("1", a, monitor.OutcomePending, 1),
-		update("2", a, monitor.OutcomeSkipped, 0),
-		update("3", b, monitor.OutcomePending, 2),
-		update("4", b, monitor.OutcomeUnprofitable, 0),
-		update("5", a, monitor.OutcomeMined, 3),
+	us := []proofs.Update{
+		update("1", a, proofs.OutcomePending, 1),
+		update("2", a, proofs.OutcomeSkipped, 0),
+		update("3", b, proofs.OutcomePending, 2),
+		update("4", b, proofs.OutcomeUnprofitable, 0),
+		update("5", a, proofs.OutcomeMined, 3),
 	}
 	var last int64
 	for i := range us {
@@ -908,12 +925,12 @@ func testUpdates(t *testing.T, s monitor.Store) {
 		}
 		us[i].ID, last = id, id
 	}
-	all, err := s.Updates(ctx, monitor.UpdateQuery{})
+	all, err := s.Updates(ctx, proofs.UpdateQuery{})
 	must(t, err)
 	equalList(t, "all updates", updateStr, all, us)
 
-	pick := func(idx ...int) []monitor.Update {
-		var out []monitor.Update
+	pick := func(idx ...int) []proofs.Update {
+		var out []proofs.Update
 		for _, i := range idx {
 			out = append(out, us[i])
 		}
@@ -921,16 +938,16 @@ func testUpdates(t *testing.T, s monitor.Store) {
 	}
 	for _, tc := range []struct {
 		name string
-		q    monitor.UpdateQuery
-		want []monitor.Update
+		q    proofs.UpdateQuery
+		want []proofs.Update
 	}{
-		{"channel", monitor.UpdateQuery{Channel: &a}, pick(0, 1, 4)},
-		{"pending", monitor.UpdateQuery{Outcomes: []monitor.UpdateOutcome{monitor.OutcomePending}}, pick(0, 2)},
-		{"pending or mined", monitor.UpdateQuery{Outcomes: []monitor.UpdateOutcome{monitor.OutcomePending, monitor.OutcomeMined}}, pick(0, 2, 4)},
-		{"channel and outcome", monitor.UpdateQuery{Channel: &b, Outcomes: []monitor.UpdateOutcome{monitor.OutcomePending}}, pick(2)},
-		{"after", monitor.UpdateQuery{AfterID: us[1].ID}, pick(2, 3, 4)},
-		{"limit", monitor.UpdateQuery{AfterID: us[0].ID, Limit: 2}, pick(1, 2)},
-		{"none", monitor.UpdateQuery{Outcomes: []monitor.UpdateOutcome{monitor.OutcomeMissed}}, nil},
+		{"channel", proofs.UpdateQuery{Channel: &a}, pick(0, 1, 4)},
+		{"pending", proofs.UpdateQuery{Outcomes: []proofs.UpdateOutcome{proofs.OutcomePending}}, pick(0, 2)},
+		{"pending or mined", proofs.UpdateQuery{Outcomes: []proofs.UpdateOutcome{proofs.OutcomePending, proofs.OutcomeMined}}, pick(0, 2, 4)},
+		{"channel and outcome", proofs.UpdateQuery{Channel: &b, Outcomes: []proofs.UpdateOutcome{proofs.OutcomePending}}, pick(2)},
+		{"after", proofs.UpdateQuery{AfterID: us[1].ID}, pick(2, 3, 4)},
+		{"limit", proofs.UpdateQuery{AfterID: us[0].ID, Limit: 2}, pick(1, 2)},
+		{"none", proofs.UpdateQuery{Outcomes: []proofs.UpdateOutcome{proofs.OutcomeMissed}}, nil},
 	} {
 		got, err := s.Updates(ctx, tc.q)
 		must(t, err)
@@ -939,30 +956,30 @@ func testUpdates(t *testing.T, s monitor.Store) {
 
 	// The pending one is mined: everything can change.
 	u := us[0]
-	u.Outcome = monitor.OutcomeMined
+	u.Outcome = proofs.OutcomeMined
 	u.Block, u.GasUsed, u.GasPaid = 1003, 81234, wei("2436990000000000")
 	u.RewardWon = new(big.Int).Set(beyond64)
 	u.TxHash, u.RawTx, u.Replacement = hash("bumped"), []byte("raw bumped"), 2
 	u.UpdatedAt = t0.Add(time.Hour)
 	must(t, s.SaveUpdate(ctx, u))
-	got, err := s.Updates(ctx, monitor.UpdateQuery{AfterID: u.ID - 1, Limit: 1})
+	got, err := s.Updates(ctx, proofs.UpdateQuery{AfterID: u.ID - 1, Limit: 1})
 	must(t, err)
-	equalList(t, "saved update", updateStr, got, []monitor.Update{u})
+	equalList(t, "saved update", updateStr, got, []proofs.Update{u})
 
-	err = s.SaveUpdate(ctx, monitor.Update{ID: last + 100, Outcome: monitor.OutcomeMined})
+	err = s.SaveUpdate(ctx, proofs.Update{ID: last + 100, Outcome: proofs.OutcomeMined})
 	wantNotFound(t, err)
 }
 
-func testMaxTxNonce(t *testing.T, s monitor.Store) {
+func testMaxTxNonce(t *testing.T, s ProofStore) {
 	if n, ok, err := s.MaxTxNonce(ctx); err != nil || ok {
 		t.Fatalf("MaxTxNonce of an empty store: %d %v %v", n, ok, err)
 	}
-	skipped := update("skipped", addr("a"), monitor.OutcomeSkipped, 0)
+	skipped := update("skipped", addr("a"), proofs.OutcomeSkipped, 0)
 	skipped.TxNonce = 99 // no tx hash: never sent, does not count
-	for _, u := range []monitor.Update{
-		update("1", addr("a"), monitor.OutcomeMined, 7),
-		update("2", addr("a"), monitor.OutcomeReverted, 9),
-		update("3", addr("a"), monitor.OutcomePending, 8),
+	for _, u := range []proofs.Update{
+		update("1", addr("a"), proofs.OutcomeMined, 7),
+		update("2", addr("a"), proofs.OutcomeReverted, 9),
+		update("3", addr("a"), proofs.OutcomePending, 8),
 		skipped,
 	} {
 		_, err := s.InsertUpdate(ctx, u)
@@ -973,14 +990,14 @@ func testMaxTxNonce(t *testing.T, s monitor.Store) {
 	if !ok || n != 9 {
 		t.Errorf("MaxTxNonce: %d %v, want 9", n, ok)
 	}
-	_, err = s.InsertUpdate(ctx, update("big", addr("a"), monitor.OutcomePending, 1<<63+2))
+	_, err = s.InsertUpdate(ctx, update("big", addr("a"), proofs.OutcomePending, 1<<63+2))
 	must(t, err)
 	if n, ok, err := s.MaxTxNonce(ctx); err != nil || !ok || n != 1<<63+2 {
 		t.Errorf("MaxTxNonce with a nonce beyond 2^63: %d %v %v", n, ok, err)
 	}
 }
 
-func testTotals(t *testing.T, s monitor.Store) {
+func testTotals(t *testing.T, s ProofStore) {
 	tot, err := s.Totals(ctx)
 	must(t, err)
 	if tot.Requests != 0 || tot.Channels != 0 || tot.Participants != 0 || tot.Submitted != 0 || tot.Won != 0 {
@@ -999,18 +1016,18 @@ func testTotals(t *testing.T, s monitor.Store) {
 	mustSave(t, s, request(addr("ch2"), p3, p1, 1))
 	mustSave(t, s, request(addr("ch2"), p3, p1, 2)) // replaces
 
-	won1 := update("won1", addr("ch1"), monitor.OutcomeMined, 1)
+	won1 := update("won1", addr("ch1"), proofs.OutcomeMined, 1)
 	won1.GasPaid, won1.RewardWon = new(big.Int).Set(beyond64), new(big.Int).Set(beyond64)
-	won2 := update("won2", addr("ch2"), monitor.OutcomeMined, 2)
+	won2 := update("won2", addr("ch2"), proofs.OutcomeMined, 2)
 	won2.GasPaid, won2.RewardWon = wei("18446744073709551615"), wei("18446744073709551617") // 2^64-1, 2^64+1
-	lost := update("lost", addr("ch2"), monitor.OutcomeReverted, 3)
+	lost := update("lost", addr("ch2"), proofs.OutcomeReverted, 3)
 	lost.GasPaid, lost.RewardWon = wei("1000"), big.NewInt(0)
-	pending := update("pending", addr("ch3"), monitor.OutcomePending, 4)
-	skipped := update("skipped", addr("ch3"), monitor.OutcomeSkipped, 0)
-	stoodDown := update("stood-down", addr("ch3"), monitor.OutcomeSkipped, 0)
+	pending := update("pending", addr("ch3"), proofs.OutcomePending, 4)
+	skipped := update("skipped", addr("ch3"), proofs.OutcomeSkipped, 0)
+	stoodDown := update("stood-down", addr("ch3"), proofs.OutcomeSkipped, 0)
 	stoodDown.Competitor = hash("competitor")
-	missed := update("missed", addr("ch4"), monitor.OutcomeMissed, 0)
-	for _, u := range []monitor.Update{won1, won2, lost, pending, skipped, stoodDown, missed} {
+	missed := update("missed", addr("ch4"), proofs.OutcomeMissed, 0)
+	for _, u := range []proofs.Update{won1, won2, lost, pending, skipped, stoodDown, missed} {
 		_, err := s.InsertUpdate(ctx, u)
 		must(t, err)
 	}
@@ -1050,7 +1067,7 @@ func mapsEqual(a, b map[string]int64) bool {
 	return true
 }
 
-func testCounters(t *testing.T, s monitor.Store) {
+func testCounters(t *testing.T, s ProofStore) {
 	must(t, s.AddCounters(ctx, nil))
 	must(t, s.AddCounters(ctx, map[string]int64{"a": 1, "b": 2}))
 	must(t, s.AddCounters(ctx, map[string]int64{"a": 3, "c": -1}))
@@ -1064,7 +1081,7 @@ func testCounters(t *testing.T, s monitor.Store) {
 
 // ---- contexts ----
 
-func testContextCanceled(t *testing.T, s monitor.Store) {
+func testContextCanceled(t *testing.T, s ProofStore) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	ch, p1, p2 := addr("ch"), addr("p1"), addr("p2")
@@ -1072,16 +1089,16 @@ func testContextCanceled(t *testing.T, s monitor.Store) {
 	calls := map[string]func() error{
 		"SaveRequest": func() error { _, err := s.SaveRequest(cctx, request(ch, p1, p2, 1)); return err },
 		"Request":     func() error { _, err := s.Request(cctx, ch, p1); return err },
-		"Requests":    func() error { _, _, err := s.Requests(cctx, monitor.RequestQuery{}); return err },
+		"Requests":    func() error { _, _, err := s.Requests(cctx, proofs.RequestQuery{}); return err },
 		"Delete":      func() error { _, err := s.DeleteRequests(cctx, ch); return err },
 		"Channel":     func() error { _, err := s.Channel(cctx, ch); return err },
 		"Actionable":  func() error { _, err := s.ActionableChannels(cctx, 1); return err },
 		"EventsAfter": func() error { _, err := s.EventsAfter(cctx, 0); return err },
 		"Cursor":      func() error { _, _, err := s.Cursor(cctx); return err },
 		"ApplyChain":  func() error { return s.ApplyChain(cctx, b) },
-		"Rollback":    func() error { return s.RollbackChain(cctx, monitor.ChainRollback{}) },
-		"InsertUpd":   func() error { _, err := s.InsertUpdate(cctx, update("u", ch, monitor.OutcomePending, 1)); return err },
-		"Updates":     func() error { _, err := s.Updates(cctx, monitor.UpdateQuery{}); return err },
+		"Rollback":    func() error { return s.RollbackChain(cctx, proofs.ChainRollback{}) },
+		"InsertUpd":   func() error { _, err := s.InsertUpdate(cctx, update("u", ch, proofs.OutcomePending, 1)); return err },
+		"Updates":     func() error { _, err := s.Updates(cctx, proofs.UpdateQuery{}); return err },
 		"MaxTxNonce":  func() error { _, _, err := s.MaxTxNonce(cctx); return err },
 		"Totals":      func() error { _, err := s.Totals(cctx); return err },
 		"AddCounters": func() error { return s.AddCounters(cctx, map[string]int64{"x": 1}) },

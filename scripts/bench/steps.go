@@ -9,7 +9,7 @@ import "time"
 var steps = []step{
 	{
 		group: "intake", name: "balance-proof intake against the recovery bound",
-		pkg:       "./monitor/",
+		pkg:       "./monitor/proofs/",
 		bench:     "^(BenchmarkRecover2|BenchmarkIntakeParallel)$",
 		benchtime: "20000x", timeout: 10 * time.Minute,
 		env:    []string{"VIGIL_BENCH_CLIENTS=" + intakeClients},

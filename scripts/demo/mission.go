@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // The mission's figures.
@@ -371,7 +372,7 @@ func (d *demo) missionRequests(ctx context.Context) error {
 		return err
 	}
 	updateGas := st.Ethereum.UpdateGas
-	policy := monitor.Policy{ProfitFactor: 1.5, UpdateGas: updateGas}
+	policy := proofs.Policy{ProfitFactor: 1.5, UpdateGas: updateGas}
 	threshold := policy.GasCost(gasPrice)
 	d.n.step("alice goes offline soon: she asks the monitors to guard bob's proof, for a reward of %s", fmtEth(goodReward))
 	if err := d.signRequest(ctx, "alice", chA, "proofs/bob-to-alice-4.json", goodReward, "requests/alice.json"); err != nil {
@@ -446,7 +447,7 @@ func (d *demo) missionStaleClose(ctx context.Context) error {
 	}
 	mined := func(page updates) map[string]any {
 		for _, u := range page.Updates {
-			if u["outcome"] == string(monitor.OutcomeMined) {
+			if u["outcome"] == string(proofs.OutcomeMined) {
 				return u
 			}
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestBadInputTable sends every kind of bad balance proof to a running
@@ -54,14 +54,14 @@ func TestBadInputTable(t *testing.T) {
 	wire := func(mut func(m map[string]any)) []byte {
 		bp := s.proof(t, 9, big.NewInt(2000), reward)
 		var m map[string]any
-		raw, _ := json.Marshal(monitor.EncodeBalanceProof(bp))
+		raw, _ := json.Marshal(proofs.EncodeBalanceProof(bp))
 		_ = json.Unmarshal(raw, &m)
 		mut(m)
 		out, _ := json.Marshal(m)
 		return out
 	}
-	enc := func(bp monitor.BalanceProof) []byte {
-		out, _ := json.Marshal(monitor.EncodeBalanceProof(bp))
+	enc := func(bp proofs.BalanceProof) []byte {
+		out, _ := json.Marshal(proofs.EncodeBalanceProof(bp))
 		return out
 	}
 	highS := func(sig []byte) []byte {
@@ -182,11 +182,11 @@ func TestBadInputTable(t *testing.T) {
 
 // signedBy makes a request on the scenario's channel where partner signs the
 // balance proof and own the monitoring request.
-func signedBy(t *testing.T, chain *ethtest.Chain, channel common.Address, partner, own *ecdsa.PrivateKey, nonce uint64, reward *big.Int) monitor.BalanceProof {
+func signedBy(t *testing.T, chain *ethtest.Chain, channel common.Address, partner, own *ecdsa.PrivateKey, nonce uint64, reward *big.Int) proofs.BalanceProof {
 	return signedOn(t, chain, channel, partner, own, nonce, reward)
 }
 
-func signedOn(t *testing.T, chain *ethtest.Chain, channel common.Address, partner, own *ecdsa.PrivateKey, nonce uint64, reward *big.Int) monitor.BalanceProof {
+func signedOn(t *testing.T, chain *ethtest.Chain, channel common.Address, partner, own *ecdsa.PrivateKey, nonce uint64, reward *big.Int) proofs.BalanceProof {
 	t.Helper()
 	bp, err := ethereum.SignRequest(chain.ChainID, channel, eip712.BalanceProof{Nonce: nonce, TransferredAmount: big.NewInt(2000)}, partner, own, reward)
 	if err != nil {

@@ -99,7 +99,7 @@ import (
 // Also not represented: block size. The breach block holds the coinbase
 // and the breach only; a full mainnet block (about 4,000 transactions,
 // 1.5–2 MB) adds the transfer and decoding of getblock and about 4,000
-// txid hashes and index look-ups (monitor's BenchmarkMatchBlock measures
+// txid hashes and index look-ups (the tower's BenchmarkMatchBlock measures
 // the latter).
 //
 // Run it with a fixed iteration count, at most a few hundred (each

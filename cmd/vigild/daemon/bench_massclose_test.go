@@ -104,7 +104,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 const (
@@ -341,8 +341,8 @@ func (m *massClose) register(v *vigil, from, to int) {
 	}
 }
 
-func putProof(base string, bp monitor.BalanceProof) error {
-	body, err := json.Marshal(monitor.EncodeBalanceProof(bp))
+func putProof(base string, bp proofs.BalanceProof) error {
+	body, err := json.Marshal(proofs.EncodeBalanceProof(bp))
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // updates returns a daemon's update records for a channel.
@@ -113,13 +113,13 @@ func TestCompetingMonitorsPendingCheck(t *testing.T) {
 	alice, bob := chain.Keys[0], chain.Keys[1]
 	reward := big.NewInt(1_000_000_000_000_000)
 	s := newScenario(t, chain, alice, bob, 10, reward)
-	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: newPayout(t), conf: 1, strategy: monitor.StrategySlotted})
+	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: newPayout(t), conf: 1, strategy: proofs.StrategySlotted})
 	proof := s.proof(t, 4, big.NewInt(5000), reward)
 	if code, body := v2.put(proof); code != http.StatusCreated {
 		t.Fatalf("PUT v2: %d %v", code, body)
 	}
 	closed := s.bobClosesStale(t, 1, big.NewInt(10))
-	act := monitor.Policy{Strategy: monitor.StrategySlotted}.ActBlock(s.channel, ethtest.Address(chain.Keys[3]), closed, s.timeout)
+	act := proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(chain.Keys[3]), closed, s.timeout)
 	// Bring the chain to v2's slot minus one, with v2 watching.
 	for chain.Head(t) < act-1 {
 		chain.Mine(1)
@@ -156,7 +156,7 @@ func TestNewerProofWinsAfterOlderUpdate(t *testing.T) {
 	s := newScenario(t, chain, alice, bob, 30, reward)
 	pay1, pay2 := newPayout(t), newPayout(t)
 	v1 := startVigil(t, chain, vigilOpts{key: chain.Keys[2], payout: pay1, conf: 1})
-	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: pay2, conf: 1, strategy: monitor.StrategySlotted})
+	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: pay2, conf: 1, strategy: proofs.StrategySlotted})
 	if code, body := v1.put(s.proof(t, 3, big.NewInt(3000), reward)); code != http.StatusCreated {
 		t.Fatalf("PUT v1: %d %v", code, body)
 	}

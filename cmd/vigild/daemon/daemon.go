@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
@@ -75,9 +76,9 @@ type Config struct {
 	// Bitcoin is the Lightning watchtower; nil disables it.
 	Bitcoin *BitcoinConfig
 
-	Policy monitor.Policy
+	Policy proofs.Policy
 	// UpdateGasMax caps the updateTransfer gas learned from the chain (0:
-	// monitor.DefaultUpdateGasMax).
+	// proofs.DefaultUpdateGasMax).
 	UpdateGasMax uint64
 	// RatePerKey / RateBurst limit requests per signing participant.
 	RatePerKey   float64
@@ -188,7 +189,7 @@ func New(cfg Config) (*Daemon, error) {
 		}
 	}
 	if cfg.Policy.Strategy == "" {
-		cfg.Policy.Strategy = monitor.StrategyImmediate
+		cfg.Policy.Strategy = proofs.StrategyImmediate
 	}
 	if cfg.Policy.DeadlineMultiplier == 0 {
 		cfg.Policy.DeadlineMultiplier = 3
@@ -257,13 +258,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	// Intake and the responder judge with one gas model, learned from the
 	// chain by the responder.
 	policy := cfg.Policy
-	policy.Gas = monitor.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
+	policy.Gas = proofs.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
 	stats.SetChain(func(c *monitor.ChainStatus) {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
 		c.UpdateGas = policy.Gas.Gas()
 	})
 	ethSync := monitor.NewNodeSync("ethereum", d.log.With("subsystem", "ethereum"))
-	intake, err := monitor.NewIntake(monitor.IntakeConfig{
+	intake, err := proofs.NewIntake(proofs.IntakeConfig{
 		Store: st, Chain: reader, Policy: policy, Stats: stats, Monitor: sender.Address(),
 		SignReceipt: sender.SignDigest, Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
 		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst), Sync: ethSync, ChainDeadline: cfg.RPCTimeout,
@@ -271,7 +272,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	responder, err := monitor.NewResponder(monitor.ResponderConfig{
+	responder, err := proofs.NewResponder(proofs.ResponderConfig{
 		Store: st, Sender: sender, Policy: policy, Stats: stats, Payout: payout,
 		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
@@ -279,7 +280,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
-		Node: node, Heads: node, Registry: cfg.Registry, State: monitor.NewChainState(st, d.log.With("subsystem", "chain")),
+		Node: node, Heads: node, Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
 		OnHead: responder.Tick, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),
@@ -469,7 +470,7 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // housekeeping flushes counters and watches the operator balance.
-func (d *Daemon) housekeeping(ctx context.Context, st monitor.Store, stats *monitor.Stats, sender *ethereum.Sender) error {
+func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stats *monitor.Stats, sender *ethereum.Sender) error {
 	t := time.NewTicker(d.cfg.StatsFlush)
 	defer t.Stop()
 	for {

@@ -21,7 +21,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/gethtest"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestGriefingOnGeth: a cheating partner attacks the monitor before closing
@@ -141,7 +141,7 @@ type grief struct {
 	timeout           uint64
 	reward            *big.Int
 	channel           common.Address
-	request           monitor.BalanceProof
+	request           proofs.BalanceProof
 	bobSent, aliceGot *big.Int // the newest proof: bob's transfers to alice
 	aliceSent         *big.Int // what bob's stale close shows alice sent
 	depA, depB        *big.Int

@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // vigil is one daemon under test, running the real wiring against the
@@ -42,7 +43,7 @@ type vigilOpts struct {
 	key      *ecdsa.PrivateKey
 	payout   common.Address
 	dataDir  string
-	strategy monitor.Strategy
+	strategy proofs.Strategy
 	minRew   *big.Int
 	conf     uint64
 	matrix   *daemon.MatrixConfig
@@ -80,7 +81,7 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 		o.dataDir = t.TempDir()
 	}
 	if o.strategy == "" {
-		o.strategy = monitor.StrategyImmediate
+		o.strategy = proofs.StrategyImmediate
 	}
 	level := slog.LevelWarn
 	if os.Getenv("VIGIL_TEST_LOG") != "" {
@@ -112,7 +113,7 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 		HealthStaleAfter: o.staleAfter,
 		EthURL:           ethURL, ChainID: node.chainID, Registry: node.registry, Confirmations: o.conf,
 		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
-		Policy:     monitor.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
+		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
 	})
 	if err != nil {
@@ -175,8 +176,8 @@ func (v *vigil) stop() {
 	}
 }
 
-func (v *vigil) put(bp monitor.BalanceProof) (int, map[string]any) {
-	body, _ := json.Marshal(monitor.EncodeBalanceProof(bp))
+func (v *vigil) put(bp proofs.BalanceProof) (int, map[string]any) {
+	body, _ := json.Marshal(proofs.EncodeBalanceProof(bp))
 	return v.do(http.MethodPut, "/api/1/balance_proofs", body)
 }
 
@@ -250,7 +251,7 @@ func newScenario(t *testing.T, chain *ethtest.Chain, alice, bob *ecdsa.PrivateKe
 
 // proof is bob's balance proof of his transfers to alice, with alice's
 // monitoring request and reward.
-func (s *scenario) proof(t *testing.T, nonce uint64, transferred, reward *big.Int) monitor.BalanceProof {
+func (s *scenario) proof(t *testing.T, nonce uint64, transferred, reward *big.Int) proofs.BalanceProof {
 	t.Helper()
 	bp := eip712.BalanceProof{Nonce: nonce, TransferredAmount: transferred,
 		Locksroot: crypto.Keccak256Hash([]byte("locks"), big.NewInt(int64(nonce)).Bytes()),

@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vigil-monitor/vigil/contracts"
-	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
-	"github.com/vigil-monitor/vigil/monitor"
-
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestReorgRemovesClose: vigild processes a close (one confirmation) that
@@ -26,7 +26,7 @@ func TestReorgRemovesClose(t *testing.T) {
 	s := newScenario(t, chain, alice, bob, 40, reward)
 	// Slotted: vigild waits for its slot (>= 12 blocks after the close), so
 	// the reorg comes after it saw the close and before it would act.
-	v := startVigil(t, chain, vigilOpts{key: operator, payout: newPayout(t), conf: 1, strategy: monitor.StrategySlotted})
+	v := startVigil(t, chain, vigilOpts{key: operator, payout: newPayout(t), conf: 1, strategy: proofs.StrategySlotted})
 	if code, body := v.put(s.proof(t, 3, big.NewInt(3000), reward)); code != http.StatusCreated {
 		t.Fatalf("PUT: %d %v", code, body)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
-	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // roomClient is a client (or spammer) posting to the public room with the
@@ -54,8 +54,8 @@ func (c *roomClient) post(eventType string, content any) string {
 	return id
 }
 
-func (c *roomClient) postProof(bp monitor.BalanceProof) string {
-	return c.post(matrixbus.TypeBalanceProof, monitor.EncodeBalanceProof(bp))
+func (c *roomClient) postProof(bp proofs.BalanceProof) string {
+	return c.post(matrixbus.TypeBalanceProof, proofs.EncodeBalanceProof(bp))
 }
 
 // waitReceipt follows the room until a receipt answers forID.
@@ -200,7 +200,7 @@ func TestRoomBadEvents(t *testing.T) {
 	client := newRoomClient(t, hs, "alice", alias)
 	other := newRoomClient(t, hs, "bob", "#elsewhere:"+hs.ServerName)
 
-	good := monitor.EncodeBalanceProof(s.proof(t, 7, big.NewInt(7000), reward))
+	good := proofs.EncodeBalanceProof(s.proof(t, 7, big.NewInt(7000), reward))
 	asMap := func(mut func(m map[string]any)) map[string]any {
 		raw, _ := json.Marshal(good)
 		var m map[string]any
@@ -344,7 +344,7 @@ func TestRoomDuplicateFields(t *testing.T) {
 	v := roomVigil(t, chain, hs, alias, vigilOpts{key: chain.Keys[2], conf: 1})
 	client := newRoomClient(t, hs, "alice", alias)
 
-	raw, _ := json.Marshal(monitor.EncodeBalanceProof(s.proof(t, 7, big.NewInt(7000), reward)))
+	raw, _ := json.Marshal(proofs.EncodeBalanceProof(s.proof(t, 7, big.NewInt(7000), reward)))
 	body := func(prefix string) map[string]any {
 		return map[string]any{"msgtype": "m.text", "body": `{` + prefix + `"type":"balance_proof",` + string(raw[1:])}
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
@@ -203,7 +204,7 @@ func gethChannel(t *testing.T, n *gethtest.Node, alice, bob *ecdsa.PrivateKey, r
 }
 
 // signedProof is bob's balance proof for alice with her monitoring request.
-func signedProof(t *testing.T, chainID *big.Int, channel common.Address, alice, bob *ecdsa.PrivateKey, nonce uint64, reward *big.Int) monitor.BalanceProof {
+func signedProof(t *testing.T, chainID *big.Int, channel common.Address, alice, bob *ecdsa.PrivateKey, nonce uint64, reward *big.Int) proofs.BalanceProof {
 	t.Helper()
 	bp := eip712.BalanceProof{Nonce: nonce, TransferredAmount: big.NewInt(int64(nonce) * 1000),
 		Locksroot: crypto.Keccak256Hash([]byte("locks")), ExtraHash: crypto.Keccak256Hash([]byte("extra"))}
@@ -257,7 +258,7 @@ func TestStallEthereumNode(t *testing.T) {
 	// A client that hangs up before the node deadline.
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, v.url+"/api/1/balance_proofs",
-		strings.NewReader(string(mustJSON(t, monitor.EncodeBalanceProof(signedProof(t, n.ChainID, unknown, alice, bob, 4, reward))))))
+		strings.NewReader(string(mustJSON(t, proofs.EncodeBalanceProof(signedProof(t, n.ChainID, unknown, alice, bob, 4, reward))))))
 	if err != nil {
 		t.Fatal(err)
 	}

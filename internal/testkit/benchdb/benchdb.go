@@ -27,6 +27,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
@@ -143,8 +144,8 @@ func fillRequests(n int) func(s *store.Store) error {
 		sig := make([]byte, 65)
 		order := byKey(n, 2, func(i int) []byte { a := Address("channel", i); return a[:] })
 		for start := 0; start < len(order); start += batch / 2 {
-			var reqs []monitor.Request
-			var chs []monitor.Channel
+			var reqs []proofs.Request
+			var chs []proofs.Channel
 			for _, i := range order[start:min(start+batch/2, len(order))] {
 				ch := Address("channel", i)
 				p1, p2 := Address("participant", i%100_000), Address("participant", (i+7919)%100_000)
@@ -152,13 +153,13 @@ func fillRequests(n int) func(s *store.Store) error {
 					if i+j >= n {
 						break
 					}
-					reqs = append(reqs, monitor.Request{BalanceProof: monitor.BalanceProof{
+					reqs = append(reqs, proofs.Request{BalanceProof: proofs.BalanceProof{
 						ChainID: ChainID, Channel: ch, Nonce: 5, TransferredAmount: big.NewInt(int64(i)),
 						Locksroot: common.Hash(crypto.Keccak256(ch[:])), Signature: sig, NonClosing: pair[0],
 						NonClosingSignature: sig, Reward: Reward,
 					}, Closing: pair[1], Source: "rest", ReceivedAt: time.Unix(1_700_000_000, 0).UTC()})
 				}
-				chs = append(chs, monitor.Channel{Address: ch, Participant1: p1, Participant2: p2, SettleTimeout: 500, OpenedBlock: 1,
+				chs = append(chs, proofs.Channel{Address: ch, Participant1: p1, Participant2: p2, SettleTimeout: 500, OpenedBlock: 1,
 					RewardDeposit1: Reward, RewardDeposit2: Reward})
 			}
 			_, rej, err := s.SaveRequests(ctx, reqs)
@@ -170,7 +171,7 @@ func fillRequests(n int) func(s *store.Store) error {
 					return e
 				}
 			}
-			if err := s.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
+			if err := s.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
 				return err
 			}
 		}

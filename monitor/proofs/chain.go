@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"context"
@@ -8,18 +8,36 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
+
+// ChainStore is the store as the chain view uses it: the processed cursor
+// and block hashes, confirmed events and channel state, and the update
+// records a reorg puts back to pending.
+type ChainStore interface {
+	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error)
+	ApplyChain(ctx context.Context, b ChainBatch) error
+	RollbackChain(ctx context.Context, r ChainRollback) error
+	Channel(ctx context.Context, addr common.Address) (Channel, error)
+	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
+	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
+	Updates(ctx context.Context, q UpdateQuery) ([]Update, error)
+	// SaveUpdate overwrites the update with u.ID.
+	SaveUpdate(ctx context.Context, u Update) error
+}
 
 // ChainState turns confirmed contract events into channel state in the
 // store. The Ethereum watcher (chains/ethereum) calls Apply for every
 // processed block range and Rollback after a reorg; it owns no state itself.
 type ChainState struct {
-	store Store
+	store ChainStore
 	log   *slog.Logger
 }
 
 // NewChainState returns a ChainState writing to st.
-func NewChainState(st Store, log *slog.Logger) *ChainState {
+func NewChainState(st ChainStore, log *slog.Logger) *ChainState {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -27,7 +45,9 @@ func NewChainState(st Store, log *slog.Logger) *ChainState {
 }
 
 // Cursor is the last processed block, if any.
-func (c *ChainState) Cursor(ctx context.Context) (Cursor, bool, error) { return c.store.Cursor(ctx) }
+func (c *ChainState) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
+	return c.store.Cursor(ctx)
+}
 
 // BlockHash is the remembered hash of a processed block.
 func (c *ChainState) BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error) {
@@ -37,7 +57,7 @@ func (c *ChainState) BlockHash(ctx context.Context, n uint64) (common.Hash, bool
 // Apply records the events of a confirmed block range and advances the
 // cursor to its last block, atomically. Events for channels that the
 // registry did not open are dropped here (anyone can emit the same topics).
-func (c *ChainState) Apply(ctx context.Context, cur Cursor, blocks []BlockRef, events []ChainEvent) error {
+func (c *ChainState) Apply(ctx context.Context, cur monitor.Cursor, blocks []BlockRef, events []ChainEvent) error {
 	touched := map[common.Address]*Channel{}
 	var kept []ChainEvent
 	for _, ev := range events {
@@ -47,7 +67,7 @@ func (c *ChainState) Apply(ctx context.Context, cur Cursor, blocks []BlockRef, e
 				ch = &Channel{}
 			} else {
 				got, err := c.store.Channel(ctx, ev.Channel)
-				if errors.Is(err, ErrNotFound) {
+				if errors.Is(err, monitor.ErrNotFound) {
 					continue
 				}
 				if err != nil {
@@ -100,7 +120,7 @@ func applyEvent(ch *Channel, ev ChainEvent) {
 // Rollback undoes everything recorded above ancestor after a reorg: channel
 // states are recomputed from the surviving events, update records mined in
 // orphaned blocks go back to pending (the responder re-checks them).
-func (c *ChainState) Rollback(ctx context.Context, ancestor Cursor) error {
+func (c *ChainState) Rollback(ctx context.Context, ancestor monitor.Cursor) error {
 	orphaned, err := c.store.EventsAfter(ctx, ancestor.Number)
 	if err != nil {
 		return err

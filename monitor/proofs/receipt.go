@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"encoding/hex"
@@ -13,7 +13,7 @@ const ReceiptKindBalanceProof = "balance_proof"
 // BalanceProofReceipt is the one receipt object for an accepted balance
 // proof: the body fields of a PUT /api/1/balance_proofs answer and the
 // content of the room's org.vigil.receipt event are both this object
-// (PROTOCOL.md §4.3, §7.2). Signature is the monitor's EIP-712
+// (docs/protocol.md §4.3, §7.2). Signature is the monitor's EIP-712
 // MonitorReceipt over (channel, nonce, reward, monitor) in the channel's
 // domain on ChainID; Monitor and Signature are empty when the monitor signs
 // no receipts.

@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"math"
@@ -177,10 +177,4 @@ type Update struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Replacement int // how many times it was fee-bumped
-}
-
-// Cursor is the last fully processed block of a chain.
-type Cursor struct {
-	Number uint64
-	Hash   common.Hash
 }

@@ -1,4 +1,4 @@
-package monitor_test
+package proofs_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
@@ -29,20 +30,20 @@ type fakeSender struct {
 	gasPrice    *big.Int
 	gas         uint64
 	revert      bool
-	minedNonce  uint64                             // nonces(closing) at the latest block
-	stateNonce  uint64                             // nonces(closing) in the pending state
-	pool        []monitor.Competitor               // updateTransfer calls in the pool
-	poolErr     error                              // the pool cannot be read
-	facts       map[common.Hash]monitor.Competitor // what CheckCompetitor reads, by tx hash
-	othersGas   map[common.Hash]uint64             // gas used by other monitors' updates, by tx hash
+	minedNonce  uint64                            // nonces(closing) at the latest block
+	stateNonce  uint64                            // nonces(closing) in the pending state
+	pool        []proofs.Competitor               // updateTransfer calls in the pool
+	poolErr     error                             // the pool cannot be read
+	facts       map[common.Hash]proofs.Competitor // what CheckCompetitor reads, by tx hash
+	othersGas   map[common.Hash]uint64            // gas used by other monitors' updates, by tx hash
 	pendingAcct uint64
 	latestAcct  uint64
 	head        uint64   // the latest block
 	gasLimit    uint64   // block gas limit
 	gasUsed     uint64   // by the latest block
 	baseFee     *big.Int // the latest block's
-	receipts    map[common.Hash]*monitor.Receipt
-	signed      []monitor.TxParams
+	receipts    map[common.Hash]*proofs.Receipt
+	signed      []proofs.TxParams
 	broadcasts  int
 	calls       map[string]int
 }
@@ -50,11 +51,11 @@ type fakeSender struct {
 func newFakeSender() *fakeSender {
 	return &fakeSender{addr: common.HexToAddress("0x1000000000000000000000000000000000000001"),
 		gasPrice: big.NewInt(1_000_000_000), gas: 150_000, gasLimit: 30_000_000,
-		receipts: map[common.Hash]*monitor.Receipt{}, calls: map[string]int{}}
+		receipts: map[common.Hash]*proofs.Receipt{}, calls: map[string]int{}}
 }
 
 func (f *fakeSender) Address() common.Address { return f.addr }
-func (f *fakeSender) EstimateUpdate(context.Context, monitor.UpdateCall) (uint64, error) {
+func (f *fakeSender) EstimateUpdate(context.Context, proofs.UpdateCall) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["estimate"]++
@@ -73,13 +74,13 @@ func (f *fakeSender) OnChainNonce(_ context.Context, _, _ common.Address, pendin
 	f.calls["state_nonce"]++
 	return f.minedNonce, nil
 }
-func (f *fakeSender) PoolUpdates(context.Context) ([]monitor.Competitor, error) {
+func (f *fakeSender) PoolUpdates(context.Context) ([]proofs.Competitor, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["pool"]++
 	return f.pool, f.poolErr
 }
-func (f *fakeSender) CheckCompetitor(_ context.Context, c *monitor.Competitor) error {
+func (f *fakeSender) CheckCompetitor(_ context.Context, c *proofs.Competitor) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["check_competitor"]++
@@ -97,13 +98,13 @@ func (f *fakeSender) UpdateGasUsed(_ context.Context, h common.Hash, _ common.Ad
 	g, ok := f.othersGas[h]
 	return g, ok, nil
 }
-func (f *fakeSender) LatestBlock(context.Context) (monitor.BlockInfo, error) {
+func (f *fakeSender) LatestBlock(context.Context) (proofs.BlockInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["latest_block"]++
-	return monitor.BlockInfo{Number: f.head, GasLimit: f.gasLimit, GasUsed: f.gasUsed, BaseFee: f.baseFee}, nil
+	return proofs.BlockInfo{Number: f.head, GasLimit: f.gasLimit, GasUsed: f.gasUsed, BaseFee: f.baseFee}, nil
 }
-func (f *fakeSender) SignUpdate(_ context.Context, c monitor.UpdateCall, p monitor.TxParams) (common.Hash, []byte, error) {
+func (f *fakeSender) SignUpdate(_ context.Context, c proofs.UpdateCall, p proofs.TxParams) (common.Hash, []byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.signed = append(f.signed, p)
@@ -119,7 +120,7 @@ func (f *fakeSender) Broadcast(context.Context, []byte) error {
 	f.broadcasts++
 	return nil
 }
-func (f *fakeSender) Receipt(_ context.Context, h common.Hash) (*monitor.Receipt, error) {
+func (f *fakeSender) Receipt(_ context.Context, h common.Hash) (*proofs.Receipt, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["receipt"]++
@@ -137,20 +138,19 @@ func (f *fakeSender) GasPrice(context.Context) (*big.Int, error) {
 	f.calls["gas_price"]++
 	return f.gasPrice, nil
 }
-func (f *fakeSender) Balance(context.Context) (*big.Int, error) { return big.NewInt(1e18), nil }
 
 type fixture struct {
 	stats   *monitor.Stats
 	st      *store.Store
 	sender  *fakeSender
-	r       *monitor.Responder
+	r       *proofs.Responder
 	channel common.Address
 	closing common.Address
 }
 
 // newFixture: a channel opened at 10 with a 40-block window, closed at 100
 // by the partner, and a stored request with nonce 5 and a 1e15 wei reward.
-func newFixture(t *testing.T, pol monitor.Policy) *fixture {
+func newFixture(t *testing.T, pol proofs.Policy) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(store.Config{Path: filepath.Join(t.TempDir(), "v.db")})
@@ -173,20 +173,20 @@ func newFixture(t *testing.T, pol monitor.Policy) *fixture {
 		pol.DeadlineMultiplier = 3
 	}
 	f.stats = stats
-	f.r, err = monitor.NewResponder(monitor.ResponderConfig{Store: st, Sender: f.sender, Policy: pol, Stats: stats,
+	f.r, err = proofs.NewResponder(proofs.ResponderConfig{Store: st, Sender: f.sender, Policy: pol, Stats: stats,
 		ReplaceAfter: 3, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := monitor.NewChainState(st, slog.New(slog.DiscardHandler))
-	evs := []monitor.ChainEvent{
-		{Kind: monitor.EventChannelOpened, Block: 10, LogIndex: 0, Channel: f.channel, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
-		{Kind: monitor.EventChannelClosed, Block: 100, LogIndex: 0, Channel: f.channel, Participant: f.closing, Nonce: 1},
+	cs := proofs.NewChainState(st, slog.New(slog.DiscardHandler))
+	evs := []proofs.ChainEvent{
+		{Kind: proofs.EventChannelOpened, Block: 10, LogIndex: 0, Channel: f.channel, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
+		{Kind: proofs.EventChannelClosed, Block: 100, LogIndex: 0, Channel: f.channel, Participant: f.closing, Nonce: 1},
 	}
 	if err := cs.Apply(ctx, monitor.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
 		t.Fatal(err)
 	}
-	req := monitor.Request{BalanceProof: monitor.BalanceProof{ChainID: big.NewInt(1337), Channel: f.channel, Nonce: 5,
+	req := proofs.Request{BalanceProof: proofs.BalanceProof{ChainID: big.NewInt(1337), Channel: f.channel, Nonce: 5,
 		TransferredAmount: big.NewInt(500), Signature: make([]byte, 65), NonClosing: client,
 		NonClosingSignature: make([]byte, 65), Reward: big.NewInt(1e15)}, Closing: f.closing, Source: "rest", ReceivedAt: time.Unix(1, 0)}
 	if _, err := st.SaveRequest(ctx, req); err != nil {
@@ -203,13 +203,13 @@ func (f *fixture) tick(t *testing.T, head uint64) {
 	}
 }
 
-func (f *fixture) outcomes(t *testing.T) map[monitor.UpdateOutcome]int {
+func (f *fixture) outcomes(t *testing.T) map[proofs.UpdateOutcome]int {
 	t.Helper()
-	ups, err := f.st.Updates(context.Background(), monitor.UpdateQuery{Channel: &f.channel})
+	ups, err := f.st.Updates(context.Background(), proofs.UpdateQuery{Channel: &f.channel})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[monitor.UpdateOutcome]int{}
+	m := map[proofs.UpdateOutcome]int{}
 	for _, u := range ups {
 		m[u.Outcome]++
 	}
@@ -217,7 +217,7 @@ func (f *fixture) outcomes(t *testing.T) map[monitor.UpdateOutcome]int {
 }
 
 func TestResponderReplacesStuckTransaction(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.tick(t, 101)
 	if len(f.sender.signed) != 1 {
 		t.Fatalf("sent %d transactions, want 1", len(f.sender.signed))
@@ -242,10 +242,10 @@ func TestResponderReplacesStuckTransaction(t *testing.T) {
 	}
 	// The replacement is mined; the original's nonce is then used up.
 	h := crypto.Keccak256Hash(big.NewInt(int64(second.Nonce)).Bytes(), second.GasPrice.Bytes())
-	f.sender.receipts[h] = &monitor.Receipt{Block: 105, Success: true, GasUsed: 150_000, EffectiveGasPrice: second.GasPrice}
+	f.sender.receipts[h] = &proofs.Receipt{Block: 105, Success: true, GasUsed: 150_000, EffectiveGasPrice: second.GasPrice}
 	f.sender.latestAcct = second.Nonce + 1
 	f.tick(t, 105)
-	if o := f.outcomes(t); o[monitor.OutcomeMined] != 1 || o[monitor.OutcomeReplaced] != 1 || o[monitor.OutcomePending] != 0 {
+	if o := f.outcomes(t); o[proofs.OutcomeMined] != 1 || o[proofs.OutcomeReplaced] != 1 || o[proofs.OutcomePending] != 0 {
 		t.Fatalf("outcomes after the replacement was mined: %v", o)
 	}
 	f.tick(t, 106)
@@ -255,30 +255,30 @@ func TestResponderReplacesStuckTransaction(t *testing.T) {
 }
 
 func TestResponderGasPriceRisesTowardDeadline(t *testing.T) {
-	pol := monitor.Policy{DeadlineMultiplier: 3}
+	pol := proofs.Policy{DeadlineMultiplier: 3}
 	early := pol.GasPriceAt(big.NewInt(1000), 100, 140, 100)
 	mid := pol.GasPriceAt(big.NewInt(1000), 100, 140, 120)
 	late := pol.GasPriceAt(big.NewInt(1000), 100, 140, 140)
 	if early.Int64() != 1000 || mid.Int64() != 2000 || late.Int64() != 3000 {
 		t.Fatalf("prices %s %s %s, want 1000 2000 3000", early, mid, late)
 	}
-	capped := monitor.Policy{DeadlineMultiplier: 3, MaxGasPrice: big.NewInt(1500)}.GasPriceAt(big.NewInt(1000), 100, 140, 140)
+	capped := proofs.Policy{DeadlineMultiplier: 3, MaxGasPrice: big.NewInt(1500)}.GasPriceAt(big.NewInt(1000), 100, 140, 140)
 	if capped.Int64() != 1500 {
 		t.Fatalf("cap not applied: %s", capped)
 	}
 }
 
 func TestResponderSkipsPendingCompetitor(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	comp := f.validCompetitor(5)
-	f.sender.pool = []monitor.Competitor{comp}
+	f.sender.pool = []proofs.Competitor{comp}
 	f.tick(t, 101)
 	f.tick(t, 102)
 	if len(f.sender.signed) != 0 {
 		t.Fatal("sent although a competing update with the same nonce will land")
 	}
 	ups := f.updates(t)
-	if len(ups) != 1 || ups[0].Outcome != monitor.OutcomeSkipped || ups[0].Competitor != comp.TxHash {
+	if len(ups) != 1 || ups[0].Outcome != proofs.OutcomeSkipped || ups[0].Competitor != comp.TxHash {
 		t.Fatalf("want one skipped record naming the competitor (not one per block): %+v", ups)
 	}
 	if s := f.stats.Snapshot(time.Unix(2, 0)); s.Updates.Standdowns != 1 {
@@ -292,11 +292,11 @@ func TestResponderSkipsPendingCompetitor(t *testing.T) {
 	}
 	// When the pool cannot be read, a newer nonce in the pending state
 	// stands in for it (a claim too: subject to the margin).
-	g := newFixture(t, monitor.Policy{})
+	g := newFixture(t, proofs.Policy{})
 	g.sender.poolErr = errors.New("the method txpool_content does not exist")
 	g.sender.stateNonce = 6
 	g.tick(t, 101)
-	if len(g.sender.signed) != 0 || g.outcomes(t)[monitor.OutcomeSkipped] != 1 {
+	if len(g.sender.signed) != 0 || g.outcomes(t)[proofs.OutcomeSkipped] != 1 {
 		t.Fatalf("sent although the pending state has a newer nonce: %v", g.outcomes(t))
 	}
 	g.tick(t, 140-4) // the window is [100, 140]; margin max(4, 8) = 8 blocks
@@ -304,7 +304,7 @@ func TestResponderSkipsPendingCompetitor(t *testing.T) {
 		t.Fatalf("a pending-state claim still unmined at the margin must not stop us: %v", g.outcomes(t))
 	}
 	// An update with the nonce mined is a fact: nothing is sent, ever.
-	h := newFixture(t, monitor.Policy{})
+	h := newFixture(t, proofs.Policy{})
 	h.sender.minedNonce = 5
 	for head := uint64(101); head <= 140; head++ {
 		h.tick(t, head)
@@ -316,21 +316,21 @@ func TestResponderSkipsPendingCompetitor(t *testing.T) {
 
 // validCompetitor is another account's executable, well-priced
 // updateTransfer with nonce n that succeeds when simulated.
-func (f *fixture) validCompetitor(n uint64) monitor.Competitor {
+func (f *fixture) validCompetitor(n uint64) proofs.Competitor {
 	h := crypto.Keccak256Hash([]byte("competitor"), big.NewInt(int64(n)).Bytes())
-	c := monitor.Competitor{TxHash: h, From: common.HexToAddress("0xD000000000000000000000000000000000000004"),
+	c := proofs.Competitor{TxHash: h, From: common.HexToAddress("0xD000000000000000000000000000000000000004"),
 		Channel: f.channel, Nonce: n, TxNonce: 7, Gas: 200_000, FeeCap: big.NewInt(2e9), TipCap: big.NewInt(2e9),
 		Value: new(big.Int), Executable: true}
 	if f.sender.facts == nil {
-		f.sender.facts = map[common.Hash]monitor.Competitor{}
+		f.sender.facts = map[common.Hash]proofs.Competitor{}
 	}
-	f.sender.facts[h] = monitor.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1e18)}
+	f.sender.facts[h] = proofs.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1e18)}
 	return c
 }
 
-func (f *fixture) updates(t *testing.T) []monitor.Update {
+func (f *fixture) updates(t *testing.T) []proofs.Update {
 	t.Helper()
-	ups, err := f.st.Updates(context.Background(), monitor.UpdateQuery{Channel: &f.channel})
+	ups, err := f.st.Updates(context.Background(), proofs.UpdateQuery{Channel: &f.channel})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,33 +341,33 @@ func (f *fixture) updates(t *testing.T) []monitor.Update {
 // it counts: the monitor sends its update in the first block it can, and
 // its record says which pool transactions it disregarded and why.
 func TestResponderIgnoresCompetitorsThatWillNotLand(t *testing.T) {
-	junk := map[string]func(f *fixture) monitor.Competitor{
-		"queued behind a nonce gap": func(f *fixture) monitor.Competitor {
+	junk := map[string]func(f *fixture) proofs.Competitor{
+		"queued behind a nonce gap": func(f *fixture) proofs.Competitor {
 			c := f.validCompetitor(1 << 63)
 			c.Executable = false
 			return c
 		},
-		"account nonce far ahead": func(f *fixture) monitor.Competitor {
+		"account nonce far ahead": func(f *fixture) proofs.Competitor {
 			c := f.validCompetitor(6)
 			c.TxNonce = 1_000_000_000
 			return c
 		},
-		"priced below the base fee": func(f *fixture) monitor.Competitor {
+		"priced below the base fee": func(f *fixture) proofs.Competitor {
 			c := f.validCompetitor(6)
 			c.FeeCap, c.TipCap = big.NewInt(1), big.NewInt(1)
 			return c
 		},
-		"sender cannot pay for gas": func(f *fixture) monitor.Competitor {
+		"sender cannot pay for gas": func(f *fixture) proofs.Competitor {
 			c := f.validCompetitor(6)
-			f.sender.facts[c.TxHash] = monitor.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1000)}
+			f.sender.facts[c.TxHash] = proofs.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1000)}
 			return c
 		},
-		"reverts when simulated (random signatures)": func(f *fixture) monitor.Competitor {
+		"reverts when simulated (random signatures)": func(f *fixture) proofs.Competitor {
 			c := f.validCompetitor(^uint64(0))
-			f.sender.facts[c.TxHash] = monitor.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1e18), SimErr: errors.New("InvalidSignature")}
+			f.sender.facts[c.TxHash] = proofs.Competitor{SenderNonce: 7, SenderBalance: big.NewInt(1e18), SimErr: errors.New("InvalidSignature")}
 			return c
 		},
-		"cannot be checked": func(f *fixture) monitor.Competitor {
+		"cannot be checked": func(f *fixture) proofs.Competitor {
 			c := f.validCompetitor(6)
 			delete(f.sender.facts, c.TxHash)
 			return c
@@ -375,24 +375,24 @@ func TestResponderIgnoresCompetitorsThatWillNotLand(t *testing.T) {
 	}
 	for name, mk := range junk {
 		t.Run(name, func(t *testing.T) {
-			f := newFixture(t, monitor.Policy{})
+			f := newFixture(t, proofs.Policy{})
 			f.sender.baseFee = big.NewInt(1e9)
-			f.sender.pool = []monitor.Competitor{mk(f)}
+			f.sender.pool = []proofs.Competitor{mk(f)}
 			f.tick(t, 101)
 			if len(f.sender.signed) != 1 {
 				t.Fatalf("stood down for junk: %v", f.outcomes(t))
 			}
 			ups := f.updates(t)
-			if len(ups) != 1 || ups[0].Outcome != monitor.OutcomePending || ups[0].Detail == "" {
+			if len(ups) != 1 || ups[0].Outcome != proofs.OutcomePending || ups[0].Detail == "" {
 				t.Fatalf("want one pending update whose detail names the disregarded competitor: %+v", ups)
 			}
 		})
 	}
 	// Our own transactions in the pool are never competitors.
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	own := f.validCompetitor(9)
 	own.From = f.sender.addr
-	f.sender.pool = []monitor.Competitor{own}
+	f.sender.pool = []proofs.Competitor{own}
 	f.tick(t, 101)
 	if len(f.sender.signed) != 1 || f.sender.calls["check_competitor"] != 0 {
 		t.Fatalf("our own pool transaction was treated as a competitor: sent %d, calls %v", len(f.sender.signed), f.sender.calls)
@@ -403,9 +403,9 @@ func TestResponderIgnoresCompetitorsThatWillNotLand(t *testing.T) {
 // monitor wait only until the stand-down margin; then it sends its own at
 // the deadline gas price, and the record says why.
 func TestResponderStandDownEndsAtMargin(t *testing.T) {
-	f := newFixture(t, monitor.Policy{DeadlineMultiplier: 3})
+	f := newFixture(t, proofs.Policy{DeadlineMultiplier: 3})
 	comp := f.validCompetitor(5)
-	f.sender.pool = []monitor.Competitor{comp}
+	f.sender.pool = []proofs.Competitor{comp}
 	// Window [100, 140]: margin = max(4, ceil(0.2 x 40)) = 8; the competitor
 	// counts while head + 8 < 140.
 	for head := uint64(101); head < 132; head++ {
@@ -421,9 +421,9 @@ func TestResponderStandDownEndsAtMargin(t *testing.T) {
 	if got, want := f.sender.signed[0].GasPrice, big.NewInt(3e9); got.Cmp(want) != 0 {
 		t.Fatalf("gas price at the margin %s, want the deadline price %s", got, want)
 	}
-	var sent monitor.Update
+	var sent proofs.Update
 	for _, u := range f.updates(t) {
-		if u.Outcome == monitor.OutcomePending {
+		if u.Outcome == proofs.OutcomePending {
 			sent = u
 		}
 	}
@@ -431,8 +431,8 @@ func TestResponderStandDownEndsAtMargin(t *testing.T) {
 		t.Fatalf("the update's detail does not name the competitor it overrode: %q", sent.Detail)
 	}
 	// A custom margin.
-	g := newFixture(t, monitor.Policy{MarginBlocks: 20})
-	g.sender.pool = []monitor.Competitor{g.validCompetitor(5)}
+	g := newFixture(t, proofs.Policy{MarginBlocks: 20})
+	g.sender.pool = []proofs.Competitor{g.validCompetitor(5)}
 	g.tick(t, 119)
 	if len(g.sender.signed) != 0 {
 		t.Fatal("sent before a 20-block margin")
@@ -447,26 +447,26 @@ func TestResponderStandDownEndsAtMargin(t *testing.T) {
 // recorded as missed once, counted, whatever the reason (here: every
 // update was unprofitable), once the deadline's block is confirmed.
 func TestResponderRecordsMissedWindow(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.sender.gasPrice = big.NewInt(1e13) // unprofitable throughout
-	cs := monitor.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	cs := proofs.NewChainState(f.st, slog.New(slog.DiscardHandler))
 	for head := uint64(103); head <= 145; head++ {
 		if err := cs.Apply(context.Background(), monitor.Cursor{Number: head - 2, Hash: common.Hash{byte(head)}}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		f.tick(t, head)
-		if head-2 < 140 && f.outcomes(t)[monitor.OutcomeMissed] != 0 {
+		if head-2 < 140 && f.outcomes(t)[proofs.OutcomeMissed] != 0 {
 			t.Fatalf("missed recorded at confirmed block %d, before the deadline 140 is confirmed", head-2)
 		}
 	}
-	if o := f.outcomes(t); o[monitor.OutcomeMissed] != 1 {
+	if o := f.outcomes(t); o[proofs.OutcomeMissed] != 1 {
 		t.Fatalf("want exactly one missed record: %v", o)
 	}
 	if s := f.stats.Snapshot(time.Unix(2, 0)); s.Updates.Missed != 1 {
 		t.Fatalf("missed counted %d, want 1", s.Updates.Missed)
 	}
 	// A restarted responder does not record it again.
-	r2, err := monitor.NewResponder(monitor.ResponderConfig{Store: f.st, Sender: f.sender, Policy: monitor.Policy{ProfitFactor: 1},
+	r2, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Policy: proofs.Policy{ProfitFactor: 1},
 		Stats: f.stats, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -474,30 +474,30 @@ func TestResponderRecordsMissedWindow(t *testing.T) {
 	if err := r2.Tick(context.Background(), 146); err != nil {
 		t.Fatal(err)
 	}
-	if o := f.outcomes(t); o[monitor.OutcomeMissed] != 1 {
+	if o := f.outcomes(t); o[proofs.OutcomeMissed] != 1 {
 		t.Fatalf("missed recorded again after a restart: %v", o)
 	}
 }
 
 func TestResponderSkipsWouldRevert(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.sender.revert = true
 	f.tick(t, 101)
-	if len(f.sender.signed) != 0 || f.outcomes(t)[monitor.OutcomeSkipped] != 1 {
+	if len(f.sender.signed) != 0 || f.outcomes(t)[proofs.OutcomeSkipped] != 1 {
 		t.Fatalf("a reverting update must be recorded, not sent: %v", f.outcomes(t))
 	}
 }
 
 func TestResponderUnprofitableAtActionTime(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.sender.gasPrice = big.NewInt(1e13) // 150k gas x 1e13 = 1.5e18 > 1e15 reward
 	f.tick(t, 101)
 	f.tick(t, 102)
-	if len(f.sender.signed) != 0 || f.outcomes(t)[monitor.OutcomeUnprofitable] != 1 {
+	if len(f.sender.signed) != 0 || f.outcomes(t)[proofs.OutcomeUnprofitable] != 1 {
 		t.Fatalf("want one unprofitable record and no transaction: %v", f.outcomes(t))
 	}
 	// Altruistic participants are served regardless.
-	g := newFixture(t, monitor.Policy{Altruistic: map[common.Address]bool{common.HexToAddress("0xA000000000000000000000000000000000000003"): true}})
+	g := newFixture(t, proofs.Policy{Altruistic: map[common.Address]bool{common.HexToAddress("0xA000000000000000000000000000000000000003"): true}})
 	g.sender.gasPrice = big.NewInt(1e13)
 	g.tick(t, 101)
 	if len(g.sender.signed) != 1 {
@@ -506,12 +506,12 @@ func TestResponderUnprofitableAtActionTime(t *testing.T) {
 }
 
 func TestResponderWindowEdges(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.tick(t, 140) // next block 141 > deadline 140: too late
 	if len(f.sender.signed) != 0 {
 		t.Fatal("sent a transaction that can only land after the deadline")
 	}
-	g := newFixture(t, monitor.Policy{})
+	g := newFixture(t, proofs.Policy{})
 	g.tick(t, 139) // lands at 140 = deadline: still in time
 	if len(g.sender.signed) != 1 {
 		t.Fatal("did not act in the last valid block")
@@ -519,11 +519,11 @@ func TestResponderWindowEdges(t *testing.T) {
 }
 
 func TestResponderSlottedWaitsForSlot(t *testing.T) {
-	pol := monitor.Policy{Strategy: monitor.StrategySlotted}
+	pol := proofs.Policy{Strategy: proofs.StrategySlotted}
 	f := newFixture(t, pol)
 	act := pol.ActBlock(f.channel, f.sender.addr, 100, 40)
-	if act < 100+12 || act > 140-monitor.DeadlineGuard(40) {
-		t.Fatalf("slot %d outside [112, %d]", act, 140-monitor.DeadlineGuard(40))
+	if act < 100+12 || act > 140-proofs.DeadlineGuard(40) {
+		t.Fatalf("slot %d outside [112, %d]", act, 140-proofs.DeadlineGuard(40))
 	}
 	f.tick(t, act-1)
 	if len(f.sender.signed) != 0 {
@@ -537,7 +537,7 @@ func TestResponderSlottedWaitsForSlot(t *testing.T) {
 
 func TestPolicyJudge(t *testing.T) {
 	a := common.HexToAddress("0xA000000000000000000000000000000000000003")
-	p := monitor.Policy{MinReward: big.NewInt(100), ProfitFactor: 1.5, UpdateGas: 100}
+	p := proofs.Policy{MinReward: big.NewInt(100), ProfitFactor: 1.5, UpdateGas: 100}
 	cases := []struct {
 		reward, price int64
 		want          monitor.Reason
@@ -552,7 +552,7 @@ func TestPolicyJudge(t *testing.T) {
 			t.Errorf("reward %d at %d: got %q, want %q", c.reward, c.price, got, c.want)
 		}
 	}
-	if got := monitor.BumpedGasPrice(big.NewInt(1000), nil); got.Int64() != 1126 {
+	if got := proofs.BumpedGasPrice(big.NewInt(1000), nil); got.Int64() != 1126 {
 		t.Errorf("bump: %s", got)
 	}
 }
@@ -563,18 +563,18 @@ func (f *fixture) addChannels(t *testing.T, k int) []common.Address {
 	t.Helper()
 	ctx := context.Background()
 	client := common.HexToAddress("0xA000000000000000000000000000000000000003")
-	cs := monitor.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	cs := proofs.NewChainState(f.st, slog.New(slog.DiscardHandler))
 	var out []common.Address
 	for i := 0; i < k; i++ {
 		ch := common.BigToAddress(big.NewInt(int64(0xD000 + i)))
-		evs := []monitor.ChainEvent{
-			{Kind: monitor.EventChannelOpened, Block: 11, LogIndex: uint(i + 1), Channel: ch, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
-			{Kind: monitor.EventChannelClosed, Block: 100, LogIndex: uint(i + 1), Channel: ch, Participant: f.closing, Nonce: 1},
+		evs := []proofs.ChainEvent{
+			{Kind: proofs.EventChannelOpened, Block: 11, LogIndex: uint(i + 1), Channel: ch, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
+			{Kind: proofs.EventChannelClosed, Block: 100, LogIndex: uint(i + 1), Channel: ch, Participant: f.closing, Nonce: 1},
 		}
 		if err := cs.Apply(ctx, monitor.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
 			t.Fatal(err)
 		}
-		req := monitor.Request{BalanceProof: monitor.BalanceProof{ChainID: big.NewInt(1337), Channel: ch, Nonce: 5,
+		req := proofs.Request{BalanceProof: proofs.BalanceProof{ChainID: big.NewInt(1337), Channel: ch, Nonce: 5,
 			TransferredAmount: big.NewInt(500), Signature: make([]byte, 65), NonClosing: client,
 			NonClosingSignature: make([]byte, 65), Reward: big.NewInt(1e15)}, Closing: f.closing, Source: "rest", ReceivedAt: time.Unix(1, 0)}
 		if _, err := f.st.SaveRequest(ctx, req); err != nil {
@@ -590,7 +590,7 @@ func (f *fixture) addChannels(t *testing.T, k int) []common.Address {
 func (f *fixture) mine(k int, block uint64) {
 	for _, p := range f.sender.signed[:k] {
 		h := crypto.Keccak256Hash(big.NewInt(int64(p.Nonce)).Bytes(), p.GasPrice.Bytes())
-		f.sender.receipts[h] = &monitor.Receipt{Block: block, Success: true, GasUsed: 150_000, EffectiveGasPrice: p.GasPrice}
+		f.sender.receipts[h] = &proofs.Receipt{Block: block, Success: true, GasUsed: 150_000, EffectiveGasPrice: p.GasPrice}
 		if p.Nonce+1 > f.sender.latestAcct {
 			f.sender.latestAcct = p.Nonce + 1
 		}
@@ -603,7 +603,7 @@ func (f *fixture) mine(k int, block uint64) {
 // gas price and the pool; receipts are read only for transactions whose
 // account nonce is used.
 func TestResponderMassCloseBlocksInFlight(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.addChannels(t, 11) // 12 channels
 	// Gas limit per update: 150,000 + 20% = 180,000; 5 fit in two blocks
 	// of 500,000.
@@ -663,13 +663,13 @@ func TestResponderMassCloseBlocksInFlight(t *testing.T) {
 	if len(f.sender.signed) != 12 {
 		t.Fatalf("%d updates sent for 12 channels", len(f.sender.signed))
 	}
-	all, err := f.st.Updates(context.Background(), monitor.UpdateQuery{})
+	all, err := f.st.Updates(context.Background(), proofs.UpdateQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mined := map[common.Address]int{}
 	for _, u := range all {
-		if u.Outcome != monitor.OutcomeMined {
+		if u.Outcome != proofs.OutcomeMined {
 			t.Fatalf("update for %s: %s (%s)", u.Channel.Hex(), u.Outcome, u.Detail)
 		}
 		mined[u.Channel]++
@@ -683,7 +683,7 @@ func TestResponderMassCloseBlocksInFlight(t *testing.T) {
 // at: "not mined after ReplaceAfter blocks" counts from the node's head
 // after the broadcast, not from the Tick's head.
 func TestResponderReplaceCountsFromBroadcast(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.sender.head = 105 // the chain moved on while the Tick at 101 was sending
 	if err := f.r.Tick(context.Background(), 101); err != nil {
 		t.Fatal(err)
@@ -708,7 +708,7 @@ func TestResponderReplaceCountsFromBroadcast(t *testing.T) {
 // replaced, however long it waits; when none of ours is mined for
 // replace_after blocks, every one waiting that long is replaced.
 func TestResponderReplacesOnlyWhenQueueStalls(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.addChannels(t, 11)
 	f.sender.gasLimit = 500_000 // 5 updates in flight
 	f.tick(t, 101)
@@ -745,7 +745,7 @@ func TestResponderReplacesOnlyWhenQueueStalls(t *testing.T) {
 // the next block), the update is replaced at once, not replace_after blocks
 // later; one priced above the next block's base fee is left alone.
 func TestResponderReplacesUnderpricedAtOnce(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.sender.gasUsed = f.sender.gasLimit       // full blocks: the base fee rises 1/8
 	f.sender.baseFee = big.NewInt(800_000_000) // next block 900,000,000
 	f.tick(t, 101)                             // priced at 1.05 gwei
@@ -776,12 +776,12 @@ func TestNextBaseFeeMatchesGoEthereum(t *testing.T) {
 	} {
 		h := &types.Header{Number: big.NewInt(20_000_000), GasLimit: c.limit, GasUsed: c.used, BaseFee: new(big.Int).SetUint64(c.base)}
 		want := eip1559.CalcBaseFee(cfg, h)
-		got := monitor.BlockInfo{GasLimit: c.limit, GasUsed: c.used, BaseFee: new(big.Int).SetUint64(c.base)}.NextBaseFee()
+		got := proofs.BlockInfo{GasLimit: c.limit, GasUsed: c.used, BaseFee: new(big.Int).SetUint64(c.base)}.NextBaseFee()
 		if got.Cmp(want) != 0 {
 			t.Errorf("limit %d used %d base %d: next %s, go-ethereum %s", c.limit, c.used, c.base, got, want)
 		}
 	}
-	if (monitor.BlockInfo{GasLimit: 1}).NextBaseFee() != nil {
+	if (proofs.BlockInfo{GasLimit: 1}).NextBaseFee() != nil {
 		t.Error("a base fee before London")
 	}
 }
@@ -789,11 +789,11 @@ func TestNextBaseFeeMatchesGoEthereum(t *testing.T) {
 // The gas model answers the largest of its start figure and the recent
 // observations, within its ceiling; old observations age out.
 func TestUpdateGasModel(t *testing.T) {
-	m := monitor.NewUpdateGasModel(0, 500_000)
-	if m.Gas() != monitor.UpdateTransferGas {
-		t.Fatalf("start %d, want the built-in %d", m.Gas(), monitor.UpdateTransferGas)
+	m := proofs.NewUpdateGasModel(0, 500_000)
+	if m.Gas() != proofs.UpdateTransferGas {
+		t.Fatalf("start %d, want the built-in %d", m.Gas(), proofs.UpdateTransferGas)
 	}
-	if m.Observe(100_000) || m.Gas() != monitor.UpdateTransferGas {
+	if m.Observe(100_000) || m.Gas() != proofs.UpdateTransferGas {
 		t.Fatal("a cheaper observation lowered the figure below the start")
 	}
 	if !m.Observe(375_757) || m.Gas() != 375_757 {
@@ -808,7 +808,7 @@ func TestUpdateGasModel(t *testing.T) {
 	if m.Gas() != 200_000 {
 		t.Fatalf("old observations did not age out: %d", m.Gas())
 	}
-	pol := monitor.Policy{ProfitFactor: 1, Gas: m}
+	pol := proofs.Policy{ProfitFactor: 1, Gas: m}
 	if got := pol.GasCost(big.NewInt(10)); got.Int64() != 2_000_000 {
 		t.Fatalf("GasCost with the model: %s, want 2,000,000", got)
 	}
@@ -821,31 +821,31 @@ func TestUpdateGasModel(t *testing.T) {
 // estimates, the gas its mined updates used, and the gas used by other
 // monitors' updates of watched channels; intake then judges with it.
 func TestResponderLearnsUpdateGas(t *testing.T) {
-	model := monitor.NewUpdateGasModel(0, 0)
-	f := newFixture(t, monitor.Policy{Gas: model})
+	model := proofs.NewUpdateGasModel(0, 0)
+	f := newFixture(t, proofs.Policy{Gas: model})
 	f.sender.gas = 375_757
 	f.tick(t, 101)
 	if model.Gas() != 375_757 {
 		t.Fatalf("the live estimate was not learned: %d", model.Gas())
 	}
 	// Our update is mined having used more.
-	f.sender.receipts[f.updates(t)[0].TxHash] = &monitor.Receipt{Block: 102, Success: true, GasUsed: 420_000, EffectiveGasPrice: big.NewInt(1)}
+	f.sender.receipts[f.updates(t)[0].TxHash] = &proofs.Receipt{Block: 102, Success: true, GasUsed: 420_000, EffectiveGasPrice: big.NewInt(1)}
 	f.sender.latestAcct = 1
 	f.tick(t, 102)
 	if model.Gas() != 420_000 {
 		t.Fatalf("our mined update's gas was not learned: %d", model.Gas())
 	}
 	// Another monitor's update of a watched channel, confirmed later.
-	cs := monitor.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	cs := proofs.NewChainState(f.st, slog.New(slog.DiscardHandler))
 	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 101, Hash: common.Hash{101}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.tick(t, 103) // the model starts following events from here
 	other := common.Hash{0xee}
 	f.sender.othersGas = map[common.Hash]uint64{other: 592_345}
-	ev := monitor.ChainEvent{Kind: monitor.EventTransferUpdated, Block: 102, LogIndex: 0, Channel: f.channel, TxHash: other,
+	ev := proofs.ChainEvent{Kind: proofs.EventTransferUpdated, Block: 102, LogIndex: 0, Channel: f.channel, TxHash: other,
 		Participant: f.closing, Nonce: 9, Payout: common.HexToAddress("0xE000000000000000000000000000000000000005"), Amount: big.NewInt(1)}
-	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 102, Hash: common.Hash{102}}, nil, []monitor.ChainEvent{ev}); err != nil {
+	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 102, Hash: common.Hash{102}}, nil, []proofs.ChainEvent{ev}); err != nil {
 		t.Fatal(err)
 	}
 	f.tick(t, 104)
@@ -859,7 +859,7 @@ func TestResponderLearnsUpdateGas(t *testing.T) {
 // ours: once the base fee overtakes it, it is re-sent at a price that gets
 // it mined (where it reverts) instead of being rebroadcast forever.
 func TestResponderFreesNonceOfUpdateAfterWindow(t *testing.T) {
-	f := newFixture(t, monitor.Policy{})
+	f := newFixture(t, proofs.Policy{})
 	f.sender.baseFee = big.NewInt(1)
 	f.tick(t, 101)
 	if len(f.sender.signed) != 1 {

@@ -1,13 +1,16 @@
-package monitor
+package proofs
 
 import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 func sampleWire() BalanceProofJSON {
@@ -50,36 +53,36 @@ func TestDecodeReasons(t *testing.T) {
 	}
 	cases := map[string]struct {
 		in   []byte
-		want Reason
+		want monitor.Reason
 	}{
-		"too large":        {[]byte(strings.Repeat(" ", MaxMessageBytes+1)), ReasonBodyTooLarge},
-		"not json":         {[]byte("nope"), ReasonMalformedJSON},
-		"null":             {[]byte("null"), ReasonMalformedJSON},
-		"array":            {[]byte("[]"), ReasonMalformedJSON},
-		"trailing":         {[]byte("{} 1"), ReasonMalformedJSON},
-		"missing":          {mut(func(m map[string]any) { delete(m, "nonce") }), ReasonMissingField},
-		"unknown":          {mut(func(m map[string]any) { m["x"] = "1" }), ReasonUnknownField},
-		"number":           {mut(func(m map[string]any) { m["nonce"] = 13 }), ReasonBadType},
-		"null field":       {mut(func(m map[string]any) { m["nonce"] = nil }), ReasonBadType},
-		"empty number":     {mut(func(m map[string]any) { m["nonce"] = "" }), ReasonBadNumber},
-		"plus sign":        {mut(func(m map[string]any) { m["nonce"] = "+1" }), ReasonBadNumber},
-		"space":            {mut(func(m map[string]any) { m["nonce"] = " 1" }), ReasonBadNumber},
-		"exponent":         {mut(func(m map[string]any) { m["reward_amount"] = "1e18" }), ReasonBadNumber},
-		"leading zero":     {mut(func(m map[string]any) { m["nonce"] = "013" }), ReasonBadNumber},
-		"uint64 overflow":  {mut(func(m map[string]any) { m["nonce"] = "18446744073709551616" }), ReasonNumberOverflow},
-		"uint256 overflow": {mut(func(m map[string]any) { m["reward_amount"] = new(big.Int).Lsh(big.NewInt(1), 256).String() }), ReasonNumberOverflow},
-		"80 digits":        {mut(func(m map[string]any) { m["reward_amount"] = strings.Repeat("9", 80) }), ReasonNumberOverflow},
-		"no 0x":            {mut(func(m map[string]any) { m["locksroot"] = strings.Repeat("eb", 32) }), ReasonBadHex},
-		"odd hex":          {mut(func(m map[string]any) { m["locksroot"] = "0x" + strings.Repeat("e", 63) }), ReasonBadHex},
-		"short sig":        {mut(func(m map[string]any) { m["signature"] = "0x11" }), ReasonBadSignature},
-		"short addr":       {mut(func(m map[string]any) { m["channel_address"] = "0x87F5" }), ReasonBadAddress},
-		"non-hex addr":     {mut(func(m map[string]any) { m["channel_address"] = "0x" + strings.Repeat("g", 40) }), ReasonBadAddress},
-		"bad checksum":     {mut(func(m map[string]any) { m["channel_address"] = "0x87f5636c67f2Fd4F11710974766a5B1b6f33FB1d" }), ReasonBadChecksum},
+		"too large":        {[]byte(strings.Repeat(" ", MaxMessageBytes+1)), monitor.ReasonBodyTooLarge},
+		"not json":         {[]byte("nope"), monitor.ReasonMalformedJSON},
+		"null":             {[]byte("null"), monitor.ReasonMalformedJSON},
+		"array":            {[]byte("[]"), monitor.ReasonMalformedJSON},
+		"trailing":         {[]byte("{} 1"), monitor.ReasonMalformedJSON},
+		"missing":          {mut(func(m map[string]any) { delete(m, "nonce") }), monitor.ReasonMissingField},
+		"unknown":          {mut(func(m map[string]any) { m["x"] = "1" }), monitor.ReasonUnknownField},
+		"number":           {mut(func(m map[string]any) { m["nonce"] = 13 }), monitor.ReasonBadType},
+		"null field":       {mut(func(m map[string]any) { m["nonce"] = nil }), monitor.ReasonBadType},
+		"empty number":     {mut(func(m map[string]any) { m["nonce"] = "" }), monitor.ReasonBadNumber},
+		"plus sign":        {mut(func(m map[string]any) { m["nonce"] = "+1" }), monitor.ReasonBadNumber},
+		"space":            {mut(func(m map[string]any) { m["nonce"] = " 1" }), monitor.ReasonBadNumber},
+		"exponent":         {mut(func(m map[string]any) { m["reward_amount"] = "1e18" }), monitor.ReasonBadNumber},
+		"leading zero":     {mut(func(m map[string]any) { m["nonce"] = "013" }), monitor.ReasonBadNumber},
+		"uint64 overflow":  {mut(func(m map[string]any) { m["nonce"] = "18446744073709551616" }), monitor.ReasonNumberOverflow},
+		"uint256 overflow": {mut(func(m map[string]any) { m["reward_amount"] = new(big.Int).Lsh(big.NewInt(1), 256).String() }), monitor.ReasonNumberOverflow},
+		"80 digits":        {mut(func(m map[string]any) { m["reward_amount"] = strings.Repeat("9", 80) }), monitor.ReasonNumberOverflow},
+		"no 0x":            {mut(func(m map[string]any) { m["locksroot"] = strings.Repeat("eb", 32) }), monitor.ReasonBadHex},
+		"odd hex":          {mut(func(m map[string]any) { m["locksroot"] = "0x" + strings.Repeat("e", 63) }), monitor.ReasonBadHex},
+		"short sig":        {mut(func(m map[string]any) { m["signature"] = "0x11" }), monitor.ReasonBadSignature},
+		"short addr":       {mut(func(m map[string]any) { m["channel_address"] = "0x87F5" }), monitor.ReasonBadAddress},
+		"non-hex addr":     {mut(func(m map[string]any) { m["channel_address"] = "0x" + strings.Repeat("g", 40) }), monitor.ReasonBadAddress},
+		"bad checksum":     {mut(func(m map[string]any) { m["channel_address"] = "0x87f5636c67f2Fd4F11710974766a5B1b6f33FB1d" }), monitor.ReasonBadChecksum},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := DecodeBalanceProof(c.in)
-			var e *Error
+			var e *monitor.Error
 			if !errors.As(err, &e) || e.Reason != c.want {
 				t.Fatalf("got %v, want reason %s", err, c.want)
 			}
@@ -109,11 +112,11 @@ func FuzzDecodeBalanceProof(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		bp, err := DecodeBalanceProof(data)
 		if err != nil {
-			var e *Error
+			var e *monitor.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("non-*Error failure: %v", err)
 			}
-			if _, ok := reasonCodes[e.Reason]; !ok {
+			if !slices.Contains(monitor.Reasons(), e.Reason) {
 				t.Fatalf("unknown reason %q", e.Reason)
 			}
 			return
@@ -172,8 +175,42 @@ func TestDecodeStringEscapes(t *testing.T) {
 	}
 	for _, v := range []string{`1337`, `null`, `{}`, `["1337"]`, `true`} {
 		bad := strings.Replace(string(data), `"chain_id":"1337"`, `"chain_id":`+v, 1)
-		if _, err := DecodeBalanceProof([]byte(bad)); AsError(err).Reason != ReasonBadType {
-			t.Errorf("chain_id %s: %v, want %s", v, err, ReasonBadType)
+		if _, err := DecodeBalanceProof([]byte(bad)); monitor.AsError(err).Reason != monitor.ReasonBadType {
+			t.Errorf("chain_id %s: %v, want %s", v, err, monitor.ReasonBadType)
 		}
+	}
+}
+
+// withField inserts `"key":value` right after the opening brace of msg.
+func withField(msg []byte, key, value string) []byte {
+	return append([]byte(`{`+key+`:`+value+`,`), msg[1:]...)
+}
+
+// TestDecodeBalanceProofDuplicateField: a balance proof with a field given
+// twice is refused with duplicate_field whatever the second value and
+// however the key is escaped, also when the repeated key is the room's
+// extra "type"; a repeated key inside a nested value is refused too.
+func TestDecodeBalanceProofDuplicateField(t *testing.T) {
+	msg := wireSample(t)
+	typed := withField(msg, `"type"`, `"balance_proof"`)
+	if _, err := DecodeBalanceProof(typed, "type"); err != nil {
+		t.Fatalf("plain-form sample: %v", err)
+	}
+	cases := map[string][]byte{
+		"same value":        withField(msg, `"nonce"`, `"7"`),
+		"other value":       withField(msg, `"nonce"`, `"8"`),
+		"escaped key":       withField(msg, `"non\u0063e"`, `"8"`),
+		"escaped slash key": withField(msg, `"reward\u005famount"`, `"1"`),
+		"non-string value":  withField(msg, `"chain_id"`, `1337`),
+		"extra field twice": withField(typed, `"type"`, `"ln_appointment"`),
+		"nested":            withField(msg, `"type"`, `{"a":1,"b":[{"c":1,"c":2}]}`),
+	}
+	for name, in := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := DecodeBalanceProof(in, "type")
+			if e := monitor.AsError(err); e.Reason != monitor.ReasonDuplicateField {
+				t.Fatalf("got %v, want %s", err, monitor.ReasonDuplicateField)
+			}
+		})
 	}
 }

@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"context"
@@ -10,14 +10,10 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/vigil-monitor/vigil/contracts/eip712"
-)
 
-// Source says where a request came from.
-type Source struct {
-	Kind string // "rest" or "matrix"
-	Ref  string // e.g. the Matrix event id
-}
+	"github.com/vigil-monitor/vigil/contracts/eip712"
+	"github.com/vigil-monitor/vigil/monitor"
+)
 
 // Accepted is what intake tells a client whose request it took.
 type Accepted struct {
@@ -37,16 +33,16 @@ type Accepted struct {
 
 // IntakeConfig configures an Intake.
 type IntakeConfig struct {
-	Store  Store
+	Store  IntakeStore
 	Chain  ChainReader
 	Policy Policy
-	Stats  *Stats
+	Stats  *monitor.Stats
 	// Monitor is this monitor's address, SignReceipt signs MonitorReceipt
 	// digests with its key. Both optional (no receipt when nil).
 	Monitor     common.Address
 	SignReceipt func(digest [32]byte) ([]byte, error)
 	Logger      *slog.Logger
-	Clock       Clock
+	Clock       monitor.Clock
 	// GasPriceTTL caches the node's gas price for intake decisions.
 	GasPriceTTL time.Duration
 	// ChannelTTL caches live channel reads for channels the confirmed-event
@@ -54,11 +50,11 @@ type IntakeConfig struct {
 	ChannelTTL time.Duration
 	// PerKey limits requests per protecting participant (the MonitorRequest
 	// signer), checked right after its signature is verified. Nil: no limit.
-	PerKey *RateLimiter
+	PerKey *monitor.RateLimiter
 	// Sync, when set, says whether the node follows the processed chain
 	// (a *NodeSync); while it does not, requests are refused with its
 	// error (node_out_of_sync) before the node is asked anything.
-	Sync SyncGate
+	Sync monitor.SyncGate
 	// ChainDeadline bounds all node reads of one request together (default
 	// 10 s); past it the request is refused with chain_unavailable. The
 	// daemon keeps it below the API's write timeout so that a REST client
@@ -66,9 +62,16 @@ type IntakeConfig struct {
 	ChainDeadline time.Duration
 }
 
-// SyncGate says whether a chain node may be believed (*NodeSync).
-type SyncGate interface {
-	Err() error
+// IntakeStore is the store as intake uses it.
+type IntakeStore interface {
+	// SaveRequest stores r unless a request with the same (channel,
+	// non-closing) and a nonce >= r.Nonce exists: an identical one gives
+	// Duplicate; an equal nonce with different content returns an *Error
+	// with ReasonNonceConflict; a lower nonce ReasonStaleNonce.
+	SaveRequest(ctx context.Context, r Request) (monitor.SaveResult, error)
+	// Channel returns a channel known from confirmed events (an error
+	// wrapping monitor.ErrNotFound when none).
+	Channel(ctx context.Context, addr common.Address) (Channel, error)
 }
 
 // Intake verifies, judges and stores balance proofs. It is the one entry
@@ -98,7 +101,7 @@ func NewIntake(cfg IntakeConfig) (*Intake, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = SystemClock{}
+		cfg.Clock = monitor.SystemClock{}
 	}
 	if cfg.GasPriceTTL == 0 {
 		cfg.GasPriceTTL = 5 * time.Second
@@ -114,7 +117,7 @@ func NewIntake(cfg IntakeConfig) (*Intake, error) {
 
 // SubmitJSON decodes a wire message and submits it. extraFields are
 // tolerated keys besides the protocol's (e.g. "type" in the room's plain form).
-func (in *Intake) SubmitJSON(ctx context.Context, data []byte, src Source, extraFields ...string) (Accepted, error) {
+func (in *Intake) SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extraFields ...string) (Accepted, error) {
 	in.cfg.Stats.Received(src.Kind)
 	bp, err := DecodeBalanceProof(data, extraFields...)
 	if err != nil {
@@ -128,7 +131,7 @@ func (in *Intake) SubmitJSON(ctx context.Context, data []byte, src Source, extra
 }
 
 // Submit verifies and stores an already decoded balance proof.
-func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src Source) (Accepted, error) {
+func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src monitor.Source) (Accepted, error) {
 	in.cfg.Stats.Received(src.Kind)
 	acc, err := in.submit(ctx, bp, src)
 	if err != nil {
@@ -137,8 +140,8 @@ func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 	return acc, nil
 }
 
-func (in *Intake) reject(ctx context.Context, src Source, bp BalanceProof, err error) error {
-	e := AsError(Canceled(ctx, err))
+func (in *Intake) reject(ctx context.Context, src monitor.Source, bp BalanceProof, err error) error {
+	e := monitor.AsError(monitor.Canceled(ctx, err))
 	in.cfg.Stats.Rejected(src.Kind, e.Reason)
 	attrs := []any{"source", src.Kind, "reason", string(e.Reason), "msg", e.Message}
 	if src.Ref != "" {
@@ -148,15 +151,15 @@ func (in *Intake) reject(ctx context.Context, src Source, bp BalanceProof, err e
 		attrs = append(attrs, "channel", bp.Channel.Hex(), "nonce", bp.Nonce)
 	}
 	switch {
-	case e.Reason == ReasonRequestCanceled:
+	case e.Reason == monitor.ReasonRequestCanceled:
 		in.log.Info("balance proof not decided: the request was canceled", append(attrs, "err", e.Err)...)
-	case e.Code() == CodeInternal:
+	case e.Code() == monitor.CodeInternal:
 		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
-	case e.Reason == ReasonStorageUnavailable:
+	case e.Reason == monitor.ReasonStorageUnavailable:
 		// The store logs the fault once, at error; one line per request
 		// would flood a log that may share the full disk.
 		in.log.Debug("balance proof not taken: storage unavailable", attrs...)
-	case e.Code() == CodeUnavailable:
+	case e.Code() == monitor.CodeUnavailable:
 		in.log.Warn("balance proof not taken: dependency unavailable", append(attrs, "err", e.Err)...)
 	default:
 		in.log.Info("balance proof rejected", attrs...)
@@ -164,34 +167,34 @@ func (in *Intake) reject(ctx context.Context, src Source, bp BalanceProof, err e
 	return e
 }
 
-func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Accepted, error) {
+func (in *Intake) submit(ctx context.Context, bp BalanceProof, src monitor.Source) (Accepted, error) {
 	if bp.ChainID == nil || bp.TransferredAmount == nil || bp.Reward == nil {
-		return Accepted{}, Reject(ReasonMissingField, "chain_id, transferred_amount and reward_amount are required")
+		return Accepted{}, monitor.Reject(monitor.ReasonMissingField, "chain_id, transferred_amount and reward_amount are required")
 	}
 	if bp.ChainID.Cmp(in.chainID) != 0 {
-		return Accepted{}, Reject(ReasonWrongChain, "chain_id %s is not this monitor's chain %s", bp.ChainID, in.chainID)
+		return Accepted{}, monitor.Reject(monitor.ReasonWrongChain, "chain_id %s is not this monitor's chain %s", bp.ChainID, in.chainID)
 	}
 	if bp.Nonce == 0 {
-		return Accepted{}, Reject(ReasonZeroNonce, "nonce 0 means no transfers: there is nothing to protect")
+		return Accepted{}, monitor.Reject(monitor.ReasonZeroNonce, "nonce 0 means no transfers: there is nothing to protect")
 	}
 	dom := eip712.Domain{ChainID: in.chainID, Channel: bp.Channel}
 	proof := eip712.BalanceProof{Nonce: bp.Nonce, TransferredAmount: bp.TransferredAmount, Locksroot: bp.Locksroot, ExtraHash: bp.ExtraHash}
 	closing, err := eip712.Recover(dom.BalanceProofDigest(proof), bp.Signature)
 	if err != nil {
-		return Accepted{}, Reject(ReasonBadSignature, "signature: %v", err)
+		return Accepted{}, monitor.Reject(monitor.ReasonBadSignature, "signature: %v", err)
 	}
 	requester, err := eip712.Recover(dom.MonitorRequestDigest(proof, bp.Signature, bp.Reward), bp.NonClosingSignature)
 	if err != nil {
-		return Accepted{}, Reject(ReasonBadSignature, "non_closing_signature: %v", err)
+		return Accepted{}, monitor.Reject(monitor.ReasonBadSignature, "non_closing_signature: %v", err)
 	}
 	if requester != bp.NonClosing {
-		return Accepted{}, Reject(ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
+		return Accepted{}, monitor.Reject(monitor.ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
 	}
 	if in.cfg.PerKey != nil && !in.cfg.PerKey.Allow(requester.Hex(), in.cfg.Clock.Now()) {
-		return Accepted{}, Reject(ReasonRateLimited, "too many requests signed by %s; slow down", requester.Hex())
+		return Accepted{}, monitor.Reject(monitor.ReasonRateLimited, "too many requests signed by %s; slow down", requester.Hex())
 	}
 	if closing == bp.NonClosing {
-		return Accepted{}, Reject(ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")
+		return Accepted{}, monitor.Reject(monitor.ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")
 	}
 
 	if in.cfg.Sync != nil {
@@ -207,16 +210,16 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 		return Accepted{}, err
 	}
 	if !ch.IsParticipant(bp.NonClosing) {
-		return Accepted{}, Reject(ReasonNotParticipant, "%s is not a participant of channel %s", bp.NonClosing.Hex(), bp.Channel.Hex())
+		return Accepted{}, monitor.Reject(monitor.ReasonNotParticipant, "%s is not a participant of channel %s", bp.NonClosing.Hex(), bp.Channel.Hex())
 	}
 	if ch.Partner(bp.NonClosing) != closing {
-		return Accepted{}, Reject(ReasonWrongSigner, "the balance proof was signed by %s, not by the partner %s", closing.Hex(), ch.Partner(bp.NonClosing).Hex())
+		return Accepted{}, monitor.Reject(monitor.ReasonWrongSigner, "the balance proof was signed by %s, not by the partner %s", closing.Hex(), ch.Partner(bp.NonClosing).Hex())
 	}
 	switch ch.State {
 	case ChannelClosed:
-		return Accepted{}, Reject(ReasonChannelClosed, "channel %s is already closed", bp.Channel.Hex())
+		return Accepted{}, monitor.Reject(monitor.ReasonChannelClosed, "channel %s is already closed", bp.Channel.Hex())
 	case ChannelSettled:
-		return Accepted{}, Reject(ReasonChannelSettled, "channel %s is settled", bp.Channel.Hex())
+		return Accepted{}, monitor.Reject(monitor.ReasonChannelSettled, "channel %s is settled", bp.Channel.Hex())
 	}
 
 	if ch.RewardDepositOf(bp.NonClosing).Cmp(bp.Reward) < 0 {
@@ -226,7 +229,7 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 			return Accepted{}, in.unavailable("cannot read the reward deposit from the Ethereum node", err)
 		}
 		if dep.Cmp(bp.Reward) < 0 {
-			return Accepted{}, Reject(ReasonRewardAboveDeposit, "reward %s wei exceeds the reward deposit %s wei of %s", bp.Reward, dep, bp.NonClosing.Hex())
+			return Accepted{}, monitor.Reject(monitor.ReasonRewardAboveDeposit, "reward %s wei exceeds the reward deposit %s wei of %s", bp.Reward, dep, bp.NonClosing.Hex())
 		}
 	}
 	gp, err := in.currentGasPrice(cctx)
@@ -234,17 +237,17 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src Source) (Acce
 		return Accepted{}, in.unavailable("cannot read the gas price from the Ethereum node", err)
 	}
 	if reason, msg := in.cfg.Policy.Judge(bp.NonClosing, bp.Reward, gp); reason != "" {
-		return Accepted{}, Reject(reason, "%s", msg)
+		return Accepted{}, monitor.Reject(reason, "%s", msg)
 	}
 
 	req := Request{BalanceProof: bp, Closing: closing, Source: src.Kind, SourceRef: src.Ref, ReceivedAt: in.cfg.Clock.Now().UTC()}
 	res, err := in.cfg.Store.SaveRequest(ctx, req)
 	if err != nil {
-		var e *Error
+		var e *monitor.Error
 		if errors.As(err, &e) {
 			return Accepted{}, e
 		}
-		return Accepted{}, Internal(err)
+		return Accepted{}, monitor.Internal(err)
 	}
 	in.cfg.Stats.Accepted(src.Kind, res)
 	acc := Accepted{
@@ -273,8 +276,8 @@ func (in *Intake) channel(ctx context.Context, addr common.Address) (Channel, er
 	if err == nil {
 		return ch, nil
 	}
-	if !errors.Is(err, ErrNotFound) {
-		return Channel{}, Internal(err)
+	if !errors.Is(err, monitor.ErrNotFound) {
+		return Channel{}, monitor.Internal(err)
 	}
 	now := in.cfg.Clock.Now()
 	in.mu.Lock()
@@ -282,7 +285,7 @@ func (in *Intake) channel(ctx context.Context, addr common.Address) (Channel, er
 	in.mu.Unlock()
 	if ok && now.Sub(lc.at) < in.cfg.ChannelTTL {
 		if !lc.info.Exists {
-			return Channel{}, Reject(ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
+			return Channel{}, monitor.Reject(monitor.ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
 		}
 		return lc.info.Channel, nil
 	}
@@ -297,17 +300,17 @@ func (in *Intake) channel(ctx context.Context, addr common.Address) (Channel, er
 	in.live[addr] = liveChannel{info: info, at: now}
 	in.mu.Unlock()
 	if !info.Exists {
-		return Channel{}, Reject(ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
+		return Channel{}, monitor.Reject(monitor.ReasonUnknownChannel, "%s is not a channel of the monitored registry", addr.Hex())
 	}
 	return info.Channel, nil
 }
 
 // unavailable is the chain_unavailable rejection for a failed node read.
-func (in *Intake) unavailable(msg string, err error) *Error {
+func (in *Intake) unavailable(msg string, err error) *monitor.Error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = fmt.Sprintf("%s within %s", msg, in.cfg.ChainDeadline)
 	}
-	return Unavailable(ReasonChainUnavailable, msg, err)
+	return monitor.Unavailable(monitor.ReasonChainUnavailable, msg, err)
 }
 
 func (in *Intake) currentGasPrice(ctx context.Context) (*big.Int, error) {

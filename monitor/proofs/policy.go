@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"encoding/binary"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // UpdateTransferGas is the gas of a first updateTransfer on a channel (fresh
@@ -80,16 +82,16 @@ func (p Policy) StanddownMargin(settleTimeout uint64) uint64 {
 
 // Judge decides whether a reward is worth acting for at gasPrice. It returns
 // the empty reason when the request is acceptable.
-func (p Policy) Judge(nonClosing common.Address, reward, gasPrice *big.Int) (Reason, string) {
+func (p Policy) Judge(nonClosing common.Address, reward, gasPrice *big.Int) (monitor.Reason, string) {
 	if p.Altruistic[nonClosing] {
 		return "", ""
 	}
 	if p.MinReward != nil && reward.Cmp(p.MinReward) < 0 {
-		return ReasonRewardBelowMinimum, "reward " + reward.String() + " wei is below the minimum of " + p.MinReward.String() + " wei"
+		return monitor.ReasonRewardBelowMinimum, "reward " + reward.String() + " wei is below the minimum of " + p.MinReward.String() + " wei"
 	}
 	cost := p.GasCost(gasPrice)
 	if reward.Cmp(cost) < 0 {
-		return ReasonRewardBelowGasCost, "reward " + reward.String() + " wei is below " + cost.String() +
+		return monitor.ReasonRewardBelowGasCost, "reward " + reward.String() + " wei is below " + cost.String() +
 			" wei (profit factor x updateTransfer gas " + strconv.FormatUint(p.ExpectedGas(), 10) + " x gas price " + gasPrice.String() + " wei)"
 	}
 	return "", ""
@@ -115,7 +117,7 @@ func (p Policy) ExpectedGas() uint64 {
 
 // JudgeAt is Judge with a measured gas amount (the live estimate at action
 // time) instead of the expected one.
-func (p Policy) JudgeAt(nonClosing common.Address, reward, gasPrice *big.Int, gas uint64) (Reason, string) {
+func (p Policy) JudgeAt(nonClosing common.Address, reward, gasPrice *big.Int, gas uint64) (monitor.Reason, string) {
 	q := p
 	q.UpdateGas, q.Gas = gas, nil
 	return q.Judge(nonClosing, reward, gasPrice)

@@ -1,4 +1,4 @@
-package monitor_test
+package proofs_test
 
 // Balance-proof intake throughput against its bound (docs: "Measured
 // performance"; appointment intake is measured in monitor/tower).
@@ -26,8 +26,8 @@ package monitor_test
 // each benchmark works on a copy. Messages are signed before the timer
 // starts: signing is the client's cost.
 //
-//	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel' -benchtime 10000x
-//	go test ./monitor/ -run '^$' -bench 'Recover2|IntakeParallel' -short -benchtime 1000x
+//	go test ./monitor/proofs/ -run '^$' -bench 'Recover2|IntakeParallel' -benchtime 10000x
+//	go test ./monitor/proofs/ -run '^$' -bench 'Recover2|IntakeParallel' -short -benchtime 1000x
 
 import (
 	"context"
@@ -50,6 +50,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
@@ -81,9 +82,9 @@ var benchKeys = sync.OnceValue(func() []*ecdsa.PrivateKey {
 })
 
 type signedProof struct {
-	bp   monitor.BalanceProof
+	bp   proofs.BalanceProof
 	json []byte
-	ch   monitor.Channel
+	ch   proofs.Channel
 }
 
 // newSignedProof makes a balance proof on a new random channel between two
@@ -108,14 +109,14 @@ func newSignedProof(i int) (signedProof, error) {
 	if err != nil {
 		return signedProof{}, err
 	}
-	bp := monitor.BalanceProof{ChainID: benchChainID, Channel: chAddr, Nonce: p.Nonce, TransferredAmount: p.TransferredAmount,
+	bp := proofs.BalanceProof{ChainID: benchChainID, Channel: chAddr, Nonce: p.Nonce, TransferredAmount: p.TransferredAmount,
 		Locksroot: p.Locksroot, ExtraHash: p.ExtraHash, Signature: sig, NonClosing: ncAddr, NonClosingSignature: ncs, Reward: benchReward}
-	data, err := json.Marshal(monitor.EncodeBalanceProof(bp))
+	data, err := json.Marshal(proofs.EncodeBalanceProof(bp))
 	if err != nil {
 		return signedProof{}, err
 	}
 	deposit := new(big.Int).Mul(benchReward, big.NewInt(10))
-	return signedProof{bp: bp, json: data, ch: monitor.Channel{Address: chAddr, Participant1: ncAddr, Participant2: clAddr,
+	return signedProof{bp: bp, json: data, ch: proofs.Channel{Address: chAddr, Participant1: ncAddr, Participant2: clAddr,
 		SettleTimeout: 500, OpenedBlock: 1, RewardDeposit1: deposit, RewardDeposit2: deposit}}, nil
 }
 
@@ -186,9 +187,9 @@ func BenchmarkRecover2(b *testing.B) {
 type benchChain struct{ channelReads, depositReads atomic.Int64 }
 
 func (c *benchChain) ChainID() *big.Int { return benchChainID }
-func (c *benchChain) ChannelInfo(context.Context, common.Address) (monitor.ChannelInfo, error) {
+func (c *benchChain) ChannelInfo(context.Context, common.Address) (proofs.ChannelInfo, error) {
 	c.channelReads.Add(1)
-	return monitor.ChannelInfo{}, errors.New("benchmark: no node")
+	return proofs.ChannelInfo{}, errors.New("benchmark: no node")
 }
 func (c *benchChain) RewardDeposit(context.Context, common.Address, common.Address) (*big.Int, error) {
 	c.depositReads.Add(1)
@@ -200,7 +201,7 @@ func (c *benchChain) GasPrice(context.Context) (*big.Int, error) {
 
 type intakeEnv struct {
 	st    *store.Store
-	in    *monitor.Intake
+	in    *proofs.Intake
 	chain *benchChain
 	stats *monitor.Stats
 }
@@ -219,14 +220,14 @@ func newIntakeEnv(b *testing.B, n int, receipts bool) *intakeEnv {
 		b.Fatal(err)
 	}
 	chain := &benchChain{}
-	cfg := monitor.IntakeConfig{Store: st, Chain: chain, Stats: stats, Logger: benchQuiet,
-		Policy: monitor.Policy{MinReward: big.NewInt(1e15), ProfitFactor: 1.5}}
+	cfg := proofs.IntakeConfig{Store: st, Chain: chain, Stats: stats, Logger: benchQuiet,
+		Policy: proofs.Policy{MinReward: big.NewInt(1e15), ProfitFactor: 1.5}}
 	if receipts {
 		key, _ := crypto.ToECDSA(crypto.Keccak256([]byte("vigil bench monitor")))
 		cfg.Monitor = crypto.PubkeyToAddress(key.PublicKey)
 		cfg.SignReceipt = func(d [32]byte) ([]byte, error) { return eip712.Sign(d, key) }
 	}
-	in, err := monitor.NewIntake(cfg)
+	in, err := proofs.NewIntake(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -248,13 +249,13 @@ func BenchmarkIntakeParallel(b *testing.B) {
 		env := newIntakeEnv(b, n, receipts)
 		b.Run(name, func(b *testing.B) {
 			bound := recover2Bound()
-			proofs := signProofs(b, b.N)
-			chs := make([]monitor.Channel, len(proofs))
-			for i := range proofs {
-				chs[i] = proofs[i].ch
+			signed := signProofs(b, b.N)
+			chs := make([]proofs.Channel, len(signed))
+			for i := range signed {
+				chs[i] = signed[i].ch
 			}
 			ctx := context.Background()
-			if err := env.st.ApplyChain(ctx, monitor.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
+			if err := env.st.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
 				b.Fatal(err)
 			}
 			src := monitor.Source{Kind: "rest"}
@@ -266,7 +267,7 @@ func BenchmarkIntakeParallel(b *testing.B) {
 			cpu0 := benchdb.CPUTime()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					p := &proofs[next.Add(1)-1]
+					p := &signed[next.Add(1)-1]
 					acc, err := env.in.SubmitJSON(ctx, p.json, src)
 					if err != nil {
 						b.Error(err)
@@ -285,7 +286,7 @@ func BenchmarkIntakeParallel(b *testing.B) {
 			if r := env.chain.channelReads.Load() + env.chain.depositReads.Load(); r > 0 {
 				b.Errorf("%d reads from the node: the channel cache missed", r)
 			}
-			last := proofs[len(proofs)-1].bp
+			last := signed[len(signed)-1].bp
 			if _, err := env.st.Request(ctx, last.Channel, last.NonClosing); err != nil {
 				b.Errorf("last request not stored: %v", err)
 			}

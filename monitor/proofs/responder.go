@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"context"
@@ -11,21 +11,52 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
+
+// ResponderStore is the store as the responder uses it: the channels to
+// act on or to count as missed, the stored proofs of a channel, the chain
+// position and events, and the update records.
+type ResponderStore interface {
+	// ActionableChannels lists closed channels whose window is still open at
+	// block head and for which a stored request has a nonce newer than the
+	// on-chain one.
+	ActionableChannels(ctx context.Context, head uint64) ([]Channel, error)
+	// MissedWindows lists closed or settled channels whose deadline is in
+	// (after, upTo] and for which a stored request against the closing
+	// participant has a nonce newer than the on-chain one: windows that
+	// ended without our newer proof on chain.
+	MissedWindows(ctx context.Context, after, upTo uint64) ([]Channel, error)
+	Channel(ctx context.Context, addr common.Address) (Channel, error)
+	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
+	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
+	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	RequestsForChannel(ctx context.Context, channel common.Address) ([]Request, error)
+
+	// InsertUpdate stores a new update record and returns its ID.
+	InsertUpdate(ctx context.Context, u Update) (int64, error)
+	// SaveUpdate overwrites the update with u.ID.
+	SaveUpdate(ctx context.Context, u Update) error
+	Updates(ctx context.Context, q UpdateQuery) ([]Update, error)
+	// MaxTxNonce is the highest transaction nonce among updates with a
+	// TxHash (the account nonce is derived from it).
+	MaxTxNonce(ctx context.Context) (nonce uint64, ok bool, err error)
+}
 
 // ResponderConfig configures a Responder.
 type ResponderConfig struct {
-	Store  Store
+	Store  ResponderStore
 	Sender Sender
 	Policy Policy
-	Stats  *Stats
+	Stats  *monitor.Stats
 	// Payout receives the rewards (defaults to the sender's address).
 	Payout common.Address
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
 	// it is replaced with a higher fee (and rebroadcast). Default 3.
 	ReplaceAfter uint64
 	Logger       *slog.Logger
-	Clock        Clock
+	Clock        monitor.Clock
 }
 
 // Responder acts on closed channels: for every channel closed with a stale
@@ -124,7 +155,7 @@ func NewResponder(cfg ResponderConfig) (*Responder, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = SystemClock{}
+		cfg.Clock = monitor.SystemClock{}
 	}
 	return &Responder{cfg: cfg, log: cfg.Logger, decided: map[decisionKey]decision{}, sentAt: map[common.Hash]uint64{}}, nil
 }
@@ -659,7 +690,7 @@ func feeCap(c Competitor) *big.Int {
 // signs, records and broadcasts the update.
 func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error {
 	ch, req, price, head := c.ch, c.req, c.price, t.head
-	if c.err != nil && !errors.Is(c.err, ErrWouldRevert) {
+	if c.err != nil && !errors.Is(c.err, monitor.ErrWouldRevert) {
 		return c.err
 	}
 	if c.onChain >= req.Nonce {

@@ -1,4 +1,4 @@
-package monitor
+package proofs
 
 import (
 	"bytes"
@@ -10,14 +10,13 @@ import (
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // MaxMessageBytes caps a balance-proof message before it is parsed. A valid
 // message is about 700 bytes.
 const MaxMessageBytes = 4096
-
-// maxUint256 is 2^256-1.
-var maxUint256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
 
 // BalanceProofJSON is the wire form of a balance proof (room event content
 // and REST body): every number a decimal string, bytes 0x-hex, addresses EIP-55.
@@ -75,36 +74,36 @@ func jsonString(v json.RawMessage) (string, bool) {
 func DecodeBalanceProof(data []byte, ignore ...string) (BalanceProof, error) {
 	var bp BalanceProof
 	if len(data) > MaxMessageBytes {
-		return bp, Reject(ReasonBodyTooLarge, "message is %d bytes, the limit is %d", len(data), MaxMessageBytes)
+		return bp, monitor.Reject(monitor.ReasonBodyTooLarge, "message is %d bytes, the limit is %d", len(data), MaxMessageBytes)
 	}
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&raw); err != nil {
-		return bp, Reject(ReasonMalformedJSON, "body is not a JSON object: %s", JSONErrorText(err))
+		return bp, monitor.Reject(monitor.ReasonMalformedJSON, "body is not a JSON object: %s", monitor.JSONErrorText(err))
 	}
 	if raw == nil {
-		return bp, Reject(ReasonMalformedJSON, "body is not a JSON object")
+		return bp, monitor.Reject(monitor.ReasonMalformedJSON, "body is not a JSON object")
 	}
 	if dec.More() {
-		return bp, Reject(ReasonMalformedJSON, "trailing data after the JSON object")
+		return bp, monitor.Reject(monitor.ReasonMalformedJSON, "trailing data after the JSON object")
 	}
-	if err := CheckDuplicateKeys(data); err != nil {
+	if err := monitor.CheckDuplicateKeys(data); err != nil {
 		return bp, err
 	}
 	for k := range raw {
 		if !balanceProofFieldSet[k] && !slices.Contains(ignore, k) {
-			return bp, Reject(ReasonUnknownField, "unknown field %q", k)
+			return bp, monitor.Reject(monitor.ReasonUnknownField, "unknown field %q", k)
 		}
 	}
 	s := make(map[string]string, len(balanceProofFields))
 	for _, f := range balanceProofFields {
 		v, ok := raw[f]
 		if !ok {
-			return bp, Reject(ReasonMissingField, "field %q is required", f)
+			return bp, monitor.Reject(monitor.ReasonMissingField, "field %q is required", f)
 		}
 		str, ok := jsonString(v)
 		if !ok {
-			return bp, Reject(ReasonBadType, "field %q must be a JSON string", f)
+			return bp, monitor.Reject(monitor.ReasonBadType, "field %q must be a JSON string", f)
 		}
 		s[f] = str
 	}
@@ -121,16 +120,16 @@ func parseBalanceProof(j BalanceProofJSON) (BalanceProof, error) {
 		bp  BalanceProof
 		err error
 	)
-	if bp.ChainID, err = ParseUint256("chain_id", j.ChainID); err != nil {
+	if bp.ChainID, err = monitor.ParseUint256("chain_id", j.ChainID); err != nil {
 		return bp, err
 	}
 	if bp.Channel, err = ParseAddress("channel_address", j.ChannelAddress); err != nil {
 		return bp, err
 	}
-	if bp.Nonce, err = ParseUint64("nonce", j.Nonce); err != nil {
+	if bp.Nonce, err = monitor.ParseUint64("nonce", j.Nonce); err != nil {
 		return bp, err
 	}
-	if bp.TransferredAmount, err = ParseUint256("transferred_amount", j.TransferredAmount); err != nil {
+	if bp.TransferredAmount, err = monitor.ParseUint256("transferred_amount", j.TransferredAmount); err != nil {
 		return bp, err
 	}
 	if bp.Locksroot, err = parseBytes32("locksroot", j.Locksroot); err != nil {
@@ -148,7 +147,7 @@ func parseBalanceProof(j BalanceProofJSON) (BalanceProof, error) {
 	if bp.NonClosingSignature, err = parseSignature("non_closing_signature", j.NonClosingSignature); err != nil {
 		return bp, err
 	}
-	if bp.Reward, err = ParseUint256("reward_amount", j.RewardAmount); err != nil {
+	if bp.Reward, err = monitor.ParseUint256("reward_amount", j.RewardAmount); err != nil {
 		return bp, err
 	}
 	return bp, nil
@@ -177,67 +176,19 @@ func bigString(b *big.Int) string {
 	return b.String()
 }
 
-// ParseUint256 parses a decimal string into [0, 2^256-1].
-func ParseUint256(field, s string) (*big.Int, error) {
-	if err := checkDecimal(field, s); err != nil {
-		return nil, err
-	}
-	if len(s) > 78 {
-		return nil, Reject(ReasonNumberOverflow, "field %q exceeds 2^256-1", field)
-	}
-	v, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return nil, Reject(ReasonBadNumber, "field %q is not a decimal integer", field)
-	}
-	if v.Cmp(maxUint256) > 0 {
-		return nil, Reject(ReasonNumberOverflow, "field %q exceeds 2^256-1", field)
-	}
-	return v, nil
-}
-
-// ParseUint64 parses a decimal string into a uint64.
-func ParseUint64(field, s string) (uint64, error) {
-	if err := checkDecimal(field, s); err != nil {
-		return 0, err
-	}
-	v, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return 0, Reject(ReasonBadNumber, "field %q is not a decimal integer", field)
-	}
-	if !v.IsUint64() {
-		return 0, Reject(ReasonNumberOverflow, "field %q exceeds 2^64-1", field)
-	}
-	return v.Uint64(), nil
-}
-
-func checkDecimal(field, s string) error {
-	if s == "" {
-		return Reject(ReasonBadNumber, "field %q is empty", field)
-	}
-	if len(s) > 1 && s[0] == '0' {
-		return Reject(ReasonBadNumber, "field %q has a leading zero", field)
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return Reject(ReasonBadNumber, "field %q must be a decimal integer string, got %q", field, Excerpt(s))
-		}
-	}
-	return nil
-}
-
 // ParseAddress parses a 0x-prefixed 20-byte address. Mixed case must carry a
 // valid EIP-55 checksum; all-lowercase or all-uppercase hex is accepted.
 func ParseAddress(field, s string) (common.Address, error) {
 	if len(s) != 42 || !has0x(s) {
-		return common.Address{}, Reject(ReasonBadAddress, "field %q must be a 0x-prefixed 20-byte hex address", field)
+		return common.Address{}, monitor.Reject(monitor.ReasonBadAddress, "field %q must be a 0x-prefixed 20-byte hex address", field)
 	}
 	body := s[2:]
 	if _, err := hex.DecodeString(body); err != nil {
-		return common.Address{}, Reject(ReasonBadAddress, "field %q is not hex", field)
+		return common.Address{}, monitor.Reject(monitor.ReasonBadAddress, "field %q is not hex", field)
 	}
 	a := common.HexToAddress(s)
 	if body != strings.ToLower(body) && body != strings.ToUpper(body) && a.Hex() != s {
-		return common.Address{}, Reject(ReasonBadChecksum, "field %q has a wrong EIP-55 checksum (expected %s)", field, a.Hex())
+		return common.Address{}, monitor.Reject(monitor.ReasonBadChecksum, "field %q has a wrong EIP-55 checksum (expected %s)", field, a.Hex())
 	}
 	return a, nil
 }
@@ -246,11 +197,11 @@ func has0x(s string) bool { return len(s) >= 2 && s[0] == '0' && (s[1] == 'x' ||
 
 func parseHex(field, s string) ([]byte, error) {
 	if !has0x(s) {
-		return nil, Reject(ReasonBadHex, "field %q must be 0x-prefixed hex", field)
+		return nil, monitor.Reject(monitor.ReasonBadHex, "field %q must be 0x-prefixed hex", field)
 	}
 	b, err := hex.DecodeString(s[2:])
 	if err != nil {
-		return nil, Reject(ReasonBadHex, "field %q is not valid hex", field)
+		return nil, monitor.Reject(monitor.ReasonBadHex, "field %q is not valid hex", field)
 	}
 	return b, nil
 }
@@ -262,7 +213,7 @@ func parseBytes32(field, s string) ([32]byte, error) {
 		return out, err
 	}
 	if len(b) != 32 {
-		return out, Reject(ReasonBadHex, "field %q must be 32 bytes, got %d", field, len(b))
+		return out, monitor.Reject(monitor.ReasonBadHex, "field %q must be 32 bytes, got %d", field, len(b))
 	}
 	copy(out[:], b)
 	return out, nil
@@ -274,7 +225,7 @@ func parseSignature(field, s string) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) != 65 {
-		return nil, Reject(ReasonBadSignature, "field %q must be a 65-byte signature, got %d bytes", field, len(b))
+		return nil, monitor.Reject(monitor.ReasonBadSignature, "field %q must be a 65-byte signature, got %d bytes", field, len(b))
 	}
 	return b, nil
 }
