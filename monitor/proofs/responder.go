@@ -1140,7 +1140,10 @@ func (r *Responder) resolveRewards(ctx context.Context) error {
 				won.Set(ev.Amount)
 			}
 		}
-		if last.Payout != r.cfg.Payout || last.Nonce != u.Nonce {
+		// The reward is this record's only if its own transaction emitted
+		// the last TransferUpdated (a second record for the same nonce and
+		// payout, however it got there, is not paid twice).
+		if last.Payout != r.cfg.Payout || last.Nonce != u.Nonce || (last.TxHash != (common.Hash{}) && last.TxHash != u.TxHash) {
 			won.SetInt64(0)
 		}
 		u.RewardWon, u.UpdatedAt = won, r.cfg.Clock.Now().UTC()

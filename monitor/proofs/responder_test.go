@@ -876,3 +876,39 @@ func TestResponderFreesNonceOfUpdateAfterWindow(t *testing.T) {
 		t.Fatalf("re-sent with nonce %d price %s, want nonce %d above %s", second.Nonce, second.GasPrice, first.Nonce, first.GasPrice)
 	}
 }
+
+// A settled channel's reward is credited only to the record whose own
+// transaction emitted the last TransferUpdated, never to a second record
+// with the same nonce and payout.
+func TestResponderCreditsRewardToTheLandedTransaction(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	ctx := context.Background()
+	payout := f.sender.addr
+	landed, other := common.Hash{0x11}, common.Hash{0x22}
+	for _, h := range []common.Hash{landed, other} {
+		if _, err := f.st.InsertUpdate(ctx, proofs.Update{Channel: f.channel, NonClosing: common.HexToAddress("0xA000000000000000000000000000000000000003"),
+			Nonce: 5, Reward: big.NewInt(1e15), Outcome: proofs.OutcomeMined, TxHash: h, TxNonce: 1, GasPrice: big.NewInt(1),
+			GasLimit: 100_000, Block: 105, GasUsed: 90_000, GasPaid: big.NewInt(90_000)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := proofs.NewChainState(f.st, slog.New(slog.DiscardHandler))
+	evs := []proofs.ChainEvent{
+		{Kind: proofs.EventTransferUpdated, Block: 105, Channel: f.channel, TxHash: landed, Participant: f.closing, Nonce: 5, Payout: payout, Amount: big.NewInt(1e15)},
+		{Kind: proofs.EventChannelSettled, Block: 141, Channel: f.channel, TxHash: common.Hash{0x33}, Amount: big.NewInt(1), Amount2: big.NewInt(1)},
+		{Kind: proofs.EventRewardPaid, Block: 141, LogIndex: 1, Channel: f.channel, TxHash: common.Hash{0x33}, Payout: payout, Amount: big.NewInt(1e15)},
+	}
+	if err := cs.Apply(ctx, monitor.Cursor{Number: 141, Hash: common.Hash{141}}, nil, evs); err != nil {
+		t.Fatal(err)
+	}
+	f.tick(t, 142)
+	for _, u := range f.updates(t) {
+		want := int64(0)
+		if u.TxHash == landed {
+			want = 1e15
+		}
+		if u.RewardWon == nil || u.RewardWon.Int64() != want {
+			t.Fatalf("record %s credited %v, want %d", u.TxHash.Hex(), u.RewardWon, want)
+		}
+	}
+}
