@@ -20,6 +20,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin"
@@ -227,7 +228,6 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer node.Close()
-
 	reader, err := ethereum.NewReader(node, chainID, cfg.Registry, cfg.RPCTimeout)
 	if err != nil {
 		return err
@@ -246,14 +246,84 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
+	stats, err := monitor.NewStats(ctx, st, cfg.Version, cfg.Clock.Now())
+	if err != nil {
+		return fmt.Errorf("load stats: %w", err)
+	}
+
+	eth, err := d.balanceProofs(node, reader, chainID, key, st, stats)
+	if err != nil {
+		return err
+	}
+	tw, btcWatcher, btcNode, err := d.watchtower(ctx, st, stats, key)
+	if err != nil {
+		return err
+	}
+	if btcNode != nil {
+		defer btcNode.Close()
+	}
+	var appointments matrixbus.AppointmentIntake
+	if tw != nil {
+		appointments = tw
+	}
+	bus, err := d.room(ctx, eth.intake, appointments, st, stats, chainID)
+	if err != nil {
+		return err
+	}
+	api, ln, err := d.api(eth.intake, tw, st, stats)
+	if err != nil {
+		return err
+	}
+
+	d.log.Info("vigild starting", "version", cfg.Version, "chain_id", chainID.String(), "registry", cfg.Registry.Hex(),
+		"monitor", eth.sender.Address().Hex(), "payout", eth.payout.Hex(), "api", d.APIAddr(), "db", cfg.DBPath,
+		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return eth.watcher.Run(gctx) })
+	if api != nil {
+		g.Go(func() error { return api.Serve(gctx, ln) })
+	}
+	g.Go(func() error { return d.housekeeping(gctx, st, stats, eth.sender) })
+	if bus != nil {
+		g.Go(func() error { return bus.Run(gctx) })
+	}
+	if btcWatcher != nil {
+		g.Go(func() error { return btcWatcher.Run(gctx) })
+	}
+	close(d.ready)
+	err = g.Wait()
+	// Persist the last counters even when stopping.
+	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if ferr := stats.Flush(fctx, st); ferr != nil {
+		d.log.Warn("could not persist counters at shutdown", "err", ferr)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		d.log.Error("vigild stopped on error", "err", err)
+		return err
+	}
+	d.log.Info("vigild stopped")
+	return nil
+}
+
+// ethereumParts is the balance-proof half as the daemon runs it.
+type ethereumParts struct {
+	sender  *ethereum.Sender
+	payout  common.Address
+	intake  *proofs.Intake
+	watcher *ethereum.Watcher
+}
+
+// balanceProofs builds the balance-proof half: the sender, intake and the
+// responder driven by the Ethereum watcher, reporting to stats.
+func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
+	st *store.Store, stats *monitor.Stats) (*ethereumParts, error) {
+	cfg := d.cfg
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	payout := cfg.Payout
 	if payout == (common.Address{}) {
 		payout = sender.Address()
-	}
-	stats, err := monitor.NewStats(ctx, st, cfg.Version, cfg.Clock.Now())
-	if err != nil {
-		return fmt.Errorf("load stats: %w", err)
 	}
 	// Intake and the responder judge with one gas model, learned from the
 	// chain by the responder.
@@ -270,14 +340,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst), Sync: ethSync, ChainDeadline: cfg.RPCTimeout,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
 		Store: st, Sender: sender, Policy: policy, Stats: stats, Payout: payout,
 		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
 		Node: node, Heads: node, Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
@@ -302,98 +372,64 @@ func (d *Daemon) Run(ctx context.Context) error {
 		},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return &ethereumParts{sender: sender, payout: payout, intake: intake, watcher: watcher}, nil
+}
 
-	tower, btcWatcher, btcNode, err := d.watchtower(ctx, st, stats, key)
+// room builds the Matrix room intake when configured (nil otherwise). It
+// refuses to start half-way: the homeserver must answer and accept the
+// credentials now (later outages are retried by the bus).
+func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments matrixbus.AppointmentIntake, st *store.Store,
+	stats *monitor.Stats, chainID *big.Int) (*matrixbus.Bus, error) {
+	m := d.cfg.Matrix
+	if m == nil {
+		return nil, nil
+	}
+	session := matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID, Password: m.Password,
+		AccessToken: m.AccessToken, Timeout: d.cfg.RPCTimeout}
+	probe, err := matrixbus.Connect(ctx, session)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("matrix: %w", err)
 	}
-	if btcNode != nil {
-		defer btcNode.Close()
-	}
-	var appointments matrixbus.AppointmentIntake
-	if tower != nil {
-		appointments = tower
-	}
+	probe.Close()
+	return matrixbus.New(matrixbus.Config{
+		Session: session, RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
+		MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait, ParkRetry: m.ParkRetry,
+		Intake: intake, Appointments: appointments, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: d.cfg.Clock,
+	})
+}
 
-	var bus *matrixbus.Bus
-	if m := cfg.Matrix; m != nil {
-		// Refuse to start half-way: the homeserver must answer and accept
-		// the credentials now (later outages are retried by the bus).
-		probe, err := matrixbus.Connect(ctx, matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID,
-			Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout})
-		if err != nil {
-			return fmt.Errorf("matrix: %w", err)
-		}
-		probe.Close()
-		bus, err = matrixbus.New(matrixbus.Config{
-			Session:   matrixbus.SessionConfig{HomeserverURL: m.HomeserverURL, UserID: m.UserID, Password: m.Password, AccessToken: m.AccessToken, Timeout: cfg.RPCTimeout},
-			RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
-			MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait, ParkRetry: m.ParkRetry,
-			Intake: intake, Appointments: appointments, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: cfg.Clock,
-		})
-		if err != nil {
-			return err
-		}
+// api builds the HTTP API and binds its listener when configured (nil, nil
+// otherwise), so that APIAddr is known before Ready.
+func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, stats *monitor.Stats) (*rest.Server, net.Listener, error) {
+	cfg := d.cfg
+	if cfg.APIListen == "" {
+		return nil, nil, nil
 	}
-
-	var ln net.Listener
-	var api *rest.Server
-	if cfg.APIListen != "" {
-		token, err := rest.LoadOrCreateToken(cfg.AdminTokenFile)
-		if err != nil {
-			return err
-		}
-		api, err = rest.New(rest.Config{
-			Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-			Tower: towerOrNil(tower), TowerStore: st,
-			PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
-			HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
-				return d.health(ctx, st, stats)
-			},
-		})
-		if err != nil {
-			return err
-		}
-		if ln, err = net.Listen("tcp", cfg.APIListen); err != nil {
-			return fmt.Errorf("api.listen %s: %w", cfg.APIListen, err)
-		}
-		d.mu.Lock()
-		d.apiAddr = ln.Addr().String()
-		d.mu.Unlock()
+	token, err := rest.LoadOrCreateToken(cfg.AdminTokenFile)
+	if err != nil {
+		return nil, nil, err
 	}
-
-	d.log.Info("vigild starting", "version", cfg.Version, "chain_id", chainID.String(), "registry", cfg.Registry.Hex(),
-		"monitor", sender.Address().Hex(), "payout", payout.Hex(), "api", d.APIAddr(), "db", cfg.DBPath,
-		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return watcher.Run(gctx) })
-	if api != nil {
-		g.Go(func() error { return api.Serve(gctx, ln) })
+	api, err := rest.New(rest.Config{
+		Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
+		Tower: towerOrNil(tw), TowerStore: st,
+		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
+		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
+			return d.health(ctx, st, stats)
+		},
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	g.Go(func() error { return d.housekeeping(gctx, st, stats, sender) })
-	if bus != nil {
-		g.Go(func() error { return bus.Run(gctx) })
+	ln, err := net.Listen("tcp", cfg.APIListen)
+	if err != nil {
+		return nil, nil, fmt.Errorf("api.listen %s: %w", cfg.APIListen, err)
 	}
-	if btcWatcher != nil {
-		g.Go(func() error { return btcWatcher.Run(gctx) })
-	}
-	close(d.ready)
-	err = g.Wait()
-	// Persist the last counters even when stopping.
-	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if ferr := stats.Flush(fctx, st); ferr != nil {
-		d.log.Warn("could not persist counters at shutdown", "err", ferr)
-	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		d.log.Error("vigild stopped on error", "err", err)
-		return err
-	}
-	d.log.Info("vigild stopped")
-	return nil
+	d.mu.Lock()
+	d.apiAddr = ln.Addr().String()
+	d.mu.Unlock()
+	return api, ln, nil
 }
 
 // health is each part's state for /healthz: each chain watcher's node
