@@ -27,21 +27,9 @@ import (
 func TestAuditAgainstVigild(t *testing.T) {
 	chain := ethtest.New(t, 3)
 	m := newMiner(t, chain)
-	dir := t.TempDir()
-	pw := writeFile(t, dir, "password", "secret\n")
-	alice := newAccount(t, filepath.Join(dir, "ks"), pw)
-	bob := newAccount(t, filepath.Join(dir, "ks"), pw)
-	fund(t, chain, chain.Keys[0], alice.addr, new(big.Int).Mul(big.NewInt(10), ethtest.Ether))
-	fund(t, chain, chain.Keys[1], bob.addr, new(big.Int).Mul(big.NewInt(10), ethtest.Ether))
-
 	const timeout = 30
-	var open txJSON
-	m.run(t, ethArgs(chain, alice, pw, "eth", "open", "--registry", chain.Registry.Hex(), "--partner", bob.addr.Hex(),
-		"--settle-timeout", "30")...).ok(t).decode(t, &open)
-	channel := open.Channel
-	m.run(t, ethArgs(chain, alice, pw, "eth", "deposit", "--channel", channel, "--amount", milliEther(5000).String())...).ok(t)
-	m.run(t, ethArgs(chain, bob, pw, "eth", "deposit", "--channel", channel, "--amount", milliEther(3000).String())...).ok(t)
-	m.run(t, ethArgs(chain, alice, pw, "eth", "deposit-reward", "--channel", channel, "--amount", milliEther(10).String())...).ok(t)
+	oc := openChannel(t, chain, m, "30")
+	dir, pw, alice, bob, channel := oc.dir, oc.pw, oc.alice, oc.bob, oc.channel
 	reward := milliEther(2).String()
 
 	dataDir := t.TempDir()

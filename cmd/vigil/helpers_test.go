@@ -235,3 +235,30 @@ func participant(t *testing.T, v channelJSON, addr common.Address) participantJS
 	t.Fatalf("%s is not among the participants %+v", addr.Hex(), v.Participants)
 	return participantJSON{}
 }
+
+// openedChannel is a channel alice opened with bob through the CLI, both
+// funded from the chain's keys, with 5 and 3 ether deposited and alice's
+// 0.01 ether reward deposit; dir holds their keystores and password file.
+type openedChannel struct {
+	dir, pw    string
+	alice, bob account
+	channel    string
+}
+
+func openChannel(t *testing.T, chain *ethtest.Chain, m *miner, settleTimeout string) openedChannel {
+	t.Helper()
+	o := openedChannel{dir: t.TempDir()}
+	o.pw = writeFile(t, o.dir, "password", "secret\n")
+	o.alice = newAccount(t, filepath.Join(o.dir, "ks"), o.pw)
+	o.bob = newAccount(t, filepath.Join(o.dir, "ks"), o.pw)
+	fund(t, chain, chain.Keys[0], o.alice.addr, new(big.Int).Mul(big.NewInt(10), ethtest.Ether))
+	fund(t, chain, chain.Keys[1], o.bob.addr, new(big.Int).Mul(big.NewInt(10), ethtest.Ether))
+	var open txJSON
+	m.run(t, ethArgs(chain, o.alice, o.pw, "eth", "open", "--registry", chain.Registry.Hex(), "--partner", o.bob.addr.Hex(),
+		"--settle-timeout", settleTimeout)...).ok(t).decode(t, &open)
+	o.channel = open.Channel
+	m.run(t, ethArgs(chain, o.alice, o.pw, "eth", "deposit", "--channel", o.channel, "--amount", milliEther(5000).String())...).ok(t)
+	m.run(t, ethArgs(chain, o.bob, o.pw, "eth", "deposit", "--channel", o.channel, "--amount", milliEther(3000).String())...).ok(t)
+	m.run(t, ethArgs(chain, o.alice, o.pw, "eth", "deposit-reward", "--channel", o.channel, "--amount", milliEther(10).String())...).ok(t)
+	return o
+}
