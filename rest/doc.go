@@ -16,6 +16,8 @@
 //	GET    /api/1/appointments/{locator}?blobs=       every appointment of one locator (404 for none)
 //	GET    /api/1/justice?outcome=&after_id=&limit=
 //	GET    /api/1/stats                               the monitor.StatsSnapshot document
+//	GET    /api/1/stats/history                       periodic samples of the stats kept in memory (History)
+//	GET    /                                          the status page (read-only; its files under /status/)
 //	GET    /metrics                                   Prometheus text exposition 0.0.4
 //	GET    /healthz                                   200 {"status":"ok","parts":{...}} or 503 with the first failing part
 //

@@ -1144,7 +1144,7 @@ func TestPanicIsA500AndServingGoesOn(t *testing.T) {
 func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 	e := newEnv(t, nil)
 	wantError(t, e.do(http.MethodGet, "/api/1/nothing", nil), http.StatusNotFound, "not_found")
-	wantError(t, e.do(http.MethodGet, "/", nil), http.StatusNotFound, "not_found")
+	wantError(t, e.do(http.MethodGet, "/api", nil), http.StatusNotFound, "not_found")
 	r := e.do(http.MethodPost, "/api/1/balance_proofs", []byte(`{}`))
 	wantError(t, r, http.StatusMethodNotAllowed, "method_not_allowed")
 	if allow := r.header.Get("Allow"); allow != "GET, PUT" {

@@ -109,6 +109,9 @@ type Config struct {
 	// and ignored without it.
 	Tower      TowerIntake
 	TowerStore TowerReader
+
+	// History serves GET /api/1/stats/history; nil serves an empty one.
+	History *History
 }
 
 // Server is the HTTP API. Create it with New; it starts nothing until Serve.
@@ -179,6 +182,9 @@ func (s *Server) routes() http.Handler {
 	tower.Get("/api/1/appointments/{locator}", s.appointmentsByLocator)
 	tower.Get("/api/1/justice", s.listJustice)
 	r.Get("/api/1/stats", s.stats)
+	r.Get("/api/1/stats/history", s.statsHistory)
+	r.Get("/", s.statusPage)
+	r.Get("/status/{file}", s.statusAsset)
 	r.Method(http.MethodGet, "/metrics", s.metricsHandler())
 	r.Get("/healthz", s.healthz)
 	return r

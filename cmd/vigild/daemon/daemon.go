@@ -270,7 +270,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	api, ln, err := d.api(eth.intake, tw, st, stats)
+	history, err := rest.NewHistory(rest.HistoryConfig{Stats: stats, Clock: cfg.Clock, Logger: d.log.With("subsystem", "api")})
+	if err != nil {
+		return err
+	}
+	api, ln, err := d.api(eth.intake, tw, st, stats, history)
 	if err != nil {
 		return err
 	}
@@ -283,6 +287,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(func() error { return eth.watcher.Run(gctx) })
 	if api != nil {
 		g.Go(func() error { return api.Serve(gctx, ln) })
+		g.Go(func() error { return history.Run(gctx) })
 	}
 	g.Go(func() error { return d.housekeeping(gctx, st, stats, eth.sender) })
 	if bus != nil {
@@ -402,7 +407,7 @@ func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments m
 
 // api builds the HTTP API and binds its listener when configured (nil, nil
 // otherwise), so that APIAddr is known before Ready.
-func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, stats *monitor.Stats) (*rest.Server, net.Listener, error) {
+func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, stats *monitor.Stats, history *rest.History) (*rest.Server, net.Listener, error) {
 	cfg := d.cfg
 	if cfg.APIListen == "" {
 		return nil, nil, nil
@@ -413,7 +418,7 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, st
 	}
 	api, err := rest.New(rest.Config{
 		Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tower: towerOrNil(tw), TowerStore: st,
+		Tower: towerOrNil(tw), TowerStore: st, History: history,
 		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
 			return d.health(ctx, st, stats)
