@@ -87,9 +87,27 @@
     return el('span', { 'data-time': iso, title: iso, text: ago(iso) });
   }
 
+  // fmtETH writes wei in ether with six significant decimals (at least
+  // six decimals, at most 18), marked ≈ when that rounds; the exact
+  // amount is in the wei line and on hover.
+  function fmtETH(v) {
+    let n;
+    try { n = BigInt(v || '0'); } catch (e) { return String(v); }
+    const neg = n < 0n;
+    if (neg) n = -n;
+    const exact = fmtUnits(n.toString(), 18);
+    const frac = (exact.split('.')[1] || '');
+    const lead = n >= 10n ** 18n ? 0 : frac.length - frac.replace(/^0+/, '').length;
+    const keep = Math.min(18, Math.max(6, lead + 6));
+    if (frac.length <= keep) return (neg ? '−' : '') + exact;
+    const unit = 10n ** BigInt(18 - keep);
+    const rounded = (n + unit / 2n) / unit * unit;
+    return '≈' + (neg ? '−' : '') + fmtUnits(rounded.toString(), 18);
+  }
+
   function weiEl(v) {
-    const e = el('span', { class: 'amount', title: fmtInt(v) + ' wei' });
-    e.append(el('span', { class: 'main', text: fmtUnits(v, 18) + ' ETH' }));
+    const e = el('span', { class: 'amount', title: fmtUnits(v, 18) + ' ETH = ' + fmtInt(v) + ' wei' });
+    e.append(el('span', { class: 'main', text: fmtETH(v) + ' ETH' }));
     e.append(el('span', { class: 'sub', 'data-wei': v || '0', text: fmtInt(v || '0') + ' wei' }));
     return e;
   }
@@ -205,6 +223,9 @@
     if (!s) return;
     for (const node of document.querySelectorAll('[data-stat]')) {
       fill(node, get(s, node.dataset.stat));
+    }
+    for (const u of document.querySelectorAll('[data-plural-of]')) {
+      u.textContent = Number(get(s, u.dataset.pluralOf)) === 1 ? u.dataset.one : u.dataset.many;
     }
     fill(document.getElementById('proofs-received'), sum(get(s, 'balance_proofs.received')));
     fill(document.getElementById('proofs-accepted'), sum(get(s, 'balance_proofs.accepted')));
@@ -324,7 +345,7 @@
     const rows = state.updates.rows.slice().reverse();
     for (const u of rows) {
       const tx = u.tx_hash ? hashEl(u.tx_hash) : (u.competitor_tx ? el('span', null, 'competitor ', hashEl(u.competitor_tx)) : el('span', { class: 'muted', text: 'none' }));
-      const reward = u.reward_won_wei ? weiEl(u.reward_won_wei) : el('span', { class: 'muted', title: 'offered: ' + fmtInt(u.reward_wei) + ' wei', text: fmtUnits(u.reward_wei, 18) + ' ETH offered' });
+      const reward = u.reward_won_wei ? weiEl(u.reward_won_wei) : el('span', { class: 'muted', title: 'offered: ' + fmtInt(u.reward_wei) + ' wei', text: fmtETH(u.reward_wei) + ' ETH offered' });
       tb.append(el('tr', { 'data-id': u.id, title: u.detail || '' },
         el('td', { class: 'num', text: u.id }),
         el('td', null, hashEl(u.channel_address)),
