@@ -19,11 +19,17 @@ build:
 
 # Everything the tests need that is not Go: solc-js (pinned in
 # contracts/package-lock.json) for the check that the committed contract
-# artifacts match their sources.
+# artifacts match their sources; Debian's chromium and chromedriver for the
+# status page's browser test (internal/testkit/browser).
 test-deps:
 	@if [ ! -d contracts/node_modules/solc ]; then \
 		echo "installing solc-js (contracts/package-lock.json)"; \
 		npm ci --prefix contracts --no-audit --no-fund; \
+	fi
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "installing chromium and chromium-driver (apt-get) for the status page's browser test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+		{ echo "could not install them: run apt-get install chromium chromium-driver as root"; exit 1; }; \
 	fi
 
 # The real servers the tests run (Dendrite, btcd) and the demo (geth), pinned in tools/go.mod

@@ -27,7 +27,7 @@
 //     internal/testkit/lntest), posts a watchtower appointment with a bounty
 //     to the room, broadcasts the revoked commitment, and shows vigil's
 //     justice transaction confirming with its bounty output;
-//  4. prints /api/1/stats and the API URL, and stops every process it
+//  4. prints /api/1/stats, the API URL and the status page's, and stops every process it
 //     started, by pid (SIGTERM, then SIGKILL after 10 s), on every exit
 //     path; with --keep it waits for Ctrl-C first.
 //
@@ -285,6 +285,7 @@ func (d *demo) shutdown() {
 // describeStack prints where each part of the running stack answers.
 func (d *demo) describeStack() {
 	d.n.say("vigild API     %s   (vigil stats --api %s)", d.api, d.api)
+	d.n.say("status page    %s/   (open it in a browser)", d.api)
 	d.n.say("Matrix         %s   room %s", d.hsURL, roomAlias)
 	d.n.say("geth RPC       %s   chain id %s", d.ethURL, d.chainID)
 	d.n.say("btcd RPC       http://%s   user %s, password %s (no TLS)", d.btcAddr, d.btcUser, d.btcPass)

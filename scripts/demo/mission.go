@@ -710,7 +710,7 @@ func (d *demo) missionLightning(ctx context.Context) error {
 	return nil
 }
 
-// report prints /api/1/stats and the API URL.
+// report prints /api/1/stats, the API URL and the status page's.
 func (d *demo) report(ctx context.Context) error {
 	d.n.section("vigil's public record: GET %s/api/1/stats", d.api)
 	var raw json.RawMessage
@@ -724,6 +724,7 @@ func (d *demo) report(ctx context.Context) error {
 	d.res.StatsJSON, d.res.API = pretty.Bytes(), d.api
 	d.n.raw(pretty.String())
 	d.n.say("API: %s  (also /api/1/channel_update, /api/1/appointments, /api/1/justice, /metrics)", d.api)
+	d.n.say("Status page: %s/  (open it in a browser)", d.api)
 	return nil
 }
 
