@@ -190,30 +190,33 @@
     return lo;
   }
 
-  // readFrom reads every record after `after` (a few pages at most), so
-  // that shown rows also pick up their changed outcomes.
+  // readFrom reads the records after `after`, up to a few pages, keeping
+  // the newest; complete says whether it reached the last one.
   async function readFrom(path, key, after) {
     let out = [];
-    for (let page = 0; page < 20; page++) {
+    for (let page = 0; page < 30; page++) {
       const b = await getJSON(path + '?after_id=' + after);
-      out = out.concat(b[key] || []);
-      if (!b.next_after_id) return out;
+      out = out.concat(b[key] || []).slice(-ROWS);
+      if (!b.next_after_id) return { rows: out, complete: true };
       after = b.next_after_id;
     }
-    return out;
+    return { rows: out, complete: false };
   }
 
+  // refreshList re-reads from the oldest row shown, so that shown rows pick
+  // up their changed outcomes; after a burst too long to read, it locates
+  // the newest records again.
   async function refreshList(list, path, key) {
-    if (!list.ready) {
+    let from;
+    if (list.ready) {
+      from = list.rows.length ? list.rows[0].id - 1 : 0;
+    } else {
       const newest = await locateNewest(path, key);
-      list.rows = newest ? await readFrom(path, key, Math.max(0, newest - SEARCH_WINDOW)) : [];
-      list.rows = list.rows.slice(-ROWS);
-      list.ready = true;
-      return;
+      from = Math.max(0, newest - SEARCH_WINDOW);
     }
-    const from = list.rows.length ? list.rows[0].id - 1 : 0;
-    const rows = await readFrom(path, key, from);
-    list.rows = rows.slice(-ROWS);
+    const r = await readFrom(path, key, from);
+    list.rows = r.rows;
+    list.ready = r.complete;
   }
 
   // ---- rendering ----------------------------------------------------
@@ -427,7 +430,7 @@
     const fig = document.getElementById(id);
     const plot = fig.querySelector('.plot');
     const legend = fig.querySelector('.legend');
-    const W = 600, H = 170, L = 52, R = 10, T = 10, B = 24;
+    const W = 600, H = 170, L = 64, R = 10, T = 10, B = 24;
     const data = series.map((s) => {
       const out = [];
       for (let i = delta ? 1 : 0; i < pts.length; i++) {
@@ -446,15 +449,22 @@
     const t0 = Math.min(...data.map((d) => d[0].t)), t1 = Math.max(...data.map((d) => d[d.length - 1].t));
     let vmax = 0, vmin = 0;
     for (const d of data) for (const p of d) { vmax = Math.max(vmax, p.v); vmin = Math.min(vmin, p.v); }
-    if (vmax === vmin) vmax = vmin + 1;
+    // Round ticks: a step of 1, 2 or 5 times a power of ten (whole numbers
+    // for counts), the axis from a multiple of it to a multiple of it.
+    let step = niceStep((vmax - vmin) / 2, !unit);
+    vmin = Math.floor(vmin / step) * step;
+    vmax = Math.max(vmin + step, Math.ceil(vmax / step) * step);
+    const ticks = [];
+    for (let v = vmin; v <= vmax + step / 2; v += step) ticks.push(v);
     const x = (t) => t1 === t0 ? L + (W - L - R) / 2 : L + (W - L - R) * (t - t0) / (t1 - t0);
     const y = (v) => T + (H - T - B) * (1 - (v - vmin) / (vmax - vmin));
     const g = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'chart-svg', role: 'img', 'aria-label': fig.querySelector('figcaption').textContent });
     // Grid and axis labels.
-    for (const v of [vmin, (vmin + vmax) / 2, vmax]) {
+    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    for (const v of ticks) {
       g.append(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid' }));
       const lab = svg('text', { x: L - 6, y: y(v) + 4, class: 'axis', 'text-anchor': 'end' });
-      lab.textContent = axisNum(v);
+      lab.textContent = v === 0 ? '0' : v.toFixed(decimals);
       g.append(lab);
     }
     const tl = (t, anchor, xx) => {
@@ -476,6 +486,14 @@
       legend.append(el('span', { class: 'key' }, el('span', { class: 'swatch ' + s.cls }), s.name + ' ', el('b', { text: axisNum(d.length ? d[d.length - 1].v : 0) })));
     });
     plot.append(g);
+  }
+
+  function niceStep(span, whole) {
+    if (!(span > 0)) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(span)));
+    let step = p * 10;
+    for (const m of [1, 2, 5]) if (m * p >= span) { step = m * p; break; }
+    return whole ? Math.max(1, Math.round(step)) : step;
   }
 
   function axisNum(v) {

@@ -134,6 +134,12 @@ func TestStatusPageShowsTheRunningStack(t *testing.T) {
 		t.Errorf("page row %+v, API record %v", view.Updates[0], rec)
 	}
 
+	// The daemon keeps the history the charts read: its first sample was
+	// taken at start.
+	if code, h := v.do(http.MethodGet, "/api/1/stats/history", nil); code != http.StatusOK || h["interval_seconds"] != 10.0 || len(h["samples"].([]any)) == 0 {
+		t.Errorf("history: %d %v", code, h)
+	}
+
 	// A new proof accepted through the API shows up without a reload.
 	before := view.Ints["balance_proofs.stored"]
 	if code, body := v.put(later.proof(t, 1, milli, reward)); code != http.StatusCreated {
