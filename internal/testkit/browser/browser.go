@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,7 @@ type Browser struct {
 	driver  *proc.Process
 	base    string // chromedriver's URL
 	session string
+	profile string // Chromium's --user-data-dir, unique to this browser
 	client  *http.Client
 }
 
@@ -137,6 +139,7 @@ func Start(ctx context.Context, cfg Config) (*Browser, error) {
 	}
 	b.driver, b.base = driver, "http://"+addr
 	profile := filepath.Join(cfg.Dir, "profile")
+	b.profile = profile
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
 		"browserName": "chrome",
 		"goog:chromeOptions": map[string]any{
@@ -210,7 +213,8 @@ func (b *Browser) Screenshot() ([]byte, error) {
 }
 
 // Close ends the session (chromedriver closes Chromium) and stops
-// chromedriver by its pid.
+// chromedriver by its pid; a Chromium process of this browser's profile
+// still running after that is killed by its pid.
 func (b *Browser) Close() error {
 	var errs []error
 	if b.session != "" {
@@ -227,7 +231,40 @@ func (b *Browser) Close() error {
 		}
 		b.driver = nil
 	}
+	// Chromium exits just after the session ends: give it a moment.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(processesOf(b.profile)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, pid := range processesOf(b.profile) {
+		if p, err := os.FindProcess(pid); err == nil {
+			_ = p.Kill()
+			errs = append(errs, fmt.Errorf("chromium (pid %d) outlived its session: killed", pid))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// processesOf lists the pids whose command line names profile as their
+// --user-data-dir (Linux /proc; none elsewhere).
+func processesOf(profile string) []int {
+	if profile == "" {
+		return nil
+	}
+	entries, _ := os.ReadDir("/proc")
+	flag := []byte("--user-data-dir=" + profile + "\x00")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmdline, flag) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
 
 func (b *Browser) sessionCall(method, path string, in, out any) error {
