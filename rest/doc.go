@@ -2,7 +2,11 @@
 // requests into calls on the monitor package (balance proofs) and the
 // watchtower (monitor/tower: appointments, justice records) and their
 // results back into JSON. It is used by clients (PUT a balance proof),
-// operators (list, delete, stats) and Prometheus (/metrics).
+// operators (list, delete, stats), Prometheus (/metrics) and browsers: the
+// status page at / is embedded HTML, CSS and JavaScript that reads the
+// public GET routes, served under a same-origin-only Content-Security-Policy
+// (status.go), with charts from History, samples of the stats kept in
+// memory (history.go).
 //
 // Endpoints (every error is {"error": "<reason>", "message": "<text>"}):
 //

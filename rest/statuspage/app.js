@@ -451,7 +451,7 @@
     for (const d of data) for (const p of d) { vmax = Math.max(vmax, p.v); vmin = Math.min(vmin, p.v); }
     // Round ticks: a step of 1, 2 or 5 times a power of ten (whole numbers
     // for counts), the axis from a multiple of it to a multiple of it.
-    let step = niceStep((vmax - vmin) / 2, !unit);
+    let step = niceStep((vmax - vmin) / 4, !unit);
     vmin = Math.floor(vmin / step) * step;
     vmax = Math.max(vmin + step, Math.ceil(vmax / step) * step);
     const ticks = [];
