@@ -29,6 +29,15 @@ const (
 // Intake takes a balance-proof message (proofs.Intake).
 type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
+	// Refused counts an event the room refused before intake.
+	Refused(src monitor.Source, reason monitor.Reason)
+}
+
+// Stats is where the room reports its own figures; *monitor.Stats
+// implements it.
+type Stats interface {
+	monitor.Counter
+	SetMatrix(f func(*monitor.MatrixStatus))
 }
 
 // AppointmentIntake takes a Lightning appointment message (tower.Tower);
@@ -73,7 +82,7 @@ type Config struct {
 	Intake       Intake
 	Appointments AppointmentIntake // the watchtower (tower.Tower); nil: appointments are refused not_supported
 	State        State
-	Stats        *monitor.Stats
+	Stats        Stats
 	ChainID      *big.Int // for balance-proof receipts when intake does not say
 	Logger       *slog.Logger
 	Clock        monitor.Clock
@@ -478,8 +487,7 @@ func (b *Bus) forget(id string) { delete(b.recent, id) }
 
 // count records an event rejected before intake.
 func (b *Bus) count(ev Event, reason monitor.Reason) {
-	b.cfg.Stats.Received("matrix")
-	b.cfg.Stats.Rejected("matrix", reason)
+	b.cfg.Intake.Refused(monitor.Source{Kind: "matrix", Ref: ev.EventID}, reason)
 	b.log.Debug("room event not taken", "event_id", ev.EventID, "sender", ev.Sender, "type", ev.Type, "reason", string(reason))
 }
 

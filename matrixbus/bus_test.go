@@ -35,6 +35,8 @@ func (f *flakyIntake) SubmitJSON(_ context.Context, _ []byte, src monitor.Source
 	return proofs.Accepted{}, nil
 }
 
+func (f *flakyIntake) Refused(monitor.Source, monitor.Reason) {}
+
 func (f *flakyIntake) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -135,6 +137,8 @@ func (k *kindIntake) SubmitAppointmentJSON(_ context.Context, _ []byte, src moni
 	k.appts[src.Ref] = true
 	return nil, nil
 }
+
+func (k *kindIntake) Refused(monitor.Source, monitor.Reason) {}
 
 func (k *kindIntake) counts() (int, int) {
 	k.mu.Lock()

@@ -23,19 +23,19 @@ import (
 // Intake takes balance proofs; *proofs.Intake implements it.
 type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
+	// DeleteChannel removes every stored request of a channel (admin).
+	DeleteChannel(ctx context.Context, channel common.Address) (int64, error)
 }
 
-// Store is what the API reads and deletes of the balance-proof store.
+// Store is what the API reads of the balance-proof store.
 type Store interface {
 	Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.Request, string, error)
-	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
 	Updates(ctx context.Context, q proofs.UpdateQuery) ([]proofs.Update, error)
 }
 
 // StatsSource serves the figures; *monitor.Stats implements it.
 type StatsSource interface {
 	Snapshot(now time.Time) monitor.StatsSnapshot
-	Deleted(n int64)
 }
 
 // TowerIntake takes Lightning appointments; *tower.Tower implements it.

@@ -19,6 +19,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
@@ -793,6 +794,10 @@ func (nopIntake) SubmitJSON(context.Context, []byte, monitor.Source, ...string) 
 	return proofs.Accepted{}, errors.New("not used")
 }
 
+func (nopIntake) DeleteChannel(context.Context, common.Address) (int64, error) {
+	return 0, errors.New("not used")
+}
+
 func TestTowerMetrics(t *testing.T) {
 	e := newTowerEnv(t, nil, nil)
 	user := newBtcKey(t)
@@ -801,7 +806,7 @@ func TestTowerMetrics(t *testing.T) {
 	e.submit(a) // identical: accepted again, stored once
 	e.putAppointment(appointmentBody(t, newAppointment(t, user, randomTxid(t), func(a *tower.Appointment) { a.RewardSat = 1100 })))
 	e.do(http.MethodGet, "/api/1/appointments/"+hex.EncodeToString(a.Locator[:]), nil)
-	e.stats.SetBitcoin(func(b *monitor.BitcoinStatus) { b.Tip, b.Processed = testTip+3, testTip+1 })
+	e.ln.SetBitcoin(func(b *tower.BitcoinStatus) { b.Tip, b.Processed = testTip+3, testTip+1 })
 
 	r := e.do(http.MethodGet, "/metrics", nil)
 	if r.code != http.StatusOK {

@@ -20,10 +20,10 @@ import (
 // State is where the watcher keeps its cursor and delivers events; the
 // proofs.ChainState implements it.
 type State interface {
-	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	Cursor(ctx context.Context) (proofs.Cursor, bool, error)
 	BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error)
-	Apply(ctx context.Context, cur monitor.Cursor, blocks []proofs.BlockRef, events []proofs.ChainEvent) error
-	Rollback(ctx context.Context, ancestor monitor.Cursor) error
+	Apply(ctx context.Context, cur proofs.Cursor, blocks []proofs.BlockRef, events []proofs.ChainEvent) error
+	Rollback(ctx context.Context, ancestor proofs.Cursor) error
 }
 
 // HeadSubscriber pushes the node's new heads (eth_subscribe "newHeads",
@@ -47,7 +47,7 @@ type WatcherConfig struct {
 	// with the node's head block (the responder's Tick).
 	OnHead func(ctx context.Context, head uint64) error
 	// OnStatus reports progress for stats (optional).
-	OnStatus func(head uint64, processed monitor.Cursor)
+	OnStatus func(head uint64, processed proofs.Cursor)
 	// OnSync reports, after every poll that got as far as comparing the
 	// node's chain with the cursor, whether the node follows the processed
 	// chain: the zero OutOfSync after a successful poll, else how the node
@@ -263,7 +263,7 @@ func (w *Watcher) call(ctx context.Context, f func(context.Context) (uint64, err
 
 // catchUp processes [cursor+1, head-confirmations], checking that the chain
 // still extends the cursor and rolling back when it does not.
-func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, error) {
+func (w *Watcher) catchUp(ctx context.Context, head uint64) (proofs.Cursor, error) {
 	cur, ok, err := w.cfg.State.Cursor(ctx)
 	if err != nil {
 		return cur, fatalErr{err}
@@ -300,7 +300,7 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, err
 
 // checkReorg compares the stored cursor with the canonical chain and, on a
 // mismatch, walks back through remembered hashes to the common ancestor.
-func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
+func (w *Watcher) checkReorg(ctx context.Context, cur *proofs.Cursor) error {
 	canon, err := w.hashAt(ctx, cur.Number)
 	if err != nil {
 		return err
@@ -337,7 +337,7 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 			return err
 		}
 		if canon == stored {
-			anc := monitor.Cursor{Number: n - 1, Hash: stored}
+			anc := proofs.Cursor{Number: n - 1, Hash: stored}
 			if err := w.cfg.State.Rollback(ctx, anc); err != nil {
 				return fatalErr{err}
 			}
@@ -346,13 +346,13 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 		}
 	}
 	// No remembered block survives: start over from the configured start.
-	anc := monitor.Cursor{}
+	anc := proofs.Cursor{}
 	if w.cfg.StartBlock > 0 {
 		h, err := w.hashAt(ctx, w.cfg.StartBlock-1)
 		if err != nil {
 			return err
 		}
-		anc = monitor.Cursor{Number: w.cfg.StartBlock - 1, Hash: h}
+		anc = proofs.Cursor{Number: w.cfg.StartBlock - 1, Hash: h}
 	}
 	w.log.Error("reorg deeper than the remembered blocks: rescanning from the start block", "start_block", w.cfg.StartBlock)
 	if err := w.cfg.State.Rollback(ctx, anc); err != nil {
@@ -374,7 +374,7 @@ func (w *Watcher) hashAt(ctx context.Context, n uint64) (common.Hash, error) {
 
 // processRange fetches and applies one range, shrinking it when the node
 // refuses a large query.
-func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cursor, error) {
+func (w *Watcher) processRange(ctx context.Context, from, to uint64) (proofs.Cursor, error) {
 	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
 	start := time.Now()
 	logs, err := w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{
@@ -388,14 +388,14 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 			w.span = max((to-from+1)/2, 1)
 			w.log.Info("eth_getLogs failed; narrowing the block range", "from", from, "to", to, "new_range", w.span, "err", err)
 		}
-		return monitor.Cursor{}, fmt.Errorf("eth_getLogs %d-%d: %w", from, to, err)
+		return proofs.Cursor{}, fmt.Errorf("eth_getLogs %d-%d: %w", from, to, err)
 	}
 	if time.Since(start) < w.cfg.RPCTimeout/10 && w.span < w.cfg.MaxBlockRange {
 		w.span = min(w.span*2, w.cfg.MaxBlockRange)
 	}
 	toHash, err := w.hashAt(ctx, to)
 	if err != nil {
-		return monitor.Cursor{}, err
+		return proofs.Cursor{}, err
 	}
 	var events []proofs.ChainEvent
 	blocks := map[uint64]common.Hash{to: toHash}
@@ -421,17 +421,17 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 		if n != to {
 			canon, err := w.hashAt(ctx, n)
 			if err != nil {
-				return monitor.Cursor{}, err
+				return proofs.Cursor{}, err
 			}
 			if canon != h {
-				return monitor.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", n, from, to)
+				return proofs.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", n, from, to)
 			}
 		}
 		refs = append(refs, proofs.BlockRef{Number: n, Hash: h})
 	}
-	cur := monitor.Cursor{Number: to, Hash: toHash}
+	cur := proofs.Cursor{Number: to, Hash: toHash}
 	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {
-		return monitor.Cursor{}, fatalErr{fmt.Errorf("apply blocks %d-%d: %w", from, to, err)}
+		return proofs.Cursor{}, fatalErr{fmt.Errorf("apply blocks %d-%d: %w", from, to, err)}
 	}
 	w.log.Debug("ethereum blocks processed", "from", from, "to", to, "events", len(events))
 	return cur, nil

@@ -36,7 +36,7 @@ type IntakeConfig struct {
 	Store  IntakeStore
 	Chain  ChainReader
 	Policy Policy
-	Stats  *monitor.Stats
+	Stats  IntakeReport
 	// Monitor is this monitor's address, SignReceipt signs MonitorReceipt
 	// digests with its key. Both optional (no receipt when nil).
 	Monitor     common.Address
@@ -72,6 +72,9 @@ type IntakeStore interface {
 	// Channel returns a channel known from confirmed events (an error
 	// wrapping monitor.ErrNotFound when none).
 	Channel(ctx context.Context, addr common.Address) (Channel, error)
+	// DeleteRequests removes every stored request of a channel and returns
+	// how many it removed.
+	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
 }
 
 // Intake verifies, judges and stores balance proofs. It is the one entry
@@ -138,6 +141,27 @@ func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src monitor.Sourc
 		return Accepted{}, in.reject(ctx, src, bp, err)
 	}
 	return acc, nil
+}
+
+// Refused counts a message from src that its transport refused before it
+// reached intake (a redaction, an event of no known type...): received,
+// and rejected for reason.
+func (in *Intake) Refused(src monitor.Source, reason monitor.Reason) {
+	in.cfg.Stats.Received(src.Kind)
+	in.cfg.Stats.Rejected(src.Kind, reason)
+}
+
+// DeleteChannel removes every stored request of channel, an operator's
+// decision, and returns how many it removed.
+func (in *Intake) DeleteChannel(ctx context.Context, channel common.Address) (int64, error) {
+	n, err := in.cfg.Store.DeleteRequests(ctx, channel)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		in.cfg.Stats.Deleted(n)
+	}
+	return n, nil
 }
 
 func (in *Intake) reject(ctx context.Context, src monitor.Source, bp BalanceProof, err error) error {

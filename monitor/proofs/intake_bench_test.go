@@ -220,7 +220,7 @@ func newIntakeEnv(b *testing.B, n int, receipts bool) *intakeEnv {
 		b.Fatal(err)
 	}
 	chain := &benchChain{}
-	cfg := proofs.IntakeConfig{Store: st, Chain: chain, Stats: stats, Logger: benchQuiet,
+	cfg := proofs.IntakeConfig{Store: st, Chain: chain, Stats: proofs.NewStats(stats, proofs.Totals{}), Logger: benchQuiet,
 		Policy: proofs.Policy{MinReward: big.NewInt(1e15), ProfitFactor: 1.5}}
 	if receipts {
 		key, _ := crypto.ToECDSA(crypto.Keccak256([]byte("vigil bench monitor")))
@@ -255,7 +255,7 @@ func BenchmarkIntakeParallel(b *testing.B) {
 				chs[i] = signed[i].ch
 			}
 			ctx := context.Background()
-			if err := env.st.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
+			if err := env.st.ApplyChain(ctx, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 1}, Channels: chs}); err != nil {
 				b.Fatal(err)
 			}
 			src := monitor.Source{Kind: "rest"}

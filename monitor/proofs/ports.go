@@ -29,9 +29,9 @@ type UpdateQuery struct {
 // the chain view and the responder each need (IntakeStore, ChainStore,
 // ResponderStore). Every write that a client is told about is committed
 // before the call returns. The SQLite store (monitor/store) implements it;
-// listing, reading and deleting requests, the totals, the persisted
-// counters and closing are used by their own consumers (rest, monitor.Stats,
-// the daemon), which declare those methods themselves; monitor/storetest
+// listing and reading requests, the totals, the persisted counters and
+// closing are used by their own consumers (rest, the daemon's stats,
+// monitor.Stats), which declare those methods themselves; monitor/storetest
 // checks all of them.
 type Store interface {
 	IntakeStore

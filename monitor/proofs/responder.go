@@ -31,7 +31,7 @@ type ResponderStore interface {
 	Channel(ctx context.Context, addr common.Address) (Channel, error)
 	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
 	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
-	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	Cursor(ctx context.Context) (Cursor, bool, error)
 	RequestsForChannel(ctx context.Context, channel common.Address) ([]Request, error)
 
 	// InsertUpdate stores a new update record and returns its ID.
@@ -49,7 +49,7 @@ type ResponderConfig struct {
 	Store  ResponderStore
 	Sender Sender
 	Policy Policy
-	Stats  *monitor.Stats
+	Stats  ResponderReport
 	// Payout receives the rewards (defaults to the sender's address).
 	Payout common.Address
 	// ReplaceAfter is how many blocks a transaction may stay unmined before

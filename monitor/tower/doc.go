@@ -26,7 +26,12 @@
 //     after a reorg), replace it with a higher fee out of the bounty as the
 //     to_self_delay deadline nears, follow an earlier version that was
 //     mined, and settle it as lost when another transaction spends the
-//     breach outputs or the deadline passes.
+//     breach outputs or the deadline passes;
+//   - the figures (stats.go): the watchtower's named counters (Counter*),
+//     counted by its stages through monitor.Counter, and Stats, which seeds
+//     them from the store's Totals at start, keeps the Bitcoin watcher's
+//     view (BitcoinStatus) and fills the Lightning part of the stats
+//     document.
 //
 // The cryptography of appointments (locator, blob cipher, message
 // signatures) is in monitor/tower/lncrypto.
@@ -34,7 +39,7 @@
 // The tower reaches the world only through the ports it declares: the
 // store as each part uses it (IntakeStore, LookoutStore, JusticeStore;
 // Store is their union) and a Bitcoin node (Node: broadcast, fee estimate,
-// transaction status). Reasons, stats, the clock, the rate limiter and the
+// transaction status). Reasons, the stats registry, the clock, the rate limiter and the
 // node-sync gate are monitor's, shared with the Ethereum side.
 //
 // What it must not do: follow the chain itself (chains/bitcoin's watcher

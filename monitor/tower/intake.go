@@ -42,7 +42,7 @@ type lateResponse struct {
 // returns the receipt content to post: kind, monitor_pubkey, locator,
 // start_block and the monitor's signature.
 func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error) {
-	t.cfg.Stats.Count(monitor.CounterAppointmentsReceived+src.Kind, 1)
+	t.cfg.Stats.Count(CounterAppointmentsReceived+src.Kind, 1)
 	a, err := DecodeAppointment(data, extra...)
 	if err == nil {
 		var r map[string]any
@@ -51,7 +51,7 @@ func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src moni
 		}
 	}
 	e := monitor.AsError(monitor.Canceled(ctx, err))
-	t.cfg.Stats.Count(monitor.CounterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
+	t.cfg.Stats.Count(CounterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
 	lvl := slog.LevelInfo
 	switch {
 	case e.Reason == monitor.ReasonRequestCanceled:
@@ -128,9 +128,9 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (
 	t.idxMu.Lock()
 	t.index.Add(a.Locator)
 	t.idxMu.Unlock()
-	t.cfg.Stats.Count(monitor.CounterAppointmentsAccepted+src.Kind, 1)
+	t.cfg.Stats.Count(CounterAppointmentsAccepted+src.Kind, 1)
 	if !res.Duplicate && !res.Replaced {
-		t.cfg.Stats.Count(monitor.CounterAppointmentsStored, 1)
+		t.cfg.Stats.Count(CounterAppointmentsStored, 1)
 	}
 	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
 		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
