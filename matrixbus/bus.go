@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // Room event types of the protocol.
@@ -40,10 +41,9 @@ type Stats interface {
 	SetMatrix(f func(*monitor.MatrixStatus))
 }
 
-// AppointmentIntake takes a Lightning appointment message (tower.Tower);
-// it returns the receipt content to post, or nil for none.
+// AppointmentIntake takes a Lightning appointment message (tower.Tower).
 type AppointmentIntake interface {
-	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
+	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (tower.Accepted, error)
 }
 
 // State keeps the sync position and parked events durably (the store).
@@ -138,7 +138,7 @@ func (b *Bus) seen(id string) bool {
 
 type receipt struct {
 	roomID  string
-	content any // proofs.BalanceProofReceipt or an appointment receipt's map
+	content any // proofs.BalanceProofReceipt or tower.AppointmentReceipt
 	forID   string
 }
 
@@ -554,13 +554,14 @@ func (b *Bus) handle(ctx context.Context, ev Event) (err error) {
 			b.count(ev, monitor.ReasonNotSupported)
 			return nil
 		}
-		content, err := b.cfg.Appointments.SubmitAppointmentJSON(ctx, payload, src, extra...)
+		acc, err := b.cfg.Appointments.SubmitAppointmentJSON(ctx, payload, src, extra...)
 		if err != nil {
 			return b.afterReject(err)
 		}
-		if b.cfg.PostReceipts && content != nil {
-			content["for_event_id"] = ev.EventID
-			b.queueReceipt(ev, content)
+		if b.cfg.PostReceipts && acc.Signed() {
+			rc := acc.Receipt()
+			rc.ForEventID = ev.EventID
+			b.queueReceipt(ev, rc)
 		}
 	}
 	return nil

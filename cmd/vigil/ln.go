@@ -422,21 +422,15 @@ func appointmentWarnings(a tower.Appointment) []string {
 // checkAppointmentReceipt verifies a monitor's receipt for appointment a:
 // its kind and locator, and that its signature over the ASCII
 // user_signature followed by u32be(start_block) recovers to its
-// monitor_pubkey (PROTOCOL.md §2). It returns the monitor_pubkey in
+// monitor_pubkey (docs/protocol.md §8.6). It returns the monitor_pubkey in
 // lowercase hex.
 func checkAppointmentReceipt(content []byte, a tower.Appointment) (string, error) {
-	var d struct {
-		Kind          string `json:"kind"`
-		MonitorPubkey string `json:"monitor_pubkey"`
-		Locator       string `json:"locator"`
-		StartBlock    string `json:"start_block"`
-		Signature     string `json:"signature"`
-	}
+	var d tower.AppointmentReceipt
 	if err := json.Unmarshal(content, &d); err != nil {
 		return "", fmt.Errorf("not a receipt: %v", err)
 	}
-	if d.Kind != "ln_appointment" {
-		return "", fmt.Errorf("kind is %q, not ln_appointment", d.Kind)
+	if d.Kind != tower.ReceiptKindAppointment {
+		return "", fmt.Errorf("kind is %q, not %s", d.Kind, tower.ReceiptKindAppointment)
 	}
 	if want := hex.EncodeToString(a.Locator[:]); !strings.EqualFold(d.Locator, want) {
 		return "", fmt.Errorf("locator %q is not the appointment's %s", d.Locator, want)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
@@ -55,23 +56,22 @@ gave no valid proof of it).`)
 	if err != nil {
 		return err
 	}
-	receipt := map[string]any{}
-	if err := json.Unmarshal(raw, &receipt); err != nil {
+	var out struct {
+		tower.AppointmentReceipt
+		Verified bool   `json:"verified"`
+		Problem  string `json:"problem,omitempty"`
+	}
+	if err := json.Unmarshal(raw, &out.AppointmentReceipt); err != nil {
 		return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
 	}
 	var problem string
-	if _, signed := receipt["signature"]; !signed {
+	if out.Signature == "" {
 		problem = "the monitor accepted the appointment but signed no receipt"
 	} else if _, err := checkAppointmentReceipt(raw, a); err != nil {
 		problem = err.Error()
 	}
-	receipt["verified"] = problem == ""
-	if problem != "" {
-		receipt["problem"] = problem
-	} else {
-		delete(receipt, "problem")
-	}
-	if err := printJSON(stdout, receipt); err != nil {
+	out.Verified, out.Problem = problem == "", problem
+	if err := printJSON(stdout, out); err != nil {
 		return err
 	}
 	if problem != "" {

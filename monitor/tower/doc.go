@@ -6,12 +6,14 @@
 //
 // Its parts, one file each:
 //
-//   - intake (intake.go, with the message in appointment.go):
-//     Tower.SubmitAppointmentJSON decodes and checks an appointment (its
-//     network, bounds, user signature, sequence, rate per user key, reward
-//     against the minimum and the expected fee), stores it, adds its locator
-//     to the index and signs the receipt; an appointment whose breach is
-//     already in a recent block is answered at once;
+//   - intake (intake.go, with the message in appointment.go and the
+//     receipt in receipt.go): Tower.SubmitAppointmentJSON decodes and checks
+//     an appointment (its network, bounds, user signature, sequence, rate
+//     per user key, reward against the minimum and the expected fee), stores
+//     it, adds its locator to the index and signs the receipt; it returns
+//     Accepted, whose Receipt is the one AppointmentReceipt that REST, the
+//     room and the CLI use; an appointment whose breach is already in a
+//     recent block is answered at once;
 //   - the lookout (lookout.go, locindex.go, txids.go): the in-memory locator
 //     index rebuilt from the store at start (Tower.Load), the txids of a
 //     block (TxIDs), block matching (Tower.ProcessBlock), the

@@ -438,7 +438,7 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, st
 	}
 	api, err := rest.New(rest.Config{
 		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tower: towerOrNil(tw), TowerStore: st,
+		Tower: towerOrNil(tw), TowerRecords: st,
 		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
 			return d.health(ctx, st, stats)
