@@ -26,6 +26,15 @@ type State interface {
 	Rollback(ctx context.Context, ancestor proofs.Cursor) error
 }
 
+// WatcherNode is what a Watcher asks a node: the head, headers by number
+// and hash, and the contract logs of a block range.
+type WatcherNode interface {
+	ethereum.BlockNumberReader
+	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+	HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error)
+	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
+}
+
 // HeadSubscriber pushes the node's new heads (eth_subscribe "newHeads",
 // over a WebSocket); go-ethereum's ethclient.Client implements it.
 type HeadSubscriber interface {
@@ -34,7 +43,7 @@ type HeadSubscriber interface {
 
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
-	Node Node
+	Node WatcherNode
 	// Heads, when set, wakes the watcher as soon as the node announces a
 	// block, so that it reacts without waiting for the next poll. Polling
 	// goes on regardless: the durable cursor, not the notifications, says

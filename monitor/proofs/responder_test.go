@@ -175,7 +175,7 @@ func newFixture(t *testing.T, pol proofs.Policy) *fixture {
 	}
 	f.stats, f.figs = stats, proofs.NewStats(stats, proofs.Totals{})
 	stats.Register(f.figs)
-	f.r, err = proofs.NewResponder(proofs.ResponderConfig{Store: st, Sender: f.sender, Policy: pol, Stats: f.figs,
+	f.r, err = proofs.NewResponder(proofs.ResponderConfig{Store: st, Sender: f.sender, Claims: f.sender, Gas: f.sender, Policy: pol, Stats: f.figs,
 		ReplaceAfter: 3, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -468,7 +468,7 @@ func TestResponderRecordsMissedWindow(t *testing.T) {
 		t.Fatalf("missed counted %d, want 1", s.Updates.Missed)
 	}
 	// A restarted responder does not record it again.
-	r2, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Policy: proofs.Policy{ProfitFactor: 1},
+	r2, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Claims: f.sender, Gas: f.sender, Policy: proofs.Policy{ProfitFactor: 1},
 		Stats: f.figs, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

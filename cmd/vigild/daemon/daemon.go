@@ -368,7 +368,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		return nil, err
 	}
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
-		Store: st, Sender: sender, Policy: policy, Stats: stats, Payout: payout,
+		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout,
 		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
@@ -553,7 +553,7 @@ func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stat
 	}
 }
 
-func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Address, timeout time.Duration) error {
+func checkRegistry(ctx context.Context, node *ethclient.Client, registry common.Address, timeout time.Duration) error {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	code, err := node.CodeAt(cctx, registry, nil)
