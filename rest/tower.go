@@ -15,7 +15,7 @@ import (
 
 // The Lightning watchtower's routes. They exist only when Config.Tower is
 // set; towerEnabled answers 404 for them otherwise. Bitcoin conventions
-// apply here (docs/protocol.md, PROTOCOL.md §3): bytes are plain lowercase
+// apply here (docs/protocol.md §8): bytes are plain lowercase
 // hex without 0x, txids and block hashes are in display (reversed) byte
 // order as Bitcoin tools show them, and locators are the first 16 bytes of
 // the breach txid in internal byte order, as in the appointment.
