@@ -381,7 +381,7 @@ func (b *Bus) syncOnce(ctx context.Context, sess *Session, roomID, since string)
 		events = room.Timeline.Events
 		if room.Timeline.Limited && room.Timeline.PrevBatch != "" {
 			// More happened than one response holds: read the gap.
-			gap, err := b.history(ctx, sess, roomID, room.Timeline.PrevBatch, since, 0)
+			gap, err := sess.History(ctx, roomID, room.Timeline.PrevBatch, since, 0, roomEventFilter())
 			if err != nil {
 				return "", fmt.Errorf("read the gap before %s: %w", room.Timeline.PrevBatch, err)
 			}
@@ -404,7 +404,7 @@ func (b *Bus) catchUp(ctx context.Context, sess *Session, roomID string) (string
 	room := resp.Rooms.Join[roomID]
 	events := room.Timeline.Events
 	if room.Timeline.PrevBatch != "" && len(events) < b.cfg.CatchupLimit {
-		older, err := b.history(ctx, sess, roomID, room.Timeline.PrevBatch, "", b.cfg.CatchupLimit-len(events))
+		older, err := sess.History(ctx, roomID, room.Timeline.PrevBatch, "", b.cfg.CatchupLimit-len(events), roomEventFilter())
 		if err != nil {
 			return "", fmt.Errorf("read room history: %w", err)
 		}
@@ -418,34 +418,6 @@ func (b *Bus) catchUp(ctx context.Context, sess *Session, roomID string) (string
 		return "", err
 	}
 	return resp.NextBatch, nil
-}
-
-// history pages backwards from 'from' (to 'to', or up to max events when
-// max > 0) and returns the events oldest first.
-func (b *Bus) history(ctx context.Context, sess *Session, roomID, from, to string, max int) ([]Event, error) {
-	var back []Event
-	for {
-		page := 500
-		if max > 0 {
-			page = min(page, max-len(back))
-			if page <= 0 {
-				break
-			}
-		}
-		resp, err := sess.Messages(ctx, roomID, from, to, 'b', page, roomEventFilter())
-		if err != nil {
-			return nil, err
-		}
-		back = append(back, resp.Chunk...)
-		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
-			break
-		}
-		from = resp.End
-	}
-	for i, j := 0, len(back)-1; i < j; i, j = i+1, j-1 {
-		back[i], back[j] = back[j], back[i]
-	}
-	return back, nil
 }
 
 // storeFailure marks an error that must stop the bus (the event could not

@@ -19,8 +19,10 @@
 //     keeps its own figures (proofs.Stats, tower.Stats) and fills its part of
 //     the document as a registered Section;
 //   - whether a node follows the processed chain (nodesync.go: NodeSync, and
-//     SyncGate, which intake asks), and the pause of a loop while the store
-//     refuses writes (storagefault.go: StoragePause);
+//     SyncGate, which intake asks), the pause of a loop while the store
+//     refuses writes (storagefault.go: StoragePause), and the life of a
+//     chain watcher that both chains' adapters run (pollloop.go: PollLoop,
+//     with Fatal for the failures that end it);
 //   - the small values both stores and products exchange (ports.go):
 //     SaveResult and the injected Clock.
 //

@@ -115,46 +115,12 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 // next interval, and so is a store that refuses writes (disk full: the
 // cursor stays where it is); only another failure of the store ends Run.
 func (w *Watcher) Run(ctx context.Context) error {
-	t := time.NewTicker(w.cfg.PollInterval)
-	defer t.Stop()
-	wake := make(chan struct{}, 1)
+	loop := monitor.PollLoop{Name: "ethereum", Interval: w.cfg.PollInterval, Round: w.Poll, OnSync: w.cfg.OnSync,
+		Storage: &w.storage, Log: w.log}
 	if w.cfg.Heads != nil {
-		hctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			w.followHeads(hctx, wake)
-		}()
-		defer func() { cancel(); <-done }()
+		loop.Follow = w.followHeads
 	}
-	for {
-		var oos *monitor.OutOfSync
-		err := w.Poll(ctx)
-		switch {
-		case err == nil:
-			w.report(monitor.OutOfSync{})
-			w.storage.Resume()
-		case ctx.Err() != nil:
-			return nil
-		case errors.As(err, &oos):
-			w.report(*oos) // logged once per change, by the receiver
-		default:
-			var fatal fatalErr
-			if w.storage.Pause(err) {
-				// logged once per pause
-			} else if errors.As(err, &fatal) {
-				return err
-			} else {
-				w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-wake:
-		}
-	}
+	return loop.Run(ctx)
 }
 
 // headRetry bounds the wait before subscribing again after the node ended
@@ -223,16 +189,6 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 	}
 }
 
-func (w *Watcher) report(p monitor.OutOfSync) {
-	if w.cfg.OnSync != nil {
-		w.cfg.OnSync(p)
-	}
-}
-
-type fatalErr struct{ error }
-
-func (e fatalErr) Unwrap() error { return e.error }
-
 // Poll processes every block confirmed since the cursor, then calls OnHead.
 //
 // A node that does not follow the processed chain gives a
@@ -258,7 +214,7 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	}
 	if w.cfg.OnHead != nil {
 		if err := w.cfg.OnHead(ctx, head); err != nil {
-			return fatalErr{fmt.Errorf("responder: %w", err)}
+			return monitor.Fatal(fmt.Errorf("responder: %w", err))
 		}
 	}
 	return nil
@@ -275,7 +231,7 @@ func (w *Watcher) call(ctx context.Context, f func(context.Context) (uint64, err
 func (w *Watcher) catchUp(ctx context.Context, head uint64) (proofs.Cursor, error) {
 	cur, ok, err := w.cfg.State.Cursor(ctx)
 	if err != nil {
-		return cur, fatalErr{err}
+		return cur, monitor.Fatal(err)
 	}
 	if head < w.cfg.Confirmations {
 		return cur, nil
@@ -333,7 +289,7 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *proofs.Cursor) error {
 	for n := cur.Number; n > 0; n-- {
 		stored, ok, err := w.cfg.State.BlockHash(ctx, n-1)
 		if err != nil {
-			return fatalErr{err}
+			return monitor.Fatal(err)
 		}
 		if !ok {
 			if n-1 < w.cfg.StartBlock || n-1 == 0 {
@@ -348,7 +304,7 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *proofs.Cursor) error {
 		if canon == stored {
 			anc := proofs.Cursor{Number: n - 1, Hash: stored}
 			if err := w.cfg.State.Rollback(ctx, anc); err != nil {
-				return fatalErr{err}
+				return monitor.Fatal(err)
 			}
 			*cur = anc
 			return nil
@@ -365,7 +321,7 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *proofs.Cursor) error {
 	}
 	w.log.Error("reorg deeper than the remembered blocks: rescanning from the start block", "start_block", w.cfg.StartBlock)
 	if err := w.cfg.State.Rollback(ctx, anc); err != nil {
-		return fatalErr{err}
+		return monitor.Fatal(err)
 	}
 	*cur = anc
 	return nil
@@ -440,7 +396,7 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (proofs.Cur
 	}
 	cur := proofs.Cursor{Number: to, Hash: toHash}
 	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {
-		return proofs.Cursor{}, fatalErr{fmt.Errorf("apply blocks %d-%d: %w", from, to, err)}
+		return proofs.Cursor{}, monitor.Fatal(fmt.Errorf("apply blocks %d-%d: %w", from, to, err))
 	}
 	w.log.Debug("ethereum blocks processed", "from", from, "to", to, "events", len(events))
 	return cur, nil

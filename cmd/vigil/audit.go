@@ -231,21 +231,9 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 	a.add(auditClaim{Kind: "stats", Claim: "ethereum.chain_id " + st.Ethereum.ChainID},
 		st.Ethereum.ChainID == a.chainID.String(), "the node's chain id is "+a.chainID.String())
 
-	var records []auditRecord
-	q := url.Values{}
-	for {
-		var page struct {
-			Updates []auditRecord `json:"channel_updates"`
-			Next    int64         `json:"next_after_id"`
-		}
-		if err := a.getJSON("/api/1/channel_update", q, &page); err != nil {
-			return err
-		}
-		records = append(records, page.Updates...)
-		if page.Next == 0 || len(page.Updates) == 0 {
-			break
-		}
-		q.Set("after_id", strconv.FormatInt(page.Next, 10))
+	records, err := listAll[auditRecord](a.api, "/api/1/channel_update", url.Values{}, "channel_updates", byID)
+	if err != nil {
+		return err
 	}
 	a.report.Records = len(records)
 	fmt.Fprintf(stderr, "audit: %d update records from %s, monitor %s, payout %s\n", len(records), a.api.base, a.monitor.Hex(), a.payout.Hex())
