@@ -325,8 +325,24 @@ func (d *demo) broadcast(ctx context.Context, kind, who, file string, wait bool,
 // one accepted with a verified receipt, one declined as not worth the gas.
 func (d *demo) missionRequests(ctx context.Context) error {
 	d.n.section("a. two Ethereum channels; their owners ask the room's monitors to watch them")
+	chA, chB, err := d.openChannels(ctx)
+	if err != nil {
+		return err
+	}
+	d.chA = chA
+	if err := d.payOffChain(ctx, chA, chB); err != nil {
+		return err
+	}
+	if err := d.requestAccepted(ctx, chA); err != nil {
+		return err
+	}
+	return d.requestDeclined(ctx, chB)
+}
+
+// openChannels opens and funds channel A (alice, bob) and channel B
+// (carol, dave) side by side.
+func (d *demo) openChannels(ctx context.Context) (chA, chB string, err error) {
 	d.n.step("open and fund channel A (alice, bob) and channel B (carol, dave) side by side")
-	var chA, chB string
 	var wg sync.WaitGroup
 	var errA, errB error
 	wg.Add(2)
@@ -340,10 +356,13 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	}()
 	wg.Wait()
 	if errA != nil || errB != nil {
-		return fmt.Errorf("channel A: %v; channel B: %v", errA, errB)
+		return "", "", fmt.Errorf("channel A: %v; channel B: %v", errA, errB)
 	}
-	d.chA = chA
+	return chA, chB, nil
+}
 
+// payOffChain signs the balance proofs of the payments in both channels.
+func (d *demo) payOffChain(ctx context.Context, chA, chB string) error {
 	d.n.step("off-chain payments (nothing on chain): balance proofs signed with `vigil sign-proof`")
 	// alice paid bob 1 ETH in 7 payments; her newest proof is bob's to use.
 	if err := d.signProof(ctx, "alice", chA, 7, ether, "proofs/alice-to-bob-7.json"); err != nil {
@@ -359,7 +378,12 @@ func (d *demo) missionRequests(ctx context.Context) error {
 		return err
 	}
 	d.n.say("dave paid carol 0.05 ETH in 2 payments: his proof (nonce 2) is with carol")
+	return nil
+}
 
+// requestAccepted: alice asks the room to guard bob's proof for a good
+// reward; vigil accepts and signs a receipt the CLI verifies.
+func (d *demo) requestAccepted(ctx context.Context, chA string) error {
 	// The threshold as vigild computes it: the node's gas price and the
 	// updateTransfer gas vigild expects on this chain (stats), so that the
 	// narration and vigild's log give the same figures.
@@ -391,12 +415,17 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	d.n.say("vigil ACCEPTED it: %s >= its threshold (profit factor 1.5 x %d gas for updateTransfer x the node's gas price, %s wei a moment ago: about %s)",
 		fmtEth(goodReward), updateGas, gasPrice, fmtEth(threshold))
 	d.n.say("receipt %v from monitor %v: EIP-712 signature verified by the CLI", r["receipt_event_id"], r["monitor"])
+	return nil
+}
 
+// requestDeclined: carol offers too little for channel B; vigil declines
+// and says why in its stats and its log.
+func (d *demo) requestDeclined(ctx context.Context, chB string) error {
 	d.n.step("carol offers only %s wei for channel B", tinyReward)
 	if err := d.signRequest(ctx, "carol", chB, "proofs/dave-to-carol-2.json", tinyReward, "requests/carol.json"); err != nil {
 		return err
 	}
-	lines, err = d.broadcast(ctx, "balance-proof", "carol", "requests/carol.json", false)
+	lines, err := d.broadcast(ctx, "balance-proof", "carol", "requests/carol.json", false)
 	if err != nil {
 		return err
 	}
