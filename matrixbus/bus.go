@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // Room event types of the protocol.
@@ -29,12 +30,20 @@ const (
 // Intake takes a balance-proof message (proofs.Intake).
 type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
+	// Refused counts an event the room refused before intake.
+	Refused(src monitor.Source, reason monitor.Reason)
 }
 
-// AppointmentIntake takes a Lightning appointment message (tower.Tower);
-// it returns the receipt content to post, or nil for none.
+// Stats is where the room reports its own figures; *monitor.Stats
+// implements it.
+type Stats interface {
+	monitor.Counter
+	SetMatrix(f func(*monitor.MatrixStatus))
+}
+
+// AppointmentIntake takes a Lightning appointment message (tower.Tower).
 type AppointmentIntake interface {
-	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
+	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (tower.Accepted, error)
 }
 
 // State keeps the sync position and parked events durably (the store).
@@ -73,7 +82,7 @@ type Config struct {
 	Intake       Intake
 	Appointments AppointmentIntake // the watchtower (tower.Tower); nil: appointments are refused not_supported
 	State        State
-	Stats        *monitor.Stats
+	Stats        Stats
 	ChainID      *big.Int // for balance-proof receipts when intake does not say
 	Logger       *slog.Logger
 	Clock        monitor.Clock
@@ -129,7 +138,7 @@ func (b *Bus) seen(id string) bool {
 
 type receipt struct {
 	roomID  string
-	content any // proofs.BalanceProofReceipt or an appointment receipt's map
+	content any // proofs.BalanceProofReceipt or tower.AppointmentReceipt
 	forID   string
 }
 
@@ -372,7 +381,7 @@ func (b *Bus) syncOnce(ctx context.Context, sess *Session, roomID, since string)
 		events = room.Timeline.Events
 		if room.Timeline.Limited && room.Timeline.PrevBatch != "" {
 			// More happened than one response holds: read the gap.
-			gap, err := b.history(ctx, sess, roomID, room.Timeline.PrevBatch, since, 0)
+			gap, err := sess.History(ctx, roomID, room.Timeline.PrevBatch, since, 0, roomEventFilter())
 			if err != nil {
 				return "", fmt.Errorf("read the gap before %s: %w", room.Timeline.PrevBatch, err)
 			}
@@ -395,7 +404,7 @@ func (b *Bus) catchUp(ctx context.Context, sess *Session, roomID string) (string
 	room := resp.Rooms.Join[roomID]
 	events := room.Timeline.Events
 	if room.Timeline.PrevBatch != "" && len(events) < b.cfg.CatchupLimit {
-		older, err := b.history(ctx, sess, roomID, room.Timeline.PrevBatch, "", b.cfg.CatchupLimit-len(events))
+		older, err := sess.History(ctx, roomID, room.Timeline.PrevBatch, "", b.cfg.CatchupLimit-len(events), roomEventFilter())
 		if err != nil {
 			return "", fmt.Errorf("read room history: %w", err)
 		}
@@ -409,34 +418,6 @@ func (b *Bus) catchUp(ctx context.Context, sess *Session, roomID string) (string
 		return "", err
 	}
 	return resp.NextBatch, nil
-}
-
-// history pages backwards from 'from' (to 'to', or up to max events when
-// max > 0) and returns the events oldest first.
-func (b *Bus) history(ctx context.Context, sess *Session, roomID, from, to string, max int) ([]Event, error) {
-	var back []Event
-	for {
-		page := 500
-		if max > 0 {
-			page = min(page, max-len(back))
-			if page <= 0 {
-				break
-			}
-		}
-		resp, err := sess.Messages(ctx, roomID, from, to, 'b', page, roomEventFilter())
-		if err != nil {
-			return nil, err
-		}
-		back = append(back, resp.Chunk...)
-		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
-			break
-		}
-		from = resp.End
-	}
-	for i, j := 0, len(back)-1; i < j; i, j = i+1, j-1 {
-		back[i], back[j] = back[j], back[i]
-	}
-	return back, nil
 }
 
 // storeFailure marks an error that must stop the bus (the event could not
@@ -478,8 +459,7 @@ func (b *Bus) forget(id string) { delete(b.recent, id) }
 
 // count records an event rejected before intake.
 func (b *Bus) count(ev Event, reason monitor.Reason) {
-	b.cfg.Stats.Received("matrix")
-	b.cfg.Stats.Rejected("matrix", reason)
+	b.cfg.Intake.Refused(monitor.Source{Kind: "matrix", Ref: ev.EventID}, reason)
 	b.log.Debug("room event not taken", "event_id", ev.EventID, "sender", ev.Sender, "type", ev.Type, "reason", string(reason))
 }
 
@@ -546,13 +526,14 @@ func (b *Bus) handle(ctx context.Context, ev Event) (err error) {
 			b.count(ev, monitor.ReasonNotSupported)
 			return nil
 		}
-		content, err := b.cfg.Appointments.SubmitAppointmentJSON(ctx, payload, src, extra...)
+		acc, err := b.cfg.Appointments.SubmitAppointmentJSON(ctx, payload, src, extra...)
 		if err != nil {
 			return b.afterReject(err)
 		}
-		if b.cfg.PostReceipts && content != nil {
-			content["for_event_id"] = ev.EventID
-			b.queueReceipt(ev, content)
+		if b.cfg.PostReceipts && acc.Signed() {
+			rc := acc.Receipt()
+			rc.ForEventID = ev.EventID
+			b.queueReceipt(ev, rc)
 		}
 	}
 	return nil

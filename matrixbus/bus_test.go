@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // flakyIntake answers "node unavailable" while down is set, then accepts.
@@ -34,6 +35,8 @@ func (f *flakyIntake) SubmitJSON(_ context.Context, _ []byte, src monitor.Source
 	f.accepted[src.Ref] = true
 	return proofs.Accepted{}, nil
 }
+
+func (f *flakyIntake) Refused(monitor.Source, monitor.Reason) {}
 
 func (f *flakyIntake) count() int {
 	f.mu.Lock()
@@ -129,12 +132,14 @@ func (k *kindIntake) SubmitJSON(_ context.Context, _ []byte, _ monitor.Source, _
 	return proofs.Accepted{}, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Ethereum node did not answer within 10s", nil)
 }
 
-func (k *kindIntake) SubmitAppointmentJSON(_ context.Context, _ []byte, src monitor.Source, _ ...string) (map[string]any, error) {
+func (k *kindIntake) SubmitAppointmentJSON(_ context.Context, _ []byte, src monitor.Source, _ ...string) (tower.Accepted, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.appts[src.Ref] = true
-	return nil, nil
+	return tower.Accepted{}, nil
 }
+
+func (k *kindIntake) Refused(monitor.Source, monitor.Reason) {}
 
 func (k *kindIntake) counts() (int, int) {
 	k.mu.Lock()

@@ -3,9 +3,12 @@
 // joining (or creating) the room by alias, the long-poll sync loop with a
 // durable position, reading history on first join, decoding room events
 // into calls of the monitor's intake, per-sender rate limits, and posting
-// signed receipts.
+// signed receipts (each kind's one receipt type: proofs.BalanceProofReceipt,
+// tower.AppointmentReceipt). Its own figures go to the stats registry
+// through Stats; an event it refuses before intake is counted by intake
+// (Intake.Refused).
 //
-// It makes no decisions about requests (proofs.Intake does) and
+// It makes no decisions about requests (proofs.Intake and tower.Tower do) and
 // keeps no state of its own beyond the sync position, which lives in the
 // store and advances only after every event before it has been durably
 // handled: a crash re-reads, never skips. An event whose chain node does

@@ -245,6 +245,35 @@ func (s *Session) Messages(ctx context.Context, roomID, from, to string, dir run
 	return &resp, nil
 }
 
+// History pages backwards through a room's timeline from 'from' (to 'to',
+// or up to max events when max > 0), with an event filter, and returns the
+// events oldest first.
+func (s *Session) History(ctx context.Context, roomID, from, to string, max int, filter string) ([]Event, error) {
+	var back []Event
+	for {
+		page := 500
+		if max > 0 {
+			page = min(page, max-len(back))
+			if page <= 0 {
+				break
+			}
+		}
+		resp, err := s.Messages(ctx, roomID, from, to, 'b', page, filter)
+		if err != nil {
+			return nil, err
+		}
+		back = append(back, resp.Chunk...)
+		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
+			break
+		}
+		from = resp.End
+	}
+	for i, j := 0, len(back)-1; i < j; i, j = i+1, j-1 {
+		back[i], back[j] = back[j], back[i]
+	}
+	return back, nil
+}
+
 func isNotFound(err error) bool {
 	var he gomatrix.HTTPError
 	if errors.As(err, &he) {

@@ -13,18 +13,20 @@
 //     decimal number fields (numbers.go: ParseUint64, ParseUint256);
 //   - where a message came from (Source, source.go) and the per-key rate
 //     limiter (ratelimit.go);
-//   - the stats registry (stats.go): Stats, the persisted named counters and
-//     the figures of /api/1/stats and /metrics, with the aggregates it is
-//     seeded from (Totals, TowerTotals) and the store methods it reads and
-//     writes (TotalsStore, CounterStore);
+//   - the stats registry (stats.go): Stats, the persisted named counters,
+//     the room intake's view and the /api/1/stats document (StatsSnapshot)
+//     served by rest. Stages report through the narrow Counter; each product
+//     keeps its own figures (proofs.Stats, tower.Stats) and fills its part of
+//     the document as a registered Section;
 //   - whether a node follows the processed chain (nodesync.go: NodeSync, and
-//     SyncGate, which intake asks), and the pause of a loop while the store
-//     refuses writes (storagefault.go: StoragePause);
+//     SyncGate, which intake asks), the pause of a loop while the store
+//     refuses writes (storagefault.go: StoragePause), and the life of a
+//     chain watcher that both chains' adapters run (pollloop.go: PollLoop,
+//     with Fatal for the failures that end it);
 //   - the small values both stores and products exchange (ports.go):
-//     SaveResult, Totals, the processed-block Cursor, and the injected Clock.
+//     SaveResult and the injected Clock.
 //
-// What it must not do: import either product, a chain library other than
-// go-ethereum's common types (the Ethereum figures of Stats and the Cursor
-// use them), an HTTP router, a Matrix client or a database driver. Anything
-// specific to one product belongs in that product's package.
+// What it must not do: import either product, a chain library, an HTTP
+// router, a Matrix client or a database driver. Anything specific to one
+// product belongs in that product's package.
 package monitor

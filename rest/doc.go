@@ -26,8 +26,9 @@
 //	GET    /healthz                                   200 {"status":"ok","parts":{...}} or 503 with the first failing part
 //
 // What it must not do: decide anything. Validation of balance proofs,
-// profitability and storage belong to proofs.Intake; figures come from
-// monitor.Stats counters and are never recounted from the database. The
+// profitability, storage and deletion belong to proofs.Intake; figures come
+// from the stats registry's snapshot and are never recounted from the
+// database. The
 // package maps monitor's error codes to HTTP statuses in one table
 // (statusFor) and never sends an error's internal detail to a client; that
 // detail is logged.

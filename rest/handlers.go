@@ -166,13 +166,10 @@ func (s *Server) deleteBalanceProofs(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, false)
 		return
 	}
-	n, err := s.cfg.Store.DeleteRequests(r.Context(), ch)
+	n, err := s.cfg.Intake.DeleteChannel(r.Context(), ch)
 	if err != nil {
 		s.writeError(w, r, err, true)
 		return
-	}
-	if n > 0 {
-		s.cfg.Stats.Deleted(n)
 	}
 	s.log.Info("balance proofs deleted by operator", "channel", ch.Hex(), "deleted", n, "remote", r.RemoteAddr)
 	writeJSON(w, http.StatusOK, struct {

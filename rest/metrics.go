@@ -21,8 +21,8 @@ import (
 // Two kinds of metric live in it:
 //
 //   - statsCollector turns the monitor.StatsSnapshot taken at scrape time
-//     into const metrics: the domain keeps its figures in monitor.Stats
-//     and nothing else counts them;
+//     into const metrics: the domains keep their figures in the stats
+//     registry and nothing else counts them;
 //   - httpMetrics are the request counter and latency histogram that the
 //     observe middleware updates for every request.
 //

@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"maps"
@@ -15,7 +14,9 @@ import (
 	"time"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // BenchmarkMetricsScrape is the cost of one GET /metrics of a Server with
@@ -36,7 +37,6 @@ func BenchmarkMetricsScrape(b *testing.B) {
 // the room intake, and a few routes already requested. It returns a GET
 // function on the Server's handler.
 func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorder {
-	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st, err := store.Open(store.Config{Path: filepath.Join(tb.TempDir(), "vigil.db"), Logger: log})
 	if err != nil {
@@ -44,21 +44,18 @@ func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorde
 	}
 	tb.Cleanup(func() { st.Close() })
 	now := time.Date(2025, 11, 21, 12, 0, 0, 0, time.UTC)
-	stats, err := monitor.NewStats(ctx, st, "v-bench", now)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	stats, eth, ln := newStats(tb, st, "v-bench", now)
 	for _, src := range []string{"rest", "matrix"} {
-		stats.Received(src)
+		eth.Received(src)
 		for _, r := range []monitor.Reason{monitor.ReasonStaleNonce, monitor.ReasonBadSignature, monitor.ReasonRewardBelowMinimum} {
-			stats.Rejected(src, r)
+			eth.Rejected(src, r)
 		}
 	}
-	stats.GasPaid(big.NewInt(21000 * 1e9))
-	stats.SetChain(func(c *monitor.ChainStatus) {
+	eth.GasPaid(big.NewInt(21000 * 1e9))
+	eth.SetChain(func(c *proofs.ChainStatus) {
 		c.Head, c.LastProcessed.Number, c.Balance, c.LastSuccess = 120, 110, big.NewInt(123456789), now
 	})
-	stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed, s.LastSuccess = 300, 299, now })
+	ln.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastSuccess = 300, 299, now })
 	stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Enabled, m.Behind, m.Lag = true, 2, time.Second })
 	srv, err := New(Config{Intake: nopIntake{}, Store: failingStore{}, Stats: stats, Logger: log, Clock: &fakeClock{now: now.Add(time.Minute)}, Version: "1.2.3-bench"})
 	if err != nil {
@@ -185,7 +182,7 @@ func TestMetricsFamilies(t *testing.T) {
 func TestMetricsBadLabelValue(t *testing.T) {
 	e := newEnv(t, nil)
 	e.stats.Count("rejected.\xff.stale_nonce", 2)
-	e.stats.Rejected("rest", monitor.ReasonStaleNonce)
+	e.eth.Rejected("rest", monitor.ReasonStaleNonce)
 	r := e.do(http.MethodGet, "/metrics", nil)
 	if r.code != http.StatusOK {
 		t.Fatalf("%d %s", r.code, r.body)

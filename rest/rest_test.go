@@ -35,6 +35,7 @@ import (
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 const adminToken = "0123456789abcdef0123456789abcdef"
@@ -113,12 +114,32 @@ type channel struct {
 	a, b party
 }
 
+// newStats is the registry with both domains' figures registered, as the
+// daemon wires them, started from st.
+func newStats(tb testing.TB, st *store.Store, version string, now time.Time) (*monitor.Stats, *proofs.Stats, *tower.Stats) {
+	tb.Helper()
+	stats, err := monitor.NewStats(context.Background(), st, version, now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	totals, err := st.Totals(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eth, ln := proofs.NewStats(stats, totals), tower.NewStats(stats)
+	stats.Register(eth)
+	stats.Register(ln)
+	return stats, eth, ln
+}
+
 type env struct {
 	t       *testing.T
 	srv     *Server
 	h       http.Handler
 	store   *store.Store
 	stats   *monitor.Stats
+	eth     *proofs.Stats
+	ln      *tower.Stats
 	chain   *chainReader
 	clock   *fakeClock
 	monitor party
@@ -146,7 +167,6 @@ func (s *syncBuffer) String() string {
 // behind a Server. edit may adjust the rest config.
 func newEnv(t *testing.T, edit func(*Config)) *env {
 	t.Helper()
-	ctx := context.Background()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	st, err := store.Open(store.Config{Path: filepath.Join(t.TempDir(), "vigil.db"), Logger: log})
@@ -155,14 +175,11 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := &fakeClock{now: time.Date(2025, 11, 21, 12, 0, 0, 0, time.UTC)}
-	stats, err := monitor.NewStats(ctx, st, "v-test", clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	stats, eth, ln := newStats(t, st, "v-test", clock.Now())
 	chain := &chainReader{channels: map[common.Address]proofs.ChannelInfo{}, down: map[common.Address]bool{}}
 	mon := newParty(t)
 	in, err := proofs.NewIntake(proofs.IntakeConfig{
-		Store: st, Chain: chain, Stats: stats, Logger: log, Clock: clock,
+		Store: st, Chain: chain, Stats: eth, Logger: log, Clock: clock,
 		Policy:      proofs.Policy{MinReward: minReward, ProfitFactor: 1.5},
 		Monitor:     mon.addr,
 		SignReceipt: func(d [32]byte) ([]byte, error) { return eip712.Sign(d, mon.key) },
@@ -181,7 +198,7 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, h: srv.Handler(), store: st, stats: stats, chain: chain, clock: clock, monitor: mon, logs: logs}
+	return &env{t: t, srv: srv, h: srv.Handler(), store: st, stats: stats, eth: eth, ln: ln, chain: chain, clock: clock, monitor: mon, logs: logs}
 }
 
 // newChannel registers an open channel with a reward deposit for a.
@@ -915,8 +932,8 @@ func TestMetrics(t *testing.T) {
 	e.put(e.proof(ch, 1, big.NewInt(5))) // reward_below_minimum
 	e.do(http.MethodGet, "/api/1/stats", nil)
 	e.do(http.MethodGet, "/no/such/path", nil)
-	e.stats.GasPaid(new(big.Int).Exp(big.NewInt(10), big.NewInt(20), nil)) // 1e20 wei, beyond 2^53
-	e.stats.SetChain(func(c *monitor.ChainStatus) {
+	e.eth.GasPaid(new(big.Int).Exp(big.NewInt(10), big.NewInt(20), nil)) // 1e20 wei, beyond 2^53
+	e.eth.SetChain(func(c *proofs.ChainStatus) {
 		c.Head, c.LastProcessed.Number, c.Balance = 120, 110, big.NewInt(123456789)
 	})
 	e.clock.Add(42 * time.Second)

@@ -23,27 +23,24 @@ import (
 // Intake takes balance proofs; *proofs.Intake implements it.
 type Intake interface {
 	SubmitJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (proofs.Accepted, error)
+	// DeleteChannel removes every stored request of a channel (admin).
+	DeleteChannel(ctx context.Context, channel common.Address) (int64, error)
 }
 
-// Store is what the API reads and deletes of the balance-proof store.
+// Store is what the API reads of the balance-proof store.
 type Store interface {
 	Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.Request, string, error)
-	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
 	Updates(ctx context.Context, q proofs.UpdateQuery) ([]proofs.Update, error)
 }
 
 // StatsSource serves the figures; *monitor.Stats implements it.
 type StatsSource interface {
 	Snapshot(now time.Time) monitor.StatsSnapshot
-	Deleted(n int64)
 }
 
 // TowerIntake takes Lightning appointments; *tower.Tower implements it.
-// It returns the receipt content (kind, monitor_pubkey, locator,
-// start_block, signature), or nil content when the monitor signs no
-// receipts.
 type TowerIntake interface {
-	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error)
+	SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (tower.Accepted, error)
 }
 
 // TowerReader is what the API reads of the watchtower's store.
@@ -105,10 +102,11 @@ type Config struct {
 
 	// Tower enables the Lightning watchtower routes (/api/1/appointments,
 	// /api/1/justice) and metrics; nil (also a nil *tower.Tower) disables
-	// them: the routes then answer 404. TowerStore is required with Tower
-	// and ignored without it.
-	Tower      TowerIntake
-	TowerStore TowerReader
+	// them: the routes then answer 404. TowerRecords, the appointments and
+	// justice records the API reads, is required with Tower and ignored
+	// without it.
+	Tower        TowerIntake
+	TowerRecords TowerReader
 
 	// History serves GET /api/1/stats/history; nil serves an empty one.
 	History *History
@@ -133,8 +131,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("rest: MaxBodyBytes (%d) and PageLimitMax (%d) must not be negative", cfg.MaxBodyBytes, cfg.PageLimitMax)
 	}
 	if isNil(cfg.Tower) {
-		cfg.Tower, cfg.TowerStore = nil, nil
-	} else if isNil(cfg.TowerStore) {
+		cfg.Tower, cfg.TowerRecords = nil, nil
+	} else if isNil(cfg.TowerRecords) {
 		return nil, errors.New("rest: config has a tower but no tower store")
 	}
 	if cfg.MaxBodyBytes == 0 {

@@ -14,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/internal/testkit/browser"
-	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
@@ -27,7 +26,7 @@ import (
 // logs no error.
 func TestStatusPageFindsTheNewestRecords(t *testing.T) {
 	e := newTowerEnv(t, nil, func(c *Config) { c.PageLimitMax = 40 })
-	e.stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed = testTip, testTip })
+	e.ln.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed = testTip, testTip })
 	ctx := context.Background()
 	insertUpdates := func(n int) {
 		for range n {

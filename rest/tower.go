@@ -2,12 +2,10 @@ package rest
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/go-chi/chi/v5"
@@ -17,7 +15,7 @@ import (
 
 // The Lightning watchtower's routes. They exist only when Config.Tower is
 // set; towerEnabled answers 404 for them otherwise. Bitcoin conventions
-// apply here (docs/protocol.md, PROTOCOL.md §3): bytes are plain lowercase
+// apply here (docs/protocol.md §8): bytes are plain lowercase
 // hex without 0x, txids and block hashes are in display (reversed) byte
 // order as Bitcoin tools show them, and locators are the first 16 bytes of
 // the breach txid in internal byte order, as in the appointment.
@@ -34,33 +32,21 @@ func (s *Server) towerEnabled(next http.Handler) http.Handler {
 }
 
 // putAppointment hands the body to the tower's intake and answers 201 with
-// the receipt content. The intake does not tell a new appointment from an
-// identical one sent again or a replacement: all answer 201 with a receipt.
+// the receipt. A new appointment, a replacement and an identical one sent
+// again all answer 201 (docs/protocol.md §8.5).
 func (s *Server) putAppointment(w http.ResponseWriter, r *http.Request) {
 	body, ok := s.readJSONBody(w, r)
 	if !ok {
 		return
 	}
 	// The tower counts and logs its own rejections.
-	receipt, err := s.cfg.Tower.SubmitAppointmentJSON(r.Context(), body, monitor.Source{Kind: SourceKind})
+	acc, err := s.cfg.Tower.SubmitAppointmentJSON(r.Context(), body, monitor.Source{Kind: SourceKind})
 	if err != nil {
 		s.writeError(w, r, err, false)
 		return
 	}
-	locator, _ := receipt["locator"].(string)
-	if receipt == nil {
-		// No receipt key: answer with the locator only. The intake has
-		// accepted the body, so it is an object with a valid locator.
-		var a struct {
-			Locator string `json:"locator"`
-		}
-		_ = json.Unmarshal(body, &a)
-		locator = strings.ToLower(a.Locator)
-		receipt = map[string]any{"locator": locator}
-	}
-	if locator != "" {
-		w.Header().Set("Location", "/api/1/appointments/"+url.PathEscape(locator))
-	}
+	receipt := acc.Receipt()
+	w.Header().Set("Location", "/api/1/appointments/"+url.PathEscape(receipt.Locator))
 	writeJSON(w, http.StatusCreated, receipt)
 }
 
@@ -119,7 +105,7 @@ func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.After = qs.Get("after")
-	apps, next, err := s.cfg.TowerStore.Appointments(r.Context(), q)
+	apps, next, err := s.cfg.TowerRecords.Appointments(r.Context(), q)
 	if err != nil {
 		s.writeError(w, r, err, true)
 		return
@@ -140,7 +126,7 @@ func (s *Server) appointmentsByLocator(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, false)
 		return
 	}
-	apps, err := s.cfg.TowerStore.AppointmentsByLocator(r.Context(), l)
+	apps, err := s.cfg.TowerRecords.AppointmentsByLocator(r.Context(), l)
 	if err != nil {
 		s.writeError(w, r, err, true)
 		return
@@ -231,7 +217,7 @@ func (s *Server) listJustice(w http.ResponseWriter, r *http.Request) {
 	}
 	// One more than asked tells whether another page exists.
 	q.Limit = limit + 1
-	js, err := s.cfg.TowerStore.JusticeRecords(r.Context(), q)
+	js, err := s.cfg.TowerRecords.JusticeRecords(r.Context(), q)
 	if err != nil {
 		s.writeError(w, r, err, true)
 		return

@@ -19,6 +19,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
@@ -92,7 +93,7 @@ func newTowerEnv(t *testing.T, edit func(*tower.Config), editREST func(*Config))
 			t.Fatal(err)
 		}
 		tw.SetTip(testTip)
-		c.Tower, c.TowerStore = tw, st
+		c.Tower, c.TowerRecords = tw, st
 		if editREST != nil {
 			editREST(c)
 		}
@@ -379,8 +380,8 @@ func TestPutAppointmentErrors(t *testing.T) {
 // internal detail.
 type failingTower struct{ err error }
 
-func (f failingTower) SubmitAppointmentJSON(context.Context, []byte, monitor.Source, ...string) (map[string]any, error) {
-	return nil, f.err
+func (f failingTower) SubmitAppointmentJSON(context.Context, []byte, monitor.Source, ...string) (tower.Accepted, error) {
+	return tower.Accepted{}, f.err
 }
 func (f failingTower) Appointments(context.Context, tower.AppointmentQuery) ([]tower.StoredAppointment, string, error) {
 	return nil, "", f.err
@@ -394,7 +395,7 @@ func (f failingTower) JusticeRecords(context.Context, tower.JusticeQuery) ([]tow
 
 func TestTowerInternalErrorsHideDetail(t *testing.T) {
 	secret := errors.New("disk I/O error at /var/lib/vigil/secret.db")
-	e := newEnv(t, func(c *Config) { c.Tower, c.TowerStore = failingTower{secret}, failingTower{secret} })
+	e := newEnv(t, func(c *Config) { c.Tower, c.TowerRecords = failingTower{secret}, failingTower{secret} })
 	for _, c := range []struct{ method, target string }{
 		{http.MethodPut, "/api/1/appointments"},
 		{http.MethodGet, "/api/1/appointments"},
@@ -757,7 +758,7 @@ func TestTowerDisabled(t *testing.T) {
 	// pass it (the store is there either way).
 	for name, edit := range map[string]func(*Config){
 		"nil":       nil,
-		"typed nil": func(c *Config) { c.Tower, c.TowerStore = (*tower.Tower)(nil), c.Store.(*store.Store) },
+		"typed nil": func(c *Config) { c.Tower, c.TowerRecords = (*tower.Tower)(nil), c.Store.(*store.Store) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, edit)
@@ -793,6 +794,10 @@ func (nopIntake) SubmitJSON(context.Context, []byte, monitor.Source, ...string) 
 	return proofs.Accepted{}, errors.New("not used")
 }
 
+func (nopIntake) DeleteChannel(context.Context, common.Address) (int64, error) {
+	return 0, errors.New("not used")
+}
+
 func TestTowerMetrics(t *testing.T) {
 	e := newTowerEnv(t, nil, nil)
 	user := newBtcKey(t)
@@ -801,7 +806,7 @@ func TestTowerMetrics(t *testing.T) {
 	e.submit(a) // identical: accepted again, stored once
 	e.putAppointment(appointmentBody(t, newAppointment(t, user, randomTxid(t), func(a *tower.Appointment) { a.RewardSat = 1100 })))
 	e.do(http.MethodGet, "/api/1/appointments/"+hex.EncodeToString(a.Locator[:]), nil)
-	e.stats.SetBitcoin(func(b *monitor.BitcoinStatus) { b.Tip, b.Processed = testTip+3, testTip+1 })
+	e.ln.SetBitcoin(func(b *tower.BitcoinStatus) { b.Tip, b.Processed = testTip+3, testTip+1 })
 
 	r := e.do(http.MethodGet, "/metrics", nil)
 	if r.code != http.StatusOK {

@@ -8,7 +8,8 @@
 // node call is one HTTP POST under the caller's context and a timeout, so a
 // stalled node costs a caller at most that timeout. The Watcher reports a
 // node that does not follow the processed chain (tip below the cursor, or
-// the cursor's block unknown) as out of sync instead of walking back.
+// the cursor's block unknown) as out of sync instead of walking back. Its
+// Run is monitor.PollLoop, the loop both chain adapters share.
 //
 // It makes no decisions: matching, decryption and the justice logic live in
 // tower.Tower.

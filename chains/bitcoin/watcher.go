@@ -97,60 +97,16 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	return &Watcher{cfg: cfg, log: cfg.Logger, storage: monitor.StoragePause{Log: cfg.Logger, What: "bitcoin watcher"}}, nil
 }
 
-type fatal struct{ error }
-
-func (f fatal) Unwrap() error { return f.error }
-
 // Run polls until ctx is done. Node errors are logged and retried, and so
 // is a store that refuses writes (disk full: the block is handled again
 // once it accepts them); any other store failure ends Run.
 func (w *Watcher) Run(ctx context.Context) error {
-	t := time.NewTicker(w.cfg.PollInterval)
-	defer t.Stop()
-	wake := make(chan struct{}, 1)
+	loop := monitor.PollLoop{Name: "bitcoin", Interval: w.cfg.PollInterval, Round: w.Poll, OnSync: w.cfg.OnSync,
+		Storage: &w.storage, Log: w.log}
 	if w.cfg.Blocks != nil {
-		bctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			w.cfg.Blocks.FollowBlocks(bctx, wake)
-		}()
-		defer func() { cancel(); <-done }()
+		loop.Follow = w.cfg.Blocks.FollowBlocks
 	}
-	for {
-		var oos *monitor.OutOfSync
-		err := w.Poll(ctx)
-		switch {
-		case err == nil:
-			w.report(monitor.OutOfSync{})
-			w.storage.Resume()
-		case ctx.Err() != nil:
-			return nil
-		case errors.As(err, &oos):
-			w.report(*oos) // logged once per change, by the receiver
-		default:
-			var f fatal
-			if w.storage.Pause(err) {
-				// logged once per pause
-			} else if errors.As(err, &f) {
-				return err
-			} else {
-				w.log.Warn("bitcoin poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-wake:
-		}
-	}
-}
-
-func (w *Watcher) report(p monitor.OutOfSync) {
-	if w.cfg.OnSync != nil {
-		w.cfg.OnSync(p)
-	}
+	return loop.Run(ctx)
 }
 
 // Poll handles every block from the cursor to the tip, in order, each one
@@ -170,7 +126,7 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	}
 	height, hash, ok, err := w.cfg.Cursor.BtcCursor(ctx)
 	if err != nil {
-		return fatal{err}
+		return monitor.Fatal(err)
 	}
 	if !ok {
 		start := w.cfg.StartHeight
@@ -187,7 +143,7 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		}
 		height, hash = start-1, h
 		if err := w.cfg.Cursor.SetBtcCursor(ctx, height, hash); err != nil {
-			return fatal{err}
+			return monitor.Fatal(err)
 		}
 		w.log.Info("bitcoin watcher starting", "from_height", start)
 		w.replayed = true // nothing handled before
@@ -222,10 +178,10 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			continue
 		}
 		if err := w.cfg.Tower.ProcessBlock(ctx, next, block); err != nil {
-			return fatal{fmt.Errorf("process block %d: %w", next, err)}
+			return monitor.Fatal(fmt.Errorf("process block %d: %w", next, err))
 		}
 		if err := w.cfg.Cursor.SetBtcCursor(ctx, next, nh); err != nil {
-			return fatal{err}
+			return monitor.Fatal(err)
 		}
 		if n, err := w.cfg.Tower.Expire(ctx, next); err != nil {
 			// Harmless: the next block expires them (end_block < height).
@@ -243,7 +199,7 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	// miner has seen yet.
 	if height > start {
 		if err := w.cfg.Tower.Tick(ctx, height); err != nil {
-			return fatal{fmt.Errorf("tick at %d: %w", height, err)}
+			return monitor.Fatal(fmt.Errorf("tick at %d: %w", height, err))
 		}
 	}
 	if w.cfg.OnBlock != nil {
@@ -266,7 +222,7 @@ func (w *Watcher) replayRecent(ctx context.Context, cursor uint32, cursorHash ch
 	for h := from; h <= cursor && h > 0; h++ {
 		stored, ok, err := w.cfg.Cursor.BtcBlockHash(ctx, h)
 		if err != nil {
-			return fatal{err}
+			return monitor.Fatal(err)
 		}
 		if h == cursor {
 			stored, ok = cursorHash, true
@@ -282,7 +238,7 @@ func (w *Watcher) replayRecent(ctx context.Context, cursor uint32, cursorHash ch
 			return nil // reorganised while stopped: the walk back handles it
 		}
 		if err := w.cfg.Tower.ProcessBlock(ctx, h, block); err != nil {
-			return fatal{fmt.Errorf("process block %d again: %w", h, err)}
+			return monitor.Fatal(fmt.Errorf("process block %d again: %w", h, err))
 		}
 	}
 	return nil
@@ -321,7 +277,7 @@ func (w *Watcher) walkBack(ctx context.Context, from uint32) (uint32, chainhash.
 	for h := from; h > 0; h-- {
 		stored, ok, err := w.cfg.Cursor.BtcBlockHash(ctx, h)
 		if err != nil {
-			return 0, chainhash.Hash{}, fatal{err}
+			return 0, chainhash.Hash{}, monitor.Fatal(err)
 		}
 		if !ok {
 			continue
@@ -334,10 +290,10 @@ func (w *Watcher) walkBack(ctx context.Context, from uint32) (uint32, chainhash.
 			w.log.Warn("bitcoin reorg: rolled back", "to_height", h, "from_height", from)
 			w.cfg.Tower.Rollback(h)
 			if err := w.cfg.Cursor.RollbackBtc(ctx, h, stored); err != nil {
-				return 0, chainhash.Hash{}, fatal{err}
+				return 0, chainhash.Hash{}, monitor.Fatal(err)
 			}
 			return h, stored, nil
 		}
 	}
-	return 0, chainhash.Hash{}, fatal{errors.New("bitcoin reorg deeper than the remembered blocks")}
+	return 0, chainhash.Hash{}, monitor.Fatal(errors.New("bitcoin reorg deeper than the remembered blocks"))
 }

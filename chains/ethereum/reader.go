@@ -7,38 +7,29 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
-// Node is the part of an Ethereum JSON-RPC client Vigil uses. *ethclient.Client
-// satisfies it; every method is a standard eth_* call that geth, Nethermind,
-// Erigon and Besu serve.
-type Node interface {
-	ethereum.BlockNumberReader
-	ethereum.ChainIDReader
-	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
-	HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error)
-	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
+// ReaderNode is what a Reader asks a node: contract calls at the latest
+// block and the suggested gas price. Like SenderNode and WatcherNode, the
+// node ports of this package's other consumers, it is satisfied by
+// *ethclient.Client, and every method is a standard eth_* call that geth,
+// Nethermind, Erigon and Besu serve.
+type ReaderNode interface {
 	bind.ContractCaller
-	PendingCallContract(ctx context.Context, call ethereum.CallMsg) ([]byte, error)
-	EstimateGasAtBlock(ctx context.Context, msg ethereum.CallMsg, blockNumber *big.Int) (uint64, error)
 	SuggestGasPrice(ctx context.Context) (*big.Int, error)
-	PendingNonceAt(ctx context.Context, account common.Address) (uint64, error)
-	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
-	SendTransaction(ctx context.Context, tx *types.Transaction) error
-	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
-	TransactionByHash(ctx context.Context, hash common.Hash) (tx *types.Transaction, isPending bool, err error)
-	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
 }
 
-var _ Node = (*ethclient.Client)(nil)
+var (
+	_ ReaderNode  = (*ethclient.Client)(nil)
+	_ SenderNode  = (*ethclient.Client)(nil)
+	_ WatcherNode = (*ethclient.Client)(nil)
+)
 
 // Dial connects to a node and checks that it answers (and, when chainID is
 // not nil, that it is on that chain) within timeout.
@@ -63,14 +54,14 @@ func Dial(ctx context.Context, url string, chainID *big.Int, timeout time.Durati
 
 // Reader implements proofs.ChainReader on a node.
 type Reader struct {
-	node     Node
+	node     ReaderNode
 	chainID  *big.Int
 	registry *contracts.ChannelRegistryCaller
 	timeout  time.Duration
 }
 
 // NewReader returns a Reader for the channels of registry.
-func NewReader(node Node, chainID *big.Int, registry common.Address, timeout time.Duration) (*Reader, error) {
+func NewReader(node ReaderNode, chainID *big.Int, registry common.Address, timeout time.Duration) (*Reader, error) {
 	reg, err := contracts.NewChannelRegistryCaller(registry, node)
 	if err != nil {
 		return nil, err

@@ -45,9 +45,27 @@ func LoadKey(keystoreFile, passwordFile string) (*ecdsa.PrivateKey, error) {
 	return key.PrivateKey, nil
 }
 
-// Sender implements proofs.Sender with a local key.
+// SenderNode is what a Sender asks a node: contract calls (also on the
+// pending state) and gas estimates, fees, nonces and balances, sending,
+// and transactions, receipts and headers.
+type SenderNode interface {
+	bind.ContractCaller
+	PendingCallContract(ctx context.Context, call ethereum.CallMsg) ([]byte, error)
+	EstimateGasAtBlock(ctx context.Context, msg ethereum.CallMsg, blockNumber *big.Int) (uint64, error)
+	SuggestGasPrice(ctx context.Context) (*big.Int, error)
+	PendingNonceAt(ctx context.Context, account common.Address) (uint64, error)
+	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
+	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
+	SendTransaction(ctx context.Context, tx *types.Transaction) error
+	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
+	TransactionByHash(ctx context.Context, hash common.Hash) (tx *types.Transaction, isPending bool, err error)
+	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+}
+
+// Sender implements the responder's ports (proofs.TxSender, ClaimReader
+// and GasReader) with a local key.
 type Sender struct {
-	node    Node
+	node    SenderNode
 	rpc     *rpc.Client // for txpool_content; nil disables the pool scan
 	key     *ecdsa.PrivateKey
 	addr    common.Address
@@ -58,7 +76,7 @@ type Sender struct {
 // NewSender returns a Sender signing with key for chainID. raw, when not
 // nil, is used to scan the node's pool (txpool_content) for competing
 // updates before sending.
-func NewSender(node Node, raw *rpc.Client, key *ecdsa.PrivateKey, chainID *big.Int, timeout time.Duration) *Sender {
+func NewSender(node SenderNode, raw *rpc.Client, key *ecdsa.PrivateKey, chainID *big.Int, timeout time.Duration) *Sender {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}

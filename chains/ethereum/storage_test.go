@@ -17,7 +17,6 @@ import (
 	vethereum "github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/smallfs"
-	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
@@ -74,7 +73,7 @@ func TestWatcherPausesOnFullDisk(t *testing.T) {
 	var polls atomic.Int64
 	w, err := vethereum.NewWatcher(vethereum.WatcherConfig{Node: client, Registry: chain.Registry,
 		State: proofs.NewChainState(st, slog.New(slog.DiscardHandler)), Confirmations: 1, PollInterval: 20 * time.Millisecond,
-		OnStatus: func(uint64, monitor.Cursor) { polls.Add(1) }, Logger: slog.New(logs)})
+		OnStatus: func(uint64, proofs.Cursor) { polls.Add(1) }, Logger: slog.New(logs)})
 	if err != nil {
 		t.Fatal(err)
 	}

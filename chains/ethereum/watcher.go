@@ -20,10 +20,19 @@ import (
 // State is where the watcher keeps its cursor and delivers events; the
 // proofs.ChainState implements it.
 type State interface {
-	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	Cursor(ctx context.Context) (proofs.Cursor, bool, error)
 	BlockHash(ctx context.Context, n uint64) (common.Hash, bool, error)
-	Apply(ctx context.Context, cur monitor.Cursor, blocks []proofs.BlockRef, events []proofs.ChainEvent) error
-	Rollback(ctx context.Context, ancestor monitor.Cursor) error
+	Apply(ctx context.Context, cur proofs.Cursor, blocks []proofs.BlockRef, events []proofs.ChainEvent) error
+	Rollback(ctx context.Context, ancestor proofs.Cursor) error
+}
+
+// WatcherNode is what a Watcher asks a node: the head, headers by number
+// and hash, and the contract logs of a block range.
+type WatcherNode interface {
+	ethereum.BlockNumberReader
+	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+	HeaderByHash(ctx context.Context, hash common.Hash) (*types.Header, error)
+	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
 }
 
 // HeadSubscriber pushes the node's new heads (eth_subscribe "newHeads",
@@ -34,7 +43,7 @@ type HeadSubscriber interface {
 
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
-	Node Node
+	Node WatcherNode
 	// Heads, when set, wakes the watcher as soon as the node announces a
 	// block, so that it reacts without waiting for the next poll. Polling
 	// goes on regardless: the durable cursor, not the notifications, says
@@ -47,7 +56,7 @@ type WatcherConfig struct {
 	// with the node's head block (the responder's Tick).
 	OnHead func(ctx context.Context, head uint64) error
 	// OnStatus reports progress for stats (optional).
-	OnStatus func(head uint64, processed monitor.Cursor)
+	OnStatus func(head uint64, processed proofs.Cursor)
 	// OnSync reports, after every poll that got as far as comparing the
 	// node's chain with the cursor, whether the node follows the processed
 	// chain: the zero OutOfSync after a successful poll, else how the node
@@ -106,46 +115,12 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 // next interval, and so is a store that refuses writes (disk full: the
 // cursor stays where it is); only another failure of the store ends Run.
 func (w *Watcher) Run(ctx context.Context) error {
-	t := time.NewTicker(w.cfg.PollInterval)
-	defer t.Stop()
-	wake := make(chan struct{}, 1)
+	loop := monitor.PollLoop{Name: "ethereum", Interval: w.cfg.PollInterval, Round: w.Poll, OnSync: w.cfg.OnSync,
+		Storage: &w.storage, Log: w.log}
 	if w.cfg.Heads != nil {
-		hctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			w.followHeads(hctx, wake)
-		}()
-		defer func() { cancel(); <-done }()
+		loop.Follow = w.followHeads
 	}
-	for {
-		var oos *monitor.OutOfSync
-		err := w.Poll(ctx)
-		switch {
-		case err == nil:
-			w.report(monitor.OutOfSync{})
-			w.storage.Resume()
-		case ctx.Err() != nil:
-			return nil
-		case errors.As(err, &oos):
-			w.report(*oos) // logged once per change, by the receiver
-		default:
-			var fatal fatalErr
-			if w.storage.Pause(err) {
-				// logged once per pause
-			} else if errors.As(err, &fatal) {
-				return err
-			} else {
-				w.log.Warn("ethereum poll failed; retrying", "err", err, "retry_in", w.cfg.PollInterval)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		case <-wake:
-		}
-	}
+	return loop.Run(ctx)
 }
 
 // headRetry bounds the wait before subscribing again after the node ended
@@ -214,16 +189,6 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 	}
 }
 
-func (w *Watcher) report(p monitor.OutOfSync) {
-	if w.cfg.OnSync != nil {
-		w.cfg.OnSync(p)
-	}
-}
-
-type fatalErr struct{ error }
-
-func (e fatalErr) Unwrap() error { return e.error }
-
 // Poll processes every block confirmed since the cursor, then calls OnHead.
 //
 // A node that does not follow the processed chain gives a
@@ -249,7 +214,7 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	}
 	if w.cfg.OnHead != nil {
 		if err := w.cfg.OnHead(ctx, head); err != nil {
-			return fatalErr{fmt.Errorf("responder: %w", err)}
+			return monitor.Fatal(fmt.Errorf("responder: %w", err))
 		}
 	}
 	return nil
@@ -263,10 +228,10 @@ func (w *Watcher) call(ctx context.Context, f func(context.Context) (uint64, err
 
 // catchUp processes [cursor+1, head-confirmations], checking that the chain
 // still extends the cursor and rolling back when it does not.
-func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, error) {
+func (w *Watcher) catchUp(ctx context.Context, head uint64) (proofs.Cursor, error) {
 	cur, ok, err := w.cfg.State.Cursor(ctx)
 	if err != nil {
-		return cur, fatalErr{err}
+		return cur, monitor.Fatal(err)
 	}
 	if head < w.cfg.Confirmations {
 		return cur, nil
@@ -300,7 +265,7 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (monitor.Cursor, err
 
 // checkReorg compares the stored cursor with the canonical chain and, on a
 // mismatch, walks back through remembered hashes to the common ancestor.
-func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
+func (w *Watcher) checkReorg(ctx context.Context, cur *proofs.Cursor) error {
 	canon, err := w.hashAt(ctx, cur.Number)
 	if err != nil {
 		return err
@@ -324,7 +289,7 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 	for n := cur.Number; n > 0; n-- {
 		stored, ok, err := w.cfg.State.BlockHash(ctx, n-1)
 		if err != nil {
-			return fatalErr{err}
+			return monitor.Fatal(err)
 		}
 		if !ok {
 			if n-1 < w.cfg.StartBlock || n-1 == 0 {
@@ -337,26 +302,26 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *monitor.Cursor) error {
 			return err
 		}
 		if canon == stored {
-			anc := monitor.Cursor{Number: n - 1, Hash: stored}
+			anc := proofs.Cursor{Number: n - 1, Hash: stored}
 			if err := w.cfg.State.Rollback(ctx, anc); err != nil {
-				return fatalErr{err}
+				return monitor.Fatal(err)
 			}
 			*cur = anc
 			return nil
 		}
 	}
 	// No remembered block survives: start over from the configured start.
-	anc := monitor.Cursor{}
+	anc := proofs.Cursor{}
 	if w.cfg.StartBlock > 0 {
 		h, err := w.hashAt(ctx, w.cfg.StartBlock-1)
 		if err != nil {
 			return err
 		}
-		anc = monitor.Cursor{Number: w.cfg.StartBlock - 1, Hash: h}
+		anc = proofs.Cursor{Number: w.cfg.StartBlock - 1, Hash: h}
 	}
 	w.log.Error("reorg deeper than the remembered blocks: rescanning from the start block", "start_block", w.cfg.StartBlock)
 	if err := w.cfg.State.Rollback(ctx, anc); err != nil {
-		return fatalErr{err}
+		return monitor.Fatal(err)
 	}
 	*cur = anc
 	return nil
@@ -374,7 +339,7 @@ func (w *Watcher) hashAt(ctx context.Context, n uint64) (common.Hash, error) {
 
 // processRange fetches and applies one range, shrinking it when the node
 // refuses a large query.
-func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cursor, error) {
+func (w *Watcher) processRange(ctx context.Context, from, to uint64) (proofs.Cursor, error) {
 	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
 	start := time.Now()
 	logs, err := w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{
@@ -388,14 +353,14 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 			w.span = max((to-from+1)/2, 1)
 			w.log.Info("eth_getLogs failed; narrowing the block range", "from", from, "to", to, "new_range", w.span, "err", err)
 		}
-		return monitor.Cursor{}, fmt.Errorf("eth_getLogs %d-%d: %w", from, to, err)
+		return proofs.Cursor{}, fmt.Errorf("eth_getLogs %d-%d: %w", from, to, err)
 	}
 	if time.Since(start) < w.cfg.RPCTimeout/10 && w.span < w.cfg.MaxBlockRange {
 		w.span = min(w.span*2, w.cfg.MaxBlockRange)
 	}
 	toHash, err := w.hashAt(ctx, to)
 	if err != nil {
-		return monitor.Cursor{}, err
+		return proofs.Cursor{}, err
 	}
 	var events []proofs.ChainEvent
 	blocks := map[uint64]common.Hash{to: toHash}
@@ -421,17 +386,17 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (monitor.Cu
 		if n != to {
 			canon, err := w.hashAt(ctx, n)
 			if err != nil {
-				return monitor.Cursor{}, err
+				return proofs.Cursor{}, err
 			}
 			if canon != h {
-				return monitor.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", n, from, to)
+				return proofs.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", n, from, to)
 			}
 		}
 		refs = append(refs, proofs.BlockRef{Number: n, Hash: h})
 	}
-	cur := monitor.Cursor{Number: to, Hash: toHash}
+	cur := proofs.Cursor{Number: to, Hash: toHash}
 	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {
-		return monitor.Cursor{}, fatalErr{fmt.Errorf("apply blocks %d-%d: %w", from, to, err)}
+		return proofs.Cursor{}, monitor.Fatal(fmt.Errorf("apply blocks %d-%d: %w", from, to, err))
 	}
 	w.log.Debug("ethereum blocks processed", "from", from, "to", to, "events", len(events))
 	return cur, nil

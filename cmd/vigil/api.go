@@ -197,34 +197,7 @@ and/or one participant (closing or non-closing). Prints one page with its
 		}
 		return printRawJSON(stdout, raw)
 	}
-	var out struct {
-		BalanceProofs []json.RawMessage `json:"balance_proofs"`
-	}
-	out.BalanceProofs = []json.RawMessage{}
-	seen := map[string]bool{}
-	for {
-		_, raw, err := c.do(http.MethodGet, "/api/1/balance_proofs", q, nil)
-		if err != nil {
-			return err
-		}
-		var page struct {
-			BalanceProofs []json.RawMessage `json:"balance_proofs"`
-			Next          string            `json:"next"`
-		}
-		if err := json.Unmarshal(raw, &page); err != nil {
-			return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
-		}
-		out.BalanceProofs = append(out.BalanceProofs, page.BalanceProofs...)
-		if page.Next == "" {
-			break
-		}
-		if seen[page.Next] {
-			return fmt.Errorf("the server repeated the cursor %q: stopping", page.Next)
-		}
-		seen[page.Next] = true
-		q.Set("after", page.Next)
-	}
-	return printJSON(stdout, out)
+	return printAll(c, "/api/1/balance_proofs", q, "balance_proofs", byAfter, stdout)
 }
 
 // cmdUpdates lists updateTransfer records.
@@ -274,7 +247,7 @@ next_after_id, or with --all every page.`)
 		}
 		return printRawJSON(stdout, raw)
 	}
-	return getAllByID(c, path, q, "channel_updates", stdout)
+	return printAll(c, path, q, "channel_updates", byID, stdout)
 }
 
 func setLimit(f *flagSet, q url.Values, v string) error {
@@ -346,42 +319,4 @@ vigild's data directory). Prints the number deleted.`)
 		return err
 	}
 	return printRawJSON(stdout, raw)
-}
-
-// getAllByID follows next_after_id pagination to the end and prints every
-// item of the list named field as one JSON object {field: [...]}.
-func getAllByID(c *apiClient, path string, q url.Values, field string, stdout io.Writer) error {
-	items := []json.RawMessage{}
-	last := int64(-1)
-	for {
-		_, raw, err := c.do(http.MethodGet, path, q, nil)
-		if err != nil {
-			return err
-		}
-		var page map[string]json.RawMessage
-		var next struct {
-			NextAfterID int64 `json:"next_after_id"`
-		}
-		var list []json.RawMessage
-		err = json.Unmarshal(raw, &page)
-		if err == nil {
-			err = json.Unmarshal(raw, &next)
-		}
-		if err == nil && page[field] != nil {
-			err = json.Unmarshal(page[field], &list)
-		}
-		if err != nil {
-			return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
-		}
-		items = append(items, list...)
-		if next.NextAfterID == 0 {
-			break
-		}
-		if next.NextAfterID <= last {
-			return fmt.Errorf("the server did not advance next_after_id (%d): stopping", next.NextAfterID)
-		}
-		last = next.NextAfterID
-		q.Set("after_id", strconv.FormatInt(next.NextAfterID, 10))
-	}
-	return printJSON(stdout, map[string][]json.RawMessage{field: items})
 }

@@ -231,21 +231,9 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 	a.add(auditClaim{Kind: "stats", Claim: "ethereum.chain_id " + st.Ethereum.ChainID},
 		st.Ethereum.ChainID == a.chainID.String(), "the node's chain id is "+a.chainID.String())
 
-	var records []auditRecord
-	q := url.Values{}
-	for {
-		var page struct {
-			Updates []auditRecord `json:"channel_updates"`
-			Next    int64         `json:"next_after_id"`
-		}
-		if err := a.getJSON("/api/1/channel_update", q, &page); err != nil {
-			return err
-		}
-		records = append(records, page.Updates...)
-		if page.Next == 0 || len(page.Updates) == 0 {
-			break
-		}
-		q.Set("after_id", strconv.FormatInt(page.Next, 10))
+	records, err := listAll[auditRecord](a.api, "/api/1/channel_update", url.Values{}, "channel_updates", byID)
+	if err != nil {
+		return err
 	}
 	a.report.Records = len(records)
 	fmt.Fprintf(stderr, "audit: %d update records from %s, monitor %s, payout %s\n", len(records), a.api.base, a.monitor.Hex(), a.payout.Hex())
@@ -342,47 +330,78 @@ func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, err
 		return v, nil
 	}
 	hash := common.HexToHash(r.TxHash)
+	tx, receipt, err := a.txAndReceipt(ctx, hash)
+	if err != nil {
+		return v, err
+	}
+	if tx == nil {
+		v.sent, err = a.forgottenTx(ctx, r, hash, check)
+		return v, err
+	}
+	check("transaction exists", true, "")
+	txNonce, nonceErr := strconv.ParseUint(r.TxNonce, 10, 64)
+	from, err := types.Sender(a.signer, tx)
+	v.sent = check("sent by the monitor "+a.monitor.Hex(), err == nil && from == a.monitor, "sent by %s (%v)", from.Hex(), err)
+	check("tx_nonce "+r.TxNonce, nonceErr == nil && tx.Nonce() == txNonce, "the transaction's account nonce is %d", tx.Nonce())
+	a.call(tx, r, channel, check)
+	v.gasPaid = checkOutcome(r, receipt, check)
+	if r.RewardWonWei != "" {
+		won, err := a.reward(ctx, channel, hash, r, check)
+		if err != nil {
+			return v, err
+		}
+		v.won = won
+	}
+	return v, nil
+}
+
+// txAndReceipt reads a transaction and its receipt; each is nil when the
+// node does not know it.
+func (a *auditor) txAndReceipt(ctx context.Context, hash common.Hash) (*types.Transaction, *types.Receipt, error) {
 	tx, _, err := a.eth.TransactionByHash(ctx, hash)
 	if errors.Is(err, ethereum.NotFound) {
 		tx = nil
 	} else if err != nil {
-		return v, fmt.Errorf("eth_getTransactionByHash %s: %w", hash.Hex(), err)
+		return nil, nil, fmt.Errorf("eth_getTransactionByHash %s: %w", hash.Hex(), err)
 	}
 	receipt, err := a.eth.TransactionReceipt(ctx, hash)
 	if errors.Is(err, ethereum.NotFound) {
 		receipt = nil
 	} else if err != nil {
-		return v, fmt.Errorf("eth_getTransactionReceipt %s: %w", hash.Hex(), err)
+		return nil, nil, fmt.Errorf("eth_getTransactionReceipt %s: %w", hash.Hex(), err)
 	}
-	txNonce, nonceErr := strconv.ParseUint(r.TxNonce, 10, 64)
-	if tx == nil {
-		switch r.Outcome {
-		case "dropped", "replaced":
-			// A transaction that never made it into a block may be
-			// forgotten by the node; the claim holds when the account
-			// nonce it carried was used by another transaction.
-			used, err := a.eth.NonceAt(ctx, a.monitor, nil)
-			if err != nil {
-				return v, fmt.Errorf("eth_getTransactionCount %s: %w", a.monitor.Hex(), err)
-			}
-			// It still counts as submitted: the node may have forgotten an
-			// original that a fee bump replaced.
-			v.sent = check(fmt.Sprintf("outcome %s (tx nonce %s used by a sibling)", r.Outcome, r.TxNonce), nonceErr == nil && used > txNonce,
-				"the node does not know the transaction and the monitor's account nonce is %d", used)
-		default:
-			check("transaction exists", false, "no transaction %s on the chain", hash.Hex())
-		}
-		if r.RewardWonWei != "" && r.RewardWonWei != "0" {
-			check("reward_won_wei "+r.RewardWonWei, false, "the transaction is not on the chain")
-		}
-		return v, nil
-	}
-	check("transaction exists", true, "")
-	from, err := types.Sender(a.signer, tx)
-	v.sent = check("sent by the monitor "+a.monitor.Hex(), err == nil && from == a.monitor, "sent by %s (%v)", from.Hex(), err)
-	check("tx_nonce "+r.TxNonce, nonceErr == nil && tx.Nonce() == txNonce, "the transaction's account nonce is %d", tx.Nonce())
-	a.call(tx, r, channel, check)
+	return tx, receipt, nil
+}
 
+// forgottenTx checks a record whose transaction the node does not know.
+// It tells whether the record still counts as submitted.
+func (a *auditor) forgottenTx(ctx context.Context, r auditRecord, hash common.Hash, check func(string, bool, string, ...any) bool) (sent bool, err error) {
+	switch r.Outcome {
+	case "dropped", "replaced":
+		// A transaction that never made it into a block may be
+		// forgotten by the node; the claim holds when the account
+		// nonce it carried was used by another transaction.
+		used, err := a.eth.NonceAt(ctx, a.monitor, nil)
+		if err != nil {
+			return false, fmt.Errorf("eth_getTransactionCount %s: %w", a.monitor.Hex(), err)
+		}
+		txNonce, nonceErr := strconv.ParseUint(r.TxNonce, 10, 64)
+		// It still counts as submitted: the node may have forgotten an
+		// original that a fee bump replaced.
+		sent = check(fmt.Sprintf("outcome %s (tx nonce %s used by a sibling)", r.Outcome, r.TxNonce), nonceErr == nil && used > txNonce,
+			"the node does not know the transaction and the monitor's account nonce is %d", used)
+	default:
+		check("transaction exists", false, "no transaction %s on the chain", hash.Hex())
+	}
+	if r.RewardWonWei != "" && r.RewardWonWei != "0" {
+		check("reward_won_wei "+r.RewardWonWei, false, "the transaction is not on the chain")
+	}
+	return sent, nil
+}
+
+// checkOutcome checks the record's outcome against the receipt (nil: not
+// mined) and returns the gas paid when the record's figure holds.
+func checkOutcome(r auditRecord, receipt *types.Receipt, check func(string, bool, string, ...any) bool) (gasPaid *big.Int) {
 	switch r.Outcome {
 	case "mined", "reverted":
 		wantStatus := types.ReceiptStatusSuccessful
@@ -391,7 +410,7 @@ func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, err
 		}
 		if receipt == nil {
 			check("outcome "+r.Outcome, false, "the transaction is not mined")
-			break
+			return nil
 		}
 		check(fmt.Sprintf("outcome %s in block %s", r.Outcome, r.Block),
 			receipt.Status == wantStatus && receipt.BlockNumber != nil && receipt.BlockNumber.String() == r.Block,
@@ -402,25 +421,18 @@ func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, err
 			paid.Mul(new(big.Int).SetUint64(receipt.GasUsed), receipt.EffectiveGasPrice)
 		}
 		if check("gas_paid_wei "+r.GasPaidWei, r.GasPaidWei == paid.String(), "gasUsed × effective gas price is %s", paid) {
-			v.gasPaid = paid
+			return paid
 		}
 	case "pending", "replaced", "dropped":
 		if receipt == nil {
 			check("outcome "+r.Outcome+" (not mined)", true, "")
-			break
+			return nil
 		}
 		check("outcome "+r.Outcome+" (not mined)", false, "mined in block %v with status %d", receipt.BlockNumber, receipt.Status)
 	default:
 		check("outcome "+r.Outcome+" with a transaction", false, "an outcome of %q sends no transaction", r.Outcome)
 	}
-	if r.RewardWonWei != "" {
-		won, err := a.reward(ctx, channel, hash, r, check)
-		if err != nil {
-			return v, err
-		}
-		v.won = won
-	}
-	return v, nil
+	return nil
 }
 
 // call checks that tx calls updateTransfer on the record's channel with

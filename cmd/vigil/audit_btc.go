@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -132,21 +133,9 @@ type auditLightning struct {
 // justice checks every record of /api/1/justice against the Bitcoin node
 // and the Lightning totals of stats against the verified records.
 func (a *auditor) justice(ctx context.Context, btc *btcRPC, st auditLightning, stderr io.Writer) error {
-	var records []auditJustice
-	q := map[string][]string{}
-	for {
-		var page struct {
-			Justice []auditJustice `json:"justice"`
-			Next    int64          `json:"next_after_id"`
-		}
-		if err := a.getJSON("/api/1/justice", q, &page); err != nil {
-			return err
-		}
-		records = append(records, page.Justice...)
-		if page.Next == 0 || len(page.Justice) == 0 {
-			break
-		}
-		q["after_id"] = []string{strconv.FormatInt(page.Next, 10)}
+	records, err := listAll[auditJustice](a.api, "/api/1/justice", url.Values{}, "justice", byID)
+	if err != nil {
+		return err
 	}
 	a.report.JusticeRecords = len(records)
 	fmt.Fprintf(stderr, "audit: %d justice records\n", len(records))

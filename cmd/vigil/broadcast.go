@@ -377,22 +377,7 @@ func send(ctx context.Context, sess *matrixbus.Session, roomID, eventType string
 // sync), oldest first.
 func roomHistory(ctx context.Context, sess *matrixbus.Session, roomID, from, to string) ([]matrixbus.Event, error) {
 	f, _ := json.Marshal(map[string]any{"types": []string{matrixbus.TypeReceipt}})
-	var back []matrixbus.Event
-	for {
-		resp, err := sess.Messages(ctx, roomID, from, to, 'b', 500, string(f))
-		if err != nil {
-			return nil, err
-		}
-		back = append(back, resp.Chunk...)
-		if len(resp.Chunk) == 0 || resp.End == "" || resp.End == from {
-			break
-		}
-		from = resp.End
-	}
-	for i, j := 0, len(back)-1; i < j; i, j = i+1, j-1 {
-		back[i], back[j] = back[j], back[i]
-	}
-	return back, nil
+	return sess.History(ctx, roomID, from, to, 0, string(f))
 }
 
 // receiptFilter asks /sync for the room's receipts only.

@@ -30,7 +30,7 @@ var lnNetworks = []string{"regtest", "testnet", "signet", "mainnet"}
 const defaultWatchBlocks = 4320
 
 // sighashSingleAnyoneCanPay is SIGHASH_SINGLE|SIGHASH_ANYONECANPAY, the
-// signature flag that lets a monitor add its payout output (PROTOCOL.md §3).
+// signature flag that lets a monitor add its payout output (docs/protocol.md §8).
 const sighashSingleAnyoneCanPay = 0x83
 
 // lnKeyJSON is what "ln key new" prints.
@@ -237,7 +237,7 @@ func witnessSighash(w wire.TxWitness) (byte, bool) {
 
 // cmdLnAppointment builds and signs a watchtower appointment.
 func cmdLnAppointment(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("ln appointment", `Makes a Lightning watchtower appointment (PROTOCOL.md §3) for one revoked
+	f := newFlags("ln appointment", `Makes a Lightning watchtower appointment (docs/protocol.md §8) for one revoked
 commitment transaction: checks the justice (penalty) transaction you signed
 for it (it must deserialize, spend the commitment, spend nothing else and be
 signed), encrypts it with --cipher under SHA256 of the commitment txid,
@@ -259,129 +259,184 @@ one it holds only with a higher seq and refuses a lower or equal one
 newer one. The default, the current Unix time in seconds, rises by itself
 between appointments made more than a second apart; give it explicitly to
 make two in the same second, or to reproduce an appointment.`)
-	keyFile := f.String("key", "", "`FILE` holding your appointment signing key, from ln key new (required)")
-	justiceHex := f.String("justice-hex", "", "the signed justice transaction as `HEX` (this or --justice-file)")
-	justiceFile := f.String("justice-file", "", "`FILE` holding the justice transaction's hex (this or --justice-hex)")
-	txidS := f.String("commitment-txid", "", "`TXID` of the revoked commitment, in display hex as bitcoin-cli prints it (required)")
-	delayS := f.String("to-self-delay", "", "the commitment's to_self_delay (CSV) in blocks `N`: the monitor's deadline after the breach (required)")
-	startS := f.String("start-block", "", "block height `N` from which the monitor watches: your node's tip (required)")
-	endS := f.String("end-block", "", fmt.Sprintf("block height `N` until which the monitor watches (default start-block + %d)", defaultWatchBlocks))
-	rewardS := f.String("reward-sat", "", "`N` sat promised to the monitor out of the justice transaction's surplus (required)")
-	network := f.String("network", "", "`NET`, the Bitcoin network: "+strings.Join(lnNetworks, ", ")+" (required)")
-	cipherS := f.String("cipher", lncrypto.CipherChaCha20Poly1305.String(), "blob `CIPHER`: chacha20-poly1305 or aes-256-gcm")
-	seqS := f.String("seq", "", "sequence number `N` (decimal uint64), signed; a monitor keeps the highest per commitment (default: the current Unix time in seconds)")
+	fl := appointmentFlagsOf(f)
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
-	if err := f.need("key", "commitment-txid", "to-self-delay", "start-block", "reward-sat", "network"); err != nil {
+	spec, err := fl.spec(f)
+	if err != nil {
 		return err
+	}
+	key, err := loadLnKey(*fl.keyFile, stderr)
+	if err != nil {
+		return err
+	}
+	plain, notes, err := parseJustice(spec.justice, spec.commit, spec.reward)
+	if err != nil {
+		return err
+	}
+	a, err := sealAppointment(spec, key, plain)
+	if err != nil {
+		return err
+	}
+	for _, n := range append(notes, appointmentWarnings(a)...) {
+		fmt.Fprintln(stderr, "warning: "+n)
+	}
+	wireForm := tower.EncodeAppointment(a)
+	fmt.Fprintf(stderr, "appointment for commitment %s: locator %s, %d-byte %s blob, blocks %d to %d, user_pubkey %s\n",
+		spec.commit, wireForm.Locator, len(a.EncryptedBlob), a.Cipher, a.StartBlock, a.EndBlock, wireForm.UserPubkey)
+	return printJSON(stdout, wireForm)
+}
+
+// appointmentFlags are ln appointment's flags as given.
+type appointmentFlags struct {
+	keyFile, justiceHex, justiceFile, txid, delay, start, end, reward, network, cipher, seq *string
+}
+
+func appointmentFlagsOf(f *flagSet) appointmentFlags {
+	return appointmentFlags{
+		keyFile:     f.String("key", "", "`FILE` holding your appointment signing key, from ln key new (required)"),
+		justiceHex:  f.String("justice-hex", "", "the signed justice transaction as `HEX` (this or --justice-file)"),
+		justiceFile: f.String("justice-file", "", "`FILE` holding the justice transaction's hex (this or --justice-hex)"),
+		txid:        f.String("commitment-txid", "", "`TXID` of the revoked commitment, in display hex as bitcoin-cli prints it (required)"),
+		delay:       f.String("to-self-delay", "", "the commitment's to_self_delay (CSV) in blocks `N`: the monitor's deadline after the breach (required)"),
+		start:       f.String("start-block", "", "block height `N` from which the monitor watches: your node's tip (required)"),
+		end:         f.String("end-block", "", fmt.Sprintf("block height `N` until which the monitor watches (default start-block + %d)", defaultWatchBlocks)),
+		reward:      f.String("reward-sat", "", "`N` sat promised to the monitor out of the justice transaction's surplus (required)"),
+		network:     f.String("network", "", "`NET`, the Bitcoin network: "+strings.Join(lnNetworks, ", ")+" (required)"),
+		cipher:      f.String("cipher", lncrypto.CipherChaCha20Poly1305.String(), "blob `CIPHER`: chacha20-poly1305 or aes-256-gcm"),
+		seq:         f.String("seq", "", "sequence number `N` (decimal uint64), signed; a monitor keeps the highest per commitment (default: the current Unix time in seconds)"),
+	}
+}
+
+// appointmentSpec is what an appointment is made of, checked.
+type appointmentSpec struct {
+	justice           []byte // the signed justice transaction
+	commit            chainhash.Hash
+	delay, start, end uint32
+	reward, seq       uint64
+	network           string
+	cipher            lncrypto.Cipher
+}
+
+// spec checks the flags and reads the justice transaction.
+func (fl appointmentFlags) spec(f *flagSet) (appointmentSpec, error) {
+	var s appointmentSpec
+	if err := f.need("key", "commitment-txid", "to-self-delay", "start-block", "reward-sat", "network"); err != nil {
+		return s, err
 	}
 	switch {
-	case *justiceHex == "" && *justiceFile == "":
-		return f.usagef("missing required flag --justice-hex or --justice-file")
-	case *justiceHex != "" && *justiceFile != "":
-		return f.usagef("--justice-hex and --justice-file exclude each other")
+	case *fl.justiceHex == "" && *fl.justiceFile == "":
+		return s, f.usagef("missing required flag --justice-hex or --justice-file")
+	case *fl.justiceHex != "" && *fl.justiceFile != "":
+		return s, f.usagef("--justice-hex and --justice-file exclude each other")
 	}
-	commit, err := f.txidFlag("commitment-txid", *txidS)
-	if err != nil {
-		return err
+	var err error
+	if s.commit, err = f.txidFlag("commitment-txid", *fl.txid); err != nil {
+		return s, err
 	}
-	delay, err := f.uint32Flag("to-self-delay", *delayS)
-	if err != nil {
-		return err
+	if s.delay, err = f.uint32Flag("to-self-delay", *fl.delay); err != nil {
+		return s, err
 	}
-	if delay == 0 {
-		return f.usagef("--to-self-delay must be at least 1")
+	if s.delay == 0 {
+		return s, f.usagef("--to-self-delay must be at least 1")
 	}
-	start, err := f.uint32Flag("start-block", *startS)
-	if err != nil {
-		return err
+	if s.start, s.end, err = fl.window(f); err != nil {
+		return s, err
 	}
-	end := uint64(start) + defaultWatchBlocks
-	if *endS != "" {
-		e, err := f.uint32Flag("end-block", *endS)
-		if err != nil {
-			return err
-		}
-		end = uint64(e)
+	if s.reward, err = f.uint("reward-sat", *fl.reward); err != nil {
+		return s, err
 	}
-	if end > math.MaxUint32 {
-		return f.usagef("--start-block %d + %d exceeds 2^32-1: give --end-block", start, defaultWatchBlocks)
+	if !contains(lnNetworks, *fl.network) {
+		return s, f.usagef("--network must be one of %s, got %q", strings.Join(lnNetworks, ", "), *fl.network)
 	}
-	if end <= uint64(start) {
-		return f.usagef("--end-block %d must be after --start-block %d", end, start)
+	s.network = *fl.network
+	if s.cipher, err = lncrypto.ParseCipher(*fl.cipher); err != nil {
+		return s, f.usagef("--cipher must be chacha20-poly1305 or aes-256-gcm, got %q", *fl.cipher)
 	}
-	reward, err := f.uint("reward-sat", *rewardS)
-	if err != nil {
-		return err
-	}
-	if !contains(lnNetworks, *network) {
-		return f.usagef("--network must be one of %s, got %q", strings.Join(lnNetworks, ", "), *network)
-	}
-	cipher, err := lncrypto.ParseCipher(*cipherS)
-	if err != nil {
-		return f.usagef("--cipher must be chacha20-poly1305 or aes-256-gcm, got %q", *cipherS)
-	}
-	seq := uint64(time.Now().Unix())
-	if *seqS != "" {
-		if seq, err = f.uint("seq", *seqS); err != nil {
-			return err
+	s.seq = uint64(time.Now().Unix())
+	if *fl.seq != "" {
+		if s.seq, err = f.uint("seq", *fl.seq); err != nil {
+			return s, err
 		}
 	}
-	var raw []byte
-	if *justiceHex != "" {
-		if raw, err = decodeTxHex(*justiceHex); err != nil {
-			return f.usagef("--justice-hex %v", err)
-		}
-	} else {
-		data, err := readInput(*justiceFile)
-		if err != nil {
-			return fmt.Errorf("--justice-file: %w", err)
-		}
-		if raw, err = decodeTxHex(string(data)); err != nil {
-			return fmt.Errorf("justice file %s %v", *justiceFile, err)
-		}
-	}
-	key, err := loadLnKey(*keyFile, stderr)
-	if err != nil {
-		return err
-	}
-	plain, notes, err := parseJustice(raw, commit, reward)
-	if err != nil {
-		return err
-	}
+	s.justice, err = fl.readJustice(f)
+	return s, err
+}
 
-	blob, err := lncrypto.Encrypt(cipher, plain, commit)
-	if err != nil {
-		return err
+// window is the watched blocks: --start-block to --end-block, by default
+// defaultWatchBlocks after the start.
+func (fl appointmentFlags) window(f *flagSet) (start, end uint32, err error) {
+	if start, err = f.uint32Flag("start-block", *fl.start); err != nil {
+		return 0, 0, err
 	}
-	a := tower.Appointment{Network: *network, Locator: lncrypto.Locator(commit), EncryptedBlob: blob, Cipher: cipher,
-		ToSelfDelay: delay, StartBlock: start, EndBlock: uint32(end), RewardSat: reward, Seq: seq}
+	e := uint64(start) + defaultWatchBlocks
+	if *fl.end != "" {
+		given, err := f.uint32Flag("end-block", *fl.end)
+		if err != nil {
+			return 0, 0, err
+		}
+		e = uint64(given)
+	}
+	if e > math.MaxUint32 {
+		return 0, 0, f.usagef("--start-block %d + %d exceeds 2^32-1: give --end-block", start, defaultWatchBlocks)
+	}
+	if e <= uint64(start) {
+		return 0, 0, f.usagef("--end-block %d must be after --start-block %d", e, start)
+	}
+	return start, uint32(e), nil
+}
+
+// readJustice decodes the justice transaction from --justice-hex or
+// --justice-file.
+func (fl appointmentFlags) readJustice(f *flagSet) ([]byte, error) {
+	if *fl.justiceHex != "" {
+		raw, err := decodeTxHex(*fl.justiceHex)
+		if err != nil {
+			return nil, f.usagef("--justice-hex %v", err)
+		}
+		return raw, nil
+	}
+	data, err := readInput(*fl.justiceFile)
+	if err != nil {
+		return nil, fmt.Errorf("--justice-file: %w", err)
+	}
+	raw, err := decodeTxHex(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("justice file %s %v", *fl.justiceFile, err)
+	}
+	return raw, nil
+}
+
+// sealAppointment encrypts plain under the commitment txid, signs the
+// appointment with key and checks the result as a monitor will: it
+// decodes, survives a round trip and its blob decrypts to plain.
+func sealAppointment(s appointmentSpec, key *btcec.PrivateKey, plain []byte) (tower.Appointment, error) {
+	blob, err := lncrypto.Encrypt(s.cipher, plain, s.commit)
+	if err != nil {
+		return tower.Appointment{}, err
+	}
+	a := tower.Appointment{Network: s.network, Locator: lncrypto.Locator(s.commit), EncryptedBlob: blob, Cipher: s.cipher,
+		ToSelfDelay: s.delay, StartBlock: s.start, EndBlock: s.end, RewardSat: s.reward, Seq: s.seq}
 	if err := a.Sign(key); err != nil {
-		return fmt.Errorf("sign the appointment: %w", err)
+		return tower.Appointment{}, fmt.Errorf("sign the appointment: %w", err)
 	}
 	wireForm := tower.EncodeAppointment(a)
 	data, err := json.Marshal(wireForm)
 	if err != nil {
-		return err
+		return tower.Appointment{}, err
 	}
-	// Check it as a monitor will.
 	back, err := checkAppointment(data)
 	if err != nil {
-		return fmt.Errorf("the appointment made is not valid: %s", rejection(err))
+		return tower.Appointment{}, fmt.Errorf("the appointment made is not valid: %s", rejection(err))
 	}
 	if tower.EncodeAppointment(back) != wireForm {
-		return errors.New("the appointment made does not survive a decode round trip")
+		return tower.Appointment{}, errors.New("the appointment made does not survive a decode round trip")
 	}
-	if pt, err := lncrypto.Decrypt(back.Cipher, back.EncryptedBlob, commit); err != nil || !bytes.Equal(pt, plain) {
-		return errors.New("the appointment's blob does not decrypt to the justice transaction")
+	if pt, err := lncrypto.Decrypt(back.Cipher, back.EncryptedBlob, s.commit); err != nil || !bytes.Equal(pt, plain) {
+		return tower.Appointment{}, errors.New("the appointment's blob does not decrypt to the justice transaction")
 	}
-	for _, n := range append(notes, appointmentWarnings(back)...) {
-		fmt.Fprintln(stderr, "warning: "+n)
-	}
-	fmt.Fprintf(stderr, "appointment for commitment %s: locator %s, %d-byte %s blob, blocks %d to %d, user_pubkey %s\n",
-		commit, wireForm.Locator, len(blob), cipher, start, end, wireForm.UserPubkey)
-	return printJSON(stdout, wireForm)
+	return back, nil
 }
 
 func contains(list []string, s string) bool {
@@ -422,21 +477,15 @@ func appointmentWarnings(a tower.Appointment) []string {
 // checkAppointmentReceipt verifies a monitor's receipt for appointment a:
 // its kind and locator, and that its signature over the ASCII
 // user_signature followed by u32be(start_block) recovers to its
-// monitor_pubkey (PROTOCOL.md §2). It returns the monitor_pubkey in
+// monitor_pubkey (docs/protocol.md §8.6). It returns the monitor_pubkey in
 // lowercase hex.
 func checkAppointmentReceipt(content []byte, a tower.Appointment) (string, error) {
-	var d struct {
-		Kind          string `json:"kind"`
-		MonitorPubkey string `json:"monitor_pubkey"`
-		Locator       string `json:"locator"`
-		StartBlock    string `json:"start_block"`
-		Signature     string `json:"signature"`
-	}
+	var d tower.AppointmentReceipt
 	if err := json.Unmarshal(content, &d); err != nil {
 		return "", fmt.Errorf("not a receipt: %v", err)
 	}
-	if d.Kind != "ln_appointment" {
-		return "", fmt.Errorf("kind is %q, not ln_appointment", d.Kind)
+	if d.Kind != tower.ReceiptKindAppointment {
+		return "", fmt.Errorf("kind is %q, not %s", d.Kind, tower.ReceiptKindAppointment)
 	}
 	if want := hex.EncodeToString(a.Locator[:]); !strings.EqualFold(d.Locator, want) {
 		return "", fmt.Errorf("locator %q is not the appointment's %s", d.Locator, want)

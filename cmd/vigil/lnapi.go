@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-monitor/vigil/monitor/tower"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
@@ -55,23 +56,22 @@ gave no valid proof of it).`)
 	if err != nil {
 		return err
 	}
-	receipt := map[string]any{}
-	if err := json.Unmarshal(raw, &receipt); err != nil {
+	var out struct {
+		tower.AppointmentReceipt
+		Verified bool   `json:"verified"`
+		Problem  string `json:"problem,omitempty"`
+	}
+	if err := json.Unmarshal(raw, &out.AppointmentReceipt); err != nil {
 		return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
 	}
 	var problem string
-	if _, signed := receipt["signature"]; !signed {
+	if out.Signature == "" {
 		problem = "the monitor accepted the appointment but signed no receipt"
 	} else if _, err := checkAppointmentReceipt(raw, a); err != nil {
 		problem = err.Error()
 	}
-	receipt["verified"] = problem == ""
-	if problem != "" {
-		receipt["problem"] = problem
-	} else {
-		delete(receipt, "problem")
-	}
-	if err := printJSON(stdout, receipt); err != nil {
+	out.Verified, out.Problem = problem == "", problem
+	if err := printJSON(stdout, out); err != nil {
 		return err
 	}
 	if problem != "" {
@@ -137,34 +137,7 @@ the monitor received it. Prints one page with its "next" cursor, or with
 		}
 		return printRawJSON(stdout, raw)
 	}
-	var out struct {
-		Appointments []json.RawMessage `json:"appointments"`
-	}
-	out.Appointments = []json.RawMessage{}
-	seen := map[string]bool{}
-	for {
-		_, raw, err := c.do(http.MethodGet, path, q, nil)
-		if err != nil {
-			return err
-		}
-		var page struct {
-			Appointments []json.RawMessage `json:"appointments"`
-			Next         string            `json:"next"`
-		}
-		if err := json.Unmarshal(raw, &page); err != nil {
-			return fmt.Errorf("unexpected answer from %s: %v", c.base, err)
-		}
-		out.Appointments = append(out.Appointments, page.Appointments...)
-		if page.Next == "" {
-			break
-		}
-		if seen[page.Next] {
-			return fmt.Errorf("the server repeated the cursor %q: stopping", page.Next)
-		}
-		seen[page.Next] = true
-		q.Set("after", page.Next)
-	}
-	return printJSON(stdout, out)
+	return printAll(c, path, q, "appointments", byAfter, stdout)
 }
 
 // cmdJustice lists the watchtower's justice records.
@@ -207,5 +180,5 @@ page with its next_after_id, or with --all every page.`)
 		}
 		return printRawJSON(stdout, raw)
 	}
-	return getAllByID(c, path, q, "justice", stdout)
+	return printAll(c, path, q, "justice", byID, stdout)
 }

@@ -16,7 +16,7 @@ import (
 // and block hashes, confirmed events and channel state, and the update
 // records a reorg puts back to pending.
 type ChainStore interface {
-	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	Cursor(ctx context.Context) (Cursor, bool, error)
 	BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error)
 	ApplyChain(ctx context.Context, b ChainBatch) error
 	RollbackChain(ctx context.Context, r ChainRollback) error
@@ -45,7 +45,7 @@ func NewChainState(st ChainStore, log *slog.Logger) *ChainState {
 }
 
 // Cursor is the last processed block, if any.
-func (c *ChainState) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
+func (c *ChainState) Cursor(ctx context.Context) (Cursor, bool, error) {
 	return c.store.Cursor(ctx)
 }
 
@@ -57,7 +57,7 @@ func (c *ChainState) BlockHash(ctx context.Context, n uint64) (common.Hash, bool
 // Apply records the events of a confirmed block range and advances the
 // cursor to its last block, atomically. Events for channels that the
 // registry did not open are dropped here (anyone can emit the same topics).
-func (c *ChainState) Apply(ctx context.Context, cur monitor.Cursor, blocks []BlockRef, events []ChainEvent) error {
+func (c *ChainState) Apply(ctx context.Context, cur Cursor, blocks []BlockRef, events []ChainEvent) error {
 	touched := map[common.Address]*Channel{}
 	var kept []ChainEvent
 	for _, ev := range events {
@@ -120,7 +120,7 @@ func applyEvent(ch *Channel, ev ChainEvent) {
 // Rollback undoes everything recorded above ancestor after a reorg: channel
 // states are recomputed from the surviving events, update records mined in
 // orphaned blocks go back to pending (the responder re-checks them).
-func (c *ChainState) Rollback(ctx context.Context, ancestor monitor.Cursor) error {
+func (c *ChainState) Rollback(ctx context.Context, ancestor Cursor) error {
 	orphaned, err := c.store.EventsAfter(ctx, ancestor.Number)
 	if err != nil {
 		return err

@@ -23,15 +23,20 @@
 //     watcher and rolls them back on a reorg;
 //   - the responder (responder.go): Responder.Tick sends updateTransfer for
 //     each closed channel with a newer stored proof and follows it (receipt,
-//     rebroadcast, fee bump, a competitor's pending update, missed window).
+//     rebroadcast, fee bump, a competitor's pending update, missed window);
+//   - the figures (stats.go): Stats keeps the totals (Totals), the Ethereum
+//     watcher's view (ChainStatus, with the processed-block Cursor) and fills
+//     the balance proofs', updates' and Ethereum parts of the stats
+//     document; intake and the responder report to it through IntakeReport
+//     and ResponderReport.
 //
 // It reaches the world only through the ports it declares: the store as
 // each part uses it (IntakeStore, ChainStore, ResponderStore; Store is their
 // union), a reader of live chain state for intake (ChainReader) and the
 // operator's transaction sender for the responder (Sender), with the types
 // they exchange in ports.go. chains/ethereum implements the node ports,
-// monitor/store the store ones. Reasons, Source, stats, the clock, the rate
-// limiter and the node-sync gate are monitor's, shared with the Lightning
+// monitor/store the store ones. Reasons, Source, the stats registry, the
+// clock, the rate limiter and the node-sync gate are monitor's, shared with the Lightning
 // watchtower (monitor/tower).
 //
 // What it must not do: follow the chain itself (the chains/ethereum watcher

@@ -4,8 +4,6 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // EventKind names a contract event Vigil follows.
@@ -60,15 +58,15 @@ type BlockRef struct {
 // store writes it in one transaction, so the cursor never runs ahead of the
 // effects it stands for.
 type ChainBatch struct {
-	Cursor   monitor.Cursor // the last block of the range
-	Blocks   []BlockRef     // hashes to remember for reorg detection
-	Events   []ChainEvent   // in chain order
-	Channels []Channel      // new state of every channel the events touched
+	Cursor   Cursor       // the last block of the range
+	Blocks   []BlockRef   // hashes to remember for reorg detection
+	Events   []ChainEvent // in chain order
+	Channels []Channel    // new state of every channel the events touched
 }
 
 // ChainRollback undoes everything recorded above To.Number after a reorg.
 type ChainRollback struct {
-	To       monitor.Cursor
+	To       Cursor
 	Channels []Channel        // channels recomputed from the surviving events
 	Removed  []common.Address // channels whose opening was orphaned
 }

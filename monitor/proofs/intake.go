@@ -36,7 +36,7 @@ type IntakeConfig struct {
 	Store  IntakeStore
 	Chain  ChainReader
 	Policy Policy
-	Stats  *monitor.Stats
+	Stats  IntakeReport
 	// Monitor is this monitor's address, SignReceipt signs MonitorReceipt
 	// digests with its key. Both optional (no receipt when nil).
 	Monitor     common.Address
@@ -72,6 +72,9 @@ type IntakeStore interface {
 	// Channel returns a channel known from confirmed events (an error
 	// wrapping monitor.ErrNotFound when none).
 	Channel(ctx context.Context, addr common.Address) (Channel, error)
+	// DeleteRequests removes every stored request of a channel and returns
+	// how many it removed.
+	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
 }
 
 // Intake verifies, judges and stores balance proofs. It is the one entry
@@ -140,6 +143,27 @@ func (in *Intake) Submit(ctx context.Context, bp BalanceProof, src monitor.Sourc
 	return acc, nil
 }
 
+// Refused counts a message from src that its transport refused before it
+// reached intake (a redaction, an event of no known type...): received,
+// and rejected for reason.
+func (in *Intake) Refused(src monitor.Source, reason monitor.Reason) {
+	in.cfg.Stats.Received(src.Kind)
+	in.cfg.Stats.Rejected(src.Kind, reason)
+}
+
+// DeleteChannel removes every stored request of channel, an operator's
+// decision, and returns how many it removed.
+func (in *Intake) DeleteChannel(ctx context.Context, channel common.Address) (int64, error) {
+	n, err := in.cfg.Store.DeleteRequests(ctx, channel)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		in.cfg.Stats.Deleted(n)
+	}
+	return n, nil
+}
+
 func (in *Intake) reject(ctx context.Context, src monitor.Source, bp BalanceProof, err error) error {
 	e := monitor.AsError(monitor.Canceled(ctx, err))
 	in.cfg.Stats.Rejected(src.Kind, e.Reason)
@@ -168,78 +192,102 @@ func (in *Intake) reject(ctx context.Context, src monitor.Source, bp BalanceProo
 }
 
 func (in *Intake) submit(ctx context.Context, bp BalanceProof, src monitor.Source) (Accepted, error) {
+	closing, err := in.verify(bp)
+	if err != nil {
+		return Accepted{}, err
+	}
+	if err := in.judge(ctx, bp, closing); err != nil {
+		return Accepted{}, err
+	}
+	return in.accept(ctx, bp, closing, src)
+}
+
+// verify runs the checks that need no node: the fields, the chain, both
+// signatures, the rate per protecting participant. It returns the closing
+// participant, who signed the balance proof.
+func (in *Intake) verify(bp BalanceProof) (common.Address, error) {
 	if bp.ChainID == nil || bp.TransferredAmount == nil || bp.Reward == nil {
-		return Accepted{}, monitor.Reject(monitor.ReasonMissingField, "chain_id, transferred_amount and reward_amount are required")
+		return common.Address{}, monitor.Reject(monitor.ReasonMissingField, "chain_id, transferred_amount and reward_amount are required")
 	}
 	if bp.ChainID.Cmp(in.chainID) != 0 {
-		return Accepted{}, monitor.Reject(monitor.ReasonWrongChain, "chain_id %s is not this monitor's chain %s", bp.ChainID, in.chainID)
+		return common.Address{}, monitor.Reject(monitor.ReasonWrongChain, "chain_id %s is not this monitor's chain %s", bp.ChainID, in.chainID)
 	}
 	if bp.Nonce == 0 {
-		return Accepted{}, monitor.Reject(monitor.ReasonZeroNonce, "nonce 0 means no transfers: there is nothing to protect")
+		return common.Address{}, monitor.Reject(monitor.ReasonZeroNonce, "nonce 0 means no transfers: there is nothing to protect")
 	}
 	dom := eip712.Domain{ChainID: in.chainID, Channel: bp.Channel}
 	proof := eip712.BalanceProof{Nonce: bp.Nonce, TransferredAmount: bp.TransferredAmount, Locksroot: bp.Locksroot, ExtraHash: bp.ExtraHash}
 	closing, err := eip712.Recover(dom.BalanceProofDigest(proof), bp.Signature)
 	if err != nil {
-		return Accepted{}, monitor.Reject(monitor.ReasonBadSignature, "signature: %v", err)
+		return common.Address{}, monitor.Reject(monitor.ReasonBadSignature, "signature: %v", err)
 	}
 	requester, err := eip712.Recover(dom.MonitorRequestDigest(proof, bp.Signature, bp.Reward), bp.NonClosingSignature)
 	if err != nil {
-		return Accepted{}, monitor.Reject(monitor.ReasonBadSignature, "non_closing_signature: %v", err)
+		return common.Address{}, monitor.Reject(monitor.ReasonBadSignature, "non_closing_signature: %v", err)
 	}
 	if requester != bp.NonClosing {
-		return Accepted{}, monitor.Reject(monitor.ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
+		return common.Address{}, monitor.Reject(monitor.ReasonWrongSigner, "non_closing_signature was made by %s, not by non_closing_participant %s", requester.Hex(), bp.NonClosing.Hex())
 	}
 	if in.cfg.PerKey != nil && !in.cfg.PerKey.Allow(requester.Hex(), in.cfg.Clock.Now()) {
-		return Accepted{}, monitor.Reject(monitor.ReasonRateLimited, "too many requests signed by %s; slow down", requester.Hex())
+		return common.Address{}, monitor.Reject(monitor.ReasonRateLimited, "too many requests signed by %s; slow down", requester.Hex())
 	}
 	if closing == bp.NonClosing {
-		return Accepted{}, monitor.Reject(monitor.ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")
+		return common.Address{}, monitor.Reject(monitor.ReasonWrongSigner, "the balance proof must be signed by the partner, not by the non-closing participant")
 	}
+	return closing, nil
+}
 
+// judge checks the request against the channel and the policy: the node
+// follows the chain, the channel is open with these participants, the
+// reward is deposited and worth the gas. Every node read shares one
+// deadline.
+func (in *Intake) judge(ctx context.Context, bp BalanceProof, closing common.Address) error {
 	if in.cfg.Sync != nil {
 		if err := in.cfg.Sync.Err(); err != nil {
-			return Accepted{}, err
+			return err
 		}
 	}
-	// Every node read of this request shares one deadline.
 	cctx, cancel := context.WithTimeout(ctx, in.cfg.ChainDeadline)
 	defer cancel()
 	ch, err := in.channel(cctx, bp.Channel)
 	if err != nil {
-		return Accepted{}, err
+		return err
 	}
 	if !ch.IsParticipant(bp.NonClosing) {
-		return Accepted{}, monitor.Reject(monitor.ReasonNotParticipant, "%s is not a participant of channel %s", bp.NonClosing.Hex(), bp.Channel.Hex())
+		return monitor.Reject(monitor.ReasonNotParticipant, "%s is not a participant of channel %s", bp.NonClosing.Hex(), bp.Channel.Hex())
 	}
 	if ch.Partner(bp.NonClosing) != closing {
-		return Accepted{}, monitor.Reject(monitor.ReasonWrongSigner, "the balance proof was signed by %s, not by the partner %s", closing.Hex(), ch.Partner(bp.NonClosing).Hex())
+		return monitor.Reject(monitor.ReasonWrongSigner, "the balance proof was signed by %s, not by the partner %s", closing.Hex(), ch.Partner(bp.NonClosing).Hex())
 	}
 	switch ch.State {
 	case ChannelClosed:
-		return Accepted{}, monitor.Reject(monitor.ReasonChannelClosed, "channel %s is already closed", bp.Channel.Hex())
+		return monitor.Reject(monitor.ReasonChannelClosed, "channel %s is already closed", bp.Channel.Hex())
 	case ChannelSettled:
-		return Accepted{}, monitor.Reject(monitor.ReasonChannelSettled, "channel %s is settled", bp.Channel.Hex())
+		return monitor.Reject(monitor.ReasonChannelSettled, "channel %s is settled", bp.Channel.Hex())
 	}
 
 	if ch.RewardDepositOf(bp.NonClosing).Cmp(bp.Reward) < 0 {
 		// The cache may be behind a fresh deposit: ask the node.
 		dep, err := in.cfg.Chain.RewardDeposit(cctx, bp.Channel, bp.NonClosing)
 		if err != nil {
-			return Accepted{}, in.unavailable("cannot read the reward deposit from the Ethereum node", err)
+			return in.unavailable("cannot read the reward deposit from the Ethereum node", err)
 		}
 		if dep.Cmp(bp.Reward) < 0 {
-			return Accepted{}, monitor.Reject(monitor.ReasonRewardAboveDeposit, "reward %s wei exceeds the reward deposit %s wei of %s", bp.Reward, dep, bp.NonClosing.Hex())
+			return monitor.Reject(monitor.ReasonRewardAboveDeposit, "reward %s wei exceeds the reward deposit %s wei of %s", bp.Reward, dep, bp.NonClosing.Hex())
 		}
 	}
 	gp, err := in.currentGasPrice(cctx)
 	if err != nil {
-		return Accepted{}, in.unavailable("cannot read the gas price from the Ethereum node", err)
+		return in.unavailable("cannot read the gas price from the Ethereum node", err)
 	}
 	if reason, msg := in.cfg.Policy.Judge(bp.NonClosing, bp.Reward, gp); reason != "" {
-		return Accepted{}, monitor.Reject(reason, "%s", msg)
+		return monitor.Reject(reason, "%s", msg)
 	}
+	return nil
+}
 
+// accept stores the request, counts it and signs the receipt.
+func (in *Intake) accept(ctx context.Context, bp BalanceProof, closing common.Address, src monitor.Source) (Accepted, error) {
 	req := Request{BalanceProof: bp, Closing: closing, Source: src.Kind, SourceRef: src.Ref, ReceivedAt: in.cfg.Clock.Now().UTC()}
 	res, err := in.cfg.Store.SaveRequest(ctx, req)
 	if err != nil {
@@ -255,6 +303,7 @@ func (in *Intake) submit(ctx context.Context, bp BalanceProof, src monitor.Sourc
 		Reward: bp.Reward, Duplicate: res.Duplicate, Replaced: res.Replaced, Monitor: in.cfg.Monitor,
 	}
 	if in.cfg.SignReceipt != nil {
+		dom := eip712.Domain{ChainID: in.chainID, Channel: bp.Channel}
 		sig, err := in.cfg.SignReceipt(dom.MonitorReceiptDigest(bp.Nonce, bp.Reward, in.cfg.Monitor))
 		if err != nil {
 			in.log.Error("cannot sign monitor receipt", "err", err)

@@ -140,47 +140,13 @@ func recover2(p *signedProof) error {
 	return err
 }
 
-var recoverPool = sync.OnceValues(func() ([]signedProof, error) {
-	ps := make([]signedProof, 256)
-	err := benchdb.Parallel(len(ps), func(i int) (err error) { ps[i], err = newSignedProof(i); return err })
-	return ps, err
-})
+var recoverPool = benchdb.Pool(256, newSignedProof)
 
-func recover2Bound() float64 {
-	ps, err := recoverPool()
-	if err != nil {
-		panic(err)
-	}
-	return benchdb.BoundRate(func(i int) {
-		if err := recover2(&ps[i%len(ps)]); err != nil {
-			panic(err)
-		}
-	})
-}
+func recover2Bound() float64 { return benchdb.PoolBound(recoverPool, recover2) }
 
 // BenchmarkRecover2: two eip712.Recover calls per op (one balance proof's
 // signatures) on every core: the bound of balance-proof intake.
-func BenchmarkRecover2(b *testing.B) {
-	ps, err := recoverPool()
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchdb.SetParallelism(b)
-	var next atomic.Int64
-	b.ResetTimer()
-	cpu0 := benchdb.CPUTime()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if err := recover2(&ps[int(next.Add(1))%len(ps)]); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.StopTimer()
-	benchdb.ReportCPU(b, cpu0)
-	benchdb.ReportRate(b, "", 0)
-}
+func BenchmarkRecover2(b *testing.B) { benchdb.RunBound(b, recoverPool, recover2) }
 
 // benchChain is the Ethereum node stand-in: a constant gas price; channel
 // reads count as misses of the store's cache (the benchmark fails on them).
@@ -220,7 +186,7 @@ func newIntakeEnv(b *testing.B, n int, receipts bool) *intakeEnv {
 		b.Fatal(err)
 	}
 	chain := &benchChain{}
-	cfg := proofs.IntakeConfig{Store: st, Chain: chain, Stats: stats, Logger: benchQuiet,
+	cfg := proofs.IntakeConfig{Store: st, Chain: chain, Stats: proofs.NewStats(stats, proofs.Totals{}), Logger: benchQuiet,
 		Policy: proofs.Policy{MinReward: big.NewInt(1e15), ProfitFactor: 1.5}}
 	if receipts {
 		key, _ := crypto.ToECDSA(crypto.Keccak256([]byte("vigil bench monitor")))
@@ -255,7 +221,7 @@ func BenchmarkIntakeParallel(b *testing.B) {
 				chs[i] = signed[i].ch
 			}
 			ctx := context.Background()
-			if err := env.st.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
+			if err := env.st.ApplyChain(ctx, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 1}, Channels: chs}); err != nil {
 				b.Fatal(err)
 			}
 			src := monitor.Source{Kind: "rest"}

@@ -29,9 +29,9 @@ type UpdateQuery struct {
 // the chain view and the responder each need (IntakeStore, ChainStore,
 // ResponderStore). Every write that a client is told about is committed
 // before the call returns. The SQLite store (monitor/store) implements it;
-// listing, reading and deleting requests, the totals, the persisted
-// counters and closing are used by their own consumers (rest, monitor.Stats,
-// the daemon), which declare those methods themselves; monitor/storetest
+// listing and reading requests, the totals, the persisted counters and
+// closing are used by their own consumers (rest, the daemon's stats,
+// monitor.Stats), which declare those methods themselves; monitor/storetest
 // checks all of them.
 type Store interface {
 	IntakeStore
@@ -117,7 +117,7 @@ func (b BlockInfo) NextBaseFee() *big.Int {
 // Competitor is an updateTransfer call by another account waiting in the
 // node's pool: a claim that the channel will be updated, not a fact. The
 // fields up to Executable come from the pool scan; the facts after them are
-// read by Sender.CheckCompetitor at the latest block. A claim counts only
+// read by ClaimReader.CheckCompetitor at the latest block. A claim counts only
 // when Lands says it will really be mined and succeed.
 type Competitor struct {
 	TxHash  common.Hash
@@ -184,14 +184,24 @@ func (c Competitor) Lands(nextBaseFee *big.Int) (ok bool, why string) {
 	return true, ""
 }
 
-// Sender submits updateTransfer transactions from the operator's account.
-// The responder calls OnChainNonce, CheckCompetitor and EstimateUpdate for
-// several channels at once.
-type Sender interface {
+// TxSender signs, sends and follows the operator's updateTransfer
+// transactions: what the responder needs to send, rebroadcast, replace
+// with a higher fee and see mined.
+type TxSender interface {
 	Address() common.Address
-	// EstimateUpdate runs the call against the latest state; a revert gives
-	// an error wrapping ErrWouldRevert.
-	EstimateUpdate(ctx context.Context, c UpdateCall) (gas uint64, err error)
+	AccountNonce(ctx context.Context) (pending uint64, latest uint64, err error)
+	// SignUpdate signs the call with the given parameters.
+	SignUpdate(ctx context.Context, c UpdateCall, p TxParams) (hash common.Hash, raw []byte, err error)
+	// Broadcast sends a signed transaction; "already known" is not an error.
+	Broadcast(ctx context.Context, raw []byte) error
+	Receipt(ctx context.Context, hash common.Hash) (*Receipt, error) // nil, nil when not mined
+}
+
+// ClaimReader reads what the chain and the node's pool say of a channel's
+// recorded nonce: the facts the responder weighs before sending and
+// before standing down for a competitor. The responder calls it for
+// several channels at once.
+type ClaimReader interface {
 	// OnChainNonce returns the nonce recorded for the closing participant's
 	// transfers at the latest block, or, with pending, in the node's pending
 	// state (which counts transactions not yet mined: a claim, not a fact).
@@ -205,17 +215,20 @@ type Sender interface {
 	// CheckCompetitor reads the facts Competitor.Lands judges from: its
 	// sender's nonce and balance and the call simulated at the latest block.
 	CheckCompetitor(ctx context.Context, c *Competitor) error
+}
+
+// GasReader prices an update: its gas, the fee market and what updates
+// really cost once mined. The responder calls EstimateUpdate for several
+// channels at once.
+type GasReader interface {
+	// EstimateUpdate runs the call against the latest state; a revert gives
+	// an error wrapping ErrWouldRevert.
+	EstimateUpdate(ctx context.Context, c UpdateCall) (gas uint64, err error)
 	// LatestBlock describes the node's latest block.
 	LatestBlock(ctx context.Context) (BlockInfo, error)
+	GasPrice(ctx context.Context) (*big.Int, error)
 	// UpdateGasUsed returns the gas used by a successful transaction that
 	// called updateTransfer directly on channel; ok is false for anything
 	// else (a failed call, or one made through another contract).
 	UpdateGasUsed(ctx context.Context, tx common.Hash, channel common.Address) (gas uint64, ok bool, err error)
-	// SignUpdate signs the call with the given parameters.
-	SignUpdate(ctx context.Context, c UpdateCall, p TxParams) (hash common.Hash, raw []byte, err error)
-	// Broadcast sends a signed transaction; "already known" is not an error.
-	Broadcast(ctx context.Context, raw []byte) error
-	Receipt(ctx context.Context, hash common.Hash) (*Receipt, error) // nil, nil when not mined
-	AccountNonce(ctx context.Context) (pending uint64, latest uint64, err error)
-	GasPrice(ctx context.Context) (*big.Int, error)
 }

@@ -31,7 +31,7 @@ type ResponderStore interface {
 	Channel(ctx context.Context, addr common.Address) (Channel, error)
 	ChannelEvents(ctx context.Context, channel common.Address) ([]ChainEvent, error)
 	EventsAfter(ctx context.Context, block uint64) ([]ChainEvent, error)
-	Cursor(ctx context.Context) (monitor.Cursor, bool, error)
+	Cursor(ctx context.Context) (Cursor, bool, error)
 	RequestsForChannel(ctx context.Context, channel common.Address) ([]Request, error)
 
 	// InsertUpdate stores a new update record and returns its ID.
@@ -46,10 +46,14 @@ type ResponderStore interface {
 
 // ResponderConfig configures a Responder.
 type ResponderConfig struct {
-	Store  ResponderStore
-	Sender Sender
+	Store ResponderStore
+	// Sender, Claims and Gas reach the Ethereum node (chains/ethereum's
+	// Sender implements all three).
+	Sender TxSender
+	Claims ClaimReader
+	Gas    GasReader
 	Policy Policy
-	Stats  *monitor.Stats
+	Stats  ResponderReport
 	// Payout receives the rewards (defaults to the sender's address).
 	Payout common.Address
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
@@ -142,8 +146,8 @@ const maxCompetitorChecks = 3
 
 // NewResponder validates cfg and fills defaults.
 func NewResponder(cfg ResponderConfig) (*Responder, error) {
-	if cfg.Store == nil || cfg.Sender == nil || cfg.Stats == nil {
-		return nil, errors.New("monitor: responder needs a store, a sender and stats")
+	if cfg.Store == nil || cfg.Sender == nil || cfg.Claims == nil || cfg.Gas == nil || cfg.Stats == nil {
+		return nil, errors.New("monitor: responder needs a store, a sender, a claim reader, a gas reader and stats")
 	}
 	if cfg.Payout == (common.Address{}) {
 		cfg.Payout = cfg.Sender.Address()
@@ -185,7 +189,7 @@ type tickState struct {
 	deferred    int  // actionable channels left for a later Tick
 }
 
-func (t *tickState) account(ctx context.Context, s Sender) error {
+func (t *tickState) account(ctx context.Context, s TxSender) error {
 	if t.acctRead {
 		return nil
 	}
@@ -197,7 +201,7 @@ func (t *tickState) account(ctx context.Context, s Sender) error {
 	return nil
 }
 
-func (t *tickState) latestBlock(ctx context.Context, s Sender) (BlockInfo, error) {
+func (t *tickState) latestBlock(ctx context.Context, s GasReader) (BlockInfo, error) {
 	if t.block == nil {
 		b, err := s.LatestBlock(ctx)
 		if err != nil {
@@ -208,7 +212,7 @@ func (t *tickState) latestBlock(ctx context.Context, s Sender) (BlockInfo, error
 	return *t.block, nil
 }
 
-func (t *tickState) gasPrice(ctx context.Context, s Sender) (*big.Int, error) {
+func (t *tickState) gasPrice(ctx context.Context, s GasReader) (*big.Int, error) {
 	if t.suggested == nil {
 		gp, err := s.GasPrice(ctx)
 		if err != nil {
@@ -375,7 +379,7 @@ func (r *Responder) learnGas(ctx context.Context) error {
 			continue
 		}
 		read++
-		gas, ok, err := r.cfg.Sender.UpdateGasUsed(ctx, ev.TxHash, ev.Channel)
+		gas, ok, err := r.cfg.Gas.UpdateGasUsed(ctx, ev.TxHash, ev.Channel)
 		if err != nil {
 			r.log.Debug("cannot read another monitor's update receipt", "tx", ev.TxHash.Hex(), "err", err)
 			continue
@@ -472,7 +476,7 @@ func (r *Responder) noteSent(ctx context.Context, t *tickState) {
 	if len(t.sent) == 0 {
 		return
 	}
-	b, err := r.cfg.Sender.LatestBlock(ctx)
+	b, err := r.cfg.Gas.LatestBlock(ctx)
 	if err != nil {
 		return
 	}
@@ -496,7 +500,7 @@ func (r *Responder) expectedGas() uint64 {
 // fits checks that a transaction of gas more fits in inFlightBlocks blocks
 // next to planned gas of ours.
 func (r *Responder) fits(ctx context.Context, t *tickState, planned, gas uint64) error {
-	b, err := t.latestBlock(ctx, r.cfg.Sender)
+	b, err := t.latestBlock(ctx, r.cfg.Gas)
 	if err != nil {
 		return err
 	}
@@ -551,7 +555,7 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 	if act := r.cfg.Policy.ActBlock(ch.Address, r.cfg.Sender.Address(), ch.ClosedBlock, ch.SettleTimeout); head < act {
 		return nil, nil
 	}
-	suggested, err := t.gasPrice(ctx, r.cfg.Sender)
+	suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 	if err != nil {
 		return nil, err
 	}
@@ -574,7 +578,7 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 	r.readPool(ctx, t)
 	var nextBaseFee *big.Int
 	if len(t.pool) > 0 {
-		if b, err := t.latestBlock(ctx, r.cfg.Sender); err == nil {
+		if b, err := t.latestBlock(ctx, r.cfg.Gas); err == nil {
 			nextBaseFee = b.NextBaseFee()
 		}
 	}
@@ -585,7 +589,7 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			n, err := r.cfg.Sender.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
+			n, err := r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
 			if err != nil {
 				c.err = err
 				return
@@ -598,7 +602,7 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 			if c.claim != nil && !c.pastMargin {
 				return // standing down: our update's cost does not matter yet
 			}
-			c.gas, c.err = r.cfg.Sender.EstimateUpdate(ctx, UpdateCall{Request: c.req, Payout: r.cfg.Payout})
+			c.gas, c.err = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req, Payout: r.cfg.Payout})
 		}()
 	}
 	wg.Wait()
@@ -616,7 +620,7 @@ func (r *Responder) readPool(ctx context.Context, t *tickState) {
 		return
 	}
 	t.poolRead = true
-	all, err := r.cfg.Sender.PoolUpdates(ctx)
+	all, err := r.cfg.Claims.PoolUpdates(ctx)
 	if err != nil {
 		t.poolErr = err
 		r.log.Debug("cannot read the node's pool; its pending state stands in for it", "err", err)
@@ -638,7 +642,7 @@ func (r *Responder) readPool(ctx context.Context, t *tickState) {
 // that do not count are noted in c.ignored.
 func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate, nextBaseFee *big.Int) {
 	if t.poolErr != nil {
-		n, err := r.cfg.Sender.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, true)
+		n, err := r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, true)
 		if err == nil && n >= c.req.Nonce {
 			c.claim = &Competitor{Channel: c.ch.Address, Nonce: n, Checked: true}
 		}
@@ -663,7 +667,7 @@ func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate,
 			c.ignored = append(c.ignored, p.TxHash.Hex()+": "+why)
 			continue
 		}
-		if err := r.cfg.Sender.CheckCompetitor(ctx, p); err != nil {
+		if err := r.cfg.Claims.CheckCompetitor(ctx, p); err != nil {
 			c.ignored = append(c.ignored, p.TxHash.Hex()+": cannot be checked: "+err.Error())
 			continue
 		}
@@ -703,7 +707,7 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 		}
 		// The competitor did not land in time: a claim, not a fact.
 		// Ours goes out now, at the price meant for the deadline.
-		suggested, err := t.gasPrice(ctx, r.cfg.Sender)
+		suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 		if err != nil {
 			return err
 		}
@@ -1005,7 +1009,7 @@ func (r *Responder) sentBlock(u Update) uint64 {
 // fee: it cannot be included, however long it waits, unless the base fee
 // falls again.
 func (r *Responder) underpriced(ctx context.Context, u Update, t *tickState) bool {
-	b, err := t.latestBlock(ctx, r.cfg.Sender)
+	b, err := t.latestBlock(ctx, r.cfg.Gas)
 	if err != nil || b.BaseFee == nil || u.GasPrice == nil {
 		return false
 	}
@@ -1032,7 +1036,7 @@ func (r *Responder) stuck(ctx context.Context, u Update, t *tickState) error {
 	if err != nil {
 		return err
 	}
-	suggested, err := t.gasPrice(ctx, r.cfg.Sender)
+	suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,8 @@ func (f *fakeSender) GasPrice(context.Context) (*big.Int, error) {
 }
 
 type fixture struct {
-	stats   *monitor.Stats
+	stats   *monitor.Stats // the registry, with figs registered
+	figs    *proofs.Stats
 	st      *store.Store
 	sender  *fakeSender
 	r       *proofs.Responder
@@ -172,8 +173,9 @@ func newFixture(t *testing.T, pol proofs.Policy) *fixture {
 	if pol.DeadlineMultiplier == 0 {
 		pol.DeadlineMultiplier = 3
 	}
-	f.stats = stats
-	f.r, err = proofs.NewResponder(proofs.ResponderConfig{Store: st, Sender: f.sender, Policy: pol, Stats: stats,
+	f.stats, f.figs = stats, proofs.NewStats(stats, proofs.Totals{})
+	stats.Register(f.figs)
+	f.r, err = proofs.NewResponder(proofs.ResponderConfig{Store: st, Sender: f.sender, Claims: f.sender, Gas: f.sender, Policy: pol, Stats: f.figs,
 		ReplaceAfter: 3, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +185,7 @@ func newFixture(t *testing.T, pol proofs.Policy) *fixture {
 		{Kind: proofs.EventChannelOpened, Block: 10, LogIndex: 0, Channel: f.channel, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
 		{Kind: proofs.EventChannelClosed, Block: 100, LogIndex: 0, Channel: f.channel, Participant: f.closing, Nonce: 1},
 	}
-	if err := cs.Apply(ctx, monitor.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
+	if err := cs.Apply(ctx, proofs.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
 		t.Fatal(err)
 	}
 	req := proofs.Request{BalanceProof: proofs.BalanceProof{ChainID: big.NewInt(1337), Channel: f.channel, Nonce: 5,
@@ -451,7 +453,7 @@ func TestResponderRecordsMissedWindow(t *testing.T) {
 	f.sender.gasPrice = big.NewInt(1e13) // unprofitable throughout
 	cs := proofs.NewChainState(f.st, slog.New(slog.DiscardHandler))
 	for head := uint64(103); head <= 145; head++ {
-		if err := cs.Apply(context.Background(), monitor.Cursor{Number: head - 2, Hash: common.Hash{byte(head)}}, nil, nil); err != nil {
+		if err := cs.Apply(context.Background(), proofs.Cursor{Number: head - 2, Hash: common.Hash{byte(head)}}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		f.tick(t, head)
@@ -466,8 +468,8 @@ func TestResponderRecordsMissedWindow(t *testing.T) {
 		t.Fatalf("missed counted %d, want 1", s.Updates.Missed)
 	}
 	// A restarted responder does not record it again.
-	r2, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Policy: proofs.Policy{ProfitFactor: 1},
-		Stats: f.stats, Logger: slog.New(slog.DiscardHandler)})
+	r2, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Claims: f.sender, Gas: f.sender, Policy: proofs.Policy{ProfitFactor: 1},
+		Stats: f.figs, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,7 +573,7 @@ func (f *fixture) addChannels(t *testing.T, k int) []common.Address {
 			{Kind: proofs.EventChannelOpened, Block: 11, LogIndex: uint(i + 1), Channel: ch, Participant1: client, Participant2: f.closing, SettleTimeout: 40},
 			{Kind: proofs.EventChannelClosed, Block: 100, LogIndex: uint(i + 1), Channel: ch, Participant: f.closing, Nonce: 1},
 		}
-		if err := cs.Apply(ctx, monitor.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
+		if err := cs.Apply(ctx, proofs.Cursor{Number: 100, Hash: common.Hash{1}}, nil, evs); err != nil {
 			t.Fatal(err)
 		}
 		req := proofs.Request{BalanceProof: proofs.BalanceProof{ChainID: big.NewInt(1337), Channel: ch, Nonce: 5,
@@ -837,7 +839,7 @@ func TestResponderLearnsUpdateGas(t *testing.T) {
 	}
 	// Another monitor's update of a watched channel, confirmed later.
 	cs := proofs.NewChainState(f.st, slog.New(slog.DiscardHandler))
-	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 101, Hash: common.Hash{101}}, nil, nil); err != nil {
+	if err := cs.Apply(context.Background(), proofs.Cursor{Number: 101, Hash: common.Hash{101}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.tick(t, 103) // the model starts following events from here
@@ -845,7 +847,7 @@ func TestResponderLearnsUpdateGas(t *testing.T) {
 	f.sender.othersGas = map[common.Hash]uint64{other: 592_345}
 	ev := proofs.ChainEvent{Kind: proofs.EventTransferUpdated, Block: 102, LogIndex: 0, Channel: f.channel, TxHash: other,
 		Participant: f.closing, Nonce: 9, Payout: common.HexToAddress("0xE000000000000000000000000000000000000005"), Amount: big.NewInt(1)}
-	if err := cs.Apply(context.Background(), monitor.Cursor{Number: 102, Hash: common.Hash{102}}, nil, []proofs.ChainEvent{ev}); err != nil {
+	if err := cs.Apply(context.Background(), proofs.Cursor{Number: 102, Hash: common.Hash{102}}, nil, []proofs.ChainEvent{ev}); err != nil {
 		t.Fatal(err)
 	}
 	f.tick(t, 104)
@@ -898,7 +900,7 @@ func TestResponderCreditsRewardToTheLandedTransaction(t *testing.T) {
 		{Kind: proofs.EventChannelSettled, Block: 141, Channel: f.channel, TxHash: common.Hash{0x33}, Amount: big.NewInt(1), Amount2: big.NewInt(1)},
 		{Kind: proofs.EventRewardPaid, Block: 141, LogIndex: 1, Channel: f.channel, TxHash: common.Hash{0x33}, Payout: payout, Amount: big.NewInt(1e15)},
 	}
-	if err := cs.Apply(ctx, monitor.Cursor{Number: 141, Hash: common.Hash{141}}, nil, evs); err != nil {
+	if err := cs.Apply(ctx, proofs.Cursor{Number: 141, Hash: common.Hash{141}}, nil, evs); err != nil {
 		t.Fatal(err)
 	}
 	f.tick(t, 142)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
-	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -190,15 +189,15 @@ func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEv
 }
 
 // Cursor implements proofs.Store; ok is false before the first ApplyChain.
-func (s *Store) Cursor(ctx context.Context) (monitor.Cursor, bool, error) {
-	var c monitor.Cursor
+func (s *Store) Cursor(ctx context.Context) (proofs.Cursor, bool, error) {
+	var c proofs.Cursor
 	err := s.r.QueryRowContext(ctx, `SELECT number, hash FROM cursor WHERE id = 1`).
 		Scan(u64Col{&c.Number}, hashCol{(*[32]byte)(&c.Hash)})
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
 	if err != nil {
-		return monitor.Cursor{}, false, wrap("cursor", err)
+		return proofs.Cursor{}, false, wrap("cursor", err)
 	}
 	return c, true, nil
 }
@@ -316,7 +315,7 @@ func upsertChannels(ctx context.Context, tx *sql.Tx, chs []proofs.Channel) error
 	return nil
 }
 
-func setCursor(ctx context.Context, tx *sql.Tx, c monitor.Cursor) error {
+func setCursor(ctx context.Context, tx *sql.Tx, c proofs.Cursor) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO cursor (id, number, hash) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash`,
 		u64Arg(c.Number), hashArg(c.Hash))

@@ -153,8 +153,8 @@ func TestGroupCommitFailureIsOwn(t *testing.T) {
 			t.Errorf("request %d: %v", i, err)
 		}
 	}
-	if tot, err := s.Totals(ctx); err != nil || tot.Counters["half-done"] != 0 {
-		t.Errorf("the failed call's write was kept: %+v, %v", tot.Counters, err)
+	if c, err := s.Counters(ctx); err != nil || c["half-done"] != 0 {
+		t.Errorf("the failed call's write was kept: %+v, %v", c, err)
 	}
 }
 

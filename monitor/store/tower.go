@@ -596,8 +596,8 @@ func (s *Store) JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]
 //     of their BountySat;
 //   - LostToJustice, LostToCheater, LostAtDeadline: records with outcome
 //     lost, by reason.
-func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
-	var t monitor.TowerTotals
+func (s *Store) TowerTotals(ctx context.Context) (tower.Totals, error) {
+	var t tower.Totals
 	err := s.read(ctx, "tower totals", func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT appointments FROM tower_counts WHERE id = 1`).Scan(&t.Appointments); err != nil {
 			return err
@@ -620,7 +620,7 @@ func (s *Store) TowerTotals(ctx context.Context) (monitor.TowerTotals, error) {
 			string(tower.JusticeLost)).Scan(&t.LostToJustice, &t.LostToCheater, &t.LostAtDeadline)
 	})
 	if err != nil {
-		return monitor.TowerTotals{}, err
+		return tower.Totals{}, err
 	}
 	return t, nil
 }

@@ -145,7 +145,7 @@ func TestTowerDurableAcrossReopen(t *testing.T) {
 		t.Errorf("justice after reopen: %+v, %v", js, err)
 	}
 	tot, err := s.TowerTotals(ctx)
-	if want := (monitor.TowerTotals{Appointments: 1, Breaches: 1, Broadcast: 1, Confirmed: 1, BountySat: 700}); err != nil || tot != want {
+	if want := (tower.Totals{Appointments: 1, Breaches: 1, Broadcast: 1, Confirmed: 1, BountySat: 700}); err != nil || tot != want {
 		t.Errorf("tower totals after reopen: %+v, %v; want %+v", tot, err, want)
 	}
 }

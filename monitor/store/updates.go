@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -114,11 +113,11 @@ func (s *Store) MaxTxNonce(ctx context.Context) (uint64, bool, error) {
 	return n, true, nil
 }
 
-// Totals implements monitor.TotalsStore from one snapshot. Amounts are summed in
-// Go: wei totals overflow SQLite's integers and must not become REAL.
-// RewardsWon, GasSpent and Counters are never nil.
-func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
-	t := monitor.Totals{RewardsWon: new(big.Int), GasSpent: new(big.Int), Counters: map[string]int64{}}
+// Totals returns the balance proofs' aggregates from one snapshot. Amounts
+// are summed in Go: wei totals overflow SQLite's integers and must not
+// become REAL. RewardsWon and GasSpent are never nil.
+func (s *Store) Totals(ctx context.Context) (proofs.Totals, error) {
+	t := proofs.Totals{RewardsWon: new(big.Int), GasSpent: new(big.Int)}
 	err := s.read(ctx, "totals", func(tx *sql.Tx) error {
 		for _, c := range []struct {
 			dst   *int64
@@ -152,6 +151,19 @@ func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
 		for _, g := range gas {
 			t.GasSpent.Add(t.GasSpent, g)
 		}
+		return nil
+	})
+	if err != nil {
+		return proofs.Totals{}, err
+	}
+	return t, nil
+}
+
+// Counters implements monitor.CounterStore: the persisted named counters,
+// never nil.
+func (s *Store) Counters(ctx context.Context) (map[string]int64, error) {
+	c := map[string]int64{}
+	err := s.read(ctx, "counters", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT name, value FROM counters`)
 		if err != nil {
 			return err
@@ -163,14 +175,14 @@ func (s *Store) Totals(ctx context.Context) (monitor.Totals, error) {
 			if err := rows.Scan(&name, &v); err != nil {
 				return err
 			}
-			t.Counters[name] = v
+			c[name] = v
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return monitor.Totals{}, err
+		return nil, err
 	}
-	return t, nil
+	return c, nil
 }
 
 func scanBig(rows *sql.Rows) (*big.Int, error) {

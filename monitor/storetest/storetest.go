@@ -31,19 +31,18 @@ import (
 )
 
 // ProofStore is everything a balance-proof store provides, the union of
-// what its consumers use: proofs.Store (intake, the chain view, the
-// responder), listing, reading and deleting requests (rest), the totals
-// and the persisted counters (monitor.Stats).
+// what its consumers use: proofs.Store (intake, which also deletes, the
+// chain view, the responder), listing and reading requests (rest), the
+// totals (proofs.Stats starts from them) and the persisted counters
+// (monitor.Stats).
 type ProofStore interface {
 	proofs.Store
 	Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error)
 	// Requests selects stored requests in (channel, non-closing) order;
 	// next is the opaque cursor of the following page.
 	Requests(ctx context.Context, q proofs.RequestQuery) (reqs []proofs.Request, next string, err error)
-	DeleteRequests(ctx context.Context, channel common.Address) (int64, error)
-	Totals(ctx context.Context) (monitor.Totals, error)
-	// AddCounters adds deltas to persisted named counters.
-	AddCounters(ctx context.Context, deltas map[string]int64) error
+	Totals(ctx context.Context) (proofs.Totals, error)
+	monitor.CounterStore
 }
 
 // Run runs the suite; open must return a new, empty store for each call and
@@ -594,7 +593,7 @@ func testChannels(t *testing.T, s ProofStore) {
 	closed := channel("b", proofs.ChannelClosed)
 	closed.OnChainNonce = math.MaxUint64
 	closed.SettleTimeout = math.MaxUint64
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 20, Hash: hash("20")}, Channels: []proofs.Channel{open, closed}})
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 20, Hash: hash("20")}, Channels: []proofs.Channel{open, closed}})
 	for _, want := range []proofs.Channel{open, closed} {
 		got, err := s.Channel(ctx, want.Address)
 		must(t, err)
@@ -603,7 +602,7 @@ func testChannels(t *testing.T, s ProofStore) {
 
 	// A later batch overwrites the state.
 	open.State, open.Closing, open.ClosedBlock = proofs.ChannelClosed, open.Participant2, 30
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 30, Hash: hash("30")}, Channels: []proofs.Channel{open}})
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 30, Hash: hash("30")}, Channels: []proofs.Channel{open}})
 	got, err := s.Channel(ctx, open.Address)
 	must(t, err)
 	equalList(t, "updated channel", chanStr, []proofs.Channel{got}, []proofs.Channel{open})
@@ -661,7 +660,7 @@ func testActionableChannels(t *testing.T, s ProofStore) {
 			mustSave(t, s, r)
 		}
 	}
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1200, Hash: hash("1200")}, Channels: chs})
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 1200, Hash: hash("1200")}, Channels: chs})
 
 	check := func(head uint64, want []proofs.Channel) {
 		t.Helper()
@@ -688,7 +687,7 @@ func testActionableChannels(t *testing.T, s ProofStore) {
 	// A TransferUpdated to nonce 5 makes "newer" no longer actionable.
 	up := fixtures[0].c
 	up.OnChainNonce = 5
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1201, Hash: hash("1201")}, Channels: []proofs.Channel{up}})
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 1201, Hash: hash("1201")}, Channels: []proofs.Channel{up}})
 	var rest []proofs.Channel
 	for _, c := range open {
 		if c.Address != up.Address {
@@ -720,7 +719,7 @@ func testMissedWindows(t *testing.T, s ProofStore) {
 	huge := mk("huge-nonce", proofs.ChannelSettled, 1<<63+1, 1<<63+5)
 	later := mk("later", proofs.ChannelClosed, 0, 3)
 	later.SettleTimeout = 600 // deadline 1600
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1700, Hash: hash("1700")},
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 1700, Hash: hash("1700")},
 		Channels: []proofs.Channel{newer, settled, equal, none, open, wrong, huge, later}})
 	check := func(after, upTo uint64, want ...proofs.Channel) {
 		t.Helper()
@@ -761,7 +760,7 @@ func chainFixture() (proofs.ChainBatch, proofs.Channel, proofs.Channel) {
 	openedY := ev(proofs.EventChannelOpened, 102, 1, y.Address)
 	openedY.Participant1, openedY.Participant2, openedY.SettleTimeout = y.Participant1, y.Participant2, y.SettleTimeout
 	b := proofs.ChainBatch{
-		Cursor:   monitor.Cursor{Number: 102, Hash: hash("102")},
+		Cursor:   proofs.Cursor{Number: 102, Hash: hash("102")},
 		Blocks:   []proofs.BlockRef{{Number: 100, Hash: hash("100")}, {Number: 101, Hash: hash("101")}, {Number: 102, Hash: hash("102")}},
 		Events:   []proofs.ChainEvent{opened, deposit, updated, settled, openedY},
 		Channels: []proofs.Channel{x, y},
@@ -805,7 +804,7 @@ func testRollbackChain(t *testing.T, s ProofStore) {
 
 	x2 := x
 	x2.RewardDeposit1 = big.NewInt(0)
-	to := monitor.Cursor{Number: 100, Hash: hash("100")}
+	to := proofs.Cursor{Number: 100, Hash: hash("100")}
 	must(t, s.RollbackChain(ctx, proofs.ChainRollback{To: to, Channels: []proofs.Channel{x2}, Removed: []common.Address{y.Address}}))
 
 	evs, err := s.EventsAfter(ctx, 0)
@@ -832,7 +831,7 @@ func testRollbackChain(t *testing.T, s ProofStore) {
 
 	// The new branch applies cleanly, with new events at the old positions.
 	nb := proofs.ChainBatch{
-		Cursor: monitor.Cursor{Number: 101, Hash: hash("101'")},
+		Cursor: proofs.Cursor{Number: 101, Hash: hash("101'")},
 		Blocks: []proofs.BlockRef{{Number: 101, Hash: hash("101'")}},
 		Events: []proofs.ChainEvent{{Kind: proofs.EventRewardDeposited, Block: 101, BlockHash: hash("101'"),
 			TxHash: hash("other tx"), LogIndex: 0, Channel: x.Address, Participant: x.Participant2, Amount: big.NewInt(9)}},
@@ -861,13 +860,13 @@ func testCursorAndBlockHashes(t *testing.T, s ProofStore) {
 		}
 		return bs
 	}
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 200, Hash: hash("200")}, Blocks: blocks(1, 200)})
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 200, Hash: hash("200")}, Blocks: blocks(1, 200)})
 	for _, n := range []uint64{1, 200} {
 		if h, ok, err := s.BlockHash(ctx, n); err != nil || !ok || h != hash(fmt.Sprint(n)) {
 			t.Errorf("BlockHash(%d): %v %v %v", n, h, ok, err)
 		}
 	}
-	apply(t, s, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 300, Hash: hash("300")}, Blocks: blocks(201, 300)})
+	apply(t, s, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 300, Hash: hash("300")}, Blocks: blocks(201, 300)})
 	// Only the newest 256 (45..300) are kept.
 	for n := uint64(1); n <= 300; n++ {
 		h, ok, err := s.BlockHash(ctx, n)
@@ -878,7 +877,7 @@ func testCursorAndBlockHashes(t *testing.T, s ProofStore) {
 	}
 	cur, ok, err := s.Cursor(ctx)
 	must(t, err)
-	if want := (monitor.Cursor{Number: 300, Hash: hash("300")}); !ok || cur != want {
+	if want := (proofs.Cursor{Number: 300, Hash: hash("300")}); !ok || cur != want {
 		t.Errorf("Cursor: %v %v, want %v", cur, ok, want)
 	}
 }
@@ -1006,8 +1005,8 @@ func testTotals(t *testing.T, s ProofStore) {
 	if tot.RewardsWon == nil || tot.RewardsWon.Sign() != 0 || tot.GasSpent == nil || tot.GasSpent.Sign() != 0 {
 		t.Errorf("Totals of an empty store: amounts %v %v, want non-nil zeros", tot.RewardsWon, tot.GasSpent)
 	}
-	if tot.Counters == nil || len(tot.Counters) != 0 {
-		t.Errorf("Totals of an empty store: counters %v, want an empty non-nil map", tot.Counters)
+	if c, err := s.Counters(ctx); err != nil || c == nil || len(c) != 0 {
+		t.Errorf("Counters of an empty store: %v %v, want an empty non-nil map", c, err)
 	}
 
 	p1, p2, p3 := addr("p1"), addr("p2"), addr("p3")
@@ -1050,8 +1049,10 @@ func testTotals(t *testing.T, s ProofStore) {
 	if tot.GasSpent == nil || tot.GasSpent.Cmp(wantGas) != 0 {
 		t.Errorf("GasSpent: %v, want %v", tot.GasSpent, wantGas)
 	}
-	if want := map[string]int64{"rejected_stale_nonce": 3, "rejected_bad_signature": 1}; !mapsEqual(tot.Counters, want) {
-		t.Errorf("Counters: %v, want %v", tot.Counters, want)
+	c, err := s.Counters(ctx)
+	must(t, err)
+	if want := map[string]int64{"rejected_stale_nonce": 3, "rejected_bad_signature": 1}; !mapsEqual(c, want) {
+		t.Errorf("Counters: %v, want %v", c, want)
 	}
 }
 
@@ -1072,10 +1073,10 @@ func testCounters(t *testing.T, s ProofStore) {
 	must(t, s.AddCounters(ctx, map[string]int64{"a": 1, "b": 2}))
 	must(t, s.AddCounters(ctx, map[string]int64{"a": 3, "c": -1}))
 	must(t, s.AddCounters(ctx, map[string]int64{}))
-	tot, err := s.Totals(ctx)
+	c, err := s.Counters(ctx)
 	must(t, err)
-	if want := map[string]int64{"a": 4, "b": 2, "c": -1}; !mapsEqual(tot.Counters, want) {
-		t.Errorf("Counters: %v, want %v", tot.Counters, want)
+	if want := map[string]int64{"a": 4, "b": 2, "c": -1}; !mapsEqual(c, want) {
+		t.Errorf("Counters: %v, want %v", c, want)
 	}
 }
 
@@ -1101,6 +1102,7 @@ func testContextCanceled(t *testing.T, s ProofStore) {
 		"Updates":     func() error { _, err := s.Updates(cctx, proofs.UpdateQuery{}); return err },
 		"MaxTxNonce":  func() error { _, _, err := s.MaxTxNonce(cctx); return err },
 		"Totals":      func() error { _, err := s.Totals(cctx); return err },
+		"Counters":    func() error { _, err := s.Counters(cctx); return err },
 		"AddCounters": func() error { return s.AddCounters(cctx, map[string]int64{"x": 1}) },
 	}
 	for name, call := range calls {
@@ -1117,7 +1119,9 @@ func testContextCanceled(t *testing.T, s ProofStore) {
 	}
 	tot, err := s.Totals(ctx)
 	must(t, err)
-	if tot.Submitted != 0 || len(tot.Counters) != 0 {
-		t.Errorf("writes with a canceled context took effect: %+v", tot)
+	c, err := s.Counters(ctx)
+	must(t, err)
+	if tot.Submitted != 0 || len(c) != 0 {
+		t.Errorf("writes with a canceled context took effect: %+v %v", tot, c)
 	}
 }

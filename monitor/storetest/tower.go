@@ -32,7 +32,7 @@ type TowerStore interface {
 	SetBtcCursor(ctx context.Context, height uint32, hash chainhash.Hash) error
 	// RollbackBtc forgets blocks above height.
 	RollbackBtc(ctx context.Context, height uint32, hash chainhash.Hash) error
-	TowerTotals(ctx context.Context) (monitor.TowerTotals, error)
+	TowerTotals(ctx context.Context) (tower.Totals, error)
 }
 
 // RunTower runs the suite for a TowerStore; open must return a new, empty
@@ -160,7 +160,7 @@ func byLocator(t *testing.T, s TowerStore, loc [16]byte) []tower.StoredAppointme
 	return as
 }
 
-func towerTotals(t *testing.T, s TowerStore) monitor.TowerTotals {
+func towerTotals(t *testing.T, s TowerStore) tower.Totals {
 	t.Helper()
 	tot, err := s.TowerTotals(ctx)
 	must(t, err)
@@ -853,7 +853,7 @@ func testJusticeQueries(t *testing.T, s TowerStore) {
 }
 
 func testTowerTotals(t *testing.T, s TowerStore) {
-	if tot := towerTotals(t, s); tot != (monitor.TowerTotals{}) {
+	if tot := towerTotals(t, s); tot != (tower.Totals{}) {
 		t.Fatalf("empty store: %+v", tot)
 	}
 	for _, a := range []tower.StoredAppointment{appointment("u1", "l1"), appointment("u2", "l1"), appointment("u1", "l2")} {
@@ -893,7 +893,7 @@ func testTowerTotals(t *testing.T, s TowerStore) {
 
 	// Broadcast: a0, c0, d0, e0, e1 (a1 and a2 replace a0; b0 has no
 	// transaction).
-	want := monitor.TowerTotals{Appointments: 3, Breaches: 5, Broadcast: 5, Confirmed: 1, BountySat: 0, LostToCheater: 1}
+	want := tower.Totals{Appointments: 3, Breaches: 5, Broadcast: 5, Confirmed: 1, BountySat: 0, LostToCheater: 1}
 	if tot := towerTotals(t, s); tot != want {
 		t.Errorf("totals: %+v, want %+v", tot, want)
 	}
@@ -913,7 +913,7 @@ func testTowerTotals(t *testing.T, s TowerStore) {
 	insertJustice(t, s, &f0)
 	_, err = s.ExpireAppointments(ctx, 822_001)
 	must(t, err)
-	want = monitor.TowerTotals{Appointments: 0, Breaches: 6, Broadcast: 6, Confirmed: 3, BountySat: 9_000,
+	want = tower.Totals{Appointments: 0, Breaches: 6, Broadcast: 6, Confirmed: 3, BountySat: 9_000,
 		LostToJustice: 1, LostToCheater: 1, LostAtDeadline: 1}
 	if tot := towerTotals(t, s); tot != want {
 		t.Errorf("totals after confirmations and expiry: %+v, want %+v", tot, want)
@@ -955,7 +955,7 @@ func testTowerContextCanceled(t *testing.T, s TowerStore) {
 	if _, _, ok, err := s.BtcCursor(ctx); err != nil || ok {
 		t.Errorf("cursor set with a canceled context: %v %v", ok, err)
 	}
-	if tot := towerTotals(t, s); tot != (monitor.TowerTotals{}) {
+	if tot := towerTotals(t, s); tot != (tower.Totals{}) {
 		t.Errorf("writes with a canceled context took effect: %+v", tot)
 	}
 }

@@ -6,12 +6,14 @@
 //
 // Its parts, one file each:
 //
-//   - intake (intake.go, with the message in appointment.go):
-//     Tower.SubmitAppointmentJSON decodes and checks an appointment (its
-//     network, bounds, user signature, sequence, rate per user key, reward
-//     against the minimum and the expected fee), stores it, adds its locator
-//     to the index and signs the receipt; an appointment whose breach is
-//     already in a recent block is answered at once;
+//   - intake (intake.go, with the message in appointment.go and the
+//     receipt in receipt.go): Tower.SubmitAppointmentJSON decodes and checks
+//     an appointment (its network, bounds, user signature, sequence, rate
+//     per user key, reward against the minimum and the expected fee), stores
+//     it, adds its locator to the index and signs the receipt; it returns
+//     Accepted, whose Receipt is the one AppointmentReceipt that REST, the
+//     room and the CLI use; an appointment whose breach is already in a
+//     recent block is answered at once;
 //   - the lookout (lookout.go, locindex.go, txids.go): the in-memory locator
 //     index rebuilt from the store at start (Tower.Load), the txids of a
 //     block (TxIDs), block matching (Tower.ProcessBlock), the
@@ -26,7 +28,12 @@
 //     after a reorg), replace it with a higher fee out of the bounty as the
 //     to_self_delay deadline nears, follow an earlier version that was
 //     mined, and settle it as lost when another transaction spends the
-//     breach outputs or the deadline passes.
+//     breach outputs or the deadline passes;
+//   - the figures (stats.go): the watchtower's named counters (Counter*),
+//     counted by its stages through monitor.Counter, and Stats, which seeds
+//     them from the store's Totals at start, keeps the Bitcoin watcher's
+//     view (BitcoinStatus) and fills the Lightning part of the stats
+//     document.
 //
 // The cryptography of appointments (locator, blob cipher, message
 // signatures) is in monitor/tower/lncrypto.
@@ -34,7 +41,7 @@
 // The tower reaches the world only through the ports it declares: the
 // store as each part uses it (IntakeStore, LookoutStore, JusticeStore;
 // Store is their union) and a Bitcoin node (Node: broadcast, fee estimate,
-// transaction status). Reasons, stats, the clock, the rate limiter and the
+// transaction status). Reasons, the stats registry, the clock, the rate limiter and the
 // node-sync gate are monitor's, shared with the Ethereum side.
 //
 // What it must not do: follow the chain itself (chains/bitcoin's watcher

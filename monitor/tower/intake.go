@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/btcsuite/btcd/wire/v2"
@@ -38,20 +37,20 @@ type lateResponse struct {
 	fresh bool
 }
 
-// SubmitAppointmentJSON is the appointment intake (REST and the room). It
-// returns the receipt content to post: kind, monitor_pubkey, locator,
-// start_block and the monitor's signature.
-func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (map[string]any, error) {
-	t.cfg.Stats.Count(monitor.CounterAppointmentsReceived+src.Kind, 1)
+// SubmitAppointmentJSON is the appointment intake (REST and the room): it
+// decodes, checks and stores an appointment and tells what it took, with
+// the signed receipt (Accepted.Receipt).
+func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src monitor.Source, extra ...string) (Accepted, error) {
+	t.cfg.Stats.Count(CounterAppointmentsReceived+src.Kind, 1)
 	a, err := DecodeAppointment(data, extra...)
 	if err == nil {
-		var r map[string]any
-		if r, err = t.submit(ctx, a, src); err == nil {
-			return r, nil
+		var acc Accepted
+		if acc, err = t.submit(ctx, a, src); err == nil {
+			return acc, nil
 		}
 	}
 	e := monitor.AsError(monitor.Canceled(ctx, err))
-	t.cfg.Stats.Count(monitor.CounterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
+	t.cfg.Stats.Count(CounterAppointmentsRejected+src.Kind+"."+string(e.Reason), 1)
 	lvl := slog.LevelInfo
 	switch {
 	case e.Reason == monitor.ReasonRequestCanceled:
@@ -61,27 +60,60 @@ func (t *Tower) SubmitAppointmentJSON(ctx context.Context, data []byte, src moni
 		lvl = slog.LevelWarn
 	}
 	t.log.Log(ctx, lvl, "appointment rejected", "source", src.Kind, "ref", src.Ref, "reason", string(e.Reason), "msg", e.Message, "err", e.Err)
-	return nil, e
+	return Accepted{}, e
 }
 
-func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (map[string]any, error) {
-	if a.Network != t.cfg.Network {
-		return nil, monitor.Reject(monitor.ReasonWrongNetwork, "network %q is not this monitor's %q", a.Network, t.cfg.Network)
+func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (Accepted, error) {
+	tip, err := t.check(ctx, a)
+	if err != nil {
+		return Accepted{}, err
 	}
-	tip := t.currentTip()
+	res, err := t.cfg.Store.SaveAppointment(ctx, StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref,
+		ReceivedAt: t.cfg.Clock.Now().UTC(), AcceptedTip: tip}, t.cfg.Bounds.MaxPerLocator)
+	if err != nil {
+		var e *monitor.Error
+		if errors.As(err, &e) {
+			return Accepted{}, e
+		}
+		return Accepted{}, monitor.Internal(err)
+	}
+	t.idxMu.Lock()
+	t.index.Add(a.Locator)
+	t.idxMu.Unlock()
+	t.cfg.Stats.Count(CounterAppointmentsAccepted+src.Kind, 1)
+	if !res.Duplicate && !res.Replaced {
+		t.cfg.Stats.Count(CounterAppointmentsStored, 1)
+	}
+	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
+		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
+	t.answerIfLate(ctx, StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref, AcceptedTip: tip}, !res.Duplicate)
+	acc := Accepted{Locator: a.Locator, Tip: tip, Duplicate: res.Duplicate, Replaced: res.Replaced}
+	if err := t.signReceipt(a, &acc); err != nil {
+		return Accepted{}, err
+	}
+	return acc, nil
+}
+
+// check runs the checks of an appointment before it is stored
+// (docs/protocol.md §8.5) and returns the tip it is accepted at.
+func (t *Tower) check(ctx context.Context, a Appointment) (tip uint32, err error) {
+	if a.Network != t.cfg.Network {
+		return 0, monitor.Reject(monitor.ReasonWrongNetwork, "network %q is not this monitor's %q", a.Network, t.cfg.Network)
+	}
+	tip = t.currentTip()
 	if tip == 0 {
-		return nil, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Bitcoin watcher has not seen a block yet", nil)
+		return 0, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Bitcoin watcher has not seen a block yet", nil)
 	}
 	if t.cfg.Sync != nil {
 		if err := t.cfg.Sync.Err(); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
 	if err := t.cfg.Bounds.Check(a, tip); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if err := a.VerifySignature(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	// An older appointment sent again (anyone can copy one from the room)
 	// is refused here, and neither it nor an identical resubmission takes
@@ -89,17 +121,26 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (
 	// rate-limit the user. The store decides again, atomically (step 13).
 	prev, stored, err := t.cfg.Store.AppointmentOf(ctx, a.UserPubkey, a.Locator)
 	if err != nil {
-		return nil, monitor.Internal(err)
+		return 0, monitor.Internal(err)
 	}
 	same := stored && prev.SameContent(a)
 	if stored && !same && a.OrderSeq() <= prev.OrderSeq() {
-		return nil, StaleSequence(a.OrderSeq(), prev.OrderSeq())
+		return 0, StaleSequence(a.OrderSeq(), prev.OrderSeq())
 	}
 	if !same && !t.cfg.PerKey.Allow(hex.EncodeToString(a.UserPubkey[:]), t.cfg.Clock.Now()) {
-		return nil, monitor.Reject(monitor.ReasonRateLimited, "too many appointments from this user key; slow down")
+		return 0, monitor.Reject(monitor.ReasonRateLimited, "too many appointments from this user key; slow down")
 	}
+	if err := t.checkReward(ctx, a); err != nil {
+		return 0, err
+	}
+	return tip, nil
+}
+
+// checkReward refuses a reward below the minimum or one that does not
+// cover the expected fee of the justice transaction on top of it.
+func (t *Tower) checkReward(ctx context.Context, a Appointment) error {
 	if a.RewardSat < t.cfg.MinRewardSat {
-		return nil, monitor.Reject(monitor.ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
+		return monitor.Reject(monitor.ReasonRewardBelowMinimum, "reward %d sat is below the minimum of %d sat", a.RewardSat, t.cfg.MinRewardSat)
 	}
 	// Without an estimate from the node (btcd has none on a quiet chain),
 	// judge with the configured fallback rate; a node that does not answer
@@ -108,36 +149,22 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (
 	rate, err := t.feeRate(fctx)
 	cancel()
 	if errors.Is(err, monitor.ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded) {
-		return nil, monitor.Unavailable(monitor.ReasonChainUnavailable, "the Bitcoin node does not answer", err)
+		return monitor.Unavailable(monitor.ReasonChainUnavailable, "the Bitcoin node does not answer", err)
 	}
 	// The justice transaction is about as large as its plaintext; ours adds
 	// one P2WPKH/P2WSH output (at most 43 vbytes).
 	fee := feeFor(rate, int64(len(a.EncryptedBlob)-16+43))
 	if int64(a.RewardSat) < fee+int64(t.cfg.MinRewardSat) {
-		return nil, monitor.Reject(monitor.ReasonRewardBelowFee, "reward %d sat does not cover the expected fee of %d sat at %d sat/kvB", a.RewardSat, fee, rate)
+		return monitor.Reject(monitor.ReasonRewardBelowFee, "reward %d sat does not cover the expected fee of %d sat at %d sat/kvB", a.RewardSat, fee, rate)
 	}
-	res, err := t.cfg.Store.SaveAppointment(ctx, StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref,
-		ReceivedAt: t.cfg.Clock.Now().UTC(), AcceptedTip: tip}, t.cfg.Bounds.MaxPerLocator)
-	if err != nil {
-		var e *monitor.Error
-		if errors.As(err, &e) {
-			return nil, e
-		}
-		return nil, monitor.Internal(err)
-	}
-	t.idxMu.Lock()
-	t.index.Add(a.Locator)
-	t.idxMu.Unlock()
-	t.cfg.Stats.Count(monitor.CounterAppointmentsAccepted+src.Kind, 1)
-	if !res.Duplicate && !res.Replaced {
-		t.cfg.Stats.Count(monitor.CounterAppointmentsStored, 1)
-	}
-	t.log.Info("appointment accepted", "source", src.Kind, "locator", hex.EncodeToString(a.Locator[:]),
-		"reward_sat", a.RewardSat, "end_block", a.EndBlock, "replaced", res.Replaced, "duplicate", res.Duplicate)
+	return nil
+}
 
-	// A breach already in one of the last blocks: respond at once. The
-	// block path adds a block to the window before it matches, so an
-	// appointment saved too late for that matching finds the block here.
+// answerIfLate responds at once to a stored appointment whose breach is
+// already in one of the last blocks. The block path adds a block to the
+// window before it matches, so an appointment saved too late for that
+// matching finds the block here. fresh: stored new or as a replacement.
+func (t *Tower) answerIfLate(ctx context.Context, a StoredAppointment, fresh bool) {
 	t.mu.Lock()
 	var late *wire.MsgTx
 	var lateHeight uint32
@@ -148,10 +175,8 @@ func (t *Tower) submit(ctx context.Context, a Appointment, src monitor.Source) (
 	}
 	t.mu.Unlock()
 	if late != nil {
-		stored := StoredAppointment{Appointment: a, Source: src.Kind, SourceRef: src.Ref, AcceptedTip: tip}
-		t.respondLate(ctx, lateResponse{a: stored, breach: late, height: lateHeight, fresh: !res.Duplicate})
+		t.respondLate(ctx, lateResponse{a: a, breach: late, height: lateHeight, fresh: fresh})
 	}
-	return t.receipt(a, tip)
 }
 
 // respondLate responds to an appointment whose breach is in a block
@@ -201,20 +226,19 @@ func (t *Tower) retryLateLocked(ctx context.Context) {
 	}
 }
 
-// receipt signs user_signature || u32be(start_block) as The Eye of Satoshi does.
-func (t *Tower) receipt(a Appointment, tip uint32) (map[string]any, error) {
+// signReceipt signs user_signature || u32be(start_block) as The Eye of
+// Satoshi does, when the monitor signs receipts.
+func (t *Tower) signReceipt(a Appointment, acc *Accepted) error {
 	if t.cfg.SignReceipt == nil {
-		return nil, nil
+		return nil
 	}
 	msg := make([]byte, 0, len(a.UserSignature)+4)
 	msg = append(msg, a.UserSignature...)
-	msg = binary.BigEndian.AppendUint32(msg, tip)
+	msg = binary.BigEndian.AppendUint32(msg, acc.Tip)
 	sig, err := t.cfg.SignReceipt(msg)
 	if err != nil {
-		return nil, monitor.Internal(err)
+		return monitor.Internal(err)
 	}
-	return map[string]any{
-		"kind": "ln_appointment", "monitor_pubkey": hex.EncodeToString(t.cfg.MonitorPubkey[:]),
-		"locator": hex.EncodeToString(a.Locator[:]), "start_block": fmt.Sprint(tip), "signature": sig,
-	}, nil
+	acc.MonitorPubkey, acc.ReceiptSignature = t.cfg.MonitorPubkey, sig
+	return nil
 }

@@ -97,11 +97,7 @@ func signAppointments(b *testing.B, n int) []signedAppointment {
 	return out
 }
 
-var appointmentPool = sync.OnceValues(func() ([]signedAppointment, error) {
-	as := make([]signedAppointment, 256)
-	err := benchdb.Parallel(len(as), func(i int) (err error) { as[i], err = newSignedAppointment(i); return err })
-	return as, err
-})
+var appointmentPool = benchdb.Pool(256, newSignedAppointment)
 
 // recover1 is the appointment bound's unit of work: recovering the key.
 func recover1(a *signedAppointment) error {
@@ -109,41 +105,11 @@ func recover1(a *signedAppointment) error {
 	return err
 }
 
-func recover1Bound() float64 {
-	as, err := appointmentPool()
-	if err != nil {
-		panic(err)
-	}
-	return benchdb.BoundRate(func(i int) {
-		if err := recover1(&as[i%len(as)]); err != nil {
-			panic(err)
-		}
-	})
-}
+func recover1Bound() float64 { return benchdb.PoolBound(appointmentPool, recover1) }
 
 // BenchmarkRecoverMessage1: one lncrypto.RecoverMessage per op (one
 // appointment's signature) on every core: the bound of appointment intake.
-func BenchmarkRecoverMessage1(b *testing.B) {
-	as, err := appointmentPool()
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchdb.SetParallelism(b)
-	var next atomic.Int64
-	b.ResetTimer()
-	cpu0 := benchdb.CPUTime()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if err := recover1(&as[int(next.Add(1))%len(as)]); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.StopTimer()
-	benchdb.ReportCPU(b, cpu0)
-	benchdb.ReportRate(b, "", 0)
-}
+func BenchmarkRecoverMessage1(b *testing.B) { benchdb.RunBound(b, appointmentPool, recover1) }
 
 // benchNode is the Bitcoin node stand-in: a constant fee estimate; intake
 // calls nothing else.
@@ -215,7 +181,7 @@ func BenchmarkAppointmentIntakeParallel(b *testing.B) {
 						b.Error(err)
 						return
 					}
-					if receipts && r == nil {
+					if receipts && !r.Signed() {
 						b.Error("no receipt")
 						return
 					}

@@ -65,9 +65,9 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 			return err
 		}
 		if firstForBreach {
-			t.cfg.Stats.Count(monitor.CounterBreachesSeen, 1)
+			t.cfg.Stats.Count(CounterBreachesSeen, 1)
 		}
-		t.cfg.Stats.Count(monitor.CounterJusticeFailed+string(reason), 1)
+		t.cfg.Stats.Count(CounterJusticeFailed+string(reason), 1)
 		log.Warn("breach seen but no justice transaction can be made", "reason", string(reason), "detail", detail)
 		return nil
 	}
@@ -111,13 +111,13 @@ func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.M
 	} else if uint64(surplus) < a.RewardSat {
 		j.Reason = monitor.ReasonSurplusBelowReward
 		j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", surplus, a.RewardSat)
-		t.cfg.Stats.Count(monitor.CounterJusticeFailed+string(monitor.ReasonSurplusBelowReward), 1)
+		t.cfg.Stats.Count(CounterJusticeFailed+string(monitor.ReasonSurplusBelowReward), 1)
 	}
 	if err := t.send(ctx, j, final, log); err != nil {
 		return err
 	}
 	if firstForBreach {
-		t.cfg.Stats.Count(monitor.CounterBreachesSeen, 1)
+		t.cfg.Stats.Count(CounterBreachesSeen, 1)
 	}
 	return nil
 }
@@ -134,7 +134,7 @@ func (t *Tower) send(ctx context.Context, j Justice, tx *wire.MsgTx, log *slog.L
 	}
 	j.ID = id
 	if j.Replacement == 0 {
-		t.cfg.Stats.Count(monitor.CounterJusticeBroadcast, 1)
+		t.cfg.Stats.Count(CounterJusticeBroadcast, 1)
 	}
 	if err := t.cfg.Node.Broadcast(ctx, tx); err != nil {
 		log.Warn("justice broadcast failed; will retry", "txid", j.TxID.String(), "err", err)
@@ -246,8 +246,8 @@ func (t *Tower) follow(ctx context.Context, j Justice, height uint32) error {
 		j.Block, j.BlockHash = st.BlockHeight, st.BlockHash
 		if st.Confirmations >= t.cfg.Confirmations {
 			j.Outcome = JusticeConfirmed
-			t.cfg.Stats.Count(monitor.CounterJusticeConfirmed, 1)
-			t.cfg.Stats.Count(monitor.CounterBountySat, j.BountySat)
+			t.cfg.Stats.Count(CounterJusticeConfirmed, 1)
+			t.cfg.Stats.Count(CounterBountySat, j.BountySat)
 			log.Info("justice transaction final", "block", st.BlockHeight, "confirmations", st.Confirmations, "bounty_sat", j.BountySat)
 			changed = true
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
-	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
@@ -139,7 +138,7 @@ func (t *Tower) Expire(ctx context.Context, height uint32) (int, error) {
 	if err != nil || len(gone) == 0 {
 		return 0, err
 	}
-	t.cfg.Stats.Count(monitor.CounterAppointmentsStored, -int64(len(gone)))
+	t.cfg.Stats.Count(CounterAppointmentsStored, -int64(len(gone)))
 	seen := make(map[uint64]bool, len(gone))
 	t.idxMu.Lock()
 	defer t.idxMu.Unlock()

@@ -142,7 +142,7 @@ func (t *Tower) settleLost(ctx context.Context, j Justice, reason monitor.Reason
 	if err := t.cfg.Store.SaveJustice(ctx, j); err != nil {
 		return err
 	}
-	t.cfg.Stats.Count(monitor.CounterJusticeLost+string(reason), 1)
+	t.cfg.Stats.Count(CounterJusticeLost+string(reason), 1)
 	attrs := []any{"txid", j.TxID.String(), "breach_txid", j.BreachTxID.String(),
 		"locator", fmt.Sprintf("%x", j.Locator), "reason", string(reason), "detail", detail,
 		"deadline", j.Deadline, "bounty_sat", j.BountySat}

@@ -36,7 +36,7 @@ type TxStatus struct {
 type Config struct {
 	Store  Store
 	Node   Node
-	Stats  *monitor.Stats
+	Stats  monitor.Counter
 	Logger *slog.Logger
 	Clock  monitor.Clock
 

@@ -136,6 +136,7 @@ func newTowerFixture(t *testing.T) *towerFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stats.Register(tower.NewStats(stats))
 	f := &towerFixture{t: t, st: &towerStore{Store: s}, node: &sentNode{sent: map[chainhash.Hash]*wire.MsgTx{}}, stats: stats, tip: fixtureTip}
 	payout, _ := btcec.NewPrivateKey()
 	f.tower, err = tower.New(tower.Config{Store: f.st, Node: f.node, Stats: stats, Network: "regtest",

@@ -325,8 +325,24 @@ func (d *demo) broadcast(ctx context.Context, kind, who, file string, wait bool,
 // one accepted with a verified receipt, one declined as not worth the gas.
 func (d *demo) missionRequests(ctx context.Context) error {
 	d.n.section("a. two Ethereum channels; their owners ask the room's monitors to watch them")
+	chA, chB, err := d.openChannels(ctx)
+	if err != nil {
+		return err
+	}
+	d.chA = chA
+	if err := d.payOffChain(ctx, chA, chB); err != nil {
+		return err
+	}
+	if err := d.requestAccepted(ctx, chA); err != nil {
+		return err
+	}
+	return d.requestDeclined(ctx, chB)
+}
+
+// openChannels opens and funds channel A (alice, bob) and channel B
+// (carol, dave) side by side.
+func (d *demo) openChannels(ctx context.Context) (chA, chB string, err error) {
 	d.n.step("open and fund channel A (alice, bob) and channel B (carol, dave) side by side")
-	var chA, chB string
 	var wg sync.WaitGroup
 	var errA, errB error
 	wg.Add(2)
@@ -340,10 +356,13 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	}()
 	wg.Wait()
 	if errA != nil || errB != nil {
-		return fmt.Errorf("channel A: %v; channel B: %v", errA, errB)
+		return "", "", fmt.Errorf("channel A: %v; channel B: %v", errA, errB)
 	}
-	d.chA = chA
+	return chA, chB, nil
+}
 
+// payOffChain signs the balance proofs of the payments in both channels.
+func (d *demo) payOffChain(ctx context.Context, chA, chB string) error {
 	d.n.step("off-chain payments (nothing on chain): balance proofs signed with `vigil sign-proof`")
 	// alice paid bob 1 ETH in 7 payments; her newest proof is bob's to use.
 	if err := d.signProof(ctx, "alice", chA, 7, ether, "proofs/alice-to-bob-7.json"); err != nil {
@@ -359,7 +378,12 @@ func (d *demo) missionRequests(ctx context.Context) error {
 		return err
 	}
 	d.n.say("dave paid carol 0.05 ETH in 2 payments: his proof (nonce 2) is with carol")
+	return nil
+}
 
+// requestAccepted: alice asks the room to guard bob's proof for a good
+// reward; vigil accepts and signs a receipt the CLI verifies.
+func (d *demo) requestAccepted(ctx context.Context, chA string) error {
 	// The threshold as vigild computes it: the node's gas price and the
 	// updateTransfer gas vigild expects on this chain (stats), so that the
 	// narration and vigild's log give the same figures.
@@ -391,12 +415,17 @@ func (d *demo) missionRequests(ctx context.Context) error {
 	d.n.say("vigil ACCEPTED it: %s >= its threshold (profit factor 1.5 x %d gas for updateTransfer x the node's gas price, %s wei a moment ago: about %s)",
 		fmtEth(goodReward), updateGas, gasPrice, fmtEth(threshold))
 	d.n.say("receipt %v from monitor %v: EIP-712 signature verified by the CLI", r["receipt_event_id"], r["monitor"])
+	return nil
+}
 
+// requestDeclined: carol offers too little for channel B; vigil declines
+// and says why in its stats and its log.
+func (d *demo) requestDeclined(ctx context.Context, chB string) error {
 	d.n.step("carol offers only %s wei for channel B", tinyReward)
 	if err := d.signRequest(ctx, "carol", chB, "proofs/dave-to-carol-2.json", tinyReward, "requests/carol.json"); err != nil {
 		return err
 	}
-	lines, err = d.broadcast(ctx, "balance-proof", "carol", "requests/carol.json", false)
+	lines, err := d.broadcast(ctx, "balance-proof", "carol", "requests/carol.json", false)
 	if err != nil {
 		return err
 	}
@@ -432,15 +461,46 @@ func (d *demo) missionRequests(ctx context.Context) error {
 func (d *demo) missionStaleClose(ctx context.Context) error {
 	d.n.section("b. bob closes channel A with stale state while alice is offline")
 	ch := d.chA
+	deadline, err := d.staleClose(ctx, ch)
+	if err != nil {
+		return err
+	}
+	view, err := d.vigilUpdates(ctx, ch, deadline)
+	if err != nil {
+		return err
+	}
+	return d.settleAfterWindow(ctx, ch, deadline, view)
+}
+
+// staleClose: bob closes ch with alice's old proof; it returns the last
+// block of the challenge window.
+func (d *demo) staleClose(ctx context.Context, ch string) (uint64, error) {
 	d.n.step("alice is offline. bob closes with alice's proof (her 1 ETH to him) and leaves out his own 0.4 ETH to her")
 	var cl txOut
 	if err := d.eth(ctx, "bob", "close", &cl, "--channel", ch, "--proof", "proofs/alice-to-bob-7.json"); err != nil {
-		return err
+		return 0, err
 	}
 	closed := atoi(cl.Block)
 	deadline := closed + settleBlock
 	d.n.say("close tx %s in block %d: the challenge window runs through block %d", cl.TxHash, closed, deadline)
+	return deadline, nil
+}
 
+// channelView is `vigil eth channel`'s answer, as far as the demo reads it.
+type channelView struct {
+	Participants []struct {
+		Address           string `json:"address"`
+		Nonce             string `json:"nonce"`
+		TransferredAmount string `json:"transferred_amount"`
+	} `json:"participants"`
+	RewardAmount string `json:"reward_amount"`
+	RewardPayout string `json:"reward_payout"`
+}
+
+// vigilUpdates waits for vigil's updateTransfer on ch, mined before the
+// deadline, and shows the channel as the chain now has it.
+func (d *demo) vigilUpdates(ctx context.Context, ch string, deadline uint64) (channelView, error) {
+	var view channelView
 	d.n.step("vigil sees ChannelClosed (after 1 confirmation), holds a newer proof of bob's (nonce 4 > 0) and calls updateTransfer")
 	type updates struct {
 		Updates []map[string]any `json:"channel_updates"`
@@ -461,20 +521,20 @@ func (d *demo) missionStaleClose(ctx context.Context) error {
 		return mined(page) != nil, fmt.Sprintf("%d update records", len(page.Updates)), nil
 	})
 	if err != nil {
-		return err
+		return view, err
 	}
 	var page updates
 	if err := d.vigilJSON(ctx, &page, "updates", "--api", d.api, "--channel", ch); err != nil {
-		return err
+		return view, err
 	}
 	upd := mined(page)
 	if upd == nil {
-		return fmt.Errorf("vigil updates --channel %s lists no mined update", ch)
+		return view, fmt.Errorf("vigil updates --channel %s lists no mined update", ch)
 	}
 	d.res.UpdateTx, _ = upd["tx_hash"].(string)
 	ub, _ := upd["block"].(string)
 	if atoi(ub) > deadline {
-		return fmt.Errorf("vigil's update was mined in block %s, after the window closed at %d", ub, deadline)
+		return view, fmt.Errorf("vigil's update was mined in block %s, after the window closed at %d", ub, deadline)
 	}
 	if kv := d.vigildLog(ctx, "updateTransfer sent", "channel="+ch); kv != nil {
 		d.n.say("vigild's log: updateTransfer sent at head %s for a window through block %s, gas price %s wei, for a reward of %s",
@@ -483,17 +543,8 @@ func (d *demo) missionStaleClose(ctx context.Context) error {
 	gasPaid, _ := upd["gas_paid_wei"].(string)
 	d.n.say("updateTransfer tx %s mined in block %s, %d blocks before the window closes (gas paid %s); `vigil updates` shows it",
 		d.res.UpdateTx, ub, deadline-atoi(ub), fmtWei(gasPaid))
-	var view struct {
-		Participants []struct {
-			Address           string `json:"address"`
-			Nonce             string `json:"nonce"`
-			TransferredAmount string `json:"transferred_amount"`
-		} `json:"participants"`
-		RewardAmount string `json:"reward_amount"`
-		RewardPayout string `json:"reward_payout"`
-	}
 	if err := d.vigilJSON(ctx, &view, "eth", "channel", "--rpc", d.ethURL, "--channel", ch); err != nil {
-		return err
+		return view, err
 	}
 	for _, p := range view.Participants {
 		if strings.EqualFold(p.Address, d.accounts["bob"].addr) {
@@ -502,11 +553,16 @@ func (d *demo) missionStaleClose(ctx context.Context) error {
 		}
 	}
 	if !strings.EqualFold(view.RewardPayout, d.accounts["payout"].addr) {
-		return fmt.Errorf("the channel's reward payout is %s, not vigil's %s", view.RewardPayout, d.accounts["payout"].addr)
+		return view, fmt.Errorf("the channel's reward payout is %s, not vigil's %s", view.RewardPayout, d.accounts["payout"].addr)
 	}
+	return view, nil
+}
 
+// settleAfterWindow waits for the window to pass; bob settles and the
+// reward goes to vigil's payout address.
+func (d *demo) settleAfterWindow(ctx context.Context, ch string, deadline uint64, view channelView) error {
 	d.n.step("wait for the window to pass (block %d), then bob settles", deadline+1)
-	err = poll(ctx, time.Duration(settleBlock+20)*2*time.Second, 200*time.Millisecond, fmt.Sprintf("block %d", deadline+1), func() (bool, string, error) {
+	err := poll(ctx, time.Duration(settleBlock+20)*2*time.Second, 200*time.Millisecond, fmt.Sprintf("block %d", deadline+1), func() (bool, string, error) {
 		head, err := d.blockNumber(ctx)
 		if err != nil {
 			return false, err.Error(), nil
@@ -561,77 +617,113 @@ func (d *demo) missionStaleClose(ctx context.Context) error {
 // through the room, the breach, and vigil's justice transaction.
 func (d *demo) missionLightning(ctx context.Context) error {
 	d.n.section("c. Lightning: mallory broadcasts a revoked commitment; vigil punishes it for a bounty")
+	c, err := d.lnRevokedState()
+	if err != nil {
+		return err
+	}
+	tip, err := d.lnPostAppointment(ctx, c)
+	if err != nil {
+		return err
+	}
+	jt, err := d.lnBreach(ctx, c, tip)
+	if err != nil {
+		return err
+	}
+	return d.lnJusticeMined(ctx, c, jt, tip)
+}
+
+// lnCase is a channel's revoked state and alice's justice transaction for
+// it.
+type lnCase struct {
+	revoked *wire.MsgTx
+	toLocal int64 // mallory's output in the revoked state, sat
+	justice *wire.MsgTx
+}
+
+// lnRevokedState funds a channel, moves it past a state it revokes, and
+// has alice sign the justice transaction for that state.
+func (d *demo) lnRevokedState() (lnCase, error) {
 	d.n.step("fund a BOLT 3 channel (2-of-2 P2WSH) of %d sat between mallory (local) and alice (remote) from btcd's mining key", lnCapacity)
 	funder := &lntest.CoinbaseFunder{Node: d.btc, Key: d.miningKey}
 	ch, err := lntest.NewChannel(funder, lnCapacity, lnDelay)
 	if err != nil {
-		return err
+		return lnCase{}, err
 	}
 	d.n.say("funding %s:%d confirmed", ch.Funding.Hash, ch.Funding.Index)
 	revoked, err := ch.BuildCommitment(600_000, 390_000, 10_000)
 	if err != nil {
-		return err
+		return lnCase{}, err
 	}
 	if _, err := ch.BuildCommitment(300_000, 690_000, 10_000); err != nil {
-		return err
+		return lnCase{}, err
 	}
 	st, err := ch.StateOf(revoked)
 	if err != nil {
-		return err
+		return lnCase{}, err
 	}
 	d.n.say("state 0: mallory 600,000 / alice 390,000 (commitment %s); mallory then paid alice 300,000: state 1, and state 0 is revoked", revoked.TxHash())
 
 	victim, err := btcec.NewPrivateKey()
 	if err != nil {
-		return err
+		return lnCase{}, err
 	}
 	userOut := btcutil.Amount(st.ToLocal) - lnBounty - lnFeeMargin
 	justice, err := ch.BuildJustice(revoked, lntest.P2WPKH(victim.PubKey()), lntest.SighashSingleAnyoneCanPay, userOut)
 	if err != nil {
-		return err
+		return lnCase{}, err
 	}
 	d.n.say("alice signs the justice transaction for state 0 (SIGHASH_SINGLE|ANYONECANPAY): %d sat to her, a surplus of %d sat left for a watchtower",
 		userOut, int64(st.ToLocal)-int64(userOut))
+	return lnCase{revoked: revoked, toLocal: int64(st.ToLocal), justice: justice}, nil
+}
 
+// lnPostAppointment has alice post the appointment for c through the room
+// and checks vigil's receipt; it returns the tip it was made at.
+func (d *demo) lnPostAppointment(ctx context.Context, c lnCase) (int64, error) {
 	d.n.step("alice posts an appointment with a bounty of %d sat: `vigil ln key new`, `vigil ln appointment`, `vigil broadcast appointment --wait-receipts 1 --trust <vigil>`", lnBounty)
 	var key struct {
 		Pubkey string `json:"pubkey"`
 	}
 	if err := d.vigilJSON(ctx, &key, "ln", "key", "new", "--out", "keys/alice-ln.key"); err != nil {
-		return err
+		return 0, err
 	}
 	tip, err := d.btc.GetBlockCount()
 	if err != nil {
-		return err
+		return 0, err
 	}
-	appt, err := d.vigil(ctx, "ln", "appointment", "--key", "keys/alice-ln.key", "--justice-hex", btctest.TxHex(justice),
-		"--commitment-txid", revoked.TxHash().String(), "--to-self-delay", strconv.Itoa(lnDelay),
+	appt, err := d.vigil(ctx, "ln", "appointment", "--key", "keys/alice-ln.key", "--justice-hex", btctest.TxHex(c.justice),
+		"--commitment-txid", c.revoked.TxHash().String(), "--to-self-delay", strconv.Itoa(lnDelay),
 		"--start-block", strconv.FormatInt(tip, 10), "--reward-sat", strconv.Itoa(lnBounty), "--network", "regtest")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := d.write("requests/alice-appointment.json", appt); err != nil {
-		return err
+		return 0, err
 	}
 	lines, err := d.broadcast(ctx, "appointment", "alice", "requests/alice-appointment.json", true)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	r := lines[1]
 	if r["verified"] != true {
-		return fmt.Errorf("the appointment receipt did not verify: %v", r)
+		return 0, fmt.Errorf("the appointment receipt did not verify: %v", r)
 	}
 	d.n.say("posted %v; vigil ACCEPTED it: receipt from tower %v for locator %v, verified by the CLI", lines[0]["event_id"], r["monitor_pubkey"], r["locator"])
-	d.n.say("vigil holds only the encrypted blob: it can read it once the commitment %s appears on chain", revoked.TxHash())
+	d.n.say("vigil holds only the encrypted blob: it can read it once the commitment %s appears on chain", c.revoked.TxHash())
+	return tip, nil
+}
 
+// lnBreach has mallory broadcast the revoked commitment and waits for
+// vigil's justice transaction, paying its bounty, in the mempool.
+func (d *demo) lnBreach(ctx context.Context, c lnCase, tip int64) (*wire.MsgTx, error) {
 	d.n.step("mallory broadcasts the revoked commitment")
-	breachID, err := d.btc.SendRawTransaction(revoked, false)
+	breachID, err := d.btc.SendRawTransaction(c.revoked, false)
 	if err != nil {
-		return fmt.Errorf("broadcast the revoked commitment: %w", err)
+		return nil, fmt.Errorf("broadcast the revoked commitment: %w", err)
 	}
 	blocks, err := d.btc.Generate(1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.n.say("breach %s mined in block %d (%s)", breachID, tip+1, blocks[0])
 
@@ -656,18 +748,24 @@ func (d *demo) missionLightning(ctx context.Context) error {
 		return false, fmt.Sprintf("%d in the mempool", len(pool)), nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(jt.TxOut) != 2 || !bytes.Equal(jt.TxOut[1].PkScript, d.btcPayoutScript) {
-		return fmt.Errorf("justice %s has %d outputs and does not pay vigil's payout address", jt.TxHash(), len(jt.TxOut))
+		return nil, fmt.Errorf("justice %s has %d outputs and does not pay vigil's payout address", jt.TxHash(), len(jt.TxOut))
 	}
+	return jt, nil
+}
+
+// lnJusticeMined mines the justice transaction and checks what vigil
+// reports of it.
+func (d *demo) lnJusticeMined(ctx context.Context, c lnCase, jt *wire.MsgTx, tip int64) error {
 	bounty := jt.TxOut[1].Value
-	fee := int64(st.ToLocal) - jt.TxOut[0].Value - bounty
+	fee := c.toLocal - jt.TxOut[0].Value - bounty
 	d.n.say("vigil decrypted the blob and broadcast justice %s:", jt.TxHash())
 	d.n.say("  output 0: %d sat to alice, exactly as she signed it", jt.TxOut[0].Value)
 	d.n.say("  output 1: %d sat to vigil's payout %s (its bounty: the surplus minus the fee)", bounty, d.btcPayout)
 	d.n.say("  fee %d sat (%.1f sat/vB)", fee, float64(fee)/float64(btctest.VSize(jt)))
-	blocks, err = d.btc.Generate(1)
+	blocks, err := d.btc.Generate(1)
 	if err != nil {
 		return err
 	}

@@ -328,12 +328,13 @@ func newBreachBench(b *testing.B, stored int) *breachBench {
 	if totals.Appointments != int64(stored) {
 		b.Fatalf("store holds %d appointments, want %d", totals.Appointments, stored)
 	}
-	stats.SeedTower(totals)
+	towerStats := tower.NewStats(stats)
+	towerStats.Seed(totals)
 	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: clock, Tower: clockedTower{tw, clock}, Cursor: st,
 		PollInterval: time.Hour, Logger: log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
 			now := time.Now()
-			stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
+			towerStats.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
 		}})
 	if err != nil {
 		b.Fatal(err)

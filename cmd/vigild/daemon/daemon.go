@@ -246,12 +246,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	stats, err := monitor.NewStats(ctx, st, cfg.Version, cfg.Clock.Now())
+	stats, err := loadStats(ctx, st, cfg.Version, cfg.Clock.Now())
 	if err != nil {
 		return fmt.Errorf("load stats: %w", err)
 	}
 
-	eth, err := d.balanceProofs(node, reader, chainID, key, st, stats)
+	eth, err := d.balanceProofs(node, reader, chainID, key, st, stats.eth)
 	if err != nil {
 		return err
 	}
@@ -266,11 +266,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if tw != nil {
 		appointments = tw
 	}
-	bus, err := d.room(ctx, eth.intake, appointments, st, stats, chainID)
+	bus, err := d.room(ctx, eth.intake, appointments, st, stats.reg, chainID)
 	if err != nil {
 		return err
 	}
-	history, err := rest.NewHistory(rest.HistoryConfig{Stats: stats, Clock: cfg.Clock, Logger: d.log.With("subsystem", "api")})
+	history, err := rest.NewHistory(rest.HistoryConfig{Stats: stats.reg, Clock: cfg.Clock, Logger: d.log.With("subsystem", "api")})
 	if err != nil {
 		return err
 	}
@@ -301,7 +301,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	// Persist the last counters even when stopping.
 	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if ferr := stats.Flush(fctx, st); ferr != nil {
+	if ferr := stats.reg.Flush(fctx, st); ferr != nil {
 		d.log.Warn("could not persist counters at shutdown", "err", ferr)
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -310,6 +310,31 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.log.Info("vigild stopped")
 	return nil
+}
+
+// stats are the registry behind /api/1/stats and /metrics and the two
+// domains' figures registered in it.
+type stats struct {
+	reg   *monitor.Stats
+	eth   *proofs.Stats
+	tower *tower.Stats
+}
+
+// loadStats starts the figures from the store: the persisted counters and
+// the balance proofs' totals (the watchtower's are seeded when it starts).
+func loadStats(ctx context.Context, st *store.Store, version string, now time.Time) (*stats, error) {
+	reg, err := monitor.NewStats(ctx, st, version, now)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := st.Totals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &stats{reg: reg, eth: proofs.NewStats(reg, totals), tower: tower.NewStats(reg)}
+	reg.Register(s.eth)
+	reg.Register(s.tower)
+	return s, nil
 }
 
 // ethereumParts is the balance-proof half as the daemon runs it.
@@ -323,7 +348,7 @@ type ethereumParts struct {
 // balanceProofs builds the balance-proof half: the sender, intake and the
 // responder driven by the Ethereum watcher, reporting to stats.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	st *store.Store, stats *monitor.Stats) (*ethereumParts, error) {
+	st *store.Store, stats *proofs.Stats) (*ethereumParts, error) {
 	cfg := d.cfg
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	payout := cfg.Payout
@@ -334,7 +359,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	// chain by the responder.
 	policy := cfg.Policy
 	policy.Gas = proofs.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
-	stats.SetChain(func(c *monitor.ChainStatus) {
+	stats.SetChain(func(c *proofs.ChainStatus) {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
 		c.UpdateGas = policy.Gas.Gas()
 	})
@@ -348,7 +373,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		return nil, err
 	}
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
-		Store: st, Sender: sender, Policy: policy, Stats: stats, Payout: payout,
+		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout,
 		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
@@ -359,16 +384,16 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		OnHead: responder.Tick, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),
-		OnStatus: func(head uint64, cur monitor.Cursor) {
+		OnStatus: func(head uint64, cur proofs.Cursor) {
 			now := cfg.Clock.Now()
-			stats.SetChain(func(c *monitor.ChainStatus) {
+			stats.SetChain(func(c *proofs.ChainStatus) {
 				c.Head, c.LastProcessed, c.LastPoll, c.UpdateGas = head, cur, now, policy.Gas.Gas()
 			})
 		},
 		OnSync: func(p monitor.OutOfSync) {
 			now := cfg.Clock.Now()
 			ethSync.Report(now, p)
-			stats.SetChain(func(c *monitor.ChainStatus) {
+			stats.SetChain(func(c *proofs.ChainStatus) {
 				c.OutOfSync = p
 				if p.Code == "" {
 					c.LastSuccess = now
@@ -407,7 +432,7 @@ func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments m
 
 // api builds the HTTP API and binds its listener when configured (nil, nil
 // otherwise), so that APIAddr is known before Ready.
-func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, stats *monitor.Stats, history *rest.History) (*rest.Server, net.Listener, error) {
+func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, stats *stats, history *rest.History) (*rest.Server, net.Listener, error) {
 	cfg := d.cfg
 	if cfg.APIListen == "" {
 		return nil, nil, nil
@@ -417,8 +442,8 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, st
 		return nil, nil, err
 	}
 	api, err := rest.New(rest.Config{
-		Intake: intake, Store: st, Stats: stats, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tower: towerOrNil(tw), TowerStore: st, History: history,
+		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
+		Tower: towerOrNil(tw), TowerRecords: st, History: history,
 		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
 			return d.health(ctx, st, stats)
@@ -440,10 +465,10 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, st
 // health is each part's state for /healthz: each chain watcher's node
 // sync state and the age of its last successful poll, the room's last
 // sync, and whether the store takes a write.
-func (d *Daemon) health(ctx context.Context, st *store.Store, stats *monitor.Stats) map[string]rest.HealthPart {
+func (d *Daemon) health(ctx context.Context, st *store.Store, stats *stats) map[string]rest.HealthPart {
 	cfg := d.cfg
 	now := cfg.Clock.Now()
-	eth, btc, mx := stats.Chains()
+	eth, btc, mx := stats.eth.Chain(), stats.tower.Bitcoin(), stats.reg.Matrix()
 	parts := map[string]rest.HealthPart{}
 	stale := func(poll, timeout time.Duration) time.Duration {
 		if cfg.HealthStaleAfter > 0 {
@@ -511,18 +536,18 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // housekeeping flushes counters and watches the operator balance.
-func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stats *monitor.Stats, sender *ethereum.Sender) error {
+func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stats *stats, sender *ethereum.Sender) error {
 	t := time.NewTicker(d.cfg.StatsFlush)
 	defer t.Stop()
 	for {
 		if bal, err := sender.Balance(ctx); err == nil {
-			stats.SetChain(func(c *monitor.ChainStatus) { c.Balance = bal })
+			stats.eth.SetChain(func(c *proofs.ChainStatus) { c.Balance = bal })
 			if d.cfg.MinBalance != nil && bal.Cmp(d.cfg.MinBalance) < 0 {
 				d.log.Error("operator balance is below gas.min_balance_wei: fund the account or updates will fail",
 					"account", sender.Address().Hex(), "balance_wei", bal.String(), "min_wei", d.cfg.MinBalance.String())
 			}
 		}
-		if err := stats.Flush(ctx, st); err != nil && ctx.Err() == nil && !monitor.IsStorageUnavailable(err) {
+		if err := stats.reg.Flush(ctx, st); err != nil && ctx.Err() == nil && !monitor.IsStorageUnavailable(err) {
 			d.log.Warn("could not persist counters", "err", err) // a full disk is logged once by the store; kept for the next flush
 		}
 		select {
@@ -533,7 +558,7 @@ func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stat
 	}
 }
 
-func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Address, timeout time.Duration) error {
+func checkRegistry(ctx context.Context, node *ethclient.Client, registry common.Address, timeout time.Duration) error {
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	code, err := node.CodeAt(cctx, registry, nil)
@@ -548,7 +573,7 @@ func checkRegistry(ctx context.Context, node ethereum.Node, registry common.Addr
 
 // watchtower builds the Lightning half when configured: the node
 // connection, the tower (its index rebuilt from the store) and the watcher.
-func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor.Stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
+func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
 	b := d.cfg.Bitcoin
 	if b == nil {
 		return nil, nil, nil, nil
@@ -568,7 +593,7 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 	var pub [33]byte
 	copy(pub[:], btcKey.PubKey().SerializeCompressed())
 	tw, err := tower.New(tower.Config{
-		Store: st, Node: node, Stats: stats, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
+		Store: st, Node: node, Stats: stats.reg, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
 		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
 		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
 		SignReceipt:   func(msg []byte) (string, error) { return lncrypto.SignMessage(btcKey, msg) },
@@ -587,18 +612,18 @@ func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *monitor
 		node.Close()
 		return nil, nil, nil, fmt.Errorf("load watchtower totals: %w", err)
 	}
-	stats.SeedTower(totals)
+	stats.tower.Seed(totals)
 	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tw, Cursor: st, PollInterval: b.PollInterval,
 		Blocks:      bitcoin.NewBlockNotifier(nodeCfg, d.log.With("subsystem", "bitcoin")),
 		StartHeight: b.StartHeight, Logger: d.log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
 			now := d.cfg.Clock.Now()
-			stats.SetBitcoin(func(s *monitor.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
+			stats.tower.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
 		},
 		OnSync: func(p monitor.OutOfSync) {
 			now := d.cfg.Clock.Now()
 			btcSync.Report(now, p)
-			stats.SetBitcoin(func(s *monitor.BitcoinStatus) {
+			stats.tower.SetBitcoin(func(s *tower.BitcoinStatus) {
 				s.OutOfSync = p
 				if p.Code == "" {
 					s.LastSuccess = now

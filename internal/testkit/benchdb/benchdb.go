@@ -26,7 +26,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/monitor/tower"
@@ -171,7 +170,7 @@ func fillRequests(n int) func(s *store.Store) error {
 					return e
 				}
 			}
-			if err := s.ApplyChain(ctx, proofs.ChainBatch{Cursor: monitor.Cursor{Number: 1}, Channels: chs}); err != nil {
+			if err := s.ApplyChain(ctx, proofs.ChainBatch{Cursor: proofs.Cursor{Number: 1}, Channels: chs}); err != nil {
 				return err
 			}
 		}

@@ -93,6 +93,53 @@ func BoundRate(op func(i int)) float64 {
 	return float64(ops.Load()) / time.Since(start).Seconds()
 }
 
+// Pool returns a function that builds n work items once, in parallel, and
+// then hands out the same items: the bound and its benchmark share them.
+func Pool[T any](n int, build func(i int) (T, error)) func() ([]T, error) {
+	return sync.OnceValues(func() ([]T, error) {
+		xs := make([]T, n)
+		err := Parallel(n, func(i int) (err error) { xs[i], err = build(i); return err })
+		return xs, err
+	})
+}
+
+// PoolBound is BoundRate of op over pool's items.
+func PoolBound[T any](pool func() ([]T, error), op func(*T) error) float64 {
+	xs, err := pool()
+	if err != nil {
+		panic(err)
+	}
+	return BoundRate(func(i int) {
+		if err := op(&xs[i%len(xs)]); err != nil {
+			panic(err)
+		}
+	})
+}
+
+// RunBound benchmarks op over pool's items on every core, reporting CPU
+// time and the rate: a bound as a benchmark of its own.
+func RunBound[T any](b *testing.B, pool func() ([]T, error), op func(*T) error) {
+	xs, err := pool()
+	if err != nil {
+		b.Fatal(err)
+	}
+	SetParallelism(b)
+	var next atomic.Int64
+	b.ResetTimer()
+	cpu0 := CPUTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := op(&xs[int(next.Add(1))%len(xs)]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	ReportCPU(b, cpu0)
+	ReportRate(b, "", 0)
+}
+
 // CPUTime is the CPU time (user + system) this process has used.
 func CPUTime() time.Duration {
 	var ru syscall.Rusage
