@@ -19,11 +19,20 @@ build:
 
 # Everything the tests need that is not Go: solc-js (pinned in
 # contracts/package-lock.json) for the check that the committed contract
-# artifacts match their sources.
+# artifacts match their sources, and PostgreSQL 15's server binaries
+# (Debian's postgresql package) for the PostgreSQL store's tests
+# (internal/testkit/pgtest). A machine that has them is left alone.
+PG_BINDIR ?= /usr/lib/postgresql/15/bin
 test-deps:
 	@if [ ! -d contracts/node_modules/solc ]; then \
 		echo "installing solc-js (contracts/package-lock.json)"; \
 		npm ci --prefix contracts --no-audit --no-fund; \
+	fi
+	@if [ ! -x $(PG_BINDIR)/postgres ]; then \
+		echo "installing PostgreSQL 15 (Debian package postgresql) for the PostgreSQL store's tests"; \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
 	fi
 
 # The real servers the tests run (Dendrite, btcd) and the demo (geth), pinned in tools/go.mod
