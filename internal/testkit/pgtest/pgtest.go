@@ -175,9 +175,12 @@ func (c *Cluster) start(ctx context.Context, bin string) error {
 	return nil
 }
 
-// Stop stops the server by its pid (a fast shutdown: SIGINT, then SIGTERM
-// and SIGKILL if it lingers) and removes its directory. It is safe to call
-// more than once.
+// Stop stops the server by its pid and removes its directory. It is safe
+// to call more than once. The shutdown is PostgreSQL's "immediate" one
+// (SIGQUIT, then SIGTERM and SIGKILL if it lingers): SIGTERM would wait
+// for every client to disconnect, and SIGINT's shutdown checkpoint writes
+// and fsyncs every test's database, which takes many seconds, for a
+// cluster that is deleted right after.
 func (c *Cluster) Stop() error {
 	if c.admin != nil {
 		c.admin.Close()
@@ -185,9 +188,7 @@ func (c *Cluster) Stop() error {
 	}
 	var err error
 	if c.p != nil {
-		// SIGTERM is PostgreSQL's "smart" shutdown, which waits for every
-		// client to disconnect; SIGINT disconnects them.
-		if serr := c.p.Signal(os.Interrupt); serr == nil {
+		if serr := c.p.Signal(syscall.SIGQUIT); serr == nil {
 			select {
 			case <-c.p.Done():
 			case <-time.After(timing.Grace):
