@@ -7,8 +7,6 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/vigil-monitor/vigil/monitor"
 )
 
 // Group commit.
@@ -48,15 +46,13 @@ const (
 	itemAbandoned           // its caller left before it was taken
 )
 
-// groupItem is one caller's write. fn runs in the group's transaction
-// after lock is held, and may run a second time, alone, if that
-// transaction fails (so fn must set its results afresh each time). A
-// *monitor.Error from fn is a rejection of this item only; any other error
-// aborts the transaction.
+// groupItem is one caller's write. w runs in the group's transaction and
+// may run a second time, alone, if that transaction fails (so its decide
+// step sets its results afresh each time). A *monitor.Error from w is a
+// rejection of this item only; any other error aborts the transaction.
 type groupItem struct {
 	op    string
-	lock  int64
-	fn    func(ctx context.Context, tx pgx.Tx) error
+	w     intakeWrite
 	state itemState // guarded by group.mu
 	err   error     // set before done is closed
 	done  chan struct{}
@@ -79,12 +75,12 @@ func (g *group) init() { g.token = make(chan struct{}, 1) }
 // write was then either dropped unseen (still queued) or is part of a
 // transaction under way and may yet commit. Intake is idempotent, so a
 // client that retries gets Duplicate in that case.
-func (s *Store) groupWrite(ctx context.Context, op string, lock int64, fn func(ctx context.Context, tx pgx.Tx) error) error {
+func (s *Store) groupWrite(ctx context.Context, op string, w intakeWrite) error {
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
 	g := &s.g
-	it := &groupItem{op: op, lock: lock, fn: fn, done: make(chan struct{})}
+	it := &groupItem{op: op, w: w, done: make(chan struct{})}
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -169,27 +165,19 @@ func (s *Store) commitGroup() {
 	}
 }
 
-// runItems takes the batch's domain locks and runs its items in tx. A
-// rejection is kept in the item; any other error aborts.
+// runItems runs the batch's writes in tx (runWrites) and gives each item
+// its rejection, if any. Any other error aborts.
 func runItems(ctx context.Context, tx pgx.Tx, batch []*groupItem) error {
-	locks := make([]int64, 0, 2)
-	for _, it := range batch {
-		if !slices.Contains(locks, it.lock) {
-			locks = append(locks, it.lock)
-		}
+	ws := make([]intakeWrite, len(batch))
+	for i, it := range batch {
+		ws[i] = it.w
 	}
-	slices.Sort(locks)
-	for _, l := range locks {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, l); err != nil {
-			return err
-		}
+	rejections, err := runWrites(ctx, tx, ws)
+	if err != nil {
+		return err
 	}
-	for _, it := range batch {
-		it.err = it.fn(ctx, tx)
-		var me *monitor.Error
-		if it.err != nil && !errors.As(it.err, &me) {
-			return it.err
-		}
+	for i, it := range batch {
+		it.err = rejections[i]
 	}
 	return nil
 }

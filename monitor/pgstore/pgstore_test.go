@@ -314,3 +314,70 @@ func TestServerGone(t *testing.T) {
 		t.Errorf("Open with the server down: %v, want storage_unavailable", err)
 	}
 }
+
+// TestBatchEqualsOneByOne: SaveRequests, whose independent writes share
+// round trips, answers and stores exactly what SaveRequest called for each
+// request in order does, on a sequence full of dependencies: repeated keys,
+// shared participants, newer and older nonces, and replacements that
+// change the closing participant (which may leave the former one unseen).
+func TestBatchEqualsOneByOne(t *testing.T) {
+	batched, single := open(t), open(t)
+	var reqs []proofs.Request
+	for i := range 300 {
+		ch, nc, cl := i%7, (i*3)%11, (i*5)%13
+		r := testRequest(0, uint64(1+(i*7)%5))
+		if i%17 == 0 {
+			cl = 100 + i // a participant never seen before
+		}
+		r.Channel, r.NonClosing, r.Closing = testAddr("ch", ch), testAddr("p", nc), testAddr("p", cl)
+		if i%10 == 0 {
+			r.Locksroot = hash32("other") // the same nonce with other content: a conflict
+		}
+		reqs = append(reqs, r)
+		if i%9 == 0 {
+			reqs = append(reqs, r) // the same again: a duplicate, or the same rejection
+		}
+	}
+	results, rejections, err := batched.SaveRequests(ctx, reqs)
+	must(t, err)
+	kinds := map[string]int{}
+	for i := range reqs {
+		switch {
+		case rejections[i] != nil:
+			kinds["rejected"]++
+		case results[i].Duplicate:
+			kinds["duplicate"]++
+		case results[i].Replaced && results[i].NewParticipants > 0:
+			kinds["replaced with a new closing participant"]++
+		case results[i].Replaced:
+			kinds["replaced"]++
+		default:
+			kinds["new"]++
+		}
+	}
+	if len(kinds) != 5 {
+		t.Fatalf("the sequence exercises %v; want every kind of outcome", kinds)
+	}
+	for i, r := range reqs {
+		res, err := single.SaveRequest(ctx, r)
+		if fmt.Sprint(err) != fmt.Sprint(rejections[i]) || res != results[i] {
+			t.Errorf("request %d: batched %+v %v, one by one %+v %v", i, results[i], rejections[i], res, err)
+		}
+	}
+	a, err := batched.Totals(ctx)
+	must(t, err)
+	b, err := single.Totals(ctx)
+	must(t, err)
+	if a.Requests != b.Requests || a.Channels != b.Channels || a.Participants != b.Participants {
+		t.Errorf("totals: batched %+v, one by one %+v", a, b)
+	}
+	la, _, err := batched.Requests(ctx, proofs.RequestQuery{Limit: 1000})
+	must(t, err)
+	lb, _, err := single.Requests(ctx, proofs.RequestQuery{Limit: 1000})
+	must(t, err)
+	if fmt.Sprint(la) != fmt.Sprint(lb) {
+		t.Errorf("stored requests differ:\n batched %v\n one by one %v", la, lb)
+	}
+}
+
+func hash32(label string) common.Hash { return sha256.Sum256([]byte(label)) }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -103,16 +102,11 @@ func (o orNull) Scan(src any) error {
 // before that transaction has committed, SaveRequest returns ctx's error,
 // and the request may or may not be stored (see groupWrite).
 func (s *Store) SaveRequest(ctx context.Context, r proofs.Request) (monitor.SaveResult, error) {
-	var res monitor.SaveResult
-	err := s.groupWrite(ctx, "save request", lockRequests, func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		res, err = saveRequest(ctx, tx, &r)
-		return err
-	})
-	if err != nil {
+	w := &requestWrite{r: &r}
+	if err := s.groupWrite(ctx, "save request", w); err != nil {
 		return monitor.SaveResult{}, err
 	}
-	return res, nil
+	return w.res, nil
 }
 
 // SaveRequests saves many requests in one transaction, as if SaveRequest
@@ -121,36 +115,31 @@ func (s *Store) SaveRequest(ctx context.Context, r proofs.Request) (monitor.Save
 // *monitor.Error SaveRequest would have returned, or nil. err is a failure
 // of the store itself, in which case nothing was saved.
 func (s *Store) SaveRequests(ctx context.Context, reqs []proofs.Request) (results []monitor.SaveResult, rejections []error, err error) {
-	results = make([]monitor.SaveResult, len(reqs))
-	rejections = make([]error, len(reqs))
+	ws := make([]intakeWrite, len(reqs))
+	for i := range reqs {
+		ws[i] = &requestWrite{r: &reqs[i]}
+	}
 	err = s.write(ctx, "save requests", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockRequests); err != nil {
-			return err
-		}
-		for i := range reqs {
-			res, err := saveRequest(ctx, tx, &reqs[i])
-			var me *monitor.Error
-			switch {
-			case errors.As(err, &me):
-				rejections[i], results[i] = err, monitor.SaveResult{}
-			case err != nil:
-				return err
-			default:
-				rejections[i], results[i] = nil, res
-			}
-		}
-		return nil
+		var err error
+		rejections, err = runWrites(ctx, tx, ws)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	results = make([]monitor.SaveResult, len(reqs))
+	for i, w := range ws {
+		if rejections[i] == nil {
+			results[i] = w.(*requestWrite).res
+		}
 	}
 	return results, rejections, nil
 }
 
 // lookupRequest reads the stored request of r's key, if any, and whether
-// r's channel, closing and non-closing participant were ever seen: one
-// round trip. A sighting shows in a stored request or in the tables of
-// deleted requests' sightings.
+// r's channel, closing and non-closing participant were ever seen. A
+// sighting shows in a stored request or in the tables of deleted
+// requests' sightings.
 const lookupRequest = `SELECT r.channel IS NOT NULL, r.nonce, r.transferred_amount, r.locksroot, r.extra_hash,
 		r.signature, r.non_closing_signature, r.reward, r.closing,
 		EXISTS (SELECT 1 FROM requests WHERE channel = $1) OR EXISTS (SELECT 1 FROM seen_channels WHERE address = $1),
@@ -160,54 +149,82 @@ const lookupRequest = `SELECT r.channel IS NOT NULL, r.nonce, r.transferred_amou
 			OR EXISTS (SELECT 1 FROM seen_addresses WHERE address = $2)
 	FROM (SELECT 1) AS one LEFT JOIN requests AS r ON r.channel = $1 AND r.non_closing = $2`
 
-// saveRequest is SaveRequest's read, compare and write in tx, which holds
-// lockRequests.
-func saveRequest(ctx context.Context, tx pgx.Tx, r *proofs.Request) (monitor.SaveResult, error) {
-	var res monitor.SaveResult
-	var old proofs.Request
-	var found, seenChannel, seenClosing, seenNonClosing bool
-	err := tx.QueryRow(ctx, lookupRequest, addrArg(r.Channel), addrArg(r.NonClosing), addrArg(r.Closing)).Scan(&found,
-		orNull{u64Col{&old.Nonce}}, bigCol{&old.TransferredAmount}, hashCol{&old.Locksroot}, hashCol{&old.ExtraHash},
-		bytesCol{&old.Signature}, bytesCol{&old.NonClosingSignature}, bigCol{&old.Reward}, orNull{addrCol{&old.Closing}},
-		&seenChannel, &seenClosing, &seenNonClosing)
+// requestWrite is SaveRequest's read, compare and write (an intakeWrite
+// under lockRequests).
+type requestWrite struct {
+	r   *proofs.Request
+	res monitor.SaveResult
+	// what the lookup found
+	found                                    bool
+	old                                      proofs.Request
+	seenChannel, seenClosing, seenNonClosing bool
+}
+
+func (w *requestWrite) lock() int64 { return lockRequests }
+
+// keys: the channel (the request's key, its first sighting) and both
+// participants (their first sightings).
+func (w *requestWrite) keys() []string {
+	return []string{"channel:" + string(w.r.Channel[:]), "address:" + string(w.r.Closing[:]), "address:" + string(w.r.NonClosing[:])}
+}
+
+// keysAfterRead: a replacement with another closing participant may leave
+// the former one unseen.
+func (w *requestWrite) keysAfterRead() []string {
+	if w.found && w.old.Closing != w.r.Closing {
+		return []string{"address:" + string(w.old.Closing[:])}
+	}
+	return nil
+}
+
+func (w *requestWrite) read(b *pgx.Batch) {
+	r := w.r
+	b.Queue(lookupRequest, addrArg(r.Channel), addrArg(r.NonClosing), addrArg(r.Closing)).QueryRow(func(row pgx.Row) error {
+		w.old = proofs.Request{}
+		return row.Scan(&w.found,
+			orNull{u64Col{&w.old.Nonce}}, bigCol{&w.old.TransferredAmount}, hashCol{&w.old.Locksroot}, hashCol{&w.old.ExtraHash},
+			bytesCol{&w.old.Signature}, bytesCol{&w.old.NonClosingSignature}, bigCol{&w.old.Reward}, orNull{addrCol{&w.old.Closing}},
+			&w.seenChannel, &w.seenClosing, &w.seenNonClosing)
+	})
+}
+
+func (w *requestWrite) decide(b *pgx.Batch) error {
+	r, old := w.r, &w.old
+	w.res = monitor.SaveResult{}
 	switch {
-	case err != nil:
-		return res, err
-	case !found:
+	case !w.found:
 	case r.Nonce < old.Nonce:
-		return res, monitor.Reject(monitor.ReasonStaleNonce,
+		return monitor.Reject(monitor.ReasonStaleNonce,
 			"nonce %d is older than the stored nonce %d for this channel and participant", r.Nonce, old.Nonce)
 	case r.Nonce == old.Nonce:
-		if identical(r, &old) {
-			res.Duplicate = true
-			return res, nil
+		if identical(r, old) {
+			w.res.Duplicate = true
+			return nil
 		}
-		return res, monitor.Reject(monitor.ReasonNonceConflict,
+		return monitor.Reject(monitor.ReasonNonceConflict,
 			"a different request with nonce %d is already stored for this channel and participant", r.Nonce)
 	default:
-		res.Replaced = true
+		w.res.Replaced = true
 	}
-
-	b := &pgx.Batch{}
 	// First sightings were judged before the write, which would show them.
 	// The replaced request's channel and participants were seen when it was
 	// stored.
-	if !res.Replaced || old.Closing != r.Closing {
-		res.NewChannel = !seenChannel
-		for _, seen := range []bool{seenClosing, seenNonClosing} {
+	if !w.res.Replaced || old.Closing != r.Closing {
+		w.res.NewChannel = !w.seenChannel
+		for _, seen := range []bool{w.seenClosing, w.seenNonClosing} {
 			if !seen {
-				res.NewParticipants++
+				w.res.NewParticipants++
 			}
 		}
-		if res.NewChannel {
+		if w.res.NewChannel {
 			b.Queue(`UPDATE seen_counts SET n = n + 1 WHERE kind = 'channels'`)
 		}
-		if res.NewParticipants > 0 {
-			b.Queue(`UPDATE seen_counts SET n = n + $1 WHERE kind = 'participants'`, res.NewParticipants)
+		if w.res.NewParticipants > 0 {
+			b.Queue(`UPDATE seen_counts SET n = n + $1 WHERE kind = 'participants'`, w.res.NewParticipants)
 		}
 	}
 	b.Queue(putRequest, requestArgs(r)...)
-	return res, tx.SendBatch(ctx, b).Close()
+	return nil
 }
 
 // identical reports whether two requests with the same key carry the same

@@ -8,7 +8,6 @@ import (
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower"
@@ -82,66 +81,86 @@ func (s *Store) SaveAppointment(ctx context.Context, a tower.StoredAppointment, 
 	if err != nil {
 		return res, wrap("save appointment", err)
 	}
-	err = s.groupWrite(ctx, "save appointment", lockAppointments, func(ctx context.Context, tx pgx.Tx) error {
-		var err error
-		res, err = saveAppointment(ctx, tx, &a, args, maxPerLocator)
-		return err
-	})
-	if err != nil {
+	w := &appointmentWrite{a: &a, args: args, maxPerLocator: maxPerLocator}
+	if err := s.groupWrite(ctx, "save appointment", w); err != nil {
 		return monitor.SaveResult{}, err
 	}
-	return res, nil
+	return w.res, nil
 }
 
-// lookupAppointment reads the stored appointment of the key, if any, and
-// how many appointments the locator holds, counted up to the cap ($3; 0:
-// not counted): one round trip.
+// lookupAppointment reads the stored appointment of the key, if any, how
+// many appointments the locator holds, counted up to the cap ($3; 0: not
+// counted), and whether the user key was seen before.
 const lookupAppointment = `SELECT a.user_pubkey IS NOT NULL, a.network, a.encrypted_blob, a.cipher, a.to_self_delay,
 		a.start_block, a.end_block, a.reward_sat, a.user_signature, a.seq,
-		(SELECT COUNT(*) FROM (SELECT 1 FROM appointments WHERE locator = $2 LIMIT $3) AS capped)
+		(SELECT COUNT(*) FROM (SELECT 1 FROM appointments WHERE locator = $2 LIMIT $3) AS capped),
+		EXISTS (SELECT 1 FROM tower_users WHERE user_pubkey = $1)
 	FROM (SELECT 1) AS one LEFT JOIN appointments AS a ON a.user_pubkey = $1 AND a.locator = $2`
 
-// saveAppointment is SaveAppointment's read, compare and write in tx, which
-// holds lockAppointments; args are appointmentArgs(a).
-func saveAppointment(ctx context.Context, tx pgx.Tx, a *tower.StoredAppointment, args []any, maxPerLocator int) (monitor.SaveResult, error) {
-	var res monitor.SaveResult
-	var old tower.Appointment
-	var found bool
-	var n int64
-	var network, usig *string // NULL when not found
-	err := tx.QueryRow(ctx, lookupAppointment, a.UserPubkey[:], a.Locator[:], max(maxPerLocator, 0)).Scan(&found,
-		&network, bytesCol{&old.EncryptedBlob}, orNull{cipherCol{&old.Cipher}},
-		orNull{u32Col{&old.ToSelfDelay}}, orNull{u32Col{&old.StartBlock}}, orNull{u32Col{&old.EndBlock}},
-		orNull{u64Col{&old.RewardSat}}, &usig, seqCol{&old}, &n)
-	if err != nil {
-		return res, err
-	}
-	if found {
-		old.Network, old.UserSignature = *network, *usig
-		old.Locator, old.UserPubkey = a.Locator, a.UserPubkey
-		if old.SameContent(a.Appointment) {
-			res.Duplicate = true
-			return res, nil
+// appointmentWrite is SaveAppointment's read, compare and write (an
+// intakeWrite under lockAppointments); args are appointmentArgs(a).
+type appointmentWrite struct {
+	a             *tower.StoredAppointment
+	args          []any
+	maxPerLocator int
+	res           monitor.SaveResult
+	// what the lookup found
+	found, userSeen bool
+	old             tower.Appointment
+	onLocator       int64
+}
+
+func (w *appointmentWrite) lock() int64 { return lockAppointments }
+
+// keys: the locator (the key, the cap) and the user (its first sighting).
+func (w *appointmentWrite) keys() []string {
+	return []string{"locator:" + string(w.a.Locator[:]), "user:" + string(w.a.UserPubkey[:])}
+}
+
+func (w *appointmentWrite) keysAfterRead() []string { return nil }
+
+func (w *appointmentWrite) read(b *pgx.Batch) {
+	a := w.a
+	b.Queue(lookupAppointment, a.UserPubkey[:], a.Locator[:], max(w.maxPerLocator, 0)).QueryRow(func(row pgx.Row) error {
+		w.old = tower.Appointment{}
+		var network, usig *string // NULL when not found
+		err := row.Scan(&w.found,
+			&network, bytesCol{&w.old.EncryptedBlob}, orNull{cipherCol{&w.old.Cipher}},
+			orNull{u32Col{&w.old.ToSelfDelay}}, orNull{u32Col{&w.old.StartBlock}}, orNull{u32Col{&w.old.EndBlock}},
+			orNull{u64Col{&w.old.RewardSat}}, &usig, seqCol{&w.old}, &w.onLocator, &w.userSeen)
+		if err == nil && w.found {
+			w.old.Network, w.old.UserSignature = *network, *usig
+			w.old.Locator, w.old.UserPubkey = a.Locator, a.UserPubkey
 		}
-		if got, have := a.OrderSeq(), old.OrderSeq(); got <= have {
-			return res, tower.StaleSequence(got, have)
-		}
-		res.Replaced = true
-		_, err := tx.Exec(ctx, replaceAppointment, args...)
-		return res, err
-	}
-	if maxPerLocator > 0 && n >= int64(maxPerLocator) {
-		return res, monitor.Reject(monitor.ReasonTooManyPerLocator,
-			"this locator already has %d appointments from other users, the most this monitor keeps", n)
-	}
-	b := &pgx.Batch{}
-	b.Queue(insertAppointment, args...)
-	b.Queue(`INSERT INTO tower_users (user_pubkey) VALUES ($1) ON CONFLICT DO NOTHING`, a.UserPubkey[:]).
-		Exec(func(ct pgconn.CommandTag) error {
-			res.NewParticipants = int(ct.RowsAffected())
+		return err
+	})
+}
+
+func (w *appointmentWrite) decide(b *pgx.Batch) error {
+	a := w.a
+	w.res = monitor.SaveResult{}
+	if w.found {
+		if w.old.SameContent(a.Appointment) {
+			w.res.Duplicate = true
 			return nil
-		})
-	return res, tx.SendBatch(ctx, b).Close()
+		}
+		if got, have := a.OrderSeq(), w.old.OrderSeq(); got <= have {
+			return tower.StaleSequence(got, have)
+		}
+		w.res.Replaced = true
+		b.Queue(replaceAppointment, w.args...)
+		return nil
+	}
+	if w.maxPerLocator > 0 && w.onLocator >= int64(w.maxPerLocator) {
+		return monitor.Reject(monitor.ReasonTooManyPerLocator,
+			"this locator already has %d appointments from other users, the most this monitor keeps", w.onLocator)
+	}
+	b.Queue(insertAppointment, w.args...)
+	if !w.userSeen {
+		w.res.NewParticipants = 1
+		b.Queue(`INSERT INTO tower_users (user_pubkey) VALUES ($1)`, a.UserPubkey[:])
+	}
+	return nil
 }
 
 // AppointmentsByLocator implements tower.LookoutStore, in user key order;
