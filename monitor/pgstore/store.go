@@ -26,7 +26,8 @@
 // The package stores and retrieves; it must not decide. It knows nothing
 // of signatures, profitability, schedules or chains, applies no business
 // rules beyond the orderings the store ports document and never logs
-// client data. It starts no goroutine. Callers outside cmd should depend
+// client data. Its one goroutine is a leader Lease's connection check
+// (leader.go), which ends with Release. Callers outside cmd should depend
 // on the store ports their own package declares, not on this package.
 package pgstore
 
