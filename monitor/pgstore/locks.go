@@ -9,8 +9,9 @@ const (
 	lockMigrate = lockBase | 1
 	// lockRequests and lockAppointments are held (transaction level) by
 	// every transaction that reads, compares and writes requests or
-	// appointments, so that concurrent transactions of any replica apply
-	// them one after the other.
+	// appointments, and by those that delete them (DeleteRequests,
+	// ExpireAppointments), so that concurrent transactions of any replica
+	// apply them one after the other.
 	lockRequests     = lockBase | 2
 	lockAppointments = lockBase | 3
 )

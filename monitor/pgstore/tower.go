@@ -296,6 +296,11 @@ func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]by
 	var gone [][16]byte
 	err := s.write(ctx, "expire appointments", func(tx pgx.Tx) error {
 		gone = gone[:0]
+		// As intake does: a delete racing a replacement of the same row
+		// would otherwise deadlock with it on the count the triggers keep.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAppointments); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `DELETE FROM appointments WHERE end_block < $1 RETURNING locator`, int64(height))
 		if err != nil {
 			return err
