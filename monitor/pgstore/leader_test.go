@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -113,4 +114,29 @@ func TestElectionConnectionCut(t *testing.T) {
 		t.Errorf("term %d after the lost term %d", lb.Term(), la.Term())
 	}
 	must(t, la.Release(ctx)) // after the loss: harmless
+}
+
+// TestLeaseLeavesNoGoroutines: a lease's connection check ends with
+// Release, and with the loss of its connection.
+func TestLeaseLeavesNoGoroutines(t *testing.T) {
+	c := pgtest.Shared(t)
+	s := open(t)
+	before := runtime.NumGoroutine()
+	l, err := s.Campaign(ctx, leaderCfg("leak", "a"))
+	must(t, err)
+	must(t, l.Release(ctx))
+	l, err = s.Campaign(ctx, leaderCfg("leak", "a"))
+	must(t, err)
+	if _, err := c.Admin().Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE application_name = 'vigil leader leak'`); err != nil {
+		t.Fatal(err)
+	}
+	lostWithin(t, l, 10*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after the leases ended, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
