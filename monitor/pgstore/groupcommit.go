@@ -26,7 +26,10 @@ import (
 // belong to (lockRequests, lockAppointments; in that order, so that two
 // groups never wait for each other crosswise): groups of other replicas on
 // the same database then run one after the other too, and every
-// read-compare-write sees what the previous one committed.
+// read-compare-write sees what the previous one committed. Then the items
+// run through runWrites (intake.go): the lookups of independent items go
+// to the server together, then their writes, so a group of new requests
+// costs a handful of round trips and one commit, whatever its size.
 //
 // There is no writer goroutine: the committer is a caller that would
 // otherwise wait, so nothing is started and nothing has to be stopped.
