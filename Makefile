@@ -20,7 +20,10 @@ build:
 # Everything the tests need that is not Go: solc-js (pinned in
 # contracts/package-lock.json) for the check that the committed contract
 # artifacts match their sources; Debian's chromium and chromedriver for the
-# status page's browser test (internal/testkit/browser).
+# status page's browser test (internal/testkit/browser); PostgreSQL 15's
+# server binaries (Debian's postgresql package) for the PostgreSQL store's
+# tests (internal/testkit/pgtest). A machine that has them is left alone.
+PG_BINDIR ?= /usr/lib/postgresql/15/bin
 test-deps:
 	@if [ ! -d contracts/node_modules/solc ]; then \
 		echo "installing solc-js (contracts/package-lock.json)"; \
@@ -30,6 +33,12 @@ test-deps:
 		echo "installing chromium and chromium-driver (apt-get) for the status page's browser test"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 		{ echo "could not install them: run apt-get install chromium chromium-driver as root"; exit 1; }; \
+	fi
+	@if [ ! -x $(PG_BINDIR)/postgres ]; then \
+		echo "installing PostgreSQL 15 (Debian package postgresql) for the PostgreSQL store's tests"; \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
 	fi
 
 # The real servers the tests run (Dendrite, btcd) and the demo (geth), pinned in tools/go.mod

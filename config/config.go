@@ -88,6 +88,7 @@ type APIConfig struct {
 type StoreConfig struct {
 	Path        string        // path: Load derives data_dir/vigil.db when empty
 	BusyTimeout time.Duration // busy_timeout
+	URL         string        // url: a PostgreSQL database instead of the SQLite file
 }
 
 // EthereumConfig is the [ethereum] section.

@@ -306,6 +306,10 @@ func TestValidationNamesField(t *testing.T) {
 		{"--api.write-timeout=10s", "ethereum.rpc_timeout: must be at least 1s shorter than api.write_timeout (10s); got 10s"},
 		{"--api.page-limit-max=0", "api.page_limit_max: must be at least 1"},
 		{"--store.busy-timeout=x", "store.busy_timeout: not a duration"},
+		{"--store.url=mysql://db/vigil", `store.url: not a postgres:// URL "mysql://db/vigil"`},
+		{"--store.url=postgres:///vigil", `store.url: "postgres:///vigil" names no host`},
+		{"--store.url=postgres://op:secret@db:5432", `store.url: "postgres://op:xxxxx@db:5432" names no database`},
+		{"--store.url=postgres://op@db:5432/", "store.url: \"postgres://op@db:5432/\" names no database"},
 		{"--gas.max-gas-price-wei=0", "gas.max_gas_price_wei: must be positive"},
 		{"--gas.max-gas-price-wei=", "gas.max_gas_price_wei: required"},
 		{"--gas.deadline-multiplier=0.5", "gas.deadline_multiplier: must be at least 1"},
@@ -606,5 +610,23 @@ func TestUnknownFlagSuggestsSetting(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%s: got %v, want %q...", arg, err, want)
 		}
+	}
+}
+
+// TestStoreURL: store.url comes from the file, the environment or a flag,
+// and leaves the SQLite path as it was.
+func TestStoreURL(t *testing.T) {
+	const u = "postgres://vigil@db.internal:5432/vigil?sslmode=verify-full"
+	m := minimal()
+	m["VIGIL_STORE_URL"] = u
+	c := mustLoad(t, nil, m)
+	if c.Store.URL != u {
+		t.Errorf("from VIGIL_STORE_URL: %q, want %q", c.Store.URL, u)
+	}
+	if c := mustLoad(t, []string{"--store.url=postgresql://h/db"}, minimal()); c.Store.URL != "postgresql://h/db" {
+		t.Errorf("from --store.url: %q", c.Store.URL)
+	}
+	if c := mustLoad(t, nil, minimal()); c.Store.URL != "" || c.Store.Path == "" {
+		t.Errorf("unset: url %q, path %q; want no URL and the SQLite path", c.Store.URL, c.Store.Path)
 	}
 }

@@ -45,6 +45,8 @@ var settings = []setting{
 		func(c *Config) value { return stringValue{&c.Store.Path} }},
 	{"store.busy_timeout", "5s", "", "how long a write waits for a locked database",
 		func(c *Config) value { return durationValue{&c.Store.BusyTimeout} }},
+	{"store.url", "", "(unset: the SQLite file store.path)", "PostgreSQL database to use instead, postgres://user@host:port/database; keep its password in ~/.pgpass or $PGPASSFILE",
+		func(c *Config) value { return stringValue{&c.Store.URL} }},
 
 	{"ethereum.rpc_url", "", "(required)", "JSON-RPC endpoint of the Ethereum node: http(s):// or ws(s)://",
 		func(c *Config) value { return stringValue{&c.Ethereum.RPCURL} }},

@@ -66,6 +66,20 @@ func (c *Config) checkStore(k *checker) {
 	if c.Store.BusyTimeout < 0 {
 		k.fail("store.busy_timeout", "must not be negative; got %v", c.Store.BusyTimeout)
 	}
+	if c.Store.URL != "" {
+		// The message shows the URL without its password.
+		u, err := url.Parse(c.Store.URL)
+		switch {
+		case err != nil:
+			k.fail("store.url", "not a URL (want postgres://user@host:port/database)")
+		case u.Scheme != "postgres" && u.Scheme != "postgresql":
+			k.fail("store.url", "not a postgres:// URL %q (want postgres://user@host:port/database)", u.Redacted())
+		case u.Host == "":
+			k.fail("store.url", "%q names no host (want postgres://user@host:port/database)", u.Redacted())
+		case strings.Trim(u.Path, "/") == "":
+			k.fail("store.url", "%q names no database (want postgres://user@host:port/database)", u.Redacted())
+		}
+	}
 }
 
 func (c *Config) checkEthereum(k *checker) {

@@ -1,5 +1,6 @@
-// Package daemon wires Vigil's parts into the running vigild: the SQLite
-// store, the Ethereum watcher, reader and sender, the monitor's intake and
+// Package daemon wires Vigil's parts into the running vigild: the store
+// (the SQLite file, or a PostgreSQL database when Config.StoreURL is set),
+// the Ethereum watcher, reader and sender, the monitor's intake and
 // responder, and the REST API. It holds no logic of its own beyond start-up
 // checks and lifecycle; cmd/vigild turns the user's config into a Config.
 package daemon
@@ -12,6 +13,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -27,6 +29,7 @@ import (
 	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/pgstore"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 	"github.com/vigil-monitor/vigil/monitor/tower"
@@ -41,9 +44,12 @@ type Config struct {
 	Logger  *slog.Logger
 	Clock   monitor.Clock
 
-	DataDir        string
-	DBPath         string // default DataDir/vigil.db
-	DBBusyTimeout  time.Duration
+	DataDir       string
+	DBPath        string // default DataDir/vigil.db
+	DBBusyTimeout time.Duration
+	// StoreURL, when set, is a PostgreSQL database used instead of the
+	// SQLite file DBPath.
+	StoreURL       string
 	APIListen      string // "" disables the API; "127.0.0.1:0" picks a port
 	AdminTokenFile string // default DataDir/admin.token
 	MaxBodyBytes   int64
@@ -236,12 +242,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 
-	if cfg.DataDir != "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return fmt.Errorf("data_dir: %w", err)
-		}
-	}
-	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
+	st, err := d.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -280,7 +281,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 
 	d.log.Info("vigild starting", "version", cfg.Version, "chain_id", chainID.String(), "registry", cfg.Registry.Hex(),
-		"monitor", eth.sender.Address().Hex(), "payout", eth.payout.Hex(), "api", d.APIAddr(), "db", cfg.DBPath,
+		"monitor", eth.sender.Address().Hex(), "payout", eth.payout.Hex(), "api", d.APIAddr(), "db", d.storeName(),
 		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -322,7 +323,7 @@ type stats struct {
 
 // loadStats starts the figures from the store: the persisted counters and
 // the balance proofs' totals (the watchtower's are seeded when it starts).
-func loadStats(ctx context.Context, st *store.Store, version string, now time.Time) (*stats, error) {
+func loadStats(ctx context.Context, st Store, version string, now time.Time) (*stats, error) {
 	reg, err := monitor.NewStats(ctx, st, version, now)
 	if err != nil {
 		return nil, err
@@ -337,6 +338,69 @@ func loadStats(ctx context.Context, st *store.Store, version string, now time.Ti
 	return s, nil
 }
 
+// Store is what the daemon's parts use of the store, composed from the
+// ports they declare. monitor/store (an SQLite file) and monitor/pgstore (a
+// PostgreSQL database) both provide it.
+type Store interface {
+	proofs.Store
+	tower.Store
+	rest.Store
+	rest.TowerReader
+	matrixbus.State
+	bitcoin.Cursor
+	monitor.CounterStore
+	Totals(ctx context.Context) (proofs.Totals, error)
+	TowerTotals(ctx context.Context) (tower.Totals, error)
+	Close() error
+}
+
+var (
+	_ Store = (*store.Store)(nil)
+	_ Store = (*pgstore.Store)(nil)
+)
+
+// openStore opens the PostgreSQL store when StoreURL is set (it fails, with
+// nothing created, when the server cannot be reached or refuses the
+// credentials), else the SQLite file, creating the data directory.
+func (d *Daemon) openStore(ctx context.Context) (Store, error) {
+	cfg := d.cfg
+	if cfg.StoreURL != "" {
+		st, err := pgstore.Open(ctx, pgstore.Config{URL: cfg.StoreURL, Logger: d.log.With("subsystem", "store")})
+		if err != nil {
+			return nil, fmt.Errorf("store.url %s: %w", d.storeName(), err)
+		}
+		if cfg.DataDir != "" {
+			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+				st.Close()
+				return nil, fmt.Errorf("data_dir: %w", err)
+			}
+		}
+		return st, nil
+	}
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data_dir: %w", err)
+		}
+	}
+	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// storeName names the store for logs and errors: the SQLite path, or the
+// PostgreSQL URL without its password.
+func (d *Daemon) storeName() string {
+	if d.cfg.StoreURL == "" {
+		return d.cfg.DBPath
+	}
+	if u, err := url.Parse(d.cfg.StoreURL); err == nil && u.Scheme != "" {
+		return u.Redacted()
+	}
+	return "(a PostgreSQL connection string)"
+}
+
 // ethereumParts is the balance-proof half as the daemon runs it.
 type ethereumParts struct {
 	sender  *ethereum.Sender
@@ -348,7 +412,7 @@ type ethereumParts struct {
 // balanceProofs builds the balance-proof half: the sender, intake and the
 // responder driven by the Ethereum watcher, reporting to stats.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	st *store.Store, stats *proofs.Stats) (*ethereumParts, error) {
+	st Store, stats *proofs.Stats) (*ethereumParts, error) {
 	cfg := d.cfg
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	payout := cfg.Payout
@@ -410,7 +474,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 // room builds the Matrix room intake when configured (nil otherwise). It
 // refuses to start half-way: the homeserver must answer and accept the
 // credentials now (later outages are retried by the bus).
-func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments matrixbus.AppointmentIntake, st *store.Store,
+func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments matrixbus.AppointmentIntake, st Store,
 	stats *monitor.Stats, chainID *big.Int) (*matrixbus.Bus, error) {
 	m := d.cfg.Matrix
 	if m == nil {
@@ -432,7 +496,7 @@ func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments m
 
 // api builds the HTTP API and binds its listener when configured (nil, nil
 // otherwise), so that APIAddr is known before Ready.
-func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, stats *stats, history *rest.History) (*rest.Server, net.Listener, error) {
+func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *stats, history *rest.History) (*rest.Server, net.Listener, error) {
 	cfg := d.cfg
 	if cfg.APIListen == "" {
 		return nil, nil, nil
@@ -465,7 +529,7 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st *store.Store, st
 // health is each part's state for /healthz: each chain watcher's node
 // sync state and the age of its last successful poll, the room's last
 // sync, and whether the store takes a write.
-func (d *Daemon) health(ctx context.Context, st *store.Store, stats *stats) map[string]rest.HealthPart {
+func (d *Daemon) health(ctx context.Context, st Store, stats *stats) map[string]rest.HealthPart {
 	cfg := d.cfg
 	now := cfg.Clock.Now()
 	eth, btc, mx := stats.eth.Chain(), stats.tower.Bitcoin(), stats.reg.Matrix()
@@ -573,7 +637,7 @@ func checkRegistry(ctx context.Context, node *ethclient.Client, registry common.
 
 // watchtower builds the Lightning half when configured: the node
 // connection, the tower (its index rebuilt from the store) and the watcher.
-func (d *Daemon) watchtower(ctx context.Context, st *store.Store, stats *stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
+func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
 	b := d.cfg.Bitcoin
 	if b == nil {
 		return nil, nil, nil, nil

@@ -59,6 +59,9 @@ type vigilOpts struct {
 	rpcTimeout, writeTimeout, poll, staleAfter time.Duration
 	// logs, when set, also receives every log line at debug level and up.
 	logs io.Writer
+	// storeURL, when set, is the PostgreSQL database vigild uses instead
+	// of the SQLite file in dataDir.
+	storeURL string
 }
 
 // ethNode is the Ethereum node a daemon under test dials.
@@ -115,6 +118,7 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
 		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
+		StoreURL: o.storeURL,
 	})
 	if err != nil {
 		t.Fatal(err)

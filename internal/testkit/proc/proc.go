@@ -48,6 +48,10 @@ type Spec struct {
 	// Log receives the server's stdout and stderr, appended, after a line
 	// naming the command and the time it started.
 	Log string
+	// User, when set, is the system user the server runs as (Unix, and
+	// only when this process may switch users: root). Servers that refuse
+	// to run as root, such as PostgreSQL, need it.
+	User string
 }
 
 // Process is one started server. Its methods are safe for concurrent use.
@@ -78,6 +82,12 @@ func Start(s Spec) (*Process, error) {
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = sysProcAttr()
+	if s.User != "" {
+		if err := runAs(cmd.SysProcAttr, s.User); err != nil {
+			logf.Close()
+			return nil, fmt.Errorf("start %s: %w", s.Name, err)
+		}
+	}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("start %s: %w", s.Name, err)

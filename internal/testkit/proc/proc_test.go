@@ -215,3 +215,18 @@ func TestFreezeAndContinue(t *testing.T) {
 		t.Fatalf("stop a frozen server: %v", err)
 	}
 }
+
+// TestUnknownUser: a server to run as a user the system does not have is
+// refused before anything starts, naming the user.
+func TestUnknownUser(t *testing.T) {
+	s := helper(t, "serve", "127.0.0.1:0")
+	s.User = "no-such-user-vigil"
+	p, err := Start(s)
+	if err == nil {
+		_ = p.Stop(testTiming.Grace)
+		t.Fatal("started as a user that does not exist")
+	}
+	if !strings.Contains(err.Error(), `system user "no-such-user-vigil"`) {
+		t.Errorf("error %q does not name the user", err)
+	}
+}

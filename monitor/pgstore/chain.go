@@ -1,0 +1,263 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vigil-monitor/vigil/monitor/proofs"
+)
+
+const channelCols = `address, participant1, participant2, settle_timeout, opened_block,
+	state, closing, closed_block, on_chain_nonce, settled_block,
+	reward_deposit1, reward_deposit2`
+
+// cChannelCols is channelCols of the table aliased c.
+const cChannelCols = `c.address, c.participant1, c.participant2, c.settle_timeout, c.opened_block,
+	c.state, c.closing, c.closed_block, c.on_chain_nonce, c.settled_block,
+	c.reward_deposit1, c.reward_deposit2`
+
+var upsertChannel = `INSERT INTO channels (` + channelCols + `, deadline) VALUES (` + placeholders(1, 13) + `)
+	ON CONFLICT (address) DO UPDATE SET ` + excludedSet(channelCols+`, deadline`)
+
+func scanChannel(row pgx.Row) (proofs.Channel, error) {
+	var c proofs.Channel
+	var state int16
+	err := row.Scan(addrCol{&c.Address}, addrCol{&c.Participant1}, addrCol{&c.Participant2},
+		u64Col{&c.SettleTimeout}, u64Col{&c.OpenedBlock}, &state, addrCol{&c.Closing},
+		u64Col{&c.ClosedBlock}, u64Col{&c.OnChainNonce}, u64Col{&c.SettledBlock},
+		bigCol{&c.RewardDeposit1}, bigCol{&c.RewardDeposit2})
+	c.State = proofs.ChannelState(state)
+	return c, err
+}
+
+func scanChannelRows(rows pgx.Rows) (proofs.Channel, error) { return scanChannel(rows) }
+
+// Channel implements proofs.Store.
+func (s *Store) Channel(ctx context.Context, addr common.Address) (proofs.Channel, error) {
+	c, err := scanChannel(s.pool.QueryRow(ctx, `SELECT `+channelCols+` FROM channels WHERE address = $1`, addrArg(addr)))
+	if noRows(err) {
+		return c, notFound("unknown channel %s", addr.Hex())
+	}
+	return c, wrap("channel", err)
+}
+
+// newerRequestExists holds for a channel c when a stored request against
+// its closing participant has a nonce newer than the on-chain one. Nonces
+// are compared as unsigned 64-bit numbers: a negative bigint is >= 2^63.
+const newerRequestExists = `EXISTS (
+		SELECT 1 FROM requests AS r
+		WHERE r.channel = c.address AND r.closing = c.closing
+		AND CASE WHEN (r.nonce < 0) = (c.on_chain_nonce < 0)
+			THEN r.nonce > c.on_chain_nonce
+			ELSE r.nonce < 0 END
+	)`
+
+// ActionableChannels implements proofs.Store: closed channels whose window
+// is open at head (deadline >= head), with a newer request against the
+// closer, the most urgent first.
+func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]proofs.Channel, error) {
+	chs, err := queryAll(ctx, s.pool, scanChannelRows, `SELECT `+cChannelCols+` FROM channels AS c
+		WHERE c.state = 1 AND c.deadline >= $1 AND `+newerRequestExists+`
+		ORDER BY c.deadline, c.address`, satInt64(head))
+	return chs, wrap("actionable channels", err)
+}
+
+// MissedWindows implements proofs.Store: closed or settled channels whose
+// deadline is in (after, upTo] with a newer request against the closer, in
+// deadline order.
+func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]proofs.Channel, error) {
+	chs, err := queryAll(ctx, s.pool, scanChannelRows, `SELECT `+cChannelCols+` FROM channels AS c
+		WHERE c.state IN (1, 2) AND c.deadline > $1 AND c.deadline <= $2 AND `+newerRequestExists+`
+		ORDER BY c.deadline, c.address`, satInt64(after), satInt64(upTo))
+	return chs, wrap("missed windows", err)
+}
+
+// eventData is the JSON of an event's kind-specific fields; amounts are
+// decimal strings, exact whatever their size.
+type eventData struct {
+	Participant1  *common.Address `json:"participant1,omitempty"`
+	Participant2  *common.Address `json:"participant2,omitempty"`
+	SettleTimeout uint64          `json:"settle_timeout,omitempty"`
+	Participant   *common.Address `json:"participant,omitempty"`
+	Nonce         uint64          `json:"nonce,omitempty"`
+	Payout        *common.Address `json:"payout,omitempty"`
+	Amount        string          `json:"amount,omitempty"`
+	Amount2       string          `json:"amount2,omitempty"`
+}
+
+func optAddr(a common.Address) *common.Address {
+	if a == (common.Address{}) {
+		return nil
+	}
+	return &a
+}
+
+func optBigString(b *big.Int) string {
+	if b == nil {
+		return ""
+	}
+	return b.String()
+}
+
+func encodeEventData(e *proofs.ChainEvent) (string, error) {
+	b, err := json.Marshal(eventData{
+		Participant1:  optAddr(e.Participant1),
+		Participant2:  optAddr(e.Participant2),
+		SettleTimeout: e.SettleTimeout,
+		Participant:   optAddr(e.Participant),
+		Nonce:         e.Nonce,
+		Payout:        optAddr(e.Payout),
+		Amount:        optBigString(e.Amount),
+		Amount2:       optBigString(e.Amount2),
+	})
+	return string(b), err
+}
+
+func decodeEventData(s string, e *proofs.ChainEvent) error {
+	var d eventData
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return fmt.Errorf("event data: %w", err)
+	}
+	deref := func(a *common.Address) common.Address {
+		if a == nil {
+			return common.Address{}
+		}
+		return *a
+	}
+	e.Participant1, e.Participant2, e.Participant, e.Payout =
+		deref(d.Participant1), deref(d.Participant2), deref(d.Participant), deref(d.Payout)
+	e.SettleTimeout, e.Nonce = d.SettleTimeout, d.Nonce
+	for _, f := range []struct {
+		s string
+		p **big.Int
+	}{{d.Amount, &e.Amount}, {d.Amount2, &e.Amount2}} {
+		if f.s == "" {
+			continue
+		}
+		v, ok := new(big.Int).SetString(f.s, 10)
+		if !ok {
+			return fmt.Errorf("event data: bad amount %q", f.s)
+		}
+		*f.p = v
+	}
+	return nil
+}
+
+// eventSelect reads data as text: its JSON is decoded here.
+const eventSelect = `SELECT block, log_index, kind, channel, tx_hash, block_hash, data::text FROM chain_events`
+
+func scanEvent(rows pgx.Rows) (proofs.ChainEvent, error) {
+	var e proofs.ChainEvent
+	var logIndex int64
+	var kind, data string
+	if err := rows.Scan(u64Col{&e.Block}, &logIndex, &kind, addrCol{&e.Channel},
+		hashCol{(*[32]byte)(&e.TxHash)}, hashCol{(*[32]byte)(&e.BlockHash)}, &data); err != nil {
+		return e, err
+	}
+	e.Kind, e.LogIndex = proofs.EventKind(kind), uint(logIndex)
+	return e, decodeEventData(data, &e)
+}
+
+// ChannelEvents implements proofs.Store, in chain order.
+func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]proofs.ChainEvent, error) {
+	evs, err := queryAll(ctx, s.pool, scanEvent, eventSelect+` WHERE channel = $1 ORDER BY block, log_index`, addrArg(channel))
+	return evs, wrap("channel events", err)
+}
+
+// EventsAfter implements proofs.Store: events in blocks > block, in chain
+// order.
+func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEvent, error) {
+	evs, err := queryAll(ctx, s.pool, scanEvent, eventSelect+` WHERE block > $1 ORDER BY block, log_index`, u64Arg(block))
+	return evs, wrap("events after", err)
+}
+
+// Cursor implements proofs.Store; ok is false before the first ApplyChain.
+func (s *Store) Cursor(ctx context.Context) (proofs.Cursor, bool, error) {
+	var c proofs.Cursor
+	err := s.pool.QueryRow(ctx, `SELECT number, hash FROM cursor WHERE id = 1`).
+		Scan(u64Col{&c.Number}, hashCol{(*[32]byte)(&c.Hash)})
+	if noRows(err) {
+		return c, false, nil
+	}
+	if err != nil {
+		return proofs.Cursor{}, false, wrap("cursor", err)
+	}
+	return c, true, nil
+}
+
+// BlockHash implements proofs.Store; only the newest 256 blocks are kept.
+func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error) {
+	var h common.Hash
+	err := s.pool.QueryRow(ctx, `SELECT hash FROM block_hashes WHERE number = $1`, u64Arg(number)).
+		Scan(hashCol{(*[32]byte)(&h)})
+	if noRows(err) {
+		return h, false, nil
+	}
+	if err != nil {
+		return common.Hash{}, false, wrap("block hash", err)
+	}
+	return h, true, nil
+}
+
+// ApplyChain implements proofs.Store in one transaction, its statements
+// sent together (one round trip). Events already stored (same block and
+// log index) are left alone, so a batch can be applied again after a
+// crash.
+func (s *Store) ApplyChain(ctx context.Context, cb proofs.ChainBatch) error {
+	b := &pgx.Batch{}
+	for i := range cb.Events {
+		e := &cb.Events[i]
+		data, err := encodeEventData(e)
+		if err != nil {
+			return wrap("apply chain", err)
+		}
+		b.Queue(`INSERT INTO chain_events (block, log_index, kind, channel, tx_hash, block_hash, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (block, log_index) DO NOTHING`,
+			u64Arg(e.Block), int64(e.LogIndex), string(e.Kind), addrArg(e.Channel), hashArg(e.TxHash), hashArg(e.BlockHash), data)
+	}
+	queueChannels(b, cb.Channels)
+	if len(cb.Blocks) > 0 {
+		for _, blk := range cb.Blocks {
+			b.Queue(`INSERT INTO block_hashes (number, hash) VALUES ($1, $2)
+				ON CONFLICT (number) DO UPDATE SET hash = excluded.hash`, u64Arg(blk.Number), hashArg(blk.Hash))
+		}
+		b.Queue(`DELETE FROM block_hashes WHERE number <= (SELECT MAX(number) FROM block_hashes) - $1`, blockHashesKept)
+	}
+	queueCursor(b, cb.Cursor)
+	return s.write(ctx, "apply chain", func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
+}
+
+// RollbackChain implements proofs.Store in one transaction.
+func (s *Store) RollbackChain(ctx context.Context, r proofs.ChainRollback) error {
+	to := u64Arg(r.To.Number)
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM chain_events WHERE block > $1`, to)
+	b.Queue(`DELETE FROM block_hashes WHERE number > $1`, to)
+	queueChannels(b, r.Channels)
+	for _, a := range r.Removed {
+		b.Queue(`DELETE FROM channels WHERE address = $1`, addrArg(a))
+	}
+	queueCursor(b, r.To)
+	return s.write(ctx, "rollback chain", func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
+}
+
+func queueChannels(b *pgx.Batch, chs []proofs.Channel) {
+	for _, c := range chs {
+		b.Queue(upsertChannel, addrArg(c.Address), addrArg(c.Participant1), addrArg(c.Participant2),
+			u64Arg(c.SettleTimeout), u64Arg(c.OpenedBlock), int16(c.State), addrArg(c.Closing),
+			u64Arg(c.ClosedBlock), u64Arg(c.OnChainNonce), u64Arg(c.SettledBlock),
+			bigArg(c.RewardDeposit1), bigArg(c.RewardDeposit2),
+			deadline(c.ClosedBlock, c.SettleTimeout))
+	}
+}
+
+func queueCursor(b *pgx.Batch, c proofs.Cursor) {
+	b.Queue(`INSERT INTO cursor (id, number, hash) VALUES (1, $1, $2)
+		ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash`,
+		u64Arg(c.Number), hashArg(c.Hash))
+}
