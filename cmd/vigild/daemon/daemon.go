@@ -505,14 +505,17 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *st
 	if err != nil {
 		return nil, nil, err
 	}
-	api, err := rest.New(rest.Config{
-		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tower: towerOrNil(tw), TowerRecords: st, History: history,
+	rc := rest.Config{
+		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes, History: history,
 		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
 			return d.health(ctx, st, stats)
 		},
-	})
+	}
+	if tw != nil { // a nil *tower.Tower must not become a non-nil interface
+		rc.Tower, rc.TowerRecords = tw, st
+	}
+	api, err := rest.New(rc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -701,12 +704,4 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
 		"monitor_pubkey", fmt.Sprintf("%x", pub))
 	return tw, w, node, nil
-}
-
-// towerOrNil keeps a nil *Tower a nil interface for the API.
-func towerOrNil(t *tower.Tower) rest.TowerIntake {
-	if t == nil {
-		return nil
-	}
-	return t
 }
