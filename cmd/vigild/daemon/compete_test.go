@@ -129,7 +129,7 @@ func TestCompetingMonitorsPendingCheck(t *testing.T) {
 	ops := chain.Ops(alice)
 	errNoWait := errors.New("not waiting for the receipt")
 	ops.Wait = func(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) { return nil, errNoWait }
-	if _, err := ops.UpdateTransfer(context.Background(), proof, ethtest.Address(alice)); !errors.Is(err, errNoWait) {
+	if _, err := ops.UpdateTransfer(context.Background(), proof); !errors.Is(err, errNoWait) {
 		t.Fatalf("competing update: %v", err)
 	}
 	chain.Mine(1) // v2's slot: the competing update is in the pool, not mined
