@@ -672,7 +672,7 @@ func explainRevert(err error) error {
 		return err
 	}
 	sel := strings.ToLower(strings.TrimPrefix(data, "0x")[:8])
-	for _, md := range []*bind.MetaData{contracts.NettingChannelMetaData, contracts.ChannelRegistryMetaData} {
+	for _, md := range []*bind.MetaData{contracts.NettingChannelMetaData, contracts.ChannelRegistryMetaData, contracts.MonitorRegistryMetaData} {
 		a, aerr := md.GetAbi()
 		if aerr != nil {
 			continue

@@ -44,7 +44,7 @@ type Chain struct {
 	Registry common.Address
 	// MonitorRegistry is the Registry's monitor registry.
 	MonitorRegistry common.Address
-	Deployer *ecdsa.PrivateKey
+	Deployer        *ecdsa.PrivateKey
 	// Keys are funded with 1000 ether each.
 	Keys []*ecdsa.PrivateKey
 }
