@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strconv"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
@@ -113,5 +114,104 @@ func monitorCmd(f *flagSet, required []string, args []string, stdout, stderr io.
 		return explainRevert(err)
 	}
 	out.receipt(r)
+	return printJSON(stdout, out)
+}
+
+// monitorJSON is one registration as `vigil monitors` prints it.
+type monitorJSON struct {
+	Monitor    string `json:"monitor"`
+	Payout     string `json:"payout"`
+	DepositWei string `json:"deposit_wei"`
+	ActiveFrom string `json:"active_from"`
+	ExitAt     string `json:"exit_at,omitempty"`
+	Active     bool   `json:"active"`
+	// AgeBlocks is how many blocks the registration has counted (0 before activeFrom).
+	AgeBlocks string `json:"age_blocks"`
+}
+
+// cmdMonitors lists the monitors registered in a channel registry's
+// MonitorRegistry.
+func cmdMonitors(args []string, stdout, stderr io.Writer) error {
+	f := newFlags("monitors", `Lists the monitors registered in the MonitorRegistry of --registry (from its
+MonitorRegistered events, read back from the registry): deposit, payout, the
+block the registration counts from, its age in blocks, and the exit block of
+a monitor that announced it. Withdrawn registrations are not listed.`)
+	registryS := f.String("registry", "", "`ADDR` of the ChannelRegistry (required)")
+	e := addEthFlags(f, false)
+	if err := f.parse(args, stdout); err != nil {
+		return err
+	}
+	if err := f.need("registry"); err != nil {
+		return err
+	}
+	registry, err := f.address("registry", *registryS)
+	if err != nil {
+		return err
+	}
+	expect, err := e.check()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *e.timeout)
+	defer cancel()
+	c, err := e.connect(ctx, expect)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	monitors, err := c.ops().MonitorRegistryOf(ctx, registry)
+	if err != nil {
+		return fmt.Errorf("--registry %s does not look like a ChannelRegistry with a monitor registry: %w", registry.Hex(), err)
+	}
+	reg, err := contracts.NewMonitorRegistry(monitors, c.client)
+	if err != nil {
+		return err
+	}
+	head, err := c.client.BlockNumber(ctx)
+	if err != nil {
+		return err
+	}
+	it, err := reg.FilterMonitorRegistered(&bind.FilterOpts{Context: ctx}, nil, nil)
+	if err != nil {
+		return fmt.Errorf("read MonitorRegistered events of %s: %w", monitors.Hex(), err)
+	}
+	defer it.Close()
+	seen := map[common.Address]bool{}
+	out := struct {
+		Registry        string        `json:"registry"`
+		MonitorRegistry string        `json:"monitor_registry"`
+		Head            string        `json:"head"`
+		Monitors        []monitorJSON `json:"monitors"`
+	}{Registry: registry.Hex(), MonitorRegistry: monitors.Hex(), Head: strconv.FormatUint(head, 10), Monitors: []monitorJSON{}}
+	opts := &bind.CallOpts{Context: ctx}
+	for it.Next() {
+		m := it.Event.Monitor
+		if seen[m] {
+			continue
+		}
+		seen[m] = true
+		rec, err := reg.Monitors(opts, m)
+		if err != nil {
+			return fmt.Errorf("read the registration of %s: %w", m.Hex(), err)
+		}
+		if rec.ActiveFrom == 0 {
+			continue // withdrawn
+		}
+		j := monitorJSON{Monitor: m.Hex(), Payout: rec.Payout.Hex(), DepositWei: rec.Deposit.String(),
+			ActiveFrom: strconv.FormatUint(rec.ActiveFrom, 10), AgeBlocks: "0"}
+		end := head + 1
+		if rec.ExitAt != 0 {
+			j.ExitAt = strconv.FormatUint(rec.ExitAt, 10)
+			end = min(end, rec.ExitAt)
+		}
+		j.Active = rec.ActiveFrom <= head && (rec.ExitAt == 0 || head < rec.ExitAt)
+		if end > rec.ActiveFrom {
+			j.AgeBlocks = strconv.FormatUint(end-rec.ActiveFrom, 10)
+		}
+		out.Monitors = append(out.Monitors, j)
+	}
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("read MonitorRegistered events of %s: %w", monitors.Hex(), err)
+	}
 	return printJSON(stdout, out)
 }

@@ -57,10 +57,29 @@ func TestMonitorRegistration(t *testing.T) {
 	}
 	cli(ethArgs(chain, op, pw, "monitor", "register", "--registry", dep.Registry, "--deposit", milliEther(600).String())...).
 		fails(t, exitFailure, "is already registered")
+	list := func() []monitorJSON {
+		t.Helper()
+		var out struct {
+			Registry        string        `json:"registry"`
+			MonitorRegistry string        `json:"monitor_registry"`
+			Head            string        `json:"head"`
+			Monitors        []monitorJSON `json:"monitors"`
+		}
+		cli("monitors", "--rpc", chain.URL, "--registry", dep.Registry).ok(t).decode(t, &out)
+		return out.Monitors
+	}
+	chain.Mine(2)
+	if l := list(); len(l) != 1 || l[0].Monitor != op.addr.Hex() || l[0].Payout != payout.Hex() ||
+		l[0].DepositWei != milliEther(600).String() || !l[0].Active || l[0].AgeBlocks == "0" || l[0].ExitAt != "" {
+		t.Fatalf("monitors after registering: %+v", l)
+	}
 
 	var exit txJSON
 	m.run(t, ethArgs(chain, op, pw, "monitor", "exit", "--registry", dep.Registry)...).ok(t).decode(t, &exit)
 	cli(ethArgs(chain, op, pw, "monitor", "withdraw", "--registry", dep.Registry)...).fails(t, exitFailure, "WithdrawTooEarly")
+	if l := list(); len(l) != 1 || l[0].Active || l[0].ExitAt != exit.Block {
+		t.Fatalf("monitors after the exit: %+v", l)
+	}
 	for chain.Head(t) < uint64(atoiT(t, exit.Block))+20 {
 		chain.Mine(1)
 	}
@@ -71,6 +90,9 @@ func TestMonitorRegistration(t *testing.T) {
 	}
 	if rec, err := monitors.Monitors(&bind.CallOpts{}, op.addr); err != nil || rec.ActiveFrom != 0 {
 		t.Fatalf("registration after withdraw: %+v (%v)", rec, err)
+	}
+	if l := list(); len(l) != 0 {
+		t.Fatalf("monitors after the withdrawal: %+v", l)
 	}
 }
 
