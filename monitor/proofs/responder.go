@@ -54,8 +54,19 @@ type ResponderConfig struct {
 	Gas    GasReader
 	Policy Policy
 	Stats  ResponderReport
-	// Payout receives the rewards (defaults to the sender's address).
+	// Payout is where the chain pays this monitor's rewards: the payout
+	// address its account fixed in the monitor registry (defaults to the
+	// sender's address). The responder never chooses it; it only credits a
+	// reward paid to it, for the update whose transaction the chain accepted
+	// last.
 	Payout common.Address
+	// SlotOffset is the chain's slot rule: the channel admits this monitor's
+	// update from block closedBlock + SlotOffset(channel, monitor,
+	// settleTimeout) on (contracts.SlotOffset for NettingChannel). The
+	// responder sends only once the head has reached that block, so that
+	// its update, estimated at the head and mined after it, lands in the
+	// slot. Nil: the channel admits the monitor at any block of the window.
+	SlotOffset func(channel, monitor common.Address, settleTimeout uint64) uint64
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
 	// it is replaced with a higher fee (and rebroadcast). Default 3.
 	ReplaceAfter uint64
@@ -555,6 +566,9 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 	if act := r.cfg.Policy.ActBlock(ch.Address, r.cfg.Sender.Address(), ch.ClosedBlock, ch.SettleTimeout); head < act {
 		return nil, nil
 	}
+	if head < r.slotStart(ch) {
+		return nil, nil // the channel would revert our update before our slot
+	}
 	suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 	if err != nil {
 		return nil, err
@@ -565,6 +579,15 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 	}
 	margin := r.cfg.Policy.StanddownMargin(ch.SettleTimeout)
 	return &candidate{ch: ch, req: req, price: price, pastMargin: head+margin >= ch.Deadline()}, nil
+}
+
+// slotStart is the first block in which the channel admits this monitor's
+// update of ch (ch.ClosedBlock without a slot rule).
+func (r *Responder) slotStart(ch Channel) uint64 {
+	if r.cfg.SlotOffset == nil {
+		return ch.ClosedBlock
+	}
+	return ch.ClosedBlock + r.cfg.SlotOffset(ch.Address, r.cfg.Sender.Address(), ch.SettleTimeout)
 }
 
 // check asks the node, for every candidate, for the nonce mined for the
@@ -602,7 +625,7 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 			if c.claim != nil && !c.pastMargin {
 				return // standing down: our update's cost does not matter yet
 			}
-			c.gas, c.err = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req, Payout: r.cfg.Payout})
+			c.gas, c.err = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req})
 		}()
 	}
 	wg.Wait()
@@ -744,7 +767,7 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	if p.Nonce, err = r.nextTxNonce(ctx, t); err != nil {
 		return err
 	}
-	call := UpdateCall{Request: req, Payout: r.cfg.Payout}
+	call := UpdateCall{Request: req}
 	hash, raw, err := r.cfg.Sender.SignUpdate(ctx, call, p)
 	if err != nil {
 		return err
@@ -1056,7 +1079,7 @@ func (r *Responder) stuck(ctx context.Context, u Update, t *tickState) error {
 		r.log.Warn("update stuck at the gas price cap; rebroadcasting", "channel", u.Channel.Hex(), "tx", u.TxHash.Hex(), "gas_price_wei", u.GasPrice.String())
 		return r.cfg.Sender.Broadcast(ctx, u.RawTx)
 	}
-	hash, raw, err := r.cfg.Sender.SignUpdate(ctx, UpdateCall{Request: req, Payout: r.cfg.Payout},
+	hash, raw, err := r.cfg.Sender.SignUpdate(ctx, UpdateCall{Request: req},
 		TxParams{Nonce: u.TxNonce, GasPrice: price, GasLimit: u.GasLimit})
 	if err != nil {
 		return err

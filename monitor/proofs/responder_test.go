@@ -537,6 +537,46 @@ func TestResponderSlottedWaitsForSlot(t *testing.T) {
 	}
 }
 
+// TestResponderWaitsForContractSlot: with the chain's slot rule the
+// responder sends only once the head has reached closed + offset, so that
+// its update, estimated at the head, is mined in the slot; the rule gets
+// the channel, the sender's account and the window.
+func TestResponderWaitsForContractSlot(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	const offset = 17
+	var asked []common.Address
+	r, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Claims: f.sender, Gas: f.sender, Policy: proofs.Policy{ProfitFactor: 1, DeadlineMultiplier: 3},
+		Stats: f.figs, Logger: slog.New(slog.DiscardHandler),
+		SlotOffset: func(channel, monitor common.Address, settleTimeout uint64) uint64 {
+			if channel != f.channel || settleTimeout != 40 {
+				t.Errorf("slot asked for channel %s, window %d", channel.Hex(), settleTimeout)
+			}
+			asked = append(asked, monitor)
+			return offset
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := func(head uint64) {
+		t.Helper()
+		f.sender.head = head
+		if err := r.Tick(context.Background(), head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tick(100 + offset - 1)
+	if len(f.sender.signed) != 0 {
+		t.Fatal("sent before the head reached the slot")
+	}
+	tick(100 + offset)
+	if len(f.sender.signed) != 1 {
+		t.Fatalf("sent %d transactions at the slot, want 1", len(f.sender.signed))
+	}
+	if len(asked) == 0 || asked[0] != f.sender.addr {
+		t.Fatalf("slot asked for %v, want the sender's account %s", asked, f.sender.addr.Hex())
+	}
+}
+
 func TestPolicyJudge(t *testing.T) {
 	a := common.HexToAddress("0xA000000000000000000000000000000000000003")
 	p := proofs.Policy{MinReward: big.NewInt(100), ProfitFactor: 1.5, UpdateGas: 100}

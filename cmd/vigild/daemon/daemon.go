@@ -27,6 +27,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin"
 	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/pgstore"
@@ -57,13 +58,16 @@ type Config struct {
 	ReadTimeout    time.Duration
 	WriteTimeout   time.Duration
 
-	EthURL        string
-	ChainID       *big.Int // optional; checked against the node
-	Registry      common.Address
-	StartBlock    uint64
-	Confirmations uint64
-	PollInterval  time.Duration
-	MaxBlockRange uint64
+	EthURL   string
+	ChainID  *big.Int // optional; checked against the node
+	Registry common.Address
+	// MonitorRegistry, when set, must be the Registry's monitor registry
+	// (a check of the operator's configuration); zero reads it from Registry.
+	MonitorRegistry common.Address
+	StartBlock      uint64
+	Confirmations   uint64
+	PollInterval    time.Duration
+	MaxBlockRange   uint64
 	// RPCTimeout bounds one Ethereum node call, and all node reads of one
 	// balance proof together; it must be shorter than WriteTimeout.
 	RPCTimeout time.Duration
@@ -76,7 +80,9 @@ type Config struct {
 	Key          *ecdsa.PrivateKey
 	KeystoreFile string
 	PasswordFile string
-	Payout       common.Address // default: the operator account
+	// Payout, when set, must be the payout the operator account
+	// registered in the monitor registry (the chain pays that one).
+	Payout common.Address
 
 	// Matrix is the room intake; nil disables it.
 	Matrix *MatrixConfig
@@ -241,6 +247,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
 		return err
 	}
+	payout, err := checkRegistration(ctx, node, cfg.Registry, cfg.MonitorRegistry, crypto.PubkeyToAddress(key.PublicKey), cfg.Payout, cfg.RPCTimeout)
+	if err != nil {
+		return err
+	}
 
 	st, err := d.openStore(ctx)
 	if err != nil {
@@ -252,7 +262,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return fmt.Errorf("load stats: %w", err)
 	}
 
-	eth, err := d.balanceProofs(node, reader, chainID, key, st, stats.eth)
+	eth, err := d.balanceProofs(node, reader, chainID, key, payout, st, stats.eth)
 	if err != nil {
 		return err
 	}
@@ -412,13 +422,9 @@ type ethereumParts struct {
 // balanceProofs builds the balance-proof half: the sender, intake and the
 // responder driven by the Ethereum watcher, reporting to stats.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	payout common.Address, st Store, stats *proofs.Stats) (*ethereumParts, error) {
 	cfg := d.cfg
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
-	payout := cfg.Payout
-	if payout == (common.Address{}) {
-		payout = sender.Address()
-	}
 	// Intake and the responder judge with one gas model, learned from the
 	// chain by the responder.
 	policy := cfg.Policy
@@ -437,7 +443,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		return nil, err
 	}
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
-		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout,
+		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
 		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
