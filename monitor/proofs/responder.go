@@ -67,6 +67,14 @@ type ResponderConfig struct {
 	// its update, estimated at the head and mined after it, lands in the
 	// slot. Nil: the channel admits the monitor at any block of the window.
 	SlotOffset func(channel, monitor common.Address, settleTimeout uint64) uint64
+	// HonourReceipts: intake gave every stored request this monitor's
+	// signed receipt, which the channel backs with the monitor's deposit
+	// (a penalty when the window passes without an update). The responder
+	// then never drops a request as unprofitable at action time: it sends
+	// at a loss, at a price still capped by Policy.MaxGasPrice, and says so
+	// in the record and the log. Refusing is intake's job, before a receipt
+	// exists.
+	HonourReceipts bool
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
 	// it is replaced with a higher fee (and rebroadcast). Default 3.
 	ReplaceAfter uint64
@@ -574,7 +582,7 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 		return nil, err
 	}
 	price := r.cfg.Policy.GasPriceAt(suggested, ch.ClosedBlock, ch.Deadline(), head)
-	if reason, msg := r.cfg.Policy.Judge(req.NonClosing, req.Reward, price); reason != "" {
+	if reason, msg := r.cfg.Policy.Judge(req.NonClosing, req.Reward, price); reason != "" && !r.cfg.HonourReceipts {
 		return nil, r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" at action time")
 	}
 	margin := r.cfg.Policy.StanddownMargin(ch.SettleTimeout)
@@ -755,7 +763,15 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	}
 	// Re-judge with the live estimate: the real cost at the real price.
 	if reason, msg := r.cfg.Policy.JudgeAt(req.NonClosing, req.Reward, price, c.gas); reason != "" {
-		return r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" (live gas estimate) at action time")
+		if !r.cfg.HonourReceipts {
+			return r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" (live gas estimate) at action time")
+		}
+		if detail != "" {
+			detail += "; "
+		}
+		detail += "sent at a loss to honour the receipt: " + msg + " (live gas estimate)"
+		r.log.Warn("sending an update at a loss: the monitor's receipt for it is backed by its deposit", "channel", ch.Address.Hex(),
+			"nonce", req.Nonce, "reason", string(reason), "detail", msg)
 	}
 	p := TxParams{GasPrice: price, GasLimit: c.gas + c.gas/5}
 	if t.inFlight > 0 {

@@ -444,7 +444,8 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	}
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
 		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
-		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
+		HonourReceipts: true, // intake signs a receipt for every request it stores (SignReceipt above)
+		ReplaceAfter:   cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
 		return nil, err
