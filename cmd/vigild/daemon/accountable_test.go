@@ -25,6 +25,10 @@ func TestReceiptBacksAPenalty(t *testing.T) {
 	reward := big.NewInt(3_000_000_000_000_000)
 	s := newScenario(t, chain, alice, bob, 10, reward)
 	v := startVigil(t, chain, vigilOpts{key: operator, conf: 1})
+	// The deposit that backs the receipt is public.
+	if r := v.stats().Ethereum.Registration; r == nil || r.DepositWei != ethtest.RegistryParams.MinDeposit.String() || r.ActiveFromBlock == 0 {
+		t.Fatalf("/api/1/stats ethereum.registration: %+v", r)
+	}
 	proof := s.proof(t, 5, big.NewInt(4000), reward)
 	code, body := v.put(proof)
 	if code != http.StatusCreated {

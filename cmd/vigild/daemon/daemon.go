@@ -247,7 +247,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
 		return err
 	}
-	payout, err := checkRegistration(ctx, node, cfg.Registry, cfg.MonitorRegistry, crypto.PubkeyToAddress(key.PublicKey), cfg.Payout, cfg.RPCTimeout)
+	registration, err := checkRegistration(ctx, node, cfg.Registry, cfg.MonitorRegistry, crypto.PubkeyToAddress(key.PublicKey), cfg.Payout, cfg.RPCTimeout)
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return fmt.Errorf("load stats: %w", err)
 	}
 
-	eth, err := d.balanceProofs(node, reader, chainID, key, payout, st, stats.eth)
+	eth, err := d.balanceProofs(node, reader, chainID, key, registration, st, stats.eth)
 	if err != nil {
 		return err
 	}
@@ -422,7 +422,8 @@ type ethereumParts struct {
 // balanceProofs builds the balance-proof half: the sender, intake and the
 // responder driven by the Ethereum watcher, reporting to stats.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	payout common.Address, st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	registration proofs.Registration, st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	payout := registration.Payout
 	cfg := d.cfg
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	// Intake and the responder judge with one gas model, learned from the
@@ -431,6 +432,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	policy.Gas = proofs.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
 	stats.SetChain(func(c *proofs.ChainStatus) {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
+		c.Registration = registration
 		c.UpdateGas = policy.Gas.Gas()
 	})
 	ethSync := monitor.NewNodeSync("ethereum", d.log.With("subsystem", "ethereum"))
