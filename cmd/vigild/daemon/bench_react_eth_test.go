@@ -93,6 +93,7 @@ func BenchmarkEthereumReaction(b *testing.B) {
 	reward := new(big.Int).Div(gethtest.Ether, big.NewInt(200))
 
 	var total, trigger []time.Duration
+	var offsets []uint64
 	closeEvents := 0
 	for b.Loop() {
 		b.StopTimer()
@@ -138,6 +139,7 @@ func BenchmarkEthereumReaction(b *testing.B) {
 		b.StopTimer()
 		total = append(total, at.Sub(start))
 		trigger = append(trigger, sent.Sub(start))
+		offsets = append(offsets, offset)
 		r, err := node.WaitMined(context.Background(), tx.Hash())
 		if err != nil || r.Status != types.ReceiptStatusSuccessful {
 			b.Fatalf("vigild's update %s did not succeed: %v %v", tx.Hash().Hex(), r, err)
@@ -152,7 +154,7 @@ func BenchmarkEthereumReaction(b *testing.B) {
 	}
 	if os.Getenv("VIGIL_BENCH_SAMPLES") != "" {
 		for i := range total {
-			b.Logf("close %d: reaction %v (send %v)", i, total[i], trigger[i])
+			b.Logf("close %d: reaction %v (send %v), slot offset %d", i, total[i], trigger[i], offsets[i])
 		}
 	}
 	slices.Sort(total)
