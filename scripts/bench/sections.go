@@ -135,10 +135,12 @@ timed block is the slot's first: the close block itself when the offset is
 else a block mined after the close and the blocks before the slot, untimed.
 The time runs from just before the eth_sendRawTransaction that hands geth
 the transaction whose arrival makes it mine that block (the partner's stale
-close, or a transfer of nothing; the call itself took trigger-p50-ms) to
-the arrival at the benchmark of geth's newPendingTransactions notification
-for a transaction from vigild's account calling updateTransfer on the
-channel, which is then checked to be mined in the slot. Before each event
+close, or a transfer of nothing) to the arrival at the benchmark of geth's
+newPendingTransactions notification for a transaction from vigild's account
+calling updateTransfer on the channel, which is then checked to be mined in
+the slot. The send call itself takes trigger-p50-ms; geth's newHeads
+notification of the block reaches the benchmark after head-p50-ms (the
+node's share: accepting the transaction, mining the block, pushing it). Before each event
 vigild has processed the head and is given 100 ms to finish its tick, as
 it would between real blocks. p99 of 30 events is their maximum.`},
 	{id: "6", title: "Mass close on Ethereum", group: "massclose", table: true, text: `
