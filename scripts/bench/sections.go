@@ -119,8 +119,30 @@ generate call that mines the breach block (so it includes the node's own
 mining and acceptance of the block, mine-p50-ms) to the arrival at the
 benchmark of btcd's websocket txaccepted notification for vigild's justice
 transaction, which is then checked to carry the bounty output to vigild's
-payout. p99 of 30 events is their maximum. The Ethereum side (a block on
-geth to vigild's updateTransfer in the pool) is not measured yet.`},
+payout. p99 of 30 events is their maximum.
+
+The Ethereum side: the whole daemon against a real geth --dev mining on
+demand (--dev.period 0: a block is made as soon as a transaction enters the
+pool, never otherwise), dialled over its WebSocket so that the watcher is
+woken only by the heads geth pushes (eth_subscribe newHeads; the poll
+interval is an hour), confirmations 0, vigild's account registered as a
+monitor. Each event uses its own channel (settle timeout 5 blocks): opened
+and funded with the reward, the victim's newest proof accepted over REST,
+untimed. The channel admits vigild's updateTransfer only from its slot,
+closedBlock + SlotOffset(channel, monitor) (0, 1 or 2 blocks here), so the
+timed block is the slot's first: the close block itself when the offset is
+0 (vigild must also find the close event in it; close-events counts these),
+else a block mined after the close and the blocks before the slot, untimed.
+The time runs from just before the eth_sendRawTransaction that hands geth
+the transaction whose arrival makes it mine that block (the partner's stale
+close, or a transfer of nothing) to the arrival at the benchmark of geth's
+newPendingTransactions notification for a transaction from vigild's account
+calling updateTransfer on the channel, which is then checked to be mined in
+the slot. The send call itself takes trigger-p50-ms; geth's newHeads
+notification of the block reaches the benchmark after head-p50-ms (the
+node's share: accepting the transaction, mining the block, pushing it). Before each event
+vigild has processed the head and is given 100 ms to finish its tick, as
+it would between real blocks. p99 of 30 events is their maximum.`},
 	{id: "6", title: "Mass close on Ethereum", group: "massclose", table: true, text: `
 The real daemon wiring against go-ethereum's simulated backend (a real
 EVM) over JSON-RPC on 127.0.0.1, with a counting proxy in front of it:

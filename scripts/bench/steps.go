@@ -69,6 +69,11 @@ var steps = []step{
 		expect: []string{"BenchmarkBitcoinReaction"},
 	},
 	{
+		group: "react", name: "reaction to a pushed Ethereum block, detection included",
+		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkEthereumReaction$", benchtime: "30x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkEthereumReaction"},
+	},
+	{
 		group: "massclose", name: "1,000 channels closed within 10 blocks",
 		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkMassClose$", benchtime: "1x", timeout: 10 * time.Minute,
 		expect: []string{"BenchmarkMassClose"},

@@ -2,7 +2,9 @@
 // own behaviour matters: its transaction pool (pending and queued
 // transactions, price limits, replacement), its pending state and its
 // block production every second. The Vigil contracts are deployed and test
-// keys funded from geth's developer account.
+// keys funded from geth's developer account. With Options.OnDemand the
+// node makes a block only when a transaction enters its pool (geth --dev
+// --dev.period 0), so a test decides when each block is made.
 //
 // The binary comes from <repo>/.cache/bin/geth, built by tools/build.sh
 // (pinned in tools/go.mod) and found by proc.Binary. The node listens on
@@ -67,8 +69,9 @@ type Node struct {
 	// Keys are funded with 1000 ether each.
 	Keys []*ecdsa.PrivateKey
 
-	period int
-	bin    string
+	period   int
+	onDemand bool
+	bin      string
 
 	proc proc.Slot // empty when stopped
 }
@@ -77,6 +80,10 @@ type Node struct {
 type Options struct {
 	// Period is the block period in seconds (geth --dev.period); default 1.
 	Period int
+	// OnDemand runs geth --dev.period 0 instead: a block is made as soon as
+	// a transaction enters the pool, and never otherwise (Period is
+	// ignored). WaitBlock then makes the blocks it waits for.
+	OnDemand bool
 	// Keys is how many funded keys to make; default 4.
 	Keys int
 }
@@ -91,7 +98,10 @@ func Start(t testing.TB, o Options) *Node {
 	if o.Keys == 0 {
 		o.Keys = 4
 	}
-	n := &Node{Dir: t.TempDir(), period: o.Period}
+	n := &Node{Dir: t.TempDir(), period: o.Period, onDemand: o.OnDemand}
+	if o.OnDemand {
+		n.period = 0
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("gethtest: tail of %s:\n%s", n.LogPath(), n.LogTail())
@@ -291,15 +301,45 @@ func (n *Node) Head(t testing.TB) uint64 {
 	return h
 }
 
-// WaitBlock waits until the node's head reaches number.
+// WaitBlock waits until the node's head reaches number; on a node that
+// mines on demand it makes the missing blocks with MineBlock.
 func (n *Node) WaitBlock(t testing.TB, number uint64) {
 	t.Helper()
+	if n.onDemand {
+		for n.Head(t) < number {
+			n.MineBlock(t)
+		}
+		return
+	}
 	deadline := time.Now().Add(time.Duration(number-min(number, n.Head(t))+10) * time.Duration(n.period) * 2 * time.Second)
 	for n.Head(t) < number {
 		if time.Now().After(deadline) {
 			t.Fatalf("gethtest: block %d not reached (head %d)", number, n.Head(t))
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// MineBlock makes one block on a node that mines on demand (Options.
+// OnDemand): the developer account sends itself nothing, and MineBlock
+// returns once the head has moved past where it was.
+func (n *Node) MineBlock(t testing.TB) {
+	t.Helper()
+	if !n.onDemand {
+		t.Fatal("gethtest: MineBlock needs a node started with OnDemand")
+	}
+	before := n.Head(t)
+	var h common.Hash
+	arg := map[string]any{"from": n.Dev, "to": n.Dev, "value": (*hexutil.Big)(new(big.Int))}
+	if err := n.RPC.CallContext(context.Background(), &h, "eth_sendTransaction", arg); err != nil {
+		t.Fatalf("gethtest: mine a block: %v", err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for n.Head(t) <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("gethtest: no block made after transaction %s (head %d)", h.Hex(), before)
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 

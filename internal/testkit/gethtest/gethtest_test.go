@@ -29,3 +29,22 @@ func TestStartDeploysAndFunds(t *testing.T) {
 		t.Fatalf("pool not empty on a quiet chain: %v %v", pending, queued)
 	}
 }
+
+// TestOnDemandMinesPerTransaction: a node started with OnDemand makes one
+// block per transaction sent while its pool is otherwise empty, and
+// WaitBlock makes the blocks it waits for.
+func TestOnDemandMinesPerTransaction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts geth: skipped with -short")
+	}
+	n := Start(t, Options{OnDemand: true, Keys: 1})
+	h := n.Head(t)
+	n.MineBlock(t)
+	if got := n.Head(t); got != h+1 {
+		t.Fatalf("head %d after one transaction on head %d, want %d", got, h, h+1)
+	}
+	n.WaitBlock(t, h+4)
+	if got := n.Head(t); got != h+4 {
+		t.Fatalf("head %d after WaitBlock(%d)", got, h+4)
+	}
+}
