@@ -43,7 +43,7 @@ func scanUpdate(rows pgx.Rows) (proofs.Update, error) {
 // stored as "not sent".
 func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error) {
 	var id int64
-	err := s.write(ctx, "insert update", func(tx pgx.Tx) error {
+	err := s.actWrite(ctx, "insert update", func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, insertUpdate, updateArgs(&u)...).Scan(&id)
 	})
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error
 
 // SaveUpdate implements proofs.Store.
 func (s *Store) SaveUpdate(ctx context.Context, u proofs.Update) error {
-	return s.write(ctx, "save update", func(tx pgx.Tx) error {
+	return s.actWrite(ctx, "save update", func(tx pgx.Tx) error {
 		ct, err := tx.Exec(ctx, saveUpdate, append(updateArgs(&u), u.ID)...)
 		if err != nil {
 			return err
