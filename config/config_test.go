@@ -306,6 +306,8 @@ func TestValidationNamesField(t *testing.T) {
 		{"--api.write-timeout=10s", "ethereum.rpc_timeout: must be at least 1s shorter than api.write_timeout (10s); got 10s"},
 		{"--api.page-limit-max=0", "api.page_limit_max: must be at least 1"},
 		{"--store.busy-timeout=x", "store.busy_timeout: not a duration"},
+		{"--store.lease-check=10ms", "store.lease_check: must be between 100ms and 1m; got 10ms"},
+		{"--store.lease-check=2m", "store.lease_check: must be between 100ms and 1m; got 2m0s"},
 		{"--store.url=mysql://db/vigil", `store.url: not a postgres:// URL "mysql://db/vigil"`},
 		{"--store.url=postgres:///vigil", `store.url: "postgres:///vigil" names no host`},
 		{"--store.url=postgres://op:secret@db:5432", `store.url: "postgres://op:xxxxx@db:5432" names no database`},

@@ -1,0 +1,140 @@
+package daemon_test
+
+import (
+	"context"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
+)
+
+// replicaLeaseCheck: replicas under test check their leases and campaign
+// every 100 ms.
+const replicaLeaseCheck = 100 * time.Millisecond
+
+// leads tells whether v's stats say it holds role.
+func (v *vigil) leads(role string) bool {
+	r := v.stats().Replica
+	return r != nil && slices.Contains(r.Roles, role)
+}
+
+// term is v's term of role, 0 when it does not hold it.
+func (v *vigil) term(role string) int64 {
+	r := v.stats().Replica
+	if r == nil {
+		return 0
+	}
+	return r.Terms[role]
+}
+
+// cutOff ends the database sessions holding roles' leases in the database
+// of dbURL, as a dead machine's would end: the server frees its advisory
+// locks. It returns how many sessions it ended.
+func cutOff(t *testing.T, dbURL string) int {
+	t.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err = pgtest.Shared(t).Admin().QueryRow(context.Background(), `SELECT count(pg_terminate_backend(a.pid))
+		FROM pg_stat_activity a WHERE a.datname = $1 AND a.application_name LIKE 'vigil leader %'
+		AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`,
+		strings.Trim(u.Path, "/")).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestReplicasEthereumTakeover: two replicas share one PostgreSQL
+// database and one operator key. Only the first acts (it holds the
+// "ethereum" role; the second reports itself a follower and a standby
+// chain part, yet accepts a balance proof over REST). Bob closes the
+// channel with stale state; before the close is confirmed, the leader dies
+// (its lease session is ended in the server and its process stopped).
+// The follower takes the role with a newer term and sends updateTransfer
+// before the deadline; the operator account sent exactly one transaction;
+// settle pays the reward.
+func TestReplicasEthereumTakeover(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	payout := newPayout(t)
+	opts := vigilOpts{key: operator, payout: payout, conf: 3, storeURL: dbURL, leaseCheck: replicaLeaseCheck}
+
+	a := startVigil(t, chain, opts)
+	ethtest.Eventually(t, defaultWait, "the first replica to lead", func() bool { return a.leads("ethereum") })
+	b := startVigil(t, chain, opts)
+	if r := b.stats().Replica; r == nil || len(r.Roles) != 0 {
+		t.Fatalf("second replica's roles: %+v, want none while the first leads", r)
+	}
+	code, health := b.do(http.MethodGet, "/healthz", nil)
+	parts, _ := health["parts"].(map[string]any)
+	eth, _ := parts["ethereum"].(map[string]any)
+	if code != http.StatusOK || eth["status"] != "ok" || !strings.Contains(eth["message"].(string), "standby") {
+		t.Fatalf("follower /healthz: %d %v, want ok with the ethereum part on standby", code, health)
+	}
+
+	// The follower takes intake.
+	proof := s.proof(t, 4, big.NewInt(4000), reward)
+	if code, body := b.put(proof); code != http.StatusCreated {
+		t.Fatalf("PUT to the follower: %d %v", code, body)
+	}
+	oldTerm := a.term("ethereum")
+
+	closed := s.bobClosesStale(t, 7, ethtest.Ether)
+	deadline := closed + s.timeout
+	// The leader's machine dies before the close is confirmed.
+	if n := cutOff(t, dbURL); n != 1 {
+		t.Fatalf("ended %d lease sessions, want the leader's one", n)
+	}
+	a.stop()
+	ethtest.Eventually(t, defaultWait, "the follower to take the role", func() bool { return b.leads("ethereum") })
+	if nt := b.term("ethereum"); nt <= oldTerm {
+		t.Fatalf("the follower's term %d is not above the dead leader's %d", nt, oldTerm)
+	}
+
+	bobAddr := ethtest.Address(bob)
+	mineUntil(t, chain, int(s.timeout)-2, "the new leader's updateTransfer", func() bool {
+		return onChainNonce(t, chain, s.channel, bobAddr) == 4
+	})
+	if head := chain.Head(t); head > deadline {
+		t.Fatalf("update landed at %d, after the deadline %d", head, deadline)
+	}
+	for chain.Head(t) <= deadline {
+		chain.Mine(1)
+	}
+	if _, err := chain.Ops(bob).Settle(context.Background(), s.channel); err != nil {
+		t.Fatal(err)
+	}
+	if got := chain.Balance(t, payout); got.Cmp(reward) != 0 {
+		t.Fatalf("payout received %s wei, want the reward %s", got, reward)
+	}
+	// One update for the nonce: the operator account sent one transaction,
+	// none other waits in the pool.
+	op := ethtest.Address(operator)
+	mined, err := chain.Client.NonceAt(context.Background(), op, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := chain.Client.PendingNonceAt(context.Background(), op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mined != 1 || pending != 1 {
+		t.Fatalf("the operator sent %d transactions (%d with the pool), want exactly one update", mined, pending)
+	}
+	mineUntil(t, chain, 20, "the won update in the new leader's stats", func() bool {
+		st := b.stats()
+		return st.Updates.Won == 1 && st.Updates.RewardsEarned == reward.String()
+	})
+}
