@@ -138,3 +138,65 @@ func TestReplicasEthereumTakeover(t *testing.T) {
 		return st.Updates.Won == 1 && st.Updates.RewardsEarned == reward.String()
 	})
 }
+
+// TestReplicasLeaderCutOff: the leader's lease session is ended in the
+// server while its process lives (its database connection dropped). It
+// stops acting and campaigns again like the other replica; one of them
+// leads with a newer term, the other follows; the stale close is corrected
+// with exactly one transaction from the shared operator account.
+func TestReplicasLeaderCutOff(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	opts := vigilOpts{key: operator, payout: newPayout(t), conf: 3, storeURL: dbURL, leaseCheck: replicaLeaseCheck}
+	a := startVigil(t, chain, opts)
+	ethtest.Eventually(t, defaultWait, "the first replica to lead", func() bool { return a.leads("ethereum") })
+	b := startVigil(t, chain, opts)
+	if code, body := a.put(s.proof(t, 4, big.NewInt(4000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	oldTerm := a.term("ethereum")
+	closed := s.bobClosesStale(t, 7, ethtest.Ether)
+
+	if n := cutOff(t, dbURL); n != 1 {
+		t.Fatalf("ended %d lease sessions, want the leader's one", n)
+	}
+	var leader, follower *vigil
+	ethtest.Eventually(t, defaultWait, "a replica to lead with a newer term", func() bool {
+		ta, tb := a.term("ethereum"), b.term("ethereum")
+		switch {
+		case ta > oldTerm && tb == 0:
+			leader, follower = a, b
+		case tb > oldTerm && ta == 0:
+			leader, follower = b, a
+		default:
+			return false
+		}
+		return true
+	})
+	bobAddr := ethtest.Address(bob)
+	mineUntil(t, chain, int(s.timeout)-2, "the updateTransfer", func() bool {
+		return onChainNonce(t, chain, s.channel, bobAddr) == 4
+	})
+	if head := chain.Head(t); head > closed+s.timeout {
+		t.Fatalf("update landed at %d, after the deadline %d", head, closed+s.timeout)
+	}
+	chain.Mine(3)
+	op := ethtest.Address(operator)
+	mined, err := chain.Client.NonceAt(context.Background(), op, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := chain.Client.PendingNonceAt(context.Background(), op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mined != 1 || pending != 1 {
+		t.Fatalf("the operator sent %d transactions (%d with the pool), want exactly one update", mined, pending)
+	}
+	if follower.leads("ethereum") || !leader.leads("ethereum") {
+		t.Fatalf("roles after the takeover: leader %+v, follower %+v", leader.stats().Replica, follower.stats().Replica)
+	}
+}
