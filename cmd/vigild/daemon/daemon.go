@@ -319,6 +319,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		g.Go(func() error { return history.Run(gctx) })
 	}
 	g.Go(func() error { return d.housekeeping(gctx, st, stats, eth.sender) })
+	if el != nil && tw != nil {
+		g.Go(func() error { return d.followTip(gctx, btcNode, tw) })
+	}
 	close(d.ready)
 	err = g.Wait()
 	// Persist the last counters even when stopping.

@@ -196,3 +196,39 @@ func (r *replicaRoles) health() rest.HealthPart {
 func standby(role string) rest.HealthPart {
 	return rest.HealthPart{Status: rest.HealthOK, Message: "standby: another replica leads the " + role + " role"}
 }
+
+// tipSource is the Bitcoin node as followTip reads it.
+type tipSource interface {
+	Tip(ctx context.Context) (uint32, error)
+}
+
+// tipSink is the tower as followTip feeds it.
+type tipSink interface {
+	SetTip(height uint32)
+}
+
+// followTip keeps the tower's tip current while this replica does not lead
+// the bitcoin role: the leader's watcher sets it on the replica that runs
+// it, and intake judges appointments' start blocks against it on every
+// replica. A failed read is retried at the next interval (intake then
+// answers as before the first block: chain_unavailable).
+func (d *Daemon) followTip(ctx context.Context, node tipSource, tw tipSink) error {
+	b := d.cfg.Bitcoin
+	t := time.NewTicker(orDefault(b.PollInterval, 5*time.Second))
+	defer t.Stop()
+	for {
+		if d.roles.term(roleBitcoin) == 0 {
+			cctx, cancel := context.WithTimeout(ctx, orDefault(b.RPCTimeout, 10*time.Second))
+			tip, err := node.Tip(cctx)
+			cancel()
+			if err == nil {
+				tw.SetTip(tip)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

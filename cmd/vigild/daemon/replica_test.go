@@ -1,6 +1,7 @@
 package daemon_test
 
 import (
+	"bytes"
 	"context"
 	"math/big"
 	"net/http"
@@ -10,8 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/btcsuite/btcd/wire/v2"
+
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // replicaLeaseCheck: replicas under test check their leases and campaign
@@ -198,5 +204,81 @@ func TestReplicasLeaderCutOff(t *testing.T) {
 	}
 	if follower.leads("ethereum") || !leader.leads("ethereum") {
 		t.Fatalf("roles after the takeover: leader %+v, follower %+v", leader.stats().Replica, follower.stats().Replica)
+	}
+}
+
+// TestReplicasBitcoinTakeover: two replicas with the watchtower share one
+// database. An appointment accepted by the follower is matched by the
+// leader (which rebuilds its locator index before each block), and the
+// leader broadcasts the justice transaction with its bounty, once. Then
+// the leader dies (its lease sessions ended, its process stopped) before a
+// second breach is mined; the survivor takes the bitcoin role and
+// broadcasts that breach's justice with its bounty, once. Each breach has
+// exactly one justice record and one spender.
+func TestReplicasBitcoinTakeover(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 1)
+	btc := btctest.Start(t)
+	btc.Generate(t, 101)
+	payout, payoutScript := payoutAddress(t)
+	o := vigilOpts{key: chain.Keys[0], conf: 1, storeURL: dbURL, leaseCheck: replicaLeaseCheck}
+	a := towerVigil(t, chain, btc, o, payout)
+	ethtest.Eventually(t, defaultWait, "the first replica to lead bitcoin", func() bool { return a.leads("bitcoin") })
+	b := towerVigil(t, chain, btc, o, payout)
+	if b.leads("bitcoin") {
+		t.Fatal("both replicas lead bitcoin")
+	}
+
+	justiceFor := func(v *vigil, bs *breachSetup) {
+		t.Helper()
+		btc.Broadcast(t, bs.commit)
+		btc.Generate(t, 1)
+		var justice *wire.MsgTx
+		ethtest.Eventually(t, defaultWait, "the justice transaction in the mempool", func() bool {
+			justice = spenderInMempool(t, btc, bs.commit.TxHash())
+			return justice != nil
+		})
+		jid := justice.TxHash()
+		if !btc.BlockHasTx(t, btc.Generate(t, 1)[0], &jid) {
+			t.Fatal("the justice transaction is not in the next block")
+		}
+		if len(justice.TxOut) != 2 || !bytes.Equal(justice.TxOut[1].PkScript, payoutScript) || justice.TxOut[1].Value <= 0 {
+			t.Fatalf("justice outputs: %d, want the victim's and the bounty", len(justice.TxOut))
+		}
+		btc.Generate(t, 2)
+		if again := spenderInMempool(t, btc, bs.commit.TxHash()); again != nil {
+			t.Fatalf("a second justice transaction %s", again.TxHash())
+		}
+		recordFor(t, justiceRecords(t, v, ""), bs.commit.TxHash())
+	}
+
+	// Phase 1: the follower takes the appointment, the leader responds.
+	b1 := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	if code, body := b.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b1.appt))); code != http.StatusCreated {
+		t.Fatalf("PUT appointment to the follower: %d %v", code, body)
+	}
+	justiceFor(a, b1)
+	if got := a.stats().Lightning.JusticeBroadcast; got != 1 {
+		t.Fatalf("the leader broadcast %d justice transactions, want 1", got)
+	}
+
+	// Phase 2: the leader takes an appointment and dies before the breach.
+	b2 := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	if code, body := a.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b2.appt))); code != http.StatusCreated {
+		t.Fatalf("PUT appointment to the leader: %d %v", code, body)
+	}
+	oldTerm := a.term("bitcoin")
+	roles := len(a.stats().Replica.Roles)
+	if n := cutOff(t, dbURL); n != roles {
+		t.Fatalf("ended %d lease sessions, want the leader's %d", n, roles)
+	}
+	a.stop()
+	ethtest.Eventually(t, defaultWait, "the survivor to take bitcoin", func() bool { return b.term("bitcoin") > oldTerm })
+	justiceFor(b, b2)
+	if got := b.stats().Lightning.JusticeBroadcast; got != 1 {
+		t.Fatalf("the survivor broadcast %d justice transactions, want 1", got)
+	}
+	if n := len(justiceRecords(t, b, "")); n != 2 {
+		t.Fatalf("%d justice records, want one per breach", n)
 	}
 }
