@@ -3,6 +3,8 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -37,6 +39,21 @@ func (v *vigil) term(role string) int64 {
 		return 0
 	}
 	return r.Terms[role]
+}
+
+// metricsText is v's /metrics exposition.
+func (v *vigil) metricsText() string {
+	v.t.Helper()
+	resp, err := http.Get(v.url + "/metrics")
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return string(raw)
 }
 
 // cutOff ends the database sessions holding roles' leases in the database
@@ -107,6 +124,10 @@ func TestReplicasEthereumTakeover(t *testing.T) {
 	ethtest.Eventually(t, defaultWait, "the follower to take the role", func() bool { return b.leads("ethereum") })
 	if nt := b.term("ethereum"); nt <= oldTerm {
 		t.Fatalf("the follower's term %d is not above the dead leader's %d", nt, oldTerm)
+	}
+	metrics := b.metricsText()
+	if want := fmt.Sprintf("vigil_replica_role_term{role=%q} %d", "ethereum", b.term("ethereum")); !strings.Contains(metrics, want) {
+		t.Fatalf("the new leader's /metrics has no %q", want)
 	}
 
 	bobAddr := ethtest.Address(bob)
