@@ -131,7 +131,9 @@ func (d *Daemon) lead(ctx context.Context, el elector, p actingPart) error {
 
 // actUnder runs p while lease lasts: the part's context ends when the
 // lease is lost, when the store refuses a write of its term, or with ctx;
-// the lease is released once the part has ended.
+// the lease is released once the part has ended. A part stopped by either, or
+// failing because the store is unavailable, is not an error: the replica
+// campaigns again.
 func (d *Daemon) actUnder(ctx context.Context, lease *pgstore.Lease, p actingPart) error {
 	log := d.log.With("role", p.role, "term", lease.Term())
 	actx, cancel := context.WithCancel(ctx)
@@ -167,6 +169,16 @@ func (d *Daemon) actUnder(ctx context.Context, lease *pgstore.Lease, p actingPar
 	default:
 	}
 	if err == nil || ctx.Err() != nil || actx.Err() != nil || errors.Is(err, pgstore.ErrStaleTerm) {
+		return nil
+	}
+	if monitor.IsStorageUnavailable(err) {
+		// The database is away: another replica may take the role once it
+		// is back; this one campaigns again after a pause.
+		log.Warn("the store is unavailable: gave the role up", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(orDefault(d.cfg.LeaseCheck, defaultLeaseCheck)):
+		}
 		return nil
 	}
 	return fmt.Errorf("%s: %w", p.role, err)

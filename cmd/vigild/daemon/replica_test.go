@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
@@ -302,4 +303,31 @@ func TestReplicasBitcoinTakeover(t *testing.T) {
 	if n := len(justiceRecords(t, b, "")); n != 2 {
 		t.Fatalf("%d justice records, want one per breach", n)
 	}
+}
+
+// TestReplicaStopsOnStaleTerm: the leader's term is overtaken in the
+// database (as when another replica won the role before this one noticed
+// its session was gone). Its next fenced write, the watcher's cursor for a
+// new block, is refused: the part stops, the role is given up and won
+// again with a term above the newer one.
+func TestReplicaStopsOnStaleTerm(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 1)
+	v := startVigil(t, chain, vigilOpts{key: chain.Keys[0], payout: newPayout(t), conf: 1, storeURL: dbURL, leaseCheck: replicaLeaseCheck})
+	ethtest.Eventually(t, defaultWait, "the replica to lead", func() bool { return v.leads("ethereum") })
+	const overtaken = 100
+	if old := v.term("ethereum"); old >= overtaken {
+		t.Fatalf("first term %d", old)
+	}
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `UPDATE leader_terms SET term = $1 WHERE role = 'ethereum'`, overtaken); err != nil {
+		t.Fatalf("overtake the term: %v", err)
+	}
+	mineUntil(t, chain, 50, "the replica to give the stale term up and win a new one", func() bool {
+		return v.term("ethereum") > overtaken
+	})
 }
