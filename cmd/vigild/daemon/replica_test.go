@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
@@ -16,10 +17,13 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
+	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
@@ -330,4 +334,81 @@ func TestReplicaStopsOnStaleTerm(t *testing.T) {
 	mineUntil(t, chain, 50, "the replica to give the stale term up and win a new one", func() bool {
 		return v.term("ethereum") > overtaken
 	})
+}
+
+// TestReplicasRoomTakeover: two replicas with the room intake, one Matrix
+// account. Only the leader of the matrix role syncs the room: a proof
+// posted there is stored and answered by one receipt from it. The leader
+// dies; the survivor takes the role, resumes from the shared room
+// position and answers the next proof; neither event gets a second
+// receipt.
+func TestReplicasRoomTakeover(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 3)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	user, _ := hs.Register(t, "vigil", "monitor-pw")
+	o := vigilOpts{key: operator, conf: 1, storeURL: dbURL, leaseCheck: replicaLeaseCheck,
+		matrix: &daemon.MatrixConfig{HomeserverURL: hs.URL, UserID: user, Password: "monitor-pw", RoomAlias: alias,
+			CreateRoom: true, PostReceipts: true, CatchupLimit: 1000, MaxEventBytes: 16 << 10, SyncWait: time.Second}}
+	a := roomVigil(t, chain, hs, alias, o)
+	ethtest.Eventually(t, defaultWait, "the first replica to lead the room", func() bool {
+		return a.leads("matrix") && a.stats().Matrix.RoomID != ""
+	})
+	b := roomVigil(t, chain, hs, alias, o)
+	client := newRoomClient(t, hs, "alice", alias)
+
+	first := client.postProof(s.proof(t, 5, big.NewInt(5000), reward))
+	client.waitReceipt(first, defaultWait)
+	if n, ok := b.storedNonce(s.channel, ethtest.Address(alice)); !ok || n != 5 {
+		t.Fatalf("the follower does not see the stored proof: %d %v", n, ok)
+	}
+	if got := a.stats().Matrix.ReceiptsPosted; got != 1 {
+		t.Fatalf("the leader posted %d receipts, want 1", got)
+	}
+	if b.stats().Matrix.ReceiptsPosted != 0 || b.leads("matrix") {
+		t.Fatal("the follower syncs the room")
+	}
+
+	roles := len(a.stats().Replica.Roles)
+	if n := cutOff(t, dbURL); n != roles {
+		t.Fatalf("ended %d lease sessions, want the leader's %d", n, roles)
+	}
+	a.stop()
+	ethtest.Eventually(t, defaultWait, "the survivor to lead the room", func() bool { return b.leads("matrix") })
+	second := client.postProof(s.proof(t, 6, big.NewInt(6000), reward))
+	client.waitReceipt(second, defaultWait)
+	ethtest.Eventually(t, defaultWait, "the newer proof stored", func() bool {
+		n, ok := b.storedNonce(s.channel, ethtest.Address(alice))
+		return ok && n == 6
+	})
+	// The survivor posts receipts in order, so a second receipt for the
+	// first event would be in the room before the second event's.
+	counts := client.receiptCounts()
+	if counts[first] != 1 || counts[second] != 1 {
+		t.Fatalf("receipts per event: first %d, second %d; want one each", counts[first], counts[second])
+	}
+}
+
+// receiptCounts counts the receipts in the room's last 200 events, by the
+// event each answers.
+func (c *roomClient) receiptCounts() map[string]int {
+	c.t.Helper()
+	resp, err := c.s.Sync(context.Background(), "", `{"room":{"timeline":{"limit":200}}}`, 0)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, ev := range resp.Rooms.Join[c.room].Timeline.Events {
+		var m map[string]any
+		if ev.Type == matrixbus.TypeReceipt && json.Unmarshal(ev.Content, &m) == nil {
+			if id, ok := m["for_event_id"].(string); ok {
+				out[id]++
+			}
+		}
+	}
+	return out
 }
