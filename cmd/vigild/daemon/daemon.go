@@ -267,7 +267,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tw, btcWatcher, btcNode, err := d.watchtower(ctx, st, stats, key, el != nil)
+	tw, btcRun, btcNode, err := d.watchtower(ctx, st, stats, key, el != nil)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if tw != nil {
 		appointments = tw
 	}
-	bus, err := d.room(ctx, eth.intake, appointments, st, stats.reg, chainID)
+	roomRun, err := d.room(ctx, eth.intake, appointments, st, stats.reg, chainID)
 	if err != nil {
 		return err
 	}
@@ -296,11 +296,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
 
 	acting := []actingPart{{role: roleEthereum, run: eth.run}}
-	if bus != nil {
-		acting = append(acting, actingPart{role: roleMatrix, run: bus})
+	if roomRun != nil {
+		acting = append(acting, actingPart{role: roleMatrix, run: roomRun})
 	}
-	if btcWatcher != nil {
-		acting = append(acting, actingPart{role: roleBitcoin, run: btcWatcher})
+	if btcRun != nil {
+		acting = append(acting, actingPart{role: roleBitcoin, run: btcRun})
 	}
 	if el != nil {
 		stats.reg.Register(replicaSection{&d.roles})
