@@ -40,7 +40,8 @@ func scanUpdate(rows pgx.Rows) (proofs.Update, error) {
 }
 
 // InsertUpdate implements proofs.Store; u.ID is ignored. A zero TxHash is
-// stored as "not sent".
+// stored as "not sent". It records an action: on a Fenced store ctx must
+// carry the current term (fence.go).
 func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error) {
 	var id int64
 	err := s.actWrite(ctx, "insert update", func(tx pgx.Tx) error {
@@ -52,7 +53,7 @@ func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error
 	return id, nil
 }
 
-// SaveUpdate implements proofs.Store.
+// SaveUpdate implements proofs.Store; fenced as InsertUpdate.
 func (s *Store) SaveUpdate(ctx context.Context, u proofs.Update) error {
 	return s.actWrite(ctx, "save update", func(tx pgx.Tx) error {
 		ct, err := tx.Exec(ctx, saveUpdate, append(updateArgs(&u), u.ID)...)
