@@ -11,19 +11,24 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
@@ -411,4 +416,113 @@ func (c *roomClient) receiptCounts() map[string]int {
 		}
 	}
 	return out
+}
+
+// TestReplicasRollingRestart: two replicas take a steady REST load of
+// distinct balance proofs, sent to either, while each is restarted in
+// turn. A request whose replica is down (refused connection, or its
+// answer cut off) is sent to the other. Every acknowledged proof is
+// stored, once, and the roles stay with one replica each time.
+func TestReplicasRollingRestart(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	const n = 120
+	channels := chain.OpenChannels(t, alice, bob, n, 100)
+	o := vigilOpts{key: operator, conf: 1, storeURL: dbURL, leaseCheck: replicaLeaseCheck, profitFactor: -1}
+	replicas := []*vigil{startVigil(t, chain, o), startVigil(t, chain, o)}
+	var mu sync.Mutex
+	urlOf := func(i int) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return replicas[i%2].url
+	}
+
+	bodies := make([][]byte, n)
+	for i, ch := range channels {
+		bp, err := ethereum.SignRequest(chain.ChainID, ch, eip712.BalanceProof{Nonce: uint64(i + 1), TransferredAmount: big.NewInt(int64(i + 1))},
+			bob, alice, new(big.Int))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies[i], _ = json.Marshal(proofs.EncodeBalanceProof(bp))
+	}
+	put := func(base string, body []byte) (int, error) {
+		req, err := http.NewRequest(http.MethodPut, base+"/api/1/balance_proofs", bytes.NewReader(body))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, err
+	}
+
+	// Two clients, each sending its half in order; progress counts the
+	// proofs answered so far.
+	var progress atomic.Int64
+	acked := make([]bool, n)
+	errs := make(chan error, 2)
+	for c := 0; c < 2; c++ {
+		go func() {
+			for i := c; i < n; i += 2 {
+				var code int
+				var err error
+				for try := 0; try < 200; try++ {
+					code, err = put(urlOf(i+try), bodies[i])
+					if err == nil && code != http.StatusServiceUnavailable {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				if err != nil || (code != http.StatusCreated && code != http.StatusOK) {
+					errs <- fmt.Errorf("proof %d: %d %v", i, code, err)
+					return
+				}
+				acked[i] = true
+				progress.Add(1)
+			}
+			errs <- nil
+		}()
+	}
+	for r := 0; r < 2; r++ {
+		ethtest.Eventually(t, defaultWait, "load before the restart", func() bool { return progress.Load() >= int64((r+1)*n/3) })
+		replicas[r].stop()
+		next := startVigil(t, chain, o)
+		mu.Lock()
+		replicas[r] = next
+		mu.Unlock()
+	}
+	for c := 0; c < 2; c++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	code, body := replicas[0].do(http.MethodGet, "/api/1/balance_proofs?limit=1000", nil)
+	if code != http.StatusOK {
+		t.Fatalf("list: %d %v", code, body)
+	}
+	seen := map[string]int{}
+	for _, p := range body["balance_proofs"].([]any) {
+		seen[p.(map[string]any)["channel_address"].(string)]++
+	}
+	for i, ch := range channels {
+		if !acked[i] {
+			t.Fatalf("proof %d was never acknowledged", i)
+		}
+		if seen[ch.Hex()] != 1 {
+			t.Fatalf("acknowledged proof %d stored %d times", i, seen[ch.Hex()])
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("%d channels stored, want %d", len(seen), n)
+	}
+	ethtest.Eventually(t, defaultWait, "one replica to lead ethereum", func() bool {
+		return replicas[0].leads("ethereum") != replicas[1].leads("ethereum")
+	})
 }
