@@ -97,14 +97,17 @@ type EthereumConfig struct {
 	RPCURL          string         // rpc_url
 	ChainID         *big.Int       // chain_id: nil means the node's chain is not checked
 	RegistryAddress common.Address // registry_address
-	StartBlock      uint64         // start_block
-	Confirmations   uint64         // confirmations
-	PollInterval    time.Duration  // poll_interval
-	MaxBlockRange   uint64         // max_block_range
-	KeystoreFile    string         // keystore_file
-	PasswordFile    string         // password_file
-	PayoutAddress   common.Address // payout_address: zero means the keystore account
-	RPCTimeout      time.Duration  // rpc_timeout
+	// MonitorRegistryAddress is monitor_registry_address: zero means the
+	// channel registry's.
+	MonitorRegistryAddress common.Address
+	StartBlock             uint64         // start_block
+	Confirmations          uint64         // confirmations
+	PollInterval           time.Duration  // poll_interval
+	MaxBlockRange          uint64         // max_block_range
+	KeystoreFile           string         // keystore_file
+	PasswordFile           string         // password_file
+	PayoutAddress          common.Address // payout_address: zero means the one registered in the monitor registry
+	RPCTimeout             time.Duration  // rpc_timeout
 }
 
 // GasConfig is the [gas] section.

@@ -21,6 +21,7 @@ var artifacts = []struct {
 	meta *bind.MetaData
 }{
 	{"ChannelRegistry", contracts.ChannelRegistryMetaData},
+	{"MonitorRegistry", contracts.MonitorRegistryMetaData},
 	{"NettingChannel", contracts.NettingChannelMetaData},
 }
 

@@ -33,10 +33,21 @@ var (
 	_ = context.Background
 )
 
+// NettingChannelMonitorRequest is an auto generated low-level Go binding around an user-defined struct.
+type NettingChannelMonitorRequest struct {
+	Nonce               uint64
+	TransferredAmount   *big.Int
+	Locksroot           [32]byte
+	ExtraHash           [32]byte
+	ClosingSignature    []byte
+	NonClosingSignature []byte
+	Reward              *big.Int
+}
+
 // NettingChannelMetaData contains all meta data concerning the NettingChannel contract.
 var NettingChannelMetaData = &bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"address\",\"name\":\"opener\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"partner\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"timeout\",\"type\":\"uint64\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"InvalidSignature\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"MalformedSignature\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotParticipant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"StaleNonce\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WindowClosed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WindowOpen\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WithdrawFailed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WrongState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroPayout\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroValue\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"closingParticipant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"blockNumber\",\"type\":\"uint256\"}],\"name\":\"ChannelClosed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount1\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount2\",\"type\":\"uint256\"}],\"name\":\"ChannelSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"total\",\"type\":\"uint256\"}],\"name\":\"Deposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"payee\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"PaymentDeferred\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"total\",\"type\":\"uint256\"}],\"name\":\"RewardDeposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"payout\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"RewardPaid\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"nonClosingParticipant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"payout\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"rewardAmount\",\"type\":\"uint256\"}],\"name\":\"TransferUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"PAYMENT_GAS\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferredAmount\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"locksroot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"extraHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"signature\",\"type\":\"bytes\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"closedAt\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"closingParticipant\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deposit\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"depositReward\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"deposits\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"domainSeparator\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"extraHashes\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"locksroots\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"}],\"name\":\"nonces\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"participant1\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"participant2\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"registry\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"rewardAmount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"rewardDeposits\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"rewardPayout\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"settle\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"settleTimeout\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"state\",\"outputs\":[{\"internalType\":\"enumNettingChannel.State\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"transferred\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferredAmount\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"locksroot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"extraHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"closingSignature\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"nonClosingSignature\",\"type\":\"bytes\"},{\"internalType\":\"uint256\",\"name\":\"reward\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"payout\",\"type\":\"address\"}],\"name\":\"updateTransfer\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"withdrawable\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
-	Bin: "0x610140604052348015610010575f5ffd5b50604051611a27380380611a2783398101604081905261002f91610127565b336080526001600160a01b0383811660a052821660c0526001600160401b03811660e05246610100526100ff604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f4321961d7f1e8c41d9c061cc0ce4b0c3a8ab4caf6c8c5ffd4638fbf4798964bc918101919091527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b6101205250610177915050565b80516001600160a01b0381168114610122575f5ffd5b919050565b5f5f5f60608486031215610139575f5ffd5b6101428461010c565b92506101506020850161010c565b60408501519092506001600160401b038116811461016c575f5ffd5b809150509250925092565b60805160a05160c05160e051610100516101205161180e6102195f395f610f0401525f610edc01525f818161029501528181610517015261074401525f81816103d1015281816105aa01528181610a3401528181610c7101528181610de101526114cd01525f818161042f0152818161057901528181610a0001528181610c3d01528181610dad0152818161146e01526114a701525f61024a015261180e5ff3fe608060405260043610610147575f3560e01c8063a0928518116100b3578063e1a4bdb51161006d578063e1a4bdb5146103f3578063e702701f1461041e578063eb3381f914610451578063f698da251461047c578063f7b2a7be14610490578063fc7e286d146104a5575f5ffd5b8063a09285181461032f578063c19d93fb14610343578063cbe68d1414610368578063ce513b6f1461038d578063d0e30db0146103b8578063dc45111c146103c0575f5ffd5b80635ec2dc8d116101045780635ec2dc8d1461021c57806364203918146102245780637b103999146102395780637ebdc478146102845780637ecebe00146102cf5780639ef27b001461030c575f5ffd5b806311da60b41461014b57806318dc5e671461016157806339f896911461019f5780633ccfd60b146101be5780635b00ffcc146101d25780635e1fc56e146101fd575b5f5ffd5b348015610156575f5ffd5b5061015f6104d0565b005b34801561016c575f5ffd5b5061018c61017b36600461158f565b60026020525f908152604090205481565b6040519081526020015b60405180910390f35b3480156101aa575f5ffd5b5061015f6101b9366004611609565b6106fd565b3480156101c9575f5ffd5b5061015f610943565b3480156101dd575f5ffd5b5061018c6101ec36600461158f565b60056020525f908152604090205481565b348015610208575f5ffd5b5061015f6102173660046116bb565b6109f5565b61015f610c32565b34801561022f575f5ffd5b5061018c61753081565b348015610244575f5ffd5b5061026c7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b039091168152602001610196565b34801561028f575f5ffd5b506102b77f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160401b039091168152602001610196565b3480156102da575f5ffd5b506102b76102e936600461158f565b6001600160a01b03165f908152600360205260409020546001600160401b031690565b348015610317575f5ffd5b505f546102b79061010090046001600160401b031681565b34801561033a575f5ffd5b5061026c610d75565b34801561034e575f5ffd5b505f5461035b9060ff1681565b604051610196919061173a565b348015610373575f5ffd5b505f5461026c90600160481b90046001600160a01b031681565b348015610398575f5ffd5b5061018c6103a736600461158f565b60086020525f908152604090205481565b61015f610da2565b3480156103cb575f5ffd5b5061026c7f000000000000000000000000000000000000000000000000000000000000000081565b3480156103fe575f5ffd5b5061018c61040d36600461158f565b60066020525f908152604090205481565b348015610429575f5ffd5b5061026c7f000000000000000000000000000000000000000000000000000000000000000081565b34801561045c575f5ffd5b5061018c61046b36600461158f565b60046020525f908152604090205481565b348015610487575f5ffd5b5061018c610ed9565b34801561049b575f5ffd5b5061018c60075481565b3480156104b0575f5ffd5b5061018c6104bf36600461158f565b60016020525f908152604090205481565b6001805f5460ff1660028111156104e9576104e9611726565b1461050757604051636f20b45d60e11b815260040160405180910390fd5b5f54610544906001600160401b037f0000000000000000000000000000000000000000000000000000000000000000811691610100900416611774565b43116105635760405163a4229fab60e01b815260040160405180910390fd5b5f805460ff191660021781556001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000818116835260016020526040808420547f0000000000000000000000000000000000000000000000000000000000000000938416855290842054919390916105e09083611774565b6001600160a01b038086165f908152600460205260408082205492871682528120549293509161061291859185610fd2565b90505f61061f8284611787565b90505f61062a610d75565b90505f5f5f61063a8a8a86611043565b604080518a8152602081018a905293965091945092507f451550b1eb0b6c47d2b17fd468da5fbec02ab2d51de3d4331b1171f8b9c4ae83910160405180910390a182156106c557836001600160a01b03167fe2403640ba68fed3a2f88b7557551d1993f84b99bb10ff833f0cf8db0c5e0486846040516106bc91815260200190565b60405180910390a25b6106d88a6106d38489611774565b6110d9565b6106e6896106d38388611774565b6106f084846110d9565b5050505050505050505050565b6001805f5460ff16600281111561071657610716611726565b1461073457604051636f20b45d60e11b815260040160405180910390fd5b5f54610771906001600160401b037f0000000000000000000000000000000000000000000000000000000000000000811691610100900416611774565b43111561079157604051632f23cfcd60e01b815260040160405180910390fd5b6001600160a01b0382166107b857604051635788801b60e11b815260040160405180910390fd5b5f8054600160481b90046001600160a01b031680825260036020526040909120546001600160401b03908116908d161161080557604051630d8d01cf60e41b815260040160405180910390fd5b806001600160a01b031661082561081e8e8e8e8e611162565b8a8a61121a565b6001600160a01b03161461084c57604051638baa579f60e01b815260040160405180910390fd5b5f6108728d8d8d8d8d8d60405161086492919061179a565b60405180910390208a6113a2565b905061087d8261146b565b6001600160a01b031661089182898961121a565b6001600160a01b0316146108b857604051638baa579f60e01b815260040160405180910390fd5b6108c6828e8e8e8e896114f3565b60078590556001600160a01b0384166108de8361146b565b6001600160a01b03167fb3bb46b3c02ce38ab4ed3f1114816973b9e92efcb0684fdedecc27064171b3298f8860405161092c9291906001600160401b03929092168252602082015260400190565b60405180910390a350505050505050505050505050565b335f908152600860205260408120549081900361097357604051630686827b60e51b815260040160405180910390fd5b335f818152600860205260408120819055908180808086855af19150816109ad57604051631d42c86760e21b815260040160405180910390fd5b806001600160a01b03167f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d5846040516109e891815260200190565b60405180910390a2505050565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801590610a575750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b15610a755760405163721c7c6760e11b815260040160405180910390fd5b5f805f5460ff166002811115610a8d57610a8d611726565b14610aab57604051636f20b45d60e11b815260040160405180910390fd5b5f610ab53361146b565b90505f839003610b0c576001600160401b038816151580610ad557508615155b80610adf57508515155b80610ae957508415155b15610b0757604051632ad0f0b760e11b815260040160405180910390fd5b610b90565b876001600160401b03165f03610b3557604051630d8d01cf60e41b815260040160405180910390fd5b5f610b4289898989611162565b9050816001600160a01b0316610b5982878761121a565b6001600160a01b031614610b8057604051638baa579f60e01b815260040160405180910390fd5b610b8e828a8a8a8a5f6114f3565b505b5f8054600160481b339081027fffffff0000000000000000000000000000000000000000ffffffffffffffffff6001600160401b034381811661010002929092166001600160e81b0319909516949094179190911760011790935560408051928c1683526020830193909352917f8d5beb0be06d1c18c37377192106c4a4bd38cca229bcfe7b89594436db3f842c910160405180910390a25050505050505050565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801590610c945750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b15610cb25760405163721c7c6760e11b815260040160405180910390fd5b5f805f5460ff166002811115610cca57610cca611726565b14610ce857604051636f20b45d60e11b815260040160405180910390fd5b345f03610d0857604051637c946ed760e01b815260040160405180910390fd5b335f90815260026020526040812054610d22903490611774565b335f818152600260205260409081902083905551919250907f7dbc080e4530c8bcf265eb5c9a35ae096ca1eb607b7e802b96581ef4c5e1a70390610d699084815260200190565b60405180910390a25050565b5f80546001600160a01b03600160481b909104811682526003602052604090912054600160401b90041690565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801590610e045750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b15610e225760405163721c7c6760e11b815260040160405180910390fd5b5f805f5460ff166002811115610e3a57610e3a611726565b14610e5857604051636f20b45d60e11b815260040160405180910390fd5b345f03610e7857604051637c946ed760e01b815260040160405180910390fd5b335f90815260016020526040812054610e92903490611774565b335f818152600160205260409081902083905551919250907f2da466a7b24304f47e87fa2e1e5a81b9831ce54fec19055ce277ca2f39ba42c490610d699084815260200190565b5f7f00000000000000000000000000000000000000000000000000000000000000004603610f2657507f000000000000000000000000000000000000000000000000000000000000000090565b610fcd604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f4321961d7f1e8c41d9c061cc0ce4b0c3a8ab4caf6c8c5ffd4638fbf4798964bc918101919091527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b905090565b5f838310611011575f610fe58585611787565b9050610ff18684611787565b811015611007576110028187611774565b611009565b825b91505061103b565b5f61101c8486611787565b905085811015611035576110308187611787565b611037565b5f5b9150505b949350505050565b6001600160a01b038084165f908152600260205260408082205485841683529082205491929091908416611079575f92506110d0565b6007545f549093506001600160a01b03808816600160481b90920416036110b757808311156110a6578092505b6110b08382611787565b90506110d0565b818311156110c3578192505b6110cd8383611787565b91505b93509350939050565b805f036110e4575050565b5f5f5f5f5f8587617530f190508061115d576001600160a01b0383165f908152600860205260408120805484929061111d908490611774565b90915550506040518281526001600160a01b038416907f8af6e30690e4b192e05dc42baa9776cefda6c432838616c7f4f036bbab44917e906020016109e8565b505050565b604080517f2011f0d78347c78c96987ce0680d5bd8cb5c607b2701f137ff858a4938c6c12760208201526001600160401b03861691810191909152606081018490526080810183905260a081018290525f90819060c0016040516020818303038152906040528051906020012090506111d9610ed9565b60405161190160f01b602082015260228101919091526042810182905260620160405160208183030381529060405280519060200120915050949350505050565b5f6041821461123c57604051632ad0f0b760e11b815260040160405180910390fd5b5f61124a60208285876117a9565b611253916117d0565b90505f6112646040602086886117a9565b61126d916117d0565b90505f85856040818110611283576112836117ed565b919091013560f81c915050601b81148015906112a357508060ff16601c14155b156112c157604051632ad0f0b760e11b815260040160405180910390fd5b8215806112cc575081155b806112f657507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a082115b1561131457604051632ad0f0b760e11b815260040160405180910390fd5b604080515f81526020810180835289905260ff831691810191909152606081018490526080810183905260019060a0016020604051602081039080840390855afa158015611364573d5f5f3e3d5ffd5b5050604051601f1901519450506001600160a01b03841661139857604051638baa579f60e01b815260040160405180910390fd5b5050509392505050565b604080517f3230f351455f4c67a1ffbbccac70e5c23084a33c82b54293409e830076bfa20460208201526001600160401b03881691810191909152606081018690526080810185905260a0810184905260c0810183905260e081018290525f90819061010001604051602081830303815290604052805190602001209050611428610ed9565b60405161190160f01b6020820152602281019190915260428101829052606201604051602081830303815290604052805190602001209150509695505050505050565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316146114cb577f00000000000000000000000000000000000000000000000000000000000000006114ed565b7f00000000000000000000000000000000000000000000000000000000000000005b92915050565b6040805180820182526001600160401b0396871681526001600160a01b0392831660208083019182529884165f90815260038a52838120925183549251909516600160401b026001600160e01b0319909216949098169390931792909217909155600486528085209390935560058552828420919091556006909352902055565b80356001600160a01b038116811461158a575f5ffd5b919050565b5f6020828403121561159f575f5ffd5b6115a882611574565b9392505050565b80356001600160401b038116811461158a575f5ffd5b5f5f83601f8401126115d5575f5ffd5b5081356001600160401b038111156115eb575f5ffd5b602083019150836020828501011115611602575f5ffd5b9250929050565b5f5f5f5f5f5f5f5f5f5f6101008b8d031215611623575f5ffd5b61162c8b6115af565b995060208b0135985060408b0135975060608b0135965060808b01356001600160401b0381111561165b575f5ffd5b6116678d828e016115c5565b90975095505060a08b01356001600160401b03811115611685575f5ffd5b6116918d828e016115c5565b90955093505060c08b013591506116aa60e08c01611574565b90509295989b9194979a5092959850565b5f5f5f5f5f5f60a087890312156116d0575f5ffd5b6116d9876115af565b955060208701359450604087013593506060870135925060808701356001600160401b03811115611708575f5ffd5b61171489828a016115c5565b979a9699509497509295939492505050565b634e487b7160e01b5f52602160045260245ffd5b602081016003831061175a57634e487b7160e01b5f52602160045260245ffd5b91905290565b634e487b7160e01b5f52601160045260245ffd5b808201808211156114ed576114ed611760565b818103818111156114ed576114ed611760565b818382375f9101908152919050565b5f5f858511156117b7575f5ffd5b838611156117c3575f5ffd5b5050820193919092039150565b803560208310156114ed575f19602084900360031b1b1692915050565b634e487b7160e01b5f52603260045260245ffdfea164736f6c634300081c000a",
+	ABI: "[{\"inputs\":[{\"internalType\":\"address\",\"name\":\"opener\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"partner\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"timeout\",\"type\":\"uint64\"},{\"internalType\":\"contractMonitorRegistry\",\"name\":\"monitors\",\"type\":\"address\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"slotStart\",\"type\":\"uint256\"}],\"name\":\"BeforeSlot\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidSignature\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"MalformedSignature\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"MonitorNotActive\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NoPenalty\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotParticipant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"PenaltyAlreadyClaimed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"StaleNonce\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WindowClosed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WindowOpen\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WithdrawFailed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WrongState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroValue\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"closingParticipant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"blockNumber\",\"type\":\"uint256\"}],\"name\":\"ChannelClosed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount1\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount2\",\"type\":\"uint256\"}],\"name\":\"ChannelSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"total\",\"type\":\"uint256\"}],\"name\":\"Deposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"payee\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"PaymentDeferred\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"monitor\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"beneficiary\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"PenaltyClaimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"total\",\"type\":\"uint256\"}],\"name\":\"RewardDeposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"payout\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"RewardPaid\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"nonClosingParticipant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"payout\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"rewardAmount\",\"type\":\"uint256\"}],\"name\":\"TransferUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"PAYMENT_GAS\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"PENALTY_MULTIPLE\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"SLOT_SPAN_PERCENT\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"monitor\",\"type\":\"address\"},{\"components\":[{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferredAmount\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"locksroot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"extraHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"closingSignature\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"nonClosingSignature\",\"type\":\"bytes\"},{\"internalType\":\"uint256\",\"name\":\"reward\",\"type\":\"uint256\"}],\"internalType\":\"structNettingChannel.MonitorRequest\",\"name\":\"request\",\"type\":\"tuple\"},{\"internalType\":\"bytes\",\"name\":\"receiptSignature\",\"type\":\"bytes\"}],\"name\":\"claimPenalty\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferredAmount\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"locksroot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"extraHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"signature\",\"type\":\"bytes\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"closedAt\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"closingParticipant\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"deposit\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"depositReward\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"deposits\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"domainSeparator\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"extraHashes\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"locksroots\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"monitorRegistry\",\"outputs\":[{\"internalType\":\"contractMonitorRegistry\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"}],\"name\":\"nonces\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"participant1\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"participant2\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"penaltyClaimed\",\"outputs\":[{\"internalType\":\"bool\",\"name\":\"\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"registry\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"rewardAmount\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"rewardDeposits\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"rewardPayout\",\"outputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"settle\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"settleTimeout\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"monitor\",\"type\":\"address\"}],\"name\":\"slotOffset\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"slotSpan\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"state\",\"outputs\":[{\"internalType\":\"enumNettingChannel.State\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"transferred\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferredAmount\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"locksroot\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"extraHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes\",\"name\":\"closingSignature\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"nonClosingSignature\",\"type\":\"bytes\"},{\"internalType\":\"uint256\",\"name\":\"reward\",\"type\":\"uint256\"}],\"name\":\"updateTransfer\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"\",\"type\":\"address\"}],\"name\":\"withdrawable\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"}]",
+	Bin: "0x610180604052348015610010575f5ffd5b5060405161255338038061255383398101604081905261002f9161016b565b336080526001600160a01b0384811660a05283811660c0526001600160401b03831660e0528116610100525f6064610068603c856101d2565b6100729190610207565b90506001600160401b03811615610089578061008c565b60015b6001600160401b0316610120524661014052610145604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f4321961d7f1e8c41d9c061cc0ce4b0c3a8ab4caf6c8c5ffd4638fbf4798964bc918101919091527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b61016052506102419350505050565b6001600160a01b0381168114610168575f5ffd5b50565b5f5f5f5f6080858703121561017e575f5ffd5b845161018981610154565b602086015190945061019a81610154565b60408601519093506001600160401b03811681146101b6575f5ffd5b60608601519092506101c781610154565b939692955090935050565b6001600160401b03818116838216029081169081811461020057634e487b7160e01b5f52601160045260245ffd5b5092915050565b5f6001600160401b0383168061022b57634e487b7160e01b5f52601260045260245ffd5b6001600160401b03929092169190910492915050565b60805160a05160c05160e0516101005161012051610140516101605161223961031a5f395f61148d01525f61146501525f818161024d015261158e01525f81816103ed0152818161125a0152818161134f0152611ad301525f818161037d015281816106aa01528181610d0901526110d401525f81816105260152818161073d0152818161098101528181610bbe01528181610f6c01526117cc01525f81816105a30152818161070c0152818161094d01528181610b8a01528181610f380152818161176d01526117a601525f61033201526122395ff3fe6080604052600436106101d0575f3560e01c80639ef27b00116100fd578063e1a4bdb511610092578063f698da2511610062578063f698da25146105f0578063f7b2a7be14610604578063f7dce7e214610619578063fc7e286d14610638575f5ffd5b8063e1a4bdb514610548578063e539a60e14610573578063e702701f14610592578063eb3381f9146105c5575f5ffd5b8063cbe68d14116100cd578063cbe68d14146104bd578063ce513b6f146104e2578063d0e30db01461050d578063dc45111c14610515575f5ffd5b80639ef27b001461044d578063a092851814610470578063c187220414610484578063c19d93fb14610498575f5ffd5b8063601cb34d116101735780637ebdc478116101435780637ebdc4781461036c5780637ecebe001461039f57806397645ada146103dc5780639ee80a291461040f575f5ffd5b8063601cb34d146102d957806361d2be13146102f8578063642039181461030c5780637b10399914610321575f5ffd5b80634cb371f0116101ae5780634cb371f01461023c5780635b00ffcc146102875780635e1fc56e146102b25780635ec2dc8d146102d1575f5ffd5b806311da60b4146101d457806318dc5e67146101ea5780633ccfd60b14610228575b5f5ffd5b3480156101df575f5ffd5b506101e8610663565b005b3480156101f5575f5ffd5b50610215610204366004611e4d565b60026020525f908152604090205481565b6040519081526020015b60405180910390f35b348015610233575f5ffd5b506101e8610890565b348015610247575f5ffd5b5061026f7f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160401b03909116815260200161021f565b348015610292575f5ffd5b506102156102a1366004611e4d565b60056020525f908152604090205481565b3480156102bd575f5ffd5b506101e86102cc366004611ece565b610942565b6101e8610b7f565b3480156102e4575f5ffd5b506101e86102f3366004611f39565b610cc2565b348015610303575f5ffd5b5061026f603c81565b348015610317575f5ffd5b5061021561753081565b34801561032c575f5ffd5b506103547f000000000000000000000000000000000000000000000000000000000000000081565b6040516001600160a01b03909116815260200161021f565b348015610377575f5ffd5b5061026f7f000000000000000000000000000000000000000000000000000000000000000081565b3480156103aa575f5ffd5b5061026f6103b9366004611e4d565b6001600160a01b03165f908152600360205260409020546001600160401b031690565b3480156103e7575f5ffd5b506103547f000000000000000000000000000000000000000000000000000000000000000081565b34801561041a575f5ffd5b5061043d610429366004611e4d565b60096020525f908152604090205460ff1681565b604051901515815260200161021f565b348015610458575f5ffd5b505f5461026f9061010090046001600160401b031681565b34801561047b575f5ffd5b50610354610f00565b34801561048f575f5ffd5b50610215600581565b3480156104a3575f5ffd5b505f546104b09060ff1681565b60405161021f9190611fed565b3480156104c8575f5ffd5b505f5461035490600160481b90046001600160a01b031681565b3480156104ed575f5ffd5b506102156104fc366004611e4d565b60086020525f908152604090205481565b6101e8610f2d565b348015610520575f5ffd5b506103547f000000000000000000000000000000000000000000000000000000000000000081565b348015610553575f5ffd5b50610215610562366004611e4d565b60066020525f908152604090205481565b34801561057e575f5ffd5b5061021561058d366004612013565b611064565b34801561059d575f5ffd5b506103547f000000000000000000000000000000000000000000000000000000000000000081565b3480156105d0575f5ffd5b506102156105df366004611e4d565b60046020525f908152604090205481565b3480156105fb575f5ffd5b50610215611462565b34801561060f575f5ffd5b5061021560075481565b348015610624575f5ffd5b5061026f610633366004611e4d565b61155b565b348015610643575f5ffd5b50610215610652366004611e4d565b60016020525f908152604090205481565b6001805f5460ff16600281111561067c5761067c611fd9565b1461069a57604051636f20b45d60e11b815260040160405180910390fd5b5f546106d7906001600160401b037f00000000000000000000000000000000000000000000000000000000000000008116916101009004166120a2565b43116106f65760405163a4229fab60e01b815260040160405180910390fd5b5f805460ff191660021781556001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000818116835260016020526040808420547f00000000000000000000000000000000000000000000000000000000000000009384168552908420549193909161077390836120a2565b6001600160a01b038086165f90815260046020526040808220549287168252812054929350916107a5918591856115da565b90505f6107b282846120b5565b90505f6107bd610f00565b90505f5f5f6107cd8a8a8661164b565b604080518a8152602081018a905293965091945092507f451550b1eb0b6c47d2b17fd468da5fbec02ab2d51de3d4331b1171f8b9c4ae83910160405180910390a1821561085857836001600160a01b03167fe2403640ba68fed3a2f88b7557551d1993f84b99bb10ff833f0cf8db0c5e04868460405161084f91815260200190565b60405180910390a25b61086b8a61086684896120a2565b6116e1565b6108798961086683886120a2565b61088384846116e1565b5050505050505050505050565b335f90815260086020526040812054908190036108c057604051630686827b60e51b815260040160405180910390fd5b335f818152600860205260408120819055908180808086855af19150816108fa57604051631d42c86760e21b815260040160405180910390fd5b806001600160a01b03167f7084f5476618d8e60b11ef0d7d3f06914655adb8793e28ff7f018d4c76d505d58460405161093591815260200190565b60405180910390a2505050565b336001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016148015906109a45750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b156109c25760405163721c7c6760e11b815260040160405180910390fd5b5f805f5460ff1660028111156109da576109da611fd9565b146109f857604051636f20b45d60e11b815260040160405180910390fd5b5f610a023361176a565b90505f839003610a59576001600160401b038816151580610a2257508615155b80610a2c57508515155b80610a3657508415155b15610a5457604051632ad0f0b760e11b815260040160405180910390fd5b610add565b876001600160401b03165f03610a8257604051630d8d01cf60e41b815260040160405180910390fd5b5f610a8f898989896117f1565b9050816001600160a01b0316610aa682878761189b565b6001600160a01b031614610acd57604051638baa579f60e01b815260040160405180910390fd5b610adb828a8a8a8a5f611a23565b505b5f8054600160481b339081027fffffff0000000000000000000000000000000000000000ffffffffffffffffff6001600160401b034381811661010002929092166001600160e81b0319909516949094179190911760011790935560408051928c1683526020830193909352917f8d5beb0be06d1c18c37377192106c4a4bd38cca229bcfe7b89594436db3f842c910160405180910390a25050505050505050565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801590610be15750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b15610bff5760405163721c7c6760e11b815260040160405180910390fd5b5f805f5460ff166002811115610c1757610c17611fd9565b14610c3557604051636f20b45d60e11b815260040160405180910390fd5b345f03610c5557604051637c946ed760e01b815260040160405180910390fd5b335f90815260026020526040812054610c6f9034906120a2565b335f818152600260205260409081902083905551919250907f7dbc080e4530c8bcf265eb5c9a35ae096ca1eb607b7e802b96581ef4c5e1a70390610cb69084815260200190565b60405180910390a25050565b6001805f5460ff166002811115610cdb57610cdb611fd9565b14610cf957604051636f20b45d60e11b815260040160405180910390fd5b5f54610d36906001600160401b037f00000000000000000000000000000000000000000000000000000000000000008116916101009004166120a2565b431115610d5657604051632f23cfcd60e01b815260040160405180910390fd5b5f8054600160481b90046001600160a01b031690610d7b610d768361176a565b611aa4565b6001600160a01b0383165f908152600360205260409020549091506001600160401b03908116908d1611610dc257604051630d8d01cf60e41b815260040160405180910390fd5b816001600160a01b0316610de2610ddb8e8e8e8e6117f1565b8a8a61189b565b6001600160a01b031614610e0957604051638baa579f60e01b815260040160405180910390fd5b5f610e2f8d8d8d8d8d8d604051610e219291906120c8565b60405180910390208a611bc5565b9050610e3a8361176a565b6001600160a01b0316610e4e82898961189b565b6001600160a01b031614610e7557604051638baa579f60e01b815260040160405180910390fd5b610e83838e8e8e8e87611a23565b60078590556001600160a01b038216610e9b8461176a565b6001600160a01b03167fb3bb46b3c02ce38ab4ed3f1114816973b9e92efcb0684fdedecc27064171b3298f88604051610ee99291906001600160401b03929092168252602082015260400190565b60405180910390a350505050505050505050505050565b5f80546001600160a01b03600160481b909104811682526003602052604090912054600160401b90041690565b336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614801590610f8f5750336001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001614155b15610fad5760405163721c7c6760e11b815260040160405180910390fd5b5f805f5460ff166002811115610fc557610fc5611fd9565b14610fe357604051636f20b45d60e11b815260040160405180910390fd5b345f0361100357604051637c946ed760e01b815260040160405180910390fd5b335f9081526001602052604081205461101d9034906120a2565b335f818152600160205260409081902083905551919250907f2da466a7b24304f47e87fa2e1e5a81b9831ce54fec19055ce277ca2f39ba42c490610cb69084815260200190565b5f805f5460ff16600281111561107c5761107c611fd9565b0361109a57604051636f20b45d60e11b815260040160405180910390fd5b5f6110a48661155b565b5f546110c1916001600160401b03908116916101009004166120a2565b5f54909150611101906001600160401b037f00000000000000000000000000000000000000000000000000000000000000008116916101009004166120a2565b43116111205760405163a4229fab60e01b815260040160405180910390fd5b6001600160a01b0386165f9081526009602052604090205460ff161561115957604051631f50e2cb60e01b815260040160405180910390fd5b5f8054600160481b90046001600160a01b0316906111768261176a565b6001600160a01b0383165f908152600360209081526040909120549192506001600160401b03909116906111ac908901896120d7565b6001600160401b0316116111d357604051630d8d01cf60e41b815260040160405180910390fd5b6111de828289611c80565b6001600160a01b03881661120d6112066111fb60208b018b6120d7565b8a60c001358c611d86565b888861189b565b6001600160a01b03161461123457604051638baa579f60e01b815260040160405180910390fd5b6040516301444c6160e31b81526001600160a01b038981166004830152602482018590527f00000000000000000000000000000000000000000000000000000000000000001690630a22630890604401602060405180830381865afa15801561129f573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906112c391906120f0565b6112e05760405163880840e960e01b815260040160405180910390fd5b6001600160a01b0381165f9081526002602052604090205460c0880135908082111561130a578091505b815f0361132a57604051634d876e6960e01b815260040160405180910390fd5b6001600160a01b03808b165f908152600960205260409020805460ff191660011790557f00000000000000000000000000000000000000000000000000000000000000001663e74f82398b8561138160058761210f565b6040516001600160e01b031960e086901b1681526001600160a01b03938416600482015292909116602483015260448201526064016020604051808303815f875af11580156113d2573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906113f69190612126565b95506001600160a01b03808416908b167fd43db01d84f2624ff4430d1f6d9c125e8af56740691d69a81c38b21ce506e47761143460208d018d6120d7565b604080516001600160401b039092168252602082018b90520160405180910390a35050505050949350505050565b5f7f000000000000000000000000000000000000000000000000000000000000000046036114af57507f000000000000000000000000000000000000000000000000000000000000000090565b611556604080517f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f60208201527f4321961d7f1e8c41d9c061cc0ce4b0c3a8ab4caf6c8c5ffd4638fbf4798964bc918101919091527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a08201525f9060c00160405160208183030381529060405280519060200120905090565b905090565b6040516bffffffffffffffffffffffff1930606090811b8216602084015283901b1660348201525f906001600160401b037f00000000000000000000000000000000000000000000000000000000000000001690604801604051602081830303815290604052805190602001205f1c6115d4919061213d565b92915050565b5f838310611619575f6115ed85856120b5565b90506115f986846120b5565b81101561160f5761160a81876120a2565b611611565b825b915050611643565b5f61162484866120b5565b90508581101561163d5761163881876120b5565b61163f565b5f5b9150505b949350505050565b6001600160a01b038084165f908152600260205260408082205485841683529082205491929091908416611681575f92506116d8565b6007545f549093506001600160a01b03808816600160481b90920416036116bf57808311156116ae578092505b6116b883826120b5565b90506116d8565b818311156116cb578192505b6116d583836120b5565b91505b93509350939050565b805f036116ec575050565b5f5f5f5f5f8587617530f1905080611765576001600160a01b0383165f90815260086020526040812080548492906117259084906120a2565b90915550506040518281526001600160a01b038416907f8af6e30690e4b192e05dc42baa9776cefda6c432838616c7f4f036bbab44917e90602001610935565b505050565b5f7f00000000000000000000000000000000000000000000000000000000000000006001600160a01b0316826001600160a01b0316146117ca577f00000000000000000000000000000000000000000000000000000000000000006115d4565b7f000000000000000000000000000000000000000000000000000000000000000092915050565b604080517f2011f0d78347c78c96987ce0680d5bd8cb5c607b2701f137ff858a4938c6c12760208201526001600160401b03861691810191909152606081018490526080810183905260a081018290525f90819060c001604051602081830303815290604052805190602001209050611868611462565b8160405160200161187a92919061215c565b60405160208183030381529060405280519060200120915050949350505050565b5f604182146118bd57604051632ad0f0b760e11b815260040160405180910390fd5b5f6118cb6020828587612177565b6118d49161219e565b90505f6118e5604060208688612177565b6118ee9161219e565b90505f85856040818110611904576119046121bb565b919091013560f81c915050601b811480159061192457508060ff16601c14155b1561194257604051632ad0f0b760e11b815260040160405180910390fd5b82158061194d575081155b8061197757507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a082115b1561199557604051632ad0f0b760e11b815260040160405180910390fd5b604080515f81526020810180835289905260ff831691810191909152606081018490526080810183905260019060a0016020604051602081039080840390855afa1580156119e5573d5f5f3e3d5ffd5b5050604051601f1901519450506001600160a01b038416611a1957604051638baa579f60e01b815260040160405180910390fd5b5050509392505050565b6040805180820182526001600160401b0396871681526001600160a01b0392831660208083019182529884165f90815260038a52838120925183549251909516600160401b026001600160e01b0319909216949098169390931792909217909155600486528085209390935560058552828420919091556006909352902055565b5f6001600160a01b0382163303611abc575033919050565b604051633b0b4cfd60e21b81523360048201525f907f00000000000000000000000000000000000000000000000000000000000000006001600160a01b03169063ec2d33f490602401602060405180830381865afa158015611b20573d5f5f3e3d5ffd5b505050506040513d601f19601f82011682018060405250810190611b4491906121cf565b90506001600160a01b038116611b6d5760405163880840e960e01b815260040160405180910390fd5b5f611b773361155b565b5f54611b94916001600160401b03908116916101009004166120a2565b905080431015611bbe57604051632dcdc10f60e21b81526004810182905260240160405180910390fd5b5092915050565b604080517f3230f351455f4c67a1ffbbccac70e5c23084a33c82b54293409e830076bfa20460208201526001600160401b03881691810191909152606081018690526080810185905260a0810184905260c0810183905260e081018290525f90819061010001604051602081830303815290604052805190602001209050611c4b611462565b81604051602001611c5d92919061215c565b604051602081830303815290604052805190602001209150509695505050505050565b5f611ca5611c9160208401846120d7565b8360200135846040013585606001356117f1565b90506001600160a01b038416611cc782611cc260808601866121ea565b61189b565b6001600160a01b031614611cee57604051638baa579f60e01b815260040160405180910390fd5b5f611d3b611cff60208501856120d7565b602085013560408601356060870135611d1b60808901896121ea565b604051611d299291906120c8565b60405180910390208860c00135611bc5565b90506001600160a01b038416611d5882611cc260a08701876121ea565b6001600160a01b031614611d7f57604051638baa579f60e01b815260040160405180910390fd5b5050505050565b604080517f481a09f5c4f1d55618ef0540f6d76c6d9e4788cc3a45e7beafaed22eb80f02c2602082015230918101919091526001600160401b0384166060820152608081018390526001600160a01b03821660a08201525f90819060c001604051602081830303815290604052805190602001209050611e04611462565b81604051602001611e1692919061215c565b604051602081830303815290604052805190602001209150509392505050565b6001600160a01b0381168114611e4a575f5ffd5b50565b5f60208284031215611e5d575f5ffd5b8135611e6881611e36565b9392505050565b80356001600160401b0381168114611e85575f5ffd5b919050565b5f5f83601f840112611e9a575f5ffd5b5081356001600160401b03811115611eb0575f5ffd5b602083019150836020828501011115611ec7575f5ffd5b9250929050565b5f5f5f5f5f5f60a08789031215611ee3575f5ffd5b611eec87611e6f565b955060208701359450604087013593506060870135925060808701356001600160401b03811115611f1b575f5ffd5b611f2789828a01611e8a565b979a9699509497509295939492505050565b5f5f5f5f5f5f5f5f5f60e08a8c031215611f51575f5ffd5b611f5a8a611e6f565b985060208a0135975060408a0135965060608a0135955060808a01356001600160401b03811115611f89575f5ffd5b611f958c828d01611e8a565b90965094505060a08a01356001600160401b03811115611fb3575f5ffd5b611fbf8c828d01611e8a565b9a9d999c50979a9699959894979660c00135949350505050565b634e487b7160e01b5f52602160045260245ffd5b602081016003831061200d57634e487b7160e01b5f52602160045260245ffd5b91905290565b5f5f5f5f60608587031215612026575f5ffd5b843561203181611e36565b935060208501356001600160401b0381111561204b575f5ffd5b850160e0818803121561205c575f5ffd5b925060408501356001600160401b03811115612076575f5ffd5b61208287828801611e8a565b95989497509550505050565b634e487b7160e01b5f52601160045260245ffd5b808201808211156115d4576115d461208e565b818103818111156115d4576115d461208e565b818382375f9101908152919050565b5f602082840312156120e7575f5ffd5b611e6882611e6f565b5f60208284031215612100575f5ffd5b81518015158114611e68575f5ffd5b80820281158282048414176115d4576115d461208e565b5f60208284031215612136575f5ffd5b5051919050565b5f8261215757634e487b7160e01b5f52601260045260245ffd5b500690565b61190160f01b81526002810192909252602282015260420190565b5f5f85851115612185575f5ffd5b83861115612191575f5ffd5b5050820193919092039150565b803560208310156115d4575f19602084900360031b1b1692915050565b634e487b7160e01b5f52603260045260245ffd5b5f602082840312156121df575f5ffd5b8151611e6881611e36565b5f5f8335601e198436030181126121ff575f5ffd5b8301803591506001600160401b03821115612218575f5ffd5b602001915036819003821315611ec7575f5ffdfea164736f6c634300081c000a",
 }
 
 // NettingChannelABI is the input ABI used to generate the binding from.
@@ -48,7 +59,7 @@ var NettingChannelABI = NettingChannelMetaData.ABI
 var NettingChannelBin = NettingChannelMetaData.Bin
 
 // DeployNettingChannel deploys a new Ethereum contract, binding an instance of NettingChannel to it.
-func DeployNettingChannel(auth *bind.TransactOpts, backend bind.ContractBackend, opener common.Address, partner common.Address, timeout uint64) (common.Address, *types.Transaction, *NettingChannel, error) {
+func DeployNettingChannel(auth *bind.TransactOpts, backend bind.ContractBackend, opener common.Address, partner common.Address, timeout uint64, monitors common.Address) (common.Address, *types.Transaction, *NettingChannel, error) {
 	parsed, err := NettingChannelMetaData.GetAbi()
 	if err != nil {
 		return common.Address{}, nil, nil, err
@@ -57,7 +68,7 @@ func DeployNettingChannel(auth *bind.TransactOpts, backend bind.ContractBackend,
 		return common.Address{}, nil, nil, errors.New("GetABI returned nil")
 	}
 
-	address, tx, contract, err := bind.DeployContract(auth, *parsed, common.FromHex(NettingChannelBin), backend, opener, partner, timeout)
+	address, tx, contract, err := bind.DeployContract(auth, *parsed, common.FromHex(NettingChannelBin), backend, opener, partner, timeout, monitors)
 	if err != nil {
 		return common.Address{}, nil, nil, err
 	}
@@ -235,6 +246,68 @@ func (_NettingChannel *NettingChannelSession) PAYMENTGAS() (*big.Int, error) {
 // Solidity: function PAYMENT_GAS() view returns(uint256)
 func (_NettingChannel *NettingChannelCallerSession) PAYMENTGAS() (*big.Int, error) {
 	return _NettingChannel.Contract.PAYMENTGAS(&_NettingChannel.CallOpts)
+}
+
+// PENALTYMULTIPLE is a free data retrieval call binding the contract method 0xc1872204.
+//
+// Solidity: function PENALTY_MULTIPLE() view returns(uint256)
+func (_NettingChannel *NettingChannelCaller) PENALTYMULTIPLE(opts *bind.CallOpts) (*big.Int, error) {
+	var out []interface{}
+	err := _NettingChannel.contract.Call(opts, &out, "PENALTY_MULTIPLE")
+
+	if err != nil {
+		return *new(*big.Int), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(*big.Int)).(**big.Int)
+
+	return out0, err
+
+}
+
+// PENALTYMULTIPLE is a free data retrieval call binding the contract method 0xc1872204.
+//
+// Solidity: function PENALTY_MULTIPLE() view returns(uint256)
+func (_NettingChannel *NettingChannelSession) PENALTYMULTIPLE() (*big.Int, error) {
+	return _NettingChannel.Contract.PENALTYMULTIPLE(&_NettingChannel.CallOpts)
+}
+
+// PENALTYMULTIPLE is a free data retrieval call binding the contract method 0xc1872204.
+//
+// Solidity: function PENALTY_MULTIPLE() view returns(uint256)
+func (_NettingChannel *NettingChannelCallerSession) PENALTYMULTIPLE() (*big.Int, error) {
+	return _NettingChannel.Contract.PENALTYMULTIPLE(&_NettingChannel.CallOpts)
+}
+
+// SLOTSPANPERCENT is a free data retrieval call binding the contract method 0x61d2be13.
+//
+// Solidity: function SLOT_SPAN_PERCENT() view returns(uint64)
+func (_NettingChannel *NettingChannelCaller) SLOTSPANPERCENT(opts *bind.CallOpts) (uint64, error) {
+	var out []interface{}
+	err := _NettingChannel.contract.Call(opts, &out, "SLOT_SPAN_PERCENT")
+
+	if err != nil {
+		return *new(uint64), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+
+	return out0, err
+
+}
+
+// SLOTSPANPERCENT is a free data retrieval call binding the contract method 0x61d2be13.
+//
+// Solidity: function SLOT_SPAN_PERCENT() view returns(uint64)
+func (_NettingChannel *NettingChannelSession) SLOTSPANPERCENT() (uint64, error) {
+	return _NettingChannel.Contract.SLOTSPANPERCENT(&_NettingChannel.CallOpts)
+}
+
+// SLOTSPANPERCENT is a free data retrieval call binding the contract method 0x61d2be13.
+//
+// Solidity: function SLOT_SPAN_PERCENT() view returns(uint64)
+func (_NettingChannel *NettingChannelCallerSession) SLOTSPANPERCENT() (uint64, error) {
+	return _NettingChannel.Contract.SLOTSPANPERCENT(&_NettingChannel.CallOpts)
 }
 
 // ClosedAt is a free data retrieval call binding the contract method 0x9ef27b00.
@@ -423,6 +496,37 @@ func (_NettingChannel *NettingChannelCallerSession) Locksroots(arg0 common.Addre
 	return _NettingChannel.Contract.Locksroots(&_NettingChannel.CallOpts, arg0)
 }
 
+// MonitorRegistry is a free data retrieval call binding the contract method 0x97645ada.
+//
+// Solidity: function monitorRegistry() view returns(address)
+func (_NettingChannel *NettingChannelCaller) MonitorRegistry(opts *bind.CallOpts) (common.Address, error) {
+	var out []interface{}
+	err := _NettingChannel.contract.Call(opts, &out, "monitorRegistry")
+
+	if err != nil {
+		return *new(common.Address), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+
+	return out0, err
+
+}
+
+// MonitorRegistry is a free data retrieval call binding the contract method 0x97645ada.
+//
+// Solidity: function monitorRegistry() view returns(address)
+func (_NettingChannel *NettingChannelSession) MonitorRegistry() (common.Address, error) {
+	return _NettingChannel.Contract.MonitorRegistry(&_NettingChannel.CallOpts)
+}
+
+// MonitorRegistry is a free data retrieval call binding the contract method 0x97645ada.
+//
+// Solidity: function monitorRegistry() view returns(address)
+func (_NettingChannel *NettingChannelCallerSession) MonitorRegistry() (common.Address, error) {
+	return _NettingChannel.Contract.MonitorRegistry(&_NettingChannel.CallOpts)
+}
+
 // Nonces is a free data retrieval call binding the contract method 0x7ecebe00.
 //
 // Solidity: function nonces(address participant) view returns(uint64)
@@ -514,6 +618,37 @@ func (_NettingChannel *NettingChannelSession) Participant2() (common.Address, er
 // Solidity: function participant2() view returns(address)
 func (_NettingChannel *NettingChannelCallerSession) Participant2() (common.Address, error) {
 	return _NettingChannel.Contract.Participant2(&_NettingChannel.CallOpts)
+}
+
+// PenaltyClaimed is a free data retrieval call binding the contract method 0x9ee80a29.
+//
+// Solidity: function penaltyClaimed(address ) view returns(bool)
+func (_NettingChannel *NettingChannelCaller) PenaltyClaimed(opts *bind.CallOpts, arg0 common.Address) (bool, error) {
+	var out []interface{}
+	err := _NettingChannel.contract.Call(opts, &out, "penaltyClaimed", arg0)
+
+	if err != nil {
+		return *new(bool), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(bool)).(*bool)
+
+	return out0, err
+
+}
+
+// PenaltyClaimed is a free data retrieval call binding the contract method 0x9ee80a29.
+//
+// Solidity: function penaltyClaimed(address ) view returns(bool)
+func (_NettingChannel *NettingChannelSession) PenaltyClaimed(arg0 common.Address) (bool, error) {
+	return _NettingChannel.Contract.PenaltyClaimed(&_NettingChannel.CallOpts, arg0)
+}
+
+// PenaltyClaimed is a free data retrieval call binding the contract method 0x9ee80a29.
+//
+// Solidity: function penaltyClaimed(address ) view returns(bool)
+func (_NettingChannel *NettingChannelCallerSession) PenaltyClaimed(arg0 common.Address) (bool, error) {
+	return _NettingChannel.Contract.PenaltyClaimed(&_NettingChannel.CallOpts, arg0)
 }
 
 // Registry is a free data retrieval call binding the contract method 0x7b103999.
@@ -671,6 +806,68 @@ func (_NettingChannel *NettingChannelCallerSession) SettleTimeout() (uint64, err
 	return _NettingChannel.Contract.SettleTimeout(&_NettingChannel.CallOpts)
 }
 
+// SlotOffset is a free data retrieval call binding the contract method 0xf7dce7e2.
+//
+// Solidity: function slotOffset(address monitor) view returns(uint64)
+func (_NettingChannel *NettingChannelCaller) SlotOffset(opts *bind.CallOpts, monitor common.Address) (uint64, error) {
+	var out []interface{}
+	err := _NettingChannel.contract.Call(opts, &out, "slotOffset", monitor)
+
+	if err != nil {
+		return *new(uint64), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+
+	return out0, err
+
+}
+
+// SlotOffset is a free data retrieval call binding the contract method 0xf7dce7e2.
+//
+// Solidity: function slotOffset(address monitor) view returns(uint64)
+func (_NettingChannel *NettingChannelSession) SlotOffset(monitor common.Address) (uint64, error) {
+	return _NettingChannel.Contract.SlotOffset(&_NettingChannel.CallOpts, monitor)
+}
+
+// SlotOffset is a free data retrieval call binding the contract method 0xf7dce7e2.
+//
+// Solidity: function slotOffset(address monitor) view returns(uint64)
+func (_NettingChannel *NettingChannelCallerSession) SlotOffset(monitor common.Address) (uint64, error) {
+	return _NettingChannel.Contract.SlotOffset(&_NettingChannel.CallOpts, monitor)
+}
+
+// SlotSpan is a free data retrieval call binding the contract method 0x4cb371f0.
+//
+// Solidity: function slotSpan() view returns(uint64)
+func (_NettingChannel *NettingChannelCaller) SlotSpan(opts *bind.CallOpts) (uint64, error) {
+	var out []interface{}
+	err := _NettingChannel.contract.Call(opts, &out, "slotSpan")
+
+	if err != nil {
+		return *new(uint64), err
+	}
+
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+
+	return out0, err
+
+}
+
+// SlotSpan is a free data retrieval call binding the contract method 0x4cb371f0.
+//
+// Solidity: function slotSpan() view returns(uint64)
+func (_NettingChannel *NettingChannelSession) SlotSpan() (uint64, error) {
+	return _NettingChannel.Contract.SlotSpan(&_NettingChannel.CallOpts)
+}
+
+// SlotSpan is a free data retrieval call binding the contract method 0x4cb371f0.
+//
+// Solidity: function slotSpan() view returns(uint64)
+func (_NettingChannel *NettingChannelCallerSession) SlotSpan() (uint64, error) {
+	return _NettingChannel.Contract.SlotSpan(&_NettingChannel.CallOpts)
+}
+
 // State is a free data retrieval call binding the contract method 0xc19d93fb.
 //
 // Solidity: function state() view returns(uint8)
@@ -764,6 +961,27 @@ func (_NettingChannel *NettingChannelCallerSession) Withdrawable(arg0 common.Add
 	return _NettingChannel.Contract.Withdrawable(&_NettingChannel.CallOpts, arg0)
 }
 
+// ClaimPenalty is a paid mutator transaction binding the contract method 0xe539a60e.
+//
+// Solidity: function claimPenalty(address monitor, (uint64,uint256,bytes32,bytes32,bytes,bytes,uint256) request, bytes receiptSignature) returns(uint256 paid)
+func (_NettingChannel *NettingChannelTransactor) ClaimPenalty(opts *bind.TransactOpts, monitor common.Address, request NettingChannelMonitorRequest, receiptSignature []byte) (*types.Transaction, error) {
+	return _NettingChannel.contract.Transact(opts, "claimPenalty", monitor, request, receiptSignature)
+}
+
+// ClaimPenalty is a paid mutator transaction binding the contract method 0xe539a60e.
+//
+// Solidity: function claimPenalty(address monitor, (uint64,uint256,bytes32,bytes32,bytes,bytes,uint256) request, bytes receiptSignature) returns(uint256 paid)
+func (_NettingChannel *NettingChannelSession) ClaimPenalty(monitor common.Address, request NettingChannelMonitorRequest, receiptSignature []byte) (*types.Transaction, error) {
+	return _NettingChannel.Contract.ClaimPenalty(&_NettingChannel.TransactOpts, monitor, request, receiptSignature)
+}
+
+// ClaimPenalty is a paid mutator transaction binding the contract method 0xe539a60e.
+//
+// Solidity: function claimPenalty(address monitor, (uint64,uint256,bytes32,bytes32,bytes,bytes,uint256) request, bytes receiptSignature) returns(uint256 paid)
+func (_NettingChannel *NettingChannelTransactorSession) ClaimPenalty(monitor common.Address, request NettingChannelMonitorRequest, receiptSignature []byte) (*types.Transaction, error) {
+	return _NettingChannel.Contract.ClaimPenalty(&_NettingChannel.TransactOpts, monitor, request, receiptSignature)
+}
+
 // Close is a paid mutator transaction binding the contract method 0x5e1fc56e.
 //
 // Solidity: function close(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes signature) returns()
@@ -848,25 +1066,25 @@ func (_NettingChannel *NettingChannelTransactorSession) Settle() (*types.Transac
 	return _NettingChannel.Contract.Settle(&_NettingChannel.TransactOpts)
 }
 
-// UpdateTransfer is a paid mutator transaction binding the contract method 0x39f89691.
+// UpdateTransfer is a paid mutator transaction binding the contract method 0x601cb34d.
 //
-// Solidity: function updateTransfer(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes closingSignature, bytes nonClosingSignature, uint256 reward, address payout) returns()
-func (_NettingChannel *NettingChannelTransactor) UpdateTransfer(opts *bind.TransactOpts, nonce uint64, transferredAmount *big.Int, locksroot [32]byte, extraHash [32]byte, closingSignature []byte, nonClosingSignature []byte, reward *big.Int, payout common.Address) (*types.Transaction, error) {
-	return _NettingChannel.contract.Transact(opts, "updateTransfer", nonce, transferredAmount, locksroot, extraHash, closingSignature, nonClosingSignature, reward, payout)
+// Solidity: function updateTransfer(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes closingSignature, bytes nonClosingSignature, uint256 reward) returns()
+func (_NettingChannel *NettingChannelTransactor) UpdateTransfer(opts *bind.TransactOpts, nonce uint64, transferredAmount *big.Int, locksroot [32]byte, extraHash [32]byte, closingSignature []byte, nonClosingSignature []byte, reward *big.Int) (*types.Transaction, error) {
+	return _NettingChannel.contract.Transact(opts, "updateTransfer", nonce, transferredAmount, locksroot, extraHash, closingSignature, nonClosingSignature, reward)
 }
 
-// UpdateTransfer is a paid mutator transaction binding the contract method 0x39f89691.
+// UpdateTransfer is a paid mutator transaction binding the contract method 0x601cb34d.
 //
-// Solidity: function updateTransfer(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes closingSignature, bytes nonClosingSignature, uint256 reward, address payout) returns()
-func (_NettingChannel *NettingChannelSession) UpdateTransfer(nonce uint64, transferredAmount *big.Int, locksroot [32]byte, extraHash [32]byte, closingSignature []byte, nonClosingSignature []byte, reward *big.Int, payout common.Address) (*types.Transaction, error) {
-	return _NettingChannel.Contract.UpdateTransfer(&_NettingChannel.TransactOpts, nonce, transferredAmount, locksroot, extraHash, closingSignature, nonClosingSignature, reward, payout)
+// Solidity: function updateTransfer(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes closingSignature, bytes nonClosingSignature, uint256 reward) returns()
+func (_NettingChannel *NettingChannelSession) UpdateTransfer(nonce uint64, transferredAmount *big.Int, locksroot [32]byte, extraHash [32]byte, closingSignature []byte, nonClosingSignature []byte, reward *big.Int) (*types.Transaction, error) {
+	return _NettingChannel.Contract.UpdateTransfer(&_NettingChannel.TransactOpts, nonce, transferredAmount, locksroot, extraHash, closingSignature, nonClosingSignature, reward)
 }
 
-// UpdateTransfer is a paid mutator transaction binding the contract method 0x39f89691.
+// UpdateTransfer is a paid mutator transaction binding the contract method 0x601cb34d.
 //
-// Solidity: function updateTransfer(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes closingSignature, bytes nonClosingSignature, uint256 reward, address payout) returns()
-func (_NettingChannel *NettingChannelTransactorSession) UpdateTransfer(nonce uint64, transferredAmount *big.Int, locksroot [32]byte, extraHash [32]byte, closingSignature []byte, nonClosingSignature []byte, reward *big.Int, payout common.Address) (*types.Transaction, error) {
-	return _NettingChannel.Contract.UpdateTransfer(&_NettingChannel.TransactOpts, nonce, transferredAmount, locksroot, extraHash, closingSignature, nonClosingSignature, reward, payout)
+// Solidity: function updateTransfer(uint64 nonce, uint256 transferredAmount, bytes32 locksroot, bytes32 extraHash, bytes closingSignature, bytes nonClosingSignature, uint256 reward) returns()
+func (_NettingChannel *NettingChannelTransactorSession) UpdateTransfer(nonce uint64, transferredAmount *big.Int, locksroot [32]byte, extraHash [32]byte, closingSignature []byte, nonClosingSignature []byte, reward *big.Int) (*types.Transaction, error) {
+	return _NettingChannel.Contract.UpdateTransfer(&_NettingChannel.TransactOpts, nonce, transferredAmount, locksroot, extraHash, closingSignature, nonClosingSignature, reward)
 }
 
 // Withdraw is a paid mutator transaction binding the contract method 0x3ccfd60b.
@@ -1471,6 +1689,165 @@ func (_NettingChannel *NettingChannelFilterer) WatchPaymentDeferred(opts *bind.W
 func (_NettingChannel *NettingChannelFilterer) ParsePaymentDeferred(log types.Log) (*NettingChannelPaymentDeferred, error) {
 	event := new(NettingChannelPaymentDeferred)
 	if err := _NettingChannel.contract.UnpackLog(event, "PaymentDeferred", log); err != nil {
+		return nil, err
+	}
+	event.Raw = log
+	return event, nil
+}
+
+// NettingChannelPenaltyClaimedIterator is returned from FilterPenaltyClaimed and is used to iterate over the raw logs and unpacked data for PenaltyClaimed events raised by the NettingChannel contract.
+type NettingChannelPenaltyClaimedIterator struct {
+	Event *NettingChannelPenaltyClaimed // Event containing the contract specifics and raw log
+
+	contract *bind.BoundContract // Generic contract to use for unpacking event data
+	event    string              // Event name to use for unpacking event data
+
+	logs chan types.Log        // Log channel receiving the found contract events
+	sub  ethereum.Subscription // Subscription for errors, completion and termination
+	done bool                  // Whether the subscription completed delivering logs
+	fail error                 // Occurred error to stop iteration
+}
+
+// Next advances the iterator to the subsequent event, returning whether there
+// are any more events found. In case of a retrieval or parsing error, false is
+// returned and Error() can be queried for the exact failure.
+func (it *NettingChannelPenaltyClaimedIterator) Next() bool {
+	// If the iterator failed, stop iterating
+	if it.fail != nil {
+		return false
+	}
+	// If the iterator completed, deliver directly whatever's available
+	if it.done {
+		select {
+		case log := <-it.logs:
+			it.Event = new(NettingChannelPenaltyClaimed)
+			if err := it.contract.UnpackLog(it.Event, it.event, log); err != nil {
+				it.fail = err
+				return false
+			}
+			it.Event.Raw = log
+			return true
+
+		default:
+			return false
+		}
+	}
+	// Iterator still in progress, wait for either a data or an error event
+	select {
+	case log := <-it.logs:
+		it.Event = new(NettingChannelPenaltyClaimed)
+		if err := it.contract.UnpackLog(it.Event, it.event, log); err != nil {
+			it.fail = err
+			return false
+		}
+		it.Event.Raw = log
+		return true
+
+	case err := <-it.sub.Err():
+		it.done = true
+		it.fail = err
+		return it.Next()
+	}
+}
+
+// Error returns any retrieval or parsing error occurred during filtering.
+func (it *NettingChannelPenaltyClaimedIterator) Error() error {
+	return it.fail
+}
+
+// Close terminates the iteration process, releasing any pending underlying
+// resources.
+func (it *NettingChannelPenaltyClaimedIterator) Close() error {
+	it.sub.Unsubscribe()
+	return nil
+}
+
+// NettingChannelPenaltyClaimed represents a PenaltyClaimed event raised by the NettingChannel contract.
+type NettingChannelPenaltyClaimed struct {
+	Monitor     common.Address
+	Beneficiary common.Address
+	Nonce       uint64
+	Amount      *big.Int
+	Raw         types.Log // Blockchain specific contextual infos
+}
+
+// FilterPenaltyClaimed is a free log retrieval operation binding the contract event 0xd43db01d84f2624ff4430d1f6d9c125e8af56740691d69a81c38b21ce506e477.
+//
+// Solidity: event PenaltyClaimed(address indexed monitor, address indexed beneficiary, uint64 nonce, uint256 amount)
+func (_NettingChannel *NettingChannelFilterer) FilterPenaltyClaimed(opts *bind.FilterOpts, monitor []common.Address, beneficiary []common.Address) (*NettingChannelPenaltyClaimedIterator, error) {
+
+	var monitorRule []interface{}
+	for _, monitorItem := range monitor {
+		monitorRule = append(monitorRule, monitorItem)
+	}
+	var beneficiaryRule []interface{}
+	for _, beneficiaryItem := range beneficiary {
+		beneficiaryRule = append(beneficiaryRule, beneficiaryItem)
+	}
+
+	logs, sub, err := _NettingChannel.contract.FilterLogs(opts, "PenaltyClaimed", monitorRule, beneficiaryRule)
+	if err != nil {
+		return nil, err
+	}
+	return &NettingChannelPenaltyClaimedIterator{contract: _NettingChannel.contract, event: "PenaltyClaimed", logs: logs, sub: sub}, nil
+}
+
+// WatchPenaltyClaimed is a free log subscription operation binding the contract event 0xd43db01d84f2624ff4430d1f6d9c125e8af56740691d69a81c38b21ce506e477.
+//
+// Solidity: event PenaltyClaimed(address indexed monitor, address indexed beneficiary, uint64 nonce, uint256 amount)
+func (_NettingChannel *NettingChannelFilterer) WatchPenaltyClaimed(opts *bind.WatchOpts, sink chan<- *NettingChannelPenaltyClaimed, monitor []common.Address, beneficiary []common.Address) (event.Subscription, error) {
+
+	var monitorRule []interface{}
+	for _, monitorItem := range monitor {
+		monitorRule = append(monitorRule, monitorItem)
+	}
+	var beneficiaryRule []interface{}
+	for _, beneficiaryItem := range beneficiary {
+		beneficiaryRule = append(beneficiaryRule, beneficiaryItem)
+	}
+
+	logs, sub, err := _NettingChannel.contract.WatchLogs(opts, "PenaltyClaimed", monitorRule, beneficiaryRule)
+	if err != nil {
+		return nil, err
+	}
+	return event.NewSubscription(func(quit <-chan struct{}) error {
+		defer sub.Unsubscribe()
+		for {
+			select {
+			case log := <-logs:
+				// New log arrived, parse the event and forward to the user
+				event := new(NettingChannelPenaltyClaimed)
+				if err := _NettingChannel.contract.UnpackLog(event, "PenaltyClaimed", log); err != nil {
+					// If the signature doesn't match, skip this log.
+					if errors.Is(err, bind.ErrEventSignatureMismatch) {
+						continue
+					}
+					return err
+				}
+				event.Raw = log
+
+				select {
+				case sink <- event:
+				case err := <-sub.Err():
+					return err
+				case <-quit:
+					return nil
+				}
+			case err := <-sub.Err():
+				return err
+			case <-quit:
+				return nil
+			}
+		}
+	}), nil
+}
+
+// ParsePenaltyClaimed is a log parse operation binding the contract event 0xd43db01d84f2624ff4430d1f6d9c125e8af56740691d69a81c38b21ce506e477.
+//
+// Solidity: event PenaltyClaimed(address indexed monitor, address indexed beneficiary, uint64 nonce, uint256 amount)
+func (_NettingChannel *NettingChannelFilterer) ParsePenaltyClaimed(log types.Log) (*NettingChannelPenaltyClaimed, error) {
+	event := new(NettingChannelPenaltyClaimed)
+	if err := _NettingChannel.contract.UnpackLog(event, "PenaltyClaimed", log); err != nil {
 		return nil, err
 	}
 	event.Raw = log

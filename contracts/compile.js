@@ -16,7 +16,7 @@ const solc = require('solc');
 
 const EXPECTED_SOLC = '0.8.28';
 const SOURCE_DIR = path.join(__dirname, 'solidity');
-const CONTRACTS = ['ChannelRegistry', 'NettingChannel'];
+const CONTRACTS = ['ChannelRegistry', 'MonitorRegistry', 'NettingChannel'];
 
 const settings = {
   optimizer: { enabled: true, runs: 200 },

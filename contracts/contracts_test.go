@@ -63,25 +63,40 @@ func newAccount(t *testing.T) account {
 	return account{key: key, addr: crypto.PubkeyToAddress(key.PublicKey)}
 }
 
+// Parameters of the registries the tests deploy: small delays, so that the
+// tests can mine past them.
+const (
+	testMaxSettleTimeout = 100
+	testActivationDelay  = 3
+	testWithdrawDelay    = 2 * testMaxSettleTimeout
+)
+
+var testMinDeposit = eth(2)
+
 // env is a simulated chain with a deployed registry and funded accounts:
-// alice and bob are channel participants, carol plays the monitor and dave
-// an outsider.
+// alice and bob are channel participants, carol and dave are monitors
+// registered and active in the monitor registry (their rewards go to
+// carolPayout and davePayout, accounts that never send a transaction), and
+// erin is an outsider who is not registered.
 type env struct {
-	t                       *testing.T
-	backend                 *simulated.Backend
-	client                  simulated.Client
-	chainID                 *big.Int
-	alice, bob, carol, dave account
-	registry                *contracts.ChannelRegistry
-	registryAddr            common.Address
+	t                             *testing.T
+	backend                       *simulated.Backend
+	client                        simulated.Client
+	chainID                       *big.Int
+	alice, bob, carol, dave, erin account
+	registry                      *contracts.ChannelRegistry
+	registryAddr                  common.Address
+	monitors                      *contracts.MonitorRegistry
+	monitorsAddr                  common.Address
+	carolPayout, davePayout       common.Address
 }
 
 func newEnv(t *testing.T, options ...func(*node.Config, *ethconfig.Config)) *env {
 	t.Helper()
 	e := &env{t: t}
-	e.alice, e.bob, e.carol, e.dave = newAccount(t), newAccount(t), newAccount(t), newAccount(t)
+	e.alice, e.bob, e.carol, e.dave, e.erin = newAccount(t), newAccount(t), newAccount(t), newAccount(t), newAccount(t)
 	alloc := types.GenesisAlloc{}
-	for _, a := range []account{e.alice, e.bob, e.carol, e.dave} {
+	for _, a := range []account{e.alice, e.bob, e.carol, e.dave, e.erin} {
 		alloc[a.addr] = types.Account{Balance: eth(1000)}
 	}
 	options = append([]func(*node.Config, *ethconfig.Config){simulated.WithBlockGasLimit(30_000_000)}, options...)
@@ -94,10 +109,28 @@ func newEnv(t *testing.T, options ...func(*node.Config, *ethconfig.Config)) *env
 	}
 	e.chainID = chainID
 
-	addr, tx, registry, err := contracts.DeployChannelRegistry(e.opts(e.alice, nil), e.client)
+	addr, tx, registry, err := contracts.DeployChannelRegistry(e.opts(e.alice, nil), e.client,
+		testMaxSettleTimeout, testMinDeposit, testActivationDelay, testWithdrawDelay)
 	e.mined(tx, err)
 	e.registry, e.registryAddr = registry, addr
+	e.monitorsAddr = must[common.Address](t)(registry.MonitorRegistry(&bind.CallOpts{Context: t.Context()}))
+	e.monitors = must[*contracts.MonitorRegistry](t)(contracts.NewMonitorRegistry(e.monitorsAddr, e.client))
+	e.carolPayout, e.davePayout = newAccount(t).addr, newAccount(t).addr
+	e.mined(e.monitors.Register(e.opts(e.carol, testMinDeposit), e.carolPayout))
+	e.mined(e.monitors.Register(e.opts(e.dave, testMinDeposit), e.davePayout))
+	e.mine(testActivationDelay)
 	return e
+}
+
+// newMonitor funds a fresh account from erin, registers it with payout and
+// deposit, and mines until its registration is active.
+func (e *env) newMonitor(payout common.Address, deposit *big.Int) account {
+	e.t.Helper()
+	m := newAccount(e.t)
+	e.mined(sendTransfer(e.t, e, e.erin, m.addr, sum(deposit, eth(1)), 21_000), nil)
+	e.mined(e.monitors.Register(e.opts(m, deposit), payout))
+	e.mine(testActivationDelay)
+	return m
 }
 
 // opts returns fresh transact options for a, sending value (nil for none).
@@ -170,7 +203,7 @@ func errorName(data []byte) string {
 	if len(data) < 4 {
 		return fmt.Sprintf("revert without selector 0x%x", data)
 	}
-	for _, meta := range []*bind.MetaData{contracts.NettingChannelMetaData, contracts.ChannelRegistryMetaData} {
+	for _, meta := range []*bind.MetaData{contracts.NettingChannelMetaData, contracts.ChannelRegistryMetaData, contracts.MonitorRegistryMetaData} {
 		parsed, err := meta.GetAbi()
 		if err != nil {
 			panic(err)
@@ -321,8 +354,36 @@ func (c *channel) close(o *bind.TransactOpts, bp eip712.BalanceProof, sig []byte
 	return c.Close(o, bp.Nonce, amount, bp.Locksroot, bp.ExtraHash, sig)
 }
 
-func (c *channel) update(o *bind.TransactOpts, bp eip712.BalanceProof, closingSig, nonClosingSig []byte, reward *big.Int, payout common.Address) (*types.Transaction, error) {
-	return c.UpdateTransfer(o, bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, closingSig, nonClosingSig, reward, payout)
+func (c *channel) update(o *bind.TransactOpts, bp eip712.BalanceProof, closingSig, nonClosingSig []byte, reward *big.Int) (*types.Transaction, error) {
+	return c.UpdateTransfer(o, bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, closingSig, nonClosingSig, reward)
+}
+
+// slotStart is the first block monitor may update the closed channel in.
+func (c *channel) slotStart(monitor common.Address) uint64 {
+	c.e.t.Helper()
+	return c.closedAt() + must[uint64](c.e.t)(c.SlotOffset(c.call(), monitor))
+}
+
+// openTail mines until the head is in the part of the window open to every
+// registered monitor.
+func (c *channel) openTail() {
+	c.e.t.Helper()
+	c.e.mineTo(c.closedAt() + must[uint64](c.e.t)(c.SlotSpan(c.call())))
+}
+
+// atSlot mines until monitor's slot has opened at the head, so that a call
+// estimated at the head succeeds and the transaction lands in its slot.
+func (c *channel) atSlot(monitor common.Address) {
+	c.e.t.Helper()
+	c.e.mineTo(c.slotStart(monitor))
+}
+
+// mineTo mines empty blocks until the head is at least block n.
+func (e *env) mineTo(n uint64) {
+	e.t.Helper()
+	if h := e.head(); h < n {
+		e.mine(n - h)
+	}
 }
 
 // closeEmpty closes the channel by closer with no transfers from the partner.
@@ -376,6 +437,7 @@ func TestOpenChannel(t *testing.T) {
 		{"participant2", must[common.Address](t)(c.Participant2(call)), e.bob.addr},
 		{"closingParticipant", must[common.Address](t)(c.ClosingParticipant(call)), common.Address{}},
 		{"rewardPayout", must[common.Address](t)(c.RewardPayout(call)), common.Address{}},
+		{"monitorRegistry", must[common.Address](t)(c.MonitorRegistry(call)), e.monitorsAddr},
 	} {
 		if v.got != v.want {
 			t.Errorf("%s() = %s, want %s", v.name, v.got, v.want)
@@ -393,13 +455,13 @@ func TestOpenChannel(t *testing.T) {
 
 	// Bounds of settleTimeout are inclusive.
 	e.mined(e.registry.OpenChannel(e.opts(e.bob, nil), e.alice.addr, 5))
-	e.mined(e.registry.OpenChannel(e.opts(e.bob, nil), e.alice.addr, 1_000_000))
-	if lo, hi := must[uint64](t)(e.registry.MINSETTLETIMEOUT(call)), must[uint64](t)(e.registry.MAXSETTLETIMEOUT(call)); lo != 5 || hi != 1_000_000 {
+	e.mined(e.registry.OpenChannel(e.opts(e.bob, nil), e.alice.addr, testMaxSettleTimeout))
+	if lo, hi := must[uint64](t)(e.registry.MINSETTLETIMEOUT(call)), must[uint64](t)(e.registry.MAXSETTLETIMEOUT(call)); lo != 5 || hi != testMaxSettleTimeout {
 		t.Errorf("settle timeout bounds [%d, %d]", lo, hi)
 	}
 
 	e.reverts("BadSettleTimeout")(e.registry.OpenChannel(e.opts(e.alice, nil), e.bob.addr, 4))
-	e.reverts("BadSettleTimeout")(e.registry.OpenChannel(e.opts(e.alice, nil), e.bob.addr, 1_000_001))
+	e.reverts("BadSettleTimeout")(e.registry.OpenChannel(e.opts(e.alice, nil), e.bob.addr, testMaxSettleTimeout+1))
 	e.reverts("BadSettleTimeout")(e.registry.OpenChannel(e.opts(e.alice, nil), e.bob.addr, 0))
 	e.reverts("InvalidPartner")(e.registry.OpenChannel(e.opts(e.alice, nil), e.alice.addr, 10))
 	e.reverts("InvalidPartner")(e.registry.OpenChannel(e.opts(e.alice, nil), common.Address{}, 10))
@@ -483,7 +545,7 @@ func TestClose(t *testing.T) {
 	e.reverts("MalformedSignature")(c.close(o(), bp, nil))                                        // a proof without signature
 	e.reverts("MalformedSignature")(c.close(o(), eip712.BalanceProof{Nonce: 1}, nil))             // nonce without signature
 	e.reverts("StaleNonce")(c.close(o(), proof(0, eth(1)), c.signProof(e.bob, proof(0, eth(1))))) // signed nonce 0
-	e.reverts("WrongState")(c.update(e.opts(e.carol, nil), bp, bobSig, bobSig, big.NewInt(0), e.carol.addr))
+	e.reverts("WrongState")(c.update(e.opts(e.carol, nil), bp, bobSig, bobSig, big.NewInt(0)))
 
 	rc := e.mined(c.close(o(), bp, bobSig))
 	ev := oneEvent(t, rc, c.ParseChannelClosed)
@@ -546,8 +608,9 @@ func TestUpdateTransfer(t *testing.T) {
 	// newer proof (bob's transfers to her) submitted by a monitor.
 	closeRc := c.closeEmpty(e.bob)
 	closedAt := closeRc.BlockNumber.Uint64()
+	c.openTail() // both carol's and dave's slots are open
 	monitor := func() *bind.TransactOpts { return e.opts(e.carol, nil) }
-	payoutA, payoutB := newAccount(t).addr, newAccount(t).addr
+	payoutA, payoutB := e.carolPayout, e.davePayout
 
 	bp := proof(5, eth(3))
 	bobSig := c.signProof(e.bob, bp)
@@ -556,30 +619,29 @@ func TestUpdateTransfer(t *testing.T) {
 
 	// Wrong closing signer: the proof must be bob's.
 	aliceProofSig := c.signProof(e.alice, bp)
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, aliceProofSig, c.signRequest(e.alice, bp, aliceProofSig, reward), reward, payoutA))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, aliceProofSig, c.signRequest(e.alice, bp, aliceProofSig, reward), reward))
 	carolProofSig := c.signProof(e.carol, bp)
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, carolProofSig, c.signRequest(e.alice, bp, carolProofSig, reward), reward, payoutA))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, carolProofSig, c.signRequest(e.alice, bp, carolProofSig, reward), reward))
 	// Wrong non-closing signer: the request must be alice's.
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, c.signRequest(e.carol, bp, bobSig, reward), reward, payoutA))
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, c.signRequest(e.bob, bp, bobSig, reward), reward, payoutA))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, c.signRequest(e.carol, bp, bobSig, reward), reward))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, c.signRequest(e.bob, bp, bobSig, reward), reward))
 	// Swapped signatures.
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, aliceSig, bobSig, reward, payoutA))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, aliceSig, bobSig, reward))
 	// The request binds the reward, the partner's signature and the proof.
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, aliceSig, milli(101), payoutA))
-	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, c.signRequest(e.alice, bp, carolProofSig, reward), reward, payoutA))
-	e.reverts("InvalidSignature")(c.update(monitor(), proof(5, eth(4)), bobSig, aliceSig, reward, payoutA))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, aliceSig, milli(101)))
+	e.reverts("InvalidSignature")(c.update(monitor(), bp, bobSig, c.signRequest(e.alice, bp, carolProofSig, reward), reward))
+	e.reverts("InvalidSignature")(c.update(monitor(), proof(5, eth(4)), bobSig, aliceSig, reward))
 	// Malformed signatures.
-	e.reverts("MalformedSignature")(c.update(monitor(), bp, highS(bobSig), aliceSig, reward, payoutA))
-	e.reverts("MalformedSignature")(c.update(monitor(), bp, bobSig, highS(aliceSig), reward, payoutA))
-	e.reverts("MalformedSignature")(c.update(monitor(), bp, bobSig, nil, reward, payoutA))
-	// Zero payout, zero nonce.
-	e.reverts("ZeroPayout")(c.update(monitor(), bp, bobSig, aliceSig, reward, common.Address{}))
+	e.reverts("MalformedSignature")(c.update(monitor(), bp, highS(bobSig), aliceSig, reward))
+	e.reverts("MalformedSignature")(c.update(monitor(), bp, bobSig, highS(aliceSig), reward))
+	e.reverts("MalformedSignature")(c.update(monitor(), bp, bobSig, nil, reward))
+	// Zero nonce.
 	zero := proof(0, eth(3))
 	zeroSig := c.signProof(e.bob, zero)
-	e.reverts("StaleNonce")(c.update(monitor(), zero, zeroSig, c.signRequest(e.alice, zero, zeroSig, reward), reward, payoutA))
+	e.reverts("StaleNonce")(c.update(monitor(), zero, zeroSig, c.signRequest(e.alice, zero, zeroSig, reward), reward))
 
-	// Accepted: anyone may submit.
-	rc := e.mined(c.update(monitor(), bp, bobSig, aliceSig, reward, payoutA))
+	// Accepted: a registered monitor submits; the reward is claimed for its payout.
+	rc := e.mined(c.update(monitor(), bp, bobSig, aliceSig, reward))
 	ev := oneEvent(t, rc, c.ParseTransferUpdated)
 	if ev.NonClosingParticipant != e.alice.addr || ev.Nonce != 5 || ev.Payout != payoutA || ev.RewardAmount.Cmp(reward) != 0 {
 		t.Errorf("TransferUpdated = %+v", ev)
@@ -605,16 +667,16 @@ func TestUpdateTransfer(t *testing.T) {
 	checkRecorded(bp, reward, payoutA)
 
 	// Equal and lower nonces are stale, whoever submits them.
-	e.reverts("StaleNonce")(c.update(e.opts(e.dave, nil), bp, bobSig, aliceSig, reward, payoutB))
+	e.reverts("StaleNonce")(c.update(e.opts(e.dave, nil), bp, bobSig, aliceSig, reward))
 	lower := proof(4, eth(2))
 	lowerSig := c.signProof(e.bob, lower)
-	e.reverts("StaleNonce")(c.update(monitor(), lower, lowerSig, c.signRequest(e.alice, lower, lowerSig, reward), reward, payoutB))
+	e.reverts("StaleNonce")(c.update(monitor(), lower, lowerSig, c.signRequest(e.alice, lower, lowerSig, reward), reward))
 
-	// A newer nonce replaces the proof and the reward claim.
+	// A newer nonce from another monitor replaces the proof and the reward claim.
 	newer := proof(6, eth(4))
 	newerSig := c.signProof(e.bob, newer)
 	newReward := milli(250)
-	e.mined(c.update(e.opts(e.dave, nil), newer, newerSig, c.signRequest(e.alice, newer, newerSig, newReward), newReward, payoutB))
+	e.mined(c.update(e.opts(e.dave, nil), newer, newerSig, c.signRequest(e.alice, newer, newerSig, newReward), newReward))
 	checkRecorded(newer, newReward, payoutB)
 
 	// The window's last block is closedAt + settleTimeout, inclusive.
@@ -622,18 +684,18 @@ func TestUpdateTransfer(t *testing.T) {
 	lastSig := c.signProof(e.bob, last)
 	lastReq := c.signRequest(e.alice, last, lastSig, newReward)
 	e.mineUntil(closedAt + timeout - 1)
-	rc = e.mined(c.update(e.fixedGas(e.carol), last, lastSig, lastReq, newReward, payoutA))
+	rc = e.mined(c.update(e.fixedGas(e.carol), last, lastSig, lastReq, newReward))
 	if rc.BlockNumber.Uint64() != closedAt+timeout {
 		t.Fatalf("mined in %s, want %d", rc.BlockNumber, closedAt+timeout)
 	}
 	late := proof(8, eth(6))
 	lateSig := c.signProof(e.bob, late)
 	lateReq := c.signRequest(e.alice, late, lateSig, newReward)
-	rc = e.include(c.update(e.fixedGas(e.carol), late, lateSig, lateReq, newReward, payoutA))
+	rc = e.include(c.update(e.fixedGas(e.carol), late, lateSig, lateReq, newReward))
 	if rc.Status != types.ReceiptStatusFailed {
 		t.Fatalf("updateTransfer in block %s (window ended at %d) succeeded", rc.BlockNumber, closedAt+timeout)
 	}
-	e.reverts("WindowClosed")(c.update(monitor(), late, lateSig, lateReq, newReward, payoutA))
+	e.reverts("WindowClosed")(c.update(monitor(), late, lateSig, lateReq, newReward))
 	checkRecorded(last, newReward, payoutA)
 }
 
@@ -744,11 +806,12 @@ func runSettle(t *testing.T, tc settleCase) {
 	}
 	closedAt := closeRc.BlockNumber.Uint64()
 
-	payout := newAccount(t).addr // never sends a transaction: its balance is exactly what it was paid
+	payout := e.carolPayout // never sends a transaction: its balance is exactly what it was paid
 	if tc.fromCloser != nil {
 		bp := proof(9, tc.fromCloser)
 		closerSig := c.signProof(closer, bp)
-		e.mined(c.update(e.opts(e.carol, nil), bp, closerSig, c.signRequest(partner, bp, closerSig, tc.claimed), tc.claimed, payout))
+		c.atSlot(e.carol.addr)
+		e.mined(c.update(e.opts(e.carol, nil), bp, closerSig, c.signRequest(partner, bp, closerSig, tc.claimed), tc.claimed))
 	}
 
 	// The window is still open at closedAt + timeout.
@@ -803,7 +866,7 @@ func runSettle(t *testing.T, tc settleCase) {
 	e.reverts("WrongState")(c.close(e.opts(e.alice, nil), eip712.BalanceProof{}, nil))
 	bp := proof(10, eth(1))
 	closerSig := c.signProof(closer, bp)
-	e.reverts("WrongState")(c.update(e.opts(e.carol, nil), bp, closerSig, c.signRequest(partner, bp, closerSig, tc.claimed), new(big.Int), payout))
+	e.reverts("WrongState")(c.update(e.opts(e.carol, nil), bp, closerSig, c.signRequest(partner, bp, closerSig, tc.claimed), new(big.Int)))
 	e.reverts("NothingToWithdraw")(c.Withdraw(e.opts(e.alice, nil)))
 }
 
@@ -978,10 +1041,12 @@ func TestRejectingPayoutCannotBlockSettle(t *testing.T) {
 	e.mined(c.Deposit(e.opts(e.alice, eth(4))))
 	e.mined(c.Deposit(e.opts(e.bob, eth(4))))
 	e.mined(c.DepositReward(e.opts(e.alice, milli(50))))
+	monitor := e.newMonitor(p.addr, testMinDeposit)
 	closedAt := c.closeEmpty(e.bob).BlockNumber.Uint64()
 	bp := proof(3, eth(1))
 	bobSig := c.signProof(e.bob, bp)
-	e.mined(c.update(e.opts(e.carol, nil), bp, bobSig, c.signRequest(e.alice, bp, bobSig, milli(40)), milli(40), p.addr))
+	c.atSlot(monitor.addr)
+	e.mined(c.update(e.opts(monitor, nil), bp, bobSig, c.signRequest(e.alice, bp, bobSig, milli(40)), milli(40)))
 	e.mineUntil(closedAt + 5) // settle lands in the first block after the window
 
 	alice0, bob0 := e.balance(e.alice.addr), e.balance(e.bob.addr)
@@ -1064,12 +1129,12 @@ func measureUpdateTransfer(t *testing.T, e *env) (first uint64) {
 	closeRc := e.mined(c.close(e.opts(e.alice, nil), proof(17, milli(777)), c.signProof(e.bob, proof(17, milli(777)))))
 	t.Logf("close gas used: %d", closeRc.GasUsed)
 	parsed := channelABI(t)
+	c.openTail()
 	for i, bp := range []eip712.BalanceProof{proof(42, milli(4321)), proof(43, milli(5321))} {
 		aliceSig := c.signProof(e.alice, bp)
 		reward := milli(3)
 		bobSig := c.signRequest(e.bob, bp, aliceSig, reward)
-		payout := e.carol.addr
-		data, err := parsed.Pack("updateTransfer", bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, aliceSig, bobSig, reward, payout)
+		data, err := parsed.Pack("updateTransfer", bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, aliceSig, bobSig, reward)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1079,7 +1144,7 @@ func measureUpdateTransfer(t *testing.T, e *env) (first uint64) {
 		}
 		o := e.opts(e.carol, nil)
 		o.GasLimit = estimate
-		rc := e.mined(c.update(o, bp, aliceSig, bobSig, reward, payout))
+		rc := e.mined(c.update(o, bp, aliceSig, bobSig, reward))
 		kind := "first"
 		if i > 0 {
 			kind = "replacing"

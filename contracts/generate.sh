@@ -18,4 +18,5 @@ bind() {
 	chmod 644 "$2"
 }
 bind ChannelRegistry registry_binding.go
+bind MonitorRegistry monitor_registry_binding.go
 bind NettingChannel channel_binding.go

@@ -219,6 +219,16 @@ type EthereumStats struct {
 	NodeProblemCode    string `json:"node_problem_code,omitempty"`
 	NodeProblem        string `json:"node_problem,omitempty"`
 	LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
+	// Registration is the monitor's entry in the monitor registry, as read
+	// when vigild started (its payout is payout_address).
+	Registration *RegistrationStats `json:"registration,omitempty"`
+}
+
+// RegistrationStats is a monitor's registration as the snapshot shows it.
+type RegistrationStats struct {
+	MonitorRegistry string `json:"monitor_registry"`
+	DepositWei      string `json:"deposit_wei"`
+	ActiveFromBlock uint64 `json:"active_from_block"`
 }
 
 // MatrixStats is the room intake's part of the snapshot.

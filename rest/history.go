@@ -109,7 +109,7 @@ type statsDoc struct {
 // NewHistory validates cfg and fills defaults. It starts nothing: Run
 // samples.
 func NewHistory(cfg HistoryConfig) (*History, error) {
-	if isNil(cfg.Stats) {
+	if cfg.Stats == nil {
 		return nil, errors.New("rest: history needs stats")
 	}
 	if cfg.Interval < 0 || cfg.Keep < 0 {

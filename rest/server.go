@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"reflect"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -101,10 +100,10 @@ type Config struct {
 	WriteTimeout time.Duration
 
 	// Tower enables the Lightning watchtower routes (/api/1/appointments,
-	// /api/1/justice) and metrics; nil (also a nil *tower.Tower) disables
-	// them: the routes then answer 404. TowerRecords, the appointments and
-	// justice records the API reads, is required with Tower and ignored
-	// without it.
+	// /api/1/justice) and metrics; nil disables them (pass a nil interface,
+	// not a nil *tower.Tower): the routes then answer 404. TowerRecords, the
+	// appointments and justice records the API reads, is required with
+	// Tower and ignored without it.
 	Tower        TowerIntake
 	TowerRecords TowerReader
 
@@ -130,9 +129,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes < 0 || cfg.PageLimitMax < 0 {
 		return nil, fmt.Errorf("rest: MaxBodyBytes (%d) and PageLimitMax (%d) must not be negative", cfg.MaxBodyBytes, cfg.PageLimitMax)
 	}
-	if isNil(cfg.Tower) {
-		cfg.Tower, cfg.TowerRecords = nil, nil
-	} else if isNil(cfg.TowerRecords) {
+	if cfg.Tower == nil {
+		cfg.TowerRecords = nil
+	} else if cfg.TowerRecords == nil {
 		return nil, errors.New("rest: config has a tower but no tower store")
 	}
 	if cfg.MaxBodyBytes == 0 {
@@ -229,19 +228,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("REST API stopped")
 	return nil
-}
-
-// isNil reports whether v is nil or an interface holding a nil pointer (a
-// nil *tower.Tower passed as TowerIntake when no tower is configured).
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -71,13 +71,34 @@ func (o Ops) wait(ctx context.Context, tx *types.Transaction, what string) (*typ
 	return r, nil
 }
 
-// DeployRegistry deploys a ChannelRegistry.
-func (o Ops) DeployRegistry(ctx context.Context) (common.Address, *types.Receipt, error) {
+// RegistryParams are the constructor arguments of a ChannelRegistry and of
+// the MonitorRegistry it deploys.
+type RegistryParams struct {
+	// MaxSettleTimeout is the longest challenge window a channel may have.
+	MaxSettleTimeout uint64
+	// MinDeposit is the smallest monitor deposit, in wei.
+	MinDeposit *big.Int
+	// ActivationDelay is how many blocks a registration waits before it counts (>= 1).
+	ActivationDelay uint64
+	// WithdrawDelay is how many blocks an exiting monitor's deposit stays
+	// locked (>= 2 * MaxSettleTimeout).
+	WithdrawDelay uint64
+}
+
+// DefaultRegistryParams are the parameters vigil deploy uses unless told
+// otherwise: channels of up to 1,000,000 blocks, a 1 ETH deposit that counts
+// after 10 blocks and is locked for 2,000,000 blocks after an exit.
+func DefaultRegistryParams() RegistryParams {
+	return RegistryParams{MaxSettleTimeout: 1_000_000, MinDeposit: big.NewInt(1e18), ActivationDelay: 10, WithdrawDelay: 2_000_000}
+}
+
+// DeployRegistry deploys a ChannelRegistry, which deploys its MonitorRegistry.
+func (o Ops) DeployRegistry(ctx context.Context, p RegistryParams) (common.Address, *types.Receipt, error) {
 	a, err := o.auth(ctx, nil)
 	if err != nil {
 		return common.Address{}, nil, err
 	}
-	addr, tx, _, err := contracts.DeployChannelRegistry(a, o.Backend)
+	addr, tx, _, err := contracts.DeployChannelRegistry(a, o.Backend, p.MaxSettleTimeout, p.MinDeposit, p.ActivationDelay, p.WithdrawDelay)
 	if err != nil {
 		return common.Address{}, nil, fmt.Errorf("deploy registry: %w", err)
 	}
@@ -140,12 +161,61 @@ func (o Ops) Close(ctx context.Context, channel common.Address, bp *eip712.Balan
 	})
 }
 
-// UpdateTransfer submits a monitoring request directly (as a participant
-// or a monitor would).
-func (o Ops) UpdateTransfer(ctx context.Context, bp proofs.BalanceProof, payout common.Address) (*types.Receipt, error) {
+// UpdateTransfer submits a monitoring request directly, as the non-closing
+// participant or as a registered monitor in its slot; the reward is claimed
+// for the caller (a monitor's registered payout).
+func (o Ops) UpdateTransfer(ctx context.Context, bp proofs.BalanceProof) (*types.Receipt, error) {
 	return o.transact(ctx, bp.Channel, nil, "updateTransfer", func(c *contracts.NettingChannel, a *bind.TransactOpts) (*types.Transaction, error) {
-		return c.UpdateTransfer(a, bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, bp.Signature, bp.NonClosingSignature, bp.Reward, payout)
+		return c.UpdateTransfer(a, bp.Nonce, bp.TransferredAmount, bp.Locksroot, bp.ExtraHash, bp.Signature, bp.NonClosingSignature, bp.Reward)
 	})
+}
+
+// MonitorRegistryOf returns the MonitorRegistry of the channel registry.
+func (o Ops) MonitorRegistryOf(ctx context.Context, registry common.Address) (common.Address, error) {
+	reg, err := contracts.NewChannelRegistry(registry, o.Backend)
+	if err != nil {
+		return common.Address{}, err
+	}
+	return reg.MonitorRegistry(&bind.CallOpts{Context: ctx})
+}
+
+// Register registers the key's account in the monitor registry with deposit
+// (wei) and the payout address that will receive its rewards.
+func (o Ops) Register(ctx context.Context, monitors, payout common.Address, deposit *big.Int) (*types.Receipt, error) {
+	return o.transactMonitors(ctx, monitors, deposit, "register", func(m *contracts.MonitorRegistry, a *bind.TransactOpts) (*types.Transaction, error) {
+		return m.Register(a, payout)
+	})
+}
+
+// AnnounceExit ends the key's registration now and starts its withdraw delay.
+func (o Ops) AnnounceExit(ctx context.Context, monitors common.Address) (*types.Receipt, error) {
+	return o.transactMonitors(ctx, monitors, nil, "announce exit", func(m *contracts.MonitorRegistry, a *bind.TransactOpts) (*types.Transaction, error) {
+		return m.AnnounceExit(a)
+	})
+}
+
+// WithdrawDeposit returns the key's deposit after the withdraw delay.
+func (o Ops) WithdrawDeposit(ctx context.Context, monitors common.Address) (*types.Receipt, error) {
+	return o.transactMonitors(ctx, monitors, nil, "withdraw deposit", func(m *contracts.MonitorRegistry, a *bind.TransactOpts) (*types.Transaction, error) {
+		return m.Withdraw(a)
+	})
+}
+
+func (o Ops) transactMonitors(ctx context.Context, monitors common.Address, value *big.Int, what string,
+	f func(*contracts.MonitorRegistry, *bind.TransactOpts) (*types.Transaction, error)) (*types.Receipt, error) {
+	m, err := contracts.NewMonitorRegistry(monitors, o.Backend)
+	if err != nil {
+		return nil, err
+	}
+	a, err := o.auth(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := f(m, a)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return o.wait(ctx, tx, what)
 }
 
 // Settle settles a closed channel after its window.

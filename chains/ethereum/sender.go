@@ -107,7 +107,7 @@ func packUpdate(c proofs.UpdateCall) ([]byte, error) {
 	}
 	r := c.Request
 	return ch.Pack("updateTransfer", r.Nonce, r.TransferredAmount, r.Locksroot, r.ExtraHash,
-		r.Signature, r.NonClosingSignature, r.Reward, c.Payout)
+		r.Signature, r.NonClosingSignature, r.Reward)
 }
 
 // EstimateUpdate estimates updateTransfer against the latest state. (The

@@ -59,6 +59,7 @@ func startVigildConfig(t *testing.T, chain *ethtest.Chain, key *ecdsa.PrivateKey
 	if edit != nil {
 		edit(&cfg)
 	}
+	chain.RegisterMonitor(t, key, cfg.Payout)
 	d, err := daemon.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -129,6 +129,8 @@ func (c *ethConn) ops() ethereum.Ops { return ethereum.Ops{Backend: c.client, Ke
 // to the command are set.
 type txJSON struct {
 	Registry          string `json:"registry,omitempty"`
+	MonitorRegistry   string `json:"monitor_registry,omitempty"`
+	Payout            string `json:"payout,omitempty"`
 	Channel           string `json:"channel_address,omitempty"`
 	From              string `json:"from"`
 	Partner           string `json:"partner,omitempty"`
@@ -158,11 +160,37 @@ func (t *txJSON) receipt(r *types.Receipt) {
 
 // cmdEthDeployRegistry deploys a ChannelRegistry.
 func cmdEthDeployRegistry(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("eth deploy-registry", `Deploys a ChannelRegistry and prints its address. vigild watches one
-registry (ethereum.registry_address).`)
+	f := newFlags("eth deploy-registry", `Deploys a ChannelRegistry, which deploys the MonitorRegistry its channels
+admit monitors from, and prints both addresses. vigild watches one registry
+(ethereum.registry_address).`)
+	def := ethereum.DefaultRegistryParams()
+	maxS := f.String("max-settle-timeout", strconv.FormatUint(def.MaxSettleTimeout, 10), "longest challenge period of a channel, `N` blocks")
+	depositS := f.String("min-deposit", def.MinDeposit.String(), "smallest monitor deposit in `WEI`")
+	activationS := f.String("activation-delay", strconv.FormatUint(def.ActivationDelay, 10), "`N` blocks before a monitor's registration counts (at least 1)")
+	withdrawS := f.String("withdraw-delay", strconv.FormatUint(def.WithdrawDelay, 10), "`N` blocks an exiting monitor's deposit stays locked (at least twice --max-settle-timeout)")
 	e := addEthFlags(f, true)
 	if err := f.parse(args, stdout); err != nil {
 		return err
+	}
+	var p ethereum.RegistryParams
+	var err error
+	if p.MaxSettleTimeout, err = f.uint("max-settle-timeout", *maxS); err != nil {
+		return err
+	}
+	if p.MinDeposit, err = f.positive("min-deposit", *depositS); err != nil {
+		return err
+	}
+	if p.ActivationDelay, err = f.uint("activation-delay", *activationS); err != nil {
+		return err
+	}
+	if p.WithdrawDelay, err = f.uint("withdraw-delay", *withdrawS); err != nil {
+		return err
+	}
+	if p.ActivationDelay == 0 {
+		return &usageError{cmd: "eth deploy-registry", msg: "--activation-delay must be at least 1 block"}
+	}
+	if p.WithdrawDelay/2 < p.MaxSettleTimeout {
+		return &usageError{cmd: "eth deploy-registry", msg: fmt.Sprintf("--withdraw-delay %d must be at least twice --max-settle-timeout %d", p.WithdrawDelay, p.MaxSettleTimeout)}
 	}
 	expect, err := e.check()
 	if err != nil {
@@ -176,11 +204,15 @@ registry (ethereum.registry_address).`)
 	}
 	defer c.close()
 	fmt.Fprintf(stderr, "deploying a ChannelRegistry from %s on chain %s; waiting for it to be mined\n", c.from.Hex(), c.chainID)
-	addr, r, err := c.ops().DeployRegistry(ctx)
+	addr, r, err := c.ops().DeployRegistry(ctx, p)
 	if err != nil {
 		return explainRevert(err)
 	}
-	out := txJSON{Registry: addr.Hex(), From: c.from.Hex()}
+	monitors, err := c.ops().MonitorRegistryOf(ctx, addr)
+	if err != nil {
+		return err
+	}
+	out := txJSON{Registry: addr.Hex(), MonitorRegistry: monitors.Hex(), From: c.from.Hex()}
 	out.receipt(r)
 	return printJSON(stdout, out)
 }
@@ -640,7 +672,7 @@ func explainRevert(err error) error {
 		return err
 	}
 	sel := strings.ToLower(strings.TrimPrefix(data, "0x")[:8])
-	for _, md := range []*bind.MetaData{contracts.NettingChannelMetaData, contracts.ChannelRegistryMetaData} {
+	for _, md := range []*bind.MetaData{contracts.NettingChannelMetaData, contracts.ChannelRegistryMetaData, contracts.MonitorRegistryMetaData} {
 		a, aerr := md.GetAbi()
 		if aerr != nil {
 			continue

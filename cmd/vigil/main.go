@@ -60,6 +60,11 @@ var commands = []command{
 	{"eth settle", "--channel ADDR [eth flags]", "settle a closed channel after its window", cmdEthSettle},
 	{"eth channel", "--rpc URL --channel ADDR", "print a channel's on-chain state", cmdEthChannel},
 
+	{"monitor register", "--registry ADDR --deposit WEI [--payout ADDR] [eth flags]", "register your account as a monitor with a deposit", cmdMonitorRegister},
+	{"monitor exit", "--registry ADDR [eth flags]", "end your monitor registration now; the deposit stays locked for the withdraw delay", cmdMonitorExit},
+	{"monitor withdraw", "--registry ADDR [eth flags]", "withdraw your monitor deposit after the withdraw delay", cmdMonitorWithdraw},
+	{"monitors", "--rpc URL --registry ADDR", "list the registered monitors with their deposits and ages", cmdMonitors},
+
 	{"sign-proof", "--keystore FILE --password-file F --chain-id N --channel ADDR --nonce N --transferred WEI [--locksroot 0x..] [--extra-hash 0x..]",
 		"sign a balance proof of your transfers to your partner", cmdSignProof},
 	{"sign-request", "--keystore FILE --password-file F --chain-id N --channel ADDR --proof FILE --reward WEI",

@@ -87,6 +87,8 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/benchdb"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
+	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
 // readAPILoad is the load of one sub-benchmark.
@@ -504,6 +506,25 @@ type readAPIServer struct {
 	pid int
 }
 
+// syncCursor moves the Ethereum cursor of the database at path to the
+// chain's head, whose hash it stores.
+func syncCursor(b *testing.B, path string, chain *ethtest.Chain) {
+	b.Helper()
+	ctx := context.Background()
+	head, err := chain.Client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(store.Config{Path: path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.ApplyChain(ctx, proofs.ChainBatch{Cursor: proofs.Cursor{Number: head.Number.Uint64(), Hash: head.Hash()}}); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // startReadAPIServer builds vigild, starts it on a copy of the benchdb
 // database with n requests, waits until it is healthy, checks that it
 // serves the stored data, and stops it with SIGTERM when b ends.
@@ -530,6 +551,10 @@ func startReadAPIServer(b *testing.B, n int) *readAPIServer {
 	if chain.ChainID.Cmp(benchdb.ChainID) != 0 {
 		b.Fatalf("ethtest chain id %v differs from the stored proofs' %v", chain.ChainID, benchdb.ChainID)
 	}
+	// vigild's account must be a registered monitor; the blocks that takes
+	// become the stored cursor, so that vigild starts in sync with the chain.
+	chain.RegisterMonitor(b, chain.Keys[0], common.Address{})
+	syncCursor(b, db, chain)
 	keyDir := b.TempDir()
 	ks, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: ethtest.Address(chain.Keys[0]), PrivateKey: chain.Keys[0]},
 		"pw", keystore.LightScryptN, keystore.LightScryptP)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
 
@@ -68,7 +70,7 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 		t.Skip("long: 2,000 room events")
 	}
 	bin := buildVigild(t)
-	chain := ethtest.New(t, 2)
+	chain := ethtest.New(t, 3)
 	hs := matrixtest.Start(t)
 	alice, bob := chain.Keys[0], chain.Keys[1]
 	channels := chain.OpenChannels(t, alice, bob, 1000, 100)
@@ -88,7 +90,8 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	key, err := keystoreFor(t, dir)
+	chain.RegisterMonitor(t, chain.Keys[2], common.Address{})
+	key, err := keystoreFor(t, dir, chain.Keys[2])
 	must(t, err)
 	monUser, _ := hs.Register(t, "vigil", "monitor-pw")
 	must(t, os.WriteFile(filepath.Join(dir, "mpw"), []byte("monitor-pw\n"), 0o600))
@@ -163,22 +166,17 @@ func TestRoomBurstSurvivesKill(t *testing.T) {
 	must(t, p.Stop(15*time.Second))
 }
 
-// keystoreFor writes a keystore for a fresh funded-by-nobody operator key
-// (the test never sends transactions from it) and its password file.
-func keystoreFor(t *testing.T, dir string) (string, error) {
-	k, err := keystore.EncryptKey(newKey(t), "pw", keystore.LightScryptN, keystore.LightScryptP)
+// keystoreFor writes a keystore of the operator key k (a registered
+// monitor's) and its password file into dir.
+func keystoreFor(t *testing.T, dir string, k *ecdsa.PrivateKey) (string, error) {
+	ks, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: crypto.PubkeyToAddress(k.PublicKey), PrivateKey: k},
+		"pw", keystore.LightScryptN, keystore.LightScryptP)
 	if err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, "key.json")
-	if err := os.WriteFile(path, k, 0o600); err != nil {
+	if err := os.WriteFile(path, ks, 0o600); err != nil {
 		return "", err
 	}
 	return path, os.WriteFile(filepath.Join(dir, "pw"), []byte("pw\n"), 0o600)
-}
-
-func newKey(t *testing.T) *keystore.Key {
-	k, err := crypto.GenerateKey()
-	must(t, err)
-	return &keystore.Key{Id: uuid.New(), Address: crypto.PubkeyToAddress(k.PublicKey), PrivateKey: k}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
@@ -48,6 +49,7 @@ func TestVigildProcess(t *testing.T) {
 	}
 
 	chain := ethtest.New(t, 1)
+	chain.RegisterMonitor(t, chain.Keys[0], common.Address{})
 	dir := t.TempDir()
 	ks, err := keystore.EncryptKey(&keystore.Key{Id: uuid.New(), Address: ethtest.Address(chain.Keys[0]), PrivateKey: chain.Keys[0]},
 		"pw", keystore.LightScryptN, keystore.LightScryptP)

@@ -1,11 +1,27 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity 0.8.28;
 
+import {MonitorRegistry} from "./MonitorRegistry.sol";
+
 /// @title NettingChannel
 /// @notice One ETH payment channel between two participants, with a
-/// challenge period after a close during which anyone (typically a monitor)
-/// may submit a newer balance proof of the closing participant on behalf of
-/// the non-closing participant and earn a reward funded by the latter.
+/// challenge period after a close during which the non-closing participant,
+/// or a monitor registered in the MonitorRegistry on its behalf, may submit a
+/// newer balance proof of the closing participant; the monitor whose update
+/// is the last accepted one earns a reward funded by the non-closing
+/// participant, paid to the payout address it fixed in the registry.
+///
+/// Slots: a registered monitor may update from block closedAt +
+/// slotOffset(monitor) on, where slotOffset spreads keccak256(channel,
+/// monitor) over the first SLOT_SPAN_PERCENT percent of the window; the rest
+/// of the window is open to every registered monitor. The non-closing
+/// participant may update at any block of the window.
+///
+/// Accountability: once the window is over, a MonitorReceipt the monitor
+/// signed for a request newer than the settled proof, while the monitor was
+/// registered when its slot opened, lets anyone claim PENALTY_MULTIPLE times
+/// the reward from the monitor's deposit for the non-closing participant,
+/// once per monitor (claimPenalty).
 ///
 /// Life cycle: Open (deposits) -> Closed (challenge window of settleTimeout
 /// blocks, updateTransfer) -> Settled (funds paid out; payees that reject ETH
@@ -30,6 +46,19 @@ contract NettingChannel {
         address rewardPayout;
     }
 
+    /// @notice A monitoring request as updateTransfer takes it: the closing
+    /// participant's balance proof, its signature, and the non-closing
+    /// participant's MonitorRequest signature over them and reward.
+    struct MonitorRequest {
+        uint64 nonce;
+        uint256 transferredAmount;
+        bytes32 locksroot;
+        bytes32 extraHash;
+        bytes closingSignature;
+        bytes nonClosingSignature;
+        uint256 reward;
+    }
+
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAME_HASH = keccak256("VigilChannel");
@@ -39,6 +68,8 @@ contract NettingChannel {
     bytes32 private constant MONITOR_REQUEST_TYPEHASH = keccak256(
         "MonitorRequest(uint64 nonce,uint256 transferredAmount,bytes32 locksroot,bytes32 extraHash,bytes balanceProofSignature,uint256 rewardAmount)"
     );
+    bytes32 private constant MONITOR_RECEIPT_TYPEHASH =
+        keccak256("MonitorReceipt(address channel,uint64 nonce,uint256 rewardAmount,address monitor)");
 
     /// @dev secp256k1n / 2; signatures with a larger s are rejected (malleability).
     uint256 private constant SECP256K1N_HALF = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
@@ -46,6 +77,15 @@ contract NettingChannel {
     /// @notice Gas forwarded with each payment made by settle(). A payee whose
     /// receive logic fails within it is credited in withdrawable instead.
     uint256 public constant PAYMENT_GAS = 30_000;
+
+    /// @notice Percentage of the window over which monitors' slots are spread.
+    /// The remaining part (at least two fifths of every window) is open to
+    /// every registered monitor, so that a proof is not lost when the holders
+    /// of early slots are absent and a late slot still leaves blocks to land in.
+    uint64 public constant SLOT_SPAN_PERCENT = 60;
+
+    /// @notice A penalty is this multiple of the reward the monitor would have earned.
+    uint256 public constant PENALTY_MULTIPLE = 5;
 
     /// @notice The registry (or account) that deployed this channel.
     address public immutable registry;
@@ -55,6 +95,10 @@ contract NettingChannel {
     address public immutable participant2;
     /// @notice The challenge period after close, in blocks.
     uint64 public immutable settleTimeout;
+    /// @notice The registry of monitors admitted to updateTransfer.
+    MonitorRegistry public immutable monitorRegistry;
+    /// @notice settleTimeout * SLOT_SPAN_PERCENT / 100: slot offsets are below it.
+    uint64 public immutable slotSpan;
 
     uint256 private immutable cachedChainId;
     bytes32 private immutable cachedDomainSeparator;
@@ -87,6 +131,9 @@ contract NettingChannel {
     /// @notice ETH owed to payees whose payment failed during settle.
     mapping(address => uint256) public withdrawable;
 
+    /// @notice True once a penalty was claimed from this monitor for this channel.
+    mapping(address => bool) public penaltyClaimed;
+
     event Deposited(address indexed participant, uint256 total);
     event RewardDeposited(address indexed participant, uint256 total);
     event ChannelClosed(address indexed closingParticipant, uint64 nonce, uint256 blockNumber);
@@ -98,6 +145,8 @@ contract NettingChannel {
     /// @notice A settle payment to payee failed; the amount was credited to withdrawable.
     event PaymentDeferred(address indexed payee, uint256 amount);
     event Withdrawn(address indexed to, uint256 amount);
+    /// @notice amount of monitor's deposit went to beneficiary for its receipt of nonce.
+    event PenaltyClaimed(address indexed monitor, address indexed beneficiary, uint64 nonce, uint256 amount);
 
     /// @notice The caller is not a participant of this channel.
     error NotParticipant();
@@ -116,8 +165,16 @@ contract NettingChannel {
     error WindowClosed();
     /// @notice The challenge window is still running.
     error WindowOpen();
-    /// @notice updateTransfer with a zero payout address.
-    error ZeroPayout();
+    /// @notice The caller is neither the non-closing participant nor a monitor
+    /// active in the monitor registry (unregistered, not yet activated, or exiting);
+    /// for claimPenalty: the monitor was not active when its slot opened.
+    error MonitorNotActive();
+    /// @notice A registered monitor called updateTransfer before its slot opens at block slotStart.
+    error BeforeSlot(uint256 slotStart);
+    /// @notice A penalty was already claimed from this monitor for this channel.
+    error PenaltyAlreadyClaimed();
+    /// @notice The penalty would be zero: no reward was promised or funded.
+    error NoPenalty();
     /// @notice withdraw() with nothing credited.
     error NothingToWithdraw();
     /// @notice The withdrawing account rejected the ETH.
@@ -134,11 +191,14 @@ contract NettingChannel {
     }
 
     /// @dev The registry validates the arguments before deploying.
-    constructor(address opener, address partner, uint64 timeout) {
+    constructor(address opener, address partner, uint64 timeout, MonitorRegistry monitors) {
         registry = msg.sender;
         participant1 = opener;
         participant2 = partner;
         settleTimeout = timeout;
+        monitorRegistry = monitors;
+        uint64 span = timeout * SLOT_SPAN_PERCENT / 100;
+        slotSpan = span == 0 ? 1 : span;
         cachedChainId = block.chainid;
         cachedDomainSeparator = _buildDomainSeparator();
     }
@@ -187,12 +247,15 @@ contract NettingChannel {
     }
 
     /// @notice Submits, on behalf of the non-closing participant, a newer balance
-    /// proof of the closing participant's transfers, and claims the reward for payout.
+    /// proof of the closing participant's transfers. Callable by the
+    /// non-closing participant at any block of the window (its payout is
+    /// itself) and by a monitor active in the monitor registry from block
+    /// closedAt + slotOffset(msg.sender) on (its payout is the one it fixed
+    /// in the registry).
     /// @param closingSignature the closing participant's BalanceProof signature.
     /// @param nonClosingSignature the non-closing participant's MonitorRequest
     /// signature over the same proof, closingSignature and reward.
     /// @param reward the reward the non-closing participant granted (MonitorRequest.rewardAmount).
-    /// @param payout receives the reward at settle.
     function updateTransfer(
         uint64 nonce,
         uint256 transferredAmount,
@@ -200,12 +263,11 @@ contract NettingChannel {
         bytes32 extraHash,
         bytes calldata closingSignature,
         bytes calldata nonClosingSignature,
-        uint256 reward,
-        address payout
+        uint256 reward
     ) external inState(State.Closed) {
         if (block.number > uint256(closedAt) + settleTimeout) revert WindowClosed();
-        if (payout == address(0)) revert ZeroPayout();
         address closing = closingParticipant;
+        address payout = _callerPayout(_partnerOf(closing));
         if (nonce <= proofHeads[closing].nonce) revert StaleNonce();
         if (_recover(_balanceProofDigest(nonce, transferredAmount, locksroot, extraHash), closingSignature) != closing) {
             revert InvalidSignature();
@@ -217,6 +279,50 @@ contract NettingChannel {
         _recordProof(closing, nonce, transferredAmount, locksroot, extraHash, payout);
         rewardAmount = reward;
         emit TransferUpdated(_partnerOf(closing), nonce, payout, reward);
+    }
+
+    /// @notice Claims, for the non-closing participant, a penalty from a
+    /// monitor that receipted request and let the window end with an older
+    /// proof recorded: PENALTY_MULTIPLE * min(request.reward, the non-closing
+    /// participant's reward deposit), capped by the monitor's deposit. Anyone
+    /// may send the claim; the penalty always goes to the non-closing
+    /// participant. Requires the window to be over, request to be a valid
+    /// update newer than the recorded one (so the monitor could have
+    /// submitted it and nobody did), receiptSignature to be the monitor's
+    /// MonitorReceipt over (this channel, request.nonce, request.reward,
+    /// monitor), and the monitor to have been active in the registry at the
+    /// block its slot opened. Once per monitor.
+    /// @return paid the amount taken from the monitor's deposit.
+    function claimPenalty(address monitor, MonitorRequest calldata request, bytes calldata receiptSignature)
+        external
+        returns (uint256 paid)
+    {
+        if (state == State.Open) revert WrongState();
+        uint256 slotStart = uint256(closedAt) + slotOffset(monitor);
+        if (block.number <= uint256(closedAt) + settleTimeout) revert WindowOpen();
+        if (penaltyClaimed[monitor]) revert PenaltyAlreadyClaimed();
+        address closing = closingParticipant;
+        address nonClosing = _partnerOf(closing);
+        if (request.nonce <= proofHeads[closing].nonce) revert StaleNonce();
+        _checkRequest(closing, nonClosing, request);
+        if (_recover(_monitorReceiptDigest(request.nonce, request.reward, monitor), receiptSignature) != monitor) {
+            revert InvalidSignature();
+        }
+        if (!monitorRegistry.activeAt(monitor, slotStart)) revert MonitorNotActive();
+        uint256 earned = request.reward;
+        uint256 funded = rewardDeposits[nonClosing];
+        if (earned > funded) earned = funded;
+        if (earned == 0) revert NoPenalty();
+
+        penaltyClaimed[monitor] = true;
+        paid = monitorRegistry.slash(monitor, nonClosing, earned * PENALTY_MULTIPLE);
+        emit PenaltyClaimed(monitor, nonClosing, request.nonce, paid);
+    }
+
+    /// @notice Blocks after closedAt at which monitor's slot opens: keccak256 of
+    /// this channel's address and monitor's (20 bytes each, packed) modulo slotSpan.
+    function slotOffset(address monitor) public view returns (uint64) {
+        return uint64(uint256(keccak256(abi.encodePacked(address(this), monitor))) % slotSpan);
     }
 
     /// @notice Pays out the channel once the challenge window is over. Each
@@ -302,6 +408,40 @@ contract NettingChannel {
             )
         );
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    function _monitorReceiptDigest(uint64 nonce, uint256 reward, address monitor) private view returns (bytes32) {
+        bytes32 structHash = keccak256(abi.encode(MONITOR_RECEIPT_TYPEHASH, address(this), nonce, reward, monitor));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
+    }
+
+    /// @dev Reverts unless closingSignature is closing's BalanceProof signature
+    /// and nonClosingSignature nonClosing's MonitorRequest signature over it.
+    function _checkRequest(address closing, address nonClosing, MonitorRequest calldata request) private view {
+        bytes32 bpDigest =
+            _balanceProofDigest(request.nonce, request.transferredAmount, request.locksroot, request.extraHash);
+        if (_recover(bpDigest, request.closingSignature) != closing) revert InvalidSignature();
+        bytes32 digest = _monitorRequestDigest(
+            request.nonce,
+            request.transferredAmount,
+            request.locksroot,
+            request.extraHash,
+            keccak256(request.closingSignature),
+            request.reward
+        );
+        if (_recover(digest, request.nonClosingSignature) != nonClosing) revert InvalidSignature();
+    }
+
+    /// @dev The payout of an updateTransfer by msg.sender: itself if it is
+    /// the non-closing participant, else its registered payout, after
+    /// checking that it is an active monitor whose slot has opened.
+    function _callerPayout(address nonClosing) private view returns (address) {
+        if (msg.sender == nonClosing) return msg.sender;
+        address payout = monitorRegistry.activePayout(msg.sender);
+        if (payout == address(0)) revert MonitorNotActive();
+        uint256 slotStart = uint256(closedAt) + slotOffset(msg.sender);
+        if (block.number < slotStart) revert BeforeSlot(slotStart);
+        return payout;
     }
 
     function _partnerOf(address participant) private view returns (address) {

@@ -14,11 +14,11 @@ import (
 
 // UpdateTransferGas is the gas of a first updateTransfer on a channel (fresh
 // storage), measured with eth_estimateGas on go-ethereum's simulated backend
-// under mainnet's Osaka rules: 153,878 (gas used 152,689; a replacing update
-// costs about 65,000). TestUpdateTransferGas in contracts fails when the
+// under mainnet's Osaka rules, caller a registered monitor in its slot:
+// 163,508 (gas used 161,062; a replacing update costs about 74,000). TestUpdateTransferGas in contracts fails when the
 // contract's real cost leaves [constant-10%, constant]. The policy judges
 // intake with it; at action time the responder uses the live estimate.
-const UpdateTransferGas uint64 = 154_000
+const UpdateTransferGas uint64 = 164_000
 
 // Strategy decides when, inside the challenge window, to act.
 type Strategy string

@@ -57,7 +57,6 @@ type ChainReader interface {
 // UpdateCall is one updateTransfer call.
 type UpdateCall struct {
 	Request Request
-	Payout  common.Address
 }
 
 // TxParams are the fee and nonce of one transaction.

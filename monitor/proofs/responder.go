@@ -54,8 +54,27 @@ type ResponderConfig struct {
 	Gas    GasReader
 	Policy Policy
 	Stats  ResponderReport
-	// Payout receives the rewards (defaults to the sender's address).
+	// Payout is where the chain pays this monitor's rewards: the payout
+	// address its account fixed in the monitor registry (defaults to the
+	// sender's address). The responder never chooses it; it only credits a
+	// reward paid to it, for the update whose transaction the chain accepted
+	// last.
 	Payout common.Address
+	// SlotOffset is the chain's slot rule: the channel admits this monitor's
+	// update from block closedBlock + SlotOffset(channel, monitor,
+	// settleTimeout) on (contracts.SlotOffset for NettingChannel). The
+	// responder sends only once the head has reached that block, so that
+	// its update, estimated at the head and mined after it, lands in the
+	// slot. Nil: the channel admits the monitor at any block of the window.
+	SlotOffset func(channel, monitor common.Address, settleTimeout uint64) uint64
+	// HonourReceipts: intake gave every stored request this monitor's
+	// signed receipt, which the channel backs with the monitor's deposit
+	// (a penalty when the window passes without an update). The responder
+	// then never drops a request as unprofitable at action time: it sends
+	// at a loss, at a price still capped by Policy.MaxGasPrice, and says so
+	// in the record and the log. Refusing is intake's job, before a receipt
+	// exists.
+	HonourReceipts bool
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
 	// it is replaced with a higher fee (and rebroadcast). Default 3.
 	ReplaceAfter uint64
@@ -555,16 +574,28 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 	if act := r.cfg.Policy.ActBlock(ch.Address, r.cfg.Sender.Address(), ch.ClosedBlock, ch.SettleTimeout); head < act {
 		return nil, nil
 	}
+	if head < r.slotStart(ch) {
+		return nil, nil // the channel would revert our update before our slot
+	}
 	suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 	if err != nil {
 		return nil, err
 	}
 	price := r.cfg.Policy.GasPriceAt(suggested, ch.ClosedBlock, ch.Deadline(), head)
-	if reason, msg := r.cfg.Policy.Judge(req.NonClosing, req.Reward, price); reason != "" {
+	if reason, msg := r.cfg.Policy.Judge(req.NonClosing, req.Reward, price); reason != "" && !r.cfg.HonourReceipts {
 		return nil, r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" at action time")
 	}
 	margin := r.cfg.Policy.StanddownMargin(ch.SettleTimeout)
 	return &candidate{ch: ch, req: req, price: price, pastMargin: head+margin >= ch.Deadline()}, nil
+}
+
+// slotStart is the first block in which the channel admits this monitor's
+// update of ch (ch.ClosedBlock without a slot rule).
+func (r *Responder) slotStart(ch Channel) uint64 {
+	if r.cfg.SlotOffset == nil {
+		return ch.ClosedBlock
+	}
+	return ch.ClosedBlock + r.cfg.SlotOffset(ch.Address, r.cfg.Sender.Address(), ch.SettleTimeout)
 }
 
 // check asks the node, for every candidate, for the nonce mined for the
@@ -602,7 +633,7 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 			if c.claim != nil && !c.pastMargin {
 				return // standing down: our update's cost does not matter yet
 			}
-			c.gas, c.err = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req, Payout: r.cfg.Payout})
+			c.gas, c.err = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req})
 		}()
 	}
 	wg.Wait()
@@ -732,7 +763,15 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	}
 	// Re-judge with the live estimate: the real cost at the real price.
 	if reason, msg := r.cfg.Policy.JudgeAt(req.NonClosing, req.Reward, price, c.gas); reason != "" {
-		return r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" (live gas estimate) at action time")
+		if !r.cfg.HonourReceipts {
+			return r.decide(ctx, req, OutcomeUnprofitable, common.Hash{}, msg+" (live gas estimate) at action time")
+		}
+		if detail != "" {
+			detail += "; "
+		}
+		detail += "sent at a loss to honour the receipt: " + msg + " (live gas estimate)"
+		r.log.Warn("sending an update at a loss: the monitor's receipt for it is backed by its deposit", "channel", ch.Address.Hex(),
+			"nonce", req.Nonce, "reason", string(reason), "detail", msg)
 	}
 	p := TxParams{GasPrice: price, GasLimit: c.gas + c.gas/5}
 	if t.inFlight > 0 {
@@ -744,7 +783,7 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	if p.Nonce, err = r.nextTxNonce(ctx, t); err != nil {
 		return err
 	}
-	call := UpdateCall{Request: req, Payout: r.cfg.Payout}
+	call := UpdateCall{Request: req}
 	hash, raw, err := r.cfg.Sender.SignUpdate(ctx, call, p)
 	if err != nil {
 		return err
@@ -1056,7 +1095,7 @@ func (r *Responder) stuck(ctx context.Context, u Update, t *tickState) error {
 		r.log.Warn("update stuck at the gas price cap; rebroadcasting", "channel", u.Channel.Hex(), "tx", u.TxHash.Hex(), "gas_price_wei", u.GasPrice.String())
 		return r.cfg.Sender.Broadcast(ctx, u.RawTx)
 	}
-	hash, raw, err := r.cfg.Sender.SignUpdate(ctx, UpdateCall{Request: req, Payout: r.cfg.Payout},
+	hash, raw, err := r.cfg.Sender.SignUpdate(ctx, UpdateCall{Request: req},
 		TxParams{Nonce: u.TxNonce, GasPrice: price, GasLimit: u.GasLimit})
 	if err != nil {
 		return err

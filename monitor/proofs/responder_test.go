@@ -507,6 +507,40 @@ func TestResponderUnprofitableAtActionTime(t *testing.T) {
 	}
 }
 
+// TestResponderHonoursItsReceipts: a monitor whose intake signed a receipt
+// for the request (backed by its deposit) sends the update even when gas
+// has made it unprofitable since, at a price still capped by MaxGasPrice,
+// and says so in the record.
+func TestResponderHonoursItsReceipts(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	f.sender.gasPrice = big.NewInt(1e13) // 150k gas x 1e13 = 1.5e18 > 1e15 reward
+	maxPrice := big.NewInt(2e13)
+	r, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Claims: f.sender, Gas: f.sender,
+		Policy: proofs.Policy{ProfitFactor: 1, DeadlineMultiplier: 3, MaxGasPrice: maxPrice}, Stats: f.figs,
+		HonourReceipts: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, head := range []uint64{101, 102} {
+		if err := r.Tick(context.Background(), head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(f.sender.signed) != 1 || f.outcomes(t)[proofs.OutcomeUnprofitable] != 0 {
+		t.Fatalf("want the receipted update sent once, never dropped as unprofitable: %d sent, %v", len(f.sender.signed), f.outcomes(t))
+	}
+	us, err := f.st.Updates(context.Background(), proofs.UpdateQuery{Channel: &f.channel})
+	if err != nil || len(us) != 1 {
+		t.Fatalf("updates: %+v, %v", us, err)
+	}
+	if !strings.Contains(us[0].Detail, "sent at a loss to honour the receipt") {
+		t.Errorf("the record does not say it was sent at a loss: %q", us[0].Detail)
+	}
+	if us[0].GasPrice == nil || us[0].GasPrice.Cmp(maxPrice) > 0 {
+		t.Errorf("gas price %v above the cap %v", us[0].GasPrice, maxPrice)
+	}
+}
+
 func TestResponderWindowEdges(t *testing.T) {
 	f := newFixture(t, proofs.Policy{})
 	f.tick(t, 140) // next block 141 > deadline 140: too late
@@ -534,6 +568,46 @@ func TestResponderSlottedWaitsForSlot(t *testing.T) {
 	f.tick(t, act)
 	if len(f.sender.signed) != 1 {
 		t.Fatal("did not act at its slot")
+	}
+}
+
+// TestResponderWaitsForContractSlot: with the chain's slot rule the
+// responder sends only once the head has reached closed + offset, so that
+// its update, estimated at the head, is mined in the slot; the rule gets
+// the channel, the sender's account and the window.
+func TestResponderWaitsForContractSlot(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	const offset = 17
+	var asked []common.Address
+	r, err := proofs.NewResponder(proofs.ResponderConfig{Store: f.st, Sender: f.sender, Claims: f.sender, Gas: f.sender, Policy: proofs.Policy{ProfitFactor: 1, DeadlineMultiplier: 3},
+		Stats: f.figs, Logger: slog.New(slog.DiscardHandler),
+		SlotOffset: func(channel, monitor common.Address, settleTimeout uint64) uint64 {
+			if channel != f.channel || settleTimeout != 40 {
+				t.Errorf("slot asked for channel %s, window %d", channel.Hex(), settleTimeout)
+			}
+			asked = append(asked, monitor)
+			return offset
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := func(head uint64) {
+		t.Helper()
+		f.sender.head = head
+		if err := r.Tick(context.Background(), head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tick(100 + offset - 1)
+	if len(f.sender.signed) != 0 {
+		t.Fatal("sent before the head reached the slot")
+	}
+	tick(100 + offset)
+	if len(f.sender.signed) != 1 {
+		t.Fatalf("sent %d transactions at the slot, want 1", len(f.sender.signed))
+	}
+	if len(asked) == 0 || asked[0] != f.sender.addr {
+		t.Fatalf("slot asked for %v, want the sender's account %s", asked, f.sender.addr.Hex())
 	}
 }
 

@@ -49,6 +49,18 @@ type ChainStatus struct {
 	// in sync).
 	LastSuccess time.Time
 	OutOfSync   monitor.OutOfSync
+	// Registration is the monitor's registration as read at start.
+	Registration Registration
+}
+
+// Registration is a monitor's entry in the MonitorRegistry: the deposit
+// that backs its receipts, the block from which channels admit its
+// updates, and the payout they pay.
+type Registration struct {
+	MonitorRegistry common.Address
+	Deposit         *big.Int
+	ActiveFrom      uint64
+	Payout          common.Address
 }
 
 // IntakeReport is how intake reports what it did with a request.
@@ -232,6 +244,12 @@ func ethereumStats(c ChainStatus) monitor.EthereumStats {
 	}
 	if c.Balance != nil {
 		e.Balance = c.Balance.String()
+	}
+	if r := c.Registration; r.MonitorRegistry != (common.Address{}) {
+		e.Registration = &monitor.RegistrationStats{MonitorRegistry: r.MonitorRegistry.Hex(), ActiveFromBlock: r.ActiveFrom}
+		if r.Deposit != nil {
+			e.Registration.DepositWei = r.Deposit.String()
+		}
 	}
 	return e
 }

@@ -64,6 +64,11 @@ var steps = []step{
 		expect: []string{"BenchmarkBreachToBroadcast"},
 	},
 	{
+		group: "react", name: "reaction to a pushed Bitcoin block, detection included",
+		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkBitcoinReaction$", benchtime: "30x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkBitcoinReaction"},
+	},
+	{
 		group: "massclose", name: "1,000 channels closed within 10 blocks",
 		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkMassClose$", benchtime: "1x", timeout: 10 * time.Minute,
 		expect: []string{"BenchmarkMassClose"},

@@ -111,6 +111,8 @@ func (d *demo) eth(ctx context.Context, who, sub string, out any, args ...string
 // txOut is the part of an `vigil eth` answer the demo reads.
 type txOut struct {
 	Registry          string `json:"registry"`
+	MonitorRegistry   string `json:"monitor_registry"`
+	Payout            string `json:"payout"`
 	Channel           string `json:"channel_address"`
 	Total             string `json:"total"`
 	TxHash            string `json:"tx_hash"`
@@ -159,7 +161,7 @@ func (d *demo) prepare(ctx context.Context) error {
 
 	d.n.step("fund them from geth's developer account (eth_sendTransaction)")
 	funds := map[string]*big.Int{"alice": mul(ether, 10), "bob": mul(ether, 10), "carol": mul(ether, 10),
-		"dave": mul(ether, 10), "vigil": mul(ether, 1)}
+		"dave": mul(ether, 10), "vigil": mul(ether, 2)}
 	var hashes []string
 	for _, name := range names[:5] {
 		var h string
@@ -200,15 +202,35 @@ func (d *demo) prepare(ctx context.Context) error {
 		return err
 	}
 
-	d.n.step("deploy the ChannelRegistry: vigil eth deploy-registry (from alice)")
+	d.n.step("deploy the ChannelRegistry and its MonitorRegistry: vigil eth deploy-registry (from alice)")
 	var dep txOut
-	if err := d.eth(ctx, "alice", "deploy-registry", &dep); err != nil {
+	if err := d.eth(ctx, "alice", "deploy-registry", &dep, "--max-settle-timeout", "1000", "--withdraw-delay", "2000",
+		"--activation-delay", strconv.Itoa(demoActivationDelay), "--min-deposit", ether.String()); err != nil {
 		return err
 	}
 	d.registry, d.registryBlock = dep.Registry, atoi(dep.Block)
 	d.n.say("registry %s  tx %s (block %s, %s gas); vigild scans from this block", dep.Registry, dep.TxHash, dep.Block, dep.GasUsed)
-	return nil
+	d.n.say("monitor registry %s: a 1 ETH deposit, counting %d blocks after registration, locked 2000 blocks after an exit",
+		dep.MonitorRegistry, demoActivationDelay)
+
+	d.n.step("register vigil as a monitor: vigil monitor register --deposit 1 ETH --payout payout (from vigil)")
+	var reg txOut
+	a := d.accounts["vigil"]
+	if err := d.vigilJSON(ctx, &reg, "monitor", "register", "--registry", d.registry, "--deposit", ether.String(),
+		"--payout", d.accounts["payout"].addr, "--rpc", d.ethURL, "--keystore", a.keystore, "--password-file", "keys/password",
+		"--chain-id", d.chainID.String()); err != nil {
+		return err
+	}
+	d.n.say("vigil registered  tx %s (block %s, %s gas); rewards go to payout %s, fixed in the registry", reg.TxHash, reg.Block, reg.GasUsed, reg.Payout)
+	active := uint64(atoi(reg.Block)) + demoActivationDelay
+	return poll(ctx, time.Duration(demoActivationDelay+10)*2*time.Second, 200*time.Millisecond, fmt.Sprintf("block %d", active), func() (bool, string, error) {
+		n, err := d.blockNumber(ctx)
+		return n >= active, fmt.Sprintf("head %d", n), err
+	})
 }
+
+// demoActivationDelay is the demo registry's activation delay, in blocks.
+const demoActivationDelay = 2
 
 // waitReceipt waits until the transaction is mined and returns its block.
 func (d *demo) waitReceipt(ctx context.Context, hash string) (uint64, error) {

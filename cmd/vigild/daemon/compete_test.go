@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"errors"
 	"math/big"
 	"net/http"
@@ -58,16 +59,27 @@ func transferUpdates(t *testing.T, chain *ethtest.Chain, channel common.Address)
 	return out
 }
 
+// slotOffset is the contract slot of key's account in the scenario's
+// channel, in blocks after the close.
+func (s *scenario) slotOffset(key *ecdsa.PrivateKey) uint64 {
+	return contracts.SlotOffset(s.channel, ethtest.Address(key), s.timeout)
+}
+
 // TestCompetingMonitorsSameProof: two monitors hold the same proof. The
-// second comes back online while the first one's update is pending: it
-// must see it and not send. Exactly one update lands, nothing reverts.
+// second comes back online while the first one's update is pending, its own
+// slot open too: it must see the pending update and not send. Exactly one
+// update lands, nothing reverts.
 func TestCompetingMonitorsSameProof(t *testing.T) {
 	chain := ethtest.New(t, 4)
 	alice, bob := chain.Keys[0], chain.Keys[1]
 	reward := big.NewInt(1_000_000_000_000_000)
 	s := newScenario(t, chain, alice, bob, 30, reward)
-	o1 := vigilOpts{key: chain.Keys[2], payout: newPayout(t), conf: 1}
-	o2 := vigilOpts{key: chain.Keys[3], payout: newPayout(t), conf: 1, dataDir: t.TempDir()}
+	k1, k2 := chain.Keys[2], chain.Keys[3]
+	if s.slotOffset(k1) < s.slotOffset(k2) {
+		k1, k2 = k2, k1 // v2's slot opens no later than v1's
+	}
+	o1 := vigilOpts{key: k1, payout: newPayout(t), conf: 1}
+	o2 := vigilOpts{key: k2, payout: newPayout(t), conf: 1, dataDir: t.TempDir()}
 	v1, v2 := startVigil(t, chain, o1), startVigil(t, chain, o2)
 	proof := s.proof(t, 4, big.NewInt(5000), reward)
 	for _, v := range []*vigil{v1, v2} {
@@ -76,8 +88,11 @@ func TestCompetingMonitorsSameProof(t *testing.T) {
 		}
 	}
 	v2.stop() // v2 goes offline
-	s.bobClosesStale(t, 1, big.NewInt(10))
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
 	chain.Mine(1) // the close is confirmed
+	for chain.Head(t) < closed+s.slotOffset(k1) {
+		chain.Mine(1) // up to v1's slot
+	}
 	ethtest.Eventually(t, defaultWait, "v1's update to be pending", func() bool {
 		return outcomes(v1.updates(s.channel))["pending"] == 1
 	})
@@ -119,7 +134,8 @@ func TestCompetingMonitorsPendingCheck(t *testing.T) {
 		t.Fatalf("PUT v2: %d %v", code, body)
 	}
 	closed := s.bobClosesStale(t, 1, big.NewInt(10))
-	act := proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(chain.Keys[3]), closed, s.timeout)
+	act := max(proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(chain.Keys[3]), closed, s.timeout),
+		closed+s.slotOffset(chain.Keys[3]), closed+1)
 	// Bring the chain to v2's slot minus one, with v2 watching.
 	for chain.Head(t) < act-1 {
 		chain.Mine(1)
@@ -129,7 +145,7 @@ func TestCompetingMonitorsPendingCheck(t *testing.T) {
 	ops := chain.Ops(alice)
 	errNoWait := errors.New("not waiting for the receipt")
 	ops.Wait = func(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) { return nil, errNoWait }
-	if _, err := ops.UpdateTransfer(context.Background(), proof, ethtest.Address(alice)); !errors.Is(err, errNoWait) {
+	if _, err := ops.UpdateTransfer(context.Background(), proof); !errors.Is(err, errNoWait) {
 		t.Fatalf("competing update: %v", err)
 	}
 	chain.Mine(1) // v2's slot: the competing update is in the pool, not mined
@@ -150,13 +166,28 @@ func TestCompetingMonitorsPendingCheck(t *testing.T) {
 // first; v2 holds the newer one and acts at its slot; v2's update replaces
 // v1's and v2 is paid on settle. Neither sends a reverting transaction.
 func TestNewerProofWinsAfterOlderUpdate(t *testing.T) {
-	chain := ethtest.New(t, 4)
+	chain := ethtest.New(t, 6)
 	alice, bob := chain.Keys[0], chain.Keys[1]
 	reward := big.NewInt(1_000_000_000_000_000)
 	s := newScenario(t, chain, alice, bob, 30, reward)
+	// v1 (immediate) acts at its contract slot, v2 (slotted) at the later
+	// of its courtesy slot and its contract slot: pick two monitors whose
+	// slots come in that order.
+	var k1, k2 *ecdsa.PrivateKey
+	for _, a := range chain.Keys[2:] {
+		for _, b := range chain.Keys[2:] {
+			act2 := proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(b), 0, s.timeout)
+			if a != b && k1 == nil && s.slotOffset(a)+2 < max(act2, s.slotOffset(b)) {
+				k1, k2 = a, b
+			}
+		}
+	}
+	if k1 == nil {
+		t.Fatal("no two of the four monitors have their slots in the wanted order")
+	}
 	pay1, pay2 := newPayout(t), newPayout(t)
-	v1 := startVigil(t, chain, vigilOpts{key: chain.Keys[2], payout: pay1, conf: 1})
-	v2 := startVigil(t, chain, vigilOpts{key: chain.Keys[3], payout: pay2, conf: 1, strategy: proofs.StrategySlotted})
+	v1 := startVigil(t, chain, vigilOpts{key: k1, payout: pay1, conf: 1})
+	v2 := startVigil(t, chain, vigilOpts{key: k2, payout: pay2, conf: 1, strategy: proofs.StrategySlotted})
 	if code, body := v1.put(s.proof(t, 3, big.NewInt(3000), reward)); code != http.StatusCreated {
 		t.Fatalf("PUT v1: %d %v", code, body)
 	}
@@ -165,7 +196,7 @@ func TestNewerProofWinsAfterOlderUpdate(t *testing.T) {
 	}
 	closed := s.bobClosesStale(t, 1, big.NewInt(10))
 	bobAddr := ethtest.Address(bob)
-	mineUntil(t, chain, 10, "v1's older update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 3 })
+	mineUntil(t, chain, int(s.timeout), "v1's older update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 3 })
 	mineUntil(t, chain, int(s.timeout), "v2's newer update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 4 })
 	if chain.Head(t) > closed+s.timeout {
 		t.Fatal("v2's update landed after the window")

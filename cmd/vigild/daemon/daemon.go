@@ -28,6 +28,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin"
 	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/pgstore"
@@ -62,13 +63,16 @@ type Config struct {
 	ReadTimeout    time.Duration
 	WriteTimeout   time.Duration
 
-	EthURL        string
-	ChainID       *big.Int // optional; checked against the node
-	Registry      common.Address
-	StartBlock    uint64
-	Confirmations uint64
-	PollInterval  time.Duration
-	MaxBlockRange uint64
+	EthURL   string
+	ChainID  *big.Int // optional; checked against the node
+	Registry common.Address
+	// MonitorRegistry, when set, must be the Registry's monitor registry
+	// (a check of the operator's configuration); zero reads it from Registry.
+	MonitorRegistry common.Address
+	StartBlock      uint64
+	Confirmations   uint64
+	PollInterval    time.Duration
+	MaxBlockRange   uint64
 	// RPCTimeout bounds one Ethereum node call, and all node reads of one
 	// balance proof together; it must be shorter than WriteTimeout.
 	RPCTimeout time.Duration
@@ -81,7 +85,9 @@ type Config struct {
 	Key          *ecdsa.PrivateKey
 	KeystoreFile string
 	PasswordFile string
-	Payout       common.Address // default: the operator account
+	// Payout, when set, must be the payout the operator account
+	// registered in the monitor registry (the chain pays that one).
+	Payout common.Address
 
 	// Matrix is the room intake; nil disables it.
 	Matrix *MatrixConfig
@@ -252,6 +258,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
 		return err
 	}
+	registration, err := checkRegistration(ctx, node, cfg.Registry, cfg.MonitorRegistry, crypto.PubkeyToAddress(key.PublicKey), cfg.Payout, cfg.RPCTimeout)
+	if err != nil {
+		return err
+	}
 
 	st, el, err := d.openStore(ctx)
 	if err != nil {
@@ -263,7 +273,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return fmt.Errorf("load stats: %w", err)
 	}
 
-	eth, err := d.balanceProofs(node, reader, chainID, key, st, stats.eth)
+	eth, err := d.balanceProofs(node, reader, chainID, key, registration, st, stats.eth)
 	if err != nil {
 		return err
 	}
@@ -443,19 +453,17 @@ type ethereumParts struct {
 // balanceProofs builds the balance-proof half: the sender, intake and the
 // responder driven by the Ethereum watcher, reporting to stats.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	registration proofs.Registration, st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	payout := registration.Payout
 	cfg := d.cfg
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
-	payout := cfg.Payout
-	if payout == (common.Address{}) {
-		payout = sender.Address()
-	}
 	// Intake and the responder judge with one gas model, learned from the
 	// chain by the responder.
 	policy := cfg.Policy
 	policy.Gas = proofs.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
 	stats.SetChain(func(c *proofs.ChainStatus) {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
+		c.Registration = registration
 		c.UpdateGas = policy.Gas.Gas()
 	})
 	ethSync := monitor.NewNodeSync("ethereum", d.log.With("subsystem", "ethereum"))
@@ -492,8 +500,9 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync) (*ethereum.Watcher, error) {
 	cfg := d.cfg
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
-		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout,
-		ReplaceAfter: cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
+		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
+		HonourReceipts: true, // intake signs a receipt for every request it stores (SignReceipt above)
+		ReplaceAfter:   cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
 	})
 	if err != nil {
 		return nil, err
@@ -572,14 +581,17 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *st
 	if err != nil {
 		return nil, nil, err
 	}
-	api, err := rest.New(rest.Config{
-		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes,
-		Tower: towerOrNil(tw), TowerRecords: st, History: history,
+	rc := rest.Config{
+		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes, History: history,
 		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
 			return d.health(ctx, st, stats)
 		},
-	})
+	}
+	if tw != nil { // a nil *tower.Tower must not become a non-nil interface
+		rc.Tower, rc.TowerRecords = tw, st
+	}
+	api, err := rest.New(rc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -819,12 +831,4 @@ func (d *Daemon) bitcoinWatcher(nodeCfg bitcoin.Config, node *bitcoin.Node, tw b
 				}
 			})
 		}})
-}
-
-// towerOrNil keeps a nil *Tower a nil interface for the API.
-func towerOrNil(t *tower.Tower) rest.TowerIntake {
-	if t == nil {
-		return nil
-	}
-	return t
 }

@@ -66,22 +66,26 @@ type vigilOpts struct {
 	leaseCheck time.Duration
 }
 
-// ethNode is the Ethereum node a daemon under test dials.
+// ethNode is the Ethereum node a daemon under test dials; register
+// registers a key as a monitor (with its payout) and waits until it counts.
 type ethNode struct {
 	url      string
 	chainID  *big.Int
 	registry common.Address
+	register func(t testing.TB, key *ecdsa.PrivateKey, payout common.Address)
 }
 
 func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
 	t.Helper()
-	return startVigilOn(t, ethNode{url: chain.URL, chainID: chain.ChainID, registry: chain.Registry}, o)
+	return startVigilOn(t, ethNode{url: chain.URL, chainID: chain.ChainID, registry: chain.Registry, register: chain.RegisterMonitor}, o)
 }
 
 // startVigilOn starts the real daemon against any Ethereum node (the
-// simulated chain, or a real geth from gethtest).
+// simulated chain, or a real geth from gethtest), its key registered as a
+// monitor with payout o.payout (zero: the key's account).
 func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 	t.Helper()
+	node.register(t, o.key, o.payout)
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
 	}

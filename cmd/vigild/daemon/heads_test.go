@@ -21,7 +21,7 @@ func TestPushedHeadsWakeTheWatcher(t *testing.T) {
 	}
 	node := gethtest.Start(t, gethtest.Options{Keys: 2})
 	var logs lockedBuffer
-	v := startVigilOn(t, ethNode{url: node.WSURL, chainID: node.ChainID, registry: node.Registry},
+	v := startVigilOn(t, ethNode{url: node.WSURL, chainID: node.ChainID, registry: node.Registry, register: node.RegisterMonitor},
 		vigilOpts{key: node.Keys[1], conf: 1, poll: time.Hour, logs: &logs})
 	start := v.stats().Ethereum.Head
 	target := node.Head(t) + 3
@@ -38,7 +38,7 @@ func TestPushedHeadsWakeTheWatcher(t *testing.T) {
 
 	// Over HTTP the node cannot push: vigild says so and keeps polling.
 	var httpLogs lockedBuffer
-	startVigilOn(t, ethNode{url: node.URL, chainID: node.ChainID, registry: node.Registry},
+	startVigilOn(t, ethNode{url: node.URL, chainID: node.ChainID, registry: node.Registry, register: node.RegisterMonitor},
 		vigilOpts{key: node.Keys[1], conf: 1, logs: &httpLogs})
 	ethtest.Eventually(t, 10*time.Second, "vigild to say it polls only", func() bool {
 		return strings.Contains(httpLogs.String(), "polling only")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
@@ -42,9 +43,11 @@ func TestStopLeavesNoGoroutines(t *testing.T) {
 
 // TestStartupFailuresAreClear: vigild refuses to start, with an error that
 // names the problem, when the node is unreachable, the keystore password is
-// wrong, the registry has no code, or another instance holds the database.
+// wrong, the registry has no code, the account is not an active registered
+// monitor (or the configured monitor registry or payout are not the
+// chain's), or another instance holds the database.
 func TestStartupFailuresAreClear(t *testing.T) {
-	chain := ethtest.New(t, 1)
+	chain := ethtest.New(t, 3)
 	ctx := context.Background()
 	run := func(cfg daemon.Config) error {
 		d, err := daemon.New(cfg)
@@ -93,6 +96,40 @@ func TestStartupFailuresAreClear(t *testing.T) {
 		t.Errorf("node on another chain: started")
 	}
 	leavesNothing("node on another chain", cfg)
+
+	// The account is not registered: channels would refuse its updates.
+	cfg = fresh()
+	cfg.Key = chain.Keys[1]
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "is not registered in the monitor registry") ||
+		!strings.Contains(err.Error(), "vigil monitor register") {
+		t.Errorf("unregistered account: %v", err)
+	}
+	leavesNothing("unregistered account", cfg)
+	// Registered, then exiting: refused too.
+	chain.RegisterMonitor(t, chain.Keys[2], common.Address{})
+	if _, err := chain.Ops(chain.Keys[2]).AnnounceExit(ctx, chain.MonitorRegistry); err != nil {
+		t.Fatal(err)
+	}
+	cfg = fresh()
+	cfg.Key = chain.Keys[2]
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "announced its exit") {
+		t.Errorf("exiting account: %v", err)
+	}
+	leavesNothing("exiting account", cfg)
+	// Registered with another payout, or another monitor registry configured.
+	chain.RegisterMonitor(t, chain.Keys[0], common.Address{})
+	cfg = fresh()
+	cfg.Payout = ethtest.Address(chain.Keys[1])
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "ethereum.payout_address") {
+		t.Errorf("payout other than the registered one: %v", err)
+	}
+	leavesNothing("payout other than the registered one", cfg)
+	cfg = fresh()
+	cfg.MonitorRegistry = chain.Registry
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "ethereum.monitor_registry_address") {
+		t.Errorf("another monitor registry: %v", err)
+	}
+	leavesNothing("another monitor registry", cfg)
 
 	cfg = base()
 	cfg.Key = nil

@@ -27,7 +27,10 @@ func TestRestartBetweenCloseAndDeadline(t *testing.T) {
 	v.stop()
 
 	closed := s.bobClosesStale(t, 2, big.NewInt(20))
-	chain.Mine(5) // mined while vigild is down
+	// Mined while vigild is down, up to its slot at least.
+	for chain.Head(t) < closed+max(5, s.slotOffset(operator)) {
+		chain.Mine(1)
+	}
 
 	v = startVigil(t, chain, opts)
 	ethtest.Eventually(t, defaultWait, "the update to be sent after the restart", func() bool {

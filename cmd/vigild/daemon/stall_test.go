@@ -217,7 +217,7 @@ func signedProof(t *testing.T, chainID *big.Int, channel common.Address, alice, 
 
 func gethVigil(t *testing.T, n *gethtest.Node, o vigilOpts) *vigil {
 	t.Helper()
-	return startVigilOn(t, ethNode{url: n.URL, chainID: n.ChainID, registry: n.Registry}, o)
+	return startVigilOn(t, ethNode{url: n.URL, chainID: n.ChainID, registry: n.Registry, register: n.RegisterMonitor}, o)
 }
 
 // TestStallEthereumNode: geth frozen. A balance proof that needs the node

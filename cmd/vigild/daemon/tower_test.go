@@ -36,7 +36,7 @@ type breachSetup struct {
 	victimOut *wire.TxOut
 }
 
-func newBreach(t *testing.T, btc *btctest.Node, mode lntest.SighashMode, tip uint32, rewardSat uint64) *breachSetup {
+func newBreach(t testing.TB, btc *btctest.Node, mode lntest.SighashMode, tip uint32, rewardSat uint64) *breachSetup {
 	t.Helper()
 	ch := lntest.OpenChannel(t, btc, 1_000_000, 144)
 	commit := ch.Commitment(t, 600_000, 390_000, 10_000)
@@ -63,7 +63,7 @@ func newBreach(t *testing.T, btc *btctest.Node, mode lntest.SighashMode, tip uin
 	return &breachSetup{ch: ch, commit: commit, justice: justice, appt: a, victimOut: justice.TxOut[0]}
 }
 
-func payoutAddress(t *testing.T) (string, []byte) {
+func payoutAddress(t testing.TB) (string, []byte) {
 	k, _ := btcec.NewPrivateKey()
 	a, err := address.NewAddressWitnessPubKeyHash(address.Hash160(k.PubKey().SerializeCompressed()), &chaincfg.RegressionNetParams)
 	if err != nil {
@@ -229,7 +229,7 @@ func TestTowerRespondsAfterRestart(t *testing.T) {
 	}
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -30,6 +30,11 @@ import (
 // Ether is 10^18 wei.
 var Ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 
+// RegistryParams are the registry parameters of the test chains (ethtest
+// and gethtest): the default channel bounds and deposit, an activation delay
+// of one block.
+var RegistryParams = ethereum.RegistryParams{MaxSettleTimeout: 1_000_000, MinDeposit: Ether, ActivationDelay: 1, WithdrawDelay: 2_000_000}
+
 // Chain is a running simulated chain with the registry deployed.
 type Chain struct {
 	Backend  *simulated.Backend
@@ -37,7 +42,9 @@ type Chain struct {
 	URL      string
 	ChainID  *big.Int
 	Registry common.Address
-	Deployer *ecdsa.PrivateKey
+	// MonitorRegistry is the Registry's monitor registry.
+	MonitorRegistry common.Address
+	Deployer        *ecdsa.PrivateKey
 	// Keys are funded with 1000 ether each.
 	Keys []*ecdsa.PrivateKey
 }
@@ -66,12 +73,59 @@ func New(t testing.TB, n int) *Chain {
 	t.Cleanup(func() { _ = b.Close() })
 	c := &Chain{Backend: b, Client: b.Client(), URL: fmt.Sprintf("http://127.0.0.1:%d", port),
 		ChainID: big.NewInt(1337), Deployer: keys[0], Keys: keys[1:]}
-	reg, _, err := c.Ops(c.Deployer).DeployRegistry(context.Background())
+	reg, _, err := c.Ops(c.Deployer).DeployRegistry(context.Background(), RegistryParams)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Registry = reg
+	if c.MonitorRegistry, err = c.Ops(c.Deployer).MonitorRegistryOf(context.Background(), reg); err != nil {
+		t.Fatal(err)
+	}
 	return c
+}
+
+// RegisterMonitor registers key's account as a monitor whose rewards go to
+// payout (zero: the account itself), with the minimum deposit, and mines
+// until the registration is active. An account already registered with
+// that payout is left as it is.
+func (c *Chain) RegisterMonitor(t testing.TB, key *ecdsa.PrivateKey, payout common.Address) {
+	t.Helper()
+	sent, err := RegisterMonitor(context.Background(), c.Ops(key), c.MonitorRegistry, payout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent {
+		c.Mine(int(RegistryParams.ActivationDelay))
+	}
+}
+
+// RegisterMonitor registers the account of ops.Key in the monitor registry
+// monitors with payout (zero: the account itself) and RegistryParams'
+// deposit, unless it is registered already; sent reports whether it sent
+// the registration. A registration with another payout is an error.
+func RegisterMonitor(ctx context.Context, ops ethereum.Ops, monitors, payout common.Address) (sent bool, err error) {
+	self := crypto.PubkeyToAddress(ops.Key.PublicKey)
+	if payout == (common.Address{}) {
+		payout = self
+	}
+	reg, err := contracts.NewMonitorRegistry(monitors, ops.Backend)
+	if err != nil {
+		return false, err
+	}
+	cur, err := reg.Monitors(&bind.CallOpts{Context: ctx}, self)
+	if err != nil {
+		return false, err
+	}
+	if cur.ActiveFrom != 0 {
+		if cur.Payout != payout {
+			return false, fmt.Errorf("ethtest: %s is registered with payout %s, not %s", self.Hex(), cur.Payout.Hex(), payout.Hex())
+		}
+		return false, nil
+	}
+	if _, err := ops.Register(ctx, monitors, payout, RegistryParams.MinDeposit); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 func freePort(t testing.TB) int {

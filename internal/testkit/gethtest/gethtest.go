@@ -36,6 +36,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/proc"
 )
 
@@ -59,6 +60,8 @@ type Node struct {
 	Client   *ethclient.Client
 	RPC      *rpc.Client
 	Registry common.Address
+	// MonitorRegistry is the Registry's monitor registry.
+	MonitorRegistry common.Address
 	// Dev is geth's unlocked developer account (eth_accounts[0]).
 	Dev common.Address
 	// Keys are funded with 1000 ether each.
@@ -105,12 +108,29 @@ func Start(t testing.TB, o Options) *Node {
 		n.Keys = append(n.Keys, k)
 	}
 	n.Fund(t, new(big.Int).Mul(big.NewInt(1000), Ether), n.Keys...)
-	reg, _, err := n.Ops(n.Keys[0]).DeployRegistry(ctx)
+	reg, _, err := n.Ops(n.Keys[0]).DeployRegistry(ctx, ethtest.RegistryParams)
 	if err != nil {
 		t.Fatalf("gethtest: deploy registry: %v", err)
 	}
 	n.Registry = reg
+	if n.MonitorRegistry, err = n.Ops(n.Keys[0]).MonitorRegistryOf(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
 	return n
+}
+
+// RegisterMonitor registers key's account as a monitor whose rewards go to
+// payout (zero: the account itself) and waits until the registration is
+// active; an account already registered with that payout is left as it is.
+func (n *Node) RegisterMonitor(t testing.TB, key *ecdsa.PrivateKey, payout common.Address) {
+	t.Helper()
+	sent, err := ethtest.RegisterMonitor(context.Background(), n.Ops(key), n.MonitorRegistry, payout)
+	if err != nil {
+		t.Fatalf("gethtest: register monitor: %v", err)
+	}
+	if sent {
+		n.WaitBlock(t, n.Head(t)+ethtest.RegistryParams.ActivationDelay)
+	}
 }
 
 // launch starts geth on a free address and connects to it.
