@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/wire/v2"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
@@ -64,6 +65,21 @@ func (v *vigil) metricsText() string {
 		v.t.Fatal(err)
 	}
 	return string(raw)
+}
+
+// sentBy is how many transactions account has had mined, and has sent
+// counting the node's pool.
+func sentBy(t *testing.T, chain *ethtest.Chain, account common.Address) (mined, pending uint64) {
+	t.Helper()
+	mined, err := chain.Client.NonceAt(context.Background(), account, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err = chain.Client.PendingNonceAt(context.Background(), account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mined, pending
 }
 
 // cutOff ends the database sessions holding roles' leases in the database
@@ -117,6 +133,10 @@ func TestReplicasEthereumTakeover(t *testing.T) {
 		t.Fatalf("follower /healthz: %d %v, want ok with the ethereum part on standby", code, health)
 	}
 
+	// The operator's transactions so far (its registration as a monitor).
+	op := ethtest.Address(operator)
+	before, _ := sentBy(t, chain, op)
+
 	// The follower takes intake.
 	proof := s.proof(t, 4, big.NewInt(4000), reward)
 	if code, body := b.put(proof); code != http.StatusCreated {
@@ -158,17 +178,9 @@ func TestReplicasEthereumTakeover(t *testing.T) {
 	}
 	// One update for the nonce: the operator account sent one transaction,
 	// none other waits in the pool.
-	op := ethtest.Address(operator)
-	mined, err := chain.Client.NonceAt(context.Background(), op, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pending, err := chain.Client.PendingNonceAt(context.Background(), op)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mined != 1 || pending != 1 {
-		t.Fatalf("the operator sent %d transactions (%d with the pool), want exactly one update", mined, pending)
+	if mined, pending := sentBy(t, chain, op); mined != before+1 || pending != before+1 {
+		t.Fatalf("the operator sent %d transactions (%d with the pool) since the close, want exactly one update",
+			mined-before, pending-before)
 	}
 	mineUntil(t, chain, 20, "the won update in the new leader's stats", func() bool {
 		st := b.stats()
@@ -195,6 +207,8 @@ func TestReplicasLeaderCutOff(t *testing.T) {
 		t.Fatalf("PUT: %d %v", code, body)
 	}
 	oldTerm := a.term("ethereum")
+	op := ethtest.Address(operator)
+	before, _ := sentBy(t, chain, op)
 	closed := s.bobClosesStale(t, 7, ethtest.Ether)
 
 	if n := cutOff(t, dbURL); n != 1 {
@@ -221,17 +235,9 @@ func TestReplicasLeaderCutOff(t *testing.T) {
 		t.Fatalf("update landed at %d, after the deadline %d", head, closed+s.timeout)
 	}
 	chain.Mine(3)
-	op := ethtest.Address(operator)
-	mined, err := chain.Client.NonceAt(context.Background(), op, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pending, err := chain.Client.PendingNonceAt(context.Background(), op)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mined != 1 || pending != 1 {
-		t.Fatalf("the operator sent %d transactions (%d with the pool), want exactly one update", mined, pending)
+	if mined, pending := sentBy(t, chain, op); mined != before+1 || pending != before+1 {
+		t.Fatalf("the operator sent %d transactions (%d with the pool) since the close, want exactly one update",
+			mined-before, pending-before)
 	}
 	if follower.leads("ethereum") || !leader.leads("ethereum") {
 		t.Fatalf("roles after the takeover: leader %+v, follower %+v", leader.stats().Replica, follower.stats().Replica)
