@@ -89,6 +89,7 @@ type StoreConfig struct {
 	Path        string        // path: Load derives data_dir/vigil.db when empty
 	BusyTimeout time.Duration // busy_timeout
 	URL         string        // url: a PostgreSQL database instead of the SQLite file
+	LeaseCheck  time.Duration // lease_check: leader check and follower retry interval (with URL)
 }
 
 // EthereumConfig is the [ethereum] section.

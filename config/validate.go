@@ -66,6 +66,9 @@ func (c *Config) checkStore(k *checker) {
 	if c.Store.BusyTimeout < 0 {
 		k.fail("store.busy_timeout", "must not be negative; got %v", c.Store.BusyTimeout)
 	}
+	if c.Store.LeaseCheck < 100*time.Millisecond || c.Store.LeaseCheck > time.Minute {
+		k.fail("store.lease_check", "must be between 100ms and 1m; got %v", c.Store.LeaseCheck)
+	}
 	if c.Store.URL != "" {
 		// The message shows the URL without its password.
 		u, err := url.Parse(c.Store.URL)

@@ -165,6 +165,16 @@ type StatsSnapshot struct {
 	Matrix        MatrixStats       `json:"matrix"`
 	Lightning     LightningStats    `json:"lightning"`
 	Counters      map[string]int64  `json:"counters"`
+	// Replica is set on replicas sharing a PostgreSQL store: the acting
+	// roles this replica holds now.
+	Replica *ReplicaStatus `json:"replica,omitempty"`
+}
+
+// ReplicaStatus is what a replica leads: the roles it holds ("ethereum",
+// "bitcoin", "matrix"; empty on a follower) and each one's term.
+type ReplicaStatus struct {
+	Roles []string         `json:"roles"`
+	Terms map[string]int64 `json:"terms"`
 }
 
 // BalanceProofStats is the balance-proof intake's part of the snapshot.

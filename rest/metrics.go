@@ -60,8 +60,9 @@ func counter(name, help string, labels ...string) family {
 }
 
 var (
-	buildInfo = gauge("vigil_build_info", "Build information; the value is always 1.", "version")
-	uptime    = gauge("vigil_uptime_seconds", "Seconds since the daemon started.")
+	buildInfo   = gauge("vigil_build_info", "Build information; the value is always 1.", "version")
+	uptime      = gauge("vigil_uptime_seconds", "Seconds since the daemon started.")
+	replicaTerm = gauge("vigil_replica_role_term", "On replicas sharing a PostgreSQL store: the term of each acting role this replica leads (absent for the roles it does not).", "role")
 
 	bpStored       = gauge("vigil_balance_proofs_stored", "Balance proofs (monitoring requests) currently stored.")
 	bpChannels     = gauge("vigil_balance_proofs_unique_channels", "Distinct channels ever seen in accepted balance proofs.")
@@ -189,6 +190,11 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	out.put(buildInfo, 1, version)
 	out.put(uptime, float64(snap.UptimeSeconds))
+	if r := snap.Replica; r != nil {
+		for _, role := range r.Roles {
+			out.put(replicaTerm, float64(r.Terms[role]), role)
+		}
+	}
 	collectBalanceProofs(out, snap)
 	collectUpdates(out, snap)
 	collectEthereum(out, snap, now)

@@ -57,6 +57,7 @@ func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorde
 	})
 	ln.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastSuccess = 300, 299, now })
 	stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Enabled, m.Behind, m.Lag = true, 2, time.Second })
+	stats.Register(replicaFixture{})
 	srv, err := New(Config{Intake: nopIntake{}, Store: failingStore{}, Stats: stats, Logger: log, Clock: &fakeClock{now: now.Add(time.Minute)}, Version: "1.2.3-bench"})
 	if err != nil {
 		tb.Fatal(err)
@@ -71,6 +72,13 @@ func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorde
 		get(target)
 	}
 	return get
+}
+
+// replicaFixture is a replica leading the ethereum role in term 3.
+type replicaFixture struct{}
+
+func (replicaFixture) FillSnapshot(out *monitor.StatsSnapshot) {
+	out.Replica = &monitor.ReplicaStatus{Roles: []string{"ethereum"}, Terms: map[string]int64{"ethereum": 3}}
 }
 
 // BenchmarkObservedRequest is the cost of one GET /healthz, most of which
@@ -97,6 +105,7 @@ func TestMetricsFamilies(t *testing.T) {
 	}{
 		"vigil_build_info":                           {"gauge", "version"},
 		"vigil_uptime_seconds":                       {"gauge", ""},
+		"vigil_replica_role_term":                    {"gauge", "role"},
 		"vigil_balance_proofs_stored":                {"gauge", ""},
 		"vigil_balance_proofs_unique_channels":       {"gauge", ""},
 		"vigil_balance_proofs_unique_participants":   {"gauge", ""},

@@ -26,8 +26,7 @@ import (
 // server ending the session and that check failing, another replica may
 // already have won the role: the lease alone does not stop a stale leader
 // from acting. That is what the term is for: writes that act must carry
-// it, and the store must refuse those of an older term (fencing), which is
-// not in this file yet.
+// it, and the store refuses those of an older term (fencing, fence.go).
 
 // ErrReleased is Lease.Err after Release.
 var ErrReleased = errors.New("leadership released")

@@ -19,6 +19,9 @@
 // starting together apply each one once. A database that cannot be reached
 // or refuses writes (disk full, read-only) makes calls fail with a
 // storage_unavailable rejection, as the SQLite store does (fault.go).
+// Replicas elect one leader per acting role (leader.go), and a write whose
+// context carries a leader's term is refused once that term is stale
+// (fence.go).
 //
 // Unlike the SQLite store it keeps no cache of channels: another replica
 // may change them.
@@ -54,6 +57,10 @@ type Config struct {
 	URL string
 	// Logger receives migration and lifecycle messages. Default slog.Default().
 	Logger *slog.Logger
+	// Fenced: the database is shared by replicas, so the records of
+	// actions (update and justice records) are refused unless their
+	// context carries the current term of the role (WithFence).
+	Fenced bool
 }
 
 const (
@@ -75,6 +82,8 @@ type Store struct {
 	g    group
 	// faulty is set while writes fail on a storage fault (fault.go).
 	faulty atomic.Bool
+	// fenced: Config.Fenced.
+	fenced bool
 
 	closeOnce sync.Once
 }
@@ -106,7 +115,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, wrap("connect", err)
 	}
-	s := &Store{pool: pool, log: cfg.Logger}
+	s := &Store{pool: pool, log: cfg.Logger, fenced: cfg.Fenced}
 	s.g.init()
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
@@ -142,10 +151,10 @@ func (s *Store) Ping(ctx context.Context) error { return wrap("ping", s.pool.Pin
 
 // write runs fn in a transaction and commits it. A *monitor.Error from fn
 // (a rejection) is returned as is; other errors are wrapped with op.
+// When ctx carries a Fence, the transaction first checks its term
+// (fence.go).
 func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
-	err := wrap(op, pgx.BeginFunc(ctx, s.pool, fn))
-	s.noteWrite(err)
-	return err
+	return s.fencedWrite(ctx, op, false, fn)
 }
 
 // read runs fn in a read-only transaction on one snapshot.

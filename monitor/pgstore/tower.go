@@ -434,10 +434,11 @@ func scanJustice(rows pgx.Rows) (tower.Justice, error) {
 }
 
 // InsertJustice implements tower.JusticeStore; j.ID is ignored. A zero
-// TxID is stored as "no transaction".
+// TxID is stored as "no transaction". It records an action: on a Fenced
+// store ctx must carry the current term (fence.go).
 func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, error) {
 	var id int64
-	err := s.write(ctx, "insert justice", func(tx pgx.Tx) error {
+	err := s.actWrite(ctx, "insert justice", func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, insertJustice, justiceArgs(&j)...).Scan(&id)
 	})
 	if err != nil {
@@ -447,9 +448,10 @@ func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, erro
 }
 
 // SaveJustice implements tower.JusticeStore: it overwrites the record with
-// j.ID; an unknown ID is not found (monitor.ErrNotFound).
+// j.ID; an unknown ID is not found (monitor.ErrNotFound). Fenced as
+// InsertJustice.
 func (s *Store) SaveJustice(ctx context.Context, j tower.Justice) error {
-	return s.write(ctx, "save justice", func(tx pgx.Tx) error {
+	return s.actWrite(ctx, "save justice", func(tx pgx.Tx) error {
 		ct, err := tx.Exec(ctx, saveJustice, append(justiceArgs(&j), j.ID)...)
 		if err != nil {
 			return err

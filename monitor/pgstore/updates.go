@@ -40,10 +40,11 @@ func scanUpdate(rows pgx.Rows) (proofs.Update, error) {
 }
 
 // InsertUpdate implements proofs.Store; u.ID is ignored. A zero TxHash is
-// stored as "not sent".
+// stored as "not sent". It records an action: on a Fenced store ctx must
+// carry the current term (fence.go).
 func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error) {
 	var id int64
-	err := s.write(ctx, "insert update", func(tx pgx.Tx) error {
+	err := s.actWrite(ctx, "insert update", func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, insertUpdate, updateArgs(&u)...).Scan(&id)
 	})
 	if err != nil {
@@ -52,9 +53,9 @@ func (s *Store) InsertUpdate(ctx context.Context, u proofs.Update) (int64, error
 	return id, nil
 }
 
-// SaveUpdate implements proofs.Store.
+// SaveUpdate implements proofs.Store; fenced as InsertUpdate.
 func (s *Store) SaveUpdate(ctx context.Context, u proofs.Update) error {
-	return s.write(ctx, "save update", func(tx pgx.Tx) error {
+	return s.actWrite(ctx, "save update", func(tx pgx.Tx) error {
 		ct, err := tx.Exec(ctx, saveUpdate, append(updateArgs(&u), u.ID)...)
 		if err != nil {
 			return err

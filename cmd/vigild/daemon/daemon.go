@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/wire/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -50,7 +51,11 @@ type Config struct {
 	DBBusyTimeout time.Duration
 	// StoreURL, when set, is a PostgreSQL database used instead of the
 	// SQLite file DBPath.
-	StoreURL       string
+	StoreURL string
+	// LeaseCheck, with StoreURL: how often a replica leading a role checks
+	// its lock connection and a follower tries for a free role (default
+	// 1s; replica.go).
+	LeaseCheck     time.Duration
 	APIListen      string // "" disables the API; "127.0.0.1:0" picks a port
 	AdminTokenFile string // default DataDir/admin.token
 	MaxBodyBytes   int64
@@ -145,6 +150,9 @@ type Daemon struct {
 	cfg   Config
 	log   *slog.Logger
 	ready chan struct{}
+	// roles: the acting roles this replica holds (replica.go); empty on
+	// the SQLite store, whose parts always act.
+	roles replicaRoles
 
 	mu      sync.Mutex
 	apiAddr string
@@ -175,6 +183,9 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	if cfg.Key == nil && (cfg.KeystoreFile == "" || cfg.PasswordFile == "") {
 		return nil, errors.New("daemon: ethereum.keystore_file and ethereum.password_file are required")
+	}
+	if cfg.LeaseCheck < 0 {
+		return nil, fmt.Errorf("daemon: store.lease_check must not be negative; got %v", cfg.LeaseCheck)
 	}
 	if cfg.StatsFlush == 0 {
 		cfg.StatsFlush = 5 * time.Second
@@ -252,7 +263,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 
-	st, err := d.openStore(ctx)
+	st, el, err := d.openStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -266,7 +277,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tw, btcWatcher, btcNode, err := d.watchtower(ctx, st, stats, key)
+	tw, btcRun, btcNode, err := d.watchtower(ctx, st, stats, key, el != nil)
 	if err != nil {
 		return err
 	}
@@ -277,7 +288,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if tw != nil {
 		appointments = tw
 	}
-	bus, err := d.room(ctx, eth.intake, appointments, st, stats.reg, chainID)
+	roomRun, err := d.room(ctx, eth.intake, appointments, st, stats.reg, chainID)
 	if err != nil {
 		return err
 	}
@@ -294,18 +305,32 @@ func (d *Daemon) Run(ctx context.Context) error {
 		"monitor", eth.sender.Address().Hex(), "payout", eth.payout.Hex(), "api", d.APIAddr(), "db", d.storeName(),
 		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
 
+	acting := []actingPart{{role: roleEthereum, run: eth.run}}
+	if roomRun != nil {
+		acting = append(acting, actingPart{role: roleMatrix, run: roomRun})
+	}
+	if btcRun != nil {
+		acting = append(acting, actingPart{role: roleBitcoin, run: btcRun})
+	}
+	if el != nil {
+		stats.reg.Register(replicaSection{&d.roles})
+	}
+
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return eth.watcher.Run(gctx) })
+	for _, p := range acting {
+		if el == nil {
+			g.Go(func() error { return p.run(gctx) })
+		} else {
+			g.Go(func() error { return d.lead(gctx, el, p) })
+		}
+	}
 	if api != nil {
 		g.Go(func() error { return api.Serve(gctx, ln) })
 		g.Go(func() error { return history.Run(gctx) })
 	}
 	g.Go(func() error { return d.housekeeping(gctx, st, stats, eth.sender) })
-	if bus != nil {
-		g.Go(func() error { return bus.Run(gctx) })
-	}
-	if btcWatcher != nil {
-		g.Go(func() error { return btcWatcher.Run(gctx) })
+	if el != nil && tw != nil {
+		g.Go(func() error { return d.followTip(gctx, btcNode, tw) })
 	}
 	close(d.ready)
 	err = g.Wait()
@@ -371,32 +396,36 @@ var (
 
 // openStore opens the PostgreSQL store when StoreURL is set (it fails, with
 // nothing created, when the server cannot be reached or refuses the
-// credentials), else the SQLite file, creating the data directory.
-func (d *Daemon) openStore(ctx context.Context) (Store, error) {
+// credentials), else the SQLite file, creating the data directory. The
+// elector is the PostgreSQL store, which replicas may share: its acting
+// parts then run only under a lease (replica.go) and its records of
+// actions must carry the lease's term; it is nil for the SQLite file,
+// whose lock already makes the daemon the only one.
+func (d *Daemon) openStore(ctx context.Context) (Store, elector, error) {
 	cfg := d.cfg
 	if cfg.StoreURL != "" {
-		st, err := pgstore.Open(ctx, pgstore.Config{URL: cfg.StoreURL, Logger: d.log.With("subsystem", "store")})
+		st, err := pgstore.Open(ctx, pgstore.Config{URL: cfg.StoreURL, Logger: d.log.With("subsystem", "store"), Fenced: true})
 		if err != nil {
-			return nil, fmt.Errorf("store.url %s: %w", d.storeName(), err)
+			return nil, nil, fmt.Errorf("store.url %s: %w", d.storeName(), err)
 		}
 		if cfg.DataDir != "" {
 			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 				st.Close()
-				return nil, fmt.Errorf("data_dir: %w", err)
+				return nil, nil, fmt.Errorf("data_dir: %w", err)
 			}
 		}
-		return st, nil
+		return st, st, nil
 	}
 	if cfg.DataDir != "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data_dir: %w", err)
+			return nil, nil, fmt.Errorf("data_dir: %w", err)
 		}
 	}
 	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return st, nil
+	return st, nil, nil
 }
 
 // storeName names the store for logs and errors: the SQLite path, or the
@@ -411,12 +440,14 @@ func (d *Daemon) storeName() string {
 	return "(a PostgreSQL connection string)"
 }
 
-// ethereumParts is the balance-proof half as the daemon runs it.
+// ethereumParts is the balance-proof half as the daemon runs it: intake on
+// every replica; run, the responder driven by the watcher, where this
+// replica acts.
 type ethereumParts struct {
-	sender  *ethereum.Sender
-	payout  common.Address
-	intake  *proofs.Intake
-	watcher *ethereum.Watcher
+	sender *ethereum.Sender
+	payout common.Address
+	intake *proofs.Intake
+	run    func(ctx context.Context) error
 }
 
 // balanceProofs builds the balance-proof half: the sender, intake and the
@@ -444,6 +475,30 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	if err != nil {
 		return nil, err
 	}
+	// The responder and the watcher are built for each run (each lease):
+	// what they keep in memory is rebuilt from the store, which another
+	// replica may have changed since.
+	newWatcher := func() (*ethereum.Watcher, error) {
+		return d.ethereumWatcher(node, st, stats, sender, payout, policy, ethSync)
+	}
+	if _, err := newWatcher(); err != nil {
+		return nil, err
+	}
+	run := func(ctx context.Context) error {
+		w, err := newWatcher()
+		if err != nil {
+			return err
+		}
+		return w.Run(ctx)
+	}
+	return &ethereumParts{sender: sender, payout: payout, intake: intake, run: run}, nil
+}
+
+// ethereumWatcher builds the update responder and the Ethereum watcher
+// that drives it.
+func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs.Stats, sender *ethereum.Sender,
+	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync) (*ethereum.Watcher, error) {
+	cfg := d.cfg
 	responder, err := proofs.NewResponder(proofs.ResponderConfig{
 		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
 		HonourReceipts: true, // intake signs a receipt for every request it stores (SignReceipt above)
@@ -477,14 +532,16 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	if err != nil {
 		return nil, err
 	}
-	return &ethereumParts{sender: sender, payout: payout, intake: intake, watcher: watcher}, nil
+	return watcher, nil
 }
 
 // room builds the Matrix room intake when configured (nil otherwise). It
 // refuses to start half-way: the homeserver must answer and accept the
 // credentials now (later outages are retried by the bus).
+//
+// It returns the room's run: each run (each lease) builds its own bus.
 func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments matrixbus.AppointmentIntake, st Store,
-	stats *monitor.Stats, chainID *big.Int) (*matrixbus.Bus, error) {
+	stats *monitor.Stats, chainID *big.Int) (func(ctx context.Context) error, error) {
 	m := d.cfg.Matrix
 	if m == nil {
 		return nil, nil
@@ -496,11 +553,21 @@ func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments m
 		return nil, fmt.Errorf("matrix: %w", err)
 	}
 	probe.Close()
-	return matrixbus.New(matrixbus.Config{
+	cfg := matrixbus.Config{
 		Session: session, RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
 		MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait, ParkRetry: m.ParkRetry,
 		Intake: intake, Appointments: appointments, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: d.cfg.Clock,
-	})
+	}
+	if _, err := matrixbus.New(cfg); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		bus, err := matrixbus.New(cfg)
+		if err != nil {
+			return err
+		}
+		return bus.Run(ctx)
+	}, nil
 }
 
 // api builds the HTTP API and binds its listener when configured (nil, nil
@@ -540,7 +607,8 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *st
 
 // health is each part's state for /healthz: each chain watcher's node
 // sync state and the age of its last successful poll, the room's last
-// sync, and whether the store takes a write.
+// sync, and whether the store takes a write; on replicas, the roles this
+// one leads.
 func (d *Daemon) health(ctx context.Context, st Store, stats *stats) map[string]rest.HealthPart {
 	cfg := d.cfg
 	now := cfg.Clock.Now()
@@ -580,6 +648,15 @@ func (d *Daemon) health(ctx context.Context, st Store, stats *stats) map[string]
 		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: "storage_unavailable", Message: "the store does not take a write"}
 	}
 	parts["store"] = p
+	if cfg.StoreURL != "" {
+		// A replica reports only the parts it runs.
+		for _, role := range []string{roleEthereum, roleBitcoin, roleMatrix} {
+			if _, ok := parts[role]; ok && d.roles.term(role) == 0 {
+				parts[role] = standby(role)
+			}
+		}
+		parts["replica"] = d.roles.health()
+	}
 	return parts
 }
 
@@ -648,8 +725,12 @@ func checkRegistry(ctx context.Context, node *ethclient.Client, registry common.
 }
 
 // watchtower builds the Lightning half when configured: the node
-// connection, the tower (its index rebuilt from the store) and the watcher.
-func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ecdsa.PrivateKey) (*tower.Tower, *bitcoin.Watcher, *bitcoin.Node, error) {
+// connection, the tower (its index rebuilt from the store), which takes
+// intake on every replica, and the run of the watcher that drives its
+// justice responder, built for each run (each lease). With replicas
+// (shared), each run and each block first rebuild the locator index from
+// the store, since other replicas accept appointments too.
+func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ecdsa.PrivateKey, shared bool) (*tower.Tower, func(context.Context) error, *bitcoin.Node, error) {
 	b := d.cfg.Bitcoin
 	if b == nil {
 		return nil, nil, nil, nil
@@ -689,7 +770,51 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 		return nil, nil, nil, fmt.Errorf("load watchtower totals: %w", err)
 	}
 	stats.tower.Seed(totals)
-	w, err := bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tw, Cursor: st, PollInterval: b.PollInterval,
+	var lookout bitcoin.Tower = tw
+	if shared {
+		lookout = reloadingTower{tw}
+	}
+	newWatcher := func() (*bitcoin.Watcher, error) {
+		return d.bitcoinWatcher(nodeCfg, node, lookout, st, stats, btcSync)
+	}
+	if _, err := newWatcher(); err != nil {
+		node.Close()
+		return nil, nil, nil, err
+	}
+	run := func(ctx context.Context) error {
+		if shared {
+			if err := tw.Load(ctx); err != nil {
+				return err
+			}
+		}
+		w, err := newWatcher()
+		if err != nil {
+			return err
+		}
+		return w.Run(ctx)
+	}
+	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
+		"monitor_pubkey", fmt.Sprintf("%x", pub))
+	return tw, run, node, nil
+}
+
+// reloadingTower is the tower of a replica: it rebuilds the locator index
+// from the store before matching each block, as other replicas add
+// appointments the index has not seen.
+type reloadingTower struct{ *tower.Tower }
+
+func (t reloadingTower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
+	if err := t.Load(ctx); err != nil {
+		return err
+	}
+	return t.Tower.ProcessBlock(ctx, height, block)
+}
+
+// bitcoinWatcher builds the Bitcoin watcher driving the tower.
+func (d *Daemon) bitcoinWatcher(nodeCfg bitcoin.Config, node *bitcoin.Node, tw bitcoin.Tower, st Store, stats *stats,
+	btcSync *monitor.NodeSync) (*bitcoin.Watcher, error) {
+	b := d.cfg.Bitcoin
+	return bitcoin.NewWatcher(bitcoin.WatcherConfig{Chain: node, Tower: tw, Cursor: st, PollInterval: b.PollInterval,
 		Blocks:      bitcoin.NewBlockNotifier(nodeCfg, d.log.With("subsystem", "bitcoin")),
 		StartHeight: b.StartHeight, Logger: d.log.With("subsystem", "bitcoin"),
 		OnBlock: func(tip, processed uint32) {
@@ -706,11 +831,4 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 				}
 			})
 		}})
-	if err != nil {
-		node.Close()
-		return nil, nil, nil, err
-	}
-	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
-		"monitor_pubkey", fmt.Sprintf("%x", pub))
-	return tw, w, node, nil
 }

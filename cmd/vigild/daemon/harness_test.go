@@ -62,6 +62,8 @@ type vigilOpts struct {
 	// storeURL, when set, is the PostgreSQL database vigild uses instead
 	// of the SQLite file in dataDir.
 	storeURL string
+	// leaseCheck is the replicas' lease check interval (default 1 s).
+	leaseCheck time.Duration
 }
 
 // ethNode is the Ethereum node a daemon under test dials; register
@@ -122,7 +124,7 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
 		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
-		StoreURL: o.storeURL,
+		StoreURL: o.storeURL, LeaseCheck: o.leaseCheck,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
@@ -35,7 +37,7 @@ func TestPostgresStoreSurvivesRestart(t *testing.T) {
 	proof := s.proof(t, 6, big.NewInt(6000), reward)
 
 	first := t.TempDir()
-	payout := newPayout(t) // registered with the operator account: the same across restarts
+	payout := newPayout(t) // the payout registered for the operator
 	v := startVigil(t, chain, vigilOpts{key: operator, payout: payout, conf: 1, dataDir: first, storeURL: dbURL})
 	if code, body := v.put(proof); code != http.StatusCreated {
 		t.Fatalf("PUT: %d %v", code, body)
@@ -69,7 +71,7 @@ func TestPostgresStoreSurvivesRestart(t *testing.T) {
 // password, and creates no data directory.
 func TestPostgresStoreUnreachable(t *testing.T) {
 	chain := ethtest.New(t, 1)
-	chain.RegisterMonitor(t, chain.Keys[0], ethtest.Address(chain.Keys[0])) // so that the start gets as far as the store
+	chain.RegisterMonitor(t, chain.Keys[0], common.Address{}) // the start gets as far as the store
 	dataDir := filepath.Join(t.TempDir(), "data")
 	d, err := daemon.New(daemon.Config{
 		Version: "test", DataDir: dataDir, EthURL: chain.URL, ChainID: chain.ChainID, Registry: chain.Registry,
