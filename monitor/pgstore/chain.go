@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -27,10 +28,10 @@ var upsertChannel = `INSERT INTO channels (` + channelCols + `, deadline) VALUES
 func scanChannel(row pgx.Row) (proofs.Channel, error) {
 	var c proofs.Channel
 	var state int16
-	err := row.Scan(addrCol{&c.Address}, addrCol{&c.Participant1}, addrCol{&c.Participant2},
-		u64Col{&c.SettleTimeout}, u64Col{&c.OpenedBlock}, &state, addrCol{&c.Closing},
-		u64Col{&c.ClosedBlock}, u64Col{&c.OnChainNonce}, u64Col{&c.SettledBlock},
-		bigCol{&c.RewardDeposit1}, bigCol{&c.RewardDeposit2})
+	err := row.Scan(sqlcol.Addr(&c.Address), sqlcol.Addr(&c.Participant1), sqlcol.Addr(&c.Participant2),
+		sqlcol.U64(&c.SettleTimeout), sqlcol.U64(&c.OpenedBlock), &state, sqlcol.Addr(&c.Closing),
+		sqlcol.U64(&c.ClosedBlock), sqlcol.U64(&c.OnChainNonce), sqlcol.U64(&c.SettledBlock),
+		sqlcol.Big(&c.RewardDeposit1), sqlcol.Big(&c.RewardDeposit2))
 	c.State = proofs.ChannelState(state)
 	return c, err
 }
@@ -39,7 +40,7 @@ func scanChannelRows(rows pgx.Rows) (proofs.Channel, error) { return scanChannel
 
 // Channel implements proofs.Store.
 func (s *Store) Channel(ctx context.Context, addr common.Address) (proofs.Channel, error) {
-	c, err := scanChannel(s.pool.QueryRow(ctx, `SELECT `+channelCols+` FROM channels WHERE address = $1`, addrArg(addr)))
+	c, err := scanChannel(s.pool.QueryRow(ctx, `SELECT `+channelCols+` FROM channels WHERE address = $1`, sqlcol.AddrArg(addr)))
 	if noRows(err) {
 		return c, notFound("unknown channel %s", addr.Hex())
 	}
@@ -63,7 +64,7 @@ const newerRequestExists = `EXISTS (
 func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]proofs.Channel, error) {
 	chs, err := queryAll(ctx, s.pool, scanChannelRows, `SELECT `+cChannelCols+` FROM channels AS c
 		WHERE c.state = 1 AND c.deadline >= $1 AND `+newerRequestExists+`
-		ORDER BY c.deadline, c.address`, satInt64(head))
+		ORDER BY c.deadline, c.address`, sqlcol.SatInt64(head))
 	return chs, wrap("actionable channels", err)
 }
 
@@ -73,7 +74,7 @@ func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]proofs.C
 func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]proofs.Channel, error) {
 	chs, err := queryAll(ctx, s.pool, scanChannelRows, `SELECT `+cChannelCols+` FROM channels AS c
 		WHERE c.state IN (1, 2) AND c.deadline > $1 AND c.deadline <= $2 AND `+newerRequestExists+`
-		ORDER BY c.deadline, c.address`, satInt64(after), satInt64(upTo))
+		ORDER BY c.deadline, c.address`, sqlcol.SatInt64(after), sqlcol.SatInt64(upTo))
 	return chs, wrap("missed windows", err)
 }
 
@@ -155,8 +156,8 @@ func scanEvent(rows pgx.Rows) (proofs.ChainEvent, error) {
 	var e proofs.ChainEvent
 	var logIndex int64
 	var kind, data string
-	if err := rows.Scan(u64Col{&e.Block}, &logIndex, &kind, addrCol{&e.Channel},
-		hashCol{(*[32]byte)(&e.TxHash)}, hashCol{(*[32]byte)(&e.BlockHash)}, &data); err != nil {
+	if err := rows.Scan(sqlcol.U64(&e.Block), &logIndex, &kind, sqlcol.Addr(&e.Channel),
+		sqlcol.Hash((*[32]byte)(&e.TxHash)), sqlcol.Hash((*[32]byte)(&e.BlockHash)), &data); err != nil {
 		return e, err
 	}
 	e.Kind, e.LogIndex = proofs.EventKind(kind), uint(logIndex)
@@ -165,14 +166,14 @@ func scanEvent(rows pgx.Rows) (proofs.ChainEvent, error) {
 
 // ChannelEvents implements proofs.Store, in chain order.
 func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]proofs.ChainEvent, error) {
-	evs, err := queryAll(ctx, s.pool, scanEvent, eventSelect+` WHERE channel = $1 ORDER BY block, log_index`, addrArg(channel))
+	evs, err := queryAll(ctx, s.pool, scanEvent, eventSelect+` WHERE channel = $1 ORDER BY block, log_index`, sqlcol.AddrArg(channel))
 	return evs, wrap("channel events", err)
 }
 
 // EventsAfter implements proofs.Store: events in blocks > block, in chain
 // order.
 func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEvent, error) {
-	evs, err := queryAll(ctx, s.pool, scanEvent, eventSelect+` WHERE block > $1 ORDER BY block, log_index`, u64Arg(block))
+	evs, err := queryAll(ctx, s.pool, scanEvent, eventSelect+` WHERE block > $1 ORDER BY block, log_index`, sqlcol.U64Arg(block))
 	return evs, wrap("events after", err)
 }
 
@@ -180,7 +181,7 @@ func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEv
 func (s *Store) Cursor(ctx context.Context) (proofs.Cursor, bool, error) {
 	var c proofs.Cursor
 	err := s.pool.QueryRow(ctx, `SELECT number, hash FROM cursor WHERE id = 1`).
-		Scan(u64Col{&c.Number}, hashCol{(*[32]byte)(&c.Hash)})
+		Scan(sqlcol.U64(&c.Number), sqlcol.Hash((*[32]byte)(&c.Hash)))
 	if noRows(err) {
 		return c, false, nil
 	}
@@ -193,8 +194,8 @@ func (s *Store) Cursor(ctx context.Context) (proofs.Cursor, bool, error) {
 // BlockHash implements proofs.Store; only the newest 256 blocks are kept.
 func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error) {
 	var h common.Hash
-	err := s.pool.QueryRow(ctx, `SELECT hash FROM block_hashes WHERE number = $1`, u64Arg(number)).
-		Scan(hashCol{(*[32]byte)(&h)})
+	err := s.pool.QueryRow(ctx, `SELECT hash FROM block_hashes WHERE number = $1`, sqlcol.U64Arg(number)).
+		Scan(sqlcol.Hash((*[32]byte)(&h)))
 	if noRows(err) {
 		return h, false, nil
 	}
@@ -218,13 +219,13 @@ func (s *Store) ApplyChain(ctx context.Context, cb proofs.ChainBatch) error {
 		}
 		b.Queue(`INSERT INTO chain_events (block, log_index, kind, channel, tx_hash, block_hash, data)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (block, log_index) DO NOTHING`,
-			u64Arg(e.Block), int64(e.LogIndex), string(e.Kind), addrArg(e.Channel), hashArg(e.TxHash), hashArg(e.BlockHash), data)
+			sqlcol.U64Arg(e.Block), int64(e.LogIndex), string(e.Kind), sqlcol.AddrArg(e.Channel), sqlcol.HashArg(e.TxHash), sqlcol.HashArg(e.BlockHash), data)
 	}
 	queueChannels(b, cb.Channels)
 	if len(cb.Blocks) > 0 {
 		for _, blk := range cb.Blocks {
 			b.Queue(`INSERT INTO block_hashes (number, hash) VALUES ($1, $2)
-				ON CONFLICT (number) DO UPDATE SET hash = excluded.hash`, u64Arg(blk.Number), hashArg(blk.Hash))
+				ON CONFLICT (number) DO UPDATE SET hash = excluded.hash`, sqlcol.U64Arg(blk.Number), sqlcol.HashArg(blk.Hash))
 		}
 		b.Queue(`DELETE FROM block_hashes WHERE number <= (SELECT MAX(number) FROM block_hashes) - $1`, blockHashesKept)
 	}
@@ -234,13 +235,13 @@ func (s *Store) ApplyChain(ctx context.Context, cb proofs.ChainBatch) error {
 
 // RollbackChain implements proofs.Store in one transaction.
 func (s *Store) RollbackChain(ctx context.Context, r proofs.ChainRollback) error {
-	to := u64Arg(r.To.Number)
+	to := sqlcol.U64Arg(r.To.Number)
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM chain_events WHERE block > $1`, to)
 	b.Queue(`DELETE FROM block_hashes WHERE number > $1`, to)
 	queueChannels(b, r.Channels)
 	for _, a := range r.Removed {
-		b.Queue(`DELETE FROM channels WHERE address = $1`, addrArg(a))
+		b.Queue(`DELETE FROM channels WHERE address = $1`, sqlcol.AddrArg(a))
 	}
 	queueCursor(b, r.To)
 	return s.write(ctx, "rollback chain", func(tx pgx.Tx) error { return tx.SendBatch(ctx, b).Close() })
@@ -248,16 +249,16 @@ func (s *Store) RollbackChain(ctx context.Context, r proofs.ChainRollback) error
 
 func queueChannels(b *pgx.Batch, chs []proofs.Channel) {
 	for _, c := range chs {
-		b.Queue(upsertChannel, addrArg(c.Address), addrArg(c.Participant1), addrArg(c.Participant2),
-			u64Arg(c.SettleTimeout), u64Arg(c.OpenedBlock), int16(c.State), addrArg(c.Closing),
-			u64Arg(c.ClosedBlock), u64Arg(c.OnChainNonce), u64Arg(c.SettledBlock),
-			bigArg(c.RewardDeposit1), bigArg(c.RewardDeposit2),
-			deadline(c.ClosedBlock, c.SettleTimeout))
+		b.Queue(upsertChannel, sqlcol.AddrArg(c.Address), sqlcol.AddrArg(c.Participant1), sqlcol.AddrArg(c.Participant2),
+			sqlcol.U64Arg(c.SettleTimeout), sqlcol.U64Arg(c.OpenedBlock), int16(c.State), sqlcol.AddrArg(c.Closing),
+			sqlcol.U64Arg(c.ClosedBlock), sqlcol.U64Arg(c.OnChainNonce), sqlcol.U64Arg(c.SettledBlock),
+			sqlcol.BigArg(c.RewardDeposit1), sqlcol.BigArg(c.RewardDeposit2),
+			sqlcol.Deadline(c.ClosedBlock, c.SettleTimeout))
 	}
 }
 
 func queueCursor(b *pgx.Batch, c proofs.Cursor) {
 	b.Queue(`INSERT INTO cursor (id, number, hash) VALUES (1, $1, $2)
 		ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash`,
-		u64Arg(c.Number), hashArg(c.Hash))
+		sqlcol.U64Arg(c.Number), sqlcol.HashArg(c.Hash))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -62,21 +63,21 @@ var putRequest = `INSERT INTO requests (` + requestCols + `) VALUES (` + placeho
 
 func requestDest(r *proofs.Request) []any {
 	return []any{
-		addrCol{&r.Channel}, addrCol{&r.NonClosing}, addrCol{&r.Closing},
-		bigCol{&r.ChainID}, u64Col{&r.Nonce}, bigCol{&r.TransferredAmount},
-		hashCol{&r.Locksroot}, hashCol{&r.ExtraHash},
-		bytesCol{&r.Signature}, bytesCol{&r.NonClosingSignature}, bigCol{&r.Reward},
-		&r.Source, &r.SourceRef, timeCol{&r.ReceivedAt},
+		sqlcol.Addr(&r.Channel), sqlcol.Addr(&r.NonClosing), sqlcol.Addr(&r.Closing),
+		sqlcol.Big(&r.ChainID), sqlcol.U64(&r.Nonce), sqlcol.Big(&r.TransferredAmount),
+		sqlcol.Hash(&r.Locksroot), sqlcol.Hash(&r.ExtraHash),
+		sqlcol.Bytes(&r.Signature), sqlcol.Bytes(&r.NonClosingSignature), sqlcol.Big(&r.Reward),
+		&r.Source, &r.SourceRef, sqlcol.Time(&r.ReceivedAt),
 	}
 }
 
 func requestArgs(r *proofs.Request) []any {
 	return []any{
-		addrArg(r.Channel), addrArg(r.NonClosing), addrArg(r.Closing),
-		bigArg(r.ChainID), u64Arg(r.Nonce), bigArg(r.TransferredAmount),
+		sqlcol.AddrArg(r.Channel), sqlcol.AddrArg(r.NonClosing), sqlcol.AddrArg(r.Closing),
+		sqlcol.BigArg(r.ChainID), sqlcol.U64Arg(r.Nonce), sqlcol.BigArg(r.TransferredAmount),
 		r.Locksroot[:], r.ExtraHash[:],
-		blobArg(r.Signature), blobArg(r.NonClosingSignature), bigArg(r.Reward),
-		r.Source, r.SourceRef, timeArg(r.ReceivedAt),
+		sqlcol.BlobArg(r.Signature), sqlcol.BlobArg(r.NonClosingSignature), sqlcol.BigArg(r.Reward),
+		r.Source, r.SourceRef, sqlcol.TimeArg(r.ReceivedAt),
 	}
 }
 
@@ -179,11 +180,11 @@ func (w *requestWrite) keysAfterRead() []string {
 
 func (w *requestWrite) read(b *pgx.Batch) {
 	r := w.r
-	b.Queue(lookupRequest, addrArg(r.Channel), addrArg(r.NonClosing), addrArg(r.Closing)).QueryRow(func(row pgx.Row) error {
+	b.Queue(lookupRequest, sqlcol.AddrArg(r.Channel), sqlcol.AddrArg(r.NonClosing), sqlcol.AddrArg(r.Closing)).QueryRow(func(row pgx.Row) error {
 		w.old = proofs.Request{}
 		return row.Scan(&w.found,
-			orNull{u64Col{&w.old.Nonce}}, bigCol{&w.old.TransferredAmount}, hashCol{&w.old.Locksroot}, hashCol{&w.old.ExtraHash},
-			bytesCol{&w.old.Signature}, bytesCol{&w.old.NonClosingSignature}, bigCol{&w.old.Reward}, orNull{addrCol{&w.old.Closing}},
+			orNull{sqlcol.U64(&w.old.Nonce)}, sqlcol.Big(&w.old.TransferredAmount), sqlcol.Hash(&w.old.Locksroot), sqlcol.Hash(&w.old.ExtraHash),
+			sqlcol.Bytes(&w.old.Signature), sqlcol.Bytes(&w.old.NonClosingSignature), sqlcol.Big(&w.old.Reward), orNull{sqlcol.Addr(&w.old.Closing)},
 			&w.seenChannel, &w.seenClosing, &w.seenNonClosing)
 	})
 }
@@ -255,7 +256,7 @@ func bigEqual(a, b *big.Int) bool {
 func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error) {
 	var r proofs.Request
 	err := s.pool.QueryRow(ctx, `SELECT `+requestCols+` FROM requests WHERE channel = $1 AND non_closing = $2`,
-		addrArg(channel), addrArg(nonClosing)).Scan(requestDest(&r)...)
+		sqlcol.AddrArg(channel), sqlcol.AddrArg(nonClosing)).Scan(requestDest(&r)...)
 	if noRows(err) {
 		return r, notFound("no request for channel %s and participant %s", channel.Hex(), nonClosing.Hex())
 	}
@@ -283,23 +284,23 @@ func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.R
 		if err != nil {
 			return nil, "", err
 		}
-		after = ` AND (channel, non_closing) > (` + arg(addrArg(ch)) + `, ` + arg(addrArg(nc)) + `)`
+		after = ` AND (channel, non_closing) > (` + arg(sqlcol.AddrArg(ch)) + `, ` + arg(sqlcol.AddrArg(nc)) + `)`
 	}
 	var query string
 	if q.Participant != nil && q.Channel == nil {
 		// Two index range scans, each in key order, merged; the second
 		// skips rows the first returns.
-		p := arg(addrArg(*q.Participant))
+		p := arg(sqlcol.AddrArg(*q.Participant))
 		query = `SELECT ` + requestCols + ` FROM requests WHERE closing = ` + p + after +
 			` UNION ALL SELECT ` + requestCols + ` FROM requests WHERE non_closing = ` + p + ` AND closing <> ` + p + after +
 			` ORDER BY channel, non_closing LIMIT ` + arg(limit+1)
 	} else {
 		query = `SELECT ` + requestCols + ` FROM requests WHERE true` + after
 		if q.Channel != nil {
-			query += ` AND channel = ` + arg(addrArg(*q.Channel))
+			query += ` AND channel = ` + arg(sqlcol.AddrArg(*q.Channel))
 		}
 		if q.Participant != nil {
-			p := arg(addrArg(*q.Participant))
+			p := arg(sqlcol.AddrArg(*q.Participant))
 			query += ` AND (closing = ` + p + ` OR non_closing = ` + p + `)`
 		}
 		query += ` ORDER BY channel, non_closing LIMIT ` + arg(limit+1)
@@ -340,7 +341,7 @@ func truncate(s string, n int) string {
 // RequestsForChannel implements proofs.Store.
 func (s *Store) RequestsForChannel(ctx context.Context, channel common.Address) ([]proofs.Request, error) {
 	reqs, err := queryAll(ctx, s.pool, scanRequest,
-		`SELECT `+requestCols+` FROM requests WHERE channel = $1 ORDER BY non_closing`, addrArg(channel))
+		`SELECT `+requestCols+` FROM requests WHERE channel = $1 ORDER BY non_closing`, sqlcol.AddrArg(channel))
 	return reqs, wrap("requests for channel", err)
 }
 
@@ -355,11 +356,11 @@ func (s *Store) DeleteRequests(ctx context.Context, channel common.Address) (int
 		b := &pgx.Batch{}
 		b.Queue(`SELECT pg_advisory_xact_lock($1)`, lockRequests)
 		b.Queue(`INSERT INTO seen_channels (address) SELECT channel FROM requests WHERE channel = $1 LIMIT 1
-			ON CONFLICT DO NOTHING`, addrArg(channel))
+			ON CONFLICT DO NOTHING`, sqlcol.AddrArg(channel))
 		b.Queue(`INSERT INTO seen_addresses (address)
 			SELECT closing FROM requests WHERE channel = $1 UNION SELECT non_closing FROM requests WHERE channel = $1
-			ON CONFLICT DO NOTHING`, addrArg(channel))
-		del := b.Queue(`DELETE FROM requests WHERE channel = $1`, addrArg(channel))
+			ON CONFLICT DO NOTHING`, sqlcol.AddrArg(channel))
+		del := b.Queue(`DELETE FROM requests WHERE channel = $1`, sqlcol.AddrArg(channel))
 		del.Exec(func(ct pgconn.CommandTag) error {
 			n = ct.RowsAffected()
 			return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
@@ -35,21 +36,21 @@ var (
 
 func appointmentDest(a *tower.StoredAppointment) []any {
 	return []any{
-		fixedCol{a.UserPubkey[:]}, fixedCol{a.Locator[:]}, &a.Network, bytesCol{&a.EncryptedBlob}, cipherCol{&a.Cipher},
-		u32Col{&a.ToSelfDelay}, u32Col{&a.StartBlock}, u32Col{&a.EndBlock}, u64Col{&a.RewardSat}, &a.UserSignature,
-		&a.Source, &a.SourceRef, timeCol{&a.ReceivedAt}, u32Col{&a.AcceptedTip}, seqCol{&a.Appointment},
+		sqlcol.Fixed(a.UserPubkey[:]), sqlcol.Fixed(a.Locator[:]), &a.Network, sqlcol.Bytes(&a.EncryptedBlob), sqlcol.Cipher(&a.Cipher),
+		sqlcol.U32(&a.ToSelfDelay), sqlcol.U32(&a.StartBlock), sqlcol.U32(&a.EndBlock), sqlcol.U64(&a.RewardSat), &a.UserSignature,
+		&a.Source, &a.SourceRef, sqlcol.Time(&a.ReceivedAt), sqlcol.U32(&a.AcceptedTip), sqlcol.Seq(&a.Appointment),
 	}
 }
 
 func appointmentArgs(a *tower.StoredAppointment) ([]any, error) {
-	ci, err := cipherArg(a.Cipher)
+	ci, err := sqlcol.CipherArg(a.Cipher)
 	if err != nil {
 		return nil, err
 	}
 	return []any{
-		a.UserPubkey[:], a.Locator[:], a.Network, blobArg(a.EncryptedBlob), ci,
-		int64(a.ToSelfDelay), int64(a.StartBlock), int64(a.EndBlock), u64Arg(a.RewardSat), a.UserSignature,
-		a.Source, a.SourceRef, timeArg(a.ReceivedAt), int64(a.AcceptedTip), seqArg(&a.Appointment),
+		a.UserPubkey[:], a.Locator[:], a.Network, sqlcol.BlobArg(a.EncryptedBlob), ci,
+		int64(a.ToSelfDelay), int64(a.StartBlock), int64(a.EndBlock), sqlcol.U64Arg(a.RewardSat), a.UserSignature,
+		a.Source, a.SourceRef, sqlcol.TimeArg(a.ReceivedAt), int64(a.AcceptedTip), sqlcol.SeqArg(&a.Appointment),
 	}, nil
 }
 
@@ -125,9 +126,9 @@ func (w *appointmentWrite) read(b *pgx.Batch) {
 		w.old = tower.Appointment{}
 		var network, usig *string // NULL when not found
 		err := row.Scan(&w.found,
-			&network, bytesCol{&w.old.EncryptedBlob}, orNull{cipherCol{&w.old.Cipher}},
-			orNull{u32Col{&w.old.ToSelfDelay}}, orNull{u32Col{&w.old.StartBlock}}, orNull{u32Col{&w.old.EndBlock}},
-			orNull{u64Col{&w.old.RewardSat}}, &usig, seqCol{&w.old}, &w.onLocator, &w.userSeen)
+			&network, sqlcol.Bytes(&w.old.EncryptedBlob), orNull{sqlcol.Cipher(&w.old.Cipher)},
+			orNull{sqlcol.U32(&w.old.ToSelfDelay)}, orNull{sqlcol.U32(&w.old.StartBlock)}, orNull{sqlcol.U32(&w.old.EndBlock)},
+			orNull{sqlcol.U64(&w.old.RewardSat)}, &usig, sqlcol.Seq(&w.old), &w.onLocator, &w.userSeen)
 		if err == nil && w.found {
 			w.old.Network, w.old.UserSignature = *network, *usig
 			w.old.Locator, w.old.UserPubkey = a.Locator, a.UserPubkey
@@ -260,7 +261,7 @@ func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) erro
 			}
 			for rows.Next() {
 				var l [16]byte
-				if err := rows.Scan(fixedCol{l[:]}); err != nil {
+				if err := rows.Scan(sqlcol.Fixed(l[:])); err != nil {
 					rows.Close()
 					return err
 				}
@@ -308,7 +309,7 @@ func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]by
 		defer rows.Close()
 		for rows.Next() {
 			var l [16]byte
-			if err := rows.Scan(fixedCol{l[:]}); err != nil {
+			if err := rows.Scan(sqlcol.Fixed(l[:])); err != nil {
 				return err
 			}
 			gone = append(gone, l)
@@ -341,7 +342,7 @@ func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, 
 // SetBtcCursor.
 func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error) {
 	err = s.pool.QueryRow(ctx, `SELECT height, hash FROM btc_cursor WHERE id = 1`).
-		Scan(u32Col{&height}, hashCol{(*[32]byte)(&hash)})
+		Scan(sqlcol.U32(&height), sqlcol.Hash((*[32]byte)(&hash)))
 	if noRows(err) {
 		return 0, chainhash.Hash{}, false, nil
 	}
@@ -356,7 +357,7 @@ func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Ha
 func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error) {
 	var h chainhash.Hash
 	err := s.pool.QueryRow(ctx, `SELECT hash FROM btc_block_hashes WHERE height = $1`, int64(height)).
-		Scan(hashCol{(*[32]byte)(&h)})
+		Scan(sqlcol.Hash((*[32]byte)(&h)))
 	if noRows(err) {
 		return h, false, nil
 	}
@@ -411,11 +412,11 @@ var (
 
 func justiceArgs(j *tower.Justice) []any {
 	return []any{
-		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], optBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
-		optBtcHashArg(j.TxID), optBlobArg(j.Raw), j.FeeSat, j.BountySat, u64Arg(j.PromisedSat), j.FeeRate,
+		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], sqlcol.OptBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
+		sqlcol.OptBtcHashArg(j.TxID), sqlcol.OptBlobArg(j.Raw), j.FeeSat, j.BountySat, sqlcol.U64Arg(j.PromisedSat), j.FeeRate,
 		string(j.Outcome), string(j.Reason), j.Detail,
-		int64(j.SentHeight), int64(j.Block), optBtcHashArg(j.BlockHash), j.Replacement,
-		timeArg(j.CreatedAt), timeArg(j.UpdatedAt), optBtcHashArg(j.SpentBy), int64(j.SpentBlock),
+		int64(j.SentHeight), int64(j.Block), sqlcol.OptBtcHashArg(j.BlockHash), j.Replacement,
+		sqlcol.TimeArg(j.CreatedAt), sqlcol.TimeArg(j.UpdatedAt), sqlcol.OptBtcHashArg(j.SpentBy), int64(j.SpentBlock),
 	}
 }
 
@@ -423,12 +424,12 @@ func scanJustice(rows pgx.Rows) (tower.Justice, error) {
 	var j tower.Justice
 	var outcome, reason string
 	err := rows.Scan(&j.ID,
-		fixedCol{j.Locator[:]}, fixedCol{j.UserPubkey[:]}, fixedCol{j.BreachTxID[:]}, bytesCol{&j.BreachRaw},
-		u32Col{&j.BreachBlock}, u32Col{&j.Deadline},
-		hashCol{(*[32]byte)(&j.TxID)}, bytesCol{&j.Raw}, &j.FeeSat, &j.BountySat, u64Col{&j.PromisedSat}, &j.FeeRate,
+		sqlcol.Fixed(j.Locator[:]), sqlcol.Fixed(j.UserPubkey[:]), sqlcol.Fixed(j.BreachTxID[:]), sqlcol.Bytes(&j.BreachRaw),
+		sqlcol.U32(&j.BreachBlock), sqlcol.U32(&j.Deadline),
+		sqlcol.Hash((*[32]byte)(&j.TxID)), sqlcol.Bytes(&j.Raw), &j.FeeSat, &j.BountySat, sqlcol.U64(&j.PromisedSat), &j.FeeRate,
 		&outcome, &reason, &j.Detail,
-		u32Col{&j.SentHeight}, u32Col{&j.Block}, hashCol{(*[32]byte)(&j.BlockHash)}, &j.Replacement,
-		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt}, hashCol{(*[32]byte)(&j.SpentBy)}, u32Col{&j.SpentBlock})
+		sqlcol.U32(&j.SentHeight), sqlcol.U32(&j.Block), sqlcol.Hash((*[32]byte)(&j.BlockHash)), &j.Replacement,
+		sqlcol.Time(&j.CreatedAt), sqlcol.Time(&j.UpdatedAt), sqlcol.Hash((*[32]byte)(&j.SpentBy)), sqlcol.U32(&j.SpentBlock))
 	j.Outcome, j.Reason = tower.JusticeOutcome(outcome), monitor.Reason(reason)
 	return j, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -22,20 +23,20 @@ var (
 
 func updateArgs(u *proofs.Update) []any {
 	return []any{
-		addrArg(u.Channel), addrArg(u.NonClosing), u64Arg(u.Nonce), bigArg(u.Reward), string(u.Outcome), u.Detail,
-		optHashArg(u.TxHash), u64Arg(u.TxNonce), bigArg(u.GasPrice), u64Arg(u.GasLimit), optBlobArg(u.RawTx),
-		u64Arg(u.SentBlock), u64Arg(u.Block), u64Arg(u.GasUsed), bigArg(u.GasPaid), bigArg(u.RewardWon),
-		timeArg(u.CreatedAt), timeArg(u.UpdatedAt), u.Replacement, optHashArg(u.Competitor),
+		sqlcol.AddrArg(u.Channel), sqlcol.AddrArg(u.NonClosing), sqlcol.U64Arg(u.Nonce), sqlcol.BigArg(u.Reward), string(u.Outcome), u.Detail,
+		sqlcol.OptHashArg(u.TxHash), sqlcol.U64Arg(u.TxNonce), sqlcol.BigArg(u.GasPrice), sqlcol.U64Arg(u.GasLimit), sqlcol.OptBlobArg(u.RawTx),
+		sqlcol.U64Arg(u.SentBlock), sqlcol.U64Arg(u.Block), sqlcol.U64Arg(u.GasUsed), sqlcol.BigArg(u.GasPaid), sqlcol.BigArg(u.RewardWon),
+		sqlcol.TimeArg(u.CreatedAt), sqlcol.TimeArg(u.UpdatedAt), u.Replacement, sqlcol.OptHashArg(u.Competitor),
 	}
 }
 
 func scanUpdate(rows pgx.Rows) (proofs.Update, error) {
 	var u proofs.Update
 	err := rows.Scan(&u.ID,
-		addrCol{&u.Channel}, addrCol{&u.NonClosing}, u64Col{&u.Nonce}, bigCol{&u.Reward}, &u.Outcome, &u.Detail,
-		hashCol{(*[32]byte)(&u.TxHash)}, u64Col{&u.TxNonce}, bigCol{&u.GasPrice}, u64Col{&u.GasLimit}, bytesCol{&u.RawTx},
-		u64Col{&u.SentBlock}, u64Col{&u.Block}, u64Col{&u.GasUsed}, bigCol{&u.GasPaid}, bigCol{&u.RewardWon},
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.Replacement, hashCol{(*[32]byte)(&u.Competitor)})
+		sqlcol.Addr(&u.Channel), sqlcol.Addr(&u.NonClosing), sqlcol.U64(&u.Nonce), sqlcol.Big(&u.Reward), &u.Outcome, &u.Detail,
+		sqlcol.Hash((*[32]byte)(&u.TxHash)), sqlcol.U64(&u.TxNonce), sqlcol.Big(&u.GasPrice), sqlcol.U64(&u.GasLimit), sqlcol.Bytes(&u.RawTx),
+		sqlcol.U64(&u.SentBlock), sqlcol.U64(&u.Block), sqlcol.U64(&u.GasUsed), sqlcol.Big(&u.GasPaid), sqlcol.Big(&u.RewardWon),
+		sqlcol.Time(&u.CreatedAt), sqlcol.Time(&u.UpdatedAt), &u.Replacement, sqlcol.Hash((*[32]byte)(&u.Competitor)))
 	return u, err
 }
 
@@ -73,7 +74,7 @@ func (s *Store) Updates(ctx context.Context, q proofs.UpdateQuery) ([]proofs.Upd
 	query := `SELECT id, ` + updateCols + ` FROM updates WHERE id > $1`
 	args := []any{q.AfterID}
 	if q.Channel != nil {
-		args = append(args, addrArg(*q.Channel))
+		args = append(args, sqlcol.AddrArg(*q.Channel))
 		query += fmt.Sprintf(` AND channel = $%d`, len(args))
 	}
 	if len(q.Outcomes) > 0 {
@@ -99,7 +100,7 @@ func (s *Store) Updates(ctx context.Context, q proofs.UpdateQuery) ([]proofs.Upd
 func (s *Store) MaxTxNonce(ctx context.Context) (uint64, bool, error) {
 	var n uint64
 	err := s.pool.QueryRow(ctx, `SELECT tx_nonce FROM updates WHERE tx_hash IS NOT NULL
-		ORDER BY tx_nonce < 0 DESC, tx_nonce DESC LIMIT 1`).Scan(u64Col{&n})
+		ORDER BY tx_nonce < 0 DESC, tx_nonce DESC LIMIT 1`).Scan(sqlcol.U64(&n))
 	if noRows(err) {
 		return 0, false, nil
 	}
@@ -127,7 +128,7 @@ func (s *Store) Totals(ctx context.Context) (proofs.Totals, error) {
 			COALESCE(SUM(reward_won) FILTER (WHERE reward_won > 0), 0),
 			COALESCE(SUM(gas_paid), 0)
 			FROM updates`).Scan(&t.Requests, &t.Channels, &t.Participants, &t.Submitted, &t.Missed, &t.Standdowns,
-			&t.Won, bigCol{&won}, bigCol{&gas})
+			&t.Won, sqlcol.Big(&won), sqlcol.Big(&gas))
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -19,10 +20,10 @@ const channelCols = `address, participant1, participant2, settle_timeout, opened
 
 func scanChannel(rows interface{ Scan(...any) error }) (proofs.Channel, error) {
 	var c proofs.Channel
-	err := rows.Scan(addrCol{&c.Address}, addrCol{&c.Participant1}, addrCol{&c.Participant2},
-		u64Col{&c.SettleTimeout}, u64Col{&c.OpenedBlock}, &c.State, addrCol{&c.Closing},
-		u64Col{&c.ClosedBlock}, u64Col{&c.OnChainNonce}, u64Col{&c.SettledBlock},
-		bigCol{&c.RewardDeposit1}, bigCol{&c.RewardDeposit2})
+	err := rows.Scan(sqlcol.Addr(&c.Address), sqlcol.Addr(&c.Participant1), sqlcol.Addr(&c.Participant2),
+		sqlcol.U64(&c.SettleTimeout), sqlcol.U64(&c.OpenedBlock), &c.State, sqlcol.Addr(&c.Closing),
+		sqlcol.U64(&c.ClosedBlock), sqlcol.U64(&c.OnChainNonce), sqlcol.U64(&c.SettledBlock),
+		sqlcol.Big(&c.RewardDeposit1), sqlcol.Big(&c.RewardDeposit2))
 	return c, err
 }
 
@@ -36,7 +37,7 @@ func (s *Store) Channel(ctx context.Context, addr common.Address) (proofs.Channe
 	if ok {
 		return c, nil
 	}
-	c, err := scanChannel(s.rst.channel.QueryRowContext(ctx, addrArg(addr)))
+	c, err := scanChannel(s.rst.channel.QueryRowContext(ctx, sqlcol.AddrArg(addr)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("unknown channel %s", addr.Hex())
 	}
@@ -76,14 +77,14 @@ const missedQuery = `SELECT ` + channelCols + ` FROM channels AS c
 
 // MissedWindows implements proofs.Store, in deadline order.
 func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]proofs.Channel, error) {
-	chs, err := queryAll(ctx, s.r, scanChannelRows, missedQuery, satInt64(after), satInt64(upTo))
+	chs, err := queryAll(ctx, s.r, scanChannelRows, missedQuery, sqlcol.SatInt64(after), sqlcol.SatInt64(upTo))
 	return chs, wrap("missed windows", err)
 }
 
 // ActionableChannels implements proofs.Store. Channels come in order of
 // their deadline, the most urgent first.
 func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]proofs.Channel, error) {
-	chs, err := queryAll(ctx, s.r, scanChannelRows, actionableQuery, satInt64(head))
+	chs, err := queryAll(ctx, s.r, scanChannelRows, actionableQuery, sqlcol.SatInt64(head))
 	return chs, wrap("actionable channels", err)
 }
 
@@ -165,8 +166,8 @@ func scanEvent(rows *sql.Rows) (proofs.ChainEvent, error) {
 	var e proofs.ChainEvent
 	var logIndex int64
 	var data string
-	if err := rows.Scan(u64Col{&e.Block}, &logIndex, &e.Kind, addrCol{&e.Channel},
-		hashCol{(*[32]byte)(&e.TxHash)}, hashCol{(*[32]byte)(&e.BlockHash)}, &data); err != nil {
+	if err := rows.Scan(sqlcol.U64(&e.Block), &logIndex, &e.Kind, sqlcol.Addr(&e.Channel),
+		sqlcol.Hash((*[32]byte)(&e.TxHash)), sqlcol.Hash((*[32]byte)(&e.BlockHash)), &data); err != nil {
 		return e, err
 	}
 	e.LogIndex = uint(logIndex)
@@ -176,7 +177,7 @@ func scanEvent(rows *sql.Rows) (proofs.ChainEvent, error) {
 // ChannelEvents implements proofs.Store, in chain order.
 func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]proofs.ChainEvent, error) {
 	evs, err := queryAll(ctx, s.r, scanEvent,
-		`SELECT `+eventCols+` FROM chain_events WHERE channel = ? ORDER BY block, log_index`, addrArg(channel))
+		`SELECT `+eventCols+` FROM chain_events WHERE channel = ? ORDER BY block, log_index`, sqlcol.AddrArg(channel))
 	return evs, wrap("channel events", err)
 }
 
@@ -184,7 +185,7 @@ func (s *Store) ChannelEvents(ctx context.Context, channel common.Address) ([]pr
 // order.
 func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEvent, error) {
 	evs, err := queryAll(ctx, s.r, scanEvent,
-		`SELECT `+eventCols+` FROM chain_events WHERE block > ? ORDER BY block, log_index`, u64Arg(block))
+		`SELECT `+eventCols+` FROM chain_events WHERE block > ? ORDER BY block, log_index`, sqlcol.U64Arg(block))
 	return evs, wrap("events after", err)
 }
 
@@ -192,7 +193,7 @@ func (s *Store) EventsAfter(ctx context.Context, block uint64) ([]proofs.ChainEv
 func (s *Store) Cursor(ctx context.Context) (proofs.Cursor, bool, error) {
 	var c proofs.Cursor
 	err := s.r.QueryRowContext(ctx, `SELECT number, hash FROM cursor WHERE id = 1`).
-		Scan(u64Col{&c.Number}, hashCol{(*[32]byte)(&c.Hash)})
+		Scan(sqlcol.U64(&c.Number), sqlcol.Hash((*[32]byte)(&c.Hash)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
@@ -205,8 +206,8 @@ func (s *Store) Cursor(ctx context.Context) (proofs.Cursor, bool, error) {
 // BlockHash implements proofs.Store; only the newest 256 blocks are kept.
 func (s *Store) BlockHash(ctx context.Context, number uint64) (common.Hash, bool, error) {
 	var h common.Hash
-	err := s.r.QueryRowContext(ctx, `SELECT hash FROM block_hashes WHERE number = ?`, u64Arg(number)).
-		Scan(hashCol{(*[32]byte)(&h)})
+	err := s.r.QueryRowContext(ctx, `SELECT hash FROM block_hashes WHERE number = ?`, sqlcol.U64Arg(number)).
+		Scan(sqlcol.Hash((*[32]byte)(&h)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, false, nil
 	}
@@ -241,8 +242,8 @@ func (s *Store) ApplyChain(ctx context.Context, b proofs.ChainBatch) (err error)
 				if err != nil {
 					return err
 				}
-				if _, err := stmt.ExecContext(ctx, u64Arg(e.Block), int64(e.LogIndex), string(e.Kind),
-					addrArg(e.Channel), hashArg(e.TxHash), hashArg(e.BlockHash), data); err != nil {
+				if _, err := stmt.ExecContext(ctx, sqlcol.U64Arg(e.Block), int64(e.LogIndex), string(e.Kind),
+					sqlcol.AddrArg(e.Channel), sqlcol.HashArg(e.TxHash), sqlcol.HashArg(e.BlockHash), data); err != nil {
 					return fmt.Errorf("event %s at %d/%d: %w", e.Kind, e.Block, e.LogIndex, err)
 				}
 			}
@@ -257,7 +258,7 @@ func (s *Store) ApplyChain(ctx context.Context, b proofs.ChainBatch) (err error)
 			}
 			defer stmt.Close()
 			for _, blk := range b.Blocks {
-				if _, err := stmt.ExecContext(ctx, u64Arg(blk.Number), hashArg(blk.Hash)); err != nil {
+				if _, err := stmt.ExecContext(ctx, sqlcol.U64Arg(blk.Number), sqlcol.HashArg(blk.Hash)); err != nil {
 					return err
 				}
 			}
@@ -274,7 +275,7 @@ func (s *Store) ApplyChain(ctx context.Context, b proofs.ChainBatch) (err error)
 func (s *Store) RollbackChain(ctx context.Context, r proofs.ChainRollback) error {
 	defer s.chc.invalidateAll()
 	return s.write(ctx, "rollback chain", func(tx *sql.Tx) error {
-		to := u64Arg(r.To.Number)
+		to := sqlcol.U64Arg(r.To.Number)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM chain_events WHERE block > ?`, to); err != nil {
 			return err
 		}
@@ -285,7 +286,7 @@ func (s *Store) RollbackChain(ctx context.Context, r proofs.ChainRollback) error
 			return err
 		}
 		for _, a := range r.Removed {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM channels WHERE address = ?`, addrArg(a)); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM channels WHERE address = ?`, sqlcol.AddrArg(a)); err != nil {
 				return err
 			}
 		}
@@ -304,11 +305,11 @@ func upsertChannels(ctx context.Context, tx *sql.Tx, chs []proofs.Channel) error
 	}
 	defer stmt.Close()
 	for _, c := range chs {
-		if _, err := stmt.ExecContext(ctx, addrArg(c.Address), addrArg(c.Participant1), addrArg(c.Participant2),
-			u64Arg(c.SettleTimeout), u64Arg(c.OpenedBlock), int64(c.State), addrArg(c.Closing),
-			u64Arg(c.ClosedBlock), u64Arg(c.OnChainNonce), u64Arg(c.SettledBlock),
-			bigArg(c.RewardDeposit1), bigArg(c.RewardDeposit2),
-			deadline(c.ClosedBlock, c.SettleTimeout)); err != nil {
+		if _, err := stmt.ExecContext(ctx, sqlcol.AddrArg(c.Address), sqlcol.AddrArg(c.Participant1), sqlcol.AddrArg(c.Participant2),
+			sqlcol.U64Arg(c.SettleTimeout), sqlcol.U64Arg(c.OpenedBlock), int64(c.State), sqlcol.AddrArg(c.Closing),
+			sqlcol.U64Arg(c.ClosedBlock), sqlcol.U64Arg(c.OnChainNonce), sqlcol.U64Arg(c.SettledBlock),
+			sqlcol.BigArg(c.RewardDeposit1), sqlcol.BigArg(c.RewardDeposit2),
+			sqlcol.Deadline(c.ClosedBlock, c.SettleTimeout)); err != nil {
 			return fmt.Errorf("channel %s: %w", c.Address.Hex(), err)
 		}
 	}
@@ -318,6 +319,6 @@ func upsertChannels(ctx context.Context, tx *sql.Tx, chs []proofs.Channel) error
 func setCursor(ctx context.Context, tx *sql.Tx, c proofs.Cursor) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO cursor (id, number, hash) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET number = excluded.number, hash = excluded.hash`,
-		u64Arg(c.Number), hashArg(c.Hash))
+		sqlcol.U64Arg(c.Number), sqlcol.HashArg(c.Hash))
 	return err
 }

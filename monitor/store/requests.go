@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -25,21 +26,21 @@ const requestCols = `channel, non_closing, closing, chain_id, nonce, transferred
 
 func requestDest(r *proofs.Request) []any {
 	return []any{
-		addrCol{&r.Channel}, addrCol{&r.NonClosing}, addrCol{&r.Closing},
-		bigCol{&r.ChainID}, u64Col{&r.Nonce}, bigCol{&r.TransferredAmount},
-		hashCol{&r.Locksroot}, hashCol{&r.ExtraHash},
-		bytesCol{&r.Signature}, bytesCol{&r.NonClosingSignature}, bigCol{&r.Reward},
-		&r.Source, &r.SourceRef, timeCol{&r.ReceivedAt},
+		sqlcol.Addr(&r.Channel), sqlcol.Addr(&r.NonClosing), sqlcol.Addr(&r.Closing),
+		sqlcol.Big(&r.ChainID), sqlcol.U64(&r.Nonce), sqlcol.Big(&r.TransferredAmount),
+		sqlcol.Hash(&r.Locksroot), sqlcol.Hash(&r.ExtraHash),
+		sqlcol.Bytes(&r.Signature), sqlcol.Bytes(&r.NonClosingSignature), sqlcol.Big(&r.Reward),
+		&r.Source, &r.SourceRef, sqlcol.Time(&r.ReceivedAt),
 	}
 }
 
 func requestArgs(r *proofs.Request) []any {
 	return []any{
-		addrArg(r.Channel), addrArg(r.NonClosing), addrArg(r.Closing),
-		bigArg(r.ChainID), u64Arg(r.Nonce), bigArg(r.TransferredAmount),
+		sqlcol.AddrArg(r.Channel), sqlcol.AddrArg(r.NonClosing), sqlcol.AddrArg(r.Closing),
+		sqlcol.BigArg(r.ChainID), sqlcol.U64Arg(r.Nonce), sqlcol.BigArg(r.TransferredAmount),
 		r.Locksroot[:], r.ExtraHash[:],
-		blobArg(r.Signature), blobArg(r.NonClosingSignature), bigArg(r.Reward),
-		r.Source, r.SourceRef, timeArg(r.ReceivedAt),
+		sqlcol.BlobArg(r.Signature), sqlcol.BlobArg(r.NonClosingSignature), sqlcol.BigArg(r.Reward),
+		r.Source, r.SourceRef, sqlcol.TimeArg(r.ReceivedAt),
 	}
 }
 
@@ -101,9 +102,9 @@ func (s *Store) SaveRequests(ctx context.Context, reqs []proofs.Request) (result
 func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *proofs.Request) (monitor.SaveResult, error) {
 	var res monitor.SaveResult
 	var old proofs.Request
-	err := tx.StmtContext(ctx, s.st.getRequest).QueryRowContext(ctx, addrArg(r.Channel), addrArg(r.NonClosing)).Scan(
-		u64Col{&old.Nonce}, bigCol{&old.TransferredAmount}, hashCol{&old.Locksroot}, hashCol{&old.ExtraHash},
-		bytesCol{&old.Signature}, bytesCol{&old.NonClosingSignature}, bigCol{&old.Reward}, addrCol{&old.Closing})
+	err := tx.StmtContext(ctx, s.st.getRequest).QueryRowContext(ctx, sqlcol.AddrArg(r.Channel), sqlcol.AddrArg(r.NonClosing)).Scan(
+		sqlcol.U64(&old.Nonce), sqlcol.Big(&old.TransferredAmount), sqlcol.Hash(&old.Locksroot), sqlcol.Hash(&old.ExtraHash),
+		sqlcol.Bytes(&old.Signature), sqlcol.Bytes(&old.NonClosingSignature), sqlcol.Big(&old.Reward), sqlcol.Addr(&old.Closing))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -127,7 +128,7 @@ func (s *Store) saveRequest(ctx context.Context, tx *sql.Tx, r *proofs.Request) 
 	// stored.
 	if !res.Replaced || old.Closing != r.Closing {
 		var ch, closing, nonClosing bool
-		err := tx.StmtContext(ctx, s.st.seen).QueryRowContext(ctx, addrArg(r.Channel), addrArg(r.Closing), addrArg(r.NonClosing)).
+		err := tx.StmtContext(ctx, s.st.seen).QueryRowContext(ctx, sqlcol.AddrArg(r.Channel), sqlcol.AddrArg(r.Closing), sqlcol.AddrArg(r.NonClosing)).
 			Scan(&ch, &closing, &nonClosing)
 		if err != nil {
 			return res, err
@@ -191,7 +192,7 @@ func bigEqual(a, b *big.Int) bool {
 func (s *Store) Request(ctx context.Context, channel, nonClosing common.Address) (proofs.Request, error) {
 	var r proofs.Request
 	err := s.r.QueryRowContext(ctx, `SELECT `+requestCols+` FROM requests WHERE channel = ? AND non_closing = ?`,
-		addrArg(channel), addrArg(nonClosing)).Scan(requestDest(&r)...)
+		sqlcol.AddrArg(channel), sqlcol.AddrArg(nonClosing)).Scan(requestDest(&r)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound("no request for channel %s and participant %s", channel.Hex(), nonClosing.Hex())
 	}
@@ -216,7 +217,7 @@ func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.R
 			return nil, "", err
 		}
 		afterSQL = ` AND (channel, non_closing) > (?, ?)`
-		afterArgs = []any{addrArg(ch), addrArg(nc)}
+		afterArgs = []any{sqlcol.AddrArg(ch), sqlcol.AddrArg(nc)}
 	}
 
 	var query string
@@ -225,7 +226,7 @@ func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.R
 		// Two index range scans, each already in key order, merged; the
 		// second skips rows the first returns. One scan with OR could make
 		// SQLite walk the whole table in key order.
-		p := addrArg(*q.Participant)
+		p := sqlcol.AddrArg(*q.Participant)
 		query = `SELECT ` + requestCols + ` FROM requests WHERE closing = ?` + afterSQL +
 			` UNION ALL SELECT ` + requestCols + ` FROM requests WHERE non_closing = ? AND closing <> ?` + afterSQL +
 			` ORDER BY channel, non_closing LIMIT ?`
@@ -238,11 +239,11 @@ func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.R
 		args = append(args, afterArgs...)
 		if q.Channel != nil {
 			query += ` AND channel = ?`
-			args = append(args, addrArg(*q.Channel))
+			args = append(args, sqlcol.AddrArg(*q.Channel))
 		}
 		if q.Participant != nil {
 			query += ` AND (closing = ? OR non_closing = ?)`
-			args = append(args, addrArg(*q.Participant), addrArg(*q.Participant))
+			args = append(args, sqlcol.AddrArg(*q.Participant), sqlcol.AddrArg(*q.Participant))
 		}
 		query += ` ORDER BY channel, non_closing LIMIT ?`
 	}
@@ -283,7 +284,7 @@ func truncate(s string, n int) string {
 // RequestsForChannel implements proofs.Store.
 func (s *Store) RequestsForChannel(ctx context.Context, channel common.Address) ([]proofs.Request, error) {
 	reqs, err := queryAll(ctx, s.r, scanRequest,
-		`SELECT `+requestCols+` FROM requests WHERE channel = ? ORDER BY non_closing`, addrArg(channel))
+		`SELECT `+requestCols+` FROM requests WHERE channel = ? ORDER BY non_closing`, sqlcol.AddrArg(channel))
 	return reqs, wrap("requests for channel", err)
 }
 
@@ -299,11 +300,11 @@ func (s *Store) DeleteRequests(ctx context.Context, channel common.Address) (int
 			`INSERT OR IGNORE INTO seen_addresses (address)
 				SELECT closing FROM requests WHERE channel = ?1 UNION SELECT non_closing FROM requests WHERE channel = ?1`,
 		} {
-			if _, err := tx.ExecContext(ctx, q, addrArg(channel)); err != nil {
+			if _, err := tx.ExecContext(ctx, q, sqlcol.AddrArg(channel)); err != nil {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE channel = ?`, addrArg(channel))
+		res, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE channel = ?`, sqlcol.AddrArg(channel))
 		if err != nil {
 			return err
 		}

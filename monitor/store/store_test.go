@@ -20,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/storetest"
 )
@@ -515,7 +516,7 @@ func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) string {
 // the requests table.
 func TestQueryPlans(t *testing.T) {
 	s := openAt(t, tempPath(t))
-	a, b := addrArg(testAddr("a", 1)), addrArg(testAddr("b", 1))
+	a, b := sqlcol.AddrArg(testAddr("a", 1)), sqlcol.AddrArg(testAddr("b", 1))
 	for _, tc := range []struct {
 		name  string
 		query string

@@ -7,15 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/tower"
-	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
 // The Lightning watchtower's state (tower.Store, the Bitcoin watcher's
@@ -32,109 +31,23 @@ const appointmentCols = `user_pubkey, locator, network, encrypted_blob, cipher,
 	to_self_delay, start_block, end_block, reward_sat, user_signature,
 	source, source_ref, received_at, accepted_tip, seq`
 
-// ---- column encodings ----
-
-// fixedCol reads a blob of exactly len(p) bytes into p (a slice of an
-// array: a locator, a public key).
-type fixedCol struct{ p []byte }
-
-func (c fixedCol) Scan(src any) error {
-	b, ok := src.([]byte)
-	if !ok || len(b) != len(c.p) {
-		return fmt.Errorf("want a %d-byte value, got %T of length %d", len(c.p), src, lenOf(src))
-	}
-	copy(c.p, b)
-	return nil
-}
-
-type u32Col struct{ p *uint32 }
-
-func (c u32Col) Scan(src any) error {
-	v, ok := src.(int64)
-	if !ok || v < 0 || v > math.MaxUint32 {
-		return fmt.Errorf("want a 32-bit height, got %T %v", src, src)
-	}
-	*c.p = uint32(v)
-	return nil
-}
-
-// cipherCol reads a cipher's wire name.
-type cipherCol struct{ p *lncrypto.Cipher }
-
-func (c cipherCol) Scan(src any) error {
-	var name string
-	switch v := src.(type) {
-	case string:
-		name = v
-	case []byte:
-		name = string(v)
-	default:
-		return fmt.Errorf("want a cipher name, got %T", src)
-	}
-	ci, err := lncrypto.ParseCipher(name)
-	if err != nil {
-		return err
-	}
-	*c.p = ci
-	return nil
-}
-
-// cipherArg stores the wire name; an unknown cipher could not be read back.
-func cipherArg(c lncrypto.Cipher) (string, error) {
-	if !c.Valid() {
-		return "", fmt.Errorf("cannot store unknown cipher %d", c.ID())
-	}
-	return c.String(), nil
-}
-
-// seqCol reads an appointment's seq: NULL is an unsequenced appointment.
-type seqCol struct{ a *tower.Appointment }
-
-func (c seqCol) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
-		c.a.Seq, c.a.Unsequenced = 0, true
-	case int64:
-		c.a.Seq, c.a.Unsequenced = uint64(v), false
-	default:
-		return fmt.Errorf("want a sequence number, got %T", src)
-	}
-	return nil
-}
-
-// seqArg stores an unsequenced appointment's seq as NULL.
-func seqArg(a *tower.Appointment) any {
-	if a.Unsequenced {
-		return nil
-	}
-	return u64Arg(a.Seq)
-}
-
-// optBtcHashArg stores the zero hash as NULL ("not set").
-func optBtcHashArg(h chainhash.Hash) any {
-	if h == (chainhash.Hash{}) {
-		return nil
-	}
-	return h[:]
-}
-
 func appointmentDest(a *tower.StoredAppointment) []any {
 	return []any{
-		fixedCol{a.UserPubkey[:]}, fixedCol{a.Locator[:]}, &a.Network, bytesCol{&a.EncryptedBlob}, cipherCol{&a.Cipher},
-		u32Col{&a.ToSelfDelay}, u32Col{&a.StartBlock}, u32Col{&a.EndBlock}, u64Col{&a.RewardSat}, &a.UserSignature,
-		&a.Source, &a.SourceRef, timeCol{&a.ReceivedAt}, u32Col{&a.AcceptedTip}, seqCol{&a.Appointment},
+		sqlcol.Fixed(a.UserPubkey[:]), sqlcol.Fixed(a.Locator[:]), &a.Network, sqlcol.Bytes(&a.EncryptedBlob), sqlcol.Cipher(&a.Cipher),
+		sqlcol.U32(&a.ToSelfDelay), sqlcol.U32(&a.StartBlock), sqlcol.U32(&a.EndBlock), sqlcol.U64(&a.RewardSat), &a.UserSignature,
+		&a.Source, &a.SourceRef, sqlcol.Time(&a.ReceivedAt), sqlcol.U32(&a.AcceptedTip), sqlcol.Seq(&a.Appointment),
 	}
 }
 
 func appointmentArgs(a *tower.StoredAppointment) ([]any, error) {
-	ci, err := cipherArg(a.Cipher)
+	ci, err := sqlcol.CipherArg(a.Cipher)
 	if err != nil {
 		return nil, err
 	}
 	return []any{
-		a.UserPubkey[:], a.Locator[:], a.Network, blobArg(a.EncryptedBlob), ci,
-		int64(a.ToSelfDelay), int64(a.StartBlock), int64(a.EndBlock), u64Arg(a.RewardSat), a.UserSignature,
-		a.Source, a.SourceRef, timeArg(a.ReceivedAt), int64(a.AcceptedTip), seqArg(&a.Appointment),
+		a.UserPubkey[:], a.Locator[:], a.Network, sqlcol.BlobArg(a.EncryptedBlob), ci,
+		int64(a.ToSelfDelay), int64(a.StartBlock), int64(a.EndBlock), sqlcol.U64Arg(a.RewardSat), a.UserSignature,
+		a.Source, a.SourceRef, sqlcol.TimeArg(a.ReceivedAt), int64(a.AcceptedTip), sqlcol.SeqArg(&a.Appointment),
 	}, nil
 }
 
@@ -192,9 +105,9 @@ func (s *Store) saveAppointment(ctx context.Context, tx *sql.Tx, a *tower.Stored
 	var old tower.Appointment
 	err := tx.QueryRowContext(ctx, `SELECT network, encrypted_blob, cipher, to_self_delay, start_block,
 		end_block, reward_sat, user_signature, seq FROM appointments WHERE user_pubkey = ? AND locator = ?`,
-		a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, bytesCol{&old.EncryptedBlob}, cipherCol{&old.Cipher},
-		u32Col{&old.ToSelfDelay}, u32Col{&old.StartBlock}, u32Col{&old.EndBlock}, u64Col{&old.RewardSat}, &old.UserSignature,
-		seqCol{&old})
+		a.UserPubkey[:], a.Locator[:]).Scan(&old.Network, sqlcol.Bytes(&old.EncryptedBlob), sqlcol.Cipher(&old.Cipher),
+		sqlcol.U32(&old.ToSelfDelay), sqlcol.U32(&old.StartBlock), sqlcol.U32(&old.EndBlock), sqlcol.U64(&old.RewardSat), &old.UserSignature,
+		sqlcol.Seq(&old))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -387,7 +300,7 @@ func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]by
 		defer rows.Close()
 		for rows.Next() {
 			var l [16]byte
-			if err := rows.Scan(fixedCol{l[:]}); err != nil {
+			if err := rows.Scan(sqlcol.Fixed(l[:])); err != nil {
 				return err
 			}
 			gone = append(gone, l)
@@ -421,7 +334,7 @@ func (s *Store) LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, 
 // SetBtcCursor.
 func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Hash, ok bool, err error) {
 	err = s.r.QueryRowContext(ctx, `SELECT height, hash FROM btc_cursor WHERE id = 1`).
-		Scan(u32Col{&height}, hashCol{(*[32]byte)(&hash)})
+		Scan(sqlcol.U32(&height), sqlcol.Hash((*[32]byte)(&hash)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, chainhash.Hash{}, false, nil
 	}
@@ -436,7 +349,7 @@ func (s *Store) BtcCursor(ctx context.Context) (height uint32, hash chainhash.Ha
 func (s *Store) BtcBlockHash(ctx context.Context, height uint32) (chainhash.Hash, bool, error) {
 	var h chainhash.Hash
 	err := s.r.QueryRowContext(ctx, `SELECT hash FROM btc_block_hashes WHERE height = ?`, int64(height)).
-		Scan(hashCol{(*[32]byte)(&h)})
+		Scan(sqlcol.Hash((*[32]byte)(&h)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, false, nil
 	}
@@ -500,23 +413,23 @@ var justiceSet = strings.ReplaceAll(strings.Join(strings.Fields(justiceCols), " 
 
 func justiceArgs(j *tower.Justice) []any {
 	return []any{
-		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], optBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
-		optBtcHashArg(j.TxID), optBlobArg(j.Raw), j.FeeSat, j.BountySat, u64Arg(j.PromisedSat), j.FeeRate,
+		j.Locator[:], j.UserPubkey[:], j.BreachTxID[:], sqlcol.OptBlobArg(j.BreachRaw), int64(j.BreachBlock), int64(j.Deadline),
+		sqlcol.OptBtcHashArg(j.TxID), sqlcol.OptBlobArg(j.Raw), j.FeeSat, j.BountySat, sqlcol.U64Arg(j.PromisedSat), j.FeeRate,
 		string(j.Outcome), string(j.Reason), j.Detail,
-		int64(j.SentHeight), int64(j.Block), optBtcHashArg(j.BlockHash), j.Replacement,
-		timeArg(j.CreatedAt), timeArg(j.UpdatedAt), optBtcHashArg(j.SpentBy), int64(j.SpentBlock),
+		int64(j.SentHeight), int64(j.Block), sqlcol.OptBtcHashArg(j.BlockHash), j.Replacement,
+		sqlcol.TimeArg(j.CreatedAt), sqlcol.TimeArg(j.UpdatedAt), sqlcol.OptBtcHashArg(j.SpentBy), int64(j.SpentBlock),
 	}
 }
 
 func scanJustice(rows *sql.Rows) (tower.Justice, error) {
 	var j tower.Justice
 	err := rows.Scan(&j.ID,
-		fixedCol{j.Locator[:]}, fixedCol{j.UserPubkey[:]}, fixedCol{j.BreachTxID[:]}, bytesCol{&j.BreachRaw},
-		u32Col{&j.BreachBlock}, u32Col{&j.Deadline},
-		hashCol{(*[32]byte)(&j.TxID)}, bytesCol{&j.Raw}, &j.FeeSat, &j.BountySat, u64Col{&j.PromisedSat}, &j.FeeRate,
+		sqlcol.Fixed(j.Locator[:]), sqlcol.Fixed(j.UserPubkey[:]), sqlcol.Fixed(j.BreachTxID[:]), sqlcol.Bytes(&j.BreachRaw),
+		sqlcol.U32(&j.BreachBlock), sqlcol.U32(&j.Deadline),
+		sqlcol.Hash((*[32]byte)(&j.TxID)), sqlcol.Bytes(&j.Raw), &j.FeeSat, &j.BountySat, sqlcol.U64(&j.PromisedSat), &j.FeeRate,
 		&j.Outcome, &j.Reason, &j.Detail,
-		u32Col{&j.SentHeight}, u32Col{&j.Block}, hashCol{(*[32]byte)(&j.BlockHash)}, &j.Replacement,
-		timeCol{&j.CreatedAt}, timeCol{&j.UpdatedAt}, hashCol{(*[32]byte)(&j.SpentBy)}, u32Col{&j.SpentBlock})
+		sqlcol.U32(&j.SentHeight), sqlcol.U32(&j.Block), sqlcol.Hash((*[32]byte)(&j.BlockHash)), &j.Replacement,
+		sqlcol.Time(&j.CreatedAt), sqlcol.Time(&j.UpdatedAt), sqlcol.Hash((*[32]byte)(&j.SpentBy)), sqlcol.U32(&j.SpentBlock))
 	return j, err
 }
 

@@ -1,6 +1,19 @@
-package pgstore
+// Package sqlcol is how the stores (monitor/store on SQLite, monitor/pgstore
+// on PostgreSQL) encode Go values in table columns, so that both keep every
+// type the same way: values go in through the *Arg helpers and come out
+// through the sql.Scanner values of the column constructors (Addr, Hash,
+// ...), which accept what database/sql's SQLite driver and pgx both hand a
+// Scanner (bytes, int64, string, NULL as nil).
+//
+// The conventions: addresses and hashes as their bytes, the zero hash and
+// empty blobs as NULL where a column is optional, amounts as decimal text
+// (SQLite TEXT, PostgreSQL numeric), uint64 in a signed 64-bit integer with
+// all 64 bits kept, times as Unix nanoseconds, heights compared in SQL
+// clamped to the signed range.
+package sqlcol
 
 import (
+	"database/sql"
 	"fmt"
 	"math"
 	"math/big"
@@ -13,78 +26,69 @@ import (
 	"github.com/vigil-monitor/vigil/monitor/tower/lncrypto"
 )
 
-// Column encodings (migrations/0001_init.sql states the conventions).
-// Values go in through the *Arg helpers and come out through the
-// sql.Scanner types below (pgx hands a Scanner bytea as []byte, bigint as
-// int64, numeric and text as string, NULL as nil), so every table encodes
-// a Go type the same way.
+func AddrArg(a common.Address) []byte { return a.Bytes() }
 
-func addrArg(a common.Address) []byte { return a.Bytes() }
+func HashArg(h common.Hash) []byte { return h.Bytes() }
 
-func hashArg(h common.Hash) []byte { return h.Bytes() }
-
-// optHashArg stores the zero hash as NULL ("not set").
-func optHashArg(h common.Hash) any {
+// OptHashArg stores the zero hash as NULL ("not set").
+func OptHashArg(h common.Hash) any {
 	if h == (common.Hash{}) {
 		return nil
 	}
 	return h.Bytes()
 }
 
-// bigArg stores an amount as its decimal text, which the server parses
-// into numeric; nil is NULL.
-func bigArg(b *big.Int) any {
+// BigArg stores an amount as decimal TEXT, nil as NULL.
+func BigArg(b *big.Int) any {
 	if b == nil {
 		return nil
 	}
 	return b.String()
 }
 
-// u64Arg keeps all 64 bits in a bigint: values >= 2^63 are stored
-// negative, and queries that compare them as numbers say so.
-func u64Arg(v uint64) int64 { return int64(v) }
+// U64Arg keeps all 64 bits; database/sql rejects uint64 values >= 2^63.
+func U64Arg(v uint64) int64 { return int64(v) }
 
-// blobArg is for NOT NULL bytea columns: nil is stored as an empty value.
-func blobArg(b []byte) []byte {
+// BlobArg is for NOT NULL BLOB columns: nil is stored as an empty blob.
+func BlobArg(b []byte) []byte {
 	if b == nil {
 		return []byte{}
 	}
 	return b
 }
 
-// optBlobArg stores an empty slice as NULL.
-func optBlobArg(b []byte) any {
+// OptBlobArg stores an empty slice as NULL.
+func OptBlobArg(b []byte) any {
 	if len(b) == 0 {
 		return nil
 	}
 	return b
 }
 
-// timeArg stores Unix nanoseconds: timestamptz keeps only microseconds.
-func timeArg(t time.Time) any {
+func TimeArg(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return t.UnixNano()
 }
 
-// satInt64 clamps v into bigint's range, for values compared as numbers in
-// SQL (deadlines, heads).
-func satInt64(v uint64) int64 {
+// SatInt64 clamps v into SQLite's signed integer range, for values compared
+// as numbers in SQL (deadlines, heads).
+func SatInt64(v uint64) int64 {
 	if v > math.MaxInt64 {
 		return math.MaxInt64
 	}
 	return int64(v)
 }
 
-// deadline is closed+timeout saturated at 2^63-1: a window that ends beyond
+// Deadline is closed+timeout saturated at 2^63-1: a window that ends beyond
 // any representable block is open for every head.
-func deadline(closed, timeout uint64) int64 {
+func Deadline(closed, timeout uint64) int64 {
 	d := closed + timeout
 	if d < closed {
 		return math.MaxInt64
 	}
-	return satInt64(d)
+	return SatInt64(d)
 }
 
 type addrCol struct{ p *common.Address }
@@ -114,7 +118,7 @@ func (c hashCol) Scan(src any) error {
 	return nil
 }
 
-// bytesCol copies a bytea; NULL and empty read as nil.
+// bytesCol copies a blob; NULL and empty read as nil.
 type bytesCol struct{ p *[]byte }
 
 func (c bytesCol) Scan(src any) error {
@@ -128,12 +132,12 @@ func (c bytesCol) Scan(src any) error {
 			*c.p = append([]byte(nil), v...)
 		}
 	default:
-		return fmt.Errorf("want bytes, got %T", src)
+		return fmt.Errorf("want a blob, got %T", src)
 	}
 	return nil
 }
 
-// bigCol reads a numeric amount; NULL reads as nil.
+// bigCol reads decimal TEXT; NULL reads as nil.
 type bigCol struct{ p **big.Int }
 
 func (c bigCol) Scan(src any) error {
@@ -146,7 +150,7 @@ func (c bigCol) Scan(src any) error {
 		s = v
 	case []byte:
 		s = string(v)
-	case int64:
+	case int64: // written by hand in the sqlite3 shell
 		*c.p = big.NewInt(v)
 		return nil
 	default:
@@ -186,7 +190,17 @@ func (c timeCol) Scan(src any) error {
 	return nil
 }
 
-// fixedCol reads a bytea of exactly len(p) bytes into p (a slice of an
+func lenOf(src any) int {
+	switch v := src.(type) {
+	case []byte:
+		return len(v)
+	case string:
+		return len(v)
+	}
+	return 0
+}
+
+// fixedCol reads a blob of exactly len(p) bytes into p (a slice of an
 // array: a locator, a public key).
 type fixedCol struct{ p []byte }
 
@@ -214,8 +228,13 @@ func (c u32Col) Scan(src any) error {
 type cipherCol struct{ p *lncrypto.Cipher }
 
 func (c cipherCol) Scan(src any) error {
-	name, ok := src.(string)
-	if !ok {
+	var name string
+	switch v := src.(type) {
+	case string:
+		name = v
+	case []byte:
+		name = string(v)
+	default:
 		return fmt.Errorf("want a cipher name, got %T", src)
 	}
 	ci, err := lncrypto.ParseCipher(name)
@@ -226,8 +245,8 @@ func (c cipherCol) Scan(src any) error {
 	return nil
 }
 
-// cipherArg stores the wire name; an unknown cipher could not be read back.
-func cipherArg(c lncrypto.Cipher) (string, error) {
+// CipherArg stores the wire name; an unknown cipher could not be read back.
+func CipherArg(c lncrypto.Cipher) (string, error) {
 	if !c.Valid() {
 		return "", fmt.Errorf("cannot store unknown cipher %d", c.ID())
 	}
@@ -249,28 +268,48 @@ func (c seqCol) Scan(src any) error {
 	return nil
 }
 
-// seqArg stores an unsequenced appointment's seq as NULL.
-func seqArg(a *tower.Appointment) any {
+// SeqArg stores an unsequenced appointment's seq as NULL.
+func SeqArg(a *tower.Appointment) any {
 	if a.Unsequenced {
 		return nil
 	}
-	return u64Arg(a.Seq)
+	return U64Arg(a.Seq)
 }
 
-// optBtcHashArg stores the zero hash as NULL ("not set").
-func optBtcHashArg(h chainhash.Hash) any {
+// OptBtcHashArg stores the zero hash as NULL ("not set").
+func OptBtcHashArg(h chainhash.Hash) any {
 	if h == (chainhash.Hash{}) {
 		return nil
 	}
 	return h[:]
 }
 
-func lenOf(src any) int {
-	switch v := src.(type) {
-	case []byte:
-		return len(v)
-	case string:
-		return len(v)
-	}
-	return 0
-}
+// Addr scans an address column into p.
+func Addr(p *common.Address) sql.Scanner { return addrCol{p} }
+
+// Hash scans a 32-byte hash column into p.
+func Hash(p *[32]byte) sql.Scanner { return hashCol{p} }
+
+// Bytes scans a blob column into p; NULL and empty read as nil.
+func Bytes(p *[]byte) sql.Scanner { return bytesCol{p} }
+
+// Big scans an amount column into p; NULL reads as nil.
+func Big(p **big.Int) sql.Scanner { return bigCol{p} }
+
+// U64 scans a uint64 kept in a signed 64-bit column into p.
+func U64(p *uint64) sql.Scanner { return u64Col{p} }
+
+// Time scans a Unix-nanosecond column into p.
+func Time(p *time.Time) sql.Scanner { return timeCol{p} }
+
+// Fixed scans a blob of exactly len(p) bytes into p.
+func Fixed(p []byte) sql.Scanner { return fixedCol{p} }
+
+// U32 scans a 32-bit height into p.
+func U32(p *uint32) sql.Scanner { return u32Col{p} }
+
+// Cipher scans a cipher's wire name into p.
+func Cipher(p *lncrypto.Cipher) sql.Scanner { return cipherCol{p} }
+
+// Seq scans an appointment's seq into a (NULL: unsequenced).
+func Seq(a *tower.Appointment) sql.Scanner { return seqCol{a} }
