@@ -55,17 +55,20 @@ func TestCopycatCannotTakeVigilsReward(t *testing.T) {
 	for chain.Head(t) < closed+max(1, s.slotOffset(operator)) {
 		chain.Mine(1) // up to vigild's slot
 	}
-	ethtest.Eventually(t, defaultWait, "vigild's update to be pending", func() bool {
-		return outcomes(v.updates(s.channel))["pending"] == 1
+	// vigild records its update before it broadcasts it: wait for both.
+	ctx := context.Background()
+	var orig *types.Transaction
+	ethtest.Eventually(t, defaultWait, "vigild's update to be recorded and in the pool", func() bool {
+		us := v.updates(s.channel)
+		if outcomes(us)["pending"] != 1 {
+			return false
+		}
+		tx, pending, err := chain.Client.TransactionByHash(ctx, common.HexToHash(us[0]["tx_hash"].(string)))
+		orig = tx
+		return err == nil && pending
 	})
 	if chain.Head(t) >= closed+s.slotOffset(early) {
 		t.Fatalf("head %d: the registered copier's slot %d is already open", chain.Head(t), closed+s.slotOffset(early))
-	}
-	ctx := context.Background()
-	hash := common.HexToHash(v.updates(s.channel)[0]["tx_hash"].(string))
-	orig, pending, err := chain.Client.TransactionByHash(ctx, hash)
-	if err != nil || !pending {
-		t.Fatalf("vigild's transaction %s: pending %v, %v", hash.Hex(), pending, err)
 	}
 	price := new(big.Int).Mul(orig.GasPrice(), big.NewInt(3))
 	copies := map[string]*types.Transaction{
