@@ -36,13 +36,15 @@ The bound is the rate of the two recoveries alone on all cores
 (BenchmarkRecover2), measured for a second right before and right after
 the timed run and averaged (recover2-msgs/s); %bound is the ratio.
 "+receipt" also signs the monitor's EIP-712 receipt, as the daemon does
-for every accepted proof. (The issue expected about 25,000 recoveries per
-second on these machines, a bound of about 12,000 proofs per second; the
-recovery rate measured here is higher, so the bound is too.) BenchmarkSaveRequestGroup is the store alone (64
+for every accepted proof. The bound is measured on the machine of the run,
+so the ratio, not the rate, compares runs on different machines.
+BenchmarkSaveRequestGroup is the store alone (64
 writers of new requests on the same 1,000,000-request database, no
 signatures): the ceiling the database puts on intake.
 
-The goal is missed: see section 8 for the profile. In short, per accepted
+The goal is missed: see section 8 for the profile (taken on an earlier,
+faster machine of this kind, an Intel Xeon; its microsecond figures are
+that machine's). In short, per accepted
 proof the two recoveries cost about 95 µs of CPU and everything else about
 150 µs more (the SQLite write of a request into a 1,000,000-row table
 with three indexes ~80 µs, decoding ~30 µs, the WAL checkpointer ~15 µs,
