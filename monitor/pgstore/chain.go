@@ -2,9 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
@@ -78,77 +75,6 @@ func (s *Store) MissedWindows(ctx context.Context, after, upTo uint64) ([]proofs
 	return chs, wrap("missed windows", err)
 }
 
-// eventData is the JSON of an event's kind-specific fields; amounts are
-// decimal strings, exact whatever their size.
-type eventData struct {
-	Participant1  *common.Address `json:"participant1,omitempty"`
-	Participant2  *common.Address `json:"participant2,omitempty"`
-	SettleTimeout uint64          `json:"settle_timeout,omitempty"`
-	Participant   *common.Address `json:"participant,omitempty"`
-	Nonce         uint64          `json:"nonce,omitempty"`
-	Payout        *common.Address `json:"payout,omitempty"`
-	Amount        string          `json:"amount,omitempty"`
-	Amount2       string          `json:"amount2,omitempty"`
-}
-
-func optAddr(a common.Address) *common.Address {
-	if a == (common.Address{}) {
-		return nil
-	}
-	return &a
-}
-
-func optBigString(b *big.Int) string {
-	if b == nil {
-		return ""
-	}
-	return b.String()
-}
-
-func encodeEventData(e *proofs.ChainEvent) (string, error) {
-	b, err := json.Marshal(eventData{
-		Participant1:  optAddr(e.Participant1),
-		Participant2:  optAddr(e.Participant2),
-		SettleTimeout: e.SettleTimeout,
-		Participant:   optAddr(e.Participant),
-		Nonce:         e.Nonce,
-		Payout:        optAddr(e.Payout),
-		Amount:        optBigString(e.Amount),
-		Amount2:       optBigString(e.Amount2),
-	})
-	return string(b), err
-}
-
-func decodeEventData(s string, e *proofs.ChainEvent) error {
-	var d eventData
-	if err := json.Unmarshal([]byte(s), &d); err != nil {
-		return fmt.Errorf("event data: %w", err)
-	}
-	deref := func(a *common.Address) common.Address {
-		if a == nil {
-			return common.Address{}
-		}
-		return *a
-	}
-	e.Participant1, e.Participant2, e.Participant, e.Payout =
-		deref(d.Participant1), deref(d.Participant2), deref(d.Participant), deref(d.Payout)
-	e.SettleTimeout, e.Nonce = d.SettleTimeout, d.Nonce
-	for _, f := range []struct {
-		s string
-		p **big.Int
-	}{{d.Amount, &e.Amount}, {d.Amount2, &e.Amount2}} {
-		if f.s == "" {
-			continue
-		}
-		v, ok := new(big.Int).SetString(f.s, 10)
-		if !ok {
-			return fmt.Errorf("event data: bad amount %q", f.s)
-		}
-		*f.p = v
-	}
-	return nil
-}
-
 // eventSelect reads data as text: its JSON is decoded here.
 const eventSelect = `SELECT block, log_index, kind, channel, tx_hash, block_hash, data::text FROM chain_events`
 
@@ -161,7 +87,7 @@ func scanEvent(rows pgx.Rows) (proofs.ChainEvent, error) {
 		return e, err
 	}
 	e.Kind, e.LogIndex = proofs.EventKind(kind), uint(logIndex)
-	return e, decodeEventData(data, &e)
+	return e, sqlcol.DecodeEventData(data, &e)
 }
 
 // ChannelEvents implements proofs.Store, in chain order.
@@ -213,7 +139,7 @@ func (s *Store) ApplyChain(ctx context.Context, cb proofs.ChainBatch) error {
 	b := &pgx.Batch{}
 	for i := range cb.Events {
 		e := &cb.Events[i]
-		data, err := encodeEventData(e)
+		data, err := sqlcol.EncodeEventData(e)
 		if err != nil {
 			return wrap("apply chain", err)
 		}

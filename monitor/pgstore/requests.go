@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"math/big"
 	"strings"
@@ -280,7 +279,7 @@ func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.R
 	}
 	var after string
 	if q.After != "" {
-		ch, nc, err := decodePageCursor(q.After)
+		ch, nc, err := sqlcol.DecodePageCursor(q.After)
 		if err != nil {
 			return nil, "", err
 		}
@@ -314,28 +313,9 @@ func (s *Store) Requests(ctx context.Context, q proofs.RequestQuery) ([]proofs.R
 	if len(reqs) > limit {
 		reqs = reqs[:limit]
 		last := reqs[limit-1]
-		next = encodePageCursor(last.Channel, last.NonClosing)
+		next = sqlcol.EncodePageCursor(last.Channel, last.NonClosing)
 	}
 	return reqs, next, nil
-}
-
-func encodePageCursor(channel, nonClosing common.Address) string {
-	return hex.EncodeToString(append(channel.Bytes(), nonClosing.Bytes()...))
-}
-
-func decodePageCursor(s string) (channel, nonClosing common.Address, err error) {
-	b, err := hex.DecodeString(s)
-	if err != nil || len(b) != 2*common.AddressLength {
-		return channel, nonClosing, monitor.Reject(monitor.ReasonBadHex, "invalid page cursor %q", truncate(s, 100))
-	}
-	return common.BytesToAddress(b[:common.AddressLength]), common.BytesToAddress(b[common.AddressLength:]), nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }
 
 // RequestsForChannel implements proofs.Store.

@@ -231,7 +231,7 @@ func encodeAppointmentCursor(locator [16]byte, pub [33]byte) string {
 func decodeAppointmentCursor(s string) (locator [16]byte, pub [33]byte, err error) {
 	b, err := hex.DecodeString(s)
 	if err != nil || len(b) != len(locator)+len(pub) {
-		return locator, pub, monitor.Reject(monitor.ReasonBadHex, "invalid page cursor %q", truncate(s, 100))
+		return locator, pub, monitor.Reject(monitor.ReasonBadHex, "invalid page cursor %q", monitor.Excerpt(s))
 	}
 	copy(locator[:], b)
 	copy(pub[:], b[len(locator):])

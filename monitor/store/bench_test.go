@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/vigil-monitor/vigil/monitor/internal/sqlcol"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
@@ -91,7 +92,7 @@ func BenchmarkLargeStore(b *testing.B) {
 		}
 	})
 	b.Run("RequestsPage100", func(b *testing.B) {
-		after := encodePageCursor(largeAddr(1, n/4), common.Address{})
+		after := sqlcol.EncodePageCursor(largeAddr(1, n/4), common.Address{})
 		for b.Loop() {
 			if _, _, err := s.Requests(ctx, proofs.RequestQuery{After: after}); err != nil {
 				b.Fatal(err)

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -88,78 +86,6 @@ func (s *Store) ActionableChannels(ctx context.Context, head uint64) ([]proofs.C
 	return chs, wrap("actionable channels", err)
 }
 
-// eventData is the JSON of an event's kind-specific fields; amounts are
-// decimal strings so that json_extract in the sqlite3 shell reads them
-// exactly.
-type eventData struct {
-	Participant1  *common.Address `json:"participant1,omitempty"`
-	Participant2  *common.Address `json:"participant2,omitempty"`
-	SettleTimeout uint64          `json:"settle_timeout,omitempty"`
-	Participant   *common.Address `json:"participant,omitempty"`
-	Nonce         uint64          `json:"nonce,omitempty"`
-	Payout        *common.Address `json:"payout,omitempty"`
-	Amount        string          `json:"amount,omitempty"`
-	Amount2       string          `json:"amount2,omitempty"`
-}
-
-func optAddr(a common.Address) *common.Address {
-	if a == (common.Address{}) {
-		return nil
-	}
-	return &a
-}
-
-func optBigString(b *big.Int) string {
-	if b == nil {
-		return ""
-	}
-	return b.String()
-}
-
-func encodeEventData(e *proofs.ChainEvent) (string, error) {
-	b, err := json.Marshal(eventData{
-		Participant1:  optAddr(e.Participant1),
-		Participant2:  optAddr(e.Participant2),
-		SettleTimeout: e.SettleTimeout,
-		Participant:   optAddr(e.Participant),
-		Nonce:         e.Nonce,
-		Payout:        optAddr(e.Payout),
-		Amount:        optBigString(e.Amount),
-		Amount2:       optBigString(e.Amount2),
-	})
-	return string(b), err
-}
-
-func decodeEventData(s string, e *proofs.ChainEvent) error {
-	var d eventData
-	if err := json.Unmarshal([]byte(s), &d); err != nil {
-		return fmt.Errorf("event data: %w", err)
-	}
-	deref := func(a *common.Address) common.Address {
-		if a == nil {
-			return common.Address{}
-		}
-		return *a
-	}
-	e.Participant1, e.Participant2, e.Participant, e.Payout =
-		deref(d.Participant1), deref(d.Participant2), deref(d.Participant), deref(d.Payout)
-	e.SettleTimeout, e.Nonce = d.SettleTimeout, d.Nonce
-	for _, f := range []struct {
-		s string
-		p **big.Int
-	}{{d.Amount, &e.Amount}, {d.Amount2, &e.Amount2}} {
-		if f.s == "" {
-			continue
-		}
-		v, ok := new(big.Int).SetString(f.s, 10)
-		if !ok {
-			return fmt.Errorf("event data: bad amount %q", f.s)
-		}
-		*f.p = v
-	}
-	return nil
-}
-
 const eventCols = `block, log_index, kind, channel, tx_hash, block_hash, data`
 
 func scanEvent(rows *sql.Rows) (proofs.ChainEvent, error) {
@@ -171,7 +97,7 @@ func scanEvent(rows *sql.Rows) (proofs.ChainEvent, error) {
 		return e, err
 	}
 	e.LogIndex = uint(logIndex)
-	return e, decodeEventData(data, &e)
+	return e, sqlcol.DecodeEventData(data, &e)
 }
 
 // ChannelEvents implements proofs.Store, in chain order.
@@ -238,7 +164,7 @@ func (s *Store) ApplyChain(ctx context.Context, b proofs.ChainBatch) (err error)
 			defer stmt.Close()
 			for i := range b.Events {
 				e := &b.Events[i]
-				data, err := encodeEventData(e)
+				data, err := sqlcol.EncodeEventData(e)
 				if err != nil {
 					return err
 				}

@@ -9,7 +9,8 @@
 // empty blobs as NULL where a column is optional, amounts as decimal text
 // (SQLite TEXT, PostgreSQL numeric), uint64 in a signed 64-bit integer with
 // all 64 bits kept, times as Unix nanoseconds, heights compared in SQL
-// clamped to the signed range.
+// clamped to the signed range. encode.go holds the encodings beyond one
+// column: a chain event's fields as JSON and the request listing's cursor.
 package sqlcol
 
 import (

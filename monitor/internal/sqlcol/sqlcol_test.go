@@ -5,6 +5,11 @@ import (
 	"math/big"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestRoundTrips: what an *Arg helper writes, the matching column reads
@@ -52,5 +57,28 @@ func TestScanRefusesWrongTypes(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestEventDataAndCursors: a chain event's fields and a page cursor read
+// back as written; a malformed cursor is refused with bad_hex.
+func TestEventDataAndCursors(t *testing.T) {
+	in := proofs.ChainEvent{Participant: common.HexToAddress("0x1"), Payout: common.HexToAddress("0x2"), Nonce: 7,
+		SettleTimeout: 40, Amount: new(big.Int).Lsh(big.NewInt(1), 200)}
+	data, err := EncodeEventData(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out proofs.ChainEvent
+	if err := DecodeEventData(data, &out); err != nil || out.Participant != in.Participant || out.Payout != in.Payout ||
+		out.Nonce != 7 || out.SettleTimeout != 40 || out.Amount.Cmp(in.Amount) != 0 || out.Amount2 != nil {
+		t.Fatalf("event data %s read back as %+v, %v", data, out, err)
+	}
+	ch, nc := common.HexToAddress("0xc"), common.HexToAddress("0xd")
+	if gc, gn, err := DecodePageCursor(EncodePageCursor(ch, nc)); err != nil || gc != ch || gn != nc {
+		t.Fatalf("cursor read back as %s %s, %v", gc.Hex(), gn.Hex(), err)
+	}
+	if _, _, err := DecodePageCursor("zz"); monitor.AsError(err).Reason != monitor.ReasonBadHex {
+		t.Fatalf("malformed cursor: %v", err)
 	}
 }
