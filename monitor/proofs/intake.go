@@ -29,6 +29,9 @@ type Accepted struct {
 	// MonitorReceipt signature over (channel, nonce, reward, monitor).
 	Monitor          common.Address
 	ReceiptSignature []byte
+	// MonitorRegistry is the registry the monitor is registered in (zero
+	// when not configured).
+	MonitorRegistry common.Address
 }
 
 // IntakeConfig configures an Intake.
@@ -41,6 +44,13 @@ type IntakeConfig struct {
 	// digests with its key. Both optional (no receipt when nil).
 	Monitor     common.Address
 	SignReceipt func(digest [32]byte) ([]byte, error)
+	// MonitorRegistry is the monitor registry whose deposit backs the
+	// receipts; receipts name it. Optional.
+	MonitorRegistry common.Address
+	// Eligibility, when set, says whether this monitor may promise action
+	// now; while it refuses, every request is refused with its error
+	// (monitor_not_registered, observe_only) before anything is stored.
+	Eligibility Eligibility
 	Logger      *slog.Logger
 	Clock       monitor.Clock
 	// GasPriceTTL caches the node's gas price for intake decisions.
@@ -60,6 +70,12 @@ type IntakeConfig struct {
 	// daemon keeps it below the API's write timeout so that a REST client
 	// gets that answer instead of a closed connection.
 	ChainDeadline time.Duration
+}
+
+// Eligibility says whether the monitor may promise action: Refusal is nil
+// while it may, else the *monitor.Error to refuse requests with.
+type Eligibility interface {
+	Refusal() error
 }
 
 // IntakeStore is the store as intake uses it.
@@ -242,6 +258,11 @@ func (in *Intake) verify(bp BalanceProof) (common.Address, error) {
 // reward is deposited and worth the gas. Every node read shares one
 // deadline.
 func (in *Intake) judge(ctx context.Context, bp BalanceProof, closing common.Address) error {
+	if in.cfg.Eligibility != nil {
+		if err := in.cfg.Eligibility.Refusal(); err != nil {
+			return err
+		}
+	}
 	if in.cfg.Sync != nil {
 		if err := in.cfg.Sync.Err(); err != nil {
 			return err
@@ -301,6 +322,7 @@ func (in *Intake) accept(ctx context.Context, bp BalanceProof, closing common.Ad
 	acc := Accepted{
 		ChainID: in.chainID, Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
 		Reward: bp.Reward, Duplicate: res.Duplicate, Replaced: res.Replaced, Monitor: in.cfg.Monitor,
+		MonitorRegistry: in.cfg.MonitorRegistry,
 	}
 	if in.cfg.SignReceipt != nil {
 		dom := eip712.Domain{ChainID: in.chainID, Channel: bp.Channel}
