@@ -195,6 +195,10 @@ func (in *Intake) reject(ctx context.Context, src monitor.Source, bp BalanceProo
 		in.log.Info("balance proof not decided: the request was canceled", append(attrs, "err", e.Err)...)
 	case e.Code() == monitor.CodeInternal:
 		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
+	case e.Reason == monitor.ReasonMonitorNotRegistered || e.Reason == monitor.ReasonObserveOnly:
+		// The registration watch logs the cause once, at error when the
+		// operator must act.
+		in.log.Info("balance proof refused: this monitor takes no requests", attrs...)
 	case e.Reason == monitor.ReasonStorageUnavailable:
 		// The store logs the fault once, at error; one line per request
 		// would flood a log that may share the full disk.

@@ -836,7 +836,7 @@ func (r *Responder) cannotHonour(ctx context.Context, req Request, revert, refus
 	k := decisionKey{req.Channel, req.Nonce}
 	if r.decided[k] != (decision{outcome: OutcomeSkipped}) {
 		r.log.Error("cannot honour a receipt: the channel refuses this monitor's update while the monitor registry does not count it; "+
-			"the client may claim a penalty from the deposit when the window ends", "channel", req.Channel.Hex(), "nonce", req.Nonce,
+			"its window will be missed (a client may claim a penalty if the registry counted this monitor when its slot opened)", "channel", req.Channel.Hex(), "nonce", req.Nonce,
 			"non_closing", req.NonClosing.Hex(), "registration", monitor.AsError(refusal).Message, "revert", revert.Error())
 	}
 	detail := "would revert: " + revert.Error() + "; " + monitor.AsError(refusal).Message
