@@ -2,8 +2,10 @@ package daemon_test
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
 
 // TestExitWhileRunning: vigild receipts alice's request and shows the
@@ -232,4 +235,45 @@ func grepLines(text, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestScheduledUpdatesInStats: with the slotted strategy, /api/1/stats
+// lists the update vigild owes for a stale close with the block its slot
+// opens in (the contract's rule), the later block its strategy acts from
+// and the window's last block; then marks it sent, and drops it once the
+// update is on chain.
+func TestScheduledUpdatesInStats(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(3_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 40, reward)
+	v := startVigil(t, chain, vigilOpts{key: operator, conf: 1, strategy: proofs.StrategySlotted})
+	if code, body := v.put(s.proof(t, 5, big.NewInt(4000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
+	slot := closed + s.slotOffset(operator)
+	act := max(slot, proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(operator), closed, s.timeout))
+	mineUntil(t, chain, 3, "the scheduled update", func() bool { return v.stats().Ethereum.ScheduledTotal == 1 })
+	sc := v.stats().Ethereum.ScheduledUpdates
+	if len(sc) != 1 || sc[0].Channel != s.channel.Hex() || sc[0].Nonce != 5 || sc[0].SlotBlock != slot || sc[0].ActBlock != act ||
+		sc[0].DeadlineBlock != closed+s.timeout || sc[0].Sent {
+		t.Fatalf("scheduled %+v; want slot %d act %d deadline %d", sc, slot, act, closed+s.timeout)
+	}
+	if act <= slot {
+		t.Fatalf("the slotted strategy acts at %d, not after the slot %d: the test shows nothing", act, slot)
+	}
+	mineUntil(t, chain, int(s.timeout), "the update to be sent", func() bool {
+		sc := v.stats().Ethereum.ScheduledUpdates
+		return len(sc) == 1 && sc[0].Sent
+	})
+	for _, u := range v.updates(s.channel) {
+		if sent, err := strconv.ParseUint(fmt.Sprint(u["sent_block"]), 10, 64); err == nil && sent < act {
+			t.Fatalf("sent at block %d, before the act block %d", sent, act)
+		}
+	}
+	mineUntil(t, chain, 5, "the update to leave the schedule", func() bool { return v.stats().Ethereum.ScheduledTotal == 0 })
+	if len(transferUpdates(t, chain, s.channel)) != 1 {
+		t.Fatal("vigild's update is not on chain")
+	}
 }
