@@ -257,7 +257,8 @@ func (in *Intake) verify(bp BalanceProof) (common.Address, error) {
 	return closing, nil
 }
 
-// judge checks the request against the channel and the policy: the node
+// judge checks the request against the monitor's standing, the channel
+// and the policy: the monitor may promise action (Eligibility), the node
 // follows the chain, the channel is open with these participants, the
 // reward is deposited and worth the gas. Every node read shares one
 // deadline.
