@@ -729,7 +729,7 @@ func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stat
 	for {
 		if bal, err := sender.Balance(ctx); err == nil {
 			stats.eth.SetChain(func(c *proofs.ChainStatus) { c.Balance = bal })
-			if d.cfg.MinBalance != nil && bal.Cmp(d.cfg.MinBalance) < 0 {
+			if d.cfg.MinBalance != nil && bal.Cmp(d.cfg.MinBalance) < 0 && !d.cfg.ObserveOnly { // observing sends nothing
 				d.log.Error("operator balance is below gas.min_balance_wei: fund the account or updates will fail",
 					"account", sender.Address().Hex(), "balance_wei", bal.String(), "min_wei", d.cfg.MinBalance.String())
 			}
