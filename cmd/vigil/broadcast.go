@@ -602,7 +602,7 @@ status 1 when fewer than N arrived within --timeout.`)
 	if *r.ethRPC != "" && r.waitReceipt > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), *r.timeout)
 		defer cancel()
-		reg, err := dialRegistry(ctx, *r.ethRPC, bp, wantRegistry)
+		reg, err := dialRegistry(ctx, *r.ethRPC, bp.ChainID, bp.Channel, wantRegistry)
 		if err != nil {
 			return fmt.Errorf("%v; nothing was posted", err)
 		}

@@ -772,4 +772,19 @@ func TestBroadcastCountsRegisteredMonitors(t *testing.T) {
 	if len(byMonitor) != 4 {
 		t.Fatalf("want 4 receipts:\n%s", r.out)
 	}
+
+	// verify-receipt --eth-rpc checks the same against the chain.
+	save := func(name string, l map[string]any) string {
+		raw, _ := json.Marshal(l)
+		return writeFile(t, dir, name, string(raw))
+	}
+	ok := cli("verify-receipt", "--file", save("vigild.json", byMonitor[v.monitor.Hex()]), "--eth-rpc", chain.URL).ok(t)
+	if !strings.Contains(ok.out, "registered and active in the channel's monitor registry "+chain.MonitorRegistry.Hex()) {
+		t.Errorf("verify-receipt: %q", ok.out)
+	}
+	cli("verify-receipt", "--file", save("fresh.json", byMonitor[fresh.Hex()])).ok(t) // signed: valid without --eth-rpc
+	cli("verify-receipt", "--file", save("fresh.json", byMonitor[fresh.Hex()]), "--eth-rpc", chain.URL).
+		fails(t, exitFailure, "receipt signed, but no deposit backs it: its monitor "+fresh.Hex()+" is not registered")
+	cli("verify-receipt", "--file", save("elsewhere.json", byMonitor[registered.Hex()]), "--eth-rpc", chain.URL).
+		fails(t, exitFailure, "it names the monitor registry "+chain.Registry.Hex())
 }

@@ -27,11 +27,10 @@ type registryView struct {
 	judged map[common.Address]string
 }
 
-// dialRegistry connects to the node at url, checks it is on bp's chain
-// and reads bp's channel's monitor registry, which must be want when
-// want is set.
-func dialRegistry(ctx context.Context, url string, bp proofs.BalanceProof, want common.Address) (*registryView, error) {
-	client, chainID, err := ethchain.Dial(ctx, url, nil, dialTimeout)
+// dialRegistry connects to the node at url, checks it is on chainID and
+// reads channel's monitor registry, which must be want when want is set.
+func dialRegistry(ctx context.Context, url string, chainID *big.Int, channel, want common.Address) (*registryView, error) {
+	client, nodeChain, err := ethchain.Dial(ctx, url, nil, dialTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("--eth-rpc: %w", err)
 	}
@@ -39,19 +38,19 @@ func dialRegistry(ctx context.Context, url string, bp proofs.BalanceProof, want 
 		client.Close()
 		return nil, err
 	}
-	if chainID.Cmp(bp.ChainID) != 0 {
-		return fail(fmt.Errorf("--eth-rpc %s is a node of chain %s, the request is for chain %s", url, chainID, bp.ChainID))
+	if nodeChain.Cmp(chainID) != 0 {
+		return fail(fmt.Errorf("--eth-rpc %s is a node of chain %s, not of chain %s", url, nodeChain, chainID))
 	}
-	ch, err := contracts.NewNettingChannelCaller(bp.Channel, client)
+	ch, err := contracts.NewNettingChannelCaller(channel, client)
 	if err != nil {
 		return fail(err)
 	}
 	monitors, err := ch.MonitorRegistry(&bind.CallOpts{Context: ctx})
 	if err != nil {
-		return fail(fmt.Errorf("channel %s names no monitor registry on chain %s (not a channel of protocol version 2?): %v", bp.Channel.Hex(), chainID, err))
+		return fail(fmt.Errorf("channel %s names no monitor registry on chain %s (not a channel of protocol version 2?): %v", channel.Hex(), chainID, err))
 	}
 	if want != (common.Address{}) && want != monitors {
-		return fail(fmt.Errorf("the monitor registry of channel %s is %s, not --monitor-registry %s", bp.Channel.Hex(), monitors.Hex(), want.Hex()))
+		return fail(fmt.Errorf("the monitor registry of channel %s is %s, not --monitor-registry %s", channel.Hex(), monitors.Hex(), want.Hex()))
 	}
 	caller, err := contracts.NewMonitorRegistryCaller(monitors, client)
 	if err != nil {
