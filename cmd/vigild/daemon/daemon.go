@@ -284,7 +284,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 
 	regWatch := newRegistrationWatch(regReader, cfg.Registry, registration, cfg.ObserveOnly, stats.eth,
-		d.log.With("subsystem", "registration"), orDefault(cfg.PollInterval, 2*time.Second))
+		d.log.With("subsystem", "registration"), cfg.Clock, orDefault(cfg.PollInterval, 2*time.Second))
 	eth, err := d.balanceProofs(node, reader, chainID, key, regWatch, registration, st, stats.eth)
 	if err != nil {
 		return err
@@ -547,6 +547,7 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),
 		OnStatus: func(head uint64, cur proofs.Cursor) {
+			regWatch.noteHead(head)
 			now := cfg.Clock.Now()
 			stats.SetChain(func(c *proofs.ChainStatus) {
 				c.Head, c.LastProcessed, c.LastPoll, c.UpdateGas = head, cur, now, policy.Gas.Gas()

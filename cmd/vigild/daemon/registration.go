@@ -145,29 +145,50 @@ func checkRegistration(ctx context.Context, r *registryReader, registry, payout 
 }
 
 // registrationWatch follows the operator account's registration while
-// vigild runs: one registry read per new head (every poll interval). It
-// is intake's and the responder's proofs.Eligibility: while the registry
-// does not count the account (an exit, a deposit slashed below the
-// minimum), or in observe-only mode, requests are refused with a stable
-// reason, so that no receipt promises what the channel would refuse.
+// vigild runs: one registry read (one eth_call) per new head. The heads
+// come from the Ethereum watcher's polls (noteHead); where no watcher runs
+// here (a replica that does not lead the ethereum role), the watch reads
+// the head itself every poll interval. It is intake's and the responder's
+// proofs.Eligibility: while the registry does not count the account (an
+// exit, a deposit slashed below the minimum), or in observe-only mode,
+// requests are refused with a stable reason, so that no receipt promises
+// what the channel would refuse.
 type registrationWatch struct {
 	reader   *registryReader
 	registry common.Address
 	observe  bool
 	stats    *proofs.Stats
 	log      *slog.Logger
+	clock    monitor.Clock
 	every    time.Duration
+	// heads carries the newest head the watcher saw (at most one waits).
+	heads chan uint64
 
 	mu      sync.Mutex
 	reg     proofs.Registration
 	problem string // registrationProblem of reg
+	failing bool   // the last read failed (logged once)
 }
 
 func newRegistrationWatch(reader *registryReader, registry common.Address, reg proofs.Registration, observe bool,
-	stats *proofs.Stats, log *slog.Logger, every time.Duration) *registrationWatch {
-	w := &registrationWatch{reader: reader, registry: registry, observe: observe, stats: stats, log: log, every: every}
+	stats *proofs.Stats, log *slog.Logger, clock monitor.Clock, every time.Duration) *registrationWatch {
+	w := &registrationWatch{reader: reader, registry: registry, observe: observe, stats: stats, log: log, clock: clock, every: every,
+		heads: make(chan uint64, 1)}
 	w.set(reg)
 	return w
+}
+
+// noteHead hands the watch the head of a watcher poll without waiting: a
+// head not read yet is replaced by the newer one.
+func (w *registrationWatch) noteHead(head uint64) {
+	select {
+	case <-w.heads:
+	default:
+	}
+	select {
+	case w.heads <- head:
+	default:
+	}
 }
 
 // Refusal is nil while the account may promise action.
@@ -222,35 +243,51 @@ func (w *registrationWatch) set(reg proofs.Registration) {
 	}
 }
 
-// check reads the registration when the head moved since the last read.
-func (w *registrationWatch) check(ctx context.Context) {
+// checkAt reads the registration at head unless it was read there.
+func (w *registrationWatch) checkAt(ctx context.Context, head uint64) {
 	w.mu.Lock()
-	last := w.reg.CheckedBlock
+	last, failing := w.reg.CheckedBlock, w.failing
 	w.mu.Unlock()
-	head, err := w.reader.head(ctx)
-	if err != nil || head == last {
+	if head == last {
 		return
 	}
 	reg, err := w.reader.read(ctx, head)
 	if err != nil {
-		if ctx.Err() == nil {
-			w.log.Warn("cannot read the monitor registration; the last one read stands", "err", err)
+		if ctx.Err() == nil && !failing {
+			w.log.Warn("cannot read the monitor registration; the last one read stands until a read succeeds", "err", err)
 		}
+		w.mu.Lock()
+		w.failing = true
+		w.mu.Unlock()
 		return
 	}
+	w.mu.Lock()
+	w.failing = false
+	w.mu.Unlock()
 	w.set(reg)
 }
 
-// run checks the registration every poll interval until ctx ends.
+// run reads the registration at every head the watcher notes, and, when
+// none was noted for two poll intervals, at the head it reads itself,
+// until ctx ends.
 func (w *registrationWatch) run(ctx context.Context) error {
 	t := time.NewTicker(w.every)
 	defer t.Stop()
+	noted := w.clock.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case head := <-w.heads:
+			noted = w.clock.Now()
+			w.checkAt(ctx, head)
 		case <-t.C:
-			w.check(ctx)
+			if w.clock.Now().Sub(noted) < 2*w.every {
+				continue
+			}
+			if head, err := w.reader.head(ctx); err == nil {
+				w.checkAt(ctx, head)
+			}
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 )
@@ -275,5 +276,39 @@ func TestScheduledUpdatesInStats(t *testing.T) {
 	mineUntil(t, chain, 5, "the update to leave the schedule", func() bool { return v.stats().Ethereum.ScheduledTotal == 0 })
 	if len(transferUpdates(t, chain, s.channel)) != 1 {
 		t.Fatal("vigild's update is not on chain")
+	}
+}
+
+// TestFollowerReplicaFollowsRegistration: replicas sharing a PostgreSQL
+// store take intake on every replica, so each follows the registration,
+// the follower (no Ethereum watcher of its own) at heads it reads itself:
+// an exit shows on both and both refuse requests with
+// monitor_not_registered.
+func TestFollowerReplicaFollowsRegistration(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	opts := vigilOpts{key: operator, conf: 1, storeURL: dbURL, leaseCheck: replicaLeaseCheck}
+	a := startVigil(t, chain, opts)
+	ethtest.Eventually(t, defaultWait, "the first replica to lead", func() bool { return a.leads("ethereum") })
+	b := startVigil(t, chain, opts)
+	if b.leads("ethereum") {
+		t.Fatal("the second replica leads the ethereum role too")
+	}
+	rc, err := chain.Ops(operator).AnnounceExit(context.Background(), chain.MonitorRegistry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exitAt := rc.BlockNumber.Uint64()
+	for name, v := range map[string]*vigil{"leader": a, "follower": b} {
+		mineUntil(t, chain, 5, "the exit in the "+name+"'s stats", func() bool {
+			r := v.stats().Ethereum.Registration
+			return r != nil && r.Status == "exited" && r.ExitBlock == exitAt
+		})
+		if code, body := v.put(s.proof(t, 4, big.NewInt(4000), reward)); code != http.StatusServiceUnavailable || body["error"] != "monitor_not_registered" {
+			t.Fatalf("PUT to the %s after the exit: %d %v", name, code, body)
+		}
 	}
 }
