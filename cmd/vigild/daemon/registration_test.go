@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
@@ -310,5 +311,31 @@ func TestFollowerReplicaFollowsRegistration(t *testing.T) {
 		if code, body := v.put(s.proof(t, 4, big.NewInt(4000), reward)); code != http.StatusServiceUnavailable || body["error"] != "monitor_not_registered" {
 			t.Fatalf("PUT to the %s after the exit: %d %v", name, code, body)
 		}
+	}
+}
+
+// TestRoomRefusalsWhileNotEligible: a request posted in the room to a
+// vigild in observe-only mode is refused with observe_only, counted, and
+// not parked for a retry (the answer is definitive); it gets no receipt.
+func TestRoomRefusalsWhileNotEligible(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(3_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	v := roomVigil(t, chain, hs, alias, vigilOpts{key: operator, observeOnly: true, unregistered: true})
+	ethtest.Eventually(t, defaultWait, "vigild to join the room", func() bool { return v.stats().Matrix.RoomID != "" })
+	client := newRoomClient(t, hs, "alice", alias)
+	// Events are handled in order: once the second is refused, the first
+	// was handled to the end (refused, or parked).
+	client.postProof(s.proof(t, 5, big.NewInt(4000), reward))
+	client.postProof(s.proof(t, 6, big.NewInt(5000), reward))
+	ethtest.Eventually(t, defaultWait, "the room requests to be refused", func() bool {
+		return v.stats().Matrix.RejectedBy["observe_only"] == 2
+	})
+	st := v.stats()
+	if st.Counters[monitor.CounterMatrixParked] != 0 || st.Matrix.ReceiptsPosted != 0 || st.BalanceProofs.Stored != 0 {
+		t.Fatalf("parked %d, receipts %d, stored %d; want none", st.Counters[monitor.CounterMatrixParked], st.Matrix.ReceiptsPosted, st.BalanceProofs.Stored)
 	}
 }
