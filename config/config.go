@@ -107,6 +107,7 @@ type EthereumConfig struct {
 	KeystoreFile           string         // keystore_file
 	PasswordFile           string         // password_file
 	PayoutAddress          common.Address // payout_address: zero means the one registered in the monitor registry
+	ObserveOnly            bool           // observe_only: watch and record, accept and send nothing
 	RPCTimeout             time.Duration  // rpc_timeout
 }
 

@@ -72,6 +72,8 @@ var settings = []setting{
 		func(c *Config) value { return stringValue{&c.Ethereum.PasswordFile} }},
 	{"ethereum.payout_address", "", "(unset: the registered one)", "address that receives the rewards; when set, vigild refuses to start unless it is the payout the account registered in the monitor registry",
 		func(c *Config) value { return addressValue{&c.Ethereum.PayoutAddress} }},
+	{"ethereum.observe_only", "false", "", "watch and record only: start even if the operator account is not an active registered monitor, refuse every request (observe_only) and send nothing",
+		func(c *Config) value { return boolValue{&c.Ethereum.ObserveOnly} }},
 	{"ethereum.rpc_timeout", "10s", "", "timeout of one RPC call, and of all node reads of one balance proof (then 503 chain_unavailable)",
 		func(c *Config) value { return durationValue{&c.Ethereum.RPCTimeout} }},
 

@@ -551,6 +551,9 @@ func (b *Bus) afterReject(err error) error {
 		if e.Reason == monitor.ReasonRateLimited {
 			return nil // a definitive answer: dropped for abuse
 		}
+		if e.Reason == monitor.ReasonMonitorNotRegistered || e.Reason == monitor.ReasonObserveOnly {
+			return nil // a definitive answer: this monitor promises nothing now
+		}
 		if e.Reason == monitor.ReasonRequestCanceled {
 			return e // the bus is stopping: not handled, read again at start
 		}

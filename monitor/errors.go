@@ -104,6 +104,15 @@ const (
 	// The monitor's storage refuses writes (disk full, read-only): nothing
 	// was stored, the request may be sent again later.
 	ReasonStorageUnavailable Reason = "storage_unavailable"
+	// ReasonMonitorNotRegistered: the monitor is no longer registered and
+	// active in the monitor registry (an exit, or a deposit slashed below
+	// the minimum): channels would refuse its updates, so it promises
+	// nothing.
+	ReasonMonitorNotRegistered Reason = "monitor_not_registered"
+	// ReasonObserveOnly: the monitor runs in observe-only mode
+	// (ethereum.observe_only): it watches and records, and accepts nothing
+	// that would promise action.
+	ReasonObserveOnly Reason = "observe_only"
 )
 
 // reasonCodes is the one table from reason to code.
@@ -169,6 +178,9 @@ var reasonCodes = map[Reason]Code{
 	ReasonRequestCanceled:    CodeUnavailable,
 	ReasonDuplicateField:     CodeInvalid,
 	ReasonStorageUnavailable: CodeUnavailable,
+
+	ReasonMonitorNotRegistered: CodeUnavailable,
+	ReasonObserveOnly:          CodeUnavailable,
 }
 
 // Reasons lists every rejection reason, for stats that report zeros too.

@@ -219,16 +219,43 @@ type EthereumStats struct {
 	NodeProblemCode    string `json:"node_problem_code,omitempty"`
 	NodeProblem        string `json:"node_problem,omitempty"`
 	LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
-	// Registration is the monitor's entry in the monitor registry, as read
-	// when vigild started (its payout is payout_address).
+	// Registration is the monitor's entry in the monitor registry, as last
+	// read (its payout is payout_address).
 	Registration *RegistrationStats `json:"registration,omitempty"`
+	// Mode is "monitor" (accepts requests and acts) or "observe" (watches
+	// and records only: ethereum.observe_only).
+	Mode string `json:"mode"`
+	// ScheduledUpdates are the soonest updates the responder holds (at most
+	// 50, by act block); ScheduledTotal counts all it holds.
+	ScheduledUpdates []ScheduledUpdateStats `json:"scheduled_updates"`
+	ScheduledTotal   int                    `json:"scheduled_updates_total"`
+}
+
+// ScheduledUpdateStats is one update the responder holds for a closed
+// channel: the nonce it would record, the first block the channel admits
+// this monitor's update (its slot), the block its strategy acts from, the
+// window's last block, and whether its transaction is out.
+type ScheduledUpdateStats struct {
+	Channel       string `json:"channel_address"`
+	Nonce         uint64 `json:"nonce"`
+	SlotBlock     uint64 `json:"slot_block"`
+	ActBlock      uint64 `json:"act_block"`
+	DeadlineBlock uint64 `json:"deadline_block"`
+	Sent          bool   `json:"sent"`
 }
 
 // RegistrationStats is a monitor's registration as the snapshot shows it.
+// Status is "active" (channels admit its updates; it accepts requests),
+// "not_yet_active", "exited" (announced, or its deposit slashed below
+// min_deposit_wei) or "not_registered", at block checked_block.
 type RegistrationStats struct {
 	MonitorRegistry string `json:"monitor_registry"`
 	DepositWei      string `json:"deposit_wei"`
 	ActiveFromBlock uint64 `json:"active_from_block"`
+	Status          string `json:"status,omitempty"`
+	ExitBlock       uint64 `json:"exit_block,omitempty"`
+	MinDepositWei   string `json:"min_deposit_wei,omitempty"`
+	CheckedBlock    uint64 `json:"checked_block,omitempty"`
 }
 
 // MatrixStats is the room intake's part of the snapshot.

@@ -84,6 +84,9 @@ var (
 	ethOutOfSync     = gauge("vigil_eth_node_out_of_sync", "1 while the Ethereum node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.", "problem")
 	ethLastPollAge   = gauge("vigil_eth_last_successful_poll_age_seconds", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
 	ethBalance       = gauge("vigil_eth_balance_wei", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
+	ethRegActive     = gauge("vigil_eth_monitor_registration_active", "1 while the monitor registry counts the operator account (registered, active, no exit): else intake refuses with monitor_not_registered and channels refuse its updates; absent when not read.")
+	ethRegDeposit    = gauge("vigil_eth_monitor_deposit_wei", "The operator account's deposit in the monitor registry, in wei (float64: approximate above 2^53); it falls when a penalty is claimed; absent when not read.")
+	ethObserveOnly   = gauge("vigil_eth_observe_only", "1 in observe-only mode (ethereum.observe_only): the daemon accepts and sends nothing.")
 	mxEventsSeen     = counter("vigil_matrix_events_seen_total", "Room events of request types seen by the room intake.")
 	mxReceiptsPosted = counter("vigil_matrix_receipts_posted_total", "Receipts posted to the room.")
 	mxReceiptsFailed = counter("vigil_matrix_receipts_failed_total", "Receipts that could not be posted.")
@@ -301,6 +304,11 @@ func collectEthereum(out emitter, snap monitor.StatsSnapshot, now time.Time) {
 		out.put(ethLastPollAge, age)
 	}
 	out.putWei(ethBalance, e.Balance)
+	if r := e.Registration; r != nil {
+		out.put(ethRegActive, boolGauge(r.Status == "active"))
+		out.putWei(ethRegDeposit, r.DepositWei)
+	}
+	out.put(ethObserveOnly, boolGauge(e.Mode == "observe"))
 }
 
 func collectMatrix(out emitter, snap monitor.StatsSnapshot) {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
@@ -54,6 +56,8 @@ func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorde
 	eth.GasPaid(big.NewInt(21000 * 1e9))
 	eth.SetChain(func(c *proofs.ChainStatus) {
 		c.Head, c.LastProcessed.Number, c.Balance, c.LastSuccess = 120, 110, big.NewInt(123456789), now
+		c.Registration = proofs.Registration{MonitorRegistry: common.HexToAddress("0x5"), Deposit: big.NewInt(1e18),
+			MinDeposit: big.NewInt(1e18), ActiveFrom: 3, Status: proofs.RegistrationActive, CheckedBlock: 120}
 	})
 	ln.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastSuccess = 300, 299, now })
 	stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Enabled, m.Behind, m.Lag = true, 2, time.Second })
@@ -124,6 +128,9 @@ func TestMetricsFamilies(t *testing.T) {
 		"vigil_eth_node_out_of_sync":                 {"gauge", "problem"},
 		"vigil_eth_last_successful_poll_age_seconds": {"gauge", ""},
 		"vigil_eth_balance_wei":                      {"gauge", ""},
+		"vigil_eth_monitor_registration_active":      {"gauge", ""},
+		"vigil_eth_monitor_deposit_wei":              {"gauge", ""},
+		"vigil_eth_observe_only":                     {"gauge", ""},
 		"vigil_matrix_events_seen_total":             {"counter", ""},
 		"vigil_matrix_receipts_posted_total":         {"counter", ""},
 		"vigil_matrix_receipts_failed_total":         {"counter", ""},

@@ -55,6 +55,14 @@ type roomFlags struct {
 	// monitor key is one of them.
 	trusted   map[string]bool
 	isTrusted func(key string) bool
+	// ethRPC, set by the commands that can read a monitor registry, is
+	// its --eth-rpc flag; registered (set with it) judges a verified
+	// receipt's monitor by the registry: counted when registered and
+	// active, else why not.
+	ethRPC     *string
+	registered func(ctx context.Context, key string, content []byte) (ok bool, why string)
+	// registry names, for messages, the registry registered judges by.
+	registry string
 	// trustNorm normalizes one trust entry of this command's kind.
 	trustNorm func(string) (string, error)
 }
@@ -77,7 +85,7 @@ func addRoomFlags(f *flagSet, fileDoc, trustDoc string, trustNorm func(string) (
 	r.room = f.String("room", "", "`ALIAS` of the monitors' room, e.g. #vigil-monitoring:example.org (required; never created)")
 	r.file = f.String("file", "", fileDoc)
 	r.plain = f.Bool("plain", false, "post an m.room.message (msgtype m.text) whose body is the JSON object with \"type\":\""+plainType+"\"")
-	r.waitS = f.String("wait-receipts", "", "after posting, wait for verified receipts from `N` distinct trusted monitors (default 0: do not wait; needs --trust or --trust-file)")
+	r.waitS = f.String("wait-receipts", "", "after posting, wait for verified receipts from `N` distinct counted monitors (default 0: do not wait; which count is said above)")
 	f.Var(&r.trustList, "trust", trustDoc+"; repeatable")
 	r.trustFile = f.String("trust-file", "", "`FILE` of trusted monitors, one per line as for --trust; blank lines and text after # are ignored")
 	r.timeout = f.Duration("timeout", defaultBroadcastTimeout, "give up after `D` (the whole command: login, post and the wait for receipts)")
@@ -115,9 +123,13 @@ func (r *roomFlags) check() error {
 			return f.usagef("--trust %q is not a monitor to trust: %v", v, err)
 		}
 	}
-	if r.waitReceipt > 0 && len(r.trustList) == 0 && *r.trustFile == "" {
-		return f.usagef("--wait-receipts counts only receipts from monitors you trust: name them with --trust or --trust-file " +
-			"(anyone can sign a valid receipt with a fresh key, so an unknown monitor's receipt proves nothing)")
+	if r.waitReceipt > 0 && len(r.trustList) == 0 && *r.trustFile == "" && (r.ethRPC == nil || *r.ethRPC == "") {
+		also := ""
+		if r.ethRPC != nil {
+			also = ", or count the monitors registered in the channel's monitor registry with --eth-rpc"
+		}
+		return f.usagef("--wait-receipts counts only receipts from monitors you trust: name them with --trust or --trust-file%s "+
+			"(anyone can sign a valid receipt with a fresh key, so an unknown monitor's receipt proves nothing)", also)
 	}
 	if *r.timeout <= 0 {
 		return f.usagef("--timeout must be positive")
@@ -156,7 +168,7 @@ func (r *roomFlags) loadTrust() error {
 				return err
 			}
 		}
-		if len(r.trusted) == 0 && len(r.trustList) == 0 {
+		if len(r.trusted) == 0 && len(r.trustList) == 0 && r.registered == nil {
 			return fmt.Errorf("--trust-file %s names no monitor", *r.trustFile)
 		}
 	}
@@ -272,7 +284,12 @@ func (r *roomFlags) broadcast(content []byte, stdout, stderr io.Writer, check re
 	if r.waitReceipt == 0 {
 		return nil
 	}
-	fmt.Fprintf(stderr, "posted %s to %s; waiting for receipts from %d trusted monitor(s) of the %d named\n", eventID, *r.room, r.waitReceipt, len(r.trusted))
+	if r.registered != nil {
+		fmt.Fprintf(stderr, "posted %s to %s; waiting for receipts from %d monitor(s) registered and active in the monitor registry %s or among the %d named\n",
+			eventID, *r.room, r.waitReceipt, r.registry, len(r.trusted))
+	} else {
+		fmt.Fprintf(stderr, "posted %s to %s; waiting for receipts from %d trusted monitor(s) of the %d named\n", eventID, *r.room, r.waitReceipt, len(r.trusted))
+	}
 	return r.waitReceipts(ctx, sess, roomID, eventID, since, filter, stdout, check)
 }
 
@@ -281,8 +298,8 @@ func (r *roomFlags) broadcast(content []byte, stdout, stderr io.Writer, check re
 func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, roomID, eventID, since, filter string,
 	stdout io.Writer, check receiptCheck) error {
 	seen := map[string]bool{}      // receipt event ids
-	monitors := map[string]bool{}  // counted (verified, trusted) monitors
-	untrusted := map[string]bool{} // verified receipts' monitors not trusted
+	monitors := map[string]bool{}  // counted (verified, trusted or registered) monitors
+	untrusted := map[string]bool{} // verified receipts' monitors not counted
 	for {
 		deadline, _ := ctx.Deadline()
 		left := time.Until(deadline)
@@ -326,11 +343,21 @@ func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, r
 			seen[ev.EventID] = true
 			key, verified, problem := check(ev.Content)
 			trusted := key != "" && r.isTrusted(key)
-			if err := printReceipt(stdout, ev, verified, trusted, problem); err != nil {
+			v := verdict{verified: verified, trusted: trusted, counted: trusted, problem: problem}
+			if key != "" && r.registered != nil {
+				ok, why := r.registered(ctx, key, ev.Content)
+				v.registered, v.counted = &ok, trusted || ok
+				if !v.counted {
+					v.ignored = why
+				}
+			} else if key != "" && !trusted {
+				v.ignored = "not in the trust list"
+			}
+			if err := printReceipt(stdout, ev, v); err != nil {
 				return err
 			}
 			switch {
-			case trusted:
+			case v.counted:
 				monitors[key] = true
 			case key != "":
 				untrusted[key] = true
@@ -340,11 +367,15 @@ func (r *roomFlags) waitReceipts(ctx context.Context, sess *matrixbus.Session, r
 			}
 		}
 	}
+	counted, notCounted := "trusted monitors", "not in the trust list"
+	if r.registered != nil {
+		counted, notCounted = "trusted or registered monitors", "neither in the trust list nor registered and active"
+	}
 	return &exitError{code: exitFailure, err: fmt.Errorf(
-		"timed out after %s: %d of %d verified receipts from distinct trusted monitors arrived for event %s in %s; "+
-			"verified receipts from %d monitor(s) not in the trust list were shown, not counted "+
+		"timed out after %s: %d of %d verified receipts from distinct %s arrived for event %s in %s; "+
+			"verified receipts from %d monitor(s) %s were shown, not counted "+
 			"(the request was posted; a monitor may still take it later)",
-		*r.timeout, len(monitors), r.waitReceipt, eventID, *r.room, len(untrusted))}
+		*r.timeout, len(monitors), r.waitReceipt, counted, eventID, *r.room, len(untrusted), notCounted)}
 }
 
 // send posts one event, retrying with the same transaction id (so at most
@@ -400,24 +431,48 @@ func filterWithLimit(roomID string, limit int) string {
 	return string(out)
 }
 
+// verdict is what broadcast makes of one receipt.
+type verdict struct {
+	verified *bool // its signature and fields check out (nil: not judged)
+	trusted  bool  // verified, and its monitor is in the trust list
+	// registered: verified, and its monitor is registered and active in
+	// the channel's monitor registry (nil: not asked, no --eth-rpc).
+	registered *bool
+	counted    bool   // trusted or registered: it counts toward --wait-receipts
+	problem    string // why it did not verify
+	ignored    string // why a verified receipt is not counted
+}
+
 // printReceipt prints a receipt's content with the receipt's own event id,
 // its sender and the verdicts (these keys win over any in the content):
-// "verified" (its signature and fields check out) and "trusted" (it is
-// verified and its monitor is in the trust list: only those count).
-func printReceipt(w io.Writer, ev matrixbus.Event, verified *bool, trusted bool, problem string) error {
+// "verified" (its signature and fields check out), "trusted" (it is
+// verified and its monitor is in the trust list), with --eth-rpc
+// "registered" (verified and its monitor registered and active in the
+// channel's monitor registry), "counted" (trusted or registered: only
+// those count), and "ignored", why a verified receipt does not count.
+func printReceipt(w io.Writer, ev matrixbus.Event, v verdict) error {
 	line := map[string]any{}
 	_ = json.Unmarshal(ev.Content, &line)
 	line["receipt_event_id"] = ev.EventID
 	line["sender"] = ev.Sender
-	if verified == nil {
+	if v.verified == nil {
 		line["verified"] = nil
 	} else {
-		line["verified"] = *verified
+		line["verified"] = *v.verified
 	}
-	line["trusted"] = trusted
-	delete(line, "problem")
-	if problem != "" {
-		line["problem"] = problem
+	line["trusted"] = v.trusted
+	line["counted"] = v.counted
+	for _, k := range []string{"problem", "registered", "ignored"} {
+		delete(line, k)
+	}
+	if v.registered != nil {
+		line["registered"] = *v.registered
+	}
+	if v.problem != "" {
+		line["problem"] = v.problem
+	}
+	if v.ignored != "" {
+		line["ignored"] = v.ignored
 	}
 	return printLine(w, line)
 }
@@ -486,25 +541,42 @@ non_closing_signature is yours over your partner's proof); a bad one is
 refused with the reason and nothing is posted.
 
 Prints {"event_id", "room_id"} as one JSON line. With --wait-receipts N it
-then follows the room until N distinct trusted monitors posted an
+then follows the room until N distinct counted monitors posted an
 org.vigil.receipt for the event, printing each receipt as a JSON line with
 its receipt_event_id, sender, "verified": true when its EIP-712
 MonitorReceipt signature recovers to its monitor address and its channel,
 nonce and reward are the posted message's, false (with a "problem")
-otherwise, and "trusted": true when it is verified and its monitor is one
-named with --trust or --trust-file.
-Only trusted receipts count: anyone can post a verified receipt signed with
-a fresh key, so a receipt from a monitor you did not name is shown and not
-counted, and --wait-receipts is refused without a trust list. Exit status 1
-when fewer than N arrived within --timeout.`)
+otherwise, "trusted": true when it is verified and its monitor is one
+named with --trust or --trust-file, with --eth-rpc "registered": true when
+it is verified and its monitor is registered and active in the channel's
+monitor registry (the one whose deposit backs the receipt: a penalty claim
+slashes it), and "counted": true when it is trusted or registered;
+"ignored" says why a verified receipt does not count.
+Only counted receipts count: anyone can post a verified receipt signed with
+a fresh key, so a receipt from a monitor you did not name and that has no
+deposit in the channel's registry is shown and not counted, and
+--wait-receipts is refused without --trust, --trust-file or --eth-rpc. Exit
+status 1 when fewer than N arrived within --timeout.`)
 	r := addRoomFlags(f, "the balance-proof message JSON `FILE`, a sign-request output (required)",
 		"trust the monitor with Ethereum address `ADDR` (its receipts' \"monitor\")", trustedAddress, "balance_proof", matrixbus.TypeBalanceProof)
 	chainS := f.String("chain-id", "", "require the message to be for chain `N` (default: the message's chain_id)")
+	r.ethRPC = f.String("eth-rpc", "", "Ethereum JSON-RPC `URL`: also count receipts from monitors registered and active in the channel's monitor registry")
+	registryS := f.String("monitor-registry", "", "with --eth-rpc, require the channel's monitor registry to be `ADDR`")
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
 	if err := r.check(); err != nil {
 		return err
+	}
+	var wantRegistry common.Address
+	if *registryS != "" {
+		if *r.ethRPC == "" {
+			return f.usagef("--monitor-registry needs --eth-rpc")
+		}
+		var err error
+		if wantRegistry, err = f.address("monitor-registry", *registryS); err != nil {
+			return err
+		}
 	}
 	var want *big.Int
 	if *chainS != "" {
@@ -526,6 +598,16 @@ when fewer than N arrived within --timeout.`)
 	}
 	if want != nil && want.Cmp(bp.ChainID) != 0 {
 		return fmt.Errorf("%s is a request on chain %s, not --chain-id %s; nothing was posted", *r.file, bp.ChainID, want)
+	}
+	if *r.ethRPC != "" && r.waitReceipt > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), *r.timeout)
+		defer cancel()
+		reg, err := dialRegistry(ctx, *r.ethRPC, bp.ChainID, bp.Channel, wantRegistry)
+		if err != nil {
+			return fmt.Errorf("%v; nothing was posted", err)
+		}
+		defer reg.close()
+		r.registered, r.registry = reg.judge, reg.monitors.Hex()
 	}
 	if err := r.loadTrust(); err != nil {
 		return err

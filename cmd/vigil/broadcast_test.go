@@ -671,3 +671,120 @@ func TestBroadcastRoom(t *testing.T) {
 		}
 	})
 }
+
+// TestBroadcastCountsRegisteredMonitors: with --eth-rpc, broadcast counts
+// the receipts of monitors registered and active in the channel's monitor
+// registry. A real vigild (registered) answers in the room and is counted
+// without being named; a valid receipt signed with a fresh, unregistered
+// key is shown and ignored with the reason, and so is one from a
+// registered monitor naming another monitor registry; a named stand-in is
+// counted by the trust list.
+func TestBroadcastCountsRegisteredMonitors(t *testing.T) {
+	chain := ethtest.New(t, 4)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	dir := t.TempDir()
+	alice, bob := chain.Keys[0], chain.Keys[1]
+	ctx := context.Background()
+	ch, _, err := chain.Ops(alice).OpenChannel(ctx, chain.Registry, ethtest.Address(bob), 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chain.Ops(alice).Deposit(ctx, ch, milliEther(5000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chain.Ops(alice).DepositReward(ctx, ch, milliEther(10)); err != nil {
+		t.Fatal(err)
+	}
+	proof := eip712.BalanceProof{Nonce: 3, TransferredAmount: milliEther(300), Locksroot: crypto.Keccak256Hash([]byte("l"))}
+	bp, err := ethereum.SignRequest(chain.ChainID, ch, proof, bob, alice, milliEther(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, dir, "request.json", encodeRequest(t, bp, nil))
+
+	v := roomVigild(t, chain, chain.Keys[2], hs, alias)
+	client := newMatrixUser(t, hs, dir, "alice")
+	login := []string{"--homeserver", hs.URL, "--user", client.id, "--password-file", client.pwFile, "--room", alias}
+	registeredKey := chain.Keys[3] // registered, but it names another registry
+	chain.RegisterMonitor(t, registeredKey, common.Address{})
+	freshKey, _ := crypto.GenerateKey()
+	namedKey, _ := crypto.GenerateKey()
+	fresh, named, registered := ethtest.Address(freshKey), ethtest.Address(namedKey), ethtest.Address(registeredKey)
+
+	// Refused before posting: another registry required, another chain.
+	cli(append(append([]string{"broadcast", "balance-proof"}, login...), "--file", file, "--wait-receipts", "1",
+		"--eth-rpc", chain.URL, "--monitor-registry", chain.Registry.Hex())...).
+		fails(t, exitFailure, "the monitor registry of channel "+ch.Hex()+" is "+chain.MonitorRegistry.Hex()+", not --monitor-registry")
+	cli(append(append([]string{"broadcast", "balance-proof"}, login...), "--file", file, "--monitor-registry", chain.Registry.Hex())...).
+		fails(t, exitUsage, "--monitor-registry needs --eth-rpc")
+
+	stand := newMatrixUser(t, hs, dir, "standin")
+	ms := stand.session(t, hs)
+	roomID, err := ms.JoinAlias(ctx, alias, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(content map[string]any) {
+		t.Helper()
+		if _, err := ms.Send(ctx, roomID, matrixbus.TypeReceipt, content, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := cliBackground(append(append([]string{"broadcast", "balance-proof"}, login...), "--file", file,
+		"--wait-receipts", "2", "--eth-rpc", chain.URL, "--trust", named.Hex(), "--timeout", "60s")...)
+	eventID, _ := b.posted(t)
+	post(signedReceipt(t, eventID, bp, freshKey, fresh, 3)) // valid, no deposit behind it
+	elsewhere := signedReceipt(t, eventID, bp, registeredKey, registered, 3)
+	elsewhere["monitor_registry"] = chain.Registry.Hex()
+	post(elsewhere)
+	post(signedReceipt(t, eventID, bp, namedKey, named, 3)) // named with --trust
+	r := b.wait(t)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.out, r.err)
+	}
+	if !strings.Contains(r.err, "waiting for receipts from 2 monitor(s) registered and active in the monitor registry "+chain.MonitorRegistry.Hex()) {
+		t.Errorf("stderr: %q", r.err)
+	}
+	byMonitor := map[string]map[string]any{}
+	for _, l := range r.lines(t)[1:] {
+		m, _ := l["monitor"].(string)
+		if _, dup := byMonitor[m]; dup {
+			t.Fatalf("two receipts from %s:\n%s", m, r.out)
+		}
+		byMonitor[m] = l
+	}
+	if l := byMonitor[v.monitor.Hex()]; l == nil || l["verified"] != true || l["registered"] != true || l["counted"] != true ||
+		l["trusted"] != false || l["monitor_registry"] != chain.MonitorRegistry.Hex() || l["ignored"] != nil {
+		t.Fatalf("vigild's receipt: %v\n%s", l, r.out)
+	}
+	if l := byMonitor[fresh.Hex()]; l == nil || l["verified"] != true || l["registered"] != false || l["counted"] != false ||
+		l["ignored"] != "its monitor "+fresh.Hex()+" is not registered in the channel's monitor registry "+chain.MonitorRegistry.Hex()+": no deposit backs its receipt" {
+		t.Fatalf("the fresh key's receipt: %v\n%s", l, r.out)
+	}
+	if l := byMonitor[registered.Hex()]; l == nil || l["verified"] != true || l["counted"] != false ||
+		l["ignored"] != "it names the monitor registry "+chain.Registry.Hex()+", not the channel's "+chain.MonitorRegistry.Hex() {
+		t.Fatalf("the other registry's receipt: %v\n%s", l, r.out)
+	}
+	if l := byMonitor[named.Hex()]; l == nil || l["trusted"] != true || l["registered"] != false || l["counted"] != true {
+		t.Fatalf("the named monitor's receipt: %v\n%s", l, r.out)
+	}
+	if len(byMonitor) != 4 {
+		t.Fatalf("want 4 receipts:\n%s", r.out)
+	}
+
+	// verify-receipt --eth-rpc checks the same against the chain.
+	save := func(name string, l map[string]any) string {
+		raw, _ := json.Marshal(l)
+		return writeFile(t, dir, name, string(raw))
+	}
+	ok := cli("verify-receipt", "--file", save("vigild.json", byMonitor[v.monitor.Hex()]), "--eth-rpc", chain.URL).ok(t)
+	if !strings.Contains(ok.out, "registered and active in the channel's monitor registry "+chain.MonitorRegistry.Hex()) {
+		t.Errorf("verify-receipt: %q", ok.out)
+	}
+	cli("verify-receipt", "--file", save("fresh.json", byMonitor[fresh.Hex()])).ok(t) // signed: valid without --eth-rpc
+	cli("verify-receipt", "--file", save("fresh.json", byMonitor[fresh.Hex()]), "--eth-rpc", chain.URL).
+		fails(t, exitFailure, "receipt signed, but no deposit backs it: its monitor "+fresh.Hex()+" is not registered")
+	cli("verify-receipt", "--file", save("elsewhere.json", byMonitor[registered.Hex()]), "--eth-rpc", chain.URL).
+		fails(t, exitFailure, "it names the monitor registry "+chain.Registry.Hex())
+}

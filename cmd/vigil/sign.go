@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -228,10 +229,14 @@ same object), carries the EIP-712 MonitorReceipt of its channel, nonce and
 reward on its chain_id signed by its monitor address. The receipt_signature
 of an older monitor's PUT answer (without chain_id: give --chain-id) is
 accepted too. A valid receipt proves only that its monitor's key signed: with
---monitor, also require that monitor. Exit status 1 when it does not verify.`)
+--monitor, also require that monitor; with --eth-rpc, also require that a
+deposit backs it: its monitor registered and active in the channel's
+monitor registry (read from the channel on chain; a receipt naming another
+monitor_registry fails). Exit status 1 when it does not verify.`)
 	file := f.String("file", "", "the response or receipt JSON `FILE` (required)")
 	chainS := f.String("chain-id", "", "chain id `N` (required unless the file carries chain_id)")
 	monitorS := f.String("monitor", "", "also require the monitor to be `ADDR`")
+	ethRPC := f.String("eth-rpc", "", "Ethereum JSON-RPC `URL`: also require the monitor to be registered and active in the channel's monitor registry")
 	if err := f.parse(args, stdout); err != nil {
 		return err
 	}
@@ -312,8 +317,22 @@ accepted too. A valid receipt proves only that its monitor's key signed: with
 		return fmt.Errorf("invalid receipt: the signature recovers to %s, not to the monitor %s "+
 			"(a field was altered, or the chain id is wrong)", signer.Hex(), mon.Hex())
 	}
-	fmt.Fprintf(stdout, "valid receipt: monitor %s accepted channel %s nonce %d reward %s wei on chain %s\n",
-		mon.Hex(), channel.Hex(), nonce, reward, chainID)
+	registered := ""
+	if *ethRPC != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
+		defer cancel()
+		reg, err := dialRegistry(ctx, *ethRPC, chainID, channel, common.Address{})
+		if err != nil {
+			return err
+		}
+		defer reg.close()
+		if ok, why := reg.judge(ctx, mon.Hex(), data); !ok {
+			return fmt.Errorf("receipt signed, but no deposit backs it: %s", why)
+		}
+		registered = fmt.Sprintf("; registered and active in the channel's monitor registry %s", reg.monitors.Hex())
+	}
+	fmt.Fprintf(stdout, "valid receipt: monitor %s accepted channel %s nonce %d reward %s wei on chain %s%s\n",
+		mon.Hex(), channel.Hex(), nonce, reward, chainID, registered)
 	return nil
 }
 

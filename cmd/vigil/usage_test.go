@@ -77,7 +77,7 @@ func TestBroadcastCommands(t *testing.T) {
 	}
 	bp := cli("broadcast", "balance-proof", "-h").ok(t)
 	for _, want := range []string{"org.vigil.balance_proof", "--wait-receipts N", "--plain", "--access-token-file FILE",
-		`"verified": true`, `"trusted": true`, "Only trusted receipts count", "--trust ADDR", "--trust-file FILE", "never", "nothing is posted", "(default 1m0s)"} {
+		`"verified": true`, `"trusted": true`, `"registered": true`, "Only counted receipts count", "--eth-rpc URL", "--monitor-registry ADDR", "--trust ADDR", "--trust-file FILE", "never", "nothing is posted", "(default 1m0s)"} {
 		if !strings.Contains(bp.out, want) {
 			t.Errorf("broadcast balance-proof -h lacks %q:\n%s", want, bp.out)
 		}

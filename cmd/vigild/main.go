@@ -104,7 +104,7 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 		PageLimitMax: c.API.PageLimitMax, ReadTimeout: c.API.ReadTimeout, WriteTimeout: c.API.WriteTimeout, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
 		Registry: c.Ethereum.RegistryAddress, MonitorRegistry: c.Ethereum.MonitorRegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,
 		PollInterval: c.Ethereum.PollInterval, MaxBlockRange: c.Ethereum.MaxBlockRange, RPCTimeout: c.Ethereum.RPCTimeout,
-		UpdateGasMax: c.Policy.UpdateGasMax, KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress,
+		UpdateGasMax: c.Policy.UpdateGasMax, KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress, ObserveOnly: c.Ethereum.ObserveOnly,
 		Policy: pol, RatePerKey: c.Policy.RateLimitPerKey, RateBurst: c.Policy.RateBurst, ReplaceAfter: c.Gas.ReplaceAfterBlocks, MinBalance: c.Gas.MinBalanceWei,
 	}
 }

@@ -29,6 +29,9 @@ type Accepted struct {
 	// MonitorReceipt signature over (channel, nonce, reward, monitor).
 	Monitor          common.Address
 	ReceiptSignature []byte
+	// MonitorRegistry is the registry the monitor is registered in (zero
+	// when not configured).
+	MonitorRegistry common.Address
 }
 
 // IntakeConfig configures an Intake.
@@ -41,6 +44,13 @@ type IntakeConfig struct {
 	// digests with its key. Both optional (no receipt when nil).
 	Monitor     common.Address
 	SignReceipt func(digest [32]byte) ([]byte, error)
+	// MonitorRegistry is the monitor registry whose deposit backs the
+	// receipts; receipts name it. Optional.
+	MonitorRegistry common.Address
+	// Eligibility, when set, says whether this monitor may promise action
+	// now; while it refuses, every request is refused with its error
+	// (monitor_not_registered, observe_only) before anything is stored.
+	Eligibility Eligibility
 	Logger      *slog.Logger
 	Clock       monitor.Clock
 	// GasPriceTTL caches the node's gas price for intake decisions.
@@ -60,6 +70,12 @@ type IntakeConfig struct {
 	// daemon keeps it below the API's write timeout so that a REST client
 	// gets that answer instead of a closed connection.
 	ChainDeadline time.Duration
+}
+
+// Eligibility says whether the monitor may promise action: Refusal is nil
+// while it may, else the *monitor.Error to refuse requests with.
+type Eligibility interface {
+	Refusal() error
 }
 
 // IntakeStore is the store as intake uses it.
@@ -179,6 +195,10 @@ func (in *Intake) reject(ctx context.Context, src monitor.Source, bp BalanceProo
 		in.log.Info("balance proof not decided: the request was canceled", append(attrs, "err", e.Err)...)
 	case e.Code() == monitor.CodeInternal:
 		in.log.Error("balance proof intake failed", append(attrs, "err", e.Err)...)
+	case e.Reason == monitor.ReasonMonitorNotRegistered || e.Reason == monitor.ReasonObserveOnly:
+		// The registration watch logs the cause once, at error when the
+		// operator must act.
+		in.log.Info("balance proof refused: this monitor takes no requests", attrs...)
 	case e.Reason == monitor.ReasonStorageUnavailable:
 		// The store logs the fault once, at error; one line per request
 		// would flood a log that may share the full disk.
@@ -237,11 +257,17 @@ func (in *Intake) verify(bp BalanceProof) (common.Address, error) {
 	return closing, nil
 }
 
-// judge checks the request against the channel and the policy: the node
+// judge checks the request against the monitor's standing, the channel
+// and the policy: the monitor may promise action (Eligibility), the node
 // follows the chain, the channel is open with these participants, the
 // reward is deposited and worth the gas. Every node read shares one
 // deadline.
 func (in *Intake) judge(ctx context.Context, bp BalanceProof, closing common.Address) error {
+	if in.cfg.Eligibility != nil {
+		if err := in.cfg.Eligibility.Refusal(); err != nil {
+			return err
+		}
+	}
 	if in.cfg.Sync != nil {
 		if err := in.cfg.Sync.Err(); err != nil {
 			return err
@@ -301,6 +327,7 @@ func (in *Intake) accept(ctx context.Context, bp BalanceProof, closing common.Ad
 	acc := Accepted{
 		ChainID: in.chainID, Channel: bp.Channel, NonClosing: bp.NonClosing, Closing: closing, Nonce: bp.Nonce,
 		Reward: bp.Reward, Duplicate: res.Duplicate, Replaced: res.Replaced, Monitor: in.cfg.Monitor,
+		MonitorRegistry: in.cfg.MonitorRegistry,
 	}
 	if in.cfg.SignReceipt != nil {
 		dom := eip712.Domain{ChainID: in.chainID, Channel: bp.Channel}

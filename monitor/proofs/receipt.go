@@ -16,7 +16,10 @@ const ReceiptKindBalanceProof = "balance_proof"
 // (docs/protocol.md §4.3, §7.2). Signature is the monitor's EIP-712
 // MonitorReceipt over (channel, nonce, reward, monitor) in the channel's
 // domain on ChainID; Monitor and Signature are empty when the monitor signs
-// no receipts.
+// no receipts. MonitorRegistry names the registry whose deposit backs the
+// receipt; it is not signed: the channel's own monitor registry is the one
+// a penalty claim slashes, and a client checks the two are the same
+// (docs/protocol.md §7.2).
 type BalanceProofReceipt struct {
 	// ForEventID is the answered room event; only in the room.
 	ForEventID     string `json:"for_event_id,omitempty"`
@@ -27,6 +30,8 @@ type BalanceProofReceipt struct {
 	Nonce          string `json:"nonce"`
 	RewardAmount   string `json:"reward_amount"`
 	Signature      string `json:"signature,omitempty"`
+	// MonitorRegistry is the monitor registry the monitor is registered in.
+	MonitorRegistry string `json:"monitor_registry,omitempty"`
 }
 
 // Receipt is the receipt for what intake accepted.
@@ -40,6 +45,9 @@ func (a Accepted) Receipt() BalanceProofReceipt {
 	}
 	if a.Monitor != (common.Address{}) {
 		r.Monitor = a.Monitor.Hex()
+	}
+	if a.MonitorRegistry != (common.Address{}) {
+		r.MonitorRegistry = a.MonitorRegistry.Hex()
 	}
 	if len(a.ReceiptSignature) > 0 {
 		r.Signature = "0x" + hex.EncodeToString(a.ReceiptSignature)

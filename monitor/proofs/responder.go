@@ -75,6 +75,12 @@ type ResponderConfig struct {
 	// in the record and the log. Refusing is intake's job, before a receipt
 	// exists.
 	HonourReceipts bool
+	// Eligibility, when set, says whether the monitor registry still
+	// counts this monitor. While it does not, the responder still tries
+	// every receipted update (the channel decides), and an update the
+	// channel would refuse is logged at error as a receipt that cannot be
+	// honoured; its window is then counted as missed when it ends.
+	Eligibility Eligibility
 	// ReplaceAfter is how many blocks a transaction may stay unmined before
 	// it is replaced with a higher fee (and rebroadcast). Default 3.
 	ReplaceAfter uint64
@@ -140,6 +146,8 @@ type Responder struct {
 	latest     uint64
 	latestSeen bool
 	movedAt    uint64
+	// scheduledAt is the head the scheduled updates were last reported at.
+	scheduledAt uint64
 }
 
 // dropAfter is how many blocks after sending a transaction whose account
@@ -273,6 +281,9 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	chans, err := r.cfg.Store.ActionableChannels(ctx, head+1)
 	if err != nil {
 		return fmt.Errorf("actionable channels: %w", err)
+	}
+	if err := r.reportSchedule(ctx, head, chans); err != nil {
+		return err
 	}
 	var cands []*candidate
 	planned := t.inFlightGas
@@ -748,6 +759,11 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 			"nonce", req.Nonce, "competitor_tx", c.claim.TxHash.Hex(), "head", head, "deadline", ch.Deadline())
 	}
 	if c.err != nil {
+		if r.cfg.Eligibility != nil {
+			if refusal := r.cfg.Eligibility.Refusal(); refusal != nil {
+				return r.cannotHonour(ctx, req, c.err, refusal)
+			}
+		}
 		return r.decide(ctx, req, OutcomeSkipped, common.Hash{}, "would revert: "+c.err.Error())
 	}
 	if len(c.ignored) > 0 {
@@ -809,6 +825,61 @@ func (r *Responder) send(ctx context.Context, c *candidate, t *tickState) error 
 	}
 	r.log.Info("updateTransfer sent", "channel", ch.Address.Hex(), "nonce", req.Nonce, "tx", hash.Hex(),
 		"gas_price_wei", price.String(), "head", head, "deadline", ch.Deadline(), "reward_wei", req.Reward.String())
+	return nil
+}
+
+// cannotHonour records an update the channel would refuse while the
+// registry no longer counts this monitor: a receipt it signed that it
+// cannot honour. Logged at error once per (channel, nonce); the window is
+// counted as missed when it ends.
+func (r *Responder) cannotHonour(ctx context.Context, req Request, revert, refusal error) error {
+	k := decisionKey{req.Channel, req.Nonce}
+	if r.decided[k] != (decision{outcome: OutcomeSkipped}) {
+		r.log.Error("cannot honour a receipt: the channel refuses this monitor's update while the monitor registry does not count it; "+
+			"its window will be missed (a client may claim a penalty if the registry counted this monitor when its slot opened)", "channel", req.Channel.Hex(), "nonce", req.Nonce,
+			"non_closing", req.NonClosing.Hex(), "registration", monitor.AsError(refusal).Message, "revert", revert.Error())
+	}
+	detail := "would revert: " + revert.Error() + "; " + monitor.AsError(refusal).Message
+	if len(detail) > maxDetail {
+		detail = detail[:maxDetail] + "..."
+	}
+	return r.decide(ctx, req, OutcomeSkipped, common.Hash{}, detail)
+}
+
+// reportSchedule reports, once per head, the updates held for the
+// actionable channels: the soonest MaxScheduledShown by act block, each
+// with its nonce, slot, act block and deadline and whether ours is out.
+func (r *Responder) reportSchedule(ctx context.Context, head uint64, chans []Channel) error {
+	if head == r.scheduledAt && r.scheduledAt != 0 {
+		return nil
+	}
+	us := r.cfg.Sender.Address()
+	order := make([]int, len(chans))
+	acts := make([]uint64, len(chans))
+	for i, ch := range chans {
+		order[i] = i
+		acts[i] = max(r.slotStart(ch), r.cfg.Policy.ActBlock(ch.Address, us, ch.ClosedBlock, ch.SettleTimeout))
+	}
+	sort.SliceStable(order, func(i, j int) bool { return acts[order[i]] < acts[order[j]] })
+	soonest := make([]ScheduledUpdate, 0, min(len(chans), MaxScheduledShown))
+	for _, i := range order[:min(len(order), MaxScheduledShown)] {
+		ch := chans[i]
+		req, _, err := r.bestRequest(ctx, ch)
+		if err != nil {
+			return err
+		}
+		u := ScheduledUpdate{Channel: ch.Address, Nonce: req.Nonce, SlotBlock: r.slotStart(ch), ActBlock: acts[i], DeadlineBlock: ch.Deadline()}
+		ours, err := r.cfg.Store.Updates(ctx, UpdateQuery{Channel: &ch.Address, Outcomes: []UpdateOutcome{OutcomePending, OutcomeMined}})
+		if err != nil {
+			return storeErr{err}
+		}
+		for _, o := range ours {
+			u.Sent = u.Sent || o.Nonce >= req.Nonce
+		}
+		soonest = append(soonest, u)
+	}
+	r.cfg.Stats.Scheduled(soonest, len(chans))
+	r.scheduledAt = head
 	return nil
 }
 

@@ -49,19 +49,85 @@ type ChainStatus struct {
 	// in sync).
 	LastSuccess time.Time
 	OutOfSync   monitor.OutOfSync
-	// Registration is the monitor's registration as read at start.
+	// Registration is the monitor's registration, as last read from the
+	// monitor registry.
 	Registration Registration
+	// Mode is ModeMonitor, or ModeObserve when the daemon watches and
+	// records without accepting or sending anything.
+	Mode string
+	// Scheduled are the soonest updates the responder holds for channels
+	// whose window is open (at most MaxScheduledShown), and ScheduledTotal
+	// how many it holds in all.
+	Scheduled      []ScheduledUpdate
+	ScheduledTotal int
 }
+
+// The daemon's modes, as /api/1/stats shows them.
+const (
+	ModeMonitor = "monitor"
+	ModeObserve = "observe"
+)
 
 // Registration is a monitor's entry in the MonitorRegistry: the deposit
 // that backs its receipts, the block from which channels admit its
-// updates, and the payout they pay.
+// updates, and the payout they pay; and where it stands at CheckedBlock.
 type Registration struct {
 	MonitorRegistry common.Address
 	Deposit         *big.Int
 	ActiveFrom      uint64
 	Payout          common.Address
+	// ExitAt is the block from which the registry no longer counts the
+	// monitor (an announced exit, or a slash below MinDeposit); 0: none.
+	ExitAt     uint64
+	MinDeposit *big.Int
+	// Status is the registration's state at block CheckedBlock.
+	Status       RegistrationStatus
+	CheckedBlock uint64
 }
+
+// RegistrationStatus is where a monitor stands in the registry at a block.
+type RegistrationStatus string
+
+// Registration states. Only RegistrationActive lets channels admit the
+// monitor's updates (and lets it promise any).
+const (
+	RegistrationActive        RegistrationStatus = "active"
+	RegistrationNotYetActive  RegistrationStatus = "not_yet_active"
+	RegistrationExited        RegistrationStatus = "exited"
+	RegistrationNotRegistered RegistrationStatus = "not_registered"
+)
+
+// StatusAt is where the registration stands at block head, as the
+// registry's activeAt judges it.
+func (r Registration) StatusAt(head uint64) RegistrationStatus {
+	switch {
+	case r.ActiveFrom == 0:
+		return RegistrationNotRegistered
+	case r.ExitAt != 0 && head >= r.ExitAt:
+		return RegistrationExited
+	case head < r.ActiveFrom:
+		return RegistrationNotYetActive
+	}
+	return RegistrationActive
+}
+
+// ScheduledUpdate is one update the responder holds for a closed channel:
+// the nonce it would record, the first block the channel admits this
+// monitor's update (SlotBlock), the block its strategy acts from
+// (ActBlock, at or after SlotBlock) and the window's last block.
+type ScheduledUpdate struct {
+	Channel       common.Address
+	Nonce         uint64
+	SlotBlock     uint64
+	ActBlock      uint64
+	DeadlineBlock uint64
+	// Sent: an update transaction of ours for this nonce is in flight or
+	// mined.
+	Sent bool
+}
+
+// MaxScheduledShown bounds the scheduled updates the stats show.
+const MaxScheduledShown = 50
 
 // IntakeReport is how intake reports what it did with a request.
 type IntakeReport interface {
@@ -78,6 +144,9 @@ type ResponderReport interface {
 	StoodDown()
 	GasPaid(wei *big.Int)
 	Won(wei *big.Int)
+	// Scheduled reports, once per head, the soonest updates held (at most
+	// MaxScheduledShown, by act block) and how many are held in all.
+	Scheduled(soonest []ScheduledUpdate, total int)
 }
 
 // Stats keeps the balance proofs' figures: the totals, kept in step with
@@ -168,6 +237,13 @@ func (s *Stats) Won(wei *big.Int) {
 	s.mu.Unlock()
 }
 
+// Scheduled records the responder's scheduled updates.
+func (s *Stats) Scheduled(soonest []ScheduledUpdate, total int) {
+	s.mu.Lock()
+	s.chain.Scheduled, s.chain.ScheduledTotal = soonest, total
+	s.mu.Unlock()
+}
+
 // SetChain records the watcher's latest view.
 func (s *Stats) SetChain(f func(*ChainStatus)) {
 	s.mu.Lock()
@@ -246,10 +322,24 @@ func ethereumStats(c ChainStatus) monitor.EthereumStats {
 		e.Balance = c.Balance.String()
 	}
 	if r := c.Registration; r.MonitorRegistry != (common.Address{}) {
-		e.Registration = &monitor.RegistrationStats{MonitorRegistry: r.MonitorRegistry.Hex(), ActiveFromBlock: r.ActiveFrom}
+		e.Registration = &monitor.RegistrationStats{MonitorRegistry: r.MonitorRegistry.Hex(), ActiveFromBlock: r.ActiveFrom,
+			Status: string(r.Status), ExitBlock: r.ExitAt, CheckedBlock: r.CheckedBlock}
 		if r.Deposit != nil {
 			e.Registration.DepositWei = r.Deposit.String()
 		}
+		if r.MinDeposit != nil {
+			e.Registration.MinDepositWei = r.MinDeposit.String()
+		}
 	}
+	e.Mode = c.Mode
+	if e.Mode == "" {
+		e.Mode = ModeMonitor
+	}
+	e.ScheduledUpdates = make([]monitor.ScheduledUpdateStats, 0, len(c.Scheduled))
+	for _, u := range c.Scheduled {
+		e.ScheduledUpdates = append(e.ScheduledUpdates, monitor.ScheduledUpdateStats{Channel: u.Channel.Hex(), Nonce: u.Nonce,
+			SlotBlock: u.SlotBlock, ActBlock: u.ActBlock, DeadlineBlock: u.DeadlineBlock, Sent: u.Sent})
+	}
+	e.ScheduledTotal = c.ScheduledTotal
 	return e
 }

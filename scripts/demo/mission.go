@@ -23,6 +23,9 @@ import (
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 	"github.com/vigil-monitor/vigil/monitor"
@@ -523,7 +526,14 @@ type channelView struct {
 // deadline, and shows the channel as the chain now has it.
 func (d *demo) vigilUpdates(ctx context.Context, ch string, deadline uint64) (channelView, error) {
 	var view channelView
-	d.n.step("vigil sees ChannelClosed (after 1 confirmation), holds a newer proof of bob's (nonce 4 > 0) and calls updateTransfer")
+	d.n.step("vigil sees ChannelClosed (after 1 confirmation), holds a newer proof of bob's (nonce 4 > 0) and calls updateTransfer in its slot")
+	closed := deadline - settleBlock
+	offset := contracts.SlotOffset(common.HexToAddress(ch), common.HexToAddress(d.accounts["vigil"].addr), settleBlock)
+	slot := closed + offset
+	d.n.say("vigil's slot in channel A opens at block %d: the close block %d + slotOffset(vigil) = keccak256(channel, vigil) mod %d = %d; "+
+		"before it the channel reverts vigil's update (BeforeSlot), and an unregistered account's always (MonitorNotActive)",
+		slot, closed, contracts.SlotSpan(settleBlock), offset)
+	var scheduled *monitor.ScheduledUpdateStats
 	type updates struct {
 		Updates []map[string]any `json:"channel_updates"`
 	}
@@ -536,6 +546,13 @@ func (d *demo) vigilUpdates(ctx context.Context, ch string, deadline uint64) (ch
 		return nil
 	}
 	err := poll(ctx, 60*time.Second, 200*time.Millisecond, "vigil's updateTransfer to be mined", func() (bool, string, error) {
+		if st, err := d.stats(ctx); err == nil && scheduled == nil {
+			for _, u := range st.Ethereum.ScheduledUpdates {
+				if strings.EqualFold(u.Channel, ch) {
+					scheduled = &u
+				}
+			}
+		}
 		var page updates
 		if err := getJSON(ctx, d.api+"/api/1/channel_update/"+ch, &page); err != nil {
 			return false, err.Error(), nil
@@ -544,6 +561,14 @@ func (d *demo) vigilUpdates(ctx context.Context, ch string, deadline uint64) (ch
 	})
 	if err != nil {
 		return view, err
+	}
+	if scheduled != nil {
+		d.n.say("/api/1/stats showed the scheduled update (ethereum.scheduled_updates): nonce %d, slot_block %d, act_block %d, deadline_block %d",
+			scheduled.Nonce, scheduled.SlotBlock, scheduled.ActBlock, scheduled.DeadlineBlock)
+		if scheduled.SlotBlock != slot || scheduled.DeadlineBlock != deadline {
+			return view, fmt.Errorf("/api/1/stats schedules slot %d and deadline %d; the contract's rule gives %d and %d",
+				scheduled.SlotBlock, scheduled.DeadlineBlock, slot, deadline)
+		}
 	}
 	var page updates
 	if err := d.vigilJSON(ctx, &page, "updates", "--api", d.api, "--channel", ch); err != nil {
@@ -558,13 +583,16 @@ func (d *demo) vigilUpdates(ctx context.Context, ch string, deadline uint64) (ch
 	if atoi(ub) > deadline {
 		return view, fmt.Errorf("vigil's update was mined in block %s, after the window closed at %d", ub, deadline)
 	}
+	if atoi(ub) < slot {
+		return view, fmt.Errorf("vigil's update was mined in block %s, before its slot opened at %d", ub, slot)
+	}
 	if kv := d.vigildLog(ctx, "updateTransfer sent", "channel="+ch); kv != nil {
 		d.n.say("vigild's log: updateTransfer sent at head %s for a window through block %s, gas price %s wei, for a reward of %s",
 			kv["head"], kv["deadline"], kv["gas_price_wei"], fmtWei(kv["reward_wei"]))
 	}
 	gasPaid, _ := upd["gas_paid_wei"].(string)
-	d.n.say("updateTransfer tx %s mined in block %s, %d blocks before the window closes (gas paid %s); `vigil updates` shows it",
-		d.res.UpdateTx, ub, deadline-atoi(ub), fmtWei(gasPaid))
+	d.n.say("updateTransfer tx %s mined in block %s, in vigil's slot (open since block %d), %d blocks before the window closes (gas paid %s); `vigil updates` shows it",
+		d.res.UpdateTx, ub, slot, deadline-atoi(ub), fmtWei(gasPaid))
 	if err := d.vigilJSON(ctx, &view, "eth", "channel", "--rpc", d.ethURL, "--channel", ch); err != nil {
 		return view, err
 	}
@@ -620,7 +648,8 @@ func (d *demo) settleAfterWindow(ctx context.Context, ch string, deadline uint64
 	d.n.say("settle tx %s (block %s): alice %s, bob %s, and the reward %s to %s", st.TxHash, st.Block,
 		fmtWei(d.participantAmount(st, "alice", view.Participants[0].Address)), fmtWei(d.participantAmount(st, "bob", view.Participants[0].Address)),
 		fmtWei(st.RewardPaid), st.RewardPayout)
-	d.n.say("vigil's payout address: %s -> %s", fmtEth(payoutBefore), fmtEth(payoutAfter))
+	d.n.say("vigil's payout address: %s -> %s: the reward went to the payout the slot holder fixed in the monitor registry, "+
+		"which the channel reads itself; no caller can name another", fmtEth(payoutBefore), fmtEth(payoutAfter))
 	d.n.say("alice receives %s (5 deposited - 1 sent + 0.4 received); bob's stale close would have given her 4 ETH", fmtEth(new(big.Int).Sub(aliceAfter, aliceBefore)))
 	if d.res.RewardPaid == nil || d.res.RewardPaid.Cmp(goodReward) != 0 || new(big.Int).Sub(payoutAfter, payoutBefore).Cmp(goodReward) != 0 {
 		return fmt.Errorf("the settle paid %s wei to %s; want the reward %s", st.RewardPaid, st.RewardPayout, goodReward)

@@ -316,7 +316,7 @@ func (d *demo) startVigild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return poll(ctx, 30*time.Second, 100*time.Millisecond, "vigild to join "+roomAlias+" and follow the Bitcoin tip", func() (bool, string, error) {
+	err = poll(ctx, 30*time.Second, 100*time.Millisecond, "vigild to join "+roomAlias+" and follow the Bitcoin tip", func() (bool, string, error) {
 		st, err := d.stats(ctx)
 		if err != nil {
 			return false, err.Error(), nil
@@ -324,6 +324,20 @@ func (d *demo) startVigild(ctx context.Context) error {
 		state := fmt.Sprintf("room %q, bitcoin processed %d of %d", st.Matrix.RoomID, st.Lightning.LastProcessed, tip)
 		return st.Matrix.RoomID != "" && int64(st.Lightning.LastProcessed) >= tip, state, nil
 	})
+	if err != nil {
+		return err
+	}
+	st, err := d.stats(ctx)
+	if err != nil {
+		return err
+	}
+	r := st.Ethereum.Registration
+	if r == nil || r.Status != "active" {
+		return fmt.Errorf("vigild's registration in /api/1/stats: %+v", r)
+	}
+	d.n.say("vigild checked its registration and re-reads it every block (/api/1/stats ethereum.registration): %s in the monitor registry %s, "+
+		"deposit %s backing its receipts, active from block %d, mode %q", r.Status, r.MonitorRegistry, fmtWei(r.DepositWei), r.ActiveFromBlock, st.Ethereum.Mode)
+	return nil
 }
 
 func randomHex(n int) string {

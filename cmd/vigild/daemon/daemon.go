@@ -88,6 +88,12 @@ type Config struct {
 	// Payout, when set, must be the payout the operator account
 	// registered in the monitor registry (the chain pays that one).
 	Payout common.Address
+	// ObserveOnly runs the Ethereum half without acting: vigild starts
+	// whether or not the operator account is registered, follows the chain
+	// and records its events, refuses every request (observe_only) and
+	// sends nothing. Without it, an account the registry does not count
+	// is a start-up error.
+	ObserveOnly bool
 
 	// Matrix is the room intake; nil disables it.
 	Matrix *MatrixConfig
@@ -258,7 +264,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := checkRegistry(ctx, node, cfg.Registry, cfg.RPCTimeout); err != nil {
 		return err
 	}
-	registration, err := checkRegistration(ctx, node, cfg.Registry, cfg.MonitorRegistry, crypto.PubkeyToAddress(key.PublicKey), cfg.Payout, cfg.RPCTimeout)
+	regReader, err := newRegistryReader(ctx, node, cfg.Registry, cfg.MonitorRegistry, crypto.PubkeyToAddress(key.PublicKey), cfg.RPCTimeout)
+	if err != nil {
+		return err
+	}
+	registration, err := checkRegistration(ctx, regReader, cfg.Registry, cfg.Payout, cfg.ObserveOnly)
 	if err != nil {
 		return err
 	}
@@ -273,7 +283,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return fmt.Errorf("load stats: %w", err)
 	}
 
-	eth, err := d.balanceProofs(node, reader, chainID, key, registration, st, stats.eth)
+	regWatch := newRegistrationWatch(regReader, cfg.Registry, registration, cfg.ObserveOnly, stats.eth,
+		d.log.With("subsystem", "registration"), cfg.Clock, orDefault(cfg.PollInterval, 2*time.Second))
+	eth, err := d.balanceProofs(node, reader, chainID, key, regWatch, registration, st, stats.eth)
 	if err != nil {
 		return err
 	}
@@ -303,7 +315,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	d.log.Info("vigild starting", "version", cfg.Version, "chain_id", chainID.String(), "registry", cfg.Registry.Hex(),
 		"monitor", eth.sender.Address().Hex(), "payout", eth.payout.Hex(), "api", d.APIAddr(), "db", d.storeName(),
-		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations)
+		"strategy", string(cfg.Policy.Strategy), "confirmations", cfg.Confirmations, "mode", eth.mode,
+		"monitor_registry", registration.MonitorRegistry.Hex(), "registration", string(registration.Status),
+		"deposit_wei", registration.Deposit.String(), "active_from", registration.ActiveFrom)
+	if cfg.ObserveOnly {
+		d.log.Warn("observe-only mode (ethereum.observe_only): vigild follows the chain and records, refuses every request with observe_only and sends nothing")
+	}
 
 	acting := []actingPart{{role: roleEthereum, run: eth.run}}
 	if roomRun != nil {
@@ -329,6 +346,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		g.Go(func() error { return history.Run(gctx) })
 	}
 	g.Go(func() error { return d.housekeeping(gctx, st, stats, eth.sender) })
+	g.Go(func() error { return regWatch.run(gctx) })
 	if el != nil && tw != nil {
 		g.Go(func() error { return d.followTip(gctx, btcNode, tw) })
 	}
@@ -446,16 +464,26 @@ func (d *Daemon) storeName() string {
 type ethereumParts struct {
 	sender *ethereum.Sender
 	payout common.Address
+	mode   string
 	intake *proofs.Intake
 	run    func(ctx context.Context) error
 }
 
 // balanceProofs builds the balance-proof half: the sender, intake and the
 // responder driven by the Ethereum watcher, reporting to stats.
+//
+// The registration watch is intake's and the responder's eligibility: while
+// the registry does not count the operator account, or in observe-only
+// mode, intake refuses every request. In observe-only mode the watcher
+// drives no responder: it records the chain and sends nothing.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	registration proofs.Registration, st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	regWatch *registrationWatch, registration proofs.Registration, st Store, stats *proofs.Stats) (*ethereumParts, error) {
 	payout := registration.Payout
 	cfg := d.cfg
+	mode := proofs.ModeMonitor
+	if cfg.ObserveOnly {
+		mode = proofs.ModeObserve
+	}
 	sender := ethereum.NewSender(node, node.Client(), key, chainID, cfg.RPCTimeout)
 	// Intake and the responder judge with one gas model, learned from the
 	// chain by the responder.
@@ -463,13 +491,14 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	policy.Gas = proofs.NewUpdateGasModel(policy.UpdateGas, cfg.UpdateGasMax)
 	stats.SetChain(func(c *proofs.ChainStatus) {
 		c.ChainID, c.Confirmations, c.Monitor, c.Payout = chainID, cfg.Confirmations, sender.Address(), payout
-		c.Registration = registration
+		c.Registration, c.Mode = registration, mode
 		c.UpdateGas = policy.Gas.Gas()
 	})
 	ethSync := monitor.NewNodeSync("ethereum", d.log.With("subsystem", "ethereum"))
 	intake, err := proofs.NewIntake(proofs.IntakeConfig{
 		Store: st, Chain: reader, Policy: policy, Stats: stats, Monitor: sender.Address(),
-		SignReceipt: sender.SignDigest, Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
+		SignReceipt: sender.SignDigest, MonitorRegistry: registration.MonitorRegistry, Eligibility: regWatch,
+		Logger: d.log.With("subsystem", "intake"), Clock: cfg.Clock,
 		PerKey: monitor.NewRateLimiter(cfg.RatePerKey, cfg.RateBurst), Sync: ethSync, ChainDeadline: cfg.RPCTimeout,
 	})
 	if err != nil {
@@ -479,7 +508,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	// what they keep in memory is rebuilt from the store, which another
 	// replica may have changed since.
 	newWatcher := func() (*ethereum.Watcher, error) {
-		return d.ethereumWatcher(node, st, stats, sender, payout, policy, ethSync)
+		return d.ethereumWatcher(node, st, stats, sender, payout, policy, ethSync, regWatch)
 	}
 	if _, err := newWatcher(); err != nil {
 		return nil, err
@@ -491,28 +520,34 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		}
 		return w.Run(ctx)
 	}
-	return &ethereumParts{sender: sender, payout: payout, intake: intake, run: run}, nil
+	return &ethereumParts{sender: sender, payout: payout, mode: mode, intake: intake, run: run}, nil
 }
 
 // ethereumWatcher builds the update responder and the Ethereum watcher
-// that drives it.
+// that drives it (no responder in observe-only mode).
 func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs.Stats, sender *ethereum.Sender,
-	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync) (*ethereum.Watcher, error) {
+	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync, regWatch *registrationWatch) (*ethereum.Watcher, error) {
 	cfg := d.cfg
-	responder, err := proofs.NewResponder(proofs.ResponderConfig{
-		Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
-		HonourReceipts: true, // intake signs a receipt for every request it stores (SignReceipt above)
-		ReplaceAfter:   cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
-	})
-	if err != nil {
-		return nil, err
+	var onHead func(ctx context.Context, head uint64) error
+	if !cfg.ObserveOnly {
+		responder, err := proofs.NewResponder(proofs.ResponderConfig{
+			Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
+			HonourReceipts: true, // intake signs a receipt for every request it stores (SignReceipt above)
+			Eligibility:    regWatch,
+			ReplaceAfter:   cfg.ReplaceAfter, Logger: d.log.With("subsystem", "responder"), Clock: cfg.Clock,
+		})
+		if err != nil {
+			return nil, err
+		}
+		onHead = responder.Tick
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
 		Node: node, Heads: node, Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
-		OnHead: responder.Tick, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
+		OnHead: onHead, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),
 		OnStatus: func(head uint64, cur proofs.Cursor) {
+			regWatch.noteHead(head)
 			now := cfg.Clock.Now()
 			stats.SetChain(func(c *proofs.ChainStatus) {
 				c.Head, c.LastProcessed, c.LastPoll, c.UpdateGas = head, cur, now, policy.Gas.Gas()
@@ -695,7 +730,7 @@ func (d *Daemon) housekeeping(ctx context.Context, st monitor.CounterStore, stat
 	for {
 		if bal, err := sender.Balance(ctx); err == nil {
 			stats.eth.SetChain(func(c *proofs.ChainStatus) { c.Balance = bal })
-			if d.cfg.MinBalance != nil && bal.Cmp(d.cfg.MinBalance) < 0 {
+			if d.cfg.MinBalance != nil && bal.Cmp(d.cfg.MinBalance) < 0 && !d.cfg.ObserveOnly { // observing sends nothing
 				d.log.Error("operator balance is below gas.min_balance_wei: fund the account or updates will fail",
 					"account", sender.Address().Hex(), "balance_wei", bal.String(), "min_wei", d.cfg.MinBalance.String())
 			}

@@ -64,6 +64,9 @@ type vigilOpts struct {
 	storeURL string
 	// leaseCheck is the replicas' lease check interval (default 1 s).
 	leaseCheck time.Duration
+	// unregistered: the key is not registered as a monitor before the
+	// start; observeOnly sets ethereum.observe_only.
+	unregistered, observeOnly bool
 }
 
 // ethNode is the Ethereum node a daemon under test dials; register
@@ -85,7 +88,9 @@ func startVigil(t testing.TB, chain *ethtest.Chain, o vigilOpts) *vigil {
 // monitor with payout o.payout (zero: the key's account).
 func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 	t.Helper()
-	node.register(t, o.key, o.payout)
+	if !o.unregistered {
+		node.register(t, o.key, o.payout)
+	}
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
 	}
@@ -124,7 +129,7 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
 		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
-		StoreURL: o.storeURL, LeaseCheck: o.leaseCheck,
+		StoreURL: o.storeURL, LeaseCheck: o.leaseCheck, ObserveOnly: o.observeOnly,
 	})
 	if err != nil {
 		t.Fatal(err)

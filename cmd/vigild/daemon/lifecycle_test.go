@@ -101,7 +101,7 @@ func TestStartupFailuresAreClear(t *testing.T) {
 	cfg = fresh()
 	cfg.Key = chain.Keys[1]
 	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "is not registered in the monitor registry") ||
-		!strings.Contains(err.Error(), "vigil monitor register") {
+		!strings.Contains(err.Error(), "vigil monitor register") || !strings.Contains(err.Error(), "ethereum.observe_only = true") {
 		t.Errorf("unregistered account: %v", err)
 	}
 	leavesNothing("unregistered account", cfg)
