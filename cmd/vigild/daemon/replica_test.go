@@ -69,7 +69,7 @@ func (v *vigil) metricsText() string {
 
 // sentBy is how many transactions account has had mined, and has sent
 // counting the node's pool.
-func sentBy(t *testing.T, chain *ethtest.Chain, account common.Address) (mined, pending uint64) {
+func sentBy(t testing.TB, chain *ethtest.Chain, account common.Address) (mined, pending uint64) {
 	t.Helper()
 	mined, err := chain.Client.NonceAt(context.Background(), account, nil)
 	if err != nil {
@@ -85,7 +85,7 @@ func sentBy(t *testing.T, chain *ethtest.Chain, account common.Address) (mined, 
 // cutOff ends the database sessions holding roles' leases in the database
 // of dbURL, as a dead machine's would end: the server frees its advisory
 // locks. It returns how many sessions it ended.
-func cutOff(t *testing.T, dbURL string) int {
+func cutOff(t testing.TB, dbURL string) int {
 	t.Helper()
 	u, err := url.Parse(dbURL)
 	if err != nil {
