@@ -176,12 +176,14 @@ Takeover (BenchmarkTakeover): two replicas of the real daemon wiring share
 one PostgreSQL database (a private cluster on loopback) and the simulated
 chain over JSON-RPC, with the default lease check (store.lease_check, 1 s)
 and a 25 ms watcher poll. Each op is one kill of the replica leading the
-ethereum role: untimed, a channel is opened and funded with a reward and
-the victim's newer proof is accepted; then the time runs from the kill
-(the server ends the leader's lease session, as it does when a dead
-machine's connection drops, and the daemon stops) while the partner closes
-the channel with stale state and the chain makes a block every 100 ms,
-until the follower's updateTransfer is in the node's pool. The span holds
+ethereum role: untimed, a channel is opened and funded with a reward, the
+victim's newer proof is accepted, and a random part of one lease check
+passes (a death comes at any point of the follower's retry cycle); then
+the time runs from the kill (the server ends the leader's lease session,
+as it does when a dead machine's connection drops, and the daemon stops)
+while the partner closes the channel with stale state (mined at once with
+the blocks up to the monitor's slot) and the chain makes a block every
+100 ms, until the follower's updateTransfer is in the node's pool. The span holds
 the follower's wait for the free lock (at most one lease check: it tries
 every lease_check), its new term, a watcher built from the shared cursor,
 the close found, the slot reached and the update sent; role-p50-ms is the

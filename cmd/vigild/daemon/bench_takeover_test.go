@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"math/big"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/vigil-monitor/vigil/chains/ethereum"
+	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
@@ -20,26 +22,30 @@ import (
 // its leader dies. Two replicas of the real daemon wiring share one
 // PostgreSQL database (the shared test cluster on loopback) and the
 // simulated chain over JSON-RPC, with the default lease check (1 s) and a
-// 25 ms watcher poll. Each op is one kill: untimed, a channel is opened
-// and funded with a reward and the victim's newer proof is accepted; then
-// the clock starts, the leader dies (the server ends its lease session, as
-// it does for a dead machine's connection, and the daemon is stopped), the
-// partner closes the channel with stale state (mined at once, with the
-// two blocks after it, so that the monitor's slot has begun), and the
-// clock stops when the operator account's updateTransfer from the
-// follower is in the node's pool. The span holds the follower's wait for
-// the free lock (up to one lease check), its new term, the watcher built
-// from the shared cursor, the close found and the update sent. role-p50-ms
-// is the part until the follower's stats show the new term (polled every
-// 5 ms). Untimed after each kill: the update is mined (exactly one
-// transaction from the operator account) and the dead replica restarts as
-// the follower. p99 of 20 kills is their maximum.
+// 25 ms watcher poll. Each op is one kill. Untimed: a channel is opened
+// and funded with a reward, the victim's newer proof is accepted, and a
+// random part of one lease check passes (a death comes at any point of
+// the follower's retry cycle). Timed: the leader dies (the server ends its
+// lease session, as it does when a dead machine's connection drops, and
+// the daemon is stopped); the partner closes the channel with stale state,
+// mined at once with the blocks up to the monitor's slot; the chain then
+// makes a block every 100 ms; the clock stops when the operator account's
+// updateTransfer from the follower is in the node's pool. The span holds
+// the follower's wait for the free lock (up to one lease check), its new
+// term, the watcher built from the shared cursor, the close found and the
+// update sent. role-p50-ms is the part until the follower's stats show
+// the new term (polled every 5 ms). Untimed after each kill: the update
+// is mined (exactly one transaction from the operator account) and the
+// dead replica restarts as the follower. p99 of 20 kills is their
+// maximum.
 func BenchmarkTakeover(b *testing.B) {
 	dbURL := pgtest.Shared(b).NewDatabase(b)
 	chain := ethtest.New(b, 3)
 	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
 	reward := big.NewInt(1_000_000_000_000_000)
-	opts := vigilOpts{key: operator, payout: newPayout(b), conf: 0, storeURL: dbURL, profitFactor: -1}
+	// The daemon's default lease check.
+	const leaseCheck = time.Second
+	opts := vigilOpts{key: operator, payout: newPayout(b), conf: 0, storeURL: dbURL, profitFactor: -1, leaseCheck: leaseCheck}
 	leader := startVigil(b, chain, opts)
 	ethtest.Eventually(b, defaultWait, "the first replica to lead", func() bool { return leader.leads("ethereum") })
 	follower := startVigil(b, chain, opts)
@@ -87,6 +93,9 @@ func BenchmarkTakeover(b *testing.B) {
 		}
 		oldTerm := leader.term("ethereum")
 		_, before := sentBy(b, chain, op)
+		// A death comes at any moment of the follower's retry cycle: the
+		// kill is put at a random point of one lease check.
+		time.Sleep(rand.N(leaseCheck))
 
 		b.StartTimer()
 		start := time.Now()
@@ -97,9 +106,9 @@ func BenchmarkTakeover(b *testing.B) {
 		if _, err := chain.Ops(bob).Close(ctx, ch, &stale, sig); err != nil {
 			b.Fatal(err)
 		}
-		// The channel admits the monitor from its slot, up to two blocks
-		// after the close: the slot is reached at once.
-		chain.Mine(2)
+		// The channel admits the monitor from its slot: the chain reaches
+		// it at once, so that the span is the takeover's, not the slot's.
+		chain.Mine(int(contracts.SlotOffset(ch, op, 30)))
 		var roleAt time.Time
 		lastBlock := time.Now()
 		deadline := start.Add(30 * time.Second)
