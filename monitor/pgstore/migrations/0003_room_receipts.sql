@@ -3,7 +3,10 @@
 -- A receipt is recorded before it is posted, under the matrix role's term,
 -- and marked posted afterwards, so that a new leader knows which receipts
 -- the old one owed and never posts one marked posted. One row per
--- answered room event.
+-- answered room event. Like every migration here it only adds, so that a
+-- replica still running the previous release works on the newer schema
+-- during a rolling upgrade (docs/operations.md §6a); such a replica posts
+-- receipts without recording them, as before.
 CREATE TABLE room_receipts (
     id           bigint GENERATED ALWAYS AS IDENTITY,
     for_event_id text   PRIMARY KEY,
