@@ -259,11 +259,11 @@ func TestReplicasRoomBurstSIGKILL(t *testing.T) {
 	ids := make([]string, n)
 	posted := make(chan error, 1)
 	burst := time.Now()
-	// The client posts with four requests in flight, as a busy client
+	// The client posts with eight requests in flight, as a busy client
 	// would.
 	go func() {
 		var g errgroup.Group
-		g.SetLimit(4)
+		g.SetLimit(8)
 		for i, bp := range sent {
 			g.Go(func() error {
 				id, err := client.Send(context.Background(), room, matrixbus.TypeBalanceProof, proofs.EncodeBalanceProof(bp), "")
