@@ -54,6 +54,32 @@ type State interface {
 	DeleteState(ctx context.Context, key string) error
 }
 
+// ReceiptLog keeps the receipts the room owes, on a store that replicas
+// share (pgstore): each receipt is recorded before it is posted, claimed
+// right before, and marked posted after, so that a replica taking the room
+// over posts what is owed and never one marked posted. The record and the
+// claim are fenced by the matrix role's term (carried by Run's context):
+// a replica that has lost the role records and posts nothing more.
+type ReceiptLog interface {
+	// RecordReceipt records content as the receipt owed for forEventID;
+	// fresh is false when one was recorded before (posted or not).
+	RecordReceipt(ctx context.Context, forEventID, roomID string, content []byte) (fresh bool, err error)
+	// ClaimReceipt reports whether forEventID's receipt is still owed.
+	ClaimReceipt(ctx context.Context, forEventID string) (owed bool, err error)
+	// ReceiptPosted marks forEventID's receipt posted.
+	ReceiptPosted(ctx context.Context, forEventID string) error
+	// OwedReceipts returns up to limit receipts recorded and not marked
+	// posted, in the order they were recorded.
+	OwedReceipts(ctx context.Context, limit int) ([]OwedReceipt, error)
+}
+
+// OwedReceipt is a recorded receipt not marked posted.
+type OwedReceipt struct {
+	ForEventID string
+	RoomID     string
+	Content    json.RawMessage
+}
+
 // parkedPrefix keys events that could not be handled yet because a node
 // was unavailable: they are stored (so the sync position may advance and
 // the room is not held up) and retried every ParkRetry.
@@ -79,7 +105,11 @@ type Config struct {
 	// ParkRetry is how often parked events are retried (default 30 s).
 	ParkRetry time.Duration
 
-	Intake       Intake
+	Intake Intake
+	// Receipts, when set, records every receipt before it is posted
+	// (ReceiptLog); nil: receipts are queued in memory and posted by this
+	// process alone, as fits a store no other replica shares.
+	Receipts     ReceiptLog
 	Appointments AppointmentIntake // the watchtower (tower.Tower); nil: appointments are refused not_supported
 	State        State
 	Stats        Stats
@@ -95,6 +125,8 @@ type Bus struct {
 	perUser  *monitor.RateLimiter
 	filter   string
 	receipts chan receipt
+	// owed wakes the poster of logged receipts (Config.Receipts).
+	owed chan struct{}
 
 	mu     sync.Mutex
 	roomID string
@@ -169,7 +201,7 @@ func New(cfg Config) (*Bus, error) {
 		cfg.ParkRetry = 30 * time.Second
 	}
 	return &Bus{cfg: cfg, log: cfg.Logger, perUser: monitor.NewRateLimiter(cfg.RatePerSender, cfg.RateBurst),
-		receipts: make(chan receipt, 4096)}, nil
+		receipts: make(chan receipt, 4096), owed: make(chan struct{}, 1)}, nil
 }
 
 // RoomID is the joined room's id, once joined.
@@ -519,7 +551,7 @@ func (b *Bus) handle(ctx context.Context, ev Event) (err error) {
 				rc.ChainID = b.cfg.ChainID.String()
 			}
 			rc.ForEventID = ev.EventID
-			b.queueReceipt(ev, rc)
+			return b.owe(ctx, ev, rc)
 		}
 	case "ln_appointment":
 		if b.cfg.Appointments == nil {
@@ -533,7 +565,7 @@ func (b *Bus) handle(ctx context.Context, ev Event) (err error) {
 		if b.cfg.PostReceipts && acc.Signed() {
 			rc := acc.Receipt()
 			rc.ForEventID = ev.EventID
-			b.queueReceipt(ev, rc)
+			return b.owe(ctx, ev, rc)
 		}
 	}
 	return nil
@@ -639,6 +671,10 @@ func (b *Bus) queueReceipt(ev Event, content any) {
 // transaction id is derived from the answered event, so a retry (or a
 // re-read after a crash) does not post twice.
 func (b *Bus) postReceipts(ctx context.Context, sess *Session) {
+	if b.cfg.Receipts != nil {
+		b.postOwed(ctx, sess)
+		return
+	}
 	for {
 		select {
 		case <-ctx.Done():

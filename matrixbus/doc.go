@@ -17,5 +17,9 @@
 // stuck node never holds up the room. A store that refuses writes (a full
 // disk) pauses the room intake at the event it could not store, which is
 // read again once the store takes writes. A message whose content or body
-// has a key twice is refused (duplicate_field) before intake.
+// has a key twice is refused (duplicate_field) before intake. On a store
+// that replicas share, each receipt is recorded in a ReceiptLog, under the
+// room leader's term, before it is posted (receipts.go): a replica that
+// has lost the room posts nothing more, and its successor posts what is
+// owed.
 package matrixbus

@@ -114,6 +114,13 @@ var figures = []figure{
 	{section: "7", what: "GET /api/1/stats p99 inside vigild (its /metrics)", value: m("BenchmarkReadAPI/stats", "vigild-p99-bound-ms"), unit: "ms"},
 	{section: "7", what: "page of GET /api/1/balance_proofs p99 at 200 req/s", value: m("BenchmarkReadAPI/balance_proofs_page", "p99-ms"), unit: "ms"},
 	{section: "7", what: "page of GET /api/1/balance_proofs, closed loop", value: m("BenchmarkReadAPI/balance_proofs_page", "max-rps"), unit: "req/s"},
+	{section: "9", what: "takeover: Ethereum leader dies to the follower's update pooled, median", value: m("BenchmarkTakeover", "p50-ms"), unit: "ms"},
+	{section: "9", what: "takeover, p99 (the maximum of 20 kills)", value: m("BenchmarkTakeover", "p99-ms"), unit: "ms"},
+	{section: "9", what: "takeover: until the follower holds the role, median", value: m("BenchmarkTakeover", "role-p50-ms"), unit: "ms"},
+	{section: "9", what: "balance-proof intake on PostgreSQL, one replica, 100,000 stored", value: m("BenchmarkIntakePostgres/stored=100000/replicas=1", "msgs/s"), unit: "msgs/s",
+		goal: scaled(m("BenchmarkIntakePostgres/stored=100000/replicas=1", "recover2-msgs/s"), 0.75), goalFmt: ">= %s (75% of the two-recovery rate measured beside it)"},
+	{section: "9", what: "the same, two replicas on the one database", value: m("BenchmarkIntakePostgres/stored=100000/replicas=2", "msgs/s"), unit: "msgs/s",
+		goal: scaled(m("BenchmarkIntakePostgres/stored=100000/replicas=2", "recover2-msgs/s"), 0.75), goalFmt: ">= %s (75% of the bound)"},
 }
 
 func num(v float64) string {

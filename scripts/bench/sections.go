@@ -171,4 +171,39 @@ vigild's handler p99 from its own /metrics histogram, cpu-pressure-pct how
 much of the run something on the machine waited for a CPU, and
 sched-lag-p99-ms how late the generator sent.`},
 	{id: "8", title: "Profile and fix", text: profileText},
+	{id: "9", title: "Replicas on PostgreSQL", group: "replicas", table: true, text: `
+Takeover (BenchmarkTakeover): two replicas of the real daemon wiring share
+one PostgreSQL database (a private cluster on loopback) and the simulated
+chain over JSON-RPC, with the default lease check (store.lease_check, 1 s)
+and a 25 ms watcher poll. Each op is one kill of the replica leading the
+ethereum role: untimed, a channel is opened and funded with a reward, the
+victim's newer proof is accepted, and a random part of one lease check
+passes (a death comes at any point of the follower's retry cycle); then
+the time runs from the kill (the server ends the leader's lease session,
+as it does when a dead machine's connection drops, and the daemon stops)
+while the partner closes the channel with stale state (mined at once with
+the blocks up to the monitor's slot) and the chain makes a block every
+100 ms, until the follower's updateTransfer is in the node's pool. The span holds
+the follower's wait for the free lock (at most one lease check: it tries
+every lease_check), its new term, a watcher built from the shared cursor,
+the close found, the slot reached and the update sent; role-p50-ms is the
+part until the follower's /api/1/stats shows the new term. After each kill
+the update is mined, checked to be the operator account's one transaction,
+and the dead replica restarts as the follower. p99 of 20 kills is their
+maximum. A shorter lease_check shortens the wait for the lock, at the cost
+of one round trip per replica and role per check.
+
+Intake on PostgreSQL (BenchmarkIntakePostgres): section 1's path
+(Intake.SubmitJSON, 64 concurrent clients, distinct really signed proofs
+on channels the store knows, the two-recovery bound measured beside it) on
+the PostgreSQL store holding 100,000 requests, with PostgreSQL's default
+durability (every acknowledged commit flushed). A replica is what a vigild
+brings to intake: its own connection pool, group committer and Intake;
+with two, the clients are split between them, on the one database, in one
+process. The store keeps no channel cache (another replica may change a
+channel), so each message also reads its channel from the database, and
+intake's compare-and-store runs under one transaction-level advisory lock
+per domain, so the replicas' group commits take turns. The server shares
+the machine's cores with the benchmark: its CPU is not in cpu-us/op but is
+taken from the recoveries.`},
 }

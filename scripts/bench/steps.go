@@ -79,6 +79,22 @@ var steps = []step{
 		expect: []string{"BenchmarkMassClose"},
 	},
 	{
+		group: "replicas", name: "balance-proof intake on PostgreSQL, one and two replicas, against the recovery bound",
+		pkg:       "./monitor/proofs/",
+		bench:     "^(BenchmarkRecover2|BenchmarkIntakePostgres)$",
+		benchtime: "10000x", timeout: 10 * time.Minute,
+		env: []string{"VIGIL_BENCH_CLIENTS=" + intakeClients},
+		expect: []string{"BenchmarkRecover2", "BenchmarkIntakePostgres/stored=100000/replicas=1",
+			"BenchmarkIntakePostgres/stored=100000/replicas=2"},
+		quickExpect: []string{"BenchmarkRecover2", "BenchmarkIntakePostgres/stored=10000/replicas=1",
+			"BenchmarkIntakePostgres/stored=10000/replicas=2"},
+	},
+	{
+		group: "replicas", name: "takeover when the Ethereum leader dies",
+		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkTakeover$", benchtime: "20x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkTakeover"},
+	},
+	{
 		group: "readapi", name: "read API under load",
 		pkg: "./cmd/vigild/", bench: "^BenchmarkReadAPI$", benchtime: "1x", timeout: 5 * time.Minute,
 		expect: []string{"BenchmarkReadAPI/stats", "BenchmarkReadAPI/balance_proofs_page"},

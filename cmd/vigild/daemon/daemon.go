@@ -300,7 +300,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if tw != nil {
 		appointments = tw
 	}
-	roomRun, err := d.room(ctx, eth.intake, appointments, st, stats.reg, chainID)
+	var receipts matrixbus.ReceiptLog
+	if ps, ok := st.(*pgstore.Store); ok {
+		receipts = roomReceipts{ps}
+	}
+	roomRun, err := d.room(ctx, eth.intake, appointments, receipts, st, stats.reg, chainID)
 	if err != nil {
 		return err
 	}
@@ -574,8 +578,10 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 // refuses to start half-way: the homeserver must answer and accept the
 // credentials now (later outages are retried by the bus).
 //
-// It returns the room's run: each run (each lease) builds its own bus.
-func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments matrixbus.AppointmentIntake, st Store,
+// It returns the room's run: each run (each lease) builds its own bus. With
+// receipts (a store replicas share), every receipt is recorded under the
+// matrix role's term before it is posted (matrixbus.ReceiptLog).
+func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments matrixbus.AppointmentIntake, receipts matrixbus.ReceiptLog, st Store,
 	stats *monitor.Stats, chainID *big.Int) (func(ctx context.Context) error, error) {
 	m := d.cfg.Matrix
 	if m == nil {
@@ -591,7 +597,7 @@ func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments m
 	cfg := matrixbus.Config{
 		Session: session, RoomAlias: m.RoomAlias, CreateRoom: m.CreateRoom, PostReceipts: m.PostReceipts, CatchupLimit: m.CatchupLimit,
 		MaxEventBytes: m.MaxEventBytes, RatePerSender: m.RatePerSender, RateBurst: m.RateBurst, SyncWait: m.SyncWait, ParkRetry: m.ParkRetry,
-		Intake: intake, Appointments: appointments, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: d.cfg.Clock,
+		Intake: intake, Appointments: appointments, Receipts: receipts, State: st, Stats: stats, ChainID: chainID, Logger: d.log.With("subsystem", "matrix"), Clock: d.cfg.Clock,
 	}
 	if _, err := matrixbus.New(cfg); err != nil {
 		return nil, err

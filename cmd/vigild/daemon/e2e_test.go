@@ -27,7 +27,7 @@ func onChainNonce(t *testing.T, chain *ethtest.Chain, channel, participant commo
 	return n
 }
 
-func newPayout(t *testing.T) common.Address {
+func newPayout(t testing.TB) common.Address {
 	k, err := crypto.GenerateKey()
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigil-monitor/vigil/matrixbus"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/pgstore"
 	"github.com/vigil-monitor/vigil/rest"
@@ -207,6 +208,19 @@ func (r *replicaRoles) health() rest.HealthPart {
 // replica leads its role.
 func standby(role string) rest.HealthPart {
 	return rest.HealthPart{Status: rest.HealthOK, Message: "standby: another replica leads the " + role + " role"}
+}
+
+// roomReceipts is the PostgreSQL store as the room's receipt log: the
+// matrix leader records each receipt under its term before posting it.
+type roomReceipts struct{ *pgstore.Store }
+
+func (r roomReceipts) OwedReceipts(ctx context.Context, limit int) ([]matrixbus.OwedReceipt, error) {
+	owed, err := r.Store.OwedReceipts(ctx, limit)
+	out := make([]matrixbus.OwedReceipt, len(owed))
+	for i, o := range owed {
+		out[i] = matrixbus.OwedReceipt{ForEventID: o.ForEventID, RoomID: o.RoomID, Content: o.Content}
+	}
+	return out, err
 }
 
 // tipSource is the Bitcoin node as followTip reads it.

@@ -29,6 +29,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/matrixtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
 	"github.com/vigil-monitor/vigil/matrixbus"
+	"github.com/vigil-monitor/vigil/monitor/pgstore"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
@@ -69,7 +70,7 @@ func (v *vigil) metricsText() string {
 
 // sentBy is how many transactions account has had mined, and has sent
 // counting the node's pool.
-func sentBy(t *testing.T, chain *ethtest.Chain, account common.Address) (mined, pending uint64) {
+func sentBy(t testing.TB, chain *ethtest.Chain, account common.Address) (mined, pending uint64) {
 	t.Helper()
 	mined, err := chain.Client.NonceAt(context.Background(), account, nil)
 	if err != nil {
@@ -85,7 +86,7 @@ func sentBy(t *testing.T, chain *ethtest.Chain, account common.Address) (mined, 
 // cutOff ends the database sessions holding roles' leases in the database
 // of dbURL, as a dead machine's would end: the server frees its advisory
 // locks. It returns how many sessions it ended.
-func cutOff(t *testing.T, dbURL string) int {
+func cutOff(t testing.TB, dbURL string) int {
 	t.Helper()
 	u, err := url.Parse(dbURL)
 	if err != nil {
@@ -531,4 +532,81 @@ func TestReplicasRollingRestart(t *testing.T) {
 	ethtest.Eventually(t, defaultWait, "one replica to lead ethereum", func() bool {
 		return replicas[0].leads("ethereum") != replicas[1].leads("ethereum")
 	})
+}
+
+// TestReplicaRoomSettlesInheritedReceipt: a matrix leader recorded a
+// receipt under its term, claimed it, posted it to the room and died
+// before marking it posted (the crash window of a receipt). The next
+// leader finds it in the room, marks it posted and does not post it
+// again, though it reads the answered event again (its predecessor never
+// saved the room position past it). A later event gets its one receipt.
+func TestReplicaRoomSettlesInheritedReceipt(t *testing.T) {
+	dbURL := pgtest.Shared(t).NewDatabase(t)
+	chain := ethtest.New(t, 3)
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	user, _ := hs.Register(t, "vigil", "monitor-pw")
+	client := newRoomClient(t, hs, "alice", alias)
+	first := client.postProof(s.proof(t, 5, big.NewInt(5000), reward))
+
+	// The dead leader's part: its record, claim and post, not its mark.
+	ctx := context.Background()
+	st, err := pgstore.Open(ctx, pgstore.Config{URL: dbURL, Fenced: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lease, err := st.Campaign(ctx, pgstore.LeaderConfig{Role: "matrix", Holder: "the dead leader"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fctx := pgstore.WithFence(ctx, pgstore.Fence{Role: "matrix", Term: lease.Term()})
+	content := map[string]string{"for_event_id": first, "kind": "balance_proof"}
+	raw, _ := json.Marshal(content)
+	if fresh, err := st.RecordReceipt(fctx, first, client.room, raw); err != nil || !fresh {
+		t.Fatalf("record: fresh %v, %v", fresh, err)
+	}
+	if owed, err := st.ClaimReceipt(fctx, first); err != nil || !owed {
+		t.Fatalf("claim: owed %v, %v", owed, err)
+	}
+	mon, err := matrixbus.Connect(ctx, matrixbus.SessionConfig{HomeserverURL: hs.URL, UserID: user, Password: "monitor-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mon.JoinAlias(ctx, alias, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mon.Send(ctx, client.room, matrixbus.TypeReceipt, content, ""); err != nil {
+		t.Fatal(err)
+	}
+	mon.Close()
+	if err := lease.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	o := vigilOpts{key: operator, conf: 1, storeURL: dbURL, leaseCheck: replicaLeaseCheck,
+		matrix: &daemon.MatrixConfig{HomeserverURL: hs.URL, UserID: user, Password: "monitor-pw", RoomAlias: alias,
+			CreateRoom: true, PostReceipts: true, CatchupLimit: 1000, MaxEventBytes: 16 << 10, SyncWait: time.Second}}
+	v := roomVigil(t, chain, hs, alias, o)
+	ethtest.Eventually(t, defaultWait, "the replica to lead the room", func() bool { return v.leads("matrix") })
+	second := client.postProof(s.proof(t, 6, big.NewInt(6000), reward))
+	client.waitReceipt(second, defaultWait)
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var owed int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM room_receipts WHERE posted_at IS NULL`).Scan(&owed); err != nil || owed != 0 {
+		t.Fatalf("%d receipts still owed (%v), want none", owed, err)
+	}
+	// Receipts are posted in order: a second receipt for the first event
+	// would be in the room before the second event's.
+	counts := client.receiptCounts()
+	if counts[first] != 1 || counts[second] != 1 {
+		t.Fatalf("receipts per event: first %d, second %d; want one each", counts[first], counts[second])
+	}
 }
