@@ -509,7 +509,7 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
 		Node: node, Heads: node, Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
-		OnHead: responder.Tick, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
+		OnHead: responder.Tick, Prepare: responder.Prepare, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),
 		OnStatus: func(head uint64, cur proofs.Cursor) {
