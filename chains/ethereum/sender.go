@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -220,16 +221,32 @@ func (s *Sender) PoolUpdates(ctx context.Context) ([]proofs.Competitor, error) {
 func (s *Sender) CheckCompetitor(ctx context.Context, c *proofs.Competitor) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
-	n, err := s.node.NonceAt(ctx, c.From, nil)
-	if err != nil {
-		return err
-	}
-	bal, err := s.node.BalanceAt(ctx, c.From, nil)
-	if err != nil {
-		return err
-	}
+	// The three reads are independent: asked at once, under one deadline.
+	var (
+		n            uint64
+		bal          *big.Int
+		nErr, balErr error
+		simErr       error
+		wg           sync.WaitGroup
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		n, nErr = s.node.NonceAt(ctx, c.From, nil)
+	}()
+	go func() {
+		defer wg.Done()
+		bal, balErr = s.node.BalanceAt(ctx, c.From, nil)
+	}()
 	to := c.Channel
-	_, simErr := s.node.CallContract(ctx, ethereum.CallMsg{From: c.From, To: &to, Gas: c.Gas, Value: c.Value, Data: c.Input}, nil)
+	_, simErr = s.node.CallContract(ctx, ethereum.CallMsg{From: c.From, To: &to, Gas: c.Gas, Value: c.Value, Data: c.Input}, nil)
+	wg.Wait()
+	if nErr != nil {
+		return nErr
+	}
+	if balErr != nil {
+		return balErr
+	}
 	if simErr != nil && !isRevert(simErr) && !isExecutionFailure(simErr) {
 		return simErr
 	}
@@ -316,12 +333,21 @@ func (s *Sender) Receipt(ctx context.Context, hash common.Hash) (*proofs.Receipt
 func (s *Sender) AccountNonce(ctx context.Context) (uint64, uint64, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
+	var (
+		l    uint64
+		lErr error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		l, lErr = s.node.NonceAt(ctx, s.addr, nil)
+	}()
 	p, err := s.node.PendingNonceAt(ctx, s.addr)
+	<-done
 	if err != nil {
 		return 0, 0, err
 	}
-	l, err := s.node.NonceAt(ctx, s.addr, nil)
-	return p, l, err
+	return p, l, lErr
 }
 
 // GasPrice is the legacy gas price to offer for a transaction sent now:
@@ -335,13 +361,22 @@ func (s *Sender) AccountNonce(ctx context.Context) (uint64, uint64, error) {
 func (s *Sender) GasPrice(ctx context.Context) (*big.Int, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
+	var (
+		h    *types.Header
+		hErr error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		h, hErr = s.node.HeaderByNumber(ctx, nil)
+	}()
 	gp, err := s.node.SuggestGasPrice(ctx)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.node.HeaderByNumber(ctx, nil)
-	if err != nil {
-		return nil, err
+	if hErr != nil {
+		return nil, hErr
 	}
 	return new(big.Int).Add(gp, BaseFeeRoom(h.BaseFee)), nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -55,6 +57,10 @@ type WatcherConfig struct {
 	// OnHead runs after every poll, once the confirmed events are applied,
 	// with the node's head block (the responder's Tick).
 	OnHead func(ctx context.Context, head uint64) error
+	// Prepare, when set, runs at the start of every poll with the node's
+	// head, beside the reading and applying of its blocks, and is done
+	// before OnHead: the responder's reads ahead for that head.
+	Prepare func(ctx context.Context, head uint64)
 	// OnStatus reports progress for stats (optional).
 	OnStatus func(head uint64, processed proofs.Cursor)
 	// OnSync reports, after every poll that got as far as comparing the
@@ -81,6 +87,9 @@ type Watcher struct {
 	topics  []common.Hash
 	span    uint64
 	storage monitor.StoragePause
+	// pushed is the number of the newest head the node pushed since the
+	// last poll began (0: none): that poll's head, without asking.
+	pushed atomic.Uint64
 }
 
 // NewWatcher validates cfg and fills defaults.
@@ -180,7 +189,10 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 			return ctx.Err()
 		case err := <-sub.Err():
 			return err
-		case <-heads:
+		case h := <-heads:
+			if h != nil && h.Number != nil && h.Number.Sign() > 0 {
+				w.pushed.Store(h.Number.Uint64())
+			}
 			select {
 			case wake <- struct{}{}:
 			default: // a poll is already due
@@ -201,11 +213,25 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 // chain. A reorg (the node knows the cursor's block, on a side chain) is
 // not this: the watcher rolls back to the common ancestor.
 func (w *Watcher) Poll(ctx context.Context) error {
-	head, err := w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) })
-	if err != nil {
-		return fmt.Errorf("eth_blockNumber: %w", err)
+	// The head the node pushed last is its head (a newer one would have
+	// been pushed after it); without one, it is asked.
+	head := w.pushed.Swap(0)
+	if head == 0 {
+		var err error
+		if head, err = w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) }); err != nil {
+			return fmt.Errorf("eth_blockNumber: %w", err)
+		}
+	}
+	var prepared sync.WaitGroup
+	if w.cfg.Prepare != nil {
+		prepared.Add(1)
+		go func() {
+			defer prepared.Done()
+			w.cfg.Prepare(ctx, head)
+		}()
 	}
 	cur, err := w.catchUp(ctx, head)
+	prepared.Wait()
 	if w.cfg.OnStatus != nil {
 		w.cfg.OnStatus(head, cur)
 	}
@@ -243,17 +269,43 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (proofs.Cursor, erro
 			return cur, &monitor.OutOfSync{Code: monitor.SyncHeadBelow,
 				Detail: fmt.Sprintf("its head %d is below the last processed block %d", head, cur.Number)}
 		}
-		if err := w.checkReorg(ctx, &cur); err != nil {
+		// The first range is read while the cursor's block is checked:
+		// on a node that still has it (nearly always) that range is what
+		// comes next; after a rollback the reads are dropped.
+		from = cur.Number + 1
+		var first *rangeRead
+		var wg sync.WaitGroup
+		if from <= target {
+			to := min(from+w.span-1, target)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := w.readRange(ctx, from, to)
+				first = &r
+			}()
+		}
+		err := w.checkReorg(ctx, &cur)
+		wg.Wait()
+		if err != nil {
 			return cur, err
 		}
-		from = cur.Number + 1
+		if cur.Number+1 != from {
+			first, from = nil, cur.Number+1
+		}
+		if first != nil {
+			next, err := w.processRange(ctx, *first)
+			if err != nil {
+				return cur, err
+			}
+			cur, from = next, first.to+1
+		}
 	}
 	for from <= target {
 		if ctx.Err() != nil {
 			return cur, ctx.Err()
 		}
 		to := min(from+w.span-1, target)
-		next, err := w.processRange(ctx, from, to)
+		next, err := w.processRange(ctx, w.readRange(ctx, from, to))
 		if err != nil {
 			return cur, err
 		}
@@ -337,17 +389,43 @@ func (w *Watcher) hashAt(ctx context.Context, n uint64) (common.Hash, error) {
 	return h.Hash(), nil
 }
 
-// processRange fetches and applies one range, shrinking it when the node
-// refuses a large query.
-func (w *Watcher) processRange(ctx context.Context, from, to uint64) (proofs.Cursor, error) {
+// rangeRead is what the node said of one block range: its contract logs
+// (and how long the query took) and the hash of its last block.
+type rangeRead struct {
+	from, to uint64
+	logs     []types.Log
+	logsErr  error
+	took     time.Duration
+	toHash   common.Hash
+	hashErr  error
+}
+
+// readRange asks the node for a range's logs and its last block's hash at
+// once; processRange checks that the two answers agree.
+func (w *Watcher) readRange(ctx context.Context, from, to uint64) rangeRead {
+	r := rangeRead{from: from, to: to}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.toHash, r.hashErr = w.hashAt(ctx, to)
+	}()
 	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
 	start := time.Now()
-	logs, err := w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{
+	r.logs, r.logsErr = w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{
 		FromBlock: new(big.Int).SetUint64(from),
 		ToBlock:   new(big.Int).SetUint64(to),
 		Topics:    [][]common.Hash{w.topics},
 	})
+	r.took = time.Since(start)
 	cancel()
+	<-done
+	return r
+}
+
+// processRange applies one range read by readRange, shrinking the range
+// when the node refused a large query.
+func (w *Watcher) processRange(ctx context.Context, rr rangeRead) (proofs.Cursor, error) {
+	from, to, logs, err := rr.from, rr.to, rr.logs, rr.logsErr
 	if err != nil {
 		if to > from && ctx.Err() == nil {
 			w.span = max((to-from+1)/2, 1)
@@ -355,10 +433,10 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (proofs.Cur
 		}
 		return proofs.Cursor{}, fmt.Errorf("eth_getLogs %d-%d: %w", from, to, err)
 	}
-	if time.Since(start) < w.cfg.RPCTimeout/10 && w.span < w.cfg.MaxBlockRange {
+	if rr.took < w.cfg.RPCTimeout/10 && w.span < w.cfg.MaxBlockRange {
 		w.span = min(w.span*2, w.cfg.MaxBlockRange)
 	}
-	toHash, err := w.hashAt(ctx, to)
+	toHash, err := rr.toHash, rr.hashErr
 	if err != nil {
 		return proofs.Cursor{}, err
 	}
@@ -382,6 +460,9 @@ func (w *Watcher) processRange(ctx context.Context, from, to uint64) (proofs.Cur
 	// The logs and the cursor hash come from separate calls: make sure every
 	// block that had events is still canonical, or retry the range later.
 	refs := make([]proofs.BlockRef, 0, len(blocks))
+	if blocks[to] != toHash {
+		return proofs.Cursor{}, fmt.Errorf("block %d changed while reading logs %d-%d (reorg in progress)", to, from, to)
+	}
 	for n, h := range blocks {
 		if n != to {
 			canon, err := w.hashAt(ctx, n)

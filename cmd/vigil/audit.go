@@ -11,11 +11,13 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -32,8 +34,11 @@ type auditStats struct {
 	Updates struct {
 		Submitted     int64  `json:"submitted"`
 		Won           int64  `json:"won"`
+		Missed        int64  `json:"missed"`
+		Standdowns    int64  `json:"standdowns"`
 		RewardsEarned string `json:"rewards_earned_wei"`
 		GasSpent      string `json:"gas_spent_wei"`
+		NetEarnings   string `json:"net_earnings_wei"`
 	} `json:"updates"`
 	Lightning struct {
 		Enabled bool `json:"enabled"`
@@ -98,8 +103,31 @@ type auditReport struct {
 	Claims         []auditClaim `json:"claims"`
 	Verified       int          `json:"verified"`
 	Bad            int          `json:"mismatches"`
+	// Tally counts the records by what they mean for the monitor and its
+	// clients, each counted only when all its claims hold.
+	Tally auditTally `json:"tally"`
 	// Unchecked names what this audit did not check.
 	Unchecked []string `json:"unchecked,omitempty"`
+	// Seconds is how long the audit took.
+	Seconds float64 `json:"seconds"`
+}
+
+// auditTally sorts the records whose claims all hold: a win is a reward
+// the chain paid; a missed window is a loss for the client, and a
+// reverted update a race lost; neither is ever counted as a win.
+type auditTally struct {
+	Won        int `json:"updates_won"`
+	Missed     int `json:"updates_missed"`
+	Reverted   int `json:"updates_reverted"`
+	StoodDown  int `json:"updates_stood_down"`
+	Other      int `json:"updates_other"`
+	Mismatched int `json:"updates_with_mismatch"`
+	// Justice records: confirmed, lost (the client's money may be gone,
+	// or another justice transaction protected it), other.
+	JusticeConfirmed  int `json:"justice_confirmed"`
+	JusticeLost       int `json:"justice_lost"`
+	JusticeOther      int `json:"justice_other"`
+	JusticeMismatched int `json:"justice_with_mismatch"`
 }
 
 // auditor holds what one audit needs.
@@ -121,11 +149,16 @@ type auditor struct {
 func cmdAudit(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("audit", `Checks every claim a vigild's API makes against the chains: each update
 record's transaction (sender, call, nonce, outcome, block, gas paid), the
-reward it says it won (RewardPaid and TransferUpdated events), a stand-down's
-competing transaction; with --btc-rpc each justice record (the breach,
-the justice transaction, its bounty output and confirmation); and the
-totals of /api/1/stats against the sums of the verified records. Prints a verdict per claim and a summary (a table, or
---json); progress goes to stderr. Exit status 1 when any claim does not hold.`)
+reward it says it won (RewardPaid and TransferUpdated events), a
+stand-down's competing transaction (another account's updateTransfer on the
+channel with the same or a newer nonce, mined and successful), a missed
+window (the channel's window over with an older nonce on chain: a loss,
+never a win); with --btc-rpc each justice record (the breach, the justice
+transaction, its bounty output, fee and confirmation; a lost record's
+spender); and the totals of /api/1/stats against the sums of the verified
+records. Prints a verdict per claim, a tally of wins and losses and a
+summary (a table, or --json); progress and the summary line go to stderr.
+Exit status 1 when any claim does not hold.`)
 	api := addAPIFlag(f)
 	rpcURL := f.String("eth-rpc", "", "Ethereum JSON-RPC `URL` to check against")
 	btcURL := f.String("btc-rpc", "", "Bitcoin JSON-RPC `URL` (http://host:port) to check the justice records against; the node needs its transaction index")
@@ -169,9 +202,12 @@ totals of /api/1/stats against the sums of the verified records. Prints a verdic
 			}
 		}
 	}
+	start := time.Now()
 	if err := a.run(ctx, stderr); err != nil {
 		return err
 	}
+	a.report.Seconds = time.Since(start).Seconds()
+	fmt.Fprintf(stderr, "audit: %s\n", a.report.summary())
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -239,13 +275,12 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "audit: %d update records from %s, monitor %s, payout %s\n", len(records), a.api.base, a.monitor.Hex(), a.payout.Hex())
 
 	sums := struct {
-		submitted, won int64
-		rewards, gas   big.Int
+		submitted, won, missed, standdowns int64
+		rewards, gas                       big.Int
 	}{}
+	prog := newProgress(stderr, "update records", len(records))
 	for i, r := range records {
-		if i > 0 && i%50 == 0 {
-			fmt.Fprintf(stderr, "audit: %d/%d records checked\n", i, len(records))
-		}
+		prog.at(i)
 		v, err := a.record(ctx, r)
 		if err != nil {
 			return err
@@ -260,8 +295,15 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 			sums.won++
 			sums.rewards.Add(&sums.rewards, v.won)
 		}
+		if v.missed {
+			sums.missed++
+		}
+		if v.stoodDown {
+			sums.standdowns++
+		}
+		a.report.Tally.count(r, v)
 	}
-	fmt.Fprintf(stderr, "audit: %d records checked\n", len(records))
+	prog.done()
 
 	total := func(name string, claimed string, verified string) {
 		a.add(auditClaim{Kind: "stats", Claim: fmt.Sprintf("stats %s = %s", name, claimed)}, claimed == verified,
@@ -271,6 +313,9 @@ func (a *auditor) run(ctx context.Context, stderr io.Writer) error {
 	total("updates.won", strconv.FormatInt(st.Updates.Won, 10), strconv.FormatInt(sums.won, 10))
 	total("updates.rewards_earned_wei", st.Updates.RewardsEarned, sums.rewards.String())
 	total("updates.gas_spent_wei", st.Updates.GasSpent, sums.gas.String())
+	total("updates.net_earnings_wei", st.Updates.NetEarnings, new(big.Int).Sub(&sums.rewards, &sums.gas).String())
+	total("updates.missed", strconv.FormatInt(st.Updates.Missed, 10), strconv.FormatInt(sums.missed, 10))
+	total("updates.standdowns", strconv.FormatInt(st.Updates.Standdowns, 10), strconv.FormatInt(sums.standdowns, 10))
 	if a.btc != nil {
 		return a.justice(ctx, a.btc, st.Lightning.auditLightning, stderr)
 	}
@@ -298,6 +343,28 @@ type recordVerdict struct {
 	sent    bool
 	gasPaid *big.Int
 	won     *big.Int
+	// missed: a missed window, as the chain shows it (a loss).
+	missed bool
+	// stoodDown: a stand-down whose competitor carried the update.
+	stoodDown bool
+}
+
+// count adds one update record to the tally.
+func (t *auditTally) count(r auditRecord, v recordVerdict) {
+	switch {
+	case !v.ok:
+		t.Mismatched++
+	case v.won != nil && v.won.Sign() > 0:
+		t.Won++
+	case v.missed:
+		t.Missed++
+	case r.Outcome == "reverted":
+		t.Reverted++
+	case v.stoodDown:
+		t.StoodDown++
+	default:
+		t.Other++
+	}
 }
 
 // record checks the claims of one update record. An error is a failure to
@@ -319,9 +386,19 @@ func (a *auditor) record(ctx context.Context, r auditRecord) (recordVerdict, err
 	}
 	channel := common.HexToAddress(r.Channel)
 	if r.CompetitorTx != "" {
-		if err := a.competitor(ctx, r, check); err != nil {
+		held, err := a.competitor(ctx, r, channel, check)
+		if err != nil {
 			return v, err
 		}
+		v.stoodDown = held && r.Outcome == "skipped"
+	}
+	if r.Outcome == "missed" {
+		held, err := a.missed(ctx, r, channel, check)
+		if err != nil {
+			return v, err
+		}
+		v.missed = held && v.ok
+		return v, nil
 	}
 	if r.TxHash == "" {
 		if r.RewardWonWei != "" {
@@ -440,23 +517,31 @@ func checkOutcome(r auditRecord, receipt *types.Receipt, check func(string, bool
 // registered one, which the reward check reads from the chain's events.
 func (a *auditor) call(tx *types.Transaction, r auditRecord, channel common.Address, check func(string, bool, string, ...any) bool) {
 	claim := fmt.Sprintf("updateTransfer on %s with nonce %s", r.Channel, r.Nonce)
-	if tx.To() == nil || *tx.To() != channel {
-		check(claim, false, "the transaction is sent to %v", tx.To())
+	nonce, finding := a.updateNonce(tx, channel)
+	if finding != "" {
+		check(claim, false, "%s", finding)
 		return
+	}
+	check(claim, strconv.FormatUint(nonce, 10) == r.Nonce, "updateTransfer carries nonce %d", nonce)
+}
+
+// updateNonce decodes tx as an updateTransfer call on channel and returns
+// the balance-proof nonce it carries, or a finding saying why it is not one.
+func (a *auditor) updateNonce(tx *types.Transaction, channel common.Address) (uint64, string) {
+	if tx.To() == nil || *tx.To() != channel {
+		return 0, fmt.Sprintf("the transaction is sent to %v", tx.To())
 	}
 	m := a.abi.Methods["updateTransfer"]
 	data := tx.Data()
 	if len(data) < 4 || string(data[:4]) != string(m.ID) {
-		check(claim, false, "the transaction does not call updateTransfer")
-		return
+		return 0, "the transaction does not call updateTransfer"
 	}
 	vals, err := m.Inputs.Unpack(data[4:])
 	if err != nil || len(vals) != 7 {
-		check(claim, false, "the updateTransfer arguments do not decode: %v", err)
-		return
+		return 0, fmt.Sprintf("the updateTransfer arguments do not decode: %v", err)
 	}
 	nonce, _ := vals[0].(uint64)
-	check(claim, strconv.FormatUint(nonce, 10) == r.Nonce, "updateTransfer carries nonce %d", nonce)
+	return nonce, ""
 }
 
 // channelLogs returns (and caches) a channel's RewardPaid and
@@ -520,27 +605,125 @@ func (a *auditor) reward(ctx context.Context, channel common.Address, hash commo
 	return paid, nil
 }
 
-// competitor checks a stand-down's competing transaction exists and says
-// whether it was mined.
-func (a *auditor) competitor(ctx context.Context, r auditRecord, check func(string, bool, string, ...any) bool) error {
+// competitor checks a stand-down's competing transaction: it exists, was
+// sent by another account, calls updateTransfer on the record's channel
+// with the record's nonce or a newer one, and was mined and succeeded (a
+// competitor that never landed, or reverted, did not carry the update the
+// monitor waited for; one still pending cannot be judged yet). It reports
+// whether all of this holds.
+func (a *auditor) competitor(ctx context.Context, r auditRecord, channel common.Address,
+	check func(string, bool, string, ...any) bool) (bool, error) {
 	hash := common.HexToHash(r.CompetitorTx)
-	_, pending, err := a.eth.TransactionByHash(ctx, hash)
-	if errors.Is(err, ethereum.NotFound) {
-		check("competitor_tx "+r.CompetitorTx+" exists", false, "no such transaction on the chain")
-		return nil
-	}
+	tx, receipt, err := a.txAndReceipt(ctx, hash)
 	if err != nil {
-		return fmt.Errorf("eth_getTransactionByHash %s: %w", hash.Hex(), err)
+		return false, err
 	}
-	state := "pending"
-	if !pending {
-		state = "mined"
-		if rc, err := a.eth.TransactionReceipt(ctx, hash); err == nil && rc.Status == types.ReceiptStatusFailed {
-			state = "mined, reverted"
-		}
+	name := "competitor_tx " + r.CompetitorTx
+	if !check(name+" exists", tx != nil, "no such transaction on the chain") {
+		return false, nil
 	}
-	check(fmt.Sprintf("competitor_tx %s exists (%s)", r.CompetitorTx, state), true, "")
-	return nil
+	from, err := types.Sender(a.signer, tx)
+	ok := check(name+" sent by another account", err == nil && from != a.monitor, "sent by %s (%v)", from.Hex(), err)
+	claim := fmt.Sprintf("%s calls updateTransfer on %s with nonce >= %s", name, r.Channel, r.Nonce)
+	want, nonceErr := strconv.ParseUint(r.Nonce, 10, 64)
+	if n, finding := a.updateNonce(tx, channel); finding != "" {
+		ok = check(claim, false, "%s", finding) && ok
+	} else {
+		ok = check(claim, nonceErr == nil && n >= want, "it carries nonce %d", n) && ok
+	}
+	switch {
+	case receipt == nil:
+		ok = check(name+" mined and succeeded", false, "not mined: still pending (audit again once it is mined or dropped)") && ok
+	default:
+		ok = check(fmt.Sprintf("%s mined and succeeded (block %v)", name, receipt.BlockNumber), receipt.Status == types.ReceiptStatusSuccessful,
+			"reverted in block %v: it recorded no update", receipt.BlockNumber) && ok
+	}
+	return ok, nil
+}
+
+// missed checks a missed window against the channel at the node's head:
+// the channel was closed by the partner of the record's non-closing
+// participant, its window is over, and the nonce the chain recorded for the
+// closer is below the record's (the newer proof never made it). A missed
+// window sent nothing and won nothing: it is the client's loss. It reports
+// whether all of this holds.
+func (a *auditor) missed(ctx context.Context, r auditRecord, channel common.Address,
+	check func(string, bool, string, ...any) bool) (bool, error) {
+	ok := check("outcome missed: no transaction, no reward", r.TxHash == "" && (r.RewardWonWei == "" || r.RewardWonWei == "0"),
+		"the record names transaction %q and reward %q", r.TxHash, r.RewardWonWei)
+	claim := "outcome missed (a loss for the client): the window closed before nonce " + r.Nonce + " reached the chain"
+	head, err := a.eth.BlockNumber(ctx)
+	if err != nil {
+		return false, fmt.Errorf("eth_blockNumber: %w", err)
+	}
+	at := new(big.Int).SetUint64(head)
+	code, err := a.eth.CodeAt(ctx, channel, at)
+	if err != nil {
+		return false, fmt.Errorf("eth_getCode %s: %w", channel.Hex(), err)
+	}
+	if len(code) == 0 {
+		check(claim, false, "%s is not a contract", channel.Hex())
+		return false, nil
+	}
+	st, err := readChannelEnd(ctx, a.eth, channel, at)
+	if err != nil {
+		// It has code, and the node just answered: it is not a channel.
+		check(claim, false, "%s cannot be read as a channel: %v", channel.Hex(), err)
+		return false, nil
+	}
+	if st.state == 0 {
+		check(claim, false, "the channel is open")
+		return false, nil
+	}
+	closedAt, timeout, closing, onChain := st.closedAt, st.timeout, st.closing, st.onChain
+	want, nonceErr := strconv.ParseUint(r.Nonce, 10, 64)
+	deadline := closedAt + timeout
+	var finding string
+	switch {
+	case strings.EqualFold(closing.Hex(), r.NonClosing):
+		finding = fmt.Sprintf("%s closed the channel itself", closing.Hex())
+	case head <= deadline:
+		finding = fmt.Sprintf("the window is open until block %d (head %d)", deadline, head)
+	case nonceErr != nil || onChain >= want:
+		finding = fmt.Sprintf("the chain recorded nonce %d, not older than %s: nothing was missed", onChain, r.Nonce)
+	}
+	ok = check(claim, finding == "", "%s", finding) && ok
+	return ok, nil
+}
+
+// channelEnd is what a channel says of its end at one block.
+type channelEnd struct {
+	state             uint8
+	closedAt, timeout uint64
+	closing           common.Address
+	onChain           uint64 // the nonce recorded for the closer
+}
+
+// readChannelEnd reads a NettingChannel's state, close block, window,
+// closer and the closer's recorded nonce at block at.
+func readChannelEnd(ctx context.Context, eth bind.ContractCaller, channel common.Address, at *big.Int) (channelEnd, error) {
+	var e channelEnd
+	c, err := contracts.NewNettingChannelCaller(channel, eth)
+	if err != nil {
+		return e, err
+	}
+	opts := &bind.CallOpts{Context: ctx, BlockNumber: at}
+	if e.state, err = c.State(opts); err != nil {
+		return e, fmt.Errorf("state: %w", err)
+	}
+	if e.closedAt, err = c.ClosedAt(opts); err != nil {
+		return e, fmt.Errorf("closedAt: %w", err)
+	}
+	if e.timeout, err = c.SettleTimeout(opts); err != nil {
+		return e, fmt.Errorf("settleTimeout: %w", err)
+	}
+	if e.closing, err = c.ClosingParticipant(opts); err != nil {
+		return e, fmt.Errorf("closingParticipant: %w", err)
+	}
+	if e.onChain, err = c.Nonces(opts, e.closing); err != nil {
+		return e, fmt.Errorf("nonces: %w", err)
+	}
+	return e, nil
 }
 
 // print writes the report as a table and a summary; colour marks the
@@ -570,9 +753,58 @@ func (r *auditReport) print(w io.Writer, colour bool) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d claims: %d hold, %d do not\n", len(r.Claims), r.Verified, r.Bad)
+	fmt.Fprintln(w, r.Tally.String())
 	for _, u := range r.Unchecked {
 		fmt.Fprintf(w, "not checked: %s\n", u)
 	}
+}
+
+// String says what the verified records amount to; losses are named as
+// such.
+func (t auditTally) String() string {
+	return fmt.Sprintf("updates: won %d, missed windows %d (losses for the client), reverted %d (races lost), stood down %d, other %d, with a mismatch %d; "+
+		"justice: confirmed %d, lost %d, other %d, with a mismatch %d",
+		t.Won, t.Missed, t.Reverted, t.StoodDown, t.Other, t.Mismatched, t.JusticeConfirmed, t.JusticeLost, t.JusticeOther, t.JusticeMismatched)
+}
+
+// summary is the audit's one-line verdict.
+func (r *auditReport) summary() string {
+	verdict := "every claim holds"
+	if r.Bad > 0 {
+		verdict = fmt.Sprintf("%d do not hold", r.Bad)
+	}
+	return fmt.Sprintf("%d claims on %d update and %d justice records checked in %.1fs: %s", len(r.Claims), r.Records,
+		r.JusticeRecords, r.Seconds, verdict)
+}
+
+// progressEvery is how often a long audit reports its progress.
+const progressEvery = 2 * time.Second
+
+// progress reports the advance of a long audit on stderr: a line every
+// progressEvery (none for a shorter one), then one at the end.
+type progress struct {
+	w           io.Writer
+	what        string
+	total       int
+	start, last time.Time
+}
+
+func newProgress(w io.Writer, what string, total int) *progress {
+	now := time.Now()
+	return &progress{w: w, what: what, total: total, start: now, last: now}
+}
+
+// at is called before checking record i (0-based).
+func (p *progress) at(i int) {
+	if time.Since(p.last) < progressEvery {
+		return
+	}
+	p.last = time.Now()
+	fmt.Fprintf(p.w, "audit: %d/%d %s checked (%.1fs)\n", i, p.total, p.what, time.Since(p.start).Seconds())
+}
+
+func (p *progress) done() {
+	fmt.Fprintf(p.w, "audit: %d %s checked in %.1fs\n", p.total, p.what, time.Since(p.start).Seconds())
 }
 
 // shortHash abbreviates a 0x hash for the table.

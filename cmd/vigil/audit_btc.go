@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,6 +24,8 @@ type auditJustice struct {
 	BreachBlock string `json:"breach_block"`
 	TxID        string `json:"txid"`
 	Outcome     string `json:"outcome"`
+	Reason      string `json:"reason"`
+	FeeSat      string `json:"fee_sat"`
 	BountySat   string `json:"bounty_sat"`
 	Block       string `json:"block"`
 	BlockHash   string `json:"block_hash"`
@@ -90,6 +94,7 @@ func (c *btcRPC) call(ctx context.Context, method string, out any, params ...any
 type btcTx struct {
 	Vin []struct {
 		TxID string `json:"txid"`
+		Vout uint32 `json:"vout"`
 	} `json:"vin"`
 	Vout []struct {
 		Value float64 `json:"value"`
@@ -125,9 +130,41 @@ func (c *btcRPC) blockOf(ctx context.Context, hash string) (height, confirmation
 
 // auditLightning is the part of /api/1/stats the Bitcoin audit checks.
 type auditLightning struct {
-	JusticeBroadcast int64 `json:"justice_broadcast"`
-	JusticeConfirmed int64 `json:"justice_confirmed"`
-	BountyEarnedSat  int64 `json:"bounty_earned_sat"`
+	JusticeBroadcast int64            `json:"justice_broadcast"`
+	JusticeConfirmed int64            `json:"justice_confirmed"`
+	BountyEarnedSat  int64            `json:"bounty_earned_sat"`
+	JusticeLost      map[string]int64 `json:"justice_lost"`
+}
+
+// sat converts a verbose transaction's BTC amount to satoshis.
+func sat(btc float64) int64 { return int64(math.Round(btc * 1e8)) }
+
+// fee is what tx pays its miner: its inputs' values, read from the
+// transactions they spend, less its outputs'.
+func (c *btcRPC) fee(ctx context.Context, tx *btcTx) (int64, error) {
+	var in, out int64
+	prev := map[string]*btcTx{}
+	for _, i := range tx.Vin {
+		p, ok := prev[i.TxID]
+		if !ok {
+			var err error
+			if p, err = c.tx(ctx, i.TxID); err != nil {
+				return 0, err
+			}
+			if p == nil {
+				return 0, fmt.Errorf("the node has no transaction %s, spent by the justice transaction", i.TxID)
+			}
+			prev[i.TxID] = p
+		}
+		if int(i.Vout) >= len(p.Vout) {
+			return 0, fmt.Errorf("transaction %s has no output %d", i.TxID, i.Vout)
+		}
+		in += sat(p.Vout[i.Vout].Value)
+	}
+	for _, o := range tx.Vout {
+		out += sat(o.Value)
+	}
+	return in - out, nil
 }
 
 // justice checks every record of /api/1/justice against the Bitcoin node
@@ -140,74 +177,53 @@ func (a *auditor) justice(ctx context.Context, btc *btcRPC, st auditLightning, s
 	a.report.JusticeRecords = len(records)
 	fmt.Fprintf(stderr, "audit: %d justice records\n", len(records))
 	var broadcast, confirmed, bounty int64
-	for _, r := range records {
+	lost := map[string]int64{}
+	prog := newProgress(stderr, "justice records", len(records))
+	for i, r := range records {
+		prog.at(i)
 		base := auditClaim{Record: r.ID, TxHash: r.TxID, Kind: "justice"}
+		recordOK := true
 		check := func(claim string, holds bool, finding string, args ...any) bool {
 			c := base
 			c.Claim = claim
-			return a.add(c, holds, fmt.Sprintf(finding, args...))
-		}
-		breach, err := btc.tx(ctx, r.BreachTxID)
-		if err != nil {
-			return err
-		}
-		if breach == nil || breach.BlockHash == "" {
-			check("breach "+r.BreachTxID+" mined", false, "the node has no mined transaction %s", r.BreachTxID)
-		} else if h, _, err := btc.blockOf(ctx, breach.BlockHash); err != nil {
-			return err
-		} else {
-			check("breach "+r.BreachTxID+" in block "+r.BreachBlock, strconv.FormatInt(h, 10) == r.BreachBlock, "mined in block %d", h)
-		}
-		if r.TxID == "" {
-			continue
-		}
-		tx, err := btc.tx(ctx, r.TxID)
-		if err != nil {
-			return err
-		}
-		if !check("transaction exists", tx != nil, "no transaction %s on the node", r.TxID) {
-			continue
-		}
-		spends := false
-		for _, in := range tx.Vin {
-			spends = spends || in.TxID == r.BreachTxID
-		}
-		check("spends the breach "+r.BreachTxID, spends, "no input spends the breach")
-		bountyOK := true
-		if b, _ := strconv.ParseInt(r.BountySat, 10, 64); b > 0 {
-			found := false
-			for _, o := range tx.Vout {
-				found = found || int64(math.Round(o.Value*1e8)) == b
+			if !a.add(c, holds, fmt.Sprintf(finding, args...)) {
+				recordOK = false
 			}
-			bountyOK = check("bounty output of "+r.BountySat+" sat", found, "no output of %d sat", b)
+			return holds
 		}
-		if r.Replacement != nil && *r.Replacement == 0 {
+		v, err := a.justiceRecord(ctx, btc, r, check)
+		if err != nil {
+			return err
+		}
+		// Each total sums the records whose claims of that figure hold.
+		switch v.kind {
+		case "confirmed":
+			confirmed++
+			if v.bountyOK {
+				b, _ := strconv.ParseInt(r.BountySat, 10, 64)
+				bounty += b
+			}
+		case "lost":
+			if recordOK {
+				lost[r.Reason]++
+			}
+		}
+		if v.sent && r.Replacement != nil && *r.Replacement == 0 {
 			broadcast++
 		}
-		switch r.Outcome {
-		case "confirmed":
-			if tx.BlockHash == "" {
-				check("outcome confirmed in block "+r.Block, false, "the transaction is not mined")
-				break
-			}
-			h, depth, err := btc.blockOf(ctx, tx.BlockHash)
-			if err != nil {
-				return err
-			}
-			ok := check(fmt.Sprintf("outcome confirmed in block %s", r.Block),
-				depth > 0 && strconv.FormatInt(h, 10) == r.Block && (r.BlockHash == "" || strings.EqualFold(r.BlockHash, tx.BlockHash)),
-				"in block %d (%s), %d confirmations", h, tx.BlockHash, depth)
-			if ok {
-				confirmed++
-				if bountyOK {
-					b, _ := strconv.ParseInt(r.BountySat, 10, 64)
-					bounty += b
-				}
-			}
-		case "replaced":
-			check("outcome replaced (not mined)", tx.BlockHash == "", "mined in block %s", tx.BlockHash)
+		t := &a.report.Tally
+		switch {
+		case !recordOK:
+			t.JusticeMismatched++
+		case v.kind == "confirmed":
+			t.JusticeConfirmed++
+		case v.kind == "lost":
+			t.JusticeLost++
+		default:
+			t.JusticeOther++
 		}
 	}
+	prog.done()
 	total := func(name string, claimed, verified int64) {
 		a.add(auditClaim{Claim: fmt.Sprintf("stats %s = %d", name, claimed), Kind: "stats"}, claimed == verified,
 			fmt.Sprintf("the verified records sum to %d", verified))
@@ -215,5 +231,124 @@ func (a *auditor) justice(ctx context.Context, btc *btcRPC, st auditLightning, s
 	total("lightning.justice_broadcast", st.JusticeBroadcast, broadcast)
 	total("lightning.justice_confirmed", st.JusticeConfirmed, confirmed)
 	total("lightning.bounty_earned_sat", st.BountyEarnedSat, bounty)
+	reasons := map[string]bool{}
+	for k := range st.JusticeLost {
+		reasons[k] = true
+	}
+	for k := range lost {
+		reasons[k] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(reasons)) {
+		total("lightning.justice_lost."+k, st.JusticeLost[k], lost[k])
+	}
+	return nil
+}
+
+// justiceVerdict is what one justice record's claims showed: kind is
+// "confirmed" (its transaction is mined as claimed), "lost" or "";
+// sent: its transaction exists; bountyOK: its bounty output is there.
+type justiceVerdict struct {
+	kind     string
+	sent     bool
+	bountyOK bool
+}
+
+// justiceRecord checks the claims of one justice record.
+func (a *auditor) justiceRecord(ctx context.Context, btc *btcRPC, r auditJustice,
+	check func(string, bool, string, ...any) bool) (v justiceVerdict, err error) {
+	breach, err := btc.tx(ctx, r.BreachTxID)
+	if err != nil {
+		return v, err
+	}
+	if breach == nil || breach.BlockHash == "" {
+		check("breach "+r.BreachTxID+" mined", false, "the node has no mined transaction %s", r.BreachTxID)
+	} else if h, _, err := btc.blockOf(ctx, breach.BlockHash); err != nil {
+		return v, err
+	} else {
+		check("breach "+r.BreachTxID+" in block "+r.BreachBlock, strconv.FormatInt(h, 10) == r.BreachBlock, "mined in block %d", h)
+	}
+	if r.TxID == "" {
+		if r.Outcome == "lost" {
+			v.kind = "lost"
+			return v, a.lostJustice(ctx, btc, r, check)
+		}
+		return v, nil
+	}
+	tx, err := btc.tx(ctx, r.TxID)
+	if err != nil {
+		return v, err
+	}
+	if !check("transaction exists", tx != nil, "no transaction %s on the node", r.TxID) {
+		return v, nil
+	}
+	v.sent = true
+	spends := false
+	for _, in := range tx.Vin {
+		spends = spends || in.TxID == r.BreachTxID
+	}
+	check("spends the breach "+r.BreachTxID, spends, "no input spends the breach")
+	v.bountyOK = true
+	if b, _ := strconv.ParseInt(r.BountySat, 10, 64); b > 0 {
+		found := false
+		for _, o := range tx.Vout {
+			found = found || sat(o.Value) == b
+		}
+		v.bountyOK = check("bounty output of "+r.BountySat+" sat", found, "no output of %d sat", b)
+	}
+	if r.FeeSat != "" {
+		fee, err := btc.fee(ctx, tx)
+		if err != nil {
+			return v, err
+		}
+		check("fee_sat "+r.FeeSat, r.FeeSat == strconv.FormatInt(fee, 10), "its inputs less its outputs are %d sat", fee)
+	}
+	switch r.Outcome {
+	case "confirmed":
+		if tx.BlockHash == "" {
+			check("outcome confirmed in block "+r.Block, false, "the transaction is not mined")
+			break
+		}
+		h, depth, err := btc.blockOf(ctx, tx.BlockHash)
+		if err != nil {
+			return v, err
+		}
+		if check(fmt.Sprintf("outcome confirmed in block %s", r.Block),
+			depth > 0 && strconv.FormatInt(h, 10) == r.Block && (r.BlockHash == "" || strings.EqualFold(r.BlockHash, tx.BlockHash)),
+			"in block %d (%s), %d confirmations", h, tx.BlockHash, depth) {
+			v.kind = "confirmed"
+		}
+	case "replaced":
+		check("outcome replaced (not mined)", tx.BlockHash == "", "mined in block %s", tx.BlockHash)
+	case "lost":
+		if err := a.lostJustice(ctx, btc, r, check); err != nil {
+			return v, err
+		}
+		v.kind = "lost"
+	}
+	return v, nil
+}
+
+// lostJustice checks a lost record's spender: the transaction named as
+// having spent the breach's outputs exists, is mined, spends the breach and
+// is not the tower's own justice transaction. The record is the client's
+// loss (or another tower's win), never counted as confirmed.
+func (a *auditor) lostJustice(ctx context.Context, btc *btcRPC, r auditJustice, check func(string, bool, string, ...any) bool) error {
+	if r.SpentBy == "" {
+		return nil // deadline_passed: nothing spent the breach; the window's end is the node's tip
+	}
+	sp, err := btc.tx(ctx, r.SpentBy)
+	if err != nil {
+		return err
+	}
+	claim := "outcome lost (" + r.Reason + "): breach spent by " + r.SpentBy
+	if sp == nil || sp.BlockHash == "" {
+		check(claim, false, "the node has no mined transaction %s", r.SpentBy)
+		return nil
+	}
+	spends := false
+	for _, in := range sp.Vin {
+		spends = spends || in.TxID == r.BreachTxID
+	}
+	check(claim, spends && r.SpentBy != r.TxID, "it does not spend the breach, or it is the tower's own transaction")
 	return nil
 }

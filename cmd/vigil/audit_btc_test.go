@@ -19,9 +19,11 @@ import (
 // TestAuditJusticeAgainstVigild audits a real vigild with the watchtower
 // on a real btcd after it answered a breach with a justice transaction that
 // confirmed: every justice claim and the Lightning totals hold. Then, the
-// daemon stopped, its database claims ten times the bounty and a justice
-// transaction it never broadcast; restarted, the audit names both and
-// exits 1.
+// daemon stopped, its database claims ten times the bounty, a fee its
+// transaction does not pay, a justice transaction it never broadcast, and
+// two lost records (one whose spender spent the breach, one whose spender
+// does not exist); restarted, the audit names each false claim and the
+// totals they inflate, counts the true loss as lost, and exits 1.
 func TestAuditJusticeAgainstVigild(t *testing.T) {
 	chain := ethtest.New(t, 1)
 	btc := btctest.Start(t)
@@ -91,7 +93,7 @@ func TestAuditJusticeAgainstVigild(t *testing.T) {
 		if rep.Bad != 0 || rep.JusticeRecords != 1 || len(rep.Unchecked) != 0 {
 			t.Fatalf("honest audit: %+v", rep)
 		}
-		for _, want := range []string{"transaction exists", "spends the breach", "bounty output of " + bounty + " sat", "outcome confirmed in block",
+		for _, want := range []string{"transaction exists", "spends the breach", "bounty output of " + bounty + " sat", "fee_sat ", "outcome confirmed in block",
 			"stats lightning.justice_broadcast = 1", "stats lightning.justice_confirmed = 1", "stats lightning.bounty_earned_sat = " + bounty} {
 			if !hasClaim(rep, want, verdictOK) {
 				t.Errorf("honest audit has no holding claim %q: %+v", want, rep.Claims)
@@ -110,8 +112,30 @@ func TestAuditJusticeAgainstVigild(t *testing.T) {
 	if _, err := rand.Read(fake[:]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`UPDATE justice SET bounty_sat = bounty_sat * 10 WHERE outcome = 'confirmed'`); err != nil {
+	if _, err := db.Exec(`UPDATE justice SET bounty_sat = bounty_sat * 10, fee_sat = fee_sat - 1 WHERE outcome = 'confirmed'`); err != nil {
 		t.Fatal(err)
+	}
+	// Two lost records without a transaction of the tower's: one whose
+	// breach was spent by the transaction it names (the tower's own
+	// justice stands in for a cheater's), one naming a spender that does
+	// not exist.
+	var fakeSpender [32]byte
+	if _, err := rand.Read(fakeSpender[:]); err != nil {
+		t.Fatal(err)
+	}
+	realSpender, err := chainhash.NewHashFromStr(jid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spender := range [][]byte{realSpender[:], fakeSpender[:]} {
+		if _, err := db.Exec(`INSERT INTO justice (locator, user_pubkey, breach_txid, breach_raw, breach_block, deadline, txid, raw, fee_sat,
+			bounty_sat, promised_sat, fee_rate, outcome, reason, detail, sent_height, block, block_hash, replacement, created_at, updated_at,
+			spent_by)
+			SELECT locator, user_pubkey, breach_txid, breach_raw, breach_block, deadline, NULL, NULL, 0, 0, promised_sat, 0,
+			'lost', 'spent_by_cheater', 'test', 0, 0, NULL, 0, created_at, updated_at, ? FROM justice WHERE outcome = 'confirmed'`,
+			spender); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := db.Exec(`INSERT INTO justice (locator, user_pubkey, breach_txid, breach_raw, breach_block, deadline, txid, raw, fee_sat,
 		bounty_sat, promised_sat, fee_rate, outcome, reason, detail, sent_height, block, block_hash, replacement, created_at, updated_at)
@@ -143,10 +167,19 @@ func TestAuditJusticeAgainstVigild(t *testing.T) {
 	if !named(fakeID, "transaction exists") {
 		t.Errorf("the fabricated justice transaction %s is not named: %+v", fakeID, rep.Claims)
 	}
-	if !named(jid, "bounty output of ") {
-		t.Errorf("the inflated bounty is not named: %+v", rep.Claims)
+	if !named(jid, "bounty output of ") || !named(jid, "fee_sat ") {
+		t.Errorf("the inflated bounty or the altered fee is not named: %+v", rep.Claims)
 	}
-	for _, want := range []string{"stats lightning.justice_broadcast = 2", "stats lightning.bounty_earned_sat"} {
+	fakeSpenderID := chainhash.Hash(fakeSpender).String()
+	if !hasClaim(rep, "outcome lost (spent_by_cheater): breach spent by "+jid, verdictOK) ||
+		!hasClaim(rep, "outcome lost (spent_by_cheater): breach spent by "+fakeSpenderID, verdictMismatch) {
+		t.Errorf("the lost records: %+v", rep.Claims)
+	}
+	if rep.Tally.JusticeLost != 1 || rep.Tally.JusticeConfirmed != 0 {
+		t.Errorf("tally %+v: want the lost record counted as lost and the altered confirmed one as a mismatch", rep.Tally)
+	}
+	// The stats count both lost records; one is verified.
+	for _, want := range []string{"stats lightning.justice_broadcast = 2", "stats lightning.bounty_earned_sat", "stats lightning.justice_lost.spent_by_cheater = 2"} {
 		if !hasClaim(rep, want, verdictMismatch) {
 			t.Errorf("no mismatch %q: %+v", want, rep.Claims)
 		}

@@ -4,15 +4,21 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	_ "github.com/mattn/go-sqlite3"
 
+	ethchain "github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/cmd/vigild/daemon"
+	"github.com/vigil-monitor/vigil/contracts"
+	"github.com/vigil-monitor/vigil/contracts/eip712"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 )
 
@@ -20,10 +26,14 @@ import (
 // it corrected a stale close and was paid on settle: every claim holds and
 // the audit exits 0. Then its database is altered, with the daemon
 // stopped, to claim an update it never sent (a fabricated transaction hash)
-// and a reward it never won, and to record stand-downs for a competitor
-// that exists and one that never did, and a dropped fee bump; restarted, the
-// daemon serves those claims and the audit names each false one (and only
-// those) and exits 1.
+// and a reward it never won; to record true claims (a stand-down for a
+// competitor's update that landed, a dropped fee bump, a missed window on
+// a second channel) and false ones (stand-downs for a competitor that never
+// existed, for a close, for the monitor's own update and for a reverted
+// call, and a missed window on the channel it did update); restarted, the
+// daemon serves those claims and the audit names each false one and each
+// total they inflate (and only those), counts the missed window as a loss,
+// and exits 1.
 func TestAuditAgainstVigild(t *testing.T) {
 	chain := ethtest.New(t, 3)
 	m := newMiner(t, chain)
@@ -125,28 +135,77 @@ func TestAuditAgainstVigild(t *testing.T) {
 		gas_used, gas_paid, '0', created_at, updated_at, 0, NULL FROM updates WHERE outcome = 'mined'`, fake[:]); err != nil {
 		t.Fatal(err)
 	}
-	// Records whose claims hold: a stand-down for a competitor that exists
-	// (bob's close stands in for it) and a fee-bumped transaction dropped
-	// because its account nonce was used (the monitor's one update used
-	// nonce 0); and a stand-down for a competitor that never existed.
+	// A second channel where a competitor did its job: bob2 closed with no
+	// proof, alice2 (the non-closing participant) sent her own update with
+	// nonce 5, then the same call again, which reverted; its window is over.
+	alice2, bob2 := chain.Keys[0], chain.Keys[1]
+	ch2 := chain.OpenChannels(t, alice2, bob2, 1, 5)[0]
+	if _, err := chain.Ops(bob2).Close(t.Context(), ch2, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	bp := eip712.BalanceProof{Nonce: 5, TransferredAmount: milliEther(1)}
+	req, err := ethchain.SignRequest(chain.ChainID, ch2, bp, bob2, alice2, new(big.Int))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := chain.Ops(alice2).UpdateTransfer(t.Context(), req)
+	if err != nil || rc.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("alice2's update: %v %v", rc, err)
+	}
+	competitorTx := rc.TxHash
+	c2, err := contracts.NewNettingChannelTransactor(ch2, chain.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := bind.NewKeyedTransactorWithChainID(alice2, chain.ChainID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.GasLimit = 500_000 // sent although it reverts
+	again, err := c2.UpdateTransfer(opts, req.Nonce, req.TransferredAmount, req.Locksroot, req.ExtraHash, req.Signature,
+		req.NonClosingSignature, req.Reward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain.Mine(7) // past ch2's window
+	if rc, err := chain.Client.TransactionReceipt(t.Context(), again.Hash()); err != nil || rc.Status != types.ReceiptStatusFailed {
+		t.Fatalf("alice2's second update should revert: %v %v", rc, err)
+	}
+
 	var fakeCompetitor [32]byte
 	if _, err := rand.Read(fakeCompetitor[:]); err != nil {
 		t.Fatal(err)
 	}
+	alice2Addr := ethtest.Address(alice2)
+	// Records whose claims hold: a stand-down for alice2's update, a
+	// dropped fee bump whose account nonce was used (the monitor's one
+	// update used nonce 0), and ch2's window missed with a newer proof
+	// (nonce 6) than the chain's. Records whose claims do not: stand-downs
+	// for a competitor that never existed, for bob's close (no update),
+	// for vigild's own update and for alice2's reverted call, and a
+	// missed window on the channel vigild did update.
 	for _, row := range []struct {
-		outcome    string
-		txHash     any
-		competitor any
-		rep        int
+		channel, nonClosing []byte
+		nonce               uint64
+		outcome             string
+		txHash              any
+		competitor          any
+		rep                 int
 	}{
-		{"skipped", nil, common.HexToHash(closeTx).Bytes(), 0},
-		{"skipped", nil, fakeCompetitor[:], 0},
-		{"dropped", common.HexToHash("0x01").Bytes(), nil, 1},
+		{ch2.Bytes(), alice2Addr.Bytes(), 4, "skipped", nil, competitorTx.Bytes(), 0},
+		{nil, nil, 4, "dropped", common.HexToHash("0x01").Bytes(), nil, 1},
+		{ch2.Bytes(), alice2Addr.Bytes(), 6, "missed", nil, nil, 0},
+		{nil, nil, 4, "skipped", nil, fakeCompetitor[:], 0},
+		{nil, nil, 4, "skipped", nil, common.HexToHash(closeTx).Bytes(), 0},
+		{nil, nil, 4, "skipped", nil, common.HexToHash(minedTx).Bytes(), 0},
+		{ch2.Bytes(), alice2Addr.Bytes(), 4, "skipped", nil, again.Hash().Bytes(), 0},
+		{nil, nil, 4, "missed", nil, nil, 0},
 	} {
 		if _, err := db.Exec(`INSERT INTO updates (channel, non_closing, nonce, reward, outcome, detail, tx_hash, tx_nonce, gas_price,
 			gas_limit, raw_tx, sent_block, block, gas_used, gas_paid, reward_won, created_at, updated_at, replacement, competitor)
-			SELECT channel, non_closing, nonce, reward, ?, 'test', ?, 0, gas_price, gas_limit, NULL, sent_block, 0, 0, NULL, NULL,
-			created_at, updated_at, ?, ? FROM updates WHERE id = 1`, row.outcome, row.txHash, row.rep, row.competitor); err != nil {
+			SELECT COALESCE(?, channel), COALESCE(?, non_closing), ?, reward, ?, 'test', ?, 0, gas_price, gas_limit, NULL, sent_block,
+			0, 0, NULL, NULL, created_at, updated_at, ?, ? FROM updates WHERE id = 1`,
+			row.channel, row.nonClosing, row.nonce, row.outcome, row.txHash, row.rep, row.competitor); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -174,25 +233,45 @@ func TestAuditAgainstVigild(t *testing.T) {
 	if c, ok := bad[strings.ToLower(minedTx)+" reward_won_wei "+inflated]; !ok || !strings.Contains(c.Finding, "sums to "+reward) {
 		t.Errorf("the inflated reward is not named: %+v", rep.Claims)
 	}
-	if !hasClaim(rep, "competitor_tx "+closeTx+" exists (mined)", verdictOK) ||
-		!hasClaim(rep, "competitor_tx "+common.BytesToHash(fakeCompetitor[:]).Hex()+" exists", verdictMismatch) ||
-		!hasClaim(rep, "outcome dropped (tx nonce 0 used by a sibling)", verdictOK) {
-		t.Errorf("stand-downs and the dropped record: %+v", rep.Claims)
+	comp := "competitor_tx " + competitorTx.Hex()
+	for _, want := range []string{comp + " exists", comp + " sent by another account", comp + " calls updateTransfer on " + ch2.Hex() + " with nonce >= 4",
+		comp + " mined and succeeded", "outcome dropped (tx nonce 0 used by a sibling)", "outcome missed: no transaction, no reward",
+		"outcome missed (a loss for the client): the window closed before nonce 6 reached the chain"} {
+		if !hasClaim(rep, want, verdictOK) {
+			t.Errorf("no holding claim %q: %+v", want, rep.Claims)
+		}
 	}
-	// The totals claim what the verified records do not sum to.
-	for _, want := range []string{"stats updates.submitted = 2", "stats updates.won = 1", "stats updates.rewards_earned_wei = " + inflated,
-		"stats updates.gas_spent_wei"} {
+	// One mismatch for each false claim of a stand-down or a missed window.
+	for _, want := range []string{
+		"competitor_tx " + common.BytesToHash(fakeCompetitor[:]).Hex() + " exists",
+		"competitor_tx " + closeTx + " calls updateTransfer on " + channel,
+		"competitor_tx " + minedTx + " sent by another account",
+		"competitor_tx " + again.Hash().Hex() + " mined and succeeded",
+		"outcome missed (a loss for the client): the window closed before nonce 4 reached the chain",
+	} {
 		if !hasClaim(rep, want, verdictMismatch) {
 			t.Errorf("no mismatch %q: %+v", want, rep.Claims)
 		}
 	}
-	// The real update's transaction claims still hold.
-	if !hasClaim(rep, "outcome mined in block", verdictOK) || rep.Bad != 7 {
-		t.Errorf("want exactly 7 mismatches and the real update still verified: %+v", rep)
+	// The totals claim what the verified records do not sum to.
+	for _, want := range []string{"stats updates.submitted = 2", "stats updates.won = 1", "stats updates.rewards_earned_wei = " + inflated,
+		"stats updates.gas_spent_wei", "stats updates.net_earnings_wei", "stats updates.missed = 2", "stats updates.standdowns = 5"} {
+		if !hasClaim(rep, want, verdictMismatch) {
+			t.Errorf("no mismatch %q: %+v", want, rep.Claims)
+		}
+	}
+	// The real update's transaction claims still hold; the tally counts
+	// the missed window as a loss, never a win.
+	const mismatches = 14
+	if !hasClaim(rep, "outcome mined in block", verdictOK) || rep.Bad != mismatches {
+		t.Errorf("want exactly %d mismatches and the real update still verified: %+v", mismatches, rep)
+	}
+	if tl := rep.Tally; tl.Won != 0 || tl.Missed != 1 || tl.StoodDown != 1 || tl.Mismatched != 7 {
+		t.Errorf("tally %+v: want 1 missed, 1 stood down, 7 with a mismatch (the inflated reward among them), none won", tl)
 	}
 	table := cli(auditArgs(v)...)
 	if table.code != exitFailure || !strings.Contains(table.out, "MISMATCH") || !strings.Contains(table.out, fakeHash[:10]) ||
-		!strings.Contains(table.err, "7 of") {
+		!strings.Contains(table.err, fmt.Sprintf("%d of", mismatches)) || !strings.Contains(table.out, "missed windows 1 (losses for the client)") {
 		t.Fatalf("lying table: exit %d\n%s\nstderr: %s", table.code, table.out, table.err)
 	}
 	t.Logf("audit of the altered database:\n%s%s", table.out, table.err)

@@ -148,6 +148,37 @@ type Responder struct {
 	movedAt    uint64
 	// scheduledAt is the head the scheduled updates were last reported at.
 	scheduledAt uint64
+	// upcoming holds, from the last Tick, the channels it found actionable
+	// but not due yet (before their act block or their slot), with the
+	// block they become due at and the request they would carry.
+	upcoming []upcoming
+	// early holds what Prepare read for the Tick at its head.
+	early *earlyReads
+}
+
+// upcoming is a channel whose update becomes due at block due.
+type upcoming struct {
+	due uint64
+	ch  Channel
+	req Request
+}
+
+// earlyReads is what Prepare read from the node for the Tick at head: the
+// node-wide reads in t, and for each channel due at head the two checks of
+// check that do not depend on the pool.
+type earlyReads struct {
+	head   uint64
+	t      *tickState
+	checks map[decisionKey]*earlyCheck
+}
+
+// earlyCheck is one candidate's nonce recorded on chain and our update's
+// gas estimate, each with its error.
+type earlyCheck struct {
+	onChain  uint64
+	nonceErr error
+	gas      uint64
+	gasErr   error
 }
 
 // dropAfter is how many blocks after sending a transaction whose account
@@ -214,6 +245,7 @@ type tickState struct {
 	inFlight    int
 	queueStuck  bool // our transactions have not been mined for ReplaceAfter blocks
 	deferred    int  // actionable channels left for a later Tick
+	prefetched  bool // prefetch ran
 }
 
 func (t *tickState) account(ctx context.Context, s TxSender) error {
@@ -250,6 +282,48 @@ func (t *tickState) gasPrice(ctx context.Context, s GasReader) (*big.Int, error)
 	return t.suggested, nil
 }
 
+// prefetch reads at once, concurrently, what a Tick that sends asks the
+// node for once and shares: the suggested gas price, the pool's updates,
+// the account nonces and the latest block. Each is then served from t by
+// its getter above; a read that failed is simply asked again by its getter
+// (the pool's failure is kept: readPool records it as a fact of this
+// Tick). Called once a channel is due, so an idle Tick asks nothing.
+func (r *Responder) prefetch(ctx context.Context, t *tickState) {
+	if t.prefetched {
+		return
+	}
+	t.prefetched = true
+	t.prefetchNode(ctx, r, true)
+}
+
+// prefetchNode reads concurrently what t lacks of the node-wide reads (the
+// pool only with pool).
+func (t *tickState) prefetchNode(ctx context.Context, r *Responder, pool bool) {
+	var wg sync.WaitGroup
+	run := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	// Each goroutine writes only its own fields of t; all are read after
+	// wg.Wait.
+	if t.suggested == nil {
+		run(func() { _, _ = t.gasPrice(ctx, r.cfg.Gas) })
+	}
+	if pool && !t.poolRead {
+		run(func() { r.readPool(ctx, t) })
+	}
+	if !t.acctRead {
+		run(func() { _ = t.account(ctx, r.cfg.Sender) })
+	}
+	if t.block == nil {
+		run(func() { _, _ = t.latestBlock(ctx, r.cfg.Gas) })
+	}
+	wg.Wait()
+}
+
 // inFlightBlocks is how many blocks' worth of gas our transactions not yet
 // mined may add up to.
 const inFlightBlocks = 2
@@ -261,6 +335,52 @@ var errInFlightFull = errors.New("the next blocks' worth of updates is in flight
 // checkConcurrency is how many channels' node checks (pending nonce, gas
 // estimate) a Tick runs at once.
 const checkConcurrency = 8
+
+// Prepare reads from the node, while the watcher is still applying the
+// block at head, what the Tick at head will ask it for the channels the
+// previous Tick found coming due by head: the suggested gas price, the
+// account nonces and the latest block, and for each such channel the nonce
+// recorded for its closer and the gas of our update (both at the latest
+// block, as check reads them). The pool is not read here: check reads it
+// after the block is applied, as before, so competitors are judged on the
+// freshest pool. Tick uses these reads only at the same head; a channel the
+// Tick does not plan, or plans with another request, is read again. With
+// no channel coming due it asks nothing. Called on the watcher's goroutine
+// (beside its processing of the block) and done before Tick.
+func (r *Responder) Prepare(ctx context.Context, head uint64) {
+	r.early = nil
+	var due []upcoming
+	for _, u := range r.upcoming {
+		if u.due <= head && len(due) < checkConcurrency {
+			due = append(due, u)
+		}
+	}
+	if len(due) == 0 {
+		return
+	}
+	e := &earlyReads{head: head, t: &tickState{head: head}, checks: map[decisionKey]*earlyCheck{}}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.t.prefetchNode(ctx, r, false)
+	}()
+	for _, u := range due {
+		c := &earlyCheck{}
+		e.checks[decisionKey{u.ch.Address, u.req.Nonce}] = c
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			c.onChain, c.nonceErr = r.cfg.Claims.OnChainNonce(ctx, u.ch.Address, u.ch.Closing, false)
+		}()
+		go func() {
+			defer wg.Done()
+			c.gas, c.gasErr = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: u.req})
+		}()
+	}
+	wg.Wait()
+	r.early = e
+}
 
 // Tick runs one round at chain head: reconcile own transactions, then act
 // on the actionable channels, most urgent first, as long as our
@@ -274,6 +394,12 @@ const checkConcurrency = 8
 // (one at a time, in deadline order: record, then broadcast).
 func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	t := &tickState{head: head}
+	var early map[decisionKey]*earlyCheck
+	if e := r.early; e != nil && e.head == head {
+		t, early = e.t, e.checks
+	}
+	r.early = nil
+	r.upcoming = r.upcoming[:0]
 	if err := r.reconcile(ctx, t); err != nil {
 		return err
 	}
@@ -319,7 +445,7 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 			planned += r.expectedGas()
 		}
 	}
-	r.check(ctx, t, cands)
+	r.check(ctx, t, cands, early)
 	for i, c := range cands {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -582,12 +708,16 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 			return nil, nil // ours is on its way (reconcile bumps it) or already mined
 		}
 	}
-	if act := r.cfg.Policy.ActBlock(ch.Address, r.cfg.Sender.Address(), ch.ClosedBlock, ch.SettleTimeout); head < act {
+	act := r.cfg.Policy.ActBlock(ch.Address, r.cfg.Sender.Address(), ch.ClosedBlock, ch.SettleTimeout)
+	if due := max(act, r.slotStart(ch)); head < due {
+		// Not yet: before our act block, or before our slot (the channel
+		// would revert our update). Prepare reads ahead for it.
+		r.upcoming = append(r.upcoming, upcoming{due: due, ch: ch, req: req})
 		return nil, nil
 	}
-	if head < r.slotStart(ch) {
-		return nil, nil // the channel would revert our update before our slot
-	}
+	// Due now: what every send of this Tick needs from the node is read
+	// at once.
+	r.prefetch(ctx, t)
 	suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 	if err != nil {
 		return nil, err
@@ -612,8 +742,12 @@ func (r *Responder) slotStart(ch Channel) uint64 {
 // check asks the node, for every candidate, for the nonce mined for the
 // closer, for competing updates that will land (from the pool, read once;
 // from the pending state when the pool cannot be read) and for the gas of
-// our update, a few candidates at a time.
-func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate) {
+// our update, a few candidates at a time. The three questions of one
+// candidate are independent and asked at once; their answers are then
+// weighed in order, as if asked one after the other: a nonce already
+// mined makes the rest moot, and a competitor we stand down for makes our
+// estimate moot (its error is not ours to report).
+func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate, early map[decisionKey]*earlyCheck) {
 	if len(cands) == 0 {
 		return
 	}
@@ -631,20 +765,42 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			n, err := r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
-			if err != nil {
-				c.err = err
+			var (
+				n            uint64
+				nErr, gasErr error
+				gas          uint64
+				claims       = *c
+				inner        sync.WaitGroup
+			)
+			inner.Add(1)
+			go func() {
+				defer inner.Done()
+				r.checkClaims(ctx, t, &claims, nextBaseFee)
+			}()
+			if e := early[decisionKey{c.ch.Address, c.req.Nonce}]; e != nil {
+				n, nErr, gas, gasErr = e.onChain, e.nonceErr, e.gas, e.gasErr
+			} else {
+				inner.Add(1)
+				go func() {
+					defer inner.Done()
+					gas, gasErr = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req})
+				}()
+				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
+			}
+			inner.Wait()
+			if nErr != nil {
+				c.err = nErr
 				return
 			}
 			c.onChain = n
 			if n >= c.req.Nonce {
 				return
 			}
-			r.checkClaims(ctx, t, c, nextBaseFee)
+			c.claim, c.ignored = claims.claim, claims.ignored
 			if c.claim != nil && !c.pastMargin {
 				return // standing down: our update's cost does not matter yet
 			}
-			c.gas, c.err = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req})
+			c.gas, c.err = gas, gasErr
 		}()
 	}
 	wg.Wait()

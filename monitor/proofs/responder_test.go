@@ -611,6 +611,71 @@ func TestResponderWaitsForContractSlot(t *testing.T) {
 	}
 }
 
+// TestResponderPreparesForItsSlot: Prepare, run while the watcher applies
+// the block at which a channel's slot opens, reads that channel's nonce on
+// chain and the update's gas (and the gas price and account nonce), and the
+// Tick at that head sends with those reads without asking again; the pool
+// is read by the Tick itself, so a competitor that appears meanwhile is
+// still seen. Reads made for another head are not used.
+func TestResponderPreparesForItsSlot(t *testing.T) {
+	pol := proofs.Policy{Strategy: proofs.StrategySlotted}
+	prepared := func(t *testing.T) (*fixture, uint64) {
+		f := newFixture(t, pol)
+		act := pol.ActBlock(f.channel, f.sender.addr, 100, 40)
+		f.tick(t, act-1)
+		if len(f.sender.signed) != 0 || f.sender.calls["estimate"] != 0 {
+			t.Fatalf("acted or estimated before its slot: %v", f.sender.calls)
+		}
+		return f, act
+	}
+
+	f, act := prepared(t)
+	f.sender.head = act
+	f.r.Prepare(context.Background(), act)
+	want := map[string]int{"estimate": 1, "state_nonce": 1, "gas_price": 1, "account": 1, "pool": 0}
+	for k, n := range want {
+		if f.sender.calls[k] != n {
+			t.Errorf("Prepare: %d %s calls, want %d (%v)", f.sender.calls[k], k, n, f.sender.calls)
+		}
+	}
+	f.tick(t, act)
+	want["pool"] = 1
+	for k, n := range want {
+		if f.sender.calls[k] != n {
+			t.Errorf("Tick after Prepare: %d %s calls, want %d (%v)", f.sender.calls[k], k, n, f.sender.calls)
+		}
+	}
+	if len(f.sender.signed) != 1 || f.sender.broadcasts != 1 {
+		t.Fatalf("sent %d, broadcast %d at the slot, want 1", len(f.sender.signed), f.sender.broadcasts)
+	}
+
+	// A competitor entering the pool after Prepare still stops the send.
+	g, act := prepared(t)
+	g.sender.head = act
+	g.r.Prepare(context.Background(), act)
+	g.sender.pool = []proofs.Competitor{g.validCompetitor(5)}
+	g.tick(t, act)
+	if len(g.sender.signed) != 0 || g.outcomes(t)[proofs.OutcomeSkipped] != 1 {
+		t.Fatalf("sent although a competitor entered the pool after Prepare: %v", g.outcomes(t))
+	}
+
+	// Reads prepared for another head are not used.
+	h, act := prepared(t)
+	h.sender.head = act
+	h.r.Prepare(context.Background(), act)
+	h.tick(t, act+1)
+	if h.sender.calls["estimate"] != 2 || h.sender.calls["state_nonce"] != 2 || len(h.sender.signed) != 1 {
+		t.Fatalf("a Tick at another head must read again: %v, sent %d", h.sender.calls, len(h.sender.signed))
+	}
+
+	// Nothing coming due: Prepare asks nothing.
+	k := newFixture(t, pol)
+	k.r.Prepare(context.Background(), 101)
+	if len(k.sender.calls) != 0 {
+		t.Fatalf("Prepare with nothing coming due asked %v", k.sender.calls)
+	}
+}
+
 func TestPolicyJudge(t *testing.T) {
 	a := common.HexToAddress("0xA000000000000000000000000000000000000003")
 	p := proofs.Policy{MinReward: big.NewInt(100), ProfitFactor: 1.5, UpdateGas: 100}

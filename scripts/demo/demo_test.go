@@ -62,6 +62,37 @@ func TestDemo(t *testing.T) {
 	if l.AppointmentsAccepted != 1 || l.BreachesSeen != 1 || l.JusticeBroadcast != 1 || l.JusticeConfirmed != 1 || l.BountyEarnedSat != res.BountySat {
 		t.Errorf("lightning stats: %+v", l)
 	}
+
+	// vigil audit found every claim true, the update's and the justice
+	// transaction's among them, checked rather than skipped.
+	a := res.Audit
+	if a == nil || a.Exit != "0" || a.Mismatches != 0 || a.Verified != len(a.Claims) || len(a.Unchecked) != 0 {
+		t.Fatalf("audit: %+v", a)
+	}
+	if a.Records != 1 || a.JusticeRecords != 1 || a.Tally.Won != 1 || a.Tally.JusticeConfirmed != 1 {
+		t.Errorf("audit records: %+v", a)
+	}
+	checked := map[string]bool{}
+	for _, c := range a.Claims {
+		checked[c.Kind+" "+c.TxHash+" "+c.Claim] = true
+	}
+	for _, want := range []string{
+		"update " + res.UpdateTx + " sent by the monitor",
+		"update " + res.UpdateTx + " outcome mined in block",
+		"update " + res.UpdateTx + " reward_won_wei " + goodReward.String(),
+		"justice " + res.JusticeTx + " bounty output of",
+		"justice " + res.JusticeTx + " outcome confirmed in block",
+		"stats  stats updates.rewards_earned_wei = " + goodReward.String(),
+		"stats  stats lightning.bounty_earned_sat = ",
+	} {
+		found := false
+		for k := range checked {
+			found = found || strings.HasPrefix(strings.ToLower(k), strings.ToLower(want))
+		}
+		if !found {
+			t.Errorf("the audit did not check %q: %+v", want, a.Claims)
+		}
+	}
 }
 
 // lineLogger passes the narration to t.Log line by line.

@@ -27,9 +27,12 @@
 //     internal/testkit/lntest), posts a watchtower appointment with a bounty
 //     to the room, broadcasts the revoked commitment, and shows vigil's
 //     justice transaction confirming with its bounty output;
-//  4. prints /api/1/stats, the API URL and the status page's, and stops every process it
-//     started, by pid (SIGTERM, then SIGKILL after 10 s), on every exit
-//     path; with --keep it waits for Ctrl-C first.
+//  4. prints /api/1/stats, the API URL and the status page's, then runs
+//     `vigil audit` against geth and btcd, which checks every claim of the
+//     API (the update, the justice transaction, the totals) and must find
+//     them all true, and stops every process it started, by pid (SIGTERM,
+//     then SIGKILL after 10 s), on every exit path; with --keep it waits
+//     for Ctrl-C first.
 //
 // Every step is narrated with the seconds since the start; every vigil
 // command the clients ran is in <workdir>/commands.log with its output, and
@@ -149,6 +152,7 @@ type result struct {
 	JusticeTx     string
 	BountySat     int64
 	StatsJSON     []byte
+	Audit         *auditResult // vigil audit's report on the stack
 }
 
 // run plays the whole demo and stops everything it started before it
@@ -214,6 +218,7 @@ func run(ctx context.Context, opt options) (res *result, err error) {
 		{"b. stale close corrected by vigil", d.missionStaleClose},
 		{"c. Lightning breach and justice", d.missionLightning},
 		{"report", d.report},
+		{"audit", d.audit},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx); err != nil {

@@ -533,6 +533,7 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync, regWatch *registrationWatch) (*ethereum.Watcher, error) {
 	cfg := d.cfg
 	var onHead func(ctx context.Context, head uint64) error
+	var prepare func(ctx context.Context, head uint64)
 	if !cfg.ObserveOnly {
 		responder, err := proofs.NewResponder(proofs.ResponderConfig{
 			Store: st, Sender: sender, Claims: sender, Gas: sender, Policy: policy, Stats: stats, Payout: payout, SlotOffset: contracts.SlotOffset,
@@ -543,11 +544,11 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 		if err != nil {
 			return nil, err
 		}
-		onHead = responder.Tick
+		onHead, prepare = responder.Tick, responder.Prepare
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
 		Node: node, Heads: node, Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
-		OnHead: onHead, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
+		OnHead: onHead, Prepare: prepare, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),
 		OnStatus: func(head uint64, cur proofs.Cursor) {
