@@ -56,6 +56,11 @@ func randomBlock(n int) *wire.MsgBlock {
 func fillAppointments(b *testing.B, s *Store, n int) {
 	b.Helper()
 	cipher := lncrypto.CipherChaCha20Poly1305.String()
+	// The count trigger would update its one row a million times in one
+	// transaction; the count is set once instead.
+	if _, err := s.pool.Exec(ctx, `ALTER TABLE appointments DISABLE TRIGGER appointments_count`); err != nil {
+		b.Fatal(err)
+	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO appointments (user_pubkey, locator, network, encrypted_blob, cipher,
 		to_self_delay, start_block, end_block, reward_sat, user_signature, source, source_ref, accepted_tip)
 		SELECT '\x02'::bytea || sha256(('fill user ' || i)::bytea), substring(sha256(('fill locator ' || i)::bytea) FROM 1 FOR 16),
@@ -64,8 +69,11 @@ func fillAppointments(b *testing.B, s *Store, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.pool.Exec(ctx, `ANALYZE appointments`); err != nil {
-		b.Fatal(err)
+	for _, q := range []string{`ALTER TABLE appointments ENABLE TRIGGER appointments_count`,
+		`UPDATE tower_counts SET appointments = (SELECT COUNT(*) FROM appointments) WHERE id = 1`, `ANALYZE appointments`} {
+		if _, err := s.pool.Exec(ctx, q); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
