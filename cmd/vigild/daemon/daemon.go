@@ -53,8 +53,8 @@ type Config struct {
 	// SQLite file DBPath.
 	StoreURL string
 	// LeaseCheck, with StoreURL: how often a replica leading a role checks
-	// its lock connection and a follower tries for a free role (default
-	// 1s; replica.go).
+	// its lock connection, a follower tries for a free role and every
+	// replica refreshes its locator index (default 1s; replica.go).
 	LeaseCheck     time.Duration
 	APIListen      string // "" disables the API; "127.0.0.1:0" picks a port
 	AdminTokenFile string // default DataDir/admin.token
