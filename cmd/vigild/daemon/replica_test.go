@@ -246,7 +246,7 @@ func TestReplicasLeaderCutOff(t *testing.T) {
 
 // TestReplicasBitcoinTakeover: two replicas with the watchtower share one
 // database. An appointment accepted by the follower is matched by the
-// leader (which rebuilds its locator index before each block), and the
+// leader (which reads the changes into its locator index before each block), and the
 // leader broadcasts the justice transaction with its bounty, once. Then
 // the leader dies (its lease sessions ended, its process stopped) before a
 // second breach is mined; the survivor takes the bitcoin role and
