@@ -246,8 +246,9 @@ func TestReplicasLeaderCutOff(t *testing.T) {
 
 // TestReplicasBitcoinTakeover: two replicas with the watchtower share one
 // database. An appointment accepted by the follower is matched by the
-// leader (which reads the changes into its locator index before each block), and the
-// leader broadcasts the justice transaction with its bounty, once. Then
+// leader (which reads the store's changes into its locator index before
+// each block), and the leader broadcasts the justice transaction with its
+// bounty, once; both replicas' stats show it. Then
 // the leader dies (its lease sessions ended, its process stopped) before a
 // second breach is mined; the survivor takes the bitcoin role and
 // broadcasts that breach's justice with its bounty, once. Each breach has
