@@ -47,7 +47,7 @@ var settings = []setting{
 		func(c *Config) value { return durationValue{&c.Store.BusyTimeout} }},
 	{"store.url", "", "(unset: the SQLite file store.path)", "PostgreSQL database to use instead, postgres://user@host:port/database; keep its password in ~/.pgpass or $PGPASSFILE",
 		func(c *Config) value { return stringValue{&c.Store.URL} }},
-	{"store.lease_check", "1s", "", "with store.url: how often a replica leading a role checks its lock connection, and a follower tries for a free role; a role whose leader died is taken within about this once the server has ended the leader's session",
+	{"store.lease_check", "1s", "", "with store.url: how often a replica leading a role checks its lock connection, a follower tries for a free role, and every replica reads new and removed appointments into its locator index; a role whose leader died is taken within about this once the server has ended the leader's session",
 		func(c *Config) value { return durationValue{&c.Store.LeaseCheck} }},
 
 	{"ethereum.rpc_url", "", "(required)", "JSON-RPC endpoint of the Ethereum node: http(s):// or ws(s)://",

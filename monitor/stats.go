@@ -42,7 +42,9 @@ type Section interface {
 // named counters, the room intake's view, and the domains' sections, which
 // keep their own figures. Named counters are loaded from the store once at
 // start and persisted by Flush (the daemon flushes every few seconds and
-// at shutdown), so serving stats never recounts the database.
+// at shutdown), so serving stats never recounts the database. Processes
+// that share one store (replicas) show the store's counters instead of
+// their own (ShareCounters).
 type Stats struct {
 	mu        sync.Mutex
 	started   time.Time
@@ -51,6 +53,7 @@ type Stats struct {
 	unflushed map[string]int64
 	matrix    MatrixStatus
 	sections  []Section
+	shared    func() (map[string]int64, bool)
 }
 
 // MatrixStatus is the room intake's view, for stats.
@@ -90,6 +93,17 @@ func NewStats(ctx context.Context, st CounterStore, version string, now time.Tim
 func (s *Stats) Register(sec Section) {
 	s.mu.Lock()
 	s.sections = append(s.sections, sec)
+	s.mu.Unlock()
+}
+
+// ShareCounters makes the snapshot's named counters those of every
+// process counting into the store: base returns them (as persisted, with
+// this process's flushed; the caller caches it), or false when it has
+// none to give, and the snapshot then shows this process's own. base must
+// not take a snapshot.
+func (s *Stats) ShareCounters(base func() (map[string]int64, bool)) {
+	s.mu.Lock()
+	s.shared = base
 	s.mu.Unlock()
 }
 
@@ -304,12 +318,22 @@ type LightningStats struct {
 // then each section's under its own.
 func (s *Stats) Snapshot(now time.Time) StatsSnapshot {
 	s.mu.Lock()
+	shared := s.shared
+	s.mu.Unlock()
+	counters, ok := map[string]int64(nil), false
+	if shared != nil { // outside the lock: it may read the store
+		counters, ok = shared()
+	}
+	s.mu.Lock()
+	if !ok {
+		counters = s.counters
+	}
 	var out StatsSnapshot
 	out.Version = s.version
 	out.StartedAt = s.started.UTC().Format(time.RFC3339)
 	out.UptimeSeconds = int64(now.Sub(s.started).Seconds())
-	out.Counters = make(map[string]int64, len(s.counters))
-	for k, v := range s.counters {
+	out.Counters = make(map[string]int64, len(counters))
+	for k, v := range counters {
 		out.Counters[k] = v
 	}
 	out.Matrix = s.matrixStats(out.Counters)

@@ -21,7 +21,10 @@
 // storage_unavailable rejection, as the SQLite store does (fault.go).
 // Replicas elect one leader per acting role (leader.go), and a write whose
 // context carries a leader's term is refused once that term is stale
-// (fence.go).
+// (fence.go). They keep their watchtower locator indexes current with
+// incremental reads (tower.IndexFeed: EachLocatorFrom, LocatorChanges in
+// tower.go) and read the stats' totals from counts the schema's triggers
+// keep, so that neither recounts millions of rows.
 //
 // Unlike the SQLite store it keeps no cache of channels: another replica
 // may change them.

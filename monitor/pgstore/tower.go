@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/jackc/pgx/v5"
@@ -247,52 +248,144 @@ const locatorChunk = 32_768
 // is open, so it may read the store (on another connection); it should be
 // quick.
 func (s *Store) EachLocator(ctx context.Context, fn func(locator [16]byte)) error {
-	return s.read(ctx, "each locator", func(tx pgx.Tx) error {
-		var prev [16]byte
-		first := true
-		after := []byte{}
-		chunk := make([][16]byte, 0, locatorChunk)
-		for {
-			chunk = chunk[:0]
-			rows, err := tx.Query(ctx, `SELECT locator FROM appointments WHERE locator > $1 ORDER BY locator LIMIT $2`,
-				after, locatorChunk)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var l [16]byte
-				if err := rows.Scan(sqlcol.Fixed(l[:])); err != nil {
-					rows.Close()
-					return err
-				}
-				chunk = append(chunk, l)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			for _, l := range chunk {
-				if !first && l == prev {
-					continue
-				}
-				first, prev = false, l
-				fn(l)
-			}
-			if len(chunk) < locatorChunk {
-				return nil
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			last := chunk[len(chunk)-1]
-			after = last[:]
-		}
-	})
+	return s.read(ctx, "each locator", func(tx pgx.Tx) error { return eachLocator(ctx, tx, fn) })
 }
+
+// EachLocatorFrom implements tower.IndexFeed: EachLocator, and the
+// position of its snapshot, from which LocatorChanges goes on.
+func (s *Store) EachLocatorFrom(ctx context.Context, fn func(locator [16]byte)) (tower.IndexPosition, error) {
+	var pos tower.IndexPosition
+	err := s.read(ctx, "each locator", func(tx pgx.Tx) error {
+		var err error
+		if pos, err = snapshotPosition(ctx, tx); err != nil {
+			return err
+		}
+		return eachLocator(ctx, tx, fn)
+	})
+	return pos, err
+}
+
+func eachLocator(ctx context.Context, tx pgx.Tx, fn func(locator [16]byte)) error {
+	var prev [16]byte
+	first := true
+	after := []byte{}
+	chunk := make([][16]byte, 0, locatorChunk)
+	for {
+		chunk = chunk[:0]
+		rows, err := tx.Query(ctx, `SELECT locator FROM appointments WHERE locator > $1 ORDER BY locator LIMIT $2`,
+			after, locatorChunk)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var l [16]byte
+			if err := rows.Scan(sqlcol.Fixed(l[:])); err != nil {
+				rows.Close()
+				return err
+			}
+			chunk = append(chunk, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, l := range chunk {
+			if !first && l == prev {
+				continue
+			}
+			first, prev = false, l
+			fn(l)
+		}
+		if len(chunk) < locatorChunk {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		last := chunk[len(chunk)-1]
+		after = last[:]
+	}
+}
+
+// snapshotPosition is the xmin of tx's snapshot: every transaction with a
+// lower id had ended when it was taken (migration 0004 says why that makes
+// the incremental reads complete).
+func snapshotPosition(ctx context.Context, tx pgx.Tx) (tower.IndexPosition, error) {
+	var xmin int64
+	err := tx.QueryRow(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`).Scan(&xmin)
+	return tower.IndexPosition(xmin), err
+}
+
+// LocatorChanges implements tower.IndexFeed from one read-only snapshot:
+// added gets the locator of every appointment inserted by a transaction
+// at or above pos (some again, when their transaction was still running
+// at pos's snapshot), removed the 8-byte prefix of every locator deleted
+// at or above pos that no stored locator has in this snapshot. It returns
+// the snapshot's position. A row whose transaction id is above the
+// snapshot's xmax cannot have been written by this cluster since (it came
+// with a restored dump, whose full read at start covered it) and is
+// skipped. added and removed run while a query is open: they must not
+// use the store.
+func (s *Store) LocatorChanges(ctx context.Context, pos tower.IndexPosition, added func(locator [16]byte),
+	removed func(prefix [8]byte)) (tower.IndexPosition, error) {
+	var next tower.IndexPosition
+	err := s.read(ctx, "locator changes", func(tx pgx.Tx) error {
+		var err error
+		if next, err = snapshotPosition(ctx, tx); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT locator FROM appointments
+			WHERE written >= $1::bigint::text::xid8 AND written < pg_snapshot_xmax(pg_current_snapshot())`, int64(pos))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var l [16]byte
+			if err := rows.Scan(sqlcol.Fixed(l[:])); err != nil {
+				rows.Close()
+				return err
+			}
+			added(l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT DISTINCT p FROM (
+				SELECT substring(locator FROM 1 FOR 8) AS p FROM appointment_removals
+				WHERE removed >= $1::bigint::text::xid8) AS r
+			WHERE NOT EXISTS (SELECT 1 FROM appointments
+				WHERE locator BETWEEN r.p || '\x0000000000000000'::bytea AND r.p || '\xffffffffffffffff'::bytea)`, int64(pos))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p [8]byte
+			if err := rows.Scan(sqlcol.Fixed(p[:])); err != nil {
+				return err
+			}
+			removed(p)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return pos, err
+	}
+	return next, nil
+}
+
+// removalsKept is how long appointment_removals keeps a removal for
+// replicas to read: far longer than any replica's interval between
+// reads; one that misses a removal keeps a prefix that only costs a
+// store lookup on a match.
+const removalsKept = 24 * time.Hour
 
 // ExpireAppointments implements tower.LookoutStore: it deletes every
 // appointment with end_block < height and returns the locator of each (one
-// per deleted appointment, in no particular order).
+// per deleted appointment, in no particular order). The schema's trigger
+// logs the removals for other replicas' indexes (LocatorChanges); those
+// older than removalsKept are pruned here.
 func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]byte, error) {
 	var gone [][16]byte
 	err := s.write(ctx, "expire appointments", func(tx pgx.Tx) error {
@@ -300,6 +393,10 @@ func (s *Store) ExpireAppointments(ctx context.Context, height uint32) ([][16]by
 		// As intake does: a delete racing a replacement of the same row
 		// would otherwise deadlock with it on the count the triggers keep.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockAppointments); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM appointment_removals
+			WHERE removed_at < (extract(epoch FROM now()) * 1e9)::bigint - $1`, removalsKept.Nanoseconds()); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `DELETE FROM appointments WHERE end_block < $1 RETURNING locator`, int64(height))

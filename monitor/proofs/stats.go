@@ -158,6 +158,7 @@ type Stats struct {
 	mu      sync.Mutex
 	totals  Totals
 	chain   ChainStatus
+	shared  func() (Totals, bool)
 }
 
 // NewStats starts the figures from the store's totals; counter is the
@@ -170,6 +171,15 @@ func NewStats(counter monitor.Counter, t Totals) *Stats {
 		t.GasSpent = new(big.Int)
 	}
 	return &Stats{counter: counter, totals: t}
+}
+
+// ShareTotals makes the snapshot show the totals of every process that
+// shares the store (replicas) instead of this process's: totals returns
+// them (the caller caches them), or false when it has none to give.
+func (s *Stats) ShareTotals(totals func() (Totals, bool)) {
+	s.mu.Lock()
+	s.shared = totals
+	s.mu.Unlock()
 }
 
 // Received counts a request received from source.
@@ -261,8 +271,13 @@ func (s *Stats) Chain() ChainStatus {
 // FillSnapshot fills the balance proofs', updates' and Ethereum parts.
 func (s *Stats) FillSnapshot(out *monitor.StatsSnapshot) {
 	s.mu.Lock()
-	t, c := s.totals, s.chain
+	t, c, shared := s.totals, s.chain, s.shared
 	s.mu.Unlock()
+	if shared != nil {
+		if st, ok := shared(); ok {
+			t = st
+		}
+	}
 	out.BalanceProofs = balanceProofStats(t, out.Counters)
 	out.Updates = updateStats(t)
 	out.Ethereum = ethereumStats(c)

@@ -15,8 +15,10 @@
 //     room and the CLI use; an appointment whose breach is already in a
 //     recent block is answered at once;
 //   - the lookout (lookout.go, locindex.go, txids.go): the in-memory locator
-//     index rebuilt from the store at start (Tower.Load), the txids of a
-//     block (TxIDs), block matching (Tower.ProcessBlock), the
+//     index built from the store at start (Tower.Load) and, on a store
+//     other writers share (replicas; Config.Feed), kept current by reading
+//     only what they added and removed since (Tower.Refresh), the txids of
+//     a block (TxIDs), block matching (Tower.ProcessBlock), the
 //     window of recent blocks kept for late appointments, reorgs
 //     (Tower.Rollback) and expiry (Tower.Expire);
 //   - the justice responder (justice.go, lost.go): decrypt the blob with
@@ -33,14 +35,15 @@
 //     counted by its stages through monitor.Counter, and Stats, which seeds
 //     them from the store's Totals at start, keeps the Bitcoin watcher's
 //     view (BitcoinStatus) and fills the Lightning part of the stats
-//     document.
+//     document (Totals.Counters maps the store's totals to the counters,
+//     for replicas that show the database's figures).
 //
 // The cryptography of appointments (locator, blob cipher, message
 // signatures) is in monitor/tower/lncrypto.
 //
 // The tower reaches the world only through the ports it declares: the
 // store as each part uses it (IntakeStore, LookoutStore, JusticeStore;
-// Store is their union) and a Bitcoin node (Node: broadcast, fee estimate,
+// Store is their union; IndexFeed for a shared store) and a Bitcoin node (Node: broadcast, fee estimate,
 // transaction status). Reasons, the stats registry, the clock, the rate limiter and the
 // node-sync gate are monitor's, shared with the Ethereum side.
 //

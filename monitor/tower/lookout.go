@@ -2,6 +2,7 @@ package tower
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -22,6 +23,26 @@ type LookoutStore interface {
 	// LocatorPrefixStored tells whether a stored locator begins with
 	// prefix (the locator index's key; several locators may share one).
 	LocatorPrefixStored(ctx context.Context, prefix [8]byte) (bool, error)
+}
+
+// IndexPosition is where a locator index stands in the store's history of
+// writes (IndexFeed); the tower only hands it back.
+type IndexPosition uint64
+
+// IndexFeed is the store as a tower that shares it with other writers
+// (replicas that accept appointments too) reads it to keep its locator
+// index current without rebuilding it (Tower.Refresh).
+type IndexFeed interface {
+	// EachLocatorFrom is EachLocator, also returning the position of the
+	// snapshot it read.
+	EachLocatorFrom(ctx context.Context, fn func(locator [16]byte)) (IndexPosition, error)
+	// LocatorChanges reads one snapshot and returns its position. added
+	// gets the locator of every appointment stored in it that was not
+	// stored at pos (and may get others again); removed gets the 8-byte
+	// prefixes of locators deleted since pos that no appointment in the
+	// snapshot has. Neither may use the store.
+	LocatorChanges(ctx context.Context, pos IndexPosition, added func(locator [16]byte),
+		removed func(prefix [8]byte)) (IndexPosition, error)
 }
 
 // recentDepth is how many handled blocks the tower keeps for appointments
@@ -45,14 +66,61 @@ func (b *recentBlock) find(loc [16]byte) *wire.MsgTx {
 	return nil
 }
 
-// Load rebuilds the locator index from the store.
+// Load rebuilds the locator index from the store. With a Feed it also
+// records the position Refresh goes on from.
 func (t *Tower) Load(ctx context.Context) error {
+	// Under idxMu: an intake that saved before the snapshot adds its
+	// locator before Build replaces the contents, or after it.
+	t.idxMu.Lock()
+	defer t.idxMu.Unlock()
 	var prefixes []uint64
-	if err := t.cfg.Store.EachLocator(ctx, func(l [16]byte) { prefixes = append(prefixes, Prefix(l)) }); err != nil {
+	add := func(l [16]byte) { prefixes = append(prefixes, Prefix(l)) }
+	var err error
+	var pos IndexPosition
+	if t.cfg.Feed != nil {
+		pos, err = t.cfg.Feed.EachLocatorFrom(ctx, add)
+	} else {
+		err = t.cfg.Store.EachLocator(ctx, add)
+	}
+	if err != nil {
 		return fmt.Errorf("rebuild the locator index: %w", err)
 	}
 	t.index.Build(prefixes)
+	t.pos = pos
 	t.log.Info("locator index rebuilt", "appointments", len(prefixes), "index_bytes", t.index.Bytes())
+	return nil
+}
+
+// Refresh brings the locator index up to date with what other writers of
+// the store (replicas) added and removed since the last Load or Refresh,
+// reading only that (Config.Feed); without a Feed the index is already
+// this process's own and Refresh does nothing.
+//
+// It holds idxMu across the read: an intake of this process that saved
+// before the read's snapshot has added its locator already (so no removal
+// read in that snapshot can take a prefix it needs), one that saves after
+// adds it after the refresh.
+func (t *Tower) Refresh(ctx context.Context) error {
+	feed := t.cfg.Feed
+	if feed == nil {
+		return nil
+	}
+	t.idxMu.Lock()
+	defer t.idxMu.Unlock()
+	var added int
+	var drop []uint64
+	pos, err := feed.LocatorChanges(ctx, t.pos,
+		func(l [16]byte) { t.index.Add(l); added++ },
+		func(p [8]byte) { drop = append(drop, binary.BigEndian.Uint64(p[:])) })
+	if err != nil {
+		// What was added is in the index; the next refresh reads it again.
+		return fmt.Errorf("refresh the locator index: %w", err)
+	}
+	t.index.Remove(drop)
+	t.pos = pos
+	if added > 0 || len(drop) > 0 {
+		t.log.Debug("locator index refreshed", "read", added, "removed_prefixes", len(drop), "index_prefixes", t.index.Len())
+	}
 	return nil
 }
 

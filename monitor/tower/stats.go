@@ -77,17 +77,22 @@ func NewStats(reg Registry) *Stats { return &Stats{reg: reg} }
 // Seed sets the watchtower's counters from the store's totals at start, so
 // they are exact even after a crash lost unflushed counter increments. A
 // lost-by-reason counter is created only when it has something to say.
-func (s *Stats) Seed(t Totals) {
+func (s *Stats) Seed(t Totals) { s.reg.Seed(t.Counters(s.reg.Value)) }
+
+// Counters are the named counters that t's figures set: each total, and
+// each lost-by-reason count that is not zero or whose counter has a value
+// now (now may be nil).
+func (t Totals) Counters(now func(name string) int64) map[string]int64 {
 	values := map[string]int64{CounterAppointmentsStored: t.Appointments, CounterBreachesSeen: t.Breaches,
 		CounterJusticeBroadcast: t.Broadcast, CounterJusticeConfirmed: t.Confirmed, CounterBountySat: t.BountySat}
 	for r, v := range map[monitor.Reason]int64{monitor.ReasonSpentByJustice: t.LostToJustice,
 		monitor.ReasonSpentByCheater: t.LostToCheater, monitor.ReasonDeadlinePassed: t.LostAtDeadline} {
 		name := CounterJusticeLost + string(r)
-		if v != 0 || s.reg.Value(name) != 0 {
+		if v != 0 || (now != nil && now(name) != 0) {
 			values[name] = v
 		}
 	}
-	s.reg.Seed(values)
+	return values
 }
 
 // SetBitcoin records the Bitcoin watcher's latest view.

@@ -69,6 +69,10 @@ type Config struct {
 	// (default 10 s); past it the appointment is refused with
 	// chain_unavailable.
 	ChainDeadline time.Duration
+	// Feed, when set, is the store as read by a tower that shares it with
+	// other writers: Load records a position and Refresh reads what changed
+	// since. Nil when this process is the store's only writer.
+	Feed IndexFeed
 }
 
 // Tower is the Lightning watchtower: appointment intake (intake.go), the
@@ -89,10 +93,12 @@ type Tower struct {
 	// record is settled and counted once.
 	respMu sync.Mutex
 	// idxMu orders additions to the locator index against removals: an
-	// expiry checks the store and removes a prefix under it, an intake
-	// adds its locator (after saving) under it, so a prefix a new
+	// expiry or a refresh checks the store and removes a prefix under it,
+	// an intake adds its locator (after saving) under it, so a prefix a new
 	// appointment needs is never removed after that appointment was added.
 	idxMu sync.Mutex
+	// pos is where the index stands in Feed's history (under idxMu).
+	pos IndexPosition
 }
 
 // New validates cfg and fills defaults.

@@ -78,6 +78,8 @@ var figures = []figure{
 		goal: constant(16), goalFmt: "<= %s", lowerIsBetter: true},
 	{section: "3", what: "index rebuild at start, from the store (per 10,000,000)", value: m("BenchmarkIndexRebuild", "s-per-10M"), unit: "s",
 		goal: constant(5), goalFmt: "< %s", lowerIsBetter: true, note: "measured on 1,000,000 stored, scaled linearly"},
+	{section: "3", what: "follower replica: refresh (100 new) and match a 4,000-tx block, 1,000,000 appointments", value: m("BenchmarkFollowerBlock", "ms/block"), unit: "ms"},
+	{section: "3", what: "of which the incremental index refresh", value: m("BenchmarkFollowerBlock", "refresh-ms"), unit: "ms"},
 	{section: "3", what: "index build in memory, 10,000,000", value: m("BenchmarkIndexBuild/appointments=10000000", "s-per-10M"), unit: "s"},
 	{section: "3", what: "lookups only (txids given), Vigil's index, 1,000,000", value: scaled(m("BenchmarkMatchBlockLookupOnly", "ns/op"), 1e-6), unit: "ms"},
 	{section: "3", what: "peers: indexed SQLite IN (...) query, 1,000,000, txids + lookups", value: m("BenchmarkMatchBlockSQLiteIN/appointments=1000000/txid+lookups", "ms/block"), unit: "ms"},

@@ -44,6 +44,11 @@ var steps = []step{
 		expect: []string{"BenchmarkIndexRebuild"},
 	},
 	{
+		group: "match", name: "block matching on a follower replica (PostgreSQL)",
+		pkg: "./monitor/pgstore/", bench: "^BenchmarkFollowerBlock$", benchtime: "20x", timeout: 10 * time.Minute,
+		expect: []string{"BenchmarkFollowerBlock"},
+	},
+	{
 		group: "match", name: "block matching on an indexed SQLite IN (...) query",
 		pkg: "./monitor/store/", bench: "^BenchmarkMatchBlockSQLiteIN$", benchtime: "20x", timeout: 10 * time.Minute,
 		fullEnv:     []string{"VIGIL_BENCH_STORED=1000000"},

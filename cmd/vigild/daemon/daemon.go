@@ -53,8 +53,8 @@ type Config struct {
 	// SQLite file DBPath.
 	StoreURL string
 	// LeaseCheck, with StoreURL: how often a replica leading a role checks
-	// its lock connection and a follower tries for a free role (default
-	// 1s; replica.go).
+	// its lock connection, a follower tries for a free role and every
+	// replica refreshes its locator index (default 1s; replica.go).
 	LeaseCheck     time.Duration
 	APIListen      string // "" disables the API; "127.0.0.1:0" picks a port
 	AdminTokenFile string // default DataDir/admin.token
@@ -335,6 +335,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	if el != nil {
 		stats.reg.Register(replicaSection{&d.roles})
+		shareStats(stats, st, cfg.Clock, d.log.With("subsystem", "stats"))
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -353,6 +354,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g.Go(func() error { return regWatch.run(gctx) })
 	if el != nil && tw != nil {
 		g.Go(func() error { return d.followTip(gctx, btcNode, tw) })
+		g.Go(func() error { return d.followIndex(gctx, tw) })
 	}
 	close(d.ready)
 	err = g.Wait()
@@ -767,11 +769,12 @@ func checkRegistry(ctx context.Context, node *ethclient.Client, registry common.
 }
 
 // watchtower builds the Lightning half when configured: the node
-// connection, the tower (its index rebuilt from the store), which takes
+// connection, the tower (its index loaded from the store), which takes
 // intake on every replica, and the run of the watcher that drives its
 // justice responder, built for each run (each lease). With replicas
-// (shared), each run and each block first rebuild the locator index from
-// the store, since other replicas accept appointments too.
+// (shared), other replicas accept appointments too: the index follows the
+// store incrementally (followIndex on every replica, and before each run
+// and each block), never rebuilt after the start.
 func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ecdsa.PrivateKey, shared bool) (*tower.Tower, func(context.Context) error, *bitcoin.Node, error) {
 	b := d.cfg.Bitcoin
 	if b == nil {
@@ -791,8 +794,17 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 	btcKey, _ := btcec.PrivKeyFromBytes(crypto.FromECDSA(key))
 	var pub [33]byte
 	copy(pub[:], btcKey.PubKey().SerializeCompressed())
+	var feed tower.IndexFeed
+	if shared {
+		f, ok := st.(tower.IndexFeed)
+		if !ok {
+			node.Close()
+			return nil, nil, nil, errors.New("daemon: a shared store must feed the locator index")
+		}
+		feed = f
+	}
 	tw, err := tower.New(tower.Config{
-		Store: st, Node: node, Stats: stats.reg, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
+		Store: st, Feed: feed, Node: node, Stats: stats.reg, Logger: d.log.With("subsystem", "tower"), Clock: d.cfg.Clock,
 		Network: b.Network, Payout: payout, MinRewardSat: b.MinRewardSat, Confirmations: b.Confirmations,
 		FallbackFeeRate: b.FallbackFeeRate, MaxFeeRate: b.MaxFeeRate, PerKey: monitor.NewRateLimiter(b.RatePerKey, b.RateBurst),
 		SignReceipt:   func(msg []byte) (string, error) { return lncrypto.SignMessage(btcKey, msg) },
@@ -814,7 +826,7 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 	stats.tower.Seed(totals)
 	var lookout bitcoin.Tower = tw
 	if shared {
-		lookout = reloadingTower{tw}
+		lookout = refreshingTower{tw}
 	}
 	newWatcher := func() (*bitcoin.Watcher, error) {
 		return d.bitcoinWatcher(nodeCfg, node, lookout, st, stats, btcSync)
@@ -824,10 +836,8 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 		return nil, nil, nil, err
 	}
 	run := func(ctx context.Context) error {
-		if shared {
-			if err := tw.Load(ctx); err != nil {
-				return err
-			}
+		if err := tw.Refresh(ctx); err != nil {
+			return err
 		}
 		w, err := newWatcher()
 		if err != nil {
@@ -840,13 +850,13 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 	return tw, run, node, nil
 }
 
-// reloadingTower is the tower of a replica: it rebuilds the locator index
-// from the store before matching each block, as other replicas add
-// appointments the index has not seen.
-type reloadingTower struct{ *tower.Tower }
+// refreshingTower is the tower of a replica leading the bitcoin role: it
+// reads what other replicas added to and removed from the store since its
+// last read before matching each block.
+type refreshingTower struct{ *tower.Tower }
 
-func (t reloadingTower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
-	if err := t.Load(ctx); err != nil {
+func (t refreshingTower) ProcessBlock(ctx context.Context, height uint32, block *wire.MsgBlock) error {
+	if err := t.Refresh(ctx); err != nil {
 		return err
 	}
 	return t.Tower.ProcessBlock(ctx, height, block)

@@ -223,6 +223,40 @@ func (r roomReceipts) OwedReceipts(ctx context.Context, limit int) ([]matrixbus.
 	return out, err
 }
 
+// indexFollower is the tower as followIndex keeps it current.
+type indexFollower interface {
+	Refresh(ctx context.Context) error
+}
+
+// followIndex reads what other replicas stored and removed into the
+// tower's locator index every lease check, on every replica (the leader
+// also refreshes before each block). A failed read is logged once until
+// one succeeds, and retried at the next interval; what it missed is read
+// then.
+func (d *Daemon) followIndex(ctx context.Context, tw indexFollower) error {
+	t := time.NewTicker(orDefault(d.cfg.LeaseCheck, defaultLeaseCheck))
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		err := tw.Refresh(ctx)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil
+		case err != nil && !failing:
+			d.log.Warn("could not refresh the locator index; retrying", "err", err)
+			failing = true
+		case err == nil && failing:
+			d.log.Info("the locator index follows the store again")
+			failing = false
+		}
+	}
+}
+
 // tipSource is the Bitcoin node as followTip reads it.
 type tipSource interface {
 	Tip(ctx context.Context) (uint32, error)
