@@ -238,14 +238,15 @@ func TestEarlierSlotWinsLaterStandsDown(t *testing.T) {
 	var k1, k2 *ecdsa.PrivateKey
 	for _, a := range chain.Keys[2:] {
 		for _, b := range chain.Keys[2:] {
-			if a != b && k1 == nil && s.slotOffset(a)+3 < s.slotOffset(b) {
+			if a != b && k1 == nil && s.slotOffset(a)+4 < s.slotOffset(b) {
 				k1, k2 = a, b
 			}
 		}
 	}
 	if k1 == nil {
-		t.Fatal("no two of the four monitors have slots three blocks apart")
+		t.Fatal("no two of the four monitors have slots five blocks apart")
 	}
+	t.Logf("slots: v1 +%d, v2 +%d", s.slotOffset(k1), s.slotOffset(k2))
 	pay1, pay2 := newPayout(t), newPayout(t)
 	v1 := startVigil(t, chain, vigilOpts{key: k1, payout: pay1, conf: 1})
 	v2 := startVigil(t, chain, vigilOpts{key: k2, payout: pay2, conf: 1})
@@ -262,21 +263,29 @@ func TestEarlierSlotWinsLaterStandsDown(t *testing.T) {
 	}
 	closed := s.bobClosesStale(t, 1, big.NewInt(10))
 	slot1, slot2 := closed+s.slotOffset(k1), closed+s.slotOffset(k2)
-	ethtest.Eventually(t, defaultWait, "both to schedule the update in their slots", func() bool {
-		sc1, sc2 := v1.stats().Ethereum.ScheduledUpdates, v2.stats().Ethereum.ScheduledUpdates
-		return len(sc1) == 1 && sc1[0].SlotBlock == slot1 && len(sc2) == 1 && sc2[0].SlotBlock == slot2 && !sc2[0].Sent
+	chain.Mine(1) // the close is confirmed
+	ethtest.Eventually(t, defaultWait, "v2 to schedule the update in its slot", func() bool {
+		sc := v2.stats().Ethereum.ScheduledUpdates
+		return len(sc) == 1 && sc[0].SlotBlock == slot2 && !sc[0].Sent
 	})
 	bobAddr := ethtest.Address(bob)
 	mineUntil(t, chain, int(s.timeout), "v1's update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 4 })
+	if rc := transferUpdates(t, chain, s.channel); len(rc) == 1 && rc[0].Raw.BlockNumber < slot1 {
+		t.Fatalf("v1's update landed in block %d, before its slot (block %d)", rc[0].Raw.BlockNumber, slot1)
+	}
 	if head := chain.Head(t); head >= slot2 {
 		t.Fatalf("v1's update landed in block %d, not before v2's slot (block %d)", head, slot2)
 	}
 	if ups := transferUpdates(t, chain, s.channel); len(ups) != 1 || ups[0].Payout != pay1 {
 		t.Fatalf("want exactly v1's TransferUpdated, got %d", len(ups))
 	}
+	chain.Mine(1) // v1's update is confirmed
 	ethtest.Eventually(t, defaultWait, "v2 to drop its scheduled update", func() bool {
 		return v2.stats().Ethereum.ScheduledTotal == 0
 	})
+	if head := chain.Head(t); head >= slot2 {
+		t.Fatalf("head %d reached v2's slot (block %d) before the test could look", head, slot2)
+	}
 	for chain.Head(t) <= slot2+2 {
 		chain.Mine(1) // through v2's slot
 	}
