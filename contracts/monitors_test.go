@@ -651,9 +651,22 @@ func TestClaimPenaltyCappedByDeposit(t *testing.T) {
 	}
 }
 
-// TestMonitorRegistryGas logs, under mainnet's Osaka rules, the gas of a
-// registration, of a monitor's first update in its slot and of a penalty
-// claim, each sent with its own eth_estimateGas as the limit.
+// monitorGas is the gas docs/protocol.md §6.1 gives for the monitor's and
+// the client's calls besides updateTransfer (proofs.UpdateTransferGas).
+// TestMonitorRegistryGas keeps each figure at or above the call's
+// eth_estimateGas under mainnet's Osaka rules and within 10 % of it: change
+// a figure here and in the docs together.
+var monitorGas = map[string]uint64{
+	"register":     75_000,
+	"announceExit": 50_000,
+	"withdraw":     50_000,
+	"claimPenalty": 135_000,
+}
+
+// TestMonitorRegistryGas measures, under mainnet's Osaka rules, the
+// eth_estimateGas of a registration, a monitor's first update in its slot,
+// a penalty claim, an exit and a withdrawal, sends each with its estimate
+// as the limit, and checks the figures documented in monitorGas.
 func TestMonitorRegistryGas(t *testing.T) {
 	e := newEnv(t, osakaRules)
 	estimated := func(what string, send func(*bind.TransactOpts) (*types.Transaction, error), from account, value *big.Int) {
@@ -667,6 +680,9 @@ func TestMonitorRegistryGas(t *testing.T) {
 		t.Logf("%s: estimateGas %d, gasUsed %d", what, tx.Gas(), rc.GasUsed)
 		if rc.GasUsed > tx.Gas() {
 			t.Errorf("%s: gas used %d above the estimate %d", what, rc.GasUsed, tx.Gas())
+		}
+		if doc, ok := monitorGas[what]; ok && (doc < tx.Gas() || doc > tx.Gas()+tx.Gas()/10) {
+			t.Errorf("%s: documented %d gas, but it estimates %d: update monitorGas and docs/protocol.md §6.1", what, doc, tx.Gas())
 		}
 	}
 	m := e.fundedAccount(eth(5))
@@ -682,4 +698,6 @@ func TestMonitorRegistryGas(t *testing.T) {
 		return g.c.ClaimPenalty(o, e.dave.addr, g.request(), g.receipt(e.dave, e.dave.addr, 5, g.reward))
 	}, e.erin, nil)
 	estimated("announceExit", e.monitors.AnnounceExit, e.carol, nil)
+	e.mineTo(e.registration(e.carol.addr).ExitAt + testWithdrawDelay)
+	estimated("withdraw", e.monitors.Withdraw, e.carol, nil)
 }
