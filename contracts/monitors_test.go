@@ -823,3 +823,52 @@ func TestClaimPenaltyBeneficiaryRejects(t *testing.T) {
 	}
 	wantBig(t, "alice received", new(big.Int).Sub(e.balance(e.alice.addr), alice0), penalty)
 }
+
+// yesRuntime answers every call with the word 1 (true): as the code of a
+// channel registry, it says every caller is a channel.
+var yesRuntime = assemble(
+	0x00, "6001", // PUSH1 1
+	0x02, "6000", // PUSH1 0
+	0x04, "52", // MSTORE          memory[0:32] = 1
+	0x05, "6020", // PUSH1 32
+	0x07, "6000", // PUSH1 0
+	0x09, "f3", // RETURN          return memory[0:32]
+)
+
+// TestSlashChecks: slash's own checks, which a channel never fails (its
+// beneficiary is a participant, never zero, and claimPenalty checks the
+// registration first), on a MonitorRegistry whose channel registry (its
+// deployer, delegated by EIP-7702 to code that calls every caller a
+// channel) lets the test call slash directly: a zero beneficiary reverts
+// ZeroAddress, an unregistered monitor NotRegistered; a valid slash pays
+// min(amount, deposit).
+func TestSlashChecks(t *testing.T) {
+	e := newEnv(t)
+	yes, tx, _, err := bind.DeployContract(e.opts(e.carol, nil), abi.ABI{}, initCode(yesRuntime), e.client)
+	e.mined(tx, err)
+	deployer := e.fundedAccount(eth(10))
+	addr, tx, reg, err := contracts.DeployMonitorRegistry(e.opts(deployer, nil), e.client, testMinDeposit, testActivationDelay, testWithdrawDelay, testMaxSettleTimeout)
+	e.mined(tx, err)
+	if got := must[common.Address](t)(reg.ChannelRegistry(&bind.CallOpts{Context: t.Context()})); got != deployer.addr {
+		t.Fatalf("channelRegistry = %s, want the deployer %s", got, deployer.addr)
+	}
+	e.delegate(deployer, yes)
+
+	e.mined(reg.Register(e.opts(e.carol, testMinDeposit), e.carolPayout))
+	e.reverts("ZeroAddress")(reg.Slash(e.opts(deployer, nil), e.carol.addr, common.Address{}, eth(1)))
+	e.reverts("NotRegistered")(reg.Slash(e.opts(deployer, nil), e.dave.addr, e.alice.addr, eth(1)))
+
+	alice0 := e.balance(e.alice.addr)
+	rc := e.mined(reg.Slash(e.opts(deployer, nil), e.carol.addr, e.alice.addr, milli(300)))
+	if ev := oneEvent(t, rc, reg.ParseMonitorSlashed); ev.Channel != deployer.addr || ev.Amount.Cmp(milli(300)) != 0 ||
+		ev.Remaining.Cmp(new(big.Int).Sub(testMinDeposit, milli(300))) != 0 {
+		t.Errorf("MonitorSlashed = %+v", ev)
+	}
+	wantBig(t, "alice received", new(big.Int).Sub(e.balance(e.alice.addr), alice0), milli(300))
+	// More than is left: it pays what is left.
+	rc = e.mined(reg.Slash(e.opts(deployer, nil), e.carol.addr, e.alice.addr, eth(100)))
+	if ev := oneEvent(t, rc, reg.ParseMonitorSlashed); ev.Amount.Cmp(new(big.Int).Sub(testMinDeposit, milli(300))) != 0 || ev.Remaining.Sign() != 0 {
+		t.Errorf("MonitorSlashed = %+v", ev)
+	}
+	wantBig(t, "registry left", e.balance(addr), new(big.Int))
+}
