@@ -318,3 +318,42 @@ func TestEarlierSlotWinsLaterStandsDown(t *testing.T) {
 		t.Fatalf("v1 should have exactly one mined update: %v", o)
 	}
 }
+
+// TestLateMonitorActsInTheTail: vigild is down from the close until the
+// window's open tail (the part after every slot, open to every registered
+// monitor); started there, it sends its update, which lands in the tail,
+// and its payout gets the reward on settle.
+func TestLateMonitorActsInTheTail(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	payout := newPayout(t)
+	o := vigilOpts{key: operator, payout: payout, conf: 1, dataDir: t.TempDir()}
+	v := startVigil(t, chain, o)
+	if code, body := v.put(s.proof(t, 4, big.NewInt(5000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	v.stop()
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
+	tail := closed + contracts.SlotSpan(s.timeout)
+	for chain.Head(t) < tail {
+		chain.Mine(1)
+	}
+	v = startVigil(t, chain, o) // registered already: nothing is mined
+	bobAddr := ethtest.Address(bob)
+	mineUntil(t, chain, int(s.timeout), "vigild's update in the tail", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 4 })
+	ups := transferUpdates(t, chain, s.channel)
+	if len(ups) != 1 || ups[0].Payout != payout || ups[0].Raw.BlockNumber < tail || ups[0].Raw.BlockNumber > closed+s.timeout {
+		t.Fatalf("want one TransferUpdated paying vigild in the tail [%d, %d], got %+v", tail, closed+s.timeout, ups)
+	}
+	for chain.Head(t) <= closed+s.timeout {
+		chain.Mine(1)
+	}
+	if _, err := chain.Ops(bob).Settle(context.Background(), s.channel); err != nil {
+		t.Fatal(err)
+	}
+	if got := chain.Balance(t, payout); got.Cmp(reward) != 0 {
+		t.Fatalf("vigild's payout got %s, want %s", got, reward)
+	}
+}
