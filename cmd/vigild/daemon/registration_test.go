@@ -303,8 +303,8 @@ func TestScheduledUpdatesInStats(t *testing.T) {
 // TestFollowerReplicaFollowsRegistration: replicas sharing a PostgreSQL
 // store take intake on every replica, so each follows the registration,
 // the follower (no Ethereum watcher of its own) at heads it reads itself:
-// an exit shows on both and both refuse requests with
-// monitor_not_registered.
+// an exit shows on both, both refuse requests with monitor_not_registered
+// and both answer /healthz 503 for it.
 func TestFollowerReplicaFollowsRegistration(t *testing.T) {
 	dbURL := pgtest.Shared(t).NewDatabase(t)
 	chain := ethtest.New(t, 3)
@@ -330,6 +330,9 @@ func TestFollowerReplicaFollowsRegistration(t *testing.T) {
 		})
 		if code, body := v.put(s.proof(t, 4, big.NewInt(4000), reward)); code != http.StatusServiceUnavailable || body["error"] != "monitor_not_registered" {
 			t.Fatalf("PUT to the %s after the exit: %d %v", name, code, body)
+		}
+		if h := v.waitHealth(t, http.StatusServiceUnavailable, "registration", "monitor_not_registered"); h.Parts["registration"].State != "exited" {
+			t.Fatalf("the %s's /healthz after the exit: %+v", name, h)
 		}
 	}
 }
