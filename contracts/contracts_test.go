@@ -542,9 +542,15 @@ func TestClose(t *testing.T) {
 	badV[64] -= 27
 	e.reverts("MalformedSignature")(c.close(o(), bp, badV))
 	e.reverts("MalformedSignature")(c.close(o(), bp, highS(bobSig)))
-	e.reverts("MalformedSignature")(c.close(o(), bp, nil))                                        // a proof without signature
-	e.reverts("MalformedSignature")(c.close(o(), eip712.BalanceProof{Nonce: 1}, nil))             // nonce without signature
-	e.reverts("StaleNonce")(c.close(o(), proof(0, eth(1)), c.signProof(e.bob, proof(0, eth(1))))) // signed nonce 0
+	zeroR, zeroS := bytes.Clone(bobSig), bytes.Clone(bobSig)
+	clear(zeroR[:32])
+	clear(zeroS[32:64])
+	e.reverts("MalformedSignature")(c.close(o(), bp, zeroR))
+	e.reverts("MalformedSignature")(c.close(o(), bp, zeroS))
+	e.reverts("InvalidSignature")(c.close(o(), bp, unrecoverable(t, c.domain.BalanceProofDigest(bp)))) // ecrecover finds no key
+	e.reverts("MalformedSignature")(c.close(o(), bp, nil))                                             // a proof without signature
+	e.reverts("MalformedSignature")(c.close(o(), eip712.BalanceProof{Nonce: 1}, nil))                  // nonce without signature
+	e.reverts("StaleNonce")(c.close(o(), proof(0, eth(1)), c.signProof(e.bob, proof(0, eth(1)))))      // signed nonce 0
 	e.reverts("WrongState")(c.update(e.opts(e.carol, nil), bp, bobSig, bobSig, big.NewInt(0)))
 
 	rc := e.mined(c.close(o(), bp, bobSig))
@@ -589,6 +595,25 @@ func TestClose(t *testing.T) {
 
 // highS returns the high-s twin of a valid signature: (r, n-s) with the
 // other v, which ecrecover maps to the same signer.
+// unrecoverable returns a well-formed signature (r, s in range, v 27)
+// from which no public key can be recovered for digest: r is the smallest
+// x with no point on the curve, so ecrecover yields the zero address.
+func unrecoverable(t *testing.T, digest [32]byte) []byte {
+	t.Helper()
+	sig := make([]byte, 65)
+	big.NewInt(1).FillBytes(sig[32:64])
+	for x := int64(1); x < 1000; x++ {
+		big.NewInt(x).FillBytes(sig[:32])
+		sig[64] = 0
+		if _, err := crypto.Ecrecover(digest[:], sig); err != nil {
+			sig[64] = 27
+			return sig
+		}
+	}
+	t.Fatal("no unrecoverable r below 1000")
+	return nil
+}
+
 func highS(sig []byte) []byte {
 	out := bytes.Clone(sig)
 	n := crypto.S256().Params().N

@@ -355,6 +355,10 @@ type HealthPart struct {
 	// chain_unavailable, room_unavailable, storage_unavailable...).
 	Error   string `json:"error,omitempty"`
 	Message string `json:"message,omitempty"`
+	// State is the part's own state word where it has one: for
+	// "registration", the monitor's standing in the monitor registry
+	// (active, not_yet_active, exited, not_registered) or observe_only.
+	State string `json:"state,omitempty"`
 	// AgeSeconds is the time since the part last worked (the last
 	// successful poll or sync), when it applies.
 	AgeSeconds *float64 `json:"age_seconds,omitempty"`

@@ -223,3 +223,137 @@ func TestNewerProofWinsAfterOlderUpdate(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlierSlotWinsLaterStandsDown: two registered vigil instances with
+// different contract slots both hold the same proof and both run through
+// the whole window. Each schedules the update in its own slot; the one
+// whose slot opens first updates in it and is paid on settle. The later
+// one sees the landed update, drops its scheduled update and sends nothing:
+// its account's nonce does not move.
+func TestEarlierSlotWinsLaterStandsDown(t *testing.T) {
+	chain := ethtest.New(t, 6)
+	alice, bob := chain.Keys[0], chain.Keys[1]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	var k1, k2 *ecdsa.PrivateKey
+	for _, a := range chain.Keys[2:] {
+		for _, b := range chain.Keys[2:] {
+			if a != b && k1 == nil && s.slotOffset(a)+4 < s.slotOffset(b) {
+				k1, k2 = a, b
+			}
+		}
+	}
+	if k1 == nil {
+		t.Fatal("no two of the four monitors have slots five blocks apart")
+	}
+	t.Logf("slots: v1 +%d, v2 +%d", s.slotOffset(k1), s.slotOffset(k2))
+	pay1, pay2 := newPayout(t), newPayout(t)
+	v1 := startVigil(t, chain, vigilOpts{key: k1, payout: pay1, conf: 1})
+	v2 := startVigil(t, chain, vigilOpts{key: k2, payout: pay2, conf: 1})
+	proof := s.proof(t, 4, big.NewInt(5000), reward)
+	for _, v := range []*vigil{v1, v2} {
+		if code, body := v.put(proof); code != http.StatusCreated {
+			t.Fatalf("PUT: %d %v", code, body)
+		}
+	}
+	addr2 := ethtest.Address(k2)
+	nonce2, err := chain.Client.NonceAt(context.Background(), addr2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
+	slot1, slot2 := closed+s.slotOffset(k1), closed+s.slotOffset(k2)
+	chain.Mine(1) // the close is confirmed
+	ethtest.Eventually(t, defaultWait, "v2 to schedule the update in its slot", func() bool {
+		sc := v2.stats().Ethereum.ScheduledUpdates
+		return len(sc) == 1 && sc[0].SlotBlock == slot2 && !sc[0].Sent
+	})
+	bobAddr := ethtest.Address(bob)
+	mineUntil(t, chain, int(s.timeout), "v1's update", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 4 })
+	if rc := transferUpdates(t, chain, s.channel); len(rc) == 1 && rc[0].Raw.BlockNumber < slot1 {
+		t.Fatalf("v1's update landed in block %d, before its slot (block %d)", rc[0].Raw.BlockNumber, slot1)
+	}
+	if head := chain.Head(t); head >= slot2 {
+		t.Fatalf("v1's update landed in block %d, not before v2's slot (block %d)", head, slot2)
+	}
+	if ups := transferUpdates(t, chain, s.channel); len(ups) != 1 || ups[0].Payout != pay1 {
+		t.Fatalf("want exactly v1's TransferUpdated, got %d", len(ups))
+	}
+	chain.Mine(1) // v1's update is confirmed
+	ethtest.Eventually(t, defaultWait, "v2 to drop its scheduled update", func() bool {
+		return v2.stats().Ethereum.ScheduledTotal == 0
+	})
+	if head := chain.Head(t); head >= slot2 {
+		t.Fatalf("head %d reached v2's slot (block %d) before the test could look", head, slot2)
+	}
+	for chain.Head(t) <= slot2+2 {
+		chain.Mine(1) // through v2's slot
+	}
+	ethtest.Eventually(t, defaultWait, "v2 to follow past its slot", func() bool {
+		return v2.stats().Ethereum.Head >= slot2+2
+	})
+	if n, err := chain.Client.NonceAt(context.Background(), addr2, nil); err != nil || n != nonce2 {
+		t.Fatalf("v2's account nonce %d (%v), want %d: it sent a transaction", n, err, nonce2)
+	}
+	if o := outcomes(v2.updates(s.channel)); o["pending"]+o["mined"]+o["reverted"] != 0 {
+		t.Fatalf("v2 sent a transaction: %v", o)
+	}
+	for chain.Head(t) <= closed+s.timeout {
+		chain.Mine(1)
+	}
+	if _, err := chain.Ops(bob).Settle(context.Background(), s.channel); err != nil {
+		t.Fatal(err)
+	}
+	if got := chain.Balance(t, pay1); got.Cmp(reward) != 0 {
+		t.Fatalf("v1's payout got %s, want %s", got, reward)
+	}
+	if got := chain.Balance(t, pay2); got.Sign() != 0 {
+		t.Fatalf("v2's payout got %s, want 0", got)
+	}
+	mineUntil(t, chain, 10, "v1's stats to show the win", func() bool { return v1.stats().Updates.Won == 1 })
+	if v2.stats().Updates.Won != 0 {
+		t.Fatal("v2 counted a win it did not get")
+	}
+	if o := outcomes(v1.updates(s.channel)); o["mined"] != 1 || o["reverted"] != 0 {
+		t.Fatalf("v1 should have exactly one mined update: %v", o)
+	}
+}
+
+// TestLateMonitorActsInTheTail: vigild is down from the close until the
+// window's open tail (the part after every slot, open to every registered
+// monitor); started there, it sends its update, which lands in the tail,
+// and its payout gets the reward on settle.
+func TestLateMonitorActsInTheTail(t *testing.T) {
+	chain := ethtest.New(t, 3)
+	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
+	reward := big.NewInt(1_000_000_000_000_000)
+	s := newScenario(t, chain, alice, bob, 30, reward)
+	payout := newPayout(t)
+	o := vigilOpts{key: operator, payout: payout, conf: 1, dataDir: t.TempDir()}
+	v := startVigil(t, chain, o)
+	if code, body := v.put(s.proof(t, 4, big.NewInt(5000), reward)); code != http.StatusCreated {
+		t.Fatalf("PUT: %d %v", code, body)
+	}
+	v.stop()
+	closed := s.bobClosesStale(t, 1, big.NewInt(10))
+	tail := closed + contracts.SlotSpan(s.timeout)
+	for chain.Head(t) < tail {
+		chain.Mine(1)
+	}
+	v = startVigil(t, chain, o) // registered already: nothing is mined
+	bobAddr := ethtest.Address(bob)
+	mineUntil(t, chain, int(s.timeout), "vigild's update in the tail", func() bool { return onChainNonce(t, chain, s.channel, bobAddr) == 4 })
+	ups := transferUpdates(t, chain, s.channel)
+	if len(ups) != 1 || ups[0].Payout != payout || ups[0].Raw.BlockNumber < tail || ups[0].Raw.BlockNumber > closed+s.timeout {
+		t.Fatalf("want one TransferUpdated paying vigild in the tail [%d, %d], got %+v", tail, closed+s.timeout, ups)
+	}
+	for chain.Head(t) <= closed+s.timeout {
+		chain.Mine(1)
+	}
+	if _, err := chain.Ops(bob).Settle(context.Background(), s.channel); err != nil {
+		t.Fatal(err)
+	}
+	if got := chain.Balance(t, payout); got.Cmp(reward) != 0 {
+		t.Fatalf("vigild's payout got %s, want %s", got, reward)
+	}
+}

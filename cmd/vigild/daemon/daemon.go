@@ -312,7 +312,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	api, ln, err := d.api(eth.intake, tw, st, stats, history)
+	api, ln, err := d.api(eth.intake, tw, st, stats, history, regWatch)
 	if err != nil {
 		return err
 	}
@@ -616,7 +616,7 @@ func (d *Daemon) room(ctx context.Context, intake *proofs.Intake, appointments m
 
 // api builds the HTTP API and binds its listener when configured (nil, nil
 // otherwise), so that APIAddr is known before Ready.
-func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *stats, history *rest.History) (*rest.Server, net.Listener, error) {
+func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *stats, history *rest.History, reg *registrationWatch) (*rest.Server, net.Listener, error) {
 	cfg := d.cfg
 	if cfg.APIListen == "" {
 		return nil, nil, nil
@@ -629,7 +629,7 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *st
 		Intake: intake, Store: st, Stats: stats.reg, AdminToken: token, MaxBodyBytes: cfg.MaxBodyBytes, History: history,
 		PageLimitMax: cfg.PageLimitMax, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, Logger: d.log.With("subsystem", "api"), Clock: cfg.Clock, Version: cfg.Version,
 		HealthParts: func(ctx context.Context) map[string]rest.HealthPart {
-			return d.health(ctx, st, stats)
+			return d.health(ctx, st, stats, reg)
 		},
 	}
 	if tw != nil { // a nil *tower.Tower must not become a non-nil interface
@@ -650,10 +650,10 @@ func (d *Daemon) api(intake *proofs.Intake, tw *tower.Tower, st Store, stats *st
 }
 
 // health is each part's state for /healthz: each chain watcher's node
-// sync state and the age of its last successful poll, the room's last
-// sync, and whether the store takes a write; on replicas, the roles this
-// one leads.
-func (d *Daemon) health(ctx context.Context, st Store, stats *stats) map[string]rest.HealthPart {
+// sync state and the age of its last successful poll, the monitor's
+// registration, the room's last sync, and whether the store takes a
+// write; on replicas, the roles this one leads.
+func (d *Daemon) health(ctx context.Context, st Store, stats *stats, reg *registrationWatch) map[string]rest.HealthPart {
 	cfg := d.cfg
 	now := cfg.Clock.Now()
 	eth, btc, mx := stats.eth.Chain(), stats.tower.Bitcoin(), stats.reg.Matrix()
@@ -665,6 +665,7 @@ func (d *Daemon) health(ctx context.Context, st Store, stats *stats) map[string]
 		return 3*poll + 2*timeout
 	}
 	parts["ethereum"] = chainPart(now, eth.LastSuccess, eth.OutOfSync, stale(orDefault(cfg.PollInterval, 2*time.Second), cfg.RPCTimeout))
+	parts["registration"] = reg.health()
 	if b := cfg.Bitcoin; b != nil {
 		parts["bitcoin"] = chainPart(now, btc.LastSuccess, btc.OutOfSync, stale(orDefault(b.PollInterval, 5*time.Second), b.RPCTimeout))
 	}

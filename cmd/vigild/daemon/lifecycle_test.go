@@ -105,6 +105,15 @@ func TestStartupFailuresAreClear(t *testing.T) {
 		t.Errorf("unregistered account: %v", err)
 	}
 	leavesNothing("unregistered account", cfg)
+	// Registered in the head block, counting only from the next: refused
+	// (a registration is not usable in its own block).
+	if sent, err := ethtest.RegisterMonitor(ctx, chain.Ops(chain.Keys[1]), chain.MonitorRegistry, common.Address{}); err != nil || !sent {
+		t.Fatalf("register: sent %v, %v", sent, err)
+	}
+	if err := run(cfg); err == nil || !strings.Contains(err.Error(), "but counts only from block") {
+		t.Errorf("account registered in the head block: %v", err)
+	}
+	leavesNothing("account not yet active", cfg)
 	// Registered, then exiting: refused too.
 	chain.RegisterMonitor(t, chain.Keys[2], common.Address{})
 	if _, err := chain.Ops(chain.Keys[2]).AnnounceExit(ctx, chain.MonitorRegistry); err != nil {

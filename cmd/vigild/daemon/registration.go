@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-monitor/vigil/contracts"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
+	"github.com/vigil-monitor/vigil/rest"
 )
 
 // chainCaller reads contracts and the head.
@@ -203,6 +204,26 @@ func (w *registrationWatch) Refusal() error {
 	}
 	return monitor.Reject(monitor.ReasonMonitorNotRegistered, "this monitor is %s in the monitor registry %s: channels would refuse its updates, so it takes no requests",
 		statusWords(w.reg.Status), w.reg.MonitorRegistry.Hex())
+}
+
+// healthObserveOnly is the registration part's state in observe-only mode.
+const healthObserveOnly = "observe_only"
+
+// health is the registration's part of /healthz. A monitor the registry
+// does not count cannot keep a promise (channels refuse its updates), so
+// that is unavailable, with what to do; observe-only is the operator's
+// choice and healthy. The state is the last registration read.
+func (w *registrationWatch) health() rest.HealthPart {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case w.observe:
+		return rest.HealthPart{Status: rest.HealthOK, State: healthObserveOnly}
+	case w.problem != "":
+		return rest.HealthPart{Status: rest.HealthUnavailable, State: string(w.reg.Status),
+			Error: string(monitor.ReasonMonitorNotRegistered), Message: w.problem}
+	}
+	return rest.HealthPart{Status: rest.HealthOK, State: string(w.reg.Status)}
 }
 
 func statusWords(s proofs.RegistrationStatus) string {

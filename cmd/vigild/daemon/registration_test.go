@@ -43,6 +43,9 @@ func TestExitWhileRunning(t *testing.T) {
 	if st.Ethereum.Mode != "monitor" || st.Ethereum.ScheduledTotal != 0 || st.Ethereum.ScheduledUpdates == nil {
 		t.Fatalf("mode %q, scheduled %d %v", st.Ethereum.Mode, st.Ethereum.ScheduledTotal, st.Ethereum.ScheduledUpdates)
 	}
+	if h := v.waitHealth(t, http.StatusOK, "registration", "ok"); h.Parts["registration"].State != "active" {
+		t.Fatalf("/healthz at start: %+v", h)
+	}
 	code, body := v.put(s.proof(t, 5, big.NewInt(4000), reward))
 	if code != http.StatusCreated || body["monitor_registry"] != chain.MonitorRegistry.Hex() {
 		t.Fatalf("PUT: %d %v (want a receipt naming the monitor registry %s)", code, body, chain.MonitorRegistry.Hex())
@@ -64,6 +67,12 @@ func TestExitWhileRunning(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "announced its exit from the monitor registry") {
 		t.Fatalf("the exit was not logged at error with what to do:\n%s", logs.String())
+	}
+	// A monitor the registry no longer counts cannot act: /healthz is 503
+	// so that the operator's alert fires, with what to do.
+	h := v.waitHealth(t, http.StatusServiceUnavailable, "registration", "monitor_not_registered")
+	if p := h.Parts["registration"]; p.State != "exited" || h.Error != "monitor_not_registered" || !strings.Contains(p.Message, "announced its exit") {
+		t.Fatalf("/healthz after the exit: %+v", h)
 	}
 	code, body = v.put(s.proof(t, 6, big.NewInt(5000), reward))
 	if code != http.StatusServiceUnavailable || body["error"] != "monitor_not_registered" {
@@ -167,6 +176,10 @@ func TestSlashBelowMinimumWhileRunning(t *testing.T) {
 	if body["error"] != string(monitor.ReasonMonitorNotRegistered) {
 		t.Fatalf("PUT after the slash: %d %v", code, body)
 	}
+	h := v.waitHealth(t, http.StatusServiceUnavailable, "registration", "monitor_not_registered")
+	if p := h.Parts["registration"]; p.State != "exited" || !strings.Contains(p.Message, "its deposit was slashed") {
+		t.Fatalf("/healthz after the slash: %+v", h)
+	}
 }
 
 // TestObserveOnly: with ethereum.observe_only, vigild starts with an
@@ -189,6 +202,10 @@ func TestObserveOnly(t *testing.T) {
 	if m := o.metricsText(); !strings.Contains(m, "\nvigil_eth_observe_only 1\n") || !strings.Contains(m, "\nvigil_eth_monitor_registration_active 0\n") {
 		t.Fatalf("/metrics:\n%s", grepLines(m, "vigil_eth_"))
 	}
+	// Observe-only is the operator's choice: healthy, and says so.
+	if h := o.waitHealth(t, http.StatusOK, "registration", "ok"); h.Parts["registration"].State != "observe_only" {
+		t.Fatalf("/healthz in observe mode, not registered: %+v", h)
+	}
 	code, body := o.put(s.proof(t, 5, big.NewInt(4000), reward))
 	if code != http.StatusServiceUnavailable || body["error"] != "observe_only" {
 		t.Fatalf("PUT in observe mode: %d %v", code, body)
@@ -209,6 +226,9 @@ func TestObserveOnly(t *testing.T) {
 	v = startVigil(t, chain, vigilOpts{key: operator, conf: 1, dataDir: dir, observeOnly: true})
 	if st := v.stats(); st.Ethereum.Mode != "observe" || st.Ethereum.Registration.Status != "active" {
 		t.Fatalf("stats: mode %q registration %+v", st.Ethereum.Mode, st.Ethereum.Registration)
+	}
+	if h := v.waitHealth(t, http.StatusOK, "registration", "ok"); h.Parts["registration"].State != "observe_only" {
+		t.Fatalf("/healthz in observe mode, registered: %+v", h)
 	}
 	if code, body := v.put(s.proof(t, 6, big.NewInt(5000), reward)); body["error"] != "observe_only" {
 		t.Fatalf("PUT in observe mode: %d %v", code, body)
@@ -283,8 +303,8 @@ func TestScheduledUpdatesInStats(t *testing.T) {
 // TestFollowerReplicaFollowsRegistration: replicas sharing a PostgreSQL
 // store take intake on every replica, so each follows the registration,
 // the follower (no Ethereum watcher of its own) at heads it reads itself:
-// an exit shows on both and both refuse requests with
-// monitor_not_registered.
+// an exit shows on both, both refuse requests with monitor_not_registered
+// and both answer /healthz 503 for it.
 func TestFollowerReplicaFollowsRegistration(t *testing.T) {
 	dbURL := pgtest.Shared(t).NewDatabase(t)
 	chain := ethtest.New(t, 3)
@@ -310,6 +330,9 @@ func TestFollowerReplicaFollowsRegistration(t *testing.T) {
 		})
 		if code, body := v.put(s.proof(t, 4, big.NewInt(4000), reward)); code != http.StatusServiceUnavailable || body["error"] != "monitor_not_registered" {
 			t.Fatalf("PUT to the %s after the exit: %d %v", name, code, body)
+		}
+		if h := v.waitHealth(t, http.StatusServiceUnavailable, "registration", "monitor_not_registered"); h.Parts["registration"].State != "exited" {
+			t.Fatalf("the %s's /healthz after the exit: %+v", name, h)
 		}
 	}
 }

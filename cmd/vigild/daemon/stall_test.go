@@ -70,6 +70,7 @@ type healthDoc struct {
 		Status  string   `json:"status"`
 		Error   string   `json:"error"`
 		Message string   `json:"message"`
+		State   string   `json:"state"`
 		Age     *float64 `json:"age_seconds"`
 	} `json:"parts"`
 }
