@@ -128,48 +128,59 @@ func missing(want []string, got []matrixbus.Event) (lost, twice []string) {
 	return lost, twice
 }
 
-// TestHistoryReturnsEveryPostedEvent reads a forked burst of events back
-// with Session.History, from the newest event to the room's start and from
-// a sync's prev_batch to an earlier sync position (the bus's gap read), and
-// checks each posted event comes back exactly once.
-func TestHistoryReturnsEveryPostedEvent(t *testing.T) {
+// TestGapReadInStreamOrder posts a forked burst while a client's sync
+// position stands still, and reads the span back two ways: a sync from
+// that position with a timeline large enough (the bus's gap read) must
+// return each posted event exactly once; Session.History, backward
+// pagination from the limited sync's prev_batch, is logged for comparison
+// (a homeserver may leave events out of it) and must not repeat an event.
+func TestGapReadInStreamOrder(t *testing.T) {
 	hs := matrixtest.Start(t)
 	ctx := context.Background()
 	clients, room := joinClients(t, ctx, hs, "#burst:"+hs.ServerName, burstSenders, true)
 	c := clients[0]
-	filter := `{"types":["` + matrixbus.TypeBalanceProof + `"]}`
-	syncFilter := `{"room":{"rooms":["` + room + `"],"timeline":{"limit":50,"types":["` + matrixbus.TypeBalanceProof + `"]},` +
-		`"state":{"not_types":["*"]},"ephemeral":{"not_types":["*"]}},"presence":{"not_types":["*"]},"account_data":{"not_types":["*"]}}`
-	before, err := c.Sync(ctx, "", syncFilter, 0)
+	filterWith := func(limit int) string {
+		return fmt.Sprintf(`{"room":{"rooms":["%s"],"timeline":{"limit":%d,"types":["%s"]},`+
+			`"state":{"not_types":["*"]},"ephemeral":{"not_types":["*"]}},"presence":{"not_types":["*"]},"account_data":{"not_types":["*"]}}`,
+			room, limit, matrixbus.TypeBalanceProof)
+	}
+	before, err := c.Sync(ctx, "", filterWith(50), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ids := postBurst(t, ctx, clients, room, burstEvents)
 
-	all, err := c.History(ctx, room, "", "", 0, filter)
+	small, err := c.Sync(ctx, before.NextBatch, filterWith(50), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lost, twice := missing(ids, all); len(lost) > 0 || len(twice) > 0 {
-		t.Errorf("History from the newest event: %d of %d events missing %v, %d twice %v", len(lost), len(ids), lost, len(twice), twice)
-	}
-
-	after, err := c.Sync(ctx, before.NextBatch, syncFilter, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tl := after.Rooms.Join[room].Timeline
+	tl := small.Rooms.Join[room].Timeline
 	if !tl.Limited {
 		t.Fatalf("a sync over %d events with a timeline of 50 is not limited", len(ids))
 	}
+	large, err := c.Sync(ctx, before.NextBatch, filterWith(4*burstEvents), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := large.Rooms.Join[room].Timeline
+	if full.Limited {
+		t.Fatalf("a sync over %d events with a timeline of %d is limited", len(ids), 4*burstEvents)
+	}
+	if lost, twice := missing(ids, full.Events); len(lost) > 0 || len(twice) > 0 {
+		t.Fatalf("a sync from %s: %d of %d events missing %v, %d twice %v", before.NextBatch, len(lost), len(ids), lost, len(twice), twice)
+	}
+
+	filter := `{"types":["` + matrixbus.TypeBalanceProof + `"]}`
 	gap, err := c.History(ctx, room, tl.PrevBatch, before.NextBatch, 0, filter)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lost, twice := missing(ids, append(gap, tl.Events...)); len(lost) > 0 || len(twice) > 0 {
-		t.Errorf("History over the gap (from %s to %s) and the timeline: %d of %d events missing %v, %d twice %v",
-			tl.PrevBatch, before.NextBatch, len(lost), len(ids), lost, len(twice), twice)
+	lost, twice := missing(ids, append(gap, tl.Events...))
+	if len(twice) > 0 {
+		t.Fatalf("History from %s to %s repeats %d events: %v", tl.PrevBatch, before.NextBatch, len(twice), twice)
 	}
+	t.Logf("backward pagination from %s to %s and the limited timeline: %d of %d events left out %v",
+		tl.PrevBatch, before.NextBatch, len(lost), len(ids), lost)
 }
 
 // TestBusReadsEveryEventOfAGap stops the bus, has a client post more
@@ -201,20 +212,9 @@ func TestBusReadsEveryEventOfAGap(t *testing.T) {
 		}
 		return bus
 	}
-	run := func(bus *matrixbus.Bus) (stop func()) {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- bus.Run(ctx) }()
-		return func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("bus: %v", err)
-			}
-		}
-	}
 
 	first := newBus()
-	stop := run(first)
+	stop := runBus(t, first)
 	ethtest.Eventually(t, 20*time.Second, "the bus to join", func() bool { return first.RoomID() != "" })
 	ethtest.Eventually(t, 20*time.Second, "the bus to save its position", func() bool {
 		_, ok, _ := st.State(context.Background(), "matrix.next_batch")
@@ -227,7 +227,7 @@ func TestBusReadsEveryEventOfAGap(t *testing.T) {
 	c := clients[0]
 	ids := postBurst(t, ctx, clients, room, burstEvents)
 
-	stop = run(newBus())
+	stop = runBus(t, newBus())
 	defer stop()
 	// A last event posted after the bus is back: once it is handled, the
 	// gap before it has been read.
@@ -254,5 +254,66 @@ func TestBusReadsEveryEventOfAGap(t *testing.T) {
 	}
 	if len(calls) != len(ids)+1 {
 		t.Fatalf("the intake saw %d events, want %d", len(calls), len(ids)+1)
+	}
+}
+
+// TestBusCountsAnUnverifiedGap: a gap larger than GapLimit can only be read
+// by backward pagination; the bus still reads it, counts it and says so.
+func TestBusCountsAnUnverifiedGap(t *testing.T) {
+	hs := matrixtest.Start(t)
+	alias := "#vigil-monitoring:" + hs.ServerName
+	st, err := store.Open(store.Config{Path: filepath.Join(t.TempDir(), "b.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stats, err := monitor.NewStats(context.Background(), st, "test", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, _ := hs.Register(t, "vigil", "monitor-pw")
+	intake := &countingIntake{calls: map[string]int{}}
+	cfg := matrixbus.Config{
+		Session:   matrixbus.SessionConfig{HomeserverURL: hs.URL, UserID: user, Password: "monitor-pw"},
+		RoomAlias: alias, CreateRoom: true, SyncWait: 200 * time.Millisecond, GapLimit: 100,
+		Intake: intake, State: st, Stats: stats, Logger: slog.New(slog.DiscardHandler),
+	}
+	ctx := context.Background()
+	first, err := matrixbus.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runBus(t, first)
+	ethtest.Eventually(t, 20*time.Second, "the bus to save its position", func() bool {
+		_, ok, _ := st.State(ctx, "matrix.next_batch")
+		return ok
+	})
+	stop()
+	clients, room := joinClients(t, ctx, hs, alias, 1, false)
+	ids := postBurst(t, ctx, clients, room, 4*cfg.GapLimit)
+
+	again, err := matrixbus.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runBus(t, again)()
+	ethtest.Eventually(t, 40*time.Second, "the gap to be read and counted", func() bool {
+		return stats.Value(monitor.CounterMatrixGapsUnverified) > 0
+	})
+	if got := stats.Snapshot(time.Now()).Matrix.GapsUnverified; got != 1 {
+		t.Fatalf("gaps_unverified = %d after one gap of %d events over a limit of %d, want 1", got, len(ids), cfg.GapLimit)
+	}
+}
+
+// runBus runs bus until the returned stop is called.
+func runBus(t *testing.T, bus *matrixbus.Bus) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- bus.Run(ctx) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("bus: %v", err)
+		}
 	}
 }
