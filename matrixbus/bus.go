@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -395,7 +396,7 @@ func syncFilter(roomID string, limit int) string {
 			"account_data": map[string]any{"not_types": []string{"*"}},
 			"timeline": map[string]any{
 				"limit": limit,
-				"types": []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction},
+				"types": requestTypes,
 			},
 		},
 	}
@@ -403,10 +404,8 @@ func syncFilter(roomID string, limit int) string {
 	return string(out)
 }
 
-func roomEventFilter() string {
-	out, _ := json.Marshal(map[string]any{"types": []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction}})
-	return string(out)
-}
+// requestTypes are the event types the bus reads from the room.
+var requestTypes = []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction}
 
 // syncOnce long-polls once and handles every new event; it returns the
 // position to save.
@@ -470,9 +469,15 @@ func (b *Bus) unverifiedGap(ctx context.Context, sess *Session, roomID, since st
 	var gap []Event
 	if tl.PrevBatch != "" {
 		var err error
-		gap, err = sess.History(ctx, roomID, tl.PrevBatch, since, 0, roomEventFilter())
+		// Unfiltered: a page of other events (receipts) must not end the walk.
+		all, err := sess.History(ctx, roomID, tl.PrevBatch, since, 0, "")
 		if err != nil {
 			return nil, fmt.Errorf("read the gap before %s: %w", tl.PrevBatch, err)
+		}
+		for _, ev := range all {
+			if slices.Contains(requestTypes, ev.Type) {
+				gap = append(gap, ev)
+			}
 		}
 	}
 	b.cfg.Stats.Count(monitor.CounterMatrixGapsUnverified, 1)
