@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -95,6 +96,11 @@ type Config struct {
 	PostReceipts bool
 	// CatchupLimit is how many past events are read on first join.
 	CatchupLimit int
+	// GapLimit is how many events a sync may bring at most when the room
+	// got ahead of the bus (default 20000): a gap up to this size is read
+	// in stream order, which leaves nothing out; a larger one is read by
+	// backward pagination, counted and logged as unverified.
+	GapLimit int
 	// MaxEventBytes caps an event's content, checked before parsing.
 	MaxEventBytes int
 	// RatePerSender / RateBurst: token bucket per Matrix sender.
@@ -191,6 +197,9 @@ func New(cfg Config) (*Bus, error) {
 	if cfg.CatchupLimit == 0 {
 		cfg.CatchupLimit = 1000
 	}
+	if cfg.GapLimit == 0 {
+		cfg.GapLimit = recentEvents
+	}
 	if cfg.MaxEventBytes == 0 {
 		cfg.MaxEventBytes = 16 << 10
 	}
@@ -225,7 +234,7 @@ func (b *Bus) Run(ctx context.Context) error {
 	b.mu.Unlock()
 	defer sess.Close()
 	b.cfg.Stats.SetMatrix(func(m *monitor.MatrixStatus) { m.RoomID = roomID })
-	b.filter = syncFilter(roomID)
+	b.filter = syncFilter(roomID, min(syncTimeline, b.cfg.GapLimit))
 
 	var wg sync.WaitGroup
 	if b.cfg.PostReceipts {
@@ -370,8 +379,13 @@ func (b *Bus) connect(ctx context.Context) (*Session, string, error) {
 	}
 }
 
-// syncFilter asks only for the room's timeline events of our types.
-func syncFilter(roomID string) string {
+// syncTimeline is how many events one ordinary sync brings at most (or
+// GapLimit when that is smaller).
+const syncTimeline = 500
+
+// syncFilter asks only for the room's timeline events of our types, at
+// most limit of them.
+func syncFilter(roomID string, limit int) string {
 	f := map[string]any{
 		"presence":     map[string]any{"not_types": []string{"*"}},
 		"account_data": map[string]any{"not_types": []string{"*"}},
@@ -381,8 +395,8 @@ func syncFilter(roomID string) string {
 			"ephemeral":    map[string]any{"not_types": []string{"*"}},
 			"account_data": map[string]any{"not_types": []string{"*"}},
 			"timeline": map[string]any{
-				"limit": 500,
-				"types": []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction},
+				"limit": limit,
+				"types": requestTypes,
 			},
 		},
 	}
@@ -390,17 +404,31 @@ func syncFilter(roomID string) string {
 	return string(out)
 }
 
-func roomEventFilter() string {
-	out, _ := json.Marshal(map[string]any{"types": []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction}})
-	return string(out)
-}
+// requestTypes are the event types the bus reads from the room.
+var requestTypes = []string{TypeBalanceProof, TypeAppointment, typeMessage, typeRedaction}
 
 // syncOnce long-polls once and handles every new event; it returns the
 // position to save.
+//
+// When more happened since the position than one sync holds (a limited
+// timeline: the bus was stopped, or a burst), the same span is synced
+// again with a larger timeline, up to GapLimit events. A sync lists a
+// span's events in the homeserver's stream order, every one once;
+// backward pagination through /messages does not promise that: Dendrite
+// pages by event depth and its page tokens skip events that share a depth
+// with a page's last event, which a room posted to by several users at
+// once has many of. Only a gap larger than GapLimit is read backwards,
+// and it is counted and logged as unverified.
 func (b *Bus) syncOnce(ctx context.Context, sess *Session, roomID, since string) (string, error) {
 	resp, err := sess.Sync(ctx, since, b.filter, b.cfg.SyncWait)
 	if err != nil {
 		return "", err
+	}
+	for limit := min(syncTimeline, b.cfg.GapLimit); timelineLimited(resp, roomID) && limit < b.cfg.GapLimit; {
+		limit = min(limit*4, b.cfg.GapLimit)
+		if resp, err = sess.Sync(ctx, since, syncFilter(roomID, limit), 0); err != nil {
+			return "", fmt.Errorf("read the gap after %s with a timeline of %d: %w", since, limit, err)
+		}
 	}
 	var events []Event
 	for id, room := range resp.Rooms.Join {
@@ -411,11 +439,10 @@ func (b *Bus) syncOnce(ctx context.Context, sess *Session, roomID, since string)
 			continue
 		}
 		events = room.Timeline.Events
-		if room.Timeline.Limited && room.Timeline.PrevBatch != "" {
-			// More happened than one response holds: read the gap.
-			gap, err := sess.History(ctx, roomID, room.Timeline.PrevBatch, since, 0, roomEventFilter())
+		if room.Timeline.Limited {
+			gap, err := b.unverifiedGap(ctx, sess, roomID, since, room.Timeline)
 			if err != nil {
-				return "", fmt.Errorf("read the gap before %s: %w", room.Timeline.PrevBatch, err)
+				return "", err
 			}
 			events = append(gap, events...)
 		}
@@ -426,22 +453,49 @@ func (b *Bus) syncOnce(ctx context.Context, sess *Session, roomID, since string)
 	return resp.NextBatch, nil
 }
 
-// catchUp is the first sync after joining: it reads up to CatchupLimit
-// past events so requests posted while no monitor listened are not lost.
+// timelineLimited reports whether the room's timeline in resp left out
+// events before it.
+func timelineLimited(resp *SyncResponse, roomID string) bool {
+	room, ok := resp.Rooms.Join[roomID]
+	return ok && room.Timeline.Limited
+}
+
+// unverifiedGap reads the events before tl back to since by backward
+// pagination, when more than GapLimit events arrived: the best the
+// client-server API offers, and not lossless (see syncOnce). It counts the
+// gap and logs an error naming the span, so an operator knows that room
+// requests of that span may be missing and clients may resend them.
+func (b *Bus) unverifiedGap(ctx context.Context, sess *Session, roomID, since string, tl Timeline) ([]Event, error) {
+	var gap []Event
+	if tl.PrevBatch != "" {
+		var err error
+		// Unfiltered: a page of other events (receipts) must not end the walk.
+		all, err := sess.History(ctx, roomID, tl.PrevBatch, since, 0, "")
+		if err != nil {
+			return nil, fmt.Errorf("read the gap before %s: %w", tl.PrevBatch, err)
+		}
+		for _, ev := range all {
+			if slices.Contains(requestTypes, ev.Type) {
+				gap = append(gap, ev)
+			}
+		}
+	}
+	b.cfg.Stats.Count(monitor.CounterMatrixGapsUnverified, 1)
+	b.log.Error("room gap larger than the sync limit read by backward pagination: requests in it may have been missed",
+		"room_id", roomID, "since", since, "prev_batch", tl.PrevBatch, "gap_limit", b.cfg.GapLimit,
+		"events_in_timeline", len(tl.Events), "events_read_back", len(gap))
+	return gap, nil
+}
+
+// catchUp is the first sync after joining: it reads the last CatchupLimit
+// events, in stream order, so requests posted while no monitor listened
+// are not lost.
 func (b *Bus) catchUp(ctx context.Context, sess *Session, roomID string) (string, error) {
-	resp, err := sess.Sync(ctx, "", b.filter, 0)
+	resp, err := sess.Sync(ctx, "", syncFilter(roomID, b.cfg.CatchupLimit), 0)
 	if err != nil {
 		return "", err
 	}
-	room := resp.Rooms.Join[roomID]
-	events := room.Timeline.Events
-	if room.Timeline.PrevBatch != "" && len(events) < b.cfg.CatchupLimit {
-		older, err := sess.History(ctx, roomID, room.Timeline.PrevBatch, "", b.cfg.CatchupLimit-len(events), roomEventFilter())
-		if err != nil {
-			return "", fmt.Errorf("read room history: %w", err)
-		}
-		events = append(older, events...)
-	}
+	events := resp.Rooms.Join[roomID].Timeline.Events
 	if len(events) > b.cfg.CatchupLimit {
 		events = events[len(events)-b.cfg.CatchupLimit:]
 	}

@@ -247,7 +247,14 @@ func (s *Session) Messages(ctx context.Context, roomID, from, to string, dir run
 
 // History pages backwards through a room's timeline from 'from' (to 'to',
 // or up to max events when max > 0), with an event filter, and returns the
-// events oldest first.
+// events oldest first. It returns what the homeserver pages out, which
+// need not be every event of the span: Dendrite pages by event depth, and
+// the token after a page skips the events sharing a depth with the page's
+// last event that come later in its stream, as does the 'to' bound for
+// the events at its depth. Read a span that must be complete by /sync.
+// A filtered page is cut to size before the filter applies, and Dendrite
+// ends the walk at a page with no matching event: a sparse type is better
+// filtered by the caller.
 func (s *Session) History(ctx context.Context, roomID, from, to string, max int, filter string) ([]Event, error) {
 	var back []Event
 	for {

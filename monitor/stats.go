@@ -23,6 +23,10 @@ const (
 	CounterMatrixReceipts       = "matrix.receipts_posted"
 	CounterMatrixReceiptsFailed = "matrix.receipts_failed"
 	CounterMatrixParked         = "matrix.parked"
+	// CounterMatrixGapsUnverified counts room gaps larger than the bus
+	// reads in stream order: they were read by backward pagination, which
+	// a homeserver may answer with events left out.
+	CounterMatrixGapsUnverified = "matrix.gaps_unverified"
 )
 
 // Counter is how a stage reports what happened: it adds delta to a named,
@@ -282,9 +286,12 @@ type MatrixStats struct {
 	RejectedBy     map[string]int64 `json:"rejected_by_reason"`
 	ReceiptsPosted int64            `json:"receipts_posted"`
 	ReceiptsFailed int64            `json:"receipts_failed"`
-	LastSync       string           `json:"last_sync,omitempty"`
-	LagSeconds     float64          `json:"sync_lag_seconds"`
-	EventsBehind   int              `json:"events_behind"`
+	// GapsUnverified counts gaps read by backward pagination only: events
+	// of those spans may have been missed.
+	GapsUnverified int64   `json:"gaps_unverified"`
+	LastSync       string  `json:"last_sync,omitempty"`
+	LagSeconds     float64 `json:"sync_lag_seconds"`
+	EventsBehind   int     `json:"events_behind"`
 }
 
 // LightningStats is the watchtower's part of the snapshot.
@@ -359,6 +366,7 @@ func (s *Stats) matrixStats(counters map[string]int64) MatrixStats {
 	m.Accepted = counters[CounterAccepted+"matrix"]
 	m.ReceiptsPosted = counters[CounterMatrixReceipts]
 	m.ReceiptsFailed = counters[CounterMatrixReceiptsFailed]
+	m.GapsUnverified = counters[CounterMatrixGapsUnverified]
 	m.RejectedBy = map[string]int64{}
 	for k, v := range counters {
 		if reason, ok := rejectedFrom(k, "matrix"); ok {

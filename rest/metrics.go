@@ -90,6 +90,7 @@ var (
 	mxEventsSeen     = counter("vigil_matrix_events_seen_total", "Room events of request types seen by the room intake.")
 	mxReceiptsPosted = counter("vigil_matrix_receipts_posted_total", "Receipts posted to the room.")
 	mxReceiptsFailed = counter("vigil_matrix_receipts_failed_total", "Receipts that could not be posted.")
+	mxGapsUnverified = counter("vigil_matrix_gaps_unverified_total", "Room gaps too large to read in stream order, read by backward pagination only: events may have been missed.")
 	mxSyncLag        = gauge("vigil_matrix_sync_lag_seconds", "Age of the newest room event when it was handled.")
 	mxEventsBehind   = gauge("vigil_matrix_events_behind", "Room events received but not yet handled.")
 
@@ -316,6 +317,7 @@ func collectMatrix(out emitter, snap monitor.StatsSnapshot) {
 	out.put(mxEventsSeen, float64(m.EventsSeen))
 	out.put(mxReceiptsPosted, float64(m.ReceiptsPosted))
 	out.put(mxReceiptsFailed, float64(m.ReceiptsFailed))
+	out.put(mxGapsUnverified, float64(m.GapsUnverified))
 	out.put(mxSyncLag, m.LagSeconds)
 	out.put(mxEventsBehind, float64(m.EventsBehind))
 }

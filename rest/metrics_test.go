@@ -134,6 +134,7 @@ func TestMetricsFamilies(t *testing.T) {
 		"vigil_matrix_events_seen_total":             {"counter", ""},
 		"vigil_matrix_receipts_posted_total":         {"counter", ""},
 		"vigil_matrix_receipts_failed_total":         {"counter", ""},
+		"vigil_matrix_gaps_unverified_total":         {"counter", ""},
 		"vigil_matrix_sync_lag_seconds":              {"gauge", ""},
 		"vigil_matrix_events_behind":                 {"gauge", ""},
 		"vigil_ln_appointments_stored":               {"gauge", ""},
