@@ -264,6 +264,22 @@ func newScenario(t *testing.T, chain *ethtest.Chain, alice, bob *ecdsa.PrivateKe
 	return s
 }
 
+// newScenarioWhere opens channels between alice and bob until one has the
+// property a test needs, such as two monitors' slots far enough apart: a
+// slot is derived from the channel's address, which comes from the
+// deployment and so differs between runs. It fails the test after 40
+// channels, which with a 30-block window would mean the slot rule changed.
+func newScenarioWhere(t *testing.T, chain *ethtest.Chain, alice, bob *ecdsa.PrivateKey, timeout uint64, reward *big.Int, ok func(*scenario) bool) *scenario {
+	t.Helper()
+	for range 40 {
+		if s := newScenario(t, chain, alice, bob, timeout, reward); ok(s) {
+			return s
+		}
+	}
+	t.Fatal("no channel of 40 gave the slots this test needs")
+	return nil
+}
+
 // proof is bob's balance proof of his transfers to alice, with alice's
 // monitoring request and reward.
 func (s *scenario) proof(t *testing.T, nonce uint64, transferred, reward *big.Int) proofs.BalanceProof {

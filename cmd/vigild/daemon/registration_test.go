@@ -268,7 +268,11 @@ func TestScheduledUpdatesInStats(t *testing.T) {
 	chain := ethtest.New(t, 3)
 	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
 	reward := big.NewInt(3_000_000_000_000_000)
-	s := newScenario(t, chain, alice, bob, 40, reward)
+	// A channel where the strategy acts after the slot opens, so that the
+	// two blocks in the stats are told apart.
+	s := newScenarioWhere(t, chain, alice, bob, 40, reward, func(s *scenario) bool {
+		return proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(operator), 0, s.timeout) > s.slotOffset(operator)
+	})
 	v := startVigil(t, chain, vigilOpts{key: operator, conf: 1, strategy: proofs.StrategySlotted})
 	if code, body := v.put(s.proof(t, 5, big.NewInt(4000), reward)); code != http.StatusCreated {
 		t.Fatalf("PUT: %d %v", code, body)
