@@ -169,22 +169,22 @@ func TestNewerProofWinsAfterOlderUpdate(t *testing.T) {
 	chain := ethtest.New(t, 6)
 	alice, bob := chain.Keys[0], chain.Keys[1]
 	reward := big.NewInt(1_000_000_000_000_000)
-	s := newScenario(t, chain, alice, bob, 30, reward)
 	// v1 (immediate) acts at its contract slot, v2 (slotted) at the later
 	// of its courtesy slot and its contract slot: pick two monitors whose
 	// slots come in that order.
 	var k1, k2 *ecdsa.PrivateKey
-	for _, a := range chain.Keys[2:] {
-		for _, b := range chain.Keys[2:] {
-			act2 := proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(b), 0, s.timeout)
-			if a != b && k1 == nil && s.slotOffset(a)+2 < max(act2, s.slotOffset(b)) {
-				k1, k2 = a, b
+	s := newScenarioWhere(t, chain, alice, bob, 30, reward, func(s *scenario) bool {
+		for _, a := range chain.Keys[2:] {
+			for _, b := range chain.Keys[2:] {
+				act2 := proofs.Policy{Strategy: proofs.StrategySlotted}.ActBlock(s.channel, ethtest.Address(b), 0, s.timeout)
+				if a != b && s.slotOffset(a)+2 < max(act2, s.slotOffset(b)) {
+					k1, k2 = a, b
+					return true
+				}
 			}
 		}
-	}
-	if k1 == nil {
-		t.Fatal("no two of the four monitors have their slots in the wanted order")
-	}
+		return false
+	})
 	pay1, pay2 := newPayout(t), newPayout(t)
 	v1 := startVigil(t, chain, vigilOpts{key: k1, payout: pay1, conf: 1})
 	v2 := startVigil(t, chain, vigilOpts{key: k2, payout: pay2, conf: 1, strategy: proofs.StrategySlotted})
