@@ -154,6 +154,10 @@ func (c *Cluster) start(ctx context.Context, bin string) error {
 			Name: "postgres", Bin: filepath.Join(bin, "postgres"), Dir: c.dir, Log: log, User: user,
 			Args: []string{"-D", data, "-h", "127.0.0.1", "-p", port, "-k", c.dir,
 				"-c", "logging_collector=off", "-c", "max_connections=200"},
+			// A test binary that dies without Stop (a timeout, a kill)
+			// leaves no backend running on: the postmaster's immediate
+			// shutdown stops them all.
+			DeathSignal: syscall.SIGQUIT,
 		}, nil
 	}, func(addr string) error {
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)

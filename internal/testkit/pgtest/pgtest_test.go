@@ -1,10 +1,17 @@
 package pgtest
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -76,4 +83,96 @@ func TestStartStop(t *testing.T) {
 	if err := c.Stop(); err != nil {
 		t.Errorf("second Stop: %v", err)
 	}
+}
+
+// orphanChild, set in the environment, makes TestNoBackendOutlivesItsTest
+// the child process that starts a cluster and is killed mid-statement.
+const orphanChild = "PGTEST_ORPHAN_CHILD"
+
+// TestNoBackendOutlivesItsTest: a test binary killed (SIGKILL, as a test
+// timeout's exit or an operator's kill would) while one of its backends
+// runs a long statement leaves neither the postmaster nor that backend
+// running on: the kernel sends the postmaster SIGQUIT, which stops every
+// backend. After a SIGKILL the postmaster would die alone and the backend
+// run its statement to the end, holding a core.
+func TestNoBackendOutlivesItsTest(t *testing.T) {
+	if os.Getenv(orphanChild) != "" {
+		runOrphanChild(t)
+		return
+	}
+	if testing.Short() {
+		t.Skip("starts a child test binary with a cluster of its own")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestNoBackendOutlivesItsTest$", "-test.v")
+	cmd.Env = append(os.Environ(), orphanChild+"=1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var postmaster, backend int
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if n, _ := fmt.Sscanf(sc.Text(), "orphan-child: postmaster %d backend %d", &postmaster, &backend); n == 2 {
+			break
+		}
+	}
+	if backend == 0 {
+		t.Fatalf("the child did not report its cluster (%v)", sc.Err())
+	}
+	go io.Copy(io.Discard, out)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	deadline := time.Now().Add(30 * time.Second)
+	for _, pid := range []int{backend, postmaster} {
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+				t.Fatalf("process %d of the killed test's cluster still runs 30 s later", pid)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// runOrphanChild starts a cluster, reports its postmaster's and one busy
+// backend's pids on stdout and waits to be killed.
+func runOrphanChild(t *testing.T) {
+	ctx := context.Background()
+	c, err := Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backend int
+	if err := conn.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		t.Fatal(err)
+	}
+	// A statement that computes without waiting: a backend notices its
+	// postmaster's death only where it waits (pg_sleep, a lock, a client).
+	go conn.Exec(ctx, `SELECT count(*) FROM generate_series(1, 10000000000)`)
+	time.Sleep(200 * time.Millisecond)
+	fmt.Printf("orphan-child: postmaster %d backend %d\n", c.PID(), backend)
+	select {}
+}
+
+// alive reports whether process pid exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the command name's closing parenthesis.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }

@@ -27,6 +27,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -52,6 +53,12 @@ type Spec struct {
 	// only when this process may switch users: root). Servers that refuse
 	// to run as root, such as PostgreSQL, need it.
 	User string
+	// DeathSignal is the signal the kernel sends the server if this
+	// process dies without stopping it (Linux); SIGKILL when zero. A server
+	// whose own children must stop with it needs one it can pass on:
+	// PostgreSQL's postmaster answers SIGQUIT by stopping every backend,
+	// while after a SIGKILL a backend runs its current statement to the end.
+	DeathSignal syscall.Signal
 }
 
 // Process is one started server. Its methods are safe for concurrent use.
@@ -82,6 +89,7 @@ func Start(s Spec) (*Process, error) {
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = sysProcAttr()
+	setDeathSignal(cmd.SysProcAttr, s.DeathSignal)
 	if s.User != "" {
 		if err := runAs(cmd.SysProcAttr, s.User); err != nil {
 			logf.Close()

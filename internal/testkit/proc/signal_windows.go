@@ -12,6 +12,8 @@ import (
 
 func sysProcAttr() *syscall.SysProcAttr { return nil }
 
+func setDeathSignal(*syscall.SysProcAttr, syscall.Signal) {}
+
 func terminate(p *os.Process) error { return errors.New("no SIGTERM on Windows") }
 
 func continueProcess(*os.Process) {}

@@ -10,3 +10,11 @@ import "syscall"
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
+
+// setDeathSignal replaces SIGKILL as the signal sent on this process's
+// death (see Spec.DeathSignal).
+func setDeathSignal(a *syscall.SysProcAttr, sig syscall.Signal) {
+	if sig != 0 {
+		a.Pdeathsig = sig
+	}
+}

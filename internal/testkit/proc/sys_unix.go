@@ -9,3 +9,7 @@ import "syscall"
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }
+
+// setDeathSignal does nothing: only Linux signals a child when its parent
+// dies.
+func setDeathSignal(*syscall.SysProcAttr, syscall.Signal) {}
