@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
@@ -51,10 +52,10 @@ const dustLimit = 330
 // and bounded per appointment: first the cheap checks of every blob
 // (decrypt, parse, spend only the breach's outputs, each once, outputs
 // within the inputs, final in the next block: screen), then the script
-// verification of the survivors, in parallel and once per distinct
-// transaction, then the broadcast of each that verifies (with the bounty,
-// recorded first, as always), and last the failures, recorded in one
-// write, counted by reason and logged once.
+// verification of the survivors, in parallel, in a random order and once
+// per distinct transaction, each that verifies broadcast at once (with the
+// bounty, recorded first, as always), and last the failures, recorded in
+// one write, counted by reason and logged once.
 func (t *Tower) respond(ctx context.Context, apps []StoredAppointment, breach *wire.MsgTx, height uint32, retryFailed bool) error {
 	breachID := breach.TxHash()
 	prior, err := t.cfg.Store.JusticeForBreach(ctx, breachID)
@@ -106,14 +107,10 @@ func (t *Tower) respond(ctx context.Context, apps []StoredAppointment, breach *w
 		c.j = j
 		cands = append(cands, c)
 	}
-	verifyCandidates(cands)
+	// Each transaction that verifies goes out at once, while the others
+	// are still being verified.
 	var sent int
-	for _, c := range cands {
-		if c.err != nil {
-			c.j.Outcome, c.j.Reason, c.j.Detail = JusticeFailed, monitor.ReasonBadSignature, "the justice transaction does not verify: "+c.err.Error()
-			failed = append(failed, c.j)
-			continue
-		}
+	err = verifyCandidates(cands, func(c *candidate) error {
 		j := c.j
 		rate, _ := t.feeRate(ctx) // the fallback when the node has no estimate
 		rate = t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
@@ -132,6 +129,16 @@ func (t *Tower) respond(ctx context.Context, apps []StoredAppointment, breach *w
 		}
 		sent++
 		countBreach()
+		return nil
+	})
+	if err != nil {
+		return err // nothing recorded for the failures: judged again with the block
+	}
+	for _, c := range cands {
+		if c.err != nil {
+			c.j.Outcome, c.j.Reason, c.j.Detail = JusticeFailed, monitor.ReasonBadSignature, "the justice transaction does not verify: "+c.err.Error()
+			failed = append(failed, c.j)
+		}
 	}
 	if len(failed) == 0 {
 		return nil
@@ -259,39 +266,66 @@ func notFinal(tx *wire.MsgTx, breachHeight, next uint32) string {
 	return ""
 }
 
-// verifyCandidates runs the script verification of each candidate, each
-// distinct transaction (by witness hash) once, on up to GOMAXPROCS
-// goroutines, which it waits for.
-func verifyCandidates(cs []*candidate) {
-	byHash := map[chainhash.Hash][]*candidate{}
+// verifyCandidates runs the script verification of the candidates (their
+// err), each distinct transaction (by witness hash) once, on up to
+// GOMAXPROCS goroutines, and calls valid, on the calling goroutine, for
+// each that verifies as soon as it does. The transactions are taken in a
+// random order: the cheater can choose keys that sort before the victim's,
+// but cannot make the victim's come last. When valid fails, verification
+// stops (candidates not verified keep a nil err) and the error is returned.
+// It waits for its goroutines.
+func verifyCandidates(cs []*candidate, valid func(*candidate) error) error {
+	groups := map[chainhash.Hash][]*candidate{}
 	var order []chainhash.Hash
 	for _, c := range cs {
 		h := c.tx.WitnessHash()
-		if byHash[h] == nil {
+		if groups[h] == nil {
 			order = append(order, h)
 		}
-		byHash[h] = append(byHash[h], c)
+		groups[h] = append(groups[h], c)
 	}
-	work := make(chan chainhash.Hash)
+	rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	jobs, done, stop := make(chan chainhash.Hash), make(chan chainhash.Hash), make(chan struct{})
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(order)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for h := range work {
-				same := byHash[h]
-				err := verifyInputs(same[0].tx, same[0].fetcher)
-				for _, c := range same {
+			for h := range jobs {
+				g := groups[h]
+				err := verifyInputs(g[0].tx, g[0].fetcher)
+				for _, c := range g {
 					c.err = err
 				}
+				done <- h // received until the workers are gone
 			}
 		}()
 	}
-	for _, h := range order {
-		work <- h
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		for _, h := range order {
+			select {
+			case jobs <- h:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	var first error
+	for h := range done {
+		for _, c := range groups[h] {
+			if first != nil || c.err != nil {
+				continue
+			}
+			if first = valid(c); first != nil {
+				close(stop)
+			}
+		}
 	}
-	close(work)
-	wg.Wait()
+	return first
 }
 
 // send records and broadcasts a justice transaction.

@@ -1,9 +1,13 @@
 package tower
 
 import (
+	"crypto/sha256"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 )
 
@@ -49,5 +53,55 @@ func TestNotFinal(t *testing.T) {
 		if got != "" && !strings.Contains(got, "block") && !strings.Contains(got, "512 s") {
 			t.Errorf("%s: detail %q", c.name, got)
 		}
+	}
+}
+
+// TestVerifyCandidates: every candidate gets its verdict, a transaction
+// shared by several candidates is verified once for all, each valid one
+// is handed over once, and a failing hand-over stops the rest.
+func TestVerifyCandidates(t *testing.T) {
+	// A P2WSH output whose witness script is OP_TRUE: a witness carrying
+	// that script spends it; one carrying another script does not.
+	script := []byte{txscript.OP_TRUE}
+	h := sha256.Sum256(script)
+	prevScript := append([]byte{txscript.OP_0, 32}, h[:]...)
+	breach := chainhash.Hash{7}
+	mk := func(value int64, witnessScript []byte) *candidate {
+		tx := wire.NewMsgTx(2)
+		tx.AddTxIn(&wire.TxIn{PreviousOutPoint: wire.OutPoint{Hash: breach}, Witness: wire.TxWitness{witnessScript},
+			Sequence: wire.MaxTxInSequenceNum})
+		tx.AddTxOut(wire.NewTxOut(value, prevScript))
+		prev := map[wire.OutPoint]*wire.TxOut{{Hash: breach}: wire.NewTxOut(100_000, prevScript)}
+		return &candidate{tx: tx, fetcher: txscript.NewMultiPrevOutFetcher(prev)}
+	}
+	var cs []*candidate
+	for i := range 40 {
+		cs = append(cs, mk(int64(1000+i), []byte{txscript.OP_2})) // junk
+	}
+	good, again, other := mk(50_000, script), mk(50_000, script), mk(60_000, script)
+	cs = append(cs, good, again, other)
+	var handed []*candidate
+	if err := verifyCandidates(cs, func(c *candidate) error { handed = append(handed, c); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(handed) != 3 {
+		t.Fatalf("%d handed over, want 3", len(handed))
+	}
+	for i, c := range cs {
+		if valid := c == good || c == again || c == other; valid != (c.err == nil) {
+			t.Errorf("candidate %d: err %v", i, c.err)
+		}
+	}
+
+	for _, c := range cs {
+		c.err = nil
+	}
+	var calls int
+	stop := errors.New("disk I/O error")
+	if err := verifyCandidates(cs, func(*candidate) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("a failing hand-over: %v after %d calls, want it after 1", err, calls)
+	}
+	if err := verifyCandidates(nil, func(*candidate) error { return stop }); err != nil {
+		t.Fatalf("no candidates: %v", err)
 	}
 }
