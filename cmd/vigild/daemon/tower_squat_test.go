@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
+	"github.com/vigil-monitor/vigil/internal/testkit/pgtest"
 	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/tower"
 )
@@ -96,15 +97,20 @@ func cheaterJunk(t *testing.T, b *breachSetup, payoutScript []byte, n int) []squ
 // broadcasts the victim's justice transaction, with its bounty to vigild's
 // payout, and it is mined; every junk appointment is recorded failed, once,
 // counted by reason in /api/1/stats and /metrics, and the attack is logged
-// at error.
+// at error. With the SQLite store and with PostgreSQL.
 func TestTowerLocatorSquatting(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testLocatorSquatting(t, "") })
+	t.Run("postgres", func(t *testing.T) { testLocatorSquatting(t, pgtest.Shared(t).NewDatabase(t)) })
+}
+
+func testLocatorSquatting(t *testing.T, storeURL string) {
 	const junkCount = 50
 	chain := ethtest.New(t, 1)
 	btc := btctest.Start(t)
 	btc.Generate(t, 101)
 	payout, payoutScript := payoutAddress(t)
 	logs := &logBuffer{}
-	v := towerVigil(t, chain, btc, vigilOpts{key: chain.Keys[0], conf: 1, logs: logs}, payout)
+	v := towerVigil(t, chain, btc, vigilOpts{key: chain.Keys[0], conf: 1, logs: logs, storeURL: storeURL}, payout)
 
 	b := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
 	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
