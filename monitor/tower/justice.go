@@ -38,6 +38,11 @@ type JusticeStore interface {
 // default relay fee is 294 sat; stay clear of it).
 const dustLimit = 330
 
+// maxSatoshi is every bitcoin there will be: no output is larger, and the
+// sum of a transaction's outputs (at most 4 MB of them) stays far from
+// overflowing int64.
+const maxSatoshi = 21_000_000 * 100_000_000
+
 // respond answers a breach that appeared in a block at height for the
 // appointments on its locator (apps; the late path passes one). It
 // responds once per (breach, user): a record for them means it already
@@ -214,8 +219,8 @@ func screen(a StoredAppointment, breach *wire.MsgTx, breachID chainhash.Hash, he
 	}
 	var out int64
 	for _, o := range tx.TxOut {
-		if o.Value < 0 {
-			return nil, monitor.ReasonNotATransaction, "an output has a negative value"
+		if o.Value < 0 || o.Value > maxSatoshi {
+			return nil, monitor.ReasonNotATransaction, "an output value is negative or above 21 million bitcoin"
 		}
 		out += o.Value
 	}

@@ -171,7 +171,17 @@ func testLocatorSquatting(t *testing.T, storeURL string) {
 	if len(records) != junkCount+1 || sent != 1 || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("records: %d, %d sent, failed by reason %v; want %d, 1 sent, %v", len(records), sent, got, junkCount+1, want)
 	}
-	l := v.stats().Lightning
+	// The stats may trail the records (with PostgreSQL they are the shared
+	// counters, flushed in the background).
+	var l monitor.LightningStats
+	ethtest.Eventually(t, defaultWait, "the junk counted in the stats", func() bool {
+		l = v.stats().Lightning
+		var n int64
+		for _, c := range l.JusticeProblems {
+			n += c
+		}
+		return n >= junkCount && l.BreachesSeen >= 1 && l.AppointmentsStored >= junkCount+1
+	})
 	for r, n := range want {
 		if l.JusticeProblems[string(r)] != n {
 			t.Errorf("justice_problems[%s] = %d, want %d (%v)", r, l.JusticeProblems[string(r)], n, l.JusticeProblems)
