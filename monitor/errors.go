@@ -80,9 +80,14 @@ const (
 	ReasonDecryptFailed         Reason = "decrypt_failed"
 	ReasonNotATransaction       Reason = "not_a_transaction"
 	ReasonDoesNotSpendBreach    Reason = "does_not_spend_breach"
-	ReasonSurplusBelowReward    Reason = "surplus_below_reward"
-	ReasonNoBounty              Reason = "no_bounty"
-	ReasonReplacementRefused    Reason = "replacement_refused"
+	// ReasonNotFinal: the decrypted transaction could not be mined in the
+	// next block (a relative lock time not yet met, e.g. the cheater's own
+	// delayed path, or an absolute one above the tip); a justice
+	// transaction never needs one.
+	ReasonNotFinal           Reason = "not_final"
+	ReasonSurplusBelowReward Reason = "surplus_below_reward"
+	ReasonNoBounty           Reason = "no_bounty"
+	ReasonReplacementRefused Reason = "replacement_refused"
 
 	// Lightning appointments: an older appointment offered again (docs
 	// §8.5), and why a justice record ended lost (§8.9).
@@ -164,6 +169,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonWrongNetwork:          CodeInvalid,
 	ReasonRewardBelowFee:        CodeUnprofitable,
 	ReasonDecryptFailed:         CodeInvalid,
+	ReasonNotFinal:              CodeInvalid,
 	ReasonNotATransaction:       CodeInvalid,
 	ReasonDoesNotSpendBreach:    CodeInvalid,
 	ReasonSurplusBelowReward:    CodeUnprofitable,

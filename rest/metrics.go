@@ -340,7 +340,7 @@ var appointmentReasons = []monitor.Reason{
 // short with, reported (as zeros) before their first occurrence.
 var justiceProblemReasons = []monitor.Reason{
 	monitor.ReasonDecryptFailed, monitor.ReasonNotATransaction, monitor.ReasonDoesNotSpendBreach,
-	monitor.ReasonBadSignature, monitor.ReasonSurplusBelowReward,
+	monitor.ReasonNotFinal, monitor.ReasonBadSignature, monitor.ReasonSurplusBelowReward,
 }
 
 // justiceLostReasons are the reasons a justice record can end lost with.

@@ -45,7 +45,6 @@ type TowerIntake interface {
 // TowerReader is what the API reads of the watchtower's store.
 type TowerReader interface {
 	Appointments(ctx context.Context, q tower.AppointmentQuery) ([]tower.StoredAppointment, string, error)
-	AppointmentsByLocator(ctx context.Context, locator [16]byte) ([]tower.StoredAppointment, error)
 	JusticeRecords(ctx context.Context, q tower.JusticeQuery) ([]tower.Justice, error)
 }
 

@@ -113,29 +113,37 @@ func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, appointmentsPage{Appointments: encodeAppointments(apps, blobs), Next: next})
 }
 
-// appointmentsByLocator answers every appointment stored for one locator
-// (one per user key; few: the tower caps them per locator), 404 for none.
+// appointmentsByLocator answers the appointments stored for one locator
+// (one per user key), a page at a time as listAppointments does: a locator
+// holds any number of them (a cheater may crowd one with junk), 404 for
+// none.
 func (s *Server) appointmentsByLocator(w http.ResponseWriter, r *http.Request) {
 	l, err := parseLocator("locator", chi.URLParam(r, "locator"))
 	if err != nil {
 		s.writeError(w, r, err, false)
 		return
 	}
-	blobs, err := optBool(r.URL.Query(), "blobs")
+	qs := r.URL.Query()
+	blobs, err := optBool(qs, "blobs")
 	if err != nil {
 		s.writeError(w, r, err, false)
 		return
 	}
-	apps, err := s.cfg.TowerRecords.AppointmentsByLocator(r.Context(), l)
+	q := tower.AppointmentQuery{Locator: &l, After: qs.Get("after")}
+	if q.Limit, err = s.pageLimit(qs); err != nil {
+		s.writeError(w, r, err, false)
+		return
+	}
+	apps, next, err := s.cfg.TowerRecords.Appointments(r.Context(), q)
 	if err != nil {
 		s.writeError(w, r, err, true)
 		return
 	}
-	if len(apps) == 0 {
+	if len(apps) == 0 && q.After == "" {
 		s.writeError(w, r, monitor.Reject(monitor.ReasonNotFound, "no appointment is stored for locator %x", l), false)
 		return
 	}
-	writeJSON(w, http.StatusOK, appointmentsPage{Appointments: encodeAppointments(apps, blobs)})
+	writeJSON(w, http.StatusOK, appointmentsPage{Appointments: encodeAppointments(apps, blobs), Next: next})
 }
 
 func encodeAppointments(apps []tower.StoredAppointment, blobs bool) []appointmentJSON {

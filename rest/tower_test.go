@@ -611,6 +611,16 @@ func TestAppointmentsByLocator(t *testing.T) {
 		}
 	}
 
+	// A crowded locator comes a page at a time.
+	page := getAppointments(t, e.env, "/api/1/appointments/"+locHex+"?limit=1")
+	if len(page.Appointments) != 1 || page.Next == nil {
+		t.Fatalf("first page of one: %+v", page)
+	}
+	rest := getAppointments(t, e.env, "/api/1/appointments/"+locHex+"?limit=1&after="+*page.Next)
+	if len(rest.Appointments) != 1 || rest.Next != nil || rest.Appointments[0]["user_pubkey"] == page.Appointments[0]["user_pubkey"] {
+		t.Fatalf("second page: %+v after %+v", rest, page)
+	}
+
 	unknown := lncrypto.Locator(randomTxid(t))
 	wantError(t, e.do(http.MethodGet, "/api/1/appointments/"+hex.EncodeToString(unknown[:]), nil), 404, "not_found")
 	for _, bad := range []string{"abcd", strings.Repeat("zz", 16), "0x" + locHex[2:], locHex + "00"} {

@@ -545,6 +545,22 @@ func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, erro
 	return id, nil
 }
 
+// InsertJustices implements tower.JusticeStore: every record of js (their
+// IDs ignored) in one transaction, sent as one batch, or none. Fenced as
+// InsertJustice.
+func (s *Store) InsertJustices(ctx context.Context, js []tower.Justice) error {
+	if len(js) == 0 {
+		return nil
+	}
+	return s.actWrite(ctx, "insert justice records", func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for i := range js {
+			b.Queue(insertJustice, justiceArgs(&js[i])...)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+}
+
 // SaveJustice implements tower.JusticeStore: it overwrites the record with
 // j.ID; an unknown ID is not found (monitor.ErrNotFound). Fenced as
 // InsertJustice.

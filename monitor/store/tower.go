@@ -452,6 +452,28 @@ func (s *Store) InsertJustice(ctx context.Context, j tower.Justice) (int64, erro
 	return id, nil
 }
 
+// InsertJustices implements tower.JusticeStore: every record of js (their
+// IDs ignored) in one transaction, so one durable write, or none.
+func (s *Store) InsertJustices(ctx context.Context, js []tower.Justice) error {
+	if len(js) == 0 {
+		return nil
+	}
+	return s.write(ctx, "insert justice records", func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO justice (`+justiceCols+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i := range js {
+			if _, err := st.ExecContext(ctx, justiceArgs(&js[i])...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // SaveJustice implements tower.JusticeStore: it overwrites the record with
 // j.ID; an unknown ID is not found (monitor.ErrNotFound).
 func (s *Store) SaveJustice(ctx context.Context, j tower.Justice) error {

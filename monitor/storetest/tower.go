@@ -51,6 +51,7 @@ func RunTower(t *testing.T, open func(t *testing.T) TowerStore) {
 		{"SaveAppointmentSequence", testSaveAppointmentSequence},
 		{"LocatorPrefixStored", testLocatorPrefixStored},
 		{"AppointmentsPerLocator", testAppointmentsPerLocator},
+		{"CrowdedLocator", testCrowdedLocator},
 		{"AppointmentPagination", testAppointmentPagination},
 		{"AppointmentPaginationDefaultLimit", testAppointmentPaginationDefaultLimit},
 		{"AppointmentPaginationBadCursor", testAppointmentPaginationBadCursor},
@@ -60,6 +61,7 @@ func RunTower(t *testing.T, open func(t *testing.T) TowerStore) {
 		{"BtcRollback", testBtcRollback},
 		{"Justice", testJustice},
 		{"JusticeQueries", testJusticeQueries},
+		{"InsertJustices", testInsertJustices},
 		{"TowerTotals", testTowerTotals},
 		{"TowerContextCanceled", testTowerContextCanceled},
 	}
@@ -957,5 +959,77 @@ func testTowerContextCanceled(t *testing.T, s TowerStore) {
 	}
 	if tot := towerTotals(t, s); tot != (tower.Totals{}) {
 		t.Errorf("writes with a canceled context took effect: %+v", tot)
+	}
+}
+
+// testCrowdedLocator: without a cap (the tower's default) a locator takes
+// every new user key: a cheater's 300 appointments under fresh keys do not
+// keep the victim's out, all are read back for the breach in key order,
+// and the users there may still replace theirs.
+func testCrowdedLocator(t *testing.T, s TowerStore) {
+	const junk = 300
+	loc := "squatted"
+	var want []tower.StoredAppointment
+	for i := range junk {
+		a := appointment(fmt.Sprint("cheater", i), loc)
+		if res := saveAppt(t, s, a, 0); res != (monitor.SaveResult{NewParticipants: 1}) {
+			t.Fatalf("junk %d: %+v, want a new participant", i, res)
+		}
+		want = append(want, a)
+	}
+	victim := appointment("victim", loc)
+	if res := saveAppt(t, s, victim, 0); res != (monitor.SaveResult{NewParticipants: 1}) {
+		t.Fatalf("the victim on a crowded locator: %+v", res)
+	}
+	// The victim's client sends the next state's appointment later.
+	victim.EncryptedBlob, victim.Seq = blob("victim/next", 320), 1
+	if res := saveAppt(t, s, victim, 0); !res.Replaced {
+		t.Fatalf("the victim's replacement on a crowded locator: %+v", res)
+	}
+	want = append(want, victim)
+	other := appointment("victim", "elsewhere")
+	saveAppt(t, s, other, 0)
+	sortAppointments(want)
+	equalList(t, "the crowded locator", apptStr, byLocator(t, s, locator(loc)), want)
+	equalList(t, "another locator", apptStr, byLocator(t, s, locator("elsewhere")), []tower.StoredAppointment{other})
+	if n := towerTotals(t, s).Appointments; n != junk+2 {
+		t.Errorf("TowerTotals.Appointments: %d, want %d", n, junk+2)
+	}
+}
+
+// testInsertJustices: the failed answers to one breach, however many, go in
+// with one call; each reads back as written, with its own increasing ID,
+// after the records already there. An empty batch writes nothing.
+func testInsertJustices(t *testing.T, s TowerStore) {
+	sent := justice("sent", tower.JusticeBroadcast)
+	insertJustice(t, s, &sent)
+	must(t, s.InsertJustices(ctx, nil))
+	breach := btcHash("squatted breach")
+	sent.BreachTxID = breach
+	must(t, s.SaveJustice(ctx, sent))
+	var batch []tower.Justice
+	for i := range 250 {
+		j := tower.Justice{Locator: locator("squatted"), UserPubkey: pubkey(fmt.Sprint("cheater", i)), BreachTxID: breach,
+			BreachRaw: blob("breach", 250), BreachBlock: 820_000, Deadline: 820_144, PromisedSat: 20_000,
+			Outcome: tower.JusticeFailed, Reason: []monitor.Reason{monitor.ReasonBadSignature, monitor.ReasonNotFinal,
+				monitor.ReasonDecryptFailed}[i%3], Detail: fmt.Sprint("junk ", i), SentHeight: 820_001, CreatedAt: t0, UpdatedAt: t0}
+		j.ID = 12345 // ignored
+		batch = append(batch, j)
+	}
+	must(t, s.InsertJustices(ctx, batch))
+	got, err := s.JusticeForBreach(ctx, breach)
+	must(t, err)
+	if len(got) != len(batch)+1 || got[0].ID != sent.ID {
+		t.Fatalf("JusticeForBreach: %d records (first id %d), want the sent one (id %d) and %d more", len(got), got[0].ID, sent.ID, len(batch))
+	}
+	for i := range batch {
+		if got[i+1].ID <= got[i].ID {
+			t.Fatalf("ids not increasing at %d: %d then %d", i, got[i].ID, got[i+1].ID)
+		}
+		batch[i].ID = got[i+1].ID
+	}
+	equalList(t, "the batch", justiceStr, got[1:], batch)
+	if n := len(justiceRecords(t, s, tower.JusticeQuery{})); n != len(batch)+1 {
+		t.Errorf("JusticeRecords: %d, want %d", n, len(batch)+1)
 	}
 }

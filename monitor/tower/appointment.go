@@ -332,16 +332,20 @@ type AppointmentBounds struct {
 	StartWindow uint32
 	// MaxDuration: end_block - start_block at most this (0: no limit).
 	MaxDuration uint32
-	// MaxPerLocator: appointments kept per locator, enforced by the store
-	// (ReasonTooManyPerLocator); 0 means no limit.
+	// MaxPerLocator: user keys kept per locator, enforced by the store
+	// (ReasonTooManyPerLocator); 0 means no limit, the default. Keys cost
+	// nothing, so any cap lets the cheater, who knows his revoked
+	// commitments' locators first, crowd the victim out (docs/protocol.md
+	// §9 item 15); the work a crowded locator causes at its breach is
+	// bounded per appointment instead (Tower.respond).
 	MaxPerLocator int
 }
 
 // DefaultAppointmentBounds are the docs/protocol.md §8.5 defaults: blob 100 to 2048
 // bytes, start within 6 blocks of the tip, at most 52,560 blocks (about a
-// year) of watching, at most 8 appointments per locator.
+// year) of watching, any number of user keys per locator.
 func DefaultAppointmentBounds() AppointmentBounds {
-	return AppointmentBounds{MinBlob: 100, MaxBlob: 2048, StartWindow: 6, MaxDuration: 52560, MaxPerLocator: 8}
+	return AppointmentBounds{MinBlob: 100, MaxBlob: 2048, StartWindow: 6, MaxDuration: 52560}
 }
 
 // Check judges a decoded appointment against the bounds at Bitcoin tip

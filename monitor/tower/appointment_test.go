@@ -386,7 +386,7 @@ func TestAppointmentReasons(t *testing.T) {
 
 func TestAppointmentBounds(t *testing.T) {
 	b := DefaultAppointmentBounds()
-	if b != (AppointmentBounds{MinBlob: 100, MaxBlob: 2048, StartWindow: 6, MaxDuration: 52560, MaxPerLocator: 8}) {
+	if b != (AppointmentBounds{MinBlob: 100, MaxBlob: 2048, StartWindow: 6, MaxDuration: 52560}) {
 		t.Fatalf("defaults %+v", b)
 	}
 	mk := func(blob int, start, end uint32) Appointment {

@@ -21,11 +21,14 @@
 //     a block (TxIDs), block matching (Tower.ProcessBlock), the
 //     window of recent blocks kept for late appointments, reorgs
 //     (Tower.Rollback) and expiry (Tower.Expire);
-//   - the justice responder (justice.go, lost.go): decrypt the blob with
-//     the breach txid, check that it is a transaction spending only the
-//     breach's outputs and that its scripts verify, append the bounty
-//     output (inputs signed SIGHASH_SINGLE|ANYONECANPAY), record and then
-//     broadcast; at every block (Tower.Tick) follow each open justice
+//   - the justice responder (justice.go, lost.go): for every appointment
+//     on the breach's locator (any number: a cheater may crowd it with
+//     junk), decrypt the blob with the breach txid and check that it is a
+//     transaction spending only the breach's outputs, final in the next
+//     block, then verify the scripts of the survivors in parallel; for each
+//     that verifies append the bounty output (inputs signed
+//     SIGHASH_SINGLE|ANYONECANPAY), record and then broadcast; record the
+//     failures in one write; at every block (Tower.Tick) follow each open justice
 //     transaction to its final confirmation, rebroadcast it (with the breach
 //     after a reorg), replace it with a higher fee out of the bounty as the
 //     to_self_delay deadline nears, follow an earlier version that was
@@ -50,7 +53,8 @@
 // What it must not do: follow the chain itself (chains/bitcoin's watcher
 // hands it blocks in order and keeps the cursor), speak HTTP or Matrix
 // (rest and matrixbus call intake), broadcast a justice transaction before
-// its record is durable, answer one (breach, user) twice, or learn anything
+// its record is durable, answer one (breach, user) twice, refuse an
+// appointment because other keys crowd its locator, or learn anything
 // about a channel before its breach: without the breach txid a blob cannot
 // be decrypted.
 package tower

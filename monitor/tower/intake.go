@@ -192,7 +192,7 @@ func (t *Tower) respondLate(ctx context.Context, r lateResponse) {
 // respondLateLocked is respondLate under respMu.
 func (t *Tower) respondLateLocked(ctx context.Context, r lateResponse) {
 	log := t.log.With("locator", hex.EncodeToString(r.a.Locator[:]), "breach_height", r.height)
-	err := t.respond(ctx, r.a, r.breach, r.height, r.fresh)
+	err := t.respond(ctx, []StoredAppointment{r.a}, r.breach, r.height, r.fresh)
 	if err == nil {
 		t.mu.Lock()
 		var since []recentBlock

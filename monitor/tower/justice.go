@@ -8,6 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
@@ -21,6 +26,9 @@ import (
 // justice records, written before each broadcast.
 type JusticeStore interface {
 	InsertJustice(ctx context.Context, j Justice) (int64, error)
+	// InsertJustices inserts records in one write (the failed answers to
+	// one breach, however many): all or none.
+	InsertJustices(ctx context.Context, js []Justice) error
 	SaveJustice(ctx context.Context, j Justice) error
 	JusticeRecords(ctx context.Context, q JusticeQuery) ([]Justice, error)
 	JusticeForBreach(ctx context.Context, breach chainhash.Hash) ([]Justice, error)
@@ -30,96 +38,299 @@ type JusticeStore interface {
 // default relay fee is 294 sat; stay clear of it).
 const dustLimit = 330
 
-// respond builds, checks and broadcasts the justice transaction for one
-// appointment whose breach appeared in a block. It responds once per
-// (breach, user): a record for them means it already did, except that with
-// retryFailed a failed record (a blob that did not work) does not count;
-// the late path sets it for an appointment that was just stored new or as
-// a replacement, i.e. a blob the tower has not tried yet.
-func (t *Tower) respond(ctx context.Context, a StoredAppointment, breach *wire.MsgTx, height uint32, retryFailed bool) error {
+// maxSatoshi is every bitcoin there will be: no output is larger, and the
+// sum of a transaction's outputs (at most 4 MB of them) stays far from
+// overflowing int64.
+const maxSatoshi = 21_000_000 * 100_000_000
+
+// respond answers a breach that appeared in a block at height for the
+// appointments on its locator (apps; the late path passes one). It
+// responds once per (breach, user): a record for them means it already
+// did, except that with retryFailed a failed record (a blob that did not
+// work) does not count; the late path sets it for an appointment that was
+// just stored new or as a replacement, i.e. a blob the tower has not tried
+// yet.
+//
+// A locator may hold any number of appointments: the cheater knows his
+// revoked commitments' txids and can crowd their locators with junk under
+// fresh keys (docs/protocol.md §9 item 15). So the work is ordered by cost
+// and bounded per appointment: first the cheap checks of every blob
+// (decrypt, parse, spend only the breach's outputs, each once, outputs
+// within the inputs, final in the next block: screen), then the script
+// verification of the survivors, in parallel, in a random order and once
+// per distinct transaction, each that verifies broadcast at once (with the
+// bounty, recorded first, as always), and last the failures, recorded in
+// one write, counted by reason and logged once.
+func (t *Tower) respond(ctx context.Context, apps []StoredAppointment, breach *wire.MsgTx, height uint32, retryFailed bool) error {
 	breachID := breach.TxHash()
 	prior, err := t.cfg.Store.JusticeForBreach(ctx, breachID)
 	if err != nil {
 		return err
 	}
+	answered := make(map[[33]byte]bool, len(prior))
 	for _, j := range prior {
-		if j.UserPubkey == a.UserPubkey && !(retryFailed && j.Outcome == JusticeFailed) {
-			return nil // already responded
+		if !(retryFailed && j.Outcome == JusticeFailed) {
+			answered[j.UserPubkey] = true
 		}
 	}
 	// A breach is counted once, with its first record (whatever becomes of
 	// it), however many appointments it matches.
-	firstForBreach := len(prior) == 0
-	var braw bytes.Buffer
-	_ = breach.Serialize(&braw)
-	j := Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: breachID, BreachRaw: braw.Bytes(),
-		BreachBlock: height, Deadline: height + a.ToSelfDelay, PromisedSat: a.RewardSat,
-		// Sent now, at the node's tip (later than the breach when catching up).
-		SentHeight: max(height, t.currentTip()),
-		CreatedAt:  t.cfg.Clock.Now().UTC(), UpdatedAt: t.cfg.Clock.Now().UTC()}
-	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(a.Locator[:]), "height", height)
-
-	fail := func(reason monitor.Reason, detail string) error {
-		j.Outcome, j.Reason, j.Detail = JusticeFailed, reason, detail
-		if _, err := t.cfg.Store.InsertJustice(ctx, j); err != nil {
-			return err
-		}
-		if firstForBreach {
+	counted := len(prior) > 0
+	countBreach := func() {
+		if !counted {
+			counted = true
 			t.cfg.Stats.Count(CounterBreachesSeen, 1)
 		}
-		t.cfg.Stats.Count(CounterJusticeFailed+string(reason), 1)
-		log.Warn("breach seen but no justice transaction can be made", "reason", string(reason), "detail", detail)
+	}
+	var braw bytes.Buffer
+	_ = breach.Serialize(&braw)
+	now := t.cfg.Clock.Now().UTC()
+	// Sent now, at the node's tip (later than the breach when catching up).
+	tip := max(height, t.currentTip())
+	var locator [16]byte
+	if len(apps) > 0 {
+		locator = apps[0].Locator // every one of apps is on the breach's locator
+	}
+	log := t.log.With("breach_txid", breachID.String(), "locator", hex.EncodeToString(locator[:]), "height", height)
+
+	var cands []*candidate
+	var failed []Justice
+	for _, a := range apps {
+		if answered[a.UserPubkey] {
+			continue
+		}
+		answered[a.UserPubkey] = true // one appointment per key; a locator lists each key once
+		j := Justice{Locator: a.Locator, UserPubkey: a.UserPubkey, BreachTxID: breachID, BreachRaw: braw.Bytes(),
+			BreachBlock: height, Deadline: height + a.ToSelfDelay, PromisedSat: a.RewardSat,
+			SentHeight: tip, CreatedAt: now, UpdatedAt: now}
+		c, reason, detail := screen(a, breach, breachID, height, tip)
+		if reason != "" {
+			j.Outcome, j.Reason, j.Detail = JusticeFailed, reason, detail
+			failed = append(failed, j)
+			continue
+		}
+		c.j = j
+		cands = append(cands, c)
+	}
+	// Each transaction that verifies goes out at once, while the others
+	// are still being verified.
+	var sent int
+	err = verifyCandidates(cands, func(c *candidate) error {
+		j := c.j
+		rate, _ := t.feeRate(ctx) // the fallback when the node has no estimate
+		rate = t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
+		final, bounty, fee := t.withBounty(c.tx, c.fetcher, c.surplus, rate)
+		j.FeeRate, j.FeeSat, j.BountySat = rate, fee, bounty
+		if bounty == 0 {
+			j.Reason = monitor.ReasonNoBounty
+			j.Detail = "signed SIGHASH_ALL or too small a surplus: broadcast as signed, no bounty"
+		} else if uint64(c.surplus) < j.PromisedSat {
+			j.Reason = monitor.ReasonSurplusBelowReward
+			j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", c.surplus, j.PromisedSat)
+			t.cfg.Stats.Count(CounterJusticeFailed+string(monitor.ReasonSurplusBelowReward), 1)
+		}
+		if err := t.send(ctx, j, final, log); err != nil {
+			return err
+		}
+		sent++
+		countBreach()
+		return nil
+	})
+	if err != nil {
+		return err // nothing recorded for the failures: judged again with the block
+	}
+	for _, c := range cands {
+		if c.err != nil {
+			c.j.Outcome, c.j.Reason, c.j.Detail = JusticeFailed, monitor.ReasonBadSignature, "the justice transaction does not verify: "+c.err.Error()
+			failed = append(failed, c.j)
+		}
+	}
+	if len(failed) == 0 {
 		return nil
 	}
+	// One write for all of them: junk must not cost a durable write each.
+	if err := t.cfg.Store.InsertJustices(ctx, failed); err != nil {
+		return err
+	}
+	countBreach()
+	byReason := map[monitor.Reason]int{}
+	for _, j := range failed {
+		byReason[j.Reason]++
+		t.cfg.Stats.Count(CounterJusticeFailed+string(j.Reason), 1)
+	}
+	if len(failed) == 1 {
+		j := failed[0]
+		log.Warn("breach seen but no justice transaction can be made", "reason", string(j.Reason), "detail", j.Detail,
+			"user_pubkey", hex.EncodeToString(j.UserPubkey[:]))
+		return nil
+	}
+	// Several keys' appointments on one breached locator that give nothing:
+	// a cheater crowding the locator (or several broken clients).
+	reasons := make([]string, 0, len(byReason))
+	for r, n := range byReason {
+		reasons = append(reasons, fmt.Sprintf("%s:%d", r, n))
+	}
+	slices.Sort(reasons)
+	log.Error("junk on a breached locator: appointments that give no justice transaction", "junk", len(failed),
+		"by_reason", strings.Join(reasons, ","), "justice_sent", sent)
+	return nil
+}
+
+// candidate is an appointment's justice transaction that passed screen,
+// waiting for script verification.
+type candidate struct {
+	j       Justice
+	tx      *wire.MsgTx
+	fetcher txscript.PrevOutputFetcher
+	surplus int64
+	err     error // verifyInputs' verdict
+}
+
+// screen runs the cheap checks of a's blob against the breach, mined at
+// height, with the node's tip at tip: it decrypts and parses it, and
+// checks that every input spends a distinct output of the breach, that the
+// outputs do not exceed the inputs and that the transaction could be mined
+// in the next block. A failure gives its reason and detail; else the
+// candidate, for script verification.
+func screen(a StoredAppointment, breach *wire.MsgTx, breachID chainhash.Hash, height, tip uint32) (*candidate, monitor.Reason, string) {
 	plain, err := lncrypto.Decrypt(a.Cipher, a.EncryptedBlob, breachID)
 	if err != nil {
-		return fail(monitor.ReasonDecryptFailed, "the blob does not decrypt with this breach's txid")
+		return nil, monitor.ReasonDecryptFailed, "the blob does not decrypt with this breach's txid"
 	}
 	tx := wire.NewMsgTx(2)
 	if err := tx.Deserialize(bytes.NewReader(plain)); err != nil {
-		return fail(monitor.ReasonNotATransaction, "the decrypted blob is not a transaction")
+		return nil, monitor.ReasonNotATransaction, "the decrypted blob is not a transaction"
 	}
-	prevs := map[wire.OutPoint]*wire.TxOut{}
+	if len(tx.TxIn) == 0 || len(tx.TxOut) == 0 {
+		return nil, monitor.ReasonNotATransaction, "the decrypted transaction has no inputs or no outputs"
+	}
+	prevs := make(map[wire.OutPoint]*wire.TxOut, len(tx.TxIn))
 	var in int64
 	for _, ti := range tx.TxIn {
 		op := ti.PreviousOutPoint
 		if op.Hash != breachID || int(op.Index) >= len(breach.TxOut) {
-			return fail(monitor.ReasonDoesNotSpendBreach, "input "+op.String()+" does not spend an output of the breach")
+			return nil, monitor.ReasonDoesNotSpendBreach, "input " + op.String() + " does not spend an output of the breach"
+		}
+		if prevs[op] != nil {
+			return nil, monitor.ReasonNotATransaction, "input " + op.String() + " is spent twice"
 		}
 		prevs[op] = breach.TxOut[op.Index]
 		in += breach.TxOut[op.Index].Value
 	}
 	var out int64
 	for _, o := range tx.TxOut {
+		if o.Value < 0 || o.Value > maxSatoshi {
+			return nil, monitor.ReasonNotATransaction, "an output value is negative or above 21 million bitcoin"
+		}
 		out += o.Value
 	}
-	surplus := in - out
-	if surplus < 0 {
-		return fail(monitor.ReasonNotATransaction, "outputs exceed the breach outputs spent")
+	if in-out < 0 {
+		return nil, monitor.ReasonNotATransaction, "outputs exceed the breach outputs spent"
 	}
-	fetcher := txscript.NewMultiPrevOutFetcher(prevs)
-	if err := verifyInputs(tx, fetcher); err != nil {
-		return fail(monitor.ReasonBadSignature, "the justice transaction does not verify: "+err.Error())
+	if detail := notFinal(tx, height, tip+1); detail != "" {
+		return nil, monitor.ReasonNotFinal, detail
 	}
-	rate, _ := t.feeRate(ctx) // the fallback when the node has no estimate
-	rate = t.deadlineRate(rate, j.BreachBlock, j.Deadline, height)
-	final, bounty, fee := t.withBounty(tx, fetcher, surplus, rate)
-	j.FeeRate, j.FeeSat, j.BountySat = rate, fee, bounty
-	if bounty == 0 {
-		j.Reason = monitor.ReasonNoBounty
-		j.Detail = "signed SIGHASH_ALL or too small a surplus: broadcast as signed, no bounty"
-	} else if uint64(surplus) < a.RewardSat {
-		j.Reason = monitor.ReasonSurplusBelowReward
-		j.Detail = fmt.Sprintf("surplus %d sat is below the promised %d sat", surplus, a.RewardSat)
-		t.cfg.Stats.Count(CounterJusticeFailed+string(monitor.ReasonSurplusBelowReward), 1)
+	return &candidate{tx: tx, fetcher: txscript.NewMultiPrevOutFetcher(prevs), surplus: in - out}, "", ""
+}
+
+// notFinal says why tx, spending only outputs of a transaction mined at
+// breachHeight, could not be in a block at height next ("" when it could):
+// an absolute height lock above the tip, or a relative lock (BIP 68) not
+// yet met. The script engine checks OP_CHECKSEQUENCEVERIFY against the
+// input's own sequence number, not against the chain, so without this the
+// cheater's delayed spend of his to_local verifies. A time-based relative
+// lock counts as unmet: a justice transaction needs none. Absolute time
+// locks are left to the node (the tower does not track median time).
+func notFinal(tx *wire.MsgTx, breachHeight, next uint32) string {
+	if lt := tx.LockTime; lt != 0 && lt < txscript.LockTimeThreshold && lt >= next {
+		for _, ti := range tx.TxIn {
+			if ti.Sequence != wire.MaxTxInSequenceNum {
+				return fmt.Sprintf("locked until height %d; the next block is %d", lt, next)
+			}
+		}
 	}
-	if err := t.send(ctx, j, final, log); err != nil {
-		return err
+	if tx.Version < 2 {
+		return ""
 	}
-	if firstForBreach {
-		t.cfg.Stats.Count(CounterBreachesSeen, 1)
+	for i, ti := range tx.TxIn {
+		seq := ti.Sequence
+		if seq&wire.SequenceLockTimeDisabled != 0 {
+			continue
+		}
+		v := seq & wire.SequenceLockTimeMask
+		if seq&wire.SequenceLockTimeIsSeconds != 0 {
+			if v != 0 {
+				return fmt.Sprintf("input %d has a time-based relative lock (%d x 512 s)", i, v)
+			}
+			continue
+		}
+		if uint64(breachHeight)+uint64(v) > uint64(next) {
+			return fmt.Sprintf("input %d is locked for %d blocks after the breach (block %d); the next block is %d", i, v, breachHeight, next)
+		}
 	}
-	return nil
+	return ""
+}
+
+// verifyCandidates runs the script verification of the candidates (their
+// err), each distinct transaction (by witness hash) once, on up to
+// GOMAXPROCS goroutines, and calls valid, on the calling goroutine, for
+// each that verifies as soon as it does. The transactions are taken in a
+// random order: the cheater can choose keys that sort before the victim's,
+// but cannot make the victim's come last. When valid fails, verification
+// stops (candidates not verified keep a nil err) and the error is returned.
+// It waits for its goroutines.
+func verifyCandidates(cs []*candidate, valid func(*candidate) error) error {
+	groups := map[chainhash.Hash][]*candidate{}
+	var order []chainhash.Hash
+	for _, c := range cs {
+		h := c.tx.WitnessHash()
+		if groups[h] == nil {
+			order = append(order, h)
+		}
+		groups[h] = append(groups[h], c)
+	}
+	rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	jobs, done, stop := make(chan chainhash.Hash), make(chan chainhash.Hash), make(chan struct{})
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for h := range jobs {
+				g := groups[h]
+				err := verifyInputs(g[0].tx, g[0].fetcher)
+				for _, c := range g {
+					c.err = err
+				}
+				done <- h // received until the workers are gone
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		for _, h := range order {
+			select {
+			case jobs <- h:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	var first error
+	for h := range done {
+		for _, c := range groups[h] {
+			if first != nil || c.err != nil {
+				continue
+			}
+			if first = valid(c); first != nil {
+				close(stop)
+			}
+		}
+	}
+	return first
 }
 
 // send records and broadcasts a justice transaction.

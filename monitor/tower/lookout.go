@@ -156,11 +156,9 @@ func (t *Tower) ProcessBlock(ctx context.Context, height uint32, block *wire.Msg
 		if err != nil {
 			return fmt.Errorf("appointments for locator %x: %w", locs[i], err)
 		}
-		for _, a := range apps {
-			hits++
-			if err := t.respond(ctx, a, block.Transactions[i], height, false); err != nil {
-				return err
-			}
+		hits += len(apps)
+		if err := t.respond(ctx, apps, block.Transactions[i], height, false); err != nil {
+			return err
 		}
 	}
 	t.retryLateLocked(ctx)

@@ -37,10 +37,26 @@ type towerStore struct {
 	mu         sync.Mutex
 	failInsert int
 	lookups    int
+	// inserts and batches count InsertJustice and InsertJustices calls.
+	inserts, batches int
+}
+
+func (s *towerStore) InsertJustices(ctx context.Context, js []tower.Justice) error {
+	s.mu.Lock()
+	s.batches++
+	s.mu.Unlock()
+	return s.Store.InsertJustices(ctx, js)
+}
+
+func (s *towerStore) writes() (inserts, batches int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inserts, s.batches
 }
 
 func (s *towerStore) InsertJustice(ctx context.Context, j tower.Justice) (int64, error) {
 	s.mu.Lock()
+	s.inserts++
 	fail := s.failInsert > 0
 	if fail {
 		s.failInsert--
@@ -363,5 +379,70 @@ func TestTowerFixAfterFailedResponse(t *testing.T) {
 	}
 	if l := f.counters().Lightning; l.BreachesSeen != 1 {
 		t.Fatalf("breaches %d, want 1", l.BreachesSeen)
+	}
+}
+
+// TestTowerSquattedLocator: 200 junk appointments under 200 keys on the
+// breach's locator (garbage, and the victim's own justice transaction with
+// its output changed, so its signature no longer holds) do not keep the
+// victim's appointment out; at the breach the victim's justice transaction
+// is the one sent, with its record, and the 200 failures take one write.
+// The block handled again (a restart) writes and counts nothing more.
+func TestTowerSquattedLocator(t *testing.T) {
+	const junk = 200
+	f := newTowerFixture(t)
+	victim, _ := btcec.NewPrivateKey()
+	commit, appt := f.breach(victim, f.tip+100)
+	plain, err := lncrypto.Decrypt(appt.Cipher, appt.EncryptedBlob, commit.TxHash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	justice := wire.NewMsgTx(2)
+	if err := justice.Deserialize(bytes.NewReader(plain)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range junk {
+		blob := make([]byte, 200)
+		_, _ = rand.Read(blob)
+		if i%2 == 0 {
+			forged := justice.Copy()
+			forged.TxOut[0].Value -= int64(1 + i)
+			var raw bytes.Buffer
+			_ = forged.Serialize(&raw)
+			blob = raw.Bytes()
+		}
+		cheater, _ := btcec.NewPrivateKey()
+		f.submit(f.appointment(cheater, appt.Locator, f.seal(blob, commit.TxHash()), f.tip+100))
+	}
+	f.submit(appt)
+
+	f.block(commit)
+	sent := f.node.spenders(commit.TxHash())
+	if len(sent) != 1 || sent[0].TxOut[0].Value != justice.TxOut[0].Value || len(sent[0].TxOut) != 2 {
+		t.Fatalf("sent %d transactions spending the breach, want the victim's justice with a bounty", len(sent))
+	}
+	if ins, batches := f.st.writes(); ins != 1 || batches != 1 {
+		t.Fatalf("%d single inserts and %d batches, want 1 (the victim's record) and 1 (the junk)", ins, batches)
+	}
+	byReason := map[monitor.Reason]int{}
+	for _, j := range f.records() {
+		byReason[j.Reason]++
+	}
+	if byReason[monitor.ReasonBadSignature] != junk/2 || byReason[monitor.ReasonNotATransaction] != junk/2 || byReason[""] != 1 {
+		t.Fatalf("records by reason: %v", byReason)
+	}
+	snap := f.counters()
+	if snap.Lightning.JusticeProblems[string(monitor.ReasonBadSignature)] != junk/2 || snap.Lightning.BreachesSeen != 1 {
+		t.Fatalf("stats: %+v", snap.Lightning)
+	}
+
+	// The same block again, as after a restart.
+	f.tip--
+	f.block(commit)
+	if ins, batches := f.st.writes(); ins != 1 || batches != 1 || len(f.records()) != junk+1 {
+		t.Fatalf("handled again: %d inserts, %d batches, %d records", ins, batches, len(f.records()))
+	}
+	if again := f.counters(); again.Lightning.JusticeProblems[string(monitor.ReasonBadSignature)] != junk/2 || again.Lightning.BreachesSeen != 1 {
+		t.Fatalf("counted again: %+v", again.Lightning)
 	}
 }

@@ -92,6 +92,7 @@ var figures = []figure{
 		goal: constant(100), goalFmt: "< %s", lowerIsBetter: true},
 	{section: "4", what: "breach to broadcast, p99", value: m("BenchmarkBreachToBroadcast", "p99-ms"), unit: "ms",
 		goal: constant(100), goalFmt: "< %s", lowerIsBetter: true},
+	{section: "4", what: "breach to broadcast, 1,000 junk appointments on the locator, median", value: m("BenchmarkBreachToBroadcastSquatted", "p50-ms"), unit: "ms"},
 	{section: "5", what: "Bitcoin: breach block mined to justice accepted, median", value: m("BenchmarkBitcoinReaction", "p50-ms"), unit: "ms",
 		goal: constant(50), goalFmt: "< %s", lowerIsBetter: true},
 	{section: "5", what: "Bitcoin: breach block mined to justice accepted, p99", value: m("BenchmarkBitcoinReaction", "p99-ms"), unit: "ms",

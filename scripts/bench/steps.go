@@ -69,6 +69,11 @@ var steps = []step{
 		expect: []string{"BenchmarkBreachToBroadcast"},
 	},
 	{
+		group: "breach", name: "breach to broadcast with 1,000 junk appointments on the breached locator",
+		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkBreachToBroadcastSquatted$", benchtime: "10x", timeout: 5 * time.Minute,
+		expect: []string{"BenchmarkBreachToBroadcastSquatted"},
+	},
+	{
 		group: "react", name: "reaction to a pushed Bitcoin block, detection included",
 		pkg: "./cmd/vigild/daemon/", bench: "^BenchmarkBitcoinReaction$", benchtime: "30x", timeout: 5 * time.Minute,
 		expect: []string{"BenchmarkBitcoinReaction"},

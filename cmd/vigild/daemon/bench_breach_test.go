@@ -19,6 +19,7 @@ import (
 	"github.com/btcsuite/btcd/btcec/v2"
 	"github.com/btcsuite/btcd/btcutil/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/vigil-monitor/vigil/chains/bitcoin"
@@ -111,7 +112,34 @@ func BenchmarkBreachToBroadcast(b *testing.B) {
 	if testing.Short() {
 		stored = 2_000
 	}
+	runBreachBench(b, stored, 0)
+}
+
+// BenchmarkBreachToBroadcastSquatted is BenchmarkBreachToBroadcast with
+// the breach's locator crowded by the cheater (docs/protocol.md §9 item
+// 15): before the victim's appointment, 1,000 junk appointments under
+// 1,000 fresh keys are stored on it (in bulk, untimed; 200 with -short),
+// each sealing a distinct transaction that spends the breach's to_local
+// through the revocation path with a forged signature and pays the tower's
+// payout script, so each passes every cheap check and costs a script
+// verification: the worst junk for the responder. The timed poll must
+// still broadcast the victim's justice transaction (checked as there), and
+// record every junk appointment failed (checked after the poll).
+//
+//	go test ./cmd/vigild/daemon/ -run '^$' -bench BreachToBroadcastSquatted -benchtime 10x
+func BenchmarkBreachToBroadcastSquatted(b *testing.B) {
+	stored, junk := 10_000, 1_000
+	if testing.Short() {
+		stored, junk = 2_000, 200
+	}
+	runBreachBench(b, stored, junk)
+}
+
+// runBreachBench runs the breach-to-broadcast benchmark over a store with
+// stored other appointments and junk appointments on each breach's locator.
+func runBreachBench(b *testing.B, stored, junk int) {
 	e := newBreachBench(b, stored)
+	e.junk = junk
 	ctx := context.Background()
 	var samples []sample
 	for b.Loop() {
@@ -126,6 +154,7 @@ func BenchmarkBreachToBroadcast(b *testing.B) {
 			b.Fatal(err)
 		}
 		samples = append(samples, e.check(b, commit, start))
+		e.checkJunk(b, ctx, commit)
 		b.StartTimer()
 	}
 	if len(samples) == 0 {
@@ -150,6 +179,9 @@ func BenchmarkBreachToBroadcast(b *testing.B) {
 	b.ReportMetric(ms(percentile(pick(func(s sample) time.Duration { return s.sendraw }), 50)), "sendraw-p50-ms")
 	b.ReportMetric(ms(percentile(pick(func(s sample) time.Duration { return s.respond - s.feeRate - s.sendraw }), 50)), "local-p50-ms")
 	b.ReportMetric(float64(len(samples)), "breaches")
+	if junk > 0 {
+		b.ReportMetric(float64(junk), "junk/breach")
+	}
 	if os.Getenv("VIGIL_BENCH_SAMPLES") != "" {
 		for i, s := range samples {
 			b.Logf("breach %d: total %v fetch %v respond %v (feerate %v, sendraw %v, local %v)", i, s.total, s.fetch, s.respond,
@@ -260,6 +292,9 @@ type breachBench struct {
 	tower        *tower.Tower
 	watcher      *bitcoin.Watcher
 	payoutScript []byte
+	// junk appointments stored on each breach's locator before the
+	// victim's (forged revocation signatures).
+	junk int
 }
 
 func newBreachBench(b *testing.B, stored int) *breachBench {
@@ -396,6 +431,7 @@ func (e *breachBench) armBreach(b *testing.B, ctx context.Context) (*wire.MsgTx,
 		b.Fatal(err)
 	}
 	tip := uint32(e.btc.Height(b))
+	e.storeJunk(b, ctx, ch, commit, tip)
 	user, _ := btcec.NewPrivateKey()
 	a := tower.Appointment{Network: "regtest", Locator: lncrypto.Locator(txid), EncryptedBlob: blob,
 		Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: tip, EndBlock: tip + 1000, RewardSat: reward}
@@ -461,4 +497,81 @@ func (e *breachBench) check(b *testing.B, commit *wire.MsgTx, start time.Time) s
 func percentile(ds []time.Duration, p int) time.Duration {
 	i := (p*len(ds)+99)/100 - 1
 	return ds[max(0, min(i, len(ds)-1))]
+}
+
+// storeJunk stores e.junk appointments on commit's locator, each under a
+// fresh key and sealing a distinct spend of its to_local through the
+// revocation path with a forged signature (SIGHASH_SINGLE|ANYONECANPAY, by
+// a key of the cheater's), paying the payout script too.
+func (e *breachBench) storeJunk(b *testing.B, ctx context.Context, ch *lntest.Channel, commit *wire.MsgTx, tip uint32) {
+	b.Helper()
+	if e.junk == 0 {
+		return
+	}
+	st := ch.State(b, commit)
+	txid := commit.TxHash()
+	prev := commit.TxOut[st.ToLocalIndex]
+	fetcher := txscript.NewCannedPrevOutputFetcher(prev.PkScript, prev.Value)
+	forger, _ := btcec.NewPrivateKey()
+	as := make([]tower.StoredAppointment, e.junk)
+	for i := range as {
+		tx := wire.NewMsgTx(2)
+		in := wire.NewTxIn(&wire.OutPoint{Hash: txid, Index: uint32(st.ToLocalIndex)}, nil, nil)
+		in.Sequence = wire.MaxTxInSequenceNum - 2
+		tx.AddTxIn(in)
+		tx.AddTxOut(wire.NewTxOut(prev.Value-40_000-int64(i), lntest.P2WPKH(forger.PubKey())))
+		tx.AddTxOut(wire.NewTxOut(20_000, e.payoutScript))
+		sig, err := txscript.RawTxInWitnessSignature(tx, txscript.NewTxSigHashes(tx, fetcher), 0, prev.Value,
+			st.ToLocalScript, txscript.SigHashSingle|txscript.SigHashAnyOneCanPay, forger)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tx.TxIn[0].Witness = wire.TxWitness{sig, {1}, st.ToLocalScript}
+		var raw bytes.Buffer
+		if err := tx.Serialize(&raw); err != nil {
+			b.Fatal(err)
+		}
+		blob, err := lncrypto.Encrypt(lncrypto.CipherChaCha20Poly1305, raw.Bytes(), txid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := tower.StoredAppointment{Appointment: tower.Appointment{Network: "regtest", Locator: lncrypto.Locator(txid),
+			EncryptedBlob: blob, Cipher: lncrypto.CipherChaCha20Poly1305, ToSelfDelay: 144, StartBlock: tip,
+			EndBlock: tip + 1000, RewardSat: 20_000, UserSignature: strings.Repeat("y", 104)},
+			Source: "rest", ReceivedAt: time.Now().UTC(), AcceptedTip: tip}
+		_, _ = rand.Read(a.UserPubkey[1:])
+		a.UserPubkey[0] = 3
+		as[i] = a
+	}
+	_, rej, err := e.st.SaveAppointments(ctx, as, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range rej {
+		if r != nil {
+			b.Fatal(r)
+		}
+	}
+}
+
+// checkJunk checks that every junk appointment on the breach got its
+// failed record.
+func (e *breachBench) checkJunk(b *testing.B, ctx context.Context, commit *wire.MsgTx) {
+	b.Helper()
+	if e.junk == 0 {
+		return
+	}
+	js, err := e.st.JusticeForBreach(ctx, commit.TxHash())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var failed int
+	for _, j := range js {
+		if j.Outcome == tower.JusticeFailed && j.Reason == monitor.ReasonBadSignature {
+			failed++
+		}
+	}
+	if failed != e.junk {
+		b.Fatalf("%d junk appointments recorded bad_signature, want %d", failed, e.junk)
+	}
 }
