@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"math/big"
 	"os"
@@ -227,4 +228,126 @@ func TestOpenRefusesReserveThatDoesNotFit(t *testing.T) {
 	if _, err := os.Stat(fs.Dir + "/vigil.db.reserve"); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a disabled reserve created a file: %v", err)
 	}
+}
+
+// TestReserveCapacity measures what a released reserve buys: how many of
+// each write the chain watchers and responders make fit into it before the
+// disk is full again, (a) when a reader holds the WAL (a long backup: every
+// commit appends its pages) and (b) when the checkpointer runs between
+// writes, as it does when blocks come seconds apart (the WAL is reused and
+// only the database's growth costs space). Blocks keep a bounded window of
+// hashes, so (b) for blocks is capped. The figures, scaled to
+// store.reserve_bytes, are in operations.md §5.
+func TestReserveCapacity(t *testing.T) {
+	const reserve = 8 << 20
+	const capped = 20_000
+	fs := smallfs.Mount(t, 96<<20)
+	path := fs.Dir + "/vigil.db"
+	s, err := Open(Config{Path: path, Logger: quiet, ReserveBytes: reserve, ReserveCheck: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	ctx := context.Background()
+	r := testRequest(1, 1)
+	if _, err := s.SaveRequest(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	seq := uint64(0)
+	actions := []struct {
+		name string
+		do   func() error
+	}{
+		{"ethereum block (batch with its hash and the cursor)", func() error {
+			seq++
+			h := common.BigToHash(new(big.Int).SetUint64(seq))
+			return s.ApplyChain(ctx, proofs.ChainBatch{Cursor: proofs.Cursor{Number: seq, Hash: h}, Blocks: []proofs.BlockRef{{Number: seq, Hash: h}}})
+		}},
+		{"bitcoin block (cursor with its hash)", func() error {
+			seq++
+			return s.SetBtcCursor(ctx, uint32(seq), chainhash.Hash{byte(seq), byte(seq >> 8), byte(seq >> 16)})
+		}},
+		{"update record (inserted, then saved as sent)", func() error {
+			seq++
+			u := proofs.Update{Channel: r.Channel, NonClosing: r.NonClosing, Outcome: proofs.OutcomePending, TxNonce: seq}
+			id, err := s.InsertUpdate(ctx, u)
+			if err != nil {
+				return err
+			}
+			u.ID, u.TxHash = id, common.BigToHash(new(big.Int).SetUint64(seq))
+			return s.SaveUpdate(ctx, u)
+		}},
+		{"justice record (inserted with a 400-byte transaction, then saved)", func() error {
+			seq++
+			j := tower.Justice{BreachTxID: chainhash.Hash{byte(seq), byte(seq >> 8), 1}, Raw: make([]byte, 400),
+				Outcome: tower.JusticeBroadcast, CreatedAt: time.Unix(int64(seq), 0).UTC()}
+			id, err := s.InsertJustice(ctx, j)
+			if err != nil {
+				return err
+			}
+			j.ID, j.TxID = id, chainhash.Hash{byte(seq), byte(seq >> 8), 2}
+			return s.SaveJustice(ctx, j)
+		}},
+	}
+	for _, pinned := range []bool{false, true} {
+		for _, a := range actions {
+			fs.Fill()
+			var release func()
+			if pinned {
+				release = pinReader(t, path)
+			}
+			n, stopped := 0, error(nil)
+			for i := 0; i < capped && stopped == nil; i++ {
+				if stopped = a.do(); stopped == nil && s.Reserve().Spent {
+					n++
+				}
+				if !pinned {
+					s.checkpoint("PASSIVE") // what the checkpointer does between spaced writes
+				}
+			}
+			if !s.Reserve().Spent {
+				t.Logf("%s, WAL pinned %v: %d writes on the full disk without needing the reserve", a.name, pinned, capped)
+			} else if stopped == nil {
+				t.Logf("%s, WAL pinned %v: more than %d in %s (capped)", a.name, pinned, n, mib(reserve))
+			} else {
+				t.Logf("%s, WAL pinned %v: %d in %s, %.0f bytes each", a.name, pinned, n, mib(reserve), float64(reserve)/float64(max(n, 1)))
+				if !monitor.IsStorageUnavailable(stopped) {
+					t.Fatalf("%s: %v", a.name, stopped)
+				}
+			}
+			if pinned && n < 100 {
+				t.Fatalf("%s: only %d fit in the released reserve", a.name, n)
+			}
+			if release != nil {
+				release()
+			}
+			fs.Free()
+			deadline := time.Now().Add(10 * time.Second)
+			for s.Reserve().Spent {
+				if time.Now().After(deadline) {
+					t.Fatalf("reserve not re-created: %+v", s.Reserve())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+}
+
+// pinReader holds a read transaction on the database, as a long backup
+// would, so the WAL cannot start over.
+func pinReader(t *testing.T, path string) func() {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM state`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return func() { _ = tx.Rollback(); _ = db.Close() }
 }
