@@ -154,8 +154,9 @@ func (s *Store) commitGroup() {
 		// it (reserve.go).
 		if len(batch) == 1 {
 			batch[0].err = wrap(batch[0].op, err)
-			s.releaseReserve(batch[0].err)
-			s.noteWrite(batch[0].err)
+			if !s.releaseReserve(batch[0].err) { // a release is logged at error by itself
+				s.noteWrite(batch[0].err)
+			}
 		} else {
 			for _, it := range batch {
 				it.err = s.writeIntake(ctx, it.op, func(tx *sql.Tx) error { return it.fn(ctx, tx) })

@@ -389,8 +389,9 @@ func (s *Store) writeIntake(ctx context.Context, op string, fn func(tx *sql.Tx) 
 	}
 	err := s.writeTx(ctx, op, fn)
 	if err != nil {
-		s.releaseReserve(err)
-		s.noteWrite(err)
+		if !s.releaseReserve(err) { // a release is logged at error by itself
+			s.noteWrite(err)
+		}
 		return err
 	}
 	s.committed()
