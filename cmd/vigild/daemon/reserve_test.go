@@ -12,9 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
 	"github.com/vigil-monitor/vigil/internal/testkit/smallfs"
 	"github.com/vigil-monitor/vigil/monitor"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 const (
@@ -165,5 +168,89 @@ func TestDiskFullReserveKeepsChannelsWatched(t *testing.T) {
 	}
 	if st := v.stats(); st.Store == nil || st.Store.ReserveReleased || st.Updates.Submitted != 1 {
 		t.Fatalf("after restart: store %+v, updates %+v", st.Store, st.Updates)
+	}
+}
+
+// TestTowerDiskFullReserveBreachAnswered: the watchtower's data directory
+// is on a real small tmpfs with a 4 MiB reserve. An appointment is stored,
+// the disk is filled to the last byte (a reader holding the WAL) and blocks
+// are mined: the Bitcoin watcher's first cursor write that finds no space
+// releases the reserve and the watcher keeps following the tip. Another
+// appointment is refused storage_unavailable, /healthz says
+// disk_reserve_spent; the breach mined now is answered with the justice
+// transaction while the disk is still full. Once space is freed the
+// reserve is re-created and appointments are taken again.
+//
+// Without the reserve the breach is answered only after space returns
+// (TestTowerDiskFullBreachAnsweredAfter).
+func TestTowerDiskFullReserveBreachAnswered(t *testing.T) {
+	fs := smallfs.Mount(t, 32<<20)
+	chain := ethtest.New(t, 1)
+	btc := btctest.Start(t)
+	btc.Generate(t, 101)
+	payout, _ := payoutAddress(t)
+	dataDir := filepath.Join(fs.Dir, "data")
+	v := towerVigil(t, chain, btc, vigilOpts{key: chain.Keys[0], conf: 1, dataDir: dataDir,
+		reserveBytes: testReserve, reserveCheck: testReserveCheck}, payout)
+	b := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	ethtest.Eventually(t, defaultWait, "vigil to follow the Bitcoin tip", func() bool {
+		return v.stats().Lightning.LastProcessed >= uint32(btc.Height(t))
+	})
+	if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b.appt))); code != http.StatusCreated {
+		t.Fatalf("PUT appointment: %d %v", code, body)
+	}
+
+	release := pinWAL(t, filepath.Join(dataDir, "vigil.db"))
+	fs.Fill()
+	btc.Generate(t, 20) // each block is a cursor write that needs new space
+	tip := uint32(btc.Height(t))
+	ethtest.Eventually(t, defaultWait, "the watcher to follow the tip on a full disk", func() bool {
+		return v.stats().Lightning.LastProcessed >= tip
+	})
+	if st := v.stats().Store; st == nil || !st.ReserveReleased || st.ReserveReleases != 1 {
+		t.Fatalf("store stats after the disk filled: %+v", st)
+	}
+	v.waitHealth(t, http.StatusServiceUnavailable, "store", "disk_reserve_spent")
+
+	// A new appointment is refused (never an internal error).
+	b2 := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000)
+	var code int
+	var body map[string]any
+	ethtest.Eventually(t, defaultWait, "the tower to take the new tip", func() bool {
+		code, body = v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b2.appt)))
+		return body["error"] != string(monitor.ReasonStartBlockOutOfWindow)
+	})
+	if code != http.StatusServiceUnavailable || body["error"] != string(monitor.ReasonStorageUnavailable) {
+		t.Fatalf("PUT appointment with the reserve spent: %d %v", code, body)
+	}
+
+	// The breach, on the still full disk: answered.
+	btc.Broadcast(t, b.commit)
+	btc.Generate(t, 1)
+	ethtest.Eventually(t, defaultWait, "vigil's justice transaction on a full disk", func() bool {
+		return spenderInMempool(t, btc, b.commit.TxHash()) != nil && v.stats().Lightning.JusticeBroadcast > 0
+	})
+	if st := v.stats().Store; st == nil || !st.ReserveReleased {
+		t.Fatalf("the reserve was re-created before space was freed: %+v", st)
+	}
+	select {
+	case err := <-v.done:
+		t.Fatalf("vigild stopped on a full disk: %v", err)
+	default:
+	}
+
+	// Space returns: the reserve is re-created, appointments are taken.
+	release()
+	fs.Free()
+	ethtest.Eventually(t, defaultWait, "the reserve re-created", func() bool {
+		st := v.stats().Store
+		return st != nil && !st.ReserveReleased
+	})
+	if n := reserveAllocated(t, dataDir); n < testReserve {
+		t.Fatalf("re-created reserve holds %d bytes", n)
+	}
+	v.waitHealth(t, http.StatusOK, "store", "ok")
+	if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(b2.appt))); code != http.StatusCreated {
+		t.Fatalf("PUT appointment after space returned: %d %v", code, body)
 	}
 }
