@@ -164,7 +164,9 @@ func (r *reserve) release(cause error) bool {
 	if r.spent.Load() {
 		return true
 	}
-	if err := os.Truncate(r.path, 0); err != nil {
+	// A reserve file the operator deleted to free space counts as
+	// released: it is re-created with the others.
+	if err := os.Truncate(r.path, 0); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		if rerr := os.Remove(r.path); rerr != nil {
 			r.log.Error("disk full: the disk reserve could not be released; free space now", "reserve", r.path,
 				"err", errors.Join(err, rerr), "cause", cause)
