@@ -18,13 +18,15 @@
 // fail fast with ErrLocked. The database files are the owner's only (0600,
 // perm.go). A full or read-only disk makes writes fail with a
 // storage_unavailable rejection, not an internal error, and the same Store
-// writes again once space returns (fault.go).
+// writes again once space returns (fault.go). Before that, a disk reserve
+// allocated at Open is released so that the chain watchers and responders
+// keep recording while new requests are refused (reserve.go).
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
 // beyond the nonce ordering that proofs.Store documents and never logs
-// client data. Its one goroutine, the checkpointer (checkpoint.go), ends
-// with Close. Callers outside cmd should depend on the store ports their
+// client data. Its one goroutine, the checkpointer (checkpoint.go), which
+// also re-creates a released reserve, ends with Close. Callers outside cmd should depend on the store ports their
 // own package declares, not on this package.
 package store
 
