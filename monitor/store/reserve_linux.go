@@ -27,6 +27,9 @@ func allocate(path string, size int64) error {
 		err = writeZeros(f, size)
 	}
 	if err == nil {
+		err = f.Truncate(size) // a larger reserve left by an earlier setting
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
