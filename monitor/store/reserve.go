@@ -116,13 +116,19 @@ func (r *reserve) plan(dbExists bool) (spent bool, err error) {
 		return false, nil // unknown free space: allocate decides
 	}
 	if exists && dbExists {
-		r.log.Error(fmt.Sprintf("disk full: the %s disk reserve released by an earlier run cannot be re-created; "+
-			"new requests are refused until it is: free space on %s now", mib(r.size), r.dir),
-			"reserve", r.path, "free_bytes", free)
-		r.spent.Store(true)
 		return true, nil
 	}
 	return false, r.doesNotFit(free)
+}
+
+// startSpent marks the reserve spent at Open (see plan), once the lock is
+// held.
+func (r *reserve) startSpent() {
+	free, _ := freeBytes(r.dir)
+	r.log.Error(fmt.Sprintf("disk full: the %s disk reserve released by an earlier run cannot be re-created; "+
+		"new requests are refused until it is: free space on %s now", mib(r.size), r.dir),
+		"reserve", r.path, "free_bytes", free)
+	r.spent.Store(true)
 }
 
 func (r *reserve) doesNotFit(free int64) error {

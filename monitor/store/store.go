@@ -26,8 +26,9 @@
 // signatures, profitability, schedules or chains, applies no business rules
 // beyond the nonce ordering that proofs.Store documents and never logs
 // client data. Its one goroutine, the checkpointer (checkpoint.go), which
-// also re-creates a released reserve, ends with Close. Callers outside cmd should depend on the store ports their
-// own package declares, not on this package.
+// also re-creates a released reserve, ends with Close. Callers outside cmd
+// should depend on the store ports their own package declares, not on this
+// package.
 package store
 
 import (
@@ -182,6 +183,9 @@ func Open(cfg Config) (*Store, error) {
 			_ = unlockFile(lock)
 			return nil, err
 		}
+	}
+	if spent {
+		res.startSpent()
 	}
 	s := &Store{lock: lock, log: cfg.Logger, path: path, res: res}
 	s.g.init()

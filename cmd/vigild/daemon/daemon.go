@@ -700,7 +700,7 @@ func (d *Daemon) health(ctx context.Context, st Store, stats *stats, reg *regist
 	p := rest.HealthPart{Status: rest.HealthOK}
 	if r, ok := st.(reserveReporter); ok && r.Reserve().Spent {
 		// The probe write is skipped: the freed space is the channels'.
-		p = reserveSpentHealth(r.Reserve())
+		p = reserveSpentHealth(r)
 	} else if err := st.SetState(ctx, "health.probe", now.UTC().Format(time.RFC3339Nano)); err != nil {
 		d.log.Warn("health check: the store does not take a write", "err", err)
 		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: "storage_unavailable", Message: "the store does not take a write"}

@@ -33,7 +33,10 @@ func (s storeSection) FillSnapshot(out *monitor.StatsSnapshot) {
 	}
 }
 
-func reserveSpentHealth(st store.ReserveStatus) rest.HealthPart {
+// reserveSpentHealth is the store part of /healthz while the reserve is
+// spent.
+func reserveSpentHealth(r reserveReporter) rest.HealthPart {
+	st := r.Reserve()
 	return rest.HealthPart{Status: rest.HealthUnavailable, Error: healthDiskReserveSpent,
 		Message: fmt.Sprintf("the disk filled and its %d-byte reserve was released for the watchers; %d bytes free; "+
 			"new requests are refused until space is freed", st.Bytes, st.FreeBytes)}
