@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -153,7 +154,7 @@ func (r *reserve) create() error {
 	} else {
 		_ = os.Remove(r.path)
 	}
-	if errors.Is(err, fs.ErrNotExist) {
+	if !errors.Is(err, syscall.ENOSPC) {
 		return fmt.Errorf("store: create the reserve %s: %w", r.path, err)
 	}
 	free, _ := freeBytes(r.dir)
