@@ -90,6 +90,9 @@ type StoreConfig struct {
 	BusyTimeout time.Duration // busy_timeout
 	URL         string        // url: a PostgreSQL database instead of the SQLite file
 	LeaseCheck  time.Duration // lease_check: leader check and follower retry interval (with URL)
+	// ReserveBytes is reserve_bytes: the SQLite store's disk reserve, 0
+	// disables it.
+	ReserveBytes int64
 }
 
 // EthereumConfig is the [ethereum] section.

@@ -70,7 +70,7 @@ func TestDefaults(t *testing.T) {
 		Log:     LogConfig{Level: "info", Format: "text"},
 		API: APIConfig{Listen: "127.0.0.1:5080", AdminTokenFile: "/home/op/.vigil/admin.token",
 			MaxBodyBytes: 65536, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second, PageLimitMax: 1000},
-		Store: StoreConfig{Path: "/home/op/.vigil/vigil.db", BusyTimeout: 5 * time.Second, LeaseCheck: time.Second},
+		Store: StoreConfig{Path: "/home/op/.vigil/vigil.db", BusyTimeout: 5 * time.Second, LeaseCheck: time.Second, ReserveBytes: 64 << 20},
 		Ethereum: EthereumConfig{RPCURL: "http://127.0.0.1:8545", RegistryAddress: registry,
 			Confirmations: 2, PollInterval: 2 * time.Second, MaxBlockRange: 5000,
 			KeystoreFile: "/keys/key.json", PasswordFile: "/keys/password", RPCTimeout: 10 * time.Second},

@@ -45,6 +45,8 @@ var settings = []setting{
 		func(c *Config) value { return stringValue{&c.Store.Path} }},
 	{"store.busy_timeout", "5s", "", "how long a write waits for a locked database",
 		func(c *Config) value { return durationValue{&c.Store.BusyTimeout} }},
+	{"store.reserve_bytes", "67108864", "", "bytes of disk the SQLite store reserves beside the database at start and gives to the chain watchers and responders when the disk fills (new requests are then refused until space is freed); 0 disables it",
+		func(c *Config) value { return uintValue[int64]{&c.Store.ReserveBytes} }},
 	{"store.url", "", "(unset: the SQLite file store.path)", "PostgreSQL database to use instead, postgres://user@host:port/database; keep its password in ~/.pgpass or $PGPASSFILE",
 		func(c *Config) value { return stringValue{&c.Store.URL} }},
 	{"store.lease_check", "1s", "", "with store.url: how often a replica leading a role checks its lock connection, a follower tries for a free role, and every replica reads new and removed appointments into its locator index; a role whose leader died is taken within about this once the server has ended the leader's session",

@@ -186,6 +186,21 @@ type StatsSnapshot struct {
 	// Replica is set on replicas sharing a PostgreSQL store: the acting
 	// roles this replica holds now.
 	Replica *ReplicaStatus `json:"replica,omitempty"`
+	// Store is set for the SQLite store: its disk reserve.
+	Store *StoreStats `json:"store,omitempty"`
+}
+
+// StoreStats is the SQLite store's disk reserve. ReserveReleased is true
+// from the moment a full disk made the store release the reserve (to the
+// watchers and responders; new requests are refused storage_unavailable)
+// until free space let it be re-created.
+type StoreStats struct {
+	ReserveBytes    int64 `json:"reserve_bytes"`
+	ReserveReleased bool  `json:"reserve_released"`
+	// ReserveReleases counts releases since the daemon started.
+	ReserveReleases int64 `json:"reserve_releases"`
+	// FreeBytes is the data directory's free space, -1 when unknown.
+	FreeBytes int64 `json:"free_bytes"`
 }
 
 // ReplicaStatus is what a replica leads: the roles it holds ("ethereum",

@@ -107,6 +107,10 @@ var (
 	btcProcessed   = gauge("vigil_btc_last_processed_block", "Last Bitcoin block matched against the stored locators.")
 	btcBehind      = gauge("vigil_btc_blocks_behind", "Blocks between the Bitcoin tip and the last processed block.")
 	btcOutOfSync   = gauge("vigil_btc_node_out_of_sync", "1 while the Bitcoin node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): appointments are refused with node_out_of_sync.", "problem")
+	storeReserve   = gauge("vigil_store_reserve_bytes", "Size of the SQLite store's disk reserve (store.reserve_bytes; 0: disabled).")
+	storeReleased  = gauge("vigil_store_reserve_released", "1 while the SQLite store's disk reserve is released: the disk filled, the watchers and responders write into the reserve's space and new requests are refused storage_unavailable until space is freed.")
+	storeReleases  = counter("vigil_store_reserve_releases_total", "Times the SQLite store released its disk reserve because the disk was full, since the daemon started.")
+	storeFree      = gauge("vigil_store_free_bytes", "Free space of the SQLite store's file system, in bytes; absent when unknown.")
 	btcLastPollAge = gauge("vigil_btc_last_successful_poll_age_seconds", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
 )
 
@@ -208,6 +212,14 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	if c.tower || snap.Lightning.Enabled {
 		collectLightning(out, snap)
 		collectBitcoin(out, snap, now)
+	}
+	if st := snap.Store; st != nil {
+		out.put(storeReserve, float64(st.ReserveBytes))
+		out.put(storeReleased, boolGauge(st.ReserveReleased))
+		out.put(storeReleases, float64(st.ReserveReleases))
+		if st.FreeBytes >= 0 {
+			out.put(storeFree, float64(st.FreeBytes))
+		}
 	}
 }
 

@@ -83,6 +83,7 @@ type replicaFixture struct{}
 
 func (replicaFixture) FillSnapshot(out *monitor.StatsSnapshot) {
 	out.Replica = &monitor.ReplicaStatus{Roles: []string{"ethereum"}, Terms: map[string]int64{"ethereum": 3}}
+	out.Store = &monitor.StoreStats{ReserveBytes: 64 << 20, ReserveReleased: true, ReserveReleases: 1, FreeBytes: 1 << 20}
 }
 
 // BenchmarkObservedRequest is the cost of one GET /healthz, most of which
@@ -151,6 +152,10 @@ func TestMetricsFamilies(t *testing.T) {
 		"vigil_btc_blocks_behind":                    {"gauge", ""},
 		"vigil_btc_node_out_of_sync":                 {"gauge", "problem"},
 		"vigil_btc_last_successful_poll_age_seconds": {"gauge", ""},
+		"vigil_store_reserve_bytes":                  {"gauge", ""},
+		"vigil_store_reserve_released":               {"gauge", ""},
+		"vigil_store_reserve_releases_total":         {"counter", ""},
+		"vigil_store_free_bytes":                     {"gauge", ""},
 		"vigil_http_requests_total":                  {"counter", "code,method,route"},
 		"vigil_http_request_duration_seconds":        {"histogram", "method,route"},
 	}

@@ -99,7 +99,7 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 		pol.Altruistic[a] = true
 	}
 	return daemon.Config{
-		Version: buildinfo.Version(), Logger: log, DataDir: c.DataDir, DBPath: c.Store.Path, DBBusyTimeout: c.Store.BusyTimeout, StoreURL: c.Store.URL, LeaseCheck: c.Store.LeaseCheck,
+		Version: buildinfo.Version(), Logger: log, DataDir: c.DataDir, DBPath: c.Store.Path, DBBusyTimeout: c.Store.BusyTimeout, DBReserveBytes: c.Store.ReserveBytes, StoreURL: c.Store.URL, LeaseCheck: c.Store.LeaseCheck,
 		APIListen: c.API.Listen, AdminTokenFile: c.API.AdminTokenFile, MaxBodyBytes: c.API.MaxBodyBytes,
 		PageLimitMax: c.API.PageLimitMax, ReadTimeout: c.API.ReadTimeout, WriteTimeout: c.API.WriteTimeout, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
 		Registry: c.Ethereum.RegistryAddress, MonitorRegistry: c.Ethereum.MonitorRegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,

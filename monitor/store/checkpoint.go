@@ -99,10 +99,20 @@ func (s *Store) committed() {
 func (s *Store) checkpointLoop() {
 	c := s.ck
 	defer close(c.done)
+	// A spent disk reserve is re-created on this goroutine (reserve.go).
+	var recheck <-chan time.Time
+	if s.res != nil {
+		t := time.NewTicker(s.res.check)
+		defer t.Stop()
+		recheck = t.C
+	}
 	for {
 		select {
 		case <-c.stop:
 			return
+		case <-recheck:
+			s.res.recheck()
+			continue
 		case <-c.kick:
 		}
 		// Let commits gather, so one checkpoint writes a page changed by

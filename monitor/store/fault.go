@@ -48,10 +48,18 @@ func storageError(op string, err error) error {
 }
 
 // noteWrite records the outcome of a write for the once-per-change log.
+// With the disk reserve released, a write that succeeds again is not yet
+// the end of the fault: intake stays refused until the reserve is
+// re-created (reserve.go), and the log says so.
 func (s *Store) noteWrite(err error) {
 	if err == nil {
 		if s.faulty.CompareAndSwap(true, false) {
-			s.log.Info("store: writes succeed again; intake and the watchers resume")
+			if s.res != nil && s.res.spent.Load() {
+				s.log.Warn("store: writes succeed again, in the space of the released disk reserve: the watchers and responders resume; " +
+					"new requests stay refused until space is freed and the reserve re-created")
+			} else {
+				s.log.Info("store: writes succeed again; intake and the watchers resume")
+			}
 		}
 		return
 	}

@@ -78,6 +78,9 @@ func (s *Store) groupWrite(ctx context.Context, op string, fn func(ctx context.C
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
+	if err := s.intakeRefused(op); err != nil {
+		return err
+	}
 	g := &s.g
 	it := &groupItem{op: op, fn: fn, done: make(chan struct{})}
 	g.mu.Lock()
@@ -146,13 +149,17 @@ func (s *Store) commitGroup() {
 		s.committed()
 	} else {
 		// Nothing was written. Run the items one by one, so that a failure
-		// belongs to the item that caused it.
+		// belongs to the item that caused it. These are new client
+		// requests: a full disk releases the reserve but they do not use
+		// it (reserve.go).
 		if len(batch) == 1 {
 			batch[0].err = wrap(batch[0].op, err)
-			s.noteWrite(batch[0].err)
+			if !s.releaseReserve(batch[0].err) { // a release is logged at error by itself
+				s.noteWrite(batch[0].err)
+			}
 		} else {
 			for _, it := range batch {
-				it.err = s.write(ctx, it.op, func(tx *sql.Tx) error { return it.fn(ctx, tx) })
+				it.err = s.writeIntake(ctx, it.op, func(tx *sql.Tx) error { return it.fn(ctx, tx) })
 			}
 		}
 	}

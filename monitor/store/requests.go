@@ -77,7 +77,7 @@ func (s *Store) SaveRequest(ctx context.Context, r proofs.Request) (monitor.Save
 func (s *Store) SaveRequests(ctx context.Context, reqs []proofs.Request) (results []monitor.SaveResult, rejections []error, err error) {
 	results = make([]monitor.SaveResult, len(reqs))
 	rejections = make([]error, len(reqs))
-	err = s.write(ctx, "save requests", func(tx *sql.Tx) error {
+	err = s.writeIntake(ctx, "save requests", func(tx *sql.Tx) error {
 		for i := range reqs {
 			res, err := s.saveRequest(ctx, tx, &reqs[i])
 			var me *monitor.Error

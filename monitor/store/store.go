@@ -18,14 +18,17 @@
 // fail fast with ErrLocked. The database files are the owner's only (0600,
 // perm.go). A full or read-only disk makes writes fail with a
 // storage_unavailable rejection, not an internal error, and the same Store
-// writes again once space returns (fault.go).
+// writes again once space returns (fault.go). Before that, a disk reserve
+// allocated at Open is released so that the chain watchers and responders
+// keep recording while new requests are refused (reserve.go).
 //
 // The package stores and retrieves; it must not decide. It knows nothing of
 // signatures, profitability, schedules or chains, applies no business rules
 // beyond the nonce ordering that proofs.Store documents and never logs
-// client data. Its one goroutine, the checkpointer (checkpoint.go), ends
-// with Close. Callers outside cmd should depend on the store ports their
-// own package declares, not on this package.
+// client data. Its one goroutine, the checkpointer (checkpoint.go), which
+// also re-creates a released reserve, ends with Close. Callers outside cmd
+// should depend on the store ports their own package declares, not on this
+// package.
 package store
 
 import (
@@ -64,6 +67,14 @@ type Config struct {
 	BusyTimeout time.Duration
 	// Logger receives migration and lifecycle messages. Default slog.Default().
 	Logger *slog.Logger
+	// ReserveBytes is the size of the disk reserve, Path + ".reserve",
+	// allocated at Open and released when a write finds the disk full, so
+	// that the watchers and responders keep recording (reserve.go). 0
+	// disables it.
+	ReserveBytes int64
+	// ReserveCheck is how often a spent reserve's file system is checked
+	// for room to re-create it. Default 5s.
+	ReserveCheck time.Duration
 }
 
 const (
@@ -96,6 +107,8 @@ type Store struct {
 	walLong atomic.Bool
 	// faulty is set while writes fail on a storage fault (fault.go).
 	faulty atomic.Bool
+	// res is the disk reserve; nil when disabled (reserve.go).
+	res *reserve
 
 	closeOnce sync.Once
 	closeErr  error
@@ -142,11 +155,39 @@ func Open(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("store: %s is not a directory", filepath.Dir(path))
 	}
 
+	if cfg.ReserveBytes < 0 {
+		return nil, fmt.Errorf("store: Config.ReserveBytes must not be negative; got %d", cfg.ReserveBytes)
+	}
+	// The reserve is checked before anything is created, so that a disk
+	// too full for it fails the start with nothing left behind.
+	var res *reserve
+	spent := false
+	if cfg.ReserveBytes > 0 {
+		res = newReserve(path, cfg.ReserveBytes, cfg.ReserveCheck, cfg.Logger)
+		_, dbErr := os.Stat(path)
+		if spent, err = res.plan(dbErr == nil); err != nil {
+			return nil, err
+		}
+	}
+
+	_, lockErr := os.Stat(path + ".lock")
 	lock, err := lockFile(path + ".lock")
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{lock: lock, log: cfg.Logger, path: path}
+	if res != nil && !spent {
+		if err := res.create(); err != nil {
+			if lockErr != nil { // created by this call: leave nothing behind
+				_ = os.Remove(path + ".lock")
+			}
+			_ = unlockFile(lock)
+			return nil, err
+		}
+	}
+	if spent {
+		res.startSpent()
+	}
+	s := &Store{lock: lock, log: cfg.Logger, path: path, res: res}
 	s.g.init()
 	if err := restrictFiles(path); err != nil {
 		_ = s.Close()
@@ -327,25 +368,55 @@ func (st *stmts) close() error {
 
 // write runs fn in a write transaction and commits it. A *monitor.Error
 // from fn (a rejection) is returned as is; other errors are wrapped with op.
+//
+// A write that fails for lack of space releases the disk reserve and is
+// tried once more in the space freed (reserve.go): these are the writes
+// that protect what was already promised.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	err := s.writeTx(ctx, op, fn)
+	if err != nil && s.releaseReserve(err) {
+		err = s.writeTx(ctx, op, fn)
+	}
 	if err != nil {
-		err = wrap(op, err)
-		s.noteWrite(err)
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		err = wrap(op, err)
-		s.noteWrite(err)
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		err = wrap(op, err)
 		s.noteWrite(err)
 		return err
 	}
 	s.committed()
+	return nil
+}
+
+// writeIntake is write for new client requests: refused while the disk
+// reserve is spent; a failure for lack of space releases the reserve (the
+// operator is alerted at once) but is not tried again, since the freed
+// space is not for new requests.
+func (s *Store) writeIntake(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := s.intakeRefused(op); err != nil {
+		return err
+	}
+	err := s.writeTx(ctx, op, fn)
+	if err != nil {
+		if !s.releaseReserve(err) { // a release is logged at error by itself
+			s.noteWrite(err)
+		}
+		return err
+	}
+	s.committed()
+	return nil
+}
+
+// writeTx runs fn in a write transaction and commits it.
+func (s *Store) writeTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return wrap(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return wrap(op, err)
+	}
 	return nil
 }
 

@@ -27,7 +27,7 @@ func (s *Store) SaveAppointments(ctx context.Context, as []tower.StoredAppointme
 			rejections[i] = wrap("save appointments", err)
 		}
 	}
-	err = s.write(ctx, "save appointments", func(tx *sql.Tx) error {
+	err = s.writeIntake(ctx, "save appointments", func(tx *sql.Tx) error {
 		for i := range as {
 			if args[i] == nil {
 				continue

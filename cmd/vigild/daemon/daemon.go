@@ -49,6 +49,12 @@ type Config struct {
 	DataDir       string
 	DBPath        string // default DataDir/vigil.db
 	DBBusyTimeout time.Duration
+	// DBReserveBytes is the SQLite store's disk reserve (store.Config's
+	// ReserveBytes; config/ supplies the default, 0 disables it);
+	// DBReserveCheck how often a spent reserve's disk is checked for room
+	// to re-create it (default 5s).
+	DBReserveBytes int64
+	DBReserveCheck time.Duration
 	// StoreURL, when set, is a PostgreSQL database used instead of the
 	// SQLite file DBPath.
 	StoreURL string
@@ -333,6 +339,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if btcRun != nil {
 		acting = append(acting, actingPart{role: roleBitcoin, run: btcRun})
 	}
+	if r, ok := st.(reserveReporter); ok {
+		stats.reg.Register(storeSection{r})
+	}
 	if el != nil {
 		stats.reg.Register(replicaSection{&d.roles})
 		shareStats(stats, st, cfg.Clock, d.log.With("subsystem", "stats"))
@@ -445,7 +454,8 @@ func (d *Daemon) openStore(ctx context.Context) (Store, elector, error) {
 			return nil, nil, fmt.Errorf("data_dir: %w", err)
 		}
 	}
-	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store")})
+	st, err := store.Open(store.Config{Path: cfg.DBPath, BusyTimeout: cfg.DBBusyTimeout, Logger: d.log.With("subsystem", "store"),
+		ReserveBytes: cfg.DBReserveBytes, ReserveCheck: cfg.DBReserveCheck})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -688,7 +698,10 @@ func (d *Daemon) health(ctx context.Context, st Store, stats *stats, reg *regist
 		parts["matrix"] = p
 	}
 	p := rest.HealthPart{Status: rest.HealthOK}
-	if err := st.SetState(ctx, "health.probe", now.UTC().Format(time.RFC3339Nano)); err != nil {
+	if r, ok := st.(reserveReporter); ok && r.Reserve().Spent {
+		// The probe write is skipped: the freed space is the channels'.
+		p = reserveSpentHealth(r)
+	} else if err := st.SetState(ctx, "health.probe", now.UTC().Format(time.RFC3339Nano)); err != nil {
 		d.log.Warn("health check: the store does not take a write", "err", err)
 		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: "storage_unavailable", Message: "the store does not take a write"}
 	}

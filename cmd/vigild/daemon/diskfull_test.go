@@ -56,7 +56,10 @@ func pinWAL(t *testing.T, dbPath string) (release func()) {
 // TestWatcherPausesOnFullDisk). Once space is freed it recovers by itself, without a restart: the
 // room proof is stored (read again, not re-posted), the watcher catches
 // up, REST takes requests again; every acknowledged request is present,
-// also after a restart.
+// also after a restart. It runs without a disk reserve
+// (store.reserve_bytes = 0), which is also where a monitor stands once the
+// reserve's space is used up; with one, see
+// TestDiskFullReserveKeepsChannelsWatched.
 func TestDiskFullPausesAndRecovers(t *testing.T) {
 	fs := smallfs.Mount(t, 16<<20)
 	chain := ethtest.New(t, 5)
@@ -202,7 +205,9 @@ func TestDiskFullPausesAndRecovers(t *testing.T) {
 // it is full: the Bitcoin watcher stops short of the tip, another
 // appointment is refused (storage_unavailable, never an internal error),
 // vigild keeps running, and once space is freed (no restart) the Bitcoin watcher catches
-// up and the breach is answered with the justice transaction.
+// up and the breach is answered with the justice transaction. It runs
+// without a disk reserve; with one the breach is answered while the disk is
+// still full (TestTowerDiskFullReserveBreachAnswered).
 func TestTowerDiskFullBreachAnsweredAfter(t *testing.T) {
 	fs := smallfs.Mount(t, 16<<20)
 	chain := ethtest.New(t, 1)

@@ -67,6 +67,11 @@ type vigilOpts struct {
 	// unregistered: the key is not registered as a monitor before the
 	// start; observeOnly sets ethereum.observe_only.
 	unregistered, observeOnly bool
+	// reserveBytes is the SQLite store's disk reserve (0: none, as
+	// daemon.Config's default); reserveCheck how often a spent one is
+	// checked for room to re-create it.
+	reserveBytes int64
+	reserveCheck time.Duration
 }
 
 // ethNode is the Ethereum node a daemon under test dials; register
@@ -130,6 +135,7 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
 		StoreURL: o.storeURL, LeaseCheck: o.leaseCheck, ObserveOnly: o.observeOnly,
+		DBReserveBytes: o.reserveBytes, DBReserveCheck: o.reserveCheck,
 	})
 	if err != nil {
 		t.Fatal(err)
