@@ -80,6 +80,9 @@ type Config struct {
 	// watcher's last successful poll is older (default: three poll
 	// intervals plus two node timeouts).
 	HealthStaleAfter time.Duration
+	// StallAfter: the Ethereum node is stalled when its head is older
+	// than this (monitor.HeadStall); 0 disables the check.
+	StallAfter time.Duration
 
 	// The operator key: Key, or KeystoreFile + PasswordFile.
 	Key          *ecdsa.PrivateKey
@@ -149,6 +152,9 @@ type BitcoinConfig struct {
 	// appointment together (default: Config.RPCTimeout); it must be
 	// shorter than WriteTimeout.
 	RPCTimeout time.Duration
+	// StallAfter: the Bitcoin node is stalled when its tip is older than
+	// this (monitor.HeadStall); 0 disables the check.
+	StallAfter time.Duration
 }
 
 // Daemon is one running vigild.

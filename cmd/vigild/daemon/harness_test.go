@@ -67,6 +67,8 @@ type vigilOpts struct {
 	// unregistered: the key is not registered as a monitor before the
 	// start; observeOnly sets ethereum.observe_only.
 	unregistered, observeOnly bool
+	// ethStallAfter is ethereum.stall_after (0: the check is off).
+	ethStallAfter time.Duration
 }
 
 // ethNode is the Ethereum node a daemon under test dials; register
@@ -124,8 +126,8 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 	}
 	d, err := daemon.New(daemon.Config{
 		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0", WriteTimeout: o.writeTimeout,
-		HealthStaleAfter: o.staleAfter,
-		EthURL:           ethURL, ChainID: node.chainID, Registry: node.registry, Confirmations: o.conf,
+		HealthStaleAfter: o.staleAfter, StallAfter: o.ethStallAfter,
+		EthURL: ethURL, ChainID: node.chainID, Registry: node.registry, Confirmations: o.conf,
 		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
 		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,
