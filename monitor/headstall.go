@@ -93,6 +93,16 @@ func (s *HeadStall) Observe(now time.Time, number uint64, stamp time.Time) {
 	}
 }
 
+// Forget drops what was observed, unlogged: the watcher that read the
+// heads stopped (a replica that no longer leads the chain's role), and
+// what it last saw must not age on in this process's stats. The next
+// Observe starts afresh.
+func (s *HeadStall) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.known, s.number, s.stamp, s.firstSeen, s.stalled, s.since = false, 0, time.Time{}, time.Time{}, false, time.Time{}
+}
+
 // Status is the view at now: the head's age counted to now, and whether
 // it was judged stalled when last read.
 func (s *HeadStall) Status(now time.Time) HeadStatus {

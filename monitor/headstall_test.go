@@ -115,3 +115,19 @@ func TestHeadStallDisabled(t *testing.T) {
 		t.Fatalf("nil: %+v", st)
 	}
 }
+
+// TestHeadStallForget: after Forget nothing is known or stalled, and the
+// next head is judged afresh (its stall logged again).
+func TestHeadStallForget(t *testing.T) {
+	s, logs := newTestStall(time.Minute)
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	s.Observe(t0, 3, t0.Add(-time.Hour))
+	s.Forget()
+	if st := s.Status(t0); st.Known || st.Stalled {
+		t.Fatalf("after Forget: %+v", st)
+	}
+	s.Observe(t0, 3, t0.Add(-time.Hour))
+	if !s.Status(t0).Stalled || strings.Count(logs.String(), "level=ERROR") != 2 {
+		t.Fatalf("judged afresh: %+v\n%s", s.Status(t0), logs)
+	}
+}

@@ -561,6 +561,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		if err != nil {
 			return err
 		}
+		defer head.Forget() // a replica that stops leading judges no head
 		return w.Run(ctx)
 	}
 	return &ethereumParts{sender: sender, payout: payout, mode: mode, intake: intake, run: run}, nil
@@ -893,6 +894,7 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 		if err != nil {
 			return err
 		}
+		defer stats.btcTip.Forget() // a replica that stops leading judges no tip
 		return w.Run(ctx)
 	}
 	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
