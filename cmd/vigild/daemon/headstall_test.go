@@ -12,6 +12,8 @@ import (
 	"github.com/vigil-monitor/vigil/internal/testkit/btctest"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
 	"github.com/vigil-monitor/vigil/internal/testkit/gethtest"
+	"github.com/vigil-monitor/vigil/internal/testkit/lntest"
+	"github.com/vigil-monitor/vigil/monitor/tower"
 )
 
 // The head-stall tests run vigild against nodes that make blocks only on
@@ -132,17 +134,23 @@ func TestStalledEthereumNodeNoticed(t *testing.T) {
 }
 
 // TestStalledBitcoinNodeNoticed: the same for a real btcd in regtest that
-// generates no block for longer than bitcoin.stall_after.
+// generates no block for longer than bitcoin.stall_after; appointments are
+// taken meanwhile.
 func TestStalledBitcoinNodeNoticed(t *testing.T) {
 	chain := ethtest.New(t, 3)
 	btc := btctest.Start(t)
 	btc.Generate(t, 101)
+	// Its blocks are made before vigild starts.
+	appt := newBreach(t, btc, lntest.SighashSingleAnyoneCanPay, uint32(btc.Height(t))+1, 20_000).appt
 	payout, _ := payoutAddress(t)
 	bc := stallBitcoin(btc, payout)
 	bc.StallAfter = testStallAfter
 	var logs lockedBuffer
 	v := startVigil(t, chain, vigilOpts{key: chain.Keys[2], bitcoin: bc, logs: &logs})
 	checkStalledEverywhere(t, v, &logs, "lightning", "bitcoin", "tip_age_seconds", "vigil_btc")
+	if code, body := v.do(http.MethodPut, "/api/1/appointments", mustJSON(t, tower.EncodeAppointment(appt))); code != http.StatusCreated {
+		t.Fatalf("an appointment while stalled: %d %v", code, body)
+	}
 	btc.Generate(t, 1)
 	checkRecovered(t, v, &logs, "lightning", "bitcoin", "tip_age_seconds", "vigil_btc")
 	// The Ethereum half, with its check off, never said stalled.
