@@ -57,6 +57,7 @@ type BitcoinConfig struct {
 	RPCTLS          bool          // rpc_tls
 	Network         string        // network: mainnet, testnet, signet or regtest
 	PollInterval    time.Duration // poll_interval
+	StallAfter      time.Duration // stall_after: a tip older than this is a stalled node; 0: off
 	StartHeight     uint64        // start_height: 0 means the tip at first start
 	PayoutAddress   string        // payout_address: where bounties go
 	MinRewardSat    uint64        // min_reward_sat
@@ -106,6 +107,7 @@ type EthereumConfig struct {
 	StartBlock             uint64         // start_block
 	Confirmations          uint64         // confirmations
 	PollInterval           time.Duration  // poll_interval
+	StallAfter             time.Duration  // stall_after: a head older than this is a stalled node; 0: off
 	MaxBlockRange          uint64         // max_block_range
 	KeystoreFile           string         // keystore_file
 	PasswordFile           string         // password_file

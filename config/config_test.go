@@ -72,7 +72,7 @@ func TestDefaults(t *testing.T) {
 			MaxBodyBytes: 65536, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second, PageLimitMax: 1000},
 		Store: StoreConfig{Path: "/home/op/.vigil/vigil.db", BusyTimeout: 5 * time.Second, LeaseCheck: time.Second, ReserveBytes: 64 << 20},
 		Ethereum: EthereumConfig{RPCURL: "http://127.0.0.1:8545", RegistryAddress: registry,
-			Confirmations: 2, PollInterval: 2 * time.Second, MaxBlockRange: 5000,
+			Confirmations: 2, PollInterval: 2 * time.Second, StallAfter: 5 * time.Minute, MaxBlockRange: 5000,
 			KeystoreFile: "/keys/key.json", PasswordFile: "/keys/password", RPCTimeout: 10 * time.Second},
 		Gas: GasConfig{MaxGasPriceWei: big.NewInt(500_000_000_000), DeadlineMultiplier: 3,
 			ReplaceAfterBlocks: 3, MinBalanceWei: big.NewInt(10_000_000_000_000_000)},
@@ -80,7 +80,7 @@ func TestDefaults(t *testing.T) {
 			RateLimitPerKey: 5, RateBurst: 20, UpdateGasMax: 2_000_000, MarginBlocks: 4, MarginFraction: 0.2},
 		Matrix: MatrixConfig{PostReceipts: true, CatchupLimit: 1000, MaxEventBytes: 16384,
 			RateLimitPerSender: 5, RateBurst: 20},
-		Bitcoin: BitcoinConfig{RPCHost: "127.0.0.1:8332", Network: "mainnet", PollInterval: 5 * time.Second,
+		Bitcoin: BitcoinConfig{RPCHost: "127.0.0.1:8332", Network: "mainnet", PollInterval: 5 * time.Second, StallAfter: 3 * time.Hour,
 			MinRewardSat: 1000, FallbackFeeRate: 2000, MaxFeeRate: 500000, Confirmations: 6, RateLimitPerKey: 5, RateBurst: 20,
 			RPCTimeout: 10 * time.Second},
 	}
@@ -294,6 +294,9 @@ func TestValidationNamesField(t *testing.T) {
 		{"--ethereum.poll-interval=2", `ethereum.poll_interval: not a duration like "10s"`},
 		{"--ethereum.poll-interval=0s", "ethereum.poll_interval: must be positive"},
 		{"--ethereum.rpc-timeout=-1s", "ethereum.rpc_timeout: must not be negative"},
+		{"--ethereum.stall-after=-1m", "ethereum.stall_after: must not be negative"},
+		{"--ethereum.stall-after=2s", "ethereum.stall_after: must be 0 (the check off) or longer than ethereum.poll_interval (2s); got 2s"},
+		{"--bitcoin.stall-after=1s", "bitcoin.stall_after: must be 0 (the check off) or longer than bitcoin.poll_interval (5s); got 1s"},
 		{"--data-dir=", "data_dir: required"},
 		{"--log.level=verbose", `log.level: must be one of debug, info, warn, error; got "verbose"`},
 		{"--log.format=xml", "log.format: must be one of text, json"},
@@ -630,5 +633,17 @@ func TestStoreURL(t *testing.T) {
 	}
 	if c := mustLoad(t, nil, minimal()); c.Store.URL != "" || c.Store.Path == "" {
 		t.Errorf("unset: url %q, path %q; want no URL and the SQLite path", c.Store.URL, c.Store.Path)
+	}
+}
+
+// stall_after 0 turns the check off (dev chains that mine on demand); a
+// value is read as a duration.
+func TestStallAfterOffAndSet(t *testing.T) {
+	c, err := Load([]string{"--ethereum.stall-after=0", "--bitcoin.stall-after=90m"}, env(minimal()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Ethereum.StallAfter != 0 || c.Bitcoin.StallAfter != 90*time.Minute {
+		t.Fatalf("stall_after: ethereum %v, bitcoin %v", c.Ethereum.StallAfter, c.Bitcoin.StallAfter)
 	}
 }

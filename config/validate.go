@@ -97,6 +97,7 @@ func (c *Config) checkEthereum(k *checker) {
 	}
 	k.required("ethereum.registry_address", c.Ethereum.RegistryAddress != common.Address{})
 	k.positive("ethereum.poll_interval", c.Ethereum.PollInterval)
+	k.stallAfter("ethereum.stall_after", c.Ethereum.StallAfter, "ethereum.poll_interval", c.Ethereum.PollInterval)
 	k.atLeast("ethereum.max_block_range", float64(c.Ethereum.MaxBlockRange), 1)
 	k.required("ethereum.keystore_file", c.Ethereum.KeystoreFile != "")
 	k.required("ethereum.password_file", c.Ethereum.PasswordFile != "")
@@ -143,6 +144,7 @@ func (c *Config) checkBitcoin(k *checker) {
 	k.rateLimit("bitcoin.rate_limit_per_key", b.RateLimitPerKey)
 	k.atLeast("bitcoin.confirmations", float64(b.Confirmations), 1)
 	k.positive("bitcoin.rpc_timeout", b.RPCTimeout)
+	k.stallAfter("bitcoin.stall_after", b.StallAfter, "bitcoin.poll_interval", b.PollInterval)
 }
 
 // checkAnswerMargin: a PUT waits at most the node timeout for its node
@@ -224,6 +226,14 @@ func (k *checker) atLeast(key string, got, min float64) {
 func (k *checker) positive(key string, d time.Duration) {
 	if d <= 0 {
 		k.fail(key, "must be positive; got %v", d)
+	}
+}
+
+// stallAfter: a head's age is judged once per poll, so a threshold not
+// above the poll interval would call every quiet interval a stall.
+func (k *checker) stallAfter(key string, d time.Duration, pollKey string, poll time.Duration) {
+	if d != 0 && d <= poll {
+		k.fail(key, "must be 0 (the check off) or longer than %s (%v); got %v", pollKey, poll, d)
 	}
 }
 

@@ -19,7 +19,8 @@
 //     keeps its own figures (proofs.Stats, tower.Stats) and fills its part of
 //     the document as a registered Section;
 //   - whether a node follows the processed chain (nodesync.go: NodeSync, and
-//     SyncGate, which intake asks), the pause of a loop while the store
+//     SyncGate, which intake asks), whether its head still advances
+//     (headstall.go: HeadStall, judged by the head block's age), the pause of a loop while the store
 //     refuses writes (storagefault.go: StoragePause), and the life of a
 //     chain watcher that both chains' adapters run (pollloop.go: PollLoop,
 //     with Fatal for the failures that end it);

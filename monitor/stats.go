@@ -252,6 +252,15 @@ type EthereumStats struct {
 	NodeProblemCode    string `json:"node_problem_code,omitempty"`
 	NodeProblem        string `json:"node_problem,omitempty"`
 	LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
+	// HeadTime is when the head's age counts from: its block's timestamp,
+	// or when Vigil first saw that block number if earlier; HeadAgeSeconds
+	// is that age (both absent before the first head). Stalled is true
+	// while the age exceeds StallAfterSeconds (ethereum.stall_after; 0:
+	// the check is off). See HeadStall.
+	HeadTime          string   `json:"head_time,omitempty"`
+	HeadAgeSeconds    *float64 `json:"head_age_seconds,omitempty"`
+	Stalled           bool     `json:"stalled"`
+	StallAfterSeconds float64  `json:"stall_after_seconds"`
 	// Registration is the monitor's entry in the monitor registry, as last
 	// read (its payout is payout_address).
 	Registration *RegistrationStats `json:"registration,omitempty"`
@@ -334,6 +343,13 @@ type LightningStats struct {
 	NodeProblemCode    string `json:"node_problem_code,omitempty"`
 	NodeProblem        string `json:"node_problem,omitempty"`
 	LastSuccessfulPoll string `json:"last_successful_poll,omitempty"`
+	// TipTime, TipAgeSeconds, Stalled and StallAfterSeconds are the tip's
+	// age and whether the node is stalled (bitcoin.stall_after), as for
+	// Ethereum's head (EthereumStats.HeadTime).
+	TipTime           string   `json:"tip_time,omitempty"`
+	TipAgeSeconds     *float64 `json:"tip_age_seconds,omitempty"`
+	Stalled           bool     `json:"stalled"`
+	StallAfterSeconds float64  `json:"stall_after_seconds"`
 }
 
 // Snapshot returns a copy of the figures: the registry's under its lock,

@@ -352,7 +352,7 @@ type HealthPart struct {
 	// Status is "ok" or "unavailable".
 	Status string `json:"status"`
 	// Error is the stable reason when not ok (node_out_of_sync,
-	// chain_unavailable, room_unavailable, storage_unavailable...).
+	// node_stalled, chain_unavailable, room_unavailable, storage_unavailable...).
 	Error   string `json:"error,omitempty"`
 	Message string `json:"message,omitempty"`
 	// State is the part's own state word where it has one: for
@@ -362,6 +362,9 @@ type HealthPart struct {
 	// AgeSeconds is the time since the part last worked (the last
 	// successful poll or sync), when it applies.
 	AgeSeconds *float64 `json:"age_seconds,omitempty"`
+	// HeadAgeSeconds, for a chain part, is the age of its node's head
+	// block (monitor.HeadStall), once a head was read.
+	HeadAgeSeconds *float64 `json:"head_age_seconds,omitempty"`
 }
 
 // Health part statuses.

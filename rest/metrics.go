@@ -83,6 +83,8 @@ var (
 	ethBehind        = gauge("vigil_eth_blocks_behind", "Blocks between the head and the last processed block.")
 	ethOutOfSync     = gauge("vigil_eth_node_out_of_sync", "1 while the Ethereum node does not follow the processed chain, by problem (head_below_processed, processed_block_unknown): intake refuses with node_out_of_sync; see node_problem in /api/1/stats.", "problem")
 	ethLastPollAge   = gauge("vigil_eth_last_successful_poll_age_seconds", "Seconds since the Ethereum watcher last followed its node to the head; absent before the first.")
+	ethHeadAge       = gauge("vigil_eth_head_age_seconds", "Age of the Ethereum node's head block: from its timestamp, or from when vigild first saw it if earlier; absent before the first head.")
+	ethStalled       = gauge("vigil_eth_node_stalled", "1 while the Ethereum node's head is older than ethereum.stall_after (cut off from its peers or eclipsed, still on the right chain): /healthz answers 503 node_stalled; 0 otherwise and with the check off.")
 	ethBalance       = gauge("vigil_eth_balance_wei", "Balance of the monitor's sending account, in wei (float64: approximate above 2^53); absent until known.")
 	ethRegActive     = gauge("vigil_eth_monitor_registration_active", "1 while the monitor registry counts the operator account (registered, active, no exit): else intake refuses with monitor_not_registered and channels refuse its updates; absent when not read.")
 	ethRegDeposit    = gauge("vigil_eth_monitor_deposit_wei", "The operator account's deposit in the monitor registry, in wei (float64: approximate above 2^53); it falls when a penalty is claimed; absent when not read.")
@@ -111,6 +113,8 @@ var (
 	storeReleased  = gauge("vigil_store_reserve_released", "1 while the SQLite store's disk reserve is released: the disk filled, the watchers and responders write into the reserve's space and new requests are refused storage_unavailable until space is freed.")
 	storeReleases  = counter("vigil_store_reserve_releases_total", "Times the SQLite store released its disk reserve because the disk was full, since the daemon started.")
 	storeFree      = gauge("vigil_store_free_bytes", "Free space of the SQLite store's file system, in bytes; absent when unknown.")
+	btcTipAge      = gauge("vigil_btc_tip_age_seconds", "Age of the Bitcoin node's tip block: from its timestamp, or from when vigild first saw it if earlier; absent before the first tip.")
+	btcStalled     = gauge("vigil_btc_node_stalled", "1 while the Bitcoin node's tip is older than bitcoin.stall_after (cut off from its peers or eclipsed, still on the right chain): /healthz answers 503 node_stalled; 0 otherwise and with the check off.")
 	btcLastPollAge = gauge("vigil_btc_last_successful_poll_age_seconds", "Seconds since the Bitcoin watcher last followed its node to the tip; absent before the first.")
 )
 
@@ -316,6 +320,10 @@ func collectEthereum(out emitter, snap monitor.StatsSnapshot, now time.Time) {
 	if age, ok := ageSeconds(e.LastSuccessfulPoll, now); ok {
 		out.put(ethLastPollAge, age)
 	}
+	if age, ok := ageSeconds(e.HeadTime, now); ok {
+		out.put(ethHeadAge, age)
+	}
+	out.put(ethStalled, boolGauge(e.Stalled))
 	out.putWei(ethBalance, e.Balance)
 	if r := e.Registration; r != nil {
 		out.put(ethRegActive, boolGauge(r.Status == "active"))
@@ -390,6 +398,10 @@ func collectBitcoin(out emitter, snap monitor.StatsSnapshot, now time.Time) {
 	if age, ok := ageSeconds(l.LastSuccessfulPoll, now); ok {
 		out.put(btcLastPollAge, age)
 	}
+	if age, ok := ageSeconds(l.TipTime, now); ok {
+		out.put(btcTipAge, age)
+	}
+	out.put(btcStalled, boolGauge(l.Stalled))
 }
 
 // putByReason sends one series per reason seen or known, zeros included.

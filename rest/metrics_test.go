@@ -62,6 +62,7 @@ func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorde
 	ln.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastSuccess = 300, 299, now })
 	stats.SetMatrix(func(m *monitor.MatrixStatus) { m.Enabled, m.Behind, m.Lag = true, 2, time.Second })
 	stats.Register(replicaFixture{})
+	stats.Register(headFixture{at: now})
 	srv, err := New(Config{Intake: nopIntake{}, Store: failingStore{}, Stats: stats, Logger: log, Clock: &fakeClock{now: now.Add(time.Minute)}, Version: "1.2.3-bench"})
 	if err != nil {
 		tb.Fatal(err)
@@ -76,6 +77,15 @@ func metricsFixture(tb testing.TB) func(target string) *httptest.ResponseRecorde
 		get(target)
 	}
 	return get
+}
+
+// headFixture is an Ethereum node whose head is fresh and a Bitcoin node
+// stalled at a tip three hours old.
+type headFixture struct{ at time.Time }
+
+func (h headFixture) FillSnapshot(out *monitor.StatsSnapshot) {
+	out.Ethereum.HeadTime, out.Ethereum.StallAfterSeconds = h.at.Format(time.RFC3339Nano), 300
+	out.Lightning.TipTime, out.Lightning.Stalled, out.Lightning.StallAfterSeconds = h.at.Add(-3*time.Hour).Format(time.RFC3339Nano), true, 7200
 }
 
 // replicaFixture is a replica leading the ethereum role in term 3.
@@ -128,6 +138,8 @@ func TestMetricsFamilies(t *testing.T) {
 		"vigil_eth_blocks_behind":                    {"gauge", ""},
 		"vigil_eth_node_out_of_sync":                 {"gauge", "problem"},
 		"vigil_eth_last_successful_poll_age_seconds": {"gauge", ""},
+		"vigil_eth_head_age_seconds":                 {"gauge", ""},
+		"vigil_eth_node_stalled":                     {"gauge", ""},
 		"vigil_eth_balance_wei":                      {"gauge", ""},
 		"vigil_eth_monitor_registration_active":      {"gauge", ""},
 		"vigil_eth_monitor_deposit_wei":              {"gauge", ""},
@@ -156,6 +168,8 @@ func TestMetricsFamilies(t *testing.T) {
 		"vigil_store_reserve_released":               {"gauge", ""},
 		"vigil_store_reserve_releases_total":         {"counter", ""},
 		"vigil_store_free_bytes":                     {"gauge", ""},
+		"vigil_btc_tip_age_seconds":                  {"gauge", ""},
+		"vigil_btc_node_stalled":                     {"gauge", ""},
 		"vigil_http_requests_total":                  {"counter", "code,method,route"},
 		"vigil_http_request_duration_seconds":        {"histogram", "method,route"},
 	}
@@ -221,5 +235,19 @@ func TestMetricsBadLabelValue(t *testing.T) {
 	}
 	if logs := e.logs.String(); !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "serving /metrics") {
 		t.Errorf("not logged at error:\n%s", logs)
+	}
+}
+
+// TestMetricsHeadAge: the head ages count from the stats' head and tip
+// times to the scrape, and the stalled gauges follow the stats.
+func TestMetricsHeadAge(t *testing.T) {
+	samples, _ := parseExposition(t, metricsFixture(t)("/metrics").Body.String())
+	for name, want := range map[string]float64{
+		"vigil_eth_head_age_seconds": 60, "vigil_eth_node_stalled": 0,
+		"vigil_btc_tip_age_seconds": 3*3600 + 60, "vigil_btc_node_stalled": 1,
+	} {
+		if v, ok := find(samples, name, nil); !ok || v != want {
+			t.Errorf("%s = %v (found %v), want %v", name, v, ok, want)
+		}
 	}
 }

@@ -189,6 +189,29 @@ func (n *Node) HashAt(ctx context.Context, height uint32) (chainhash.Hash, error
 	return *h, nil
 }
 
+// BlockTime is the timestamp in the header of the best chain's block at
+// height (what the miner wrote: up to two hours ahead of the network's
+// time, and not always later than its parent's).
+func (n *Node) BlockTime(ctx context.Context, height uint32) (time.Time, error) {
+	h, err := n.HashAt(ctx, height)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("getblockhash %d: %w", height, err)
+	}
+	var hexHeader string
+	if err := n.call(ctx, btcjson.NewGetBlockHeaderCmd(h.String(), btcjson.Bool(false)), &hexHeader); err != nil {
+		return time.Time{}, fmt.Errorf("getblockheader %s: %w", h, err)
+	}
+	raw, err := hex.DecodeString(hexHeader)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("getblockheader %s: %w", h, err)
+	}
+	var hdr wire.BlockHeader
+	if err := hdr.Deserialize(bytes.NewReader(raw)); err != nil {
+		return time.Time{}, fmt.Errorf("getblockheader %s: %w", h, err)
+	}
+	return hdr.Timestamp, nil
+}
+
 // KnowsBlock tells whether the node has the block with this hash at all,
 // on its best chain or on a side chain: a node that does not know a block
 // Vigil processed is on another chain (wiped, replaced, or pointed at

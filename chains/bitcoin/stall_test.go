@@ -139,6 +139,9 @@ func (s *switchChain) BlockAt(ctx context.Context, h uint32) (chainhash.Hash, *w
 func (s *switchChain) HashAt(ctx context.Context, h uint32) (chainhash.Hash, error) {
 	return s.node().HashAt(ctx, h)
 }
+func (s *switchChain) BlockTime(ctx context.Context, h uint32) (time.Time, error) {
+	return s.node().BlockTime(ctx, h)
+}
 func (s *switchChain) KnowsBlock(ctx context.Context, h chainhash.Hash) (bool, error) {
 	return s.node().KnowsBlock(ctx, h)
 }

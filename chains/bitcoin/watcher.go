@@ -39,6 +39,9 @@ type Chain interface {
 	// KnowsBlock tells whether the node has the block at all (best or
 	// side chain).
 	KnowsBlock(ctx context.Context, hash chainhash.Hash) (bool, error)
+	// BlockTime is the header timestamp of the best chain's block at
+	// height.
+	BlockTime(ctx context.Context, height uint32) (time.Time, error)
 }
 
 // WatcherConfig configures a Watcher.
@@ -59,6 +62,10 @@ type WatcherConfig struct {
 	// chain: the zero OutOfSync after a successful poll, else how the node
 	// is out of sync (optional; see Poll).
 	OnSync func(monitor.OutOfSync)
+	// OnTip, when set, is told after every poll that read the tip its
+	// height and its block's timestamp (zero when the node did not give
+	// it): what monitor.HeadStall judges.
+	OnTip  func(tip uint32, stamp time.Time)
 	Logger *slog.Logger
 }
 
@@ -76,6 +83,11 @@ type Watcher struct {
 	// replayed: the blocks just below the stored cursor were handed to
 	// the tower again after the start (see replayRecent).
 	replayed bool
+	// tip is the last tip whose timestamp is known (owned by Poll).
+	tip struct {
+		height uint32
+		stamp  time.Time
+	}
 }
 
 // ReplayDepth is how many handled blocks the watcher hands to the tower
@@ -124,6 +136,7 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("getblockcount: %w", err)
 	}
+	defer w.noteTip(ctx, tip)
 	height, hash, ok, err := w.cfg.Cursor.BtcCursor(ctx)
 	if err != nil {
 		return monitor.Fatal(err)
@@ -190,6 +203,9 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			w.log.Info("expired appointments removed", "count", n, "height", next)
 		}
 		height, hash = next, nh
+		if height == tip {
+			w.tip.height, w.tip.stamp = tip, block.Header.Timestamp
+		}
 		if w.cfg.OnBlock != nil && height < tip { // the last one is reported after Tick
 			w.cfg.OnBlock(tip, height)
 		}
@@ -206,6 +222,26 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		w.cfg.OnBlock(tip, height)
 	}
 	return nil
+}
+
+// noteTip tells OnTip the tip read by this poll and its block's
+// timestamp: the one of the tip block the poll handled, or of the last
+// poll's tip, or else asked of the node. A node that does not give it is
+// judged by the wall clock alone (monitor.HeadStall).
+func (w *Watcher) noteTip(ctx context.Context, tip uint32) {
+	if w.cfg.OnTip == nil || ctx.Err() != nil {
+		return
+	}
+	if w.tip.height != tip || w.tip.stamp.IsZero() {
+		stamp, err := w.cfg.Chain.BlockTime(ctx, tip)
+		if err != nil {
+			w.log.Warn("cannot read the tip's timestamp; its age counts from now", "tip", tip, "err", err)
+			w.tip.height, w.tip.stamp = tip, time.Time{}
+		} else {
+			w.tip.height, w.tip.stamp = tip, stamp
+		}
+	}
+	w.cfg.OnTip(tip, w.tip.stamp)
 }
 
 // replayRecent hands the last ReplayDepth handled blocks (up to the cursor,

@@ -68,6 +68,10 @@ type WatcherConfig struct {
 	// chain: the zero OutOfSync after a successful poll, else how the node
 	// is out of sync (optional; see Poll).
 	OnSync func(monitor.OutOfSync)
+	// OnHeadTime, when set, is told after every poll that read the head
+	// its number and its block's timestamp (zero when the node did not
+	// give it): what monitor.HeadStall judges.
+	OnHeadTime func(head uint64, stamp time.Time)
 	// Confirmations: events are processed once this many blocks are on top.
 	Confirmations uint64
 	PollInterval  time.Duration
@@ -87,9 +91,17 @@ type Watcher struct {
 	topics  []common.Hash
 	span    uint64
 	storage monitor.StoragePause
-	// pushed is the number of the newest head the node pushed since the
-	// last poll began (0: none): that poll's head, without asking.
-	pushed atomic.Uint64
+	// pushed is the newest head the node pushed since the last poll
+	// began (nil: none): that poll's head, without asking.
+	pushed atomic.Pointer[headSeen]
+	// head is the last head whose timestamp is known (owned by Poll).
+	head headSeen
+}
+
+// headSeen is a head block's number and timestamp.
+type headSeen struct {
+	number uint64
+	stamp  time.Time
 }
 
 // NewWatcher validates cfg and fills defaults.
@@ -191,7 +203,7 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 			return err
 		case h := <-heads:
 			if h != nil && h.Number != nil && h.Number.Sign() > 0 {
-				w.pushed.Store(h.Number.Uint64())
+				w.pushed.Store(&headSeen{number: h.Number.Uint64(), stamp: time.Unix(int64(h.Time), 0)})
 			}
 			select {
 			case wake <- struct{}{}:
@@ -215,13 +227,16 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 func (w *Watcher) Poll(ctx context.Context) error {
 	// The head the node pushed last is its head (a newer one would have
 	// been pushed after it); without one, it is asked.
-	head := w.pushed.Swap(0)
-	if head == 0 {
+	var head uint64
+	if p := w.pushed.Swap(nil); p != nil {
+		head, w.head = p.number, *p
+	} else {
 		var err error
 		if head, err = w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) }); err != nil {
 			return fmt.Errorf("eth_blockNumber: %w", err)
 		}
 	}
+	defer w.noteHead(ctx, head)
 	var prepared sync.WaitGroup
 	if w.cfg.Prepare != nil {
 		prepared.Add(1)
@@ -244,6 +259,28 @@ func (w *Watcher) Poll(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// noteHead tells OnHeadTime the head read by this poll and its block's
+// timestamp: the one the node pushed with it, or of the last poll's head,
+// or else asked of the node. A node that does not give it is judged by
+// the wall clock alone (monitor.HeadStall).
+func (w *Watcher) noteHead(ctx context.Context, head uint64) {
+	if w.cfg.OnHeadTime == nil || ctx.Err() != nil {
+		return
+	}
+	if w.head.number != head || w.head.stamp.IsZero() {
+		c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+		h, err := w.cfg.Node.HeaderByNumber(c, new(big.Int).SetUint64(head))
+		cancel()
+		if err != nil {
+			w.log.Warn("cannot read the head's timestamp; its age counts from now", "head", head, "err", err)
+			w.head = headSeen{number: head}
+		} else {
+			w.head = headSeen{number: head, stamp: time.Unix(int64(h.Time), 0)}
+		}
+	}
+	w.cfg.OnHeadTime(head, w.head.stamp)
 }
 
 func (w *Watcher) call(ctx context.Context, f func(context.Context) (uint64, error)) (uint64, error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -129,4 +130,63 @@ func TestWatcherFollowsAllChannelsByTopic(t *testing.T) {
 	if heads != 3 {
 		t.Fatalf("OnHead called %d times, want once per poll", heads)
 	}
+}
+
+// TestWatcherReportsTheHeadsTimestamp: every poll tells OnHeadTime the
+// head and its block's timestamp; the timestamp is asked once per new
+// head, so an idle poll costs no more calls than without it.
+func TestWatcherReportsTheHeadsTimestamp(t *testing.T) {
+	chain := ethtest.New(t, 1)
+	ctx := context.Background()
+	st, err := store.Open(store.Config{Path: filepath.Join(t.TempDir(), "w.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	client, err := ethclient.Dial(chain.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	node := &countingNode{Client: client}
+	var gotHead uint64
+	var gotStamp time.Time
+	reports := 0
+	w, err := vethereum.NewWatcher(vethereum.WatcherConfig{Node: node, Registry: chain.Registry,
+		State: proofs.NewChainState(st, slog.New(slog.DiscardHandler)), Confirmations: 2,
+		OnHeadTime: func(head uint64, stamp time.Time) { gotHead, gotStamp, reports = head, stamp, reports+1 },
+		Logger:     slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, wantReports int) {
+		t.Helper()
+		head := chain.Head(t)
+		h, err := client.HeaderByNumber(ctx, new(big.Int).SetUint64(head))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reports != wantReports || gotHead != head || !gotStamp.Equal(time.Unix(int64(h.Time), 0)) {
+			t.Fatalf("%s: OnHeadTime(%d, %v) ×%d; want head %d stamped %v ×%d", what, gotHead, gotStamp, reports,
+				head, time.Unix(int64(h.Time), 0), wantReports)
+		}
+	}
+	chain.Mine(3)
+	if err := w.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("first poll", 1)
+	before := node.calls.Load()
+	if err := w.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if idle := node.calls.Load() - before; idle != 2 {
+		t.Fatalf("an idle poll cost %d calls, want 2 (eth_blockNumber and the cursor block)", idle)
+	}
+	check("idle poll", 2)
+	chain.Mine(1)
+	if err := w.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("a new head", 3)
 }

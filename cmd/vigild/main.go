@@ -103,7 +103,7 @@ func FromConfig(c *config.Config, log *slog.Logger) daemon.Config {
 		APIListen: c.API.Listen, AdminTokenFile: c.API.AdminTokenFile, MaxBodyBytes: c.API.MaxBodyBytes,
 		PageLimitMax: c.API.PageLimitMax, ReadTimeout: c.API.ReadTimeout, WriteTimeout: c.API.WriteTimeout, EthURL: c.Ethereum.RPCURL, ChainID: c.Ethereum.ChainID,
 		Registry: c.Ethereum.RegistryAddress, MonitorRegistry: c.Ethereum.MonitorRegistryAddress, StartBlock: c.Ethereum.StartBlock, Confirmations: c.Ethereum.Confirmations,
-		PollInterval: c.Ethereum.PollInterval, MaxBlockRange: c.Ethereum.MaxBlockRange, RPCTimeout: c.Ethereum.RPCTimeout,
+		PollInterval: c.Ethereum.PollInterval, StallAfter: c.Ethereum.StallAfter, MaxBlockRange: c.Ethereum.MaxBlockRange, RPCTimeout: c.Ethereum.RPCTimeout,
 		UpdateGasMax: c.Policy.UpdateGasMax, KeystoreFile: c.Ethereum.KeystoreFile, PasswordFile: c.Ethereum.PasswordFile, Payout: c.Ethereum.PayoutAddress, ObserveOnly: c.Ethereum.ObserveOnly,
 		Policy: pol, RatePerKey: c.Policy.RateLimitPerKey, RateBurst: c.Policy.RateBurst, ReplaceAfter: c.Gas.ReplaceAfterBlocks, MinBalance: c.Gas.MinBalanceWei,
 	}
@@ -136,7 +136,7 @@ func matrixFromConfig(c config.MatrixConfig) (*daemon.MatrixConfig, error) {
 // bitcoinFromConfig reads the node password from its file.
 func bitcoinFromConfig(c config.BitcoinConfig) (*daemon.BitcoinConfig, error) {
 	b := &daemon.BitcoinConfig{Host: c.RPCHost, User: c.RPCUser, TLS: c.RPCTLS, Network: c.Network,
-		PollInterval: c.PollInterval, StartHeight: uint32(c.StartHeight), PayoutAddress: c.PayoutAddress,
+		PollInterval: c.PollInterval, StallAfter: c.StallAfter, StartHeight: uint32(c.StartHeight), PayoutAddress: c.PayoutAddress,
 		MinRewardSat: c.MinRewardSat, FallbackFeeRate: int64(c.FallbackFeeRate), MaxFeeRate: int64(c.MaxFeeRate),
 		Confirmations: int64(c.Confirmations), RatePerKey: c.RateLimitPerKey, RateBurst: c.RateBurst, RPCTimeout: c.RPCTimeout}
 	if c.RPCPasswordFile != "" {

@@ -274,9 +274,11 @@
     const problems = [];
     if (eth.node_state !== 'in_sync') problems.push('Ethereum node ' + (eth.node_problem_code || 'out of sync'));
     else if (stale(eth.last_successful_poll)) problems.push('Ethereum not polled for ' + ago(eth.last_successful_poll).replace(' ago', ''));
+    else if (eth.stalled) problems.push('Ethereum node stalled: its head is ' + ago(eth.head_time).replace(' ago', '') + ' old');
     if (l.enabled) {
       if (l.node_state !== 'in_sync') problems.push('Bitcoin node ' + (l.node_problem_code || 'out of sync'));
       else if (stale(l.last_successful_poll)) problems.push('Bitcoin not polled for ' + ago(l.last_successful_poll).replace(' ago', ''));
+      else if (l.stalled) problems.push('Bitcoin node stalled: its tip is ' + ago(l.tip_time).replace(' ago', '') + ' old');
     }
     const h = document.getElementById('health');
     h.className = 'badge ' + (problems.length ? 'bad' : 'good');
@@ -293,7 +295,12 @@
   function chainState(prefix, c) {
     const b = document.getElementById(prefix + '-state');
     const p = document.getElementById(prefix + '-problem');
-    if (c.node_state === 'in_sync' && !stale(c.last_successful_poll)) {
+    if (c.node_state === 'in_sync' && !stale(c.last_successful_poll) && c.stalled) {
+      // Answers, on the right chain, but its head does not advance.
+      b.className = 'badge bad'; b.textContent = 'stalled';
+      p.hidden = false;
+      p.replaceChildren(el('code', { text: 'node_stalled' }), ' check the node\'s peers and compare its head with another source');
+    } else if (c.node_state === 'in_sync' && !stale(c.last_successful_poll)) {
       b.className = 'badge good'; b.textContent = 'in sync';
       p.hidden = true;
     } else if (c.node_state === 'in_sync') {

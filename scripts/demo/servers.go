@@ -266,6 +266,9 @@ func (d *demo) startVigild(ctx context.Context) error {
 		c.Ethereum.StartBlock = d.registryBlock
 		c.Ethereum.Confirmations = 1
 		c.Ethereum.PollInterval = 250 * time.Millisecond
+		// geth --dev and btcd --regtest make blocks only when the demo
+		// sends something: a quiet spell is not a stalled node here.
+		c.Ethereum.StallAfter = 0
 		c.Ethereum.KeystoreFile = op.keystore
 		if !filepath.IsAbs(op.keystore) {
 			c.Ethereum.KeystoreFile = filepath.Join(d.work, op.keystore)
@@ -285,6 +288,7 @@ func (d *demo) startVigild(ctx context.Context) error {
 		c.Bitcoin.RPCPasswordFile = btcPw
 		c.Bitcoin.Network = "regtest"
 		c.Bitcoin.PollInterval = 250 * time.Millisecond
+		c.Bitcoin.StallAfter = 0
 		c.Bitcoin.PayoutAddress = d.btcPayout
 		if err := c.Validate(); err != nil {
 			return fmt.Errorf("vigild configuration: %w", err)

@@ -264,6 +264,9 @@ func (c *breachClock) BlockAt(ctx context.Context, h uint32) (chainhash.Hash, *w
 func (c *breachClock) HashAt(ctx context.Context, h uint32) (chainhash.Hash, error) {
 	return c.node.HashAt(ctx, h)
 }
+func (c *breachClock) BlockTime(ctx context.Context, h uint32) (time.Time, error) {
+	return c.node.BlockTime(ctx, h)
+}
 func (c *breachClock) KnowsBlock(ctx context.Context, h chainhash.Hash) (bool, error) {
 	return c.node.KnowsBlock(ctx, h)
 }

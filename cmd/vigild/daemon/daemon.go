@@ -86,6 +86,9 @@ type Config struct {
 	// watcher's last successful poll is older (default: three poll
 	// intervals plus two node timeouts).
 	HealthStaleAfter time.Duration
+	// StallAfter: the Ethereum node is stalled when its head is older
+	// than this (monitor.HeadStall); 0 disables the check.
+	StallAfter time.Duration
 
 	// The operator key: Key, or KeystoreFile + PasswordFile.
 	Key          *ecdsa.PrivateKey
@@ -155,6 +158,9 @@ type BitcoinConfig struct {
 	// appointment together (default: Config.RPCTimeout); it must be
 	// shorter than WriteTimeout.
 	RPCTimeout time.Duration
+	// StallAfter: the Bitcoin node is stalled when its tip is older than
+	// this (monitor.HeadStall); 0 disables the check.
+	StallAfter time.Duration
 }
 
 // Daemon is one running vigild.
@@ -289,9 +295,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return fmt.Errorf("load stats: %w", err)
 	}
 
+	stats.watchHeads(cfg, d.log)
 	regWatch := newRegistrationWatch(regReader, cfg.Registry, registration, cfg.ObserveOnly, stats.eth,
 		d.log.With("subsystem", "registration"), cfg.Clock, orDefault(cfg.PollInterval, 2*time.Second))
-	eth, err := d.balanceProofs(node, reader, chainID, key, regWatch, registration, st, stats.eth)
+	eth, err := d.balanceProofs(node, reader, chainID, key, regWatch, registration, st, stats.eth, stats.ethHead)
 	if err != nil {
 		return err
 	}
@@ -387,6 +394,36 @@ type stats struct {
 	reg   *monitor.Stats
 	eth   *proofs.Stats
 	tower *tower.Stats
+	// ethHead and btcTip judge whether each chain node's head advances
+	// (btcTip nil without the watchtower); watchHeads makes them.
+	ethHead, btcTip *monitor.HeadStall
+}
+
+// watchHeads makes the judges of the chain nodes' head ages from cfg's
+// stall_after settings and shows them in the stats (headSection).
+func (s *stats) watchHeads(cfg Config, log *slog.Logger) {
+	s.ethHead = monitor.NewHeadStall("ethereum", cfg.StallAfter, log.With("subsystem", "ethereum"))
+	if b := cfg.Bitcoin; b != nil {
+		s.btcTip = monitor.NewHeadStall("bitcoin", b.StallAfter, log.With("subsystem", "bitcoin"))
+	}
+	// After the domains' sections, which set their parts whole.
+	s.reg.Register(headSection{eth: s.ethHead, btc: s.btcTip, clock: cfg.Clock})
+}
+
+// headSection puts the chain nodes' head ages into /api/1/stats.
+type headSection struct {
+	eth, btc *monitor.HeadStall
+	clock    monitor.Clock
+}
+
+func (h headSection) FillSnapshot(out *monitor.StatsSnapshot) {
+	now := h.clock.Now()
+	e := &out.Ethereum
+	e.HeadTime, e.HeadAgeSeconds, e.Stalled, e.StallAfterSeconds = h.eth.Status(now).Fields()
+	if h.btc != nil {
+		l := &out.Lightning
+		l.TipTime, l.TipAgeSeconds, l.Stalled, l.StallAfterSeconds = h.btc.Status(now).Fields()
+	}
 }
 
 // loadStats starts the figures from the store: the persisted counters and
@@ -493,7 +530,7 @@ type ethereumParts struct {
 // mode, intake refuses every request. In observe-only mode the watcher
 // drives no responder: it records the chain and sends nothing.
 func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, chainID *big.Int, key *ecdsa.PrivateKey,
-	regWatch *registrationWatch, registration proofs.Registration, st Store, stats *proofs.Stats) (*ethereumParts, error) {
+	regWatch *registrationWatch, registration proofs.Registration, st Store, stats *proofs.Stats, head *monitor.HeadStall) (*ethereumParts, error) {
 	payout := registration.Payout
 	cfg := d.cfg
 	mode := proofs.ModeMonitor
@@ -524,7 +561,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 	// what they keep in memory is rebuilt from the store, which another
 	// replica may have changed since.
 	newWatcher := func() (*ethereum.Watcher, error) {
-		return d.ethereumWatcher(node, st, stats, sender, payout, policy, ethSync, regWatch)
+		return d.ethereumWatcher(node, st, stats, sender, payout, policy, ethSync, head, regWatch)
 	}
 	if _, err := newWatcher(); err != nil {
 		return nil, err
@@ -534,6 +571,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 		if err != nil {
 			return err
 		}
+		defer head.Forget() // a replica that stops leading judges no head
 		return w.Run(ctx)
 	}
 	return &ethereumParts{sender: sender, payout: payout, mode: mode, intake: intake, run: run}, nil
@@ -542,7 +580,7 @@ func (d *Daemon) balanceProofs(node *ethclient.Client, reader *ethereum.Reader, 
 // ethereumWatcher builds the update responder and the Ethereum watcher
 // that drives it (no responder in observe-only mode).
 func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs.Stats, sender *ethereum.Sender,
-	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync, regWatch *registrationWatch) (*ethereum.Watcher, error) {
+	payout common.Address, policy proofs.Policy, ethSync *monitor.NodeSync, head *monitor.HeadStall, regWatch *registrationWatch) (*ethereum.Watcher, error) {
 	cfg := d.cfg
 	var onHead func(ctx context.Context, head uint64) error
 	var prepare func(ctx context.Context, head uint64)
@@ -570,6 +608,7 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 				c.Head, c.LastProcessed, c.LastPoll, c.UpdateGas = head, cur, now, policy.Gas.Gas()
 			})
 		},
+		OnHeadTime: func(number uint64, stamp time.Time) { head.Observe(cfg.Clock.Now(), number, stamp) },
 		OnSync: func(p monitor.OutOfSync) {
 			now := cfg.Clock.Now()
 			ethSync.Report(now, p)
@@ -674,10 +713,12 @@ func (d *Daemon) health(ctx context.Context, st Store, stats *stats, reg *regist
 		}
 		return 3*poll + 2*timeout
 	}
-	parts["ethereum"] = chainPart(now, eth.LastSuccess, eth.OutOfSync, stale(orDefault(cfg.PollInterval, 2*time.Second), cfg.RPCTimeout))
+	parts["ethereum"] = chainPart(now, eth.LastSuccess, eth.OutOfSync, stale(orDefault(cfg.PollInterval, 2*time.Second), cfg.RPCTimeout),
+		stats.ethHead.Status(now))
 	parts["registration"] = reg.health()
 	if b := cfg.Bitcoin; b != nil {
-		parts["bitcoin"] = chainPart(now, btc.LastSuccess, btc.OutOfSync, stale(orDefault(b.PollInterval, 5*time.Second), b.RPCTimeout))
+		parts["bitcoin"] = chainPart(now, btc.LastSuccess, btc.OutOfSync, stale(orDefault(b.PollInterval, 5*time.Second), b.RPCTimeout),
+			stats.btcTip.Status(now))
 	}
 	if m := cfg.Matrix; m != nil {
 		// One sync long-polls up to SyncWait, then handles its events, each
@@ -718,9 +759,10 @@ func (d *Daemon) health(ctx context.Context, st Store, stats *stats, reg *regist
 	return parts
 }
 
-// chainPart is a chain watcher's health: out of sync, never polled, or
-// its last successful poll older than staleAfter is unavailable.
-func chainPart(now, last time.Time, outOfSync monitor.OutOfSync, staleAfter time.Duration) rest.HealthPart {
+// chainPart is a chain watcher's health: out of sync, never polled, its
+// last successful poll older than staleAfter, or its node's head stalled
+// is unavailable, in that order (the first says most about what to do).
+func chainPart(now, last time.Time, outOfSync monitor.OutOfSync, staleAfter time.Duration, head monitor.HeadStatus) rest.HealthPart {
 	p := rest.HealthPart{Status: rest.HealthOK}
 	switch {
 	case outOfSync.Code != "":
@@ -731,10 +773,18 @@ func chainPart(now, last time.Time, outOfSync monitor.OutOfSync, staleAfter time
 	case now.Sub(last) > staleAfter:
 		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: string(monitor.ReasonChainUnavailable),
 			Message: fmt.Sprintf("the last successful poll was %s ago", now.Sub(last).Round(100*time.Millisecond))}
+	case head.Stalled:
+		p = rest.HealthPart{Status: rest.HealthUnavailable, Error: monitor.HealthNodeStalled,
+			Message: fmt.Sprintf("the node's head block %d is %s old (stall_after %s): the node may be cut off from its peers; check them and compare its head with another source",
+				head.Number, head.Age.Round(time.Second), head.After)}
 	}
 	if !last.IsZero() {
 		age := now.Sub(last).Seconds()
 		p.AgeSeconds = &age
+	}
+	if head.Known {
+		age := head.Age.Seconds()
+		p.HeadAgeSeconds = &age
 	}
 	return p
 }
@@ -857,6 +907,7 @@ func (d *Daemon) watchtower(ctx context.Context, st Store, stats *stats, key *ec
 		if err != nil {
 			return err
 		}
+		defer stats.btcTip.Forget() // a replica that stops leading judges no tip
 		return w.Run(ctx)
 	}
 	d.log.Info("watchtower enabled", "network", b.Network, "node", b.Host, "payout", b.PayoutAddress,
@@ -887,6 +938,7 @@ func (d *Daemon) bitcoinWatcher(nodeCfg bitcoin.Config, node *bitcoin.Node, tw b
 			now := d.cfg.Clock.Now()
 			stats.tower.SetBitcoin(func(s *tower.BitcoinStatus) { s.Tip, s.Processed, s.LastPoll = tip, processed, now })
 		},
+		OnTip: func(tip uint32, stamp time.Time) { stats.btcTip.Observe(d.cfg.Clock.Now(), uint64(tip), stamp) },
 		OnSync: func(p monitor.OutOfSync) {
 			now := d.cfg.Clock.Now()
 			btcSync.Report(now, p)

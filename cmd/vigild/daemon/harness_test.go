@@ -72,6 +72,8 @@ type vigilOpts struct {
 	// checked for room to re-create it.
 	reserveBytes int64
 	reserveCheck time.Duration
+	// ethStallAfter is ethereum.stall_after (0: the check is off).
+	ethStallAfter time.Duration
 }
 
 // ethNode is the Ethereum node a daemon under test dials; register
@@ -129,8 +131,8 @@ func startVigilOn(t testing.TB, node ethNode, o vigilOpts) *vigil {
 	}
 	d, err := daemon.New(daemon.Config{
 		Version: "test", Logger: log, DataDir: o.dataDir, APIListen: "127.0.0.1:0", WriteTimeout: o.writeTimeout,
-		HealthStaleAfter: o.staleAfter,
-		EthURL:           ethURL, ChainID: node.chainID, Registry: node.registry, Confirmations: o.conf,
+		HealthStaleAfter: o.staleAfter, StallAfter: o.ethStallAfter,
+		EthURL: ethURL, ChainID: node.chainID, Registry: node.registry, Confirmations: o.conf,
 		PollInterval: o.poll, Key: o.key, Payout: o.payout, RPCTimeout: o.rpcTimeout,
 		Policy:     proofs.Policy{MinReward: o.minRew, ProfitFactor: pf, Strategy: o.strategy, DeadlineMultiplier: 2},
 		StatsFlush: 100 * time.Millisecond, Matrix: o.matrix, Bitcoin: o.bitcoin, RatePerKey: o.ratePerKey, RateBurst: 20,

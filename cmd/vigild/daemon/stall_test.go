@@ -72,6 +72,7 @@ type healthDoc struct {
 		Message string   `json:"message"`
 		State   string   `json:"state"`
 		Age     *float64 `json:"age_seconds"`
+		HeadAge *float64 `json:"head_age_seconds"`
 	} `json:"parts"`
 }
 
