@@ -46,6 +46,11 @@ type fakeSender struct {
 	signed      []proofs.TxParams
 	broadcasts  int
 	calls       map[string]int
+	// overlap, when set, makes the pool read wait (up to a few seconds)
+	// for a gas estimate to begin; overlapped records that one did.
+	overlap    chan struct{}
+	estimating bool
+	overlapped bool
 }
 
 func newFakeSender() *fakeSender {
@@ -59,6 +64,10 @@ func (f *fakeSender) EstimateUpdate(context.Context, proofs.UpdateCall) (uint64,
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["estimate"]++
+	if f.overlap != nil && !f.estimating {
+		f.estimating = true
+		close(f.overlap)
+	}
 	if f.revert {
 		return 0, monitor.ErrWouldRevert
 	}
@@ -75,6 +84,18 @@ func (f *fakeSender) OnChainNonce(_ context.Context, _, _ common.Address, pendin
 	return f.minedNonce, nil
 }
 func (f *fakeSender) PoolUpdates(context.Context) ([]proofs.Competitor, error) {
+	f.mu.Lock()
+	overlap := f.overlap
+	f.mu.Unlock()
+	if overlap != nil {
+		select {
+		case <-overlap:
+			f.mu.Lock()
+			f.overlapped = true
+			f.mu.Unlock()
+		case <-time.After(3 * time.Second):
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["pool"]++
@@ -673,6 +694,23 @@ func TestResponderPreparesForItsSlot(t *testing.T) {
 	k.r.Prepare(context.Background(), 101)
 	if len(k.sender.calls) != 0 {
 		t.Fatalf("Prepare with nothing coming due asked %v", k.sender.calls)
+	}
+}
+
+// TestResponderChecksBesideThePool: a channel found due by the Tick itself
+// (its close is in the block just applied, so Prepare could not read
+// ahead for it) has its gas estimate and recorded nonce read beside the
+// Tick's pool read, not after it: the pool read here waits for an estimate
+// to begin, and sees one.
+func TestResponderChecksBesideThePool(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	f.sender.overlap = make(chan struct{})
+	f.tick(t, 101)
+	if !f.sender.overlapped {
+		t.Fatalf("the pool was read before the due channel's estimate began (%v)", f.sender.calls)
+	}
+	if f.sender.calls["estimate"] != 1 || f.sender.calls["state_nonce"] != 1 || len(f.sender.signed) != 1 {
+		t.Fatalf("calls %v, sent %d; want one estimate, one nonce read and the update sent", f.sender.calls, len(f.sender.signed))
 	}
 }
 
