@@ -433,9 +433,6 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	if err != nil {
 		return fmt.Errorf("actionable channels: %w", err)
 	}
-	if err := r.reportSchedule(ctx, head, chans); err != nil {
-		return err
-	}
 	var cands []*candidate
 	planned := t.inFlightGas
 	for i, ch := range chans {
@@ -487,6 +484,10 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 		}
 	}
 	r.noteSent(ctx, t)
+	// The schedule is for stats: reported after the sends, off their path.
+	if err := r.reportSchedule(ctx, head, chans); err != nil {
+		return err
+	}
 	if t.deferred > 0 {
 		r.log.Debug("updates deferred until blocks make room", "head", head, "deferred", t.deferred,
 			"in_flight", t.inFlight, "in_flight_gas", t.inFlightGas)
