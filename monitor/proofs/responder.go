@@ -183,16 +183,16 @@ type earlyCheck struct {
 	done     chan struct{}
 }
 
-// startCheck reads, in the background, the nonce recorded on chain for
-// ch's closer and the gas of our update with req (both at the latest
-// block, as check reads them).
-func (r *Responder) startCheck(ctx context.Context, ch Channel, req Request) *earlyCheck {
+// startCheck reads, in the background, the nonce recorded for ch's closer
+// at head and the gas of our update with req at the latest block, as check
+// reads them.
+func (r *Responder) startCheck(ctx context.Context, ch Channel, req Request, head uint64) *earlyCheck {
 	c := &earlyCheck{done: make(chan struct{})}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		c.onChain, c.nonceErr = r.cfg.Claims.OnChainNonce(ctx, ch.Address, ch.Closing, false)
+		c.onChain, c.nonceErr = r.cfg.Claims.OnChainNonce(ctx, ch.Address, ch.Closing, head)
 	}()
 	go func() {
 		defer wg.Done()
@@ -261,6 +261,7 @@ type tickState struct {
 	nextOK      bool
 	suggested   *big.Int
 	pool        map[common.Address][]Competitor // others' updateTransfer calls in the pool, by channel
+	poolHead    uint64                          // the node's head when the pool was read
 	poolErr     error                           // the pool could not be read
 	poolRead    bool
 	block       *BlockInfo    // the latest block; nil until read
@@ -395,7 +396,7 @@ func (r *Responder) Prepare(ctx context.Context, head uint64) {
 		e.t.prefetchNode(ctx, r, false)
 	}()
 	for _, u := range due {
-		e.checks[decisionKey{u.ch.Address, u.req.Nonce}] = r.startCheck(ctx, u.ch, u.req)
+		e.checks[decisionKey{u.ch.Address, u.req.Nonce}] = r.startCheck(ctx, u.ch, u.req, head)
 	}
 	wg.Wait()
 	for _, c := range e.checks {
@@ -744,7 +745,7 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 	// Due now: this channel's own reads of check begin at once, and what
 	// every send of this Tick needs from the node is read beside them.
 	if k := (decisionKey{ch.Address, req.Nonce}); t.checks[k] == nil && t.started < checkConcurrency {
-		t.checks[k] = r.startCheck(ctx, ch, req)
+		t.checks[k] = r.startCheck(ctx, ch, req, head)
 		t.started++
 	}
 	r.prefetch(ctx, t)
@@ -823,9 +824,15 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate)
 					defer inner.Done()
 					gas, gasErr = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req})
 				}()
-				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
+				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, t.head)
 			}
 			inner.Wait()
+			if nErr == nil && n < c.req.Nonce && t.poolErr == nil && t.poolHead != t.head {
+				// A block came while the pool was read: a competitor gone
+				// from the pool by then may be in it, so the nonce is read
+				// again where the pool was.
+				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, t.poolHead)
+			}
 			if nErr != nil {
 				c.err = nErr
 				return
@@ -856,12 +863,13 @@ func (r *Responder) readPool(ctx context.Context, t *tickState) {
 		return
 	}
 	t.poolRead = true
-	all, err := r.cfg.Claims.PoolUpdates(ctx)
+	all, head, err := r.cfg.Claims.PoolUpdates(ctx)
 	if err != nil {
 		t.poolErr = err
 		r.log.Debug("cannot read the node's pool; its pending state stands in for it", "err", err)
 		return
 	}
+	t.poolHead = head
 	us := r.cfg.Sender.Address()
 	t.pool = map[common.Address][]Competitor{}
 	for _, c := range all {
@@ -878,7 +886,7 @@ func (r *Responder) readPool(ctx context.Context, t *tickState) {
 // that do not count are noted in c.ignored.
 func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate, nextBaseFee *big.Int) {
 	if t.poolErr != nil {
-		n, err := r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, true)
+		n, err := r.cfg.Claims.PendingNonce(ctx, c.ch.Address, c.ch.Closing)
 		if err == nil && n >= c.req.Nonce {
 			c.claim = &Competitor{Channel: c.ch.Address, Nonce: n, Checked: true}
 		}
@@ -903,7 +911,7 @@ func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate,
 			c.ignored = append(c.ignored, p.TxHash.Hex()+": "+why)
 			continue
 		}
-		if err := r.cfg.Claims.CheckCompetitor(ctx, p); err != nil {
+		if err := r.cfg.Claims.CheckCompetitor(ctx, p, t.poolHead); err != nil {
 			c.ignored = append(c.ignored, p.TxHash.Hex()+": cannot be checked: "+err.Error())
 			continue
 		}
