@@ -25,19 +25,19 @@ import (
 // fakeSender is a scripted chain for unit tests of the responder's
 // decisions (the real Sender is exercised end to end in cmd/vigild/daemon).
 type fakeSender struct {
-	mu          sync.Mutex // the responder checks channels concurrently
-	addr        common.Address
-	gasPrice    *big.Int
-	gas         uint64
-	revert      bool
-	minedNonce  uint64                            // nonces(closing) at the latest block
+	mu         sync.Mutex // the responder checks channels concurrently
+	addr       common.Address
+	gasPrice   *big.Int
+	gas        uint64
+	revert     bool
+	minedNonce uint64 // nonces(closing) at the latest block
 	// minedLater, when its block is set, is nonces(closing) from that block
 	// on (minedNonce before it).
 	minedLater struct{ block, nonce uint64 }
 	// onPoolRead, when set, runs (under mu) as the pool is read: the chain
 	// moving on meanwhile.
-	onPoolRead func(f *fakeSender)
-	checkedAt  []uint64 // the blocks CheckCompetitor was asked at
+	onPoolRead  func(f *fakeSender)
+	checkedAt   []uint64                          // the blocks CheckCompetitor was asked at
 	stateNonce  uint64                            // nonces(closing) in the pending state
 	pool        []proofs.Competitor               // updateTransfer calls in the pool
 	poolErr     error                             // the pool cannot be read
