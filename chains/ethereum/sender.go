@@ -61,6 +61,7 @@ type SenderNode interface {
 	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
 	TransactionByHash(ctx context.Context, hash common.Hash) (tx *types.Transaction, isPending bool, err error)
 	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+	BlockNumber(ctx context.Context) (uint64, error)
 }
 
 // Sender implements the responder's ports (proofs.TxSender, ClaimReader
@@ -160,14 +161,24 @@ func revertReason(err error) string {
 
 // OnChainNonce returns nonces(closing) at the latest block, or with
 // pending in the node's pending state.
-func (s *Sender) OnChainNonce(ctx context.Context, channel, closing common.Address, pending bool) (uint64, error) {
+func (s *Sender) OnChainNonce(ctx context.Context, channel, closing common.Address, block uint64) (uint64, error) {
+	return s.nonces(ctx, channel, closing, &bind.CallOpts{BlockNumber: new(big.Int).SetUint64(block)})
+}
+
+// PendingNonce returns nonces(closing) in the node's pending state.
+func (s *Sender) PendingNonce(ctx context.Context, channel, closing common.Address) (uint64, error) {
+	return s.nonces(ctx, channel, closing, &bind.CallOpts{Pending: true})
+}
+
+func (s *Sender) nonces(ctx context.Context, channel, closing common.Address, opts *bind.CallOpts) (uint64, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
 	c, err := contracts.NewNettingChannelCaller(channel, s.node)
 	if err != nil {
 		return 0, err
 	}
-	return c.Nonces(&bind.CallOpts{Context: ctx, Pending: pending}, closing)
+	opts.Context = ctx
+	return c.Nonces(opts, closing)
 }
 
 // PoolUpdates reads txpool_content once and returns every updateTransfer
@@ -176,19 +187,25 @@ func (s *Sender) OnChainNonce(ctx context.Context, channel, closing common.Addre
 // only every few seconds, so the pool scan is what sees a competitor's
 // transaction sent a moment ago.) Without a raw client it returns nothing;
 // a node that does not serve the txpool namespace gives an error.
-func (s *Sender) PoolUpdates(ctx context.Context) ([]proofs.Competitor, error) {
-	if s.rpc == nil {
-		return nil, nil
-	}
+func (s *Sender) PoolUpdates(ctx context.Context) ([]proofs.Competitor, uint64, error) {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
+	if s.rpc == nil {
+		head, err := s.node.BlockNumber(ctx)
+		return nil, head, err
+	}
 	var content map[string]map[common.Address]map[string]*types.Transaction
 	if err := s.rpc.CallContext(ctx, &content, "txpool_content"); err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	// Asked after the pool's answer, not beside it: see proofs.ClaimReader.
+	head, err := s.node.BlockNumber(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
 	ch, _, err := abis()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	m := ch.Methods["updateTransfer"]
 	var out []proofs.Competitor
@@ -212,15 +229,16 @@ func (s *Sender) PoolUpdates(ctx context.Context) ([]proofs.Competitor, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, head, nil
 }
 
-// CheckCompetitor reads, at the latest block, the competitor's sender's
+// CheckCompetitor reads, at block, the competitor's sender's
 // account nonce and balance, and simulates its call from its sender with
 // its gas limit and value.
-func (s *Sender) CheckCompetitor(ctx context.Context, c *proofs.Competitor) error {
+func (s *Sender) CheckCompetitor(ctx context.Context, c *proofs.Competitor, block uint64) error {
 	ctx, cancel := s.ctx(ctx)
 	defer cancel()
+	at := new(big.Int).SetUint64(block)
 	// The three reads are independent: asked at once, under one deadline.
 	var (
 		n            uint64
@@ -232,14 +250,14 @@ func (s *Sender) CheckCompetitor(ctx context.Context, c *proofs.Competitor) erro
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		n, nErr = s.node.NonceAt(ctx, c.From, nil)
+		n, nErr = s.node.NonceAt(ctx, c.From, at)
 	}()
 	go func() {
 		defer wg.Done()
-		bal, balErr = s.node.BalanceAt(ctx, c.From, nil)
+		bal, balErr = s.node.BalanceAt(ctx, c.From, at)
 	}()
 	to := c.Channel
-	_, simErr = s.node.CallContract(ctx, ethereum.CallMsg{From: c.From, To: &to, Gas: c.Gas, Value: c.Value, Data: c.Input}, nil)
+	_, simErr = s.node.CallContract(ctx, ethereum.CallMsg{From: c.From, To: &to, Gas: c.Gas, Value: c.Value, Data: c.Input}, at)
 	wg.Wait()
 	if nErr != nil {
 		return nErr

@@ -37,25 +37,31 @@ type WatcherNode interface {
 	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
 }
 
-// HeadSubscriber pushes the node's new heads (eth_subscribe "newHeads",
-// over a WebSocket); go-ethereum's ethclient.Client implements it.
+// HeadSubscriber pushes the node's new heads: the watcher calls
+// EthSubscribe(ctx, chan *PushedHead, "newHeads") (over a WebSocket).
+// go-ethereum's *rpc.Client implements it.
 type HeadSubscriber interface {
-	SubscribeNewHead(ctx context.Context, ch chan<- *types.Header) (ethereum.Subscription, error)
+	EthSubscribe(ctx context.Context, channel any, args ...any) (*rpc.ClientSubscription, error)
 }
 
 // WatcherConfig configures a Watcher.
 type WatcherConfig struct {
 	Node WatcherNode
 	// Heads, when set, wakes the watcher as soon as the node announces a
-	// block, so that it reacts without waiting for the next poll. Polling
-	// goes on regardless: the durable cursor, not the notifications, says
-	// what was processed, so a lost or late notification costs at most one
-	// PollInterval. A node that cannot push (plain HTTP) is only polled.
+	// block, so that it reacts without waiting for the next poll, and the
+	// pushed heads' parent links stand in for asking the node which block
+	// is canonical at a number. Polling goes on regardless: the durable
+	// cursor, not the notifications, says what was processed, so a lost or
+	// late notification costs at most one PollInterval. A node that cannot
+	// push (plain HTTP) is only polled.
 	Heads    HeadSubscriber
 	Registry common.Address
 	State    State
 	// OnHead runs after every poll, once the confirmed events are applied,
-	// with the node's head block (the responder's Tick).
+	// with the node's head block (the responder's Tick). A last block range
+	// without events is recorded after OnHead, not before: it changes no
+	// channel, and its write is then off the path from a block to the
+	// responder's transaction (a crash in between reads the range again).
 	OnHead func(ctx context.Context, head uint64) error
 	// Prepare, when set, runs at the start of every poll with the node's
 	// head, beside the reading and applying of its blocks, and is done
@@ -91,9 +97,18 @@ type Watcher struct {
 	topics  []common.Hash
 	span    uint64
 	storage monitor.StoragePause
-	// pushed is the newest head the node pushed since the last poll
-	// began (nil: none): that poll's head, without asking.
-	pushed atomic.Pointer[headSeen]
+	// pushed is the newest head the node pushed since the last poll began
+	// (nil: none): that poll's head, without asking.
+	pushed atomic.Pointer[PushedHead]
+	// heads remembers the pushed heads; known is, for the poll under way,
+	// the canonical hashes they name (nil: none), read by hashAt and
+	// readRange before asking the node. known is written only by Poll,
+	// before the goroutines that read it start.
+	heads *headChain
+	known map[uint64]common.Hash
+	// unsaved is the last range of the poll under way when it had no
+	// events: Poll records it after OnHead.
+	unsaved *proofs.Cursor
 	// head is the last head whose timestamp is known (owned by Poll).
 	head headSeen
 }
@@ -128,7 +143,7 @@ func NewWatcher(cfg WatcherConfig) (*Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange,
+	return &Watcher{cfg: cfg, log: cfg.Logger, topics: topics, span: cfg.MaxBlockRange, heads: newHeadChain(),
 		storage: monitor.StoragePause{Log: cfg.Logger, What: "ethereum watcher"}}, nil
 }
 
@@ -156,8 +171,8 @@ func (w *Watcher) followHeads(ctx context.Context, wake chan<- struct{}) {
 	delay := time.Second
 	failing := false
 	for ctx.Err() == nil {
-		heads := make(chan *types.Header, 16)
-		sub, err := w.cfg.Heads.SubscribeNewHead(ctx, heads)
+		heads := make(chan *PushedHead, 16)
+		sub, err := w.cfg.Heads.EthSubscribe(ctx, heads, "newHeads")
 		if errors.Is(err, rpc.ErrNotificationsUnsupported) {
 			w.log.Info("the node cannot push new heads over this connection; polling only (use a ws:// URL to react at once)",
 				"poll_interval", w.cfg.PollInterval)
@@ -194,7 +209,7 @@ func (w *Watcher) followHeads(ctx context.Context, wake chan<- struct{}) {
 
 // drainHeads wakes Run for every head until the subscription fails or ctx
 // is done.
-func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, heads <-chan *types.Header, wake chan<- struct{}) error {
+func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, heads <-chan *PushedHead, wake chan<- struct{}) error {
 	for {
 		select {
 		case <-ctx.Done():
@@ -202,8 +217,9 @@ func (w *Watcher) drainHeads(ctx context.Context, sub ethereum.Subscription, hea
 		case err := <-sub.Err():
 			return err
 		case h := <-heads:
-			if h != nil && h.Number != nil && h.Number.Sign() > 0 {
-				w.pushed.Store(&headSeen{number: h.Number.Uint64(), stamp: time.Unix(int64(h.Time), 0)})
+			if h != nil && h.Number > 0 && h.Hash != (common.Hash{}) {
+				w.heads.add(*h)
+				w.pushed.Store(h)
 			}
 			select {
 			case wake <- struct{}{}:
@@ -228,8 +244,11 @@ func (w *Watcher) Poll(ctx context.Context) error {
 	// The head the node pushed last is its head (a newer one would have
 	// been pushed after it); without one, it is asked.
 	var head uint64
+	w.known, w.unsaved = nil, nil
 	if p := w.pushed.Swap(nil); p != nil {
-		head, w.head = p.number, *p
+		head = uint64(p.Number)
+		w.head = headSeen{number: head, stamp: time.Unix(int64(p.Time), 0)}
+		w.known = w.heads.canonical(p.Hash, knownDepth)
 	} else {
 		var err error
 		if head, err = w.call(ctx, func(c context.Context) (uint64, error) { return w.cfg.Node.BlockNumber(c) }); err != nil {
@@ -258,6 +277,10 @@ func (w *Watcher) Poll(ctx context.Context) error {
 			return monitor.Fatal(fmt.Errorf("responder: %w", err))
 		}
 	}
+	if u := w.unsaved; u != nil {
+		w.unsaved = nil
+		return w.apply(ctx, *u, []proofs.BlockRef{{Number: u.Number, Hash: u.Hash}}, nil)
+	}
 	return nil
 }
 
@@ -282,6 +305,10 @@ func (w *Watcher) noteHead(ctx context.Context, head uint64) {
 	}
 	w.cfg.OnHeadTime(head, w.head.stamp)
 }
+
+// knownDepth bounds the canonical stretch a poll takes from the pushed
+// heads: the blocks it reads, plus the cursor's.
+const knownDepth = 64
 
 func (w *Watcher) call(ctx context.Context, f func(context.Context) (uint64, error)) (uint64, error) {
 	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
@@ -330,7 +357,7 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (proofs.Cursor, erro
 			first, from = nil, cur.Number+1
 		}
 		if first != nil {
-			next, err := w.processRange(ctx, *first)
+			next, err := w.processRange(ctx, *first, first.to == target)
 			if err != nil {
 				return cur, err
 			}
@@ -342,7 +369,7 @@ func (w *Watcher) catchUp(ctx context.Context, head uint64) (proofs.Cursor, erro
 			return cur, ctx.Err()
 		}
 		to := min(from+w.span-1, target)
-		next, err := w.processRange(ctx, w.readRange(ctx, from, to))
+		next, err := w.processRange(ctx, w.readRange(ctx, from, to), to == target)
 		if err != nil {
 			return cur, err
 		}
@@ -417,6 +444,9 @@ func (w *Watcher) checkReorg(ctx context.Context, cur *proofs.Cursor) error {
 }
 
 func (w *Watcher) hashAt(ctx context.Context, n uint64) (common.Hash, error) {
+	if h, ok := w.known[n]; ok {
+		return h, nil
+	}
 	c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
 	defer cancel()
 	h, err := w.cfg.Node.HeaderByNumber(c, new(big.Int).SetUint64(n))
@@ -441,6 +471,17 @@ type rangeRead struct {
 // once; processRange checks that the two answers agree.
 func (w *Watcher) readRange(ctx context.Context, from, to uint64) rangeRead {
 	r := rangeRead{from: from, to: to}
+	if h, ok := w.known[to]; ok && from == to {
+		// One block the pushed heads name: its logs by hash are that
+		// block's, whatever the node's head is by now.
+		c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
+		start := time.Now()
+		r.logs, r.logsErr = w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{BlockHash: &h, Topics: [][]common.Hash{w.topics}})
+		r.took = time.Since(start)
+		cancel()
+		r.toHash = h
+		return r
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -461,7 +502,10 @@ func (w *Watcher) readRange(ctx context.Context, from, to uint64) rangeRead {
 
 // processRange applies one range read by readRange, shrinking the range
 // when the node refused a large query.
-func (w *Watcher) processRange(ctx context.Context, rr rangeRead) (proofs.Cursor, error) {
+//
+// The last range of a poll (last) is not recorded when it has no events:
+// Poll records it after OnHead.
+func (w *Watcher) processRange(ctx context.Context, rr rangeRead, last bool) (proofs.Cursor, error) {
 	from, to, logs, err := rr.from, rr.to, rr.logs, rr.logsErr
 	if err != nil {
 		if to > from && ctx.Err() == nil {
@@ -513,9 +557,21 @@ func (w *Watcher) processRange(ctx context.Context, rr rangeRead) (proofs.Cursor
 		refs = append(refs, proofs.BlockRef{Number: n, Hash: h})
 	}
 	cur := proofs.Cursor{Number: to, Hash: toHash}
-	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {
-		return proofs.Cursor{}, monitor.Fatal(fmt.Errorf("apply blocks %d-%d: %w", from, to, err))
+	if len(events) == 0 && last && w.cfg.OnHead != nil {
+		w.unsaved = &cur
+		return cur, nil
+	}
+	if err := w.apply(ctx, cur, refs, events); err != nil {
+		return proofs.Cursor{}, err
 	}
 	w.log.Debug("ethereum blocks processed", "from", from, "to", to, "events", len(events))
 	return cur, nil
+}
+
+// apply records a processed range up to cur.
+func (w *Watcher) apply(ctx context.Context, cur proofs.Cursor, refs []proofs.BlockRef, events []proofs.ChainEvent) error {
+	if err := w.cfg.State.Apply(ctx, cur, refs, events); err != nil {
+		return monitor.Fatal(fmt.Errorf("apply blocks up to %d: %w", cur.Number, err))
+	}
+	return nil
 }

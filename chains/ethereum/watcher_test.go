@@ -2,19 +2,24 @@ package ethereum_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/big"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	vethereum "github.com/vigil-monitor/vigil/chains/ethereum"
 	"github.com/vigil-monitor/vigil/internal/testkit/ethtest"
+	"github.com/vigil-monitor/vigil/monitor"
 	"github.com/vigil-monitor/vigil/monitor/proofs"
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
@@ -189,4 +194,148 @@ func TestWatcherReportsTheHeadsTimestamp(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("a new head", 3)
+}
+
+// methodCounts is the real JSON-RPC client with a count per method in
+// front, and the eth_getLogs queries that named a block by hash.
+type methodCounts struct {
+	*ethclient.Client
+	numbers, headers, logs, logsByHash atomic.Int64
+}
+
+func (c *methodCounts) BlockNumber(ctx context.Context) (uint64, error) {
+	c.numbers.Add(1)
+	return c.Client.BlockNumber(ctx)
+}
+func (c *methodCounts) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
+	c.headers.Add(1)
+	return c.Client.HeaderByNumber(ctx, n)
+}
+func (c *methodCounts) HeaderByHash(ctx context.Context, h common.Hash) (*types.Header, error) {
+	c.headers.Add(1)
+	return c.Client.HeaderByHash(ctx, h)
+}
+func (c *methodCounts) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	c.logs.Add(1)
+	if q.BlockHash != nil {
+		c.logsByHash.Add(1)
+	}
+	return c.Client.FilterLogs(ctx, q)
+}
+
+func (c *methodCounts) snapshot() [4]int64 {
+	return [4]int64{c.numbers.Load(), c.headers.Load(), c.logs.Load(), c.logsByHash.Load()}
+}
+
+// TestPushedHeadsNameTheCanonicalChain: following the heads the node
+// pushes (the simulated chain's WebSocket, confirmations 0, the poll
+// interval an hour), a new block costs the watcher one call, the logs of
+// that block by its hash: the head's number, its hash and the cursor's
+// check come from the pushed heads' parent links. A block with a channel
+// event is recorded before OnHead runs, so the responder sees the event; a
+// block without one after OnHead (its write is off the reaction path), and
+// by the time Poll returns.
+func TestPushedHeadsNameTheCanonicalChain(t *testing.T) {
+	chain := ethtest.New(t, 2)
+	a, b := chain.Keys[0], chain.Keys[1]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, _, err := chain.Ops(a).OpenChannel(ctx, chain.Registry, ethtest.Address(b), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(store.Config{Path: filepath.Join(t.TempDir(), "w.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	client, err := ethclient.Dial(chain.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	pushes, err := rpc.DialContext(ctx, chain.WSURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pushes.Close()
+	node := &methodCounts{Client: client}
+
+	// What the store held when OnHead ran, by head.
+	type seen struct {
+		cursor uint64
+		state  proofs.ChannelState
+	}
+	var mu sync.Mutex
+	atHead := map[uint64]seen{}
+	w, err := vethereum.NewWatcher(vethereum.WatcherConfig{Node: node, Heads: pushes, Registry: chain.Registry,
+		State: proofs.NewChainState(st, slog.New(slog.DiscardHandler)), Confirmations: 0, PollInterval: time.Hour,
+		StartBlock: chain.Head(t), Logger: slog.New(slog.DiscardHandler),
+		OnHead: func(ctx context.Context, head uint64) error {
+			cur, _, err := st.Cursor(ctx)
+			if err != nil {
+				return err
+			}
+			c, err := st.Channel(ctx, ch)
+			if err != nil && !errors.Is(err, monitor.ErrNotFound) {
+				return err
+			}
+			mu.Lock()
+			atHead[head] = seen{cur.Number, c.State}
+			mu.Unlock()
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	processed := func(n uint64) func() bool {
+		return func() bool {
+			cur, ok, err := st.Cursor(ctx)
+			mu.Lock()
+			_, ran := atHead[n]
+			mu.Unlock()
+			return err == nil && ok && cur.Number >= n && ran
+		}
+	}
+	// Blocks are made until one is processed: the subscription is up.
+	ethtest.Eventually(t, 10*time.Second, "the watcher to follow pushed heads", func() bool {
+		chain.Mine(1)
+		return processed(chain.Head(t))()
+	})
+
+	for i := 0; i < 3; i++ {
+		before := node.snapshot()
+		chain.Mine(1)
+		head := chain.Head(t)
+		ethtest.Eventually(t, 10*time.Second, "the pushed block to be processed", processed(head))
+		after := node.snapshot()
+		if d := [4]int64{after[0] - before[0], after[1] - before[1], after[2] - before[2], after[3] - before[3]}; d != [4]int64{0, 0, 1, 1} {
+			t.Fatalf("block %d: calls (block number, headers, logs, logs by hash) = %v, want [0 0 1 1]", head, d)
+		}
+		mu.Lock()
+		s := atHead[head]
+		mu.Unlock()
+		if s.cursor != head-1 {
+			t.Fatalf("OnHead at the empty block %d saw the cursor at %d, want %d (recorded after OnHead)", head, s.cursor, head-1)
+		}
+	}
+
+	// A block with the close: recorded before OnHead.
+	if _, err := chain.Ops(b).Close(ctx, ch, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	head := chain.Head(t)
+	ethtest.Eventually(t, 10*time.Second, "the close to be processed", processed(head))
+	mu.Lock()
+	s := atHead[head]
+	mu.Unlock()
+	if s.cursor != head || s.state != proofs.ChannelClosed {
+		t.Fatalf("OnHead at the close's block %d saw cursor %d, channel state %v; want the block and the close recorded", head, s.cursor, s.state)
+	}
+	cancel()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
 }

@@ -202,18 +202,25 @@ type TxSender interface {
 // several channels at once.
 type ClaimReader interface {
 	// OnChainNonce returns the nonce recorded for the closing participant's
-	// transfers at the latest block, or, with pending, in the node's pending
-	// state (which counts transactions not yet mined: a claim, not a fact).
-	OnChainNonce(ctx context.Context, channel, closing common.Address, pending bool) (uint64, error)
+	// transfers at block.
+	OnChainNonce(ctx context.Context, channel, closing common.Address, block uint64) (uint64, error)
+	// PendingNonce returns that nonce in the node's pending state (which
+	// counts transactions not yet mined: a claim, not a fact).
+	PendingNonce(ctx context.Context, channel, closing common.Address) (uint64, error)
 	// PoolUpdates scans the node's transaction pool once and returns the
 	// updateTransfer calls waiting there, ours included (the node's pending
 	// state lags behind its pool, so this is what sees a competing update
-	// sent a moment ago). Only the pool's own fields are filled. An error
-	// means the pool cannot be read.
-	PoolUpdates(ctx context.Context) ([]Competitor, error)
-	// CheckCompetitor reads the facts Competitor.Lands judges from: its
-	// sender's nonce and balance and the call simulated at the latest block.
-	CheckCompetitor(ctx context.Context, c *Competitor) error
+	// sent a moment ago), and the node's head block number read after the
+	// pool: a transaction that left the pool before the scan was mined by
+	// that block (or dropped), so a nonce read at it counts it. Only the
+	// pool's own fields are filled. An error means the pool cannot be read.
+	PoolUpdates(ctx context.Context) (updates []Competitor, head uint64, err error)
+	// CheckCompetitor reads the facts Competitor.Lands judges from, at
+	// block (the head PoolUpdates read the pool at, so that a competitor
+	// mined since is judged as it stood in the pool, not simulated again on
+	// top of itself): its sender's nonce and balance and the call
+	// simulated.
+	CheckCompetitor(ctx context.Context, c *Competitor, block uint64) error
 }
 
 // GasReader prices an update: its gas, the fee market and what updates

@@ -101,15 +101,15 @@ func TestResponderReportsSchedule(t *testing.T) {
 			t.Errorf("scheduled %d acts at %d, after %d acts at %d", i-1, sc[i-1].ActBlock, i, u.ActBlock)
 		}
 	}
-	// The soonest slot of all comes first; the update the Tick sent for
-	// it is marked at the next head.
+	// The soonest slot of all comes first, marked sent by the Tick that
+	// sent its update: the schedule is reported after the sends.
 	soonest := uint64(1 << 62)
 	for ch, c := range closed {
 		soonest = min(soonest, c+offset(ch, common.Address{}, 0))
 	}
 	first := sc[0].Channel
-	if sc[0].ActBlock != soonest || sc[0].Sent {
-		t.Fatalf("the soonest scheduled update %+v, want one acting at %d, not yet sent", sc[0], soonest)
+	if sc[0].ActBlock != soonest || !sc[0].Sent {
+		t.Fatalf("the soonest scheduled update %+v, want one acting at %d, sent", sc[0], soonest)
 	}
 	if len(f.sender.signed) == 0 {
 		t.Fatal("nothing was sent at head 160")
@@ -119,6 +119,6 @@ func TestResponderReportsSchedule(t *testing.T) {
 		marked = marked || (u.Channel == first && u.Sent)
 	}
 	if !marked {
-		t.Fatalf("the update for %s is not marked sent at the next head", first.Hex())
+		t.Fatalf("the update for %s is no longer marked sent at the next head", first.Hex())
 	}
 }

@@ -173,12 +173,36 @@ type earlyReads struct {
 }
 
 // earlyCheck is one candidate's nonce recorded on chain and our update's
-// gas estimate, each with its error.
+// gas estimate, each with its error, read before check needs them; done is
+// closed once both are read.
 type earlyCheck struct {
 	onChain  uint64
 	nonceErr error
 	gas      uint64
 	gasErr   error
+	done     chan struct{}
+}
+
+// startCheck reads, in the background, the nonce recorded for ch's closer
+// at head and the gas of our update with req at the latest block, as check
+// reads them.
+func (r *Responder) startCheck(ctx context.Context, ch Channel, req Request, head uint64) *earlyCheck {
+	c := &earlyCheck{done: make(chan struct{})}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		c.onChain, c.nonceErr = r.cfg.Claims.OnChainNonce(ctx, ch.Address, ch.Closing, head)
+	}()
+	go func() {
+		defer wg.Done()
+		c.gas, c.gasErr = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: req})
+	}()
+	go func() {
+		wg.Wait()
+		close(c.done)
+	}()
+	return c
 }
 
 // dropAfter is how many blocks after sending a transaction whose account
@@ -237,6 +261,7 @@ type tickState struct {
 	nextOK      bool
 	suggested   *big.Int
 	pool        map[common.Address][]Competitor // others' updateTransfer calls in the pool, by channel
+	poolHead    uint64                          // the node's head when the pool was read
 	poolErr     error                           // the pool could not be read
 	poolRead    bool
 	block       *BlockInfo    // the latest block; nil until read
@@ -246,6 +271,11 @@ type tickState struct {
 	queueStuck  bool // our transactions have not been mined for ReplaceAfter blocks
 	deferred    int  // actionable channels left for a later Tick
 	prefetched  bool // prefetch ran
+	// checks are the candidates' reads of check begun before check: by
+	// Prepare, or by plan as soon as a channel is found due (at most
+	// checkConcurrency of them), beside the Tick's node-wide reads.
+	checks  map[decisionKey]*earlyCheck
+	started int // checks begun by plan
 }
 
 func (t *tickState) account(ctx context.Context, s TxSender) error {
@@ -366,19 +396,12 @@ func (r *Responder) Prepare(ctx context.Context, head uint64) {
 		e.t.prefetchNode(ctx, r, false)
 	}()
 	for _, u := range due {
-		c := &earlyCheck{}
-		e.checks[decisionKey{u.ch.Address, u.req.Nonce}] = c
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			c.onChain, c.nonceErr = r.cfg.Claims.OnChainNonce(ctx, u.ch.Address, u.ch.Closing, false)
-		}()
-		go func() {
-			defer wg.Done()
-			c.gas, c.gasErr = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: u.req})
-		}()
+		e.checks[decisionKey{u.ch.Address, u.req.Nonce}] = r.startCheck(ctx, u.ch, u.req, head)
 	}
 	wg.Wait()
+	for _, c := range e.checks {
+		<-c.done
+	}
 	r.early = e
 }
 
@@ -394,9 +417,12 @@ func (r *Responder) Prepare(ctx context.Context, head uint64) {
 // (one at a time, in deadline order: record, then broadcast).
 func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	t := &tickState{head: head}
-	var early map[decisionKey]*earlyCheck
 	if e := r.early; e != nil && e.head == head {
-		t, early = e.t, e.checks
+		t = e.t
+		t.checks = e.checks
+	}
+	if t.checks == nil {
+		t.checks = map[decisionKey]*earlyCheck{}
 	}
 	r.early = nil
 	r.upcoming = r.upcoming[:0]
@@ -407,9 +433,6 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 	chans, err := r.cfg.Store.ActionableChannels(ctx, head+1)
 	if err != nil {
 		return fmt.Errorf("actionable channels: %w", err)
-	}
-	if err := r.reportSchedule(ctx, head, chans); err != nil {
-		return err
 	}
 	var cands []*candidate
 	planned := t.inFlightGas
@@ -445,7 +468,7 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 			planned += r.expectedGas()
 		}
 	}
-	r.check(ctx, t, cands, early)
+	r.check(ctx, t, cands)
 	for i, c := range cands {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -462,6 +485,10 @@ func (r *Responder) Tick(ctx context.Context, head uint64) error {
 		}
 	}
 	r.noteSent(ctx, t)
+	// The schedule is for stats: reported after the sends, off their path.
+	if err := r.reportSchedule(ctx, head, chans); err != nil {
+		return err
+	}
 	if t.deferred > 0 {
 		r.log.Debug("updates deferred until blocks make room", "head", head, "deferred", t.deferred,
 			"in_flight", t.inFlight, "in_flight_gas", t.inFlightGas)
@@ -715,8 +742,12 @@ func (r *Responder) plan(ctx context.Context, ch Channel, t *tickState) (*candid
 		r.upcoming = append(r.upcoming, upcoming{due: due, ch: ch, req: req})
 		return nil, nil
 	}
-	// Due now: what every send of this Tick needs from the node is read
-	// at once.
+	// Due now: this channel's own reads of check begin at once, and what
+	// every send of this Tick needs from the node is read beside them.
+	if k := (decisionKey{ch.Address, req.Nonce}); t.checks[k] == nil && t.started < checkConcurrency {
+		t.checks[k] = r.startCheck(ctx, ch, req, head)
+		t.started++
+	}
 	r.prefetch(ctx, t)
 	suggested, err := t.gasPrice(ctx, r.cfg.Gas)
 	if err != nil {
@@ -746,8 +777,10 @@ func (r *Responder) slotStart(ch Channel) uint64 {
 // candidate are independent and asked at once; their answers are then
 // weighed in order, as if asked one after the other: a nonce already
 // mined makes the rest moot, and a competitor we stand down for makes our
-// estimate moot (its error is not ours to report).
-func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate, early map[decisionKey]*earlyCheck) {
+// estimate moot (its error is not ours to report). A candidate's nonce and
+// estimate begun earlier (t.checks: by Prepare, or by plan beside the
+// Tick's node-wide reads) are waited for, not asked again.
+func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate) {
 	if len(cands) == 0 {
 		return
 	}
@@ -777,7 +810,13 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate,
 				defer inner.Done()
 				r.checkClaims(ctx, t, &claims, nextBaseFee)
 			}()
-			if e := early[decisionKey{c.ch.Address, c.req.Nonce}]; e != nil {
+			if e := t.checks[decisionKey{c.ch.Address, c.req.Nonce}]; e != nil {
+				select {
+				case <-e.done:
+				case <-ctx.Done():
+					c.err = ctx.Err()
+					return
+				}
 				n, nErr, gas, gasErr = e.onChain, e.nonceErr, e.gas, e.gasErr
 			} else {
 				inner.Add(1)
@@ -785,9 +824,15 @@ func (r *Responder) check(ctx context.Context, t *tickState, cands []*candidate,
 					defer inner.Done()
 					gas, gasErr = r.cfg.Gas.EstimateUpdate(ctx, UpdateCall{Request: c.req})
 				}()
-				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, false)
+				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, t.head)
 			}
 			inner.Wait()
+			if nErr == nil && n < c.req.Nonce && t.poolErr == nil && t.poolHead != t.head {
+				// A block came while the pool was read: a competitor gone
+				// from the pool by then may be in it, so the nonce is read
+				// again where the pool was.
+				n, nErr = r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, t.poolHead)
+			}
 			if nErr != nil {
 				c.err = nErr
 				return
@@ -818,12 +863,13 @@ func (r *Responder) readPool(ctx context.Context, t *tickState) {
 		return
 	}
 	t.poolRead = true
-	all, err := r.cfg.Claims.PoolUpdates(ctx)
+	all, head, err := r.cfg.Claims.PoolUpdates(ctx)
 	if err != nil {
 		t.poolErr = err
 		r.log.Debug("cannot read the node's pool; its pending state stands in for it", "err", err)
 		return
 	}
+	t.poolHead = head
 	us := r.cfg.Sender.Address()
 	t.pool = map[common.Address][]Competitor{}
 	for _, c := range all {
@@ -840,7 +886,7 @@ func (r *Responder) readPool(ctx context.Context, t *tickState) {
 // that do not count are noted in c.ignored.
 func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate, nextBaseFee *big.Int) {
 	if t.poolErr != nil {
-		n, err := r.cfg.Claims.OnChainNonce(ctx, c.ch.Address, c.ch.Closing, true)
+		n, err := r.cfg.Claims.PendingNonce(ctx, c.ch.Address, c.ch.Closing)
 		if err == nil && n >= c.req.Nonce {
 			c.claim = &Competitor{Channel: c.ch.Address, Nonce: n, Checked: true}
 		}
@@ -865,7 +911,7 @@ func (r *Responder) checkClaims(ctx context.Context, t *tickState, c *candidate,
 			c.ignored = append(c.ignored, p.TxHash.Hex()+": "+why)
 			continue
 		}
-		if err := r.cfg.Claims.CheckCompetitor(ctx, p); err != nil {
+		if err := r.cfg.Claims.CheckCompetitor(ctx, p, t.poolHead); err != nil {
 			c.ignored = append(c.ignored, p.TxHash.Hex()+": cannot be checked: "+err.Error())
 			continue
 		}

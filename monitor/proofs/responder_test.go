@@ -25,12 +25,19 @@ import (
 // fakeSender is a scripted chain for unit tests of the responder's
 // decisions (the real Sender is exercised end to end in cmd/vigild/daemon).
 type fakeSender struct {
-	mu          sync.Mutex // the responder checks channels concurrently
-	addr        common.Address
-	gasPrice    *big.Int
-	gas         uint64
-	revert      bool
-	minedNonce  uint64                            // nonces(closing) at the latest block
+	mu         sync.Mutex // the responder checks channels concurrently
+	addr       common.Address
+	gasPrice   *big.Int
+	gas        uint64
+	revert     bool
+	minedNonce uint64 // nonces(closing) at the latest block
+	// minedLater, when its block is set, is nonces(closing) from that block
+	// on (minedNonce before it).
+	minedLater struct{ block, nonce uint64 }
+	// onPoolRead, when set, runs (under mu) as the pool is read: the chain
+	// moving on meanwhile.
+	onPoolRead  func(f *fakeSender)
+	checkedAt   []uint64                          // the blocks CheckCompetitor was asked at
 	stateNonce  uint64                            // nonces(closing) in the pending state
 	pool        []proofs.Competitor               // updateTransfer calls in the pool
 	poolErr     error                             // the pool cannot be read
@@ -46,6 +53,11 @@ type fakeSender struct {
 	signed      []proofs.TxParams
 	broadcasts  int
 	calls       map[string]int
+	// overlap, when set, makes the pool read wait (up to a few seconds)
+	// for a gas estimate to begin; overlapped records that one did.
+	overlap    chan struct{}
+	estimating bool
+	overlapped bool
 }
 
 func newFakeSender() *fakeSender {
@@ -59,31 +71,56 @@ func (f *fakeSender) EstimateUpdate(context.Context, proofs.UpdateCall) (uint64,
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["estimate"]++
+	if f.overlap != nil && !f.estimating {
+		f.estimating = true
+		close(f.overlap)
+	}
 	if f.revert {
 		return 0, monitor.ErrWouldRevert
 	}
 	return f.gas, nil
 }
-func (f *fakeSender) OnChainNonce(_ context.Context, _, _ common.Address, pending bool) (uint64, error) {
+func (f *fakeSender) OnChainNonce(_ context.Context, _, _ common.Address, block uint64) (uint64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if pending {
-		f.calls["pending_nonce"]++
-		return max(f.stateNonce, f.minedNonce), nil
-	}
 	f.calls["state_nonce"]++
+	if f.minedLater.block != 0 && block >= f.minedLater.block {
+		return f.minedLater.nonce, nil
+	}
 	return f.minedNonce, nil
 }
-func (f *fakeSender) PoolUpdates(context.Context) ([]proofs.Competitor, error) {
+func (f *fakeSender) PendingNonce(_ context.Context, _, _ common.Address) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls["pending_nonce"]++
+	return max(f.stateNonce, f.minedNonce), nil
+}
+func (f *fakeSender) PoolUpdates(context.Context) ([]proofs.Competitor, uint64, error) {
+	f.mu.Lock()
+	overlap := f.overlap
+	f.mu.Unlock()
+	if overlap != nil {
+		select {
+		case <-overlap:
+			f.mu.Lock()
+			f.overlapped = true
+			f.mu.Unlock()
+		case <-time.After(3 * time.Second):
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["pool"]++
-	return f.pool, f.poolErr
+	if f.onPoolRead != nil {
+		f.onPoolRead(f)
+	}
+	return f.pool, f.head, f.poolErr
 }
-func (f *fakeSender) CheckCompetitor(_ context.Context, c *proofs.Competitor) error {
+func (f *fakeSender) CheckCompetitor(_ context.Context, c *proofs.Competitor, block uint64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls["check_competitor"]++
+	f.checkedAt = append(f.checkedAt, block)
 	fc, ok := f.facts[c.TxHash]
 	if !ok {
 		return errors.New("unknown transaction")
@@ -673,6 +710,71 @@ func TestResponderPreparesForItsSlot(t *testing.T) {
 	k.r.Prepare(context.Background(), 101)
 	if len(k.sender.calls) != 0 {
 		t.Fatalf("Prepare with nothing coming due asked %v", k.sender.calls)
+	}
+}
+
+// TestResponderChecksBesideThePool: a channel found due by the Tick itself
+// (its close is in the block just applied, so Prepare could not read
+// ahead for it) has its gas estimate and recorded nonce read beside the
+// Tick's pool read, not after it: the pool read here waits for an estimate
+// to begin, and sees one.
+func TestResponderChecksBesideThePool(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	f.sender.overlap = make(chan struct{})
+	f.tick(t, 101)
+	if !f.sender.overlapped {
+		t.Fatalf("the pool was read before the due channel's estimate began (%v)", f.sender.calls)
+	}
+	if f.sender.calls["estimate"] != 1 || f.sender.calls["state_nonce"] != 1 || len(f.sender.signed) != 1 {
+		t.Fatalf("calls %v, sent %d; want one estimate, one nonce read and the update sent", f.sender.calls, len(f.sender.signed))
+	}
+}
+
+// TestResponderCompetitorMinedWhilePoolIsRead: a competitor's update is
+// in the pool when the Tick begins and is mined in the next block while
+// the pool is read, so the pool no longer shows it and the nonce read at
+// the Tick's head predates it. The responder must not take the two reads
+// together for "nobody updated": it reads the nonce again at the block the
+// pool was read at, finds the competitor's update mined, and sends nothing.
+func TestResponderCompetitorMinedWhilePoolIsRead(t *testing.T) {
+	for _, prepared := range []bool{false, true} {
+		f := newFixture(t, proofs.Policy{})
+		f.sender.head = 101
+		f.sender.pool = []proofs.Competitor{f.validCompetitor(5)}
+		f.sender.onPoolRead = func(s *fakeSender) {
+			s.head, s.pool = 102, nil
+			s.minedLater.block, s.minedLater.nonce = 102, 5
+		}
+		if prepared {
+			f.r.Prepare(context.Background(), 101)
+		}
+		if err := f.r.Tick(context.Background(), 101); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.sender.signed) != 0 {
+			t.Fatalf("prepared %v: sent an update although the competitor's was mined while the pool was read", prepared)
+		}
+		if o := f.outcomes(t); o[proofs.OutcomeSkipped] != 1 {
+			t.Fatalf("prepared %v: outcomes %v, want the update skipped for the mined one", prepared, o)
+		}
+	}
+}
+
+// TestResponderJudgesCompetitorWherePoolWasRead: a block comes while the
+// pool is read, and the competitor it shows is judged at that block (where
+// it stood in the pool), not at a later one, where, mined meanwhile, its
+// call simulated again would fail and be taken for one that will not land.
+func TestResponderJudgesCompetitorWherePoolWasRead(t *testing.T) {
+	f := newFixture(t, proofs.Policy{})
+	f.sender.head = 101
+	f.sender.pool = []proofs.Competitor{f.validCompetitor(5)}
+	f.sender.onPoolRead = func(s *fakeSender) { s.head = 102 }
+	f.tick(t, 101)
+	if len(f.sender.checkedAt) != 1 || f.sender.checkedAt[0] != 102 {
+		t.Fatalf("competitor checked at blocks %v, want [102] (where the pool was read)", f.sender.checkedAt)
+	}
+	if len(f.sender.signed) != 0 || f.outcomes(t)[proofs.OutcomeSkipped] != 1 {
+		t.Fatalf("sent %d, outcomes %v: want a stand-down for the competitor", len(f.sender.signed), f.outcomes(t))
 	}
 }
 

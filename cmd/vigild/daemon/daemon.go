@@ -597,7 +597,7 @@ func (d *Daemon) ethereumWatcher(node *ethclient.Client, st Store, stats *proofs
 		onHead, prepare = responder.Tick, responder.Prepare
 	}
 	watcher, err := ethereum.NewWatcher(ethereum.WatcherConfig{
-		Node: node, Heads: node, Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
+		Node: node, Heads: node.Client(), Registry: cfg.Registry, State: proofs.NewChainState(st, d.log.With("subsystem", "chain")),
 		OnHead: onHead, Prepare: prepare, Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval,
 		MaxBlockRange: cfg.MaxBlockRange, StartBlock: cfg.StartBlock, RPCTimeout: cfg.RPCTimeout,
 		Logger: d.log.With("subsystem", "ethereum"),

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/common"
@@ -18,15 +19,26 @@ import (
 // TestReorgRemovesClose: vigild processes a close (one confirmation) that
 // a reorg then removes. It must roll the channel back to open and send no
 // update for the orphaned close; when the partner closes again on the new
-// chain, vigild updates in time.
+// chain, vigild updates in time. Polled, vigild asks the node which block
+// is canonical; pushed (over a WebSocket, the poll interval an hour), it
+// takes that from the parent links of the heads the node pushes.
 func TestReorgRemovesClose(t *testing.T) {
+	t.Run("polled", func(t *testing.T) { testReorgRemovesClose(t, false) })
+	t.Run("pushed", func(t *testing.T) { testReorgRemovesClose(t, true) })
+}
+
+func testReorgRemovesClose(t *testing.T, pushed bool) {
 	chain := ethtest.New(t, 3)
 	alice, bob, operator := chain.Keys[0], chain.Keys[1], chain.Keys[2]
 	reward := big.NewInt(1_000_000_000_000_000)
 	s := newScenario(t, chain, alice, bob, 40, reward)
 	// Slotted: vigild waits for its slot (>= 12 blocks after the close), so
 	// the reorg comes after it saw the close and before it would act.
-	v := startVigil(t, chain, vigilOpts{key: operator, payout: newPayout(t), conf: 1, strategy: proofs.StrategySlotted})
+	o := vigilOpts{key: operator, payout: newPayout(t), conf: 1, strategy: proofs.StrategySlotted}
+	if pushed {
+		o.ethURL, o.poll = chain.WSURL, time.Hour
+	}
+	v := startVigil(t, chain, o)
 	if code, body := v.put(s.proof(t, 3, big.NewInt(3000), reward)); code != http.StatusCreated {
 		t.Fatalf("PUT: %d %v", code, body)
 	}

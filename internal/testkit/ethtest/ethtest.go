@@ -37,9 +37,12 @@ var RegistryParams = ethereum.RegistryParams{MaxSettleTimeout: 1_000_000, MinDep
 
 // Chain is a running simulated chain with the registry deployed.
 type Chain struct {
-	Backend  *simulated.Backend
-	Client   simulated.Client
-	URL      string
+	Backend *simulated.Backend
+	Client  simulated.Client
+	URL     string
+	// WSURL serves the same API over a WebSocket, with subscriptions
+	// (eth_subscribe newHeads: a head for every committed block).
+	WSURL    string
 	ChainID  *big.Int
 	Registry common.Address
 	// MonitorRegistry is the Registry's monitor registry.
@@ -64,14 +67,18 @@ func New(t testing.TB, n int) *Chain {
 		keys[i] = k
 		alloc[crypto.PubkeyToAddress(k.PublicKey)] = types.Account{Balance: fund}
 	}
-	port := freePort(t)
+	port, wsPort := freePort(t), freePort(t)
 	b := simulated.NewBackend(alloc, func(nc *node.Config, ec *ethconfig.Config) {
 		nc.HTTPHost = "127.0.0.1"
 		nc.HTTPPort = port
 		nc.HTTPModules = []string{"eth", "net", "web3", "txpool"}
+		nc.WSHost = "127.0.0.1"
+		nc.WSPort = wsPort
+		nc.WSModules = nc.HTTPModules
 	})
 	t.Cleanup(func() { _ = b.Close() })
 	c := &Chain{Backend: b, Client: b.Client(), URL: fmt.Sprintf("http://127.0.0.1:%d", port),
+		WSURL:   fmt.Sprintf("ws://127.0.0.1:%d", wsPort),
 		ChainID: big.NewInt(1337), Deployer: keys[0], Keys: keys[1:]}
 	reg, _, err := c.Ops(c.Deployer).DeployRegistry(context.Background(), RegistryParams)
 	if err != nil {
