@@ -9,7 +9,9 @@
 // a side chain: roll back) from a node that does not follow the processed
 // chain at all (head below the cursor, or the cursor's block unknown: report
 // it out of sync and process nothing). Its Run is monitor.PollLoop, the
-// loop both chain adapters share.
+// loop both chain adapters share; over a WebSocket it is woken by the heads
+// the node pushes, whose parent links (headChain) name the canonical chain
+// without asking (HeadSubscriber is *rpc.Client).
 //
 // It holds no domain decisions (those are in monitor/proofs) and no state
 // of its own beyond caches: the cursor and channel state live in the store.
