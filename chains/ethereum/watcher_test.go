@@ -24,25 +24,6 @@ import (
 	"github.com/vigil-monitor/vigil/monitor/store"
 )
 
-// countingNode is the real JSON-RPC client with a call counter in front.
-type countingNode struct {
-	*ethclient.Client
-	calls atomic.Int64
-}
-
-func (c *countingNode) BlockNumber(ctx context.Context) (uint64, error) {
-	c.calls.Add(1)
-	return c.Client.BlockNumber(ctx)
-}
-func (c *countingNode) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
-	c.calls.Add(1)
-	return c.Client.HeaderByNumber(ctx, n)
-}
-func (c *countingNode) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
-	c.calls.Add(1)
-	return c.Client.FilterLogs(ctx, q)
-}
-
 // TestWatcherFollowsAllChannelsByTopic: the watcher finds every channel's
 // events through topic-filtered eth_getLogs in small ranges, applies each
 // once, resumes from its cursor, and costs the same RPC calls per idle poll
@@ -75,7 +56,7 @@ func TestWatcherFollowsAllChannelsByTopic(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	node := &countingNode{Client: client}
+	node := &methodCounts{Client: client}
 	heads := 0
 	newWatcher := func() *vethereum.Watcher {
 		w, err := vethereum.NewWatcher(vethereum.WatcherConfig{Node: node, Registry: chain.Registry,
@@ -109,20 +90,20 @@ func TestWatcherFollowsAllChannelsByTopic(t *testing.T) {
 		t.Fatalf("%d channels closed in the store, want %d", closed, (n+2)/3)
 	}
 	// An idle poll costs a constant number of calls, independent of n.
-	before := node.calls.Load()
+	before := node.calls()
 	if err := w.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if idle := node.calls.Load() - before; idle != 2 {
+	if idle := node.calls() - before; idle != 2 {
 		t.Fatalf("an idle poll made %d RPC calls, want 2 (eth_blockNumber and the cursor's header)", idle)
 	}
 	// A new watcher (a restart) resumes from the cursor: one new block, one range.
 	chain.Mine(1)
-	before = node.calls.Load()
+	before = node.calls()
 	if err := newWatcher().Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if calls := node.calls.Load() - before; calls != 4 {
+	if calls := node.calls() - before; calls != 4 {
 		t.Fatalf("resuming over one block made %d calls, want 4 (number, cursor header, logs, range-end header)", calls)
 	}
 	evs, err := st.EventsAfter(ctx, 0)
@@ -153,7 +134,7 @@ func TestWatcherReportsTheHeadsTimestamp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	node := &countingNode{Client: client}
+	node := &methodCounts{Client: client}
 	var gotHead uint64
 	var gotStamp time.Time
 	reports := 0
@@ -181,11 +162,11 @@ func TestWatcherReportsTheHeadsTimestamp(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("first poll", 1)
-	before := node.calls.Load()
+	before := node.calls()
 	if err := w.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if idle := node.calls.Load() - before; idle != 2 {
+	if idle := node.calls() - before; idle != 2 {
 		t.Fatalf("an idle poll cost %d calls, want 2 (eth_blockNumber and the cursor block)", idle)
 	}
 	check("idle poll", 2)
@@ -222,6 +203,9 @@ func (c *methodCounts) FilterLogs(ctx context.Context, q ethereum.FilterQuery) (
 	}
 	return c.Client.FilterLogs(ctx, q)
 }
+
+// calls is how many calls were made.
+func (c *methodCounts) calls() int64 { return c.numbers.Load() + c.headers.Load() + c.logs.Load() }
 
 func (c *methodCounts) snapshot() [4]int64 {
 	return [4]int64{c.numbers.Load(), c.headers.Load(), c.logs.Load(), c.logsByHash.Load()}
