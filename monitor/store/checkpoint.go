@@ -19,8 +19,13 @@ import (
 // without; docs/BENCHMARKS.md).
 //
 // So the writer does not checkpoint. A goroutine does, on its own
-// connection, a short while after commits: PASSIVE, which copies what it
-// can without blocking the writer or readers. Under sustained writes the
+// connection, once commits pause for checkpointDelay (or checkpointMaxDelay
+// after the first of a steady stream): PASSIVE, which copies what it can
+// without blocking the writer or readers. It waits for a pause because its
+// fsync of the database file holds up a commit's fsync of the WAL on the
+// same file system (by tens of milliseconds on a virtual disk), and
+// commits come in bursts: a block applied, then the responder's record of
+// the update it is about to broadcast. Under sustained writes the
 // WAL never becomes fully copied between two commits, so it would grow
 // without end (a background RESTART loses every race against a writer that
 // begins its next transaction at once). Once the WAL holds more than
@@ -37,9 +42,10 @@ import (
 // fsynced (synchronous=FULL), whether or not they were checkpointed yet;
 // recovery after a crash replays the WAL.
 const (
-	checkpointDelay   = 100 * time.Millisecond
-	walRestartFrames  = 16_384 // 64 MiB of 4 KiB pages
-	walBackstopFrames = 65_536
+	checkpointDelay    = 100 * time.Millisecond
+	checkpointMaxDelay = time.Second
+	walRestartFrames   = 16_384 // 64 MiB of 4 KiB pages
+	walBackstopFrames  = 65_536
 )
 
 type checkpointer struct {
@@ -116,13 +122,30 @@ func (s *Store) checkpointLoop() {
 		case <-c.kick:
 		}
 		// Let commits gather, so one checkpoint writes a page changed by
-		// many of them once.
-		select {
-		case <-c.stop:
+		// many of them once, until they pause.
+		if !c.awaitPause() {
 			return
-		case <-time.After(checkpointDelay):
 		}
 		s.checkpoint("PASSIVE")
+	}
+}
+
+// awaitPause returns once no commit has come for checkpointDelay, or
+// checkpointMaxDelay after it was called; false when the store closes.
+func (c *checkpointer) awaitPause() bool {
+	latest := time.Now().Add(checkpointMaxDelay)
+	t := time.NewTimer(checkpointDelay)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return false
+		case <-t.C:
+			return true
+		case <-c.kick:
+			// Reset drops a firing not yet received (timers since Go 1.23).
+			t.Reset(min(checkpointDelay, max(time.Until(latest), 0)))
+		}
 	}
 }
 
