@@ -5,16 +5,18 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 )
 
 // PushedHead is a head as the node announces it (eth_subscribe "newHeads"):
-// its number and timestamp and the node's own hashes of it and of its
-// parent. The hashes
+// its number and timestamp, the node's own hashes of it and of its parent,
+// and its logs bloom (nil when the node does not send one). The hashes
 // are the node's, never computed here, so that a chain whose header has
 // fields go-ethereum's types.Header lacks is followed all the same.
 type PushedHead struct {
 	Number     hexutil.Uint64 `json:"number"`
 	Time       hexutil.Uint64 `json:"timestamp"`
+	LogsBloom  *types.Bloom   `json:"logsBloom"`
 	Hash       common.Hash    `json:"hash"`
 	ParentHash common.Hash    `json:"parentHash"`
 }
@@ -52,6 +54,18 @@ func (c *headChain) add(h PushedHead) {
 		delete(c.byHash, c.order[0])
 		c.order = c.order[1:]
 	}
+}
+
+// bloom is the logs bloom the node pushed with the head hash (false when
+// that head is not remembered or came without one).
+func (c *headChain) bloom(hash common.Hash) (types.Bloom, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.byHash[hash]
+	if !ok || h.LogsBloom == nil {
+		return types.Bloom{}, false
+	}
+	return *h.LogsBloom, true
 }
 
 // canonical is the chain that ends at the head with hash newest, by

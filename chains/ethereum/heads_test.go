@@ -5,6 +5,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
 )
 
 func pushedAt(n uint64, fork byte) PushedHead {
@@ -34,6 +35,16 @@ func TestHeadChainCanonical(t *testing.T) {
 	}
 	if c.canonical(common.Hash{1}, 64) != nil {
 		t.Fatal("an unknown newest head names a chain")
+	}
+	// A head pushed without a logs bloom says nothing of its logs.
+	if _, ok := c.bloom(pushedAt(20, 'a').Hash); ok {
+		t.Fatal("a head pushed without a bloom gives one")
+	}
+	withBloom := pushedAt(21, 'a')
+	withBloom.LogsBloom = &types.Bloom{}
+	c.add(withBloom)
+	if b, ok := c.bloom(withBloom.Hash); !ok || bloomHasAny(b, []common.Hash{{1}}) {
+		t.Fatal("an empty pushed bloom must say the block has none of the topics")
 	}
 
 	// A reorg whose first blocks were not pushed: the new branch names its

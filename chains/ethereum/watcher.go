@@ -472,14 +472,21 @@ type rangeRead struct {
 func (w *Watcher) readRange(ctx context.Context, from, to uint64) rangeRead {
 	r := rangeRead{from: from, to: to}
 	if h, ok := w.known[to]; ok && from == to {
-		// One block the pushed heads name: its logs by hash are that
-		// block's, whatever the node's head is by now.
+		r.toHash = h
+		// One block the pushed heads name. Its logs bloom, when the node
+		// pushed one, says for sure when none of the channel events is in
+		// it (a bloom has false positives, never false negatives): then it
+		// is not asked.
+		if b, ok := w.heads.bloom(h); ok && !bloomHasAny(b, w.topics) {
+			return r
+		}
+		// Its logs by hash are that block's, whatever the node's head is
+		// by now.
 		c, cancel := context.WithTimeout(ctx, w.cfg.RPCTimeout)
 		start := time.Now()
 		r.logs, r.logsErr = w.cfg.Node.FilterLogs(c, ethereum.FilterQuery{BlockHash: &h, Topics: [][]common.Hash{w.topics}})
 		r.took = time.Since(start)
 		cancel()
-		r.toHash = h
 		return r
 	}
 	done := make(chan struct{})
@@ -498,6 +505,16 @@ func (w *Watcher) readRange(ctx context.Context, from, to uint64) rangeRead {
 	cancel()
 	<-done
 	return r
+}
+
+// bloomHasAny reports whether b may hold a log with any of topics.
+func bloomHasAny(b types.Bloom, topics []common.Hash) bool {
+	for _, t := range topics {
+		if types.BloomLookup(b, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // processRange applies one range read by readRange, shrinking the range
