@@ -85,6 +85,18 @@ func BenchmarkEthereumReaction(b *testing.B) {
 	ethtest.Eventually(b, defaultWait, "vigild to follow the pushed heads", func() bool {
 		return strings.Contains(logs.String(), "following new heads pushed by the node")
 	})
+	// A failed run keeps vigild's log (the benchmark's own is too short for
+	// it) where the failure message says.
+	b.Cleanup(func() {
+		if b.Failed() {
+			f, err := os.CreateTemp("", "vigil-react-bench-*.log")
+			if err == nil {
+				_, _ = f.WriteString(logs.String())
+				_ = f.Close()
+				b.Logf("vigild's log: %s", f.Name())
+			}
+		}
+	})
 	pool := newPoolWatch(b, node)
 	heads := newHeadWatch(b, node)
 	chanABI, err := contracts.NettingChannelMetaData.GetAbi()
