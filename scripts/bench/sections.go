@@ -157,7 +157,10 @@ newPendingTransactions notification for a transaction from vigild's account
 calling updateTransfer on the channel, which is then checked to be mined in
 the slot. The send call itself takes trigger-p50-ms; geth's newHeads
 notification of the block reaches the benchmark after head-p50-ms (the
-node's share: accepting the transaction, mining the block, pushing it). Before each event
+node's share: accepting the transaction, mining the block, pushing it;
+head-p99-ms its maximum), and the rest, from that notification to the
+pooled update, is vigild's share (after-head-p50-ms, after-head-p99-ms),
+its detection included: geth pushes the head to vigild at the same moment. Before each event
 vigild has processed the head and is given a second to finish its tick
 and its store's background WAL checkpoint (which runs once writes pause
 for 100 ms), as it would between real blocks (12 s apart on mainnet): a
